@@ -1,0 +1,42 @@
+# Two commands: `make demo` and `make test`. Each sets itself up on a fresh machine
+# (Python 3.11+ is all it needs): a virtual environment in .venv with the package installed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     := data/workbench.db
+PORT   ?= 8866
+DEMO_USER ?= olena.demo
+
+.PHONY: demo test setup demo-db benchmark clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+$(DB): | $(STAMP)
+	$(BIN)/workbench demo --db $(DB)
+
+demo-db: $(STAMP)
+	$(BIN)/workbench demo --db $(DB) --replace
+
+# Serves the staff apps on http://localhost:$(PORT) as the demo case manager $(DEMO_USER).
+demo: $(STAMP) $(DB)
+	@echo "Serving the staff apps on http://localhost:$(PORT)/ as $(DEMO_USER) (Ctrl+C stops)"
+	WB_DB=$(abspath $(DB)) WB_USER=$(DEMO_USER) $(BIN)/voila voila_apps/ --port=$(PORT) --no-browser \
+		--Voila.config_file_paths='[]' --Voila.ip=127.0.0.1
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+benchmark: $(STAMP)
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

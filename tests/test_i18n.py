@@ -1,0 +1,51 @@
+import re
+import string
+
+import pytest
+
+import workbench.analysis.frames  # noqa: F401  (each module registers its messages on import)
+import workbench.forms.view  # noqa: F401
+import workbench.store.assessments  # noqa: F401
+import workbench.store.people  # noqa: F401
+from workbench import i18n
+from workbench.i18n import UserError
+
+
+def _fields(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_message_has_both_languages_with_the_same_placeholders():
+    catalogue = i18n.catalogue()
+    assert len(catalogue) > 50
+    for key, texts in catalogue.items():
+        assert texts["uk"].strip() and texts["en"].strip(), key
+        assert _fields(texts["uk"]) == _fields(texts["en"]), key
+
+
+def test_ukrainian_texts_are_in_ukrainian():
+    # A missed translation usually shows as Latin-only text on the Ukrainian side.
+    for key, texts in i18n.catalogue().items():
+        letters = [c for c in re.sub(r"\{[^}]*\}", "", texts["uk"]) if c.isalpha()]
+        if len(letters) > 3:
+            cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
+            assert cyrillic / len(letters) > 0.5, key
+
+
+def test_a_message_registered_without_english_is_refused():
+    with pytest.raises(ValueError):
+        i18n.add({"test.only_uk": {"uk": "лише українською"}})
+
+
+def test_user_error_renders_nested_causes_in_the_same_language():
+    inner = UserError("input.required")
+    outer = UserError("instrument.at", file="f.md", sheet="survey", row=3, column="type", problem=inner)
+    assert "Це поле обовʼязкове" in outer.message("uk")
+    assert "This field is required" in outer.message("en")
+    assert str(outer) == outer.message("en")
+
+
+def test_unknown_language_falls_back_to_ukrainian(monkeypatch):
+    monkeypatch.delenv("WB_LANG", raising=False)
+    assert i18n.t("input.required", "de") == i18n.t("input.required", "uk")
+    assert i18n.t("input.required", "<script>") == i18n.t("input.required", "uk")

@@ -1,0 +1,46 @@
+"""Configuration: programmes, categories, relations, roles and timelines.
+
+Regulation changes (deadlines, lists) belong here, not in code. The built-in
+``config/default.json`` is read first; ``WB_CONFIG`` may name a JSON file whose
+top-level keys replace the built-in ones.
+"""
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from importlib import resources
+
+from . import i18n
+
+
+@lru_cache(maxsize=4)
+def _load(path: str | None) -> dict:
+    text = resources.files("workbench").joinpath("config/default.json").read_text(encoding="utf-8")
+    config = json.loads(text)
+    if path:
+        with open(path, encoding="utf-8") as f:
+            config.update(json.load(f))
+    return config
+
+
+def load_config() -> dict:
+    """The configuration in force (built-in defaults updated by ``WB_CONFIG``)."""
+    return _load(os.environ.get("WB_CONFIG") or None)
+
+
+def choices(kind: str, lang: str | None = None) -> list[tuple[str, str]]:
+    """``[(label, code), ...]`` of a configured list (``programmes``, ``categories``, …) in ``lang``."""
+    lang = i18n.normalise_language(lang)
+    return [(labels[lang], code) for code, labels in load_config()[kind].items()]
+
+
+def codes(kind: str) -> set[str]:
+    """The valid codes of a configured list."""
+    return set(load_config()[kind])
+
+
+def label(kind: str, code: str, lang: str | None = None) -> str:
+    """The label of one code of a configured list, or the code itself if unknown."""
+    entry = load_config()[kind].get(code)
+    return entry[i18n.normalise_language(lang)] if entry else code

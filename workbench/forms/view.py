@@ -1,0 +1,304 @@
+"""A form view (ipywidgets) built from any instrument.
+
+Thin by design: it turns widget values into a plain submission dict and shows
+what :func:`check_submission` says; every rule lives there, in Python, so a
+forged widget value meets the same checks as a typed one. Text from the
+instrument is escaped before it goes into HTML; what users type stays in input
+widgets and is never rendered as HTML.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date
+
+import ipywidgets as w
+
+from .. import i18n
+from ..instruments.model import Instrument, Item, Section
+from ..instruments.validation import CheckedSubmission, check_submission, to_text
+
+i18n.add({
+    "form.add_instance": {"uk": "Додати: {label}", "en": "Add: {label}"},
+    "form.remove_instance": {"uk": "Прибрати цей запис", "en": "Remove this entry"},
+    "form.instance_title": {"uk": "{label} {number}", "en": "{label} {number}"},
+    "form.date_placeholder": {"uk": "дд.мм.рррр", "en": "dd.mm.yyyy"},
+    "form.number_placeholder": {"uk": "число", "en": "number"},
+    "form.required_mark": {"uk": "обовʼязкове", "en": "required"},
+})
+
+ERROR_STYLE = "color:#b00020;font-size:90%"
+HINT_STYLE = "color:#555;font-size:90%"
+
+
+class Field:
+    """One item's widgets: label, hint, input and the message under it."""
+
+    def __init__(self, item: Item, instance: int, on_change):
+        self.item, self.instance = item, instance
+        self.touched = False
+        self.label = w.HTML()
+        self.hint = w.HTML()
+        self.error = w.HTML()
+        self.input = self._make_input(on_change)
+        parts = [self.label, self.hint] + ([self.input] if self.input is not None else []) + [self.error]
+        self.box = w.VBox(parts, layout=w.Layout(margin="0 0 10px 0"))
+        self.box.add_class(f"wb-field-{item.name}")
+
+    def _make_input(self, on_change):
+        kind = self.item.type
+        if kind in ("note", "calculate"):
+            return None
+        if kind == "select_one":
+            widget = w.RadioButtons(options=[(c.name, c.name) for c in self.item.choices], value=None,
+                                    layout=w.Layout(width="auto"))
+        elif kind == "select_multiple":
+            widget = w.VBox([w.Checkbox(value=False, description=c.name, indent=False)
+                             for c in self.item.choices])
+            for box in widget.children:
+                box.observe(lambda change: self._changed(on_change), "value")
+            return widget
+        elif kind == "text":
+            widget = w.Textarea(rows=2, layout=w.Layout(width="95%"))
+        else:
+            widget = w.Text(layout=w.Layout(width="16em"))
+        widget.observe(lambda change: self._changed(on_change), "value")
+        return widget
+
+    def _changed(self, on_change):
+        self.touched = True
+        on_change(self)
+
+    def set_language(self, lang):
+        item = self.item
+        mark = ' <span style="color:#b00020" title="{0}">*</span>'.format(i18n.t("form.required_mark", lang)) \
+            if item.required is True else ""
+        self.label.value = f"<b>{html.escape(item.label(lang))}</b>{mark}"
+        hint = item.hint(lang)
+        self.hint.value = f'<span style="{HINT_STYLE}">{html.escape(hint)}</span>' if hint else ""
+        if item.type == "select_one":
+            value = self.input.value
+            self.input.options = [(c.label(lang), c.name) for c in item.choices]
+            self.input.value = value
+        elif item.type == "select_multiple":
+            for box, choice in zip(self.input.children, item.choices):
+                box.description = choice.label(lang)
+        elif item.type == "date":
+            self.input.placeholder = i18n.t("form.date_placeholder", lang)
+        elif item.type in ("integer", "decimal"):
+            self.input.placeholder = i18n.t("form.number_placeholder", lang)
+
+    def value(self):
+        if self.input is None:
+            return None
+        if self.item.type == "select_multiple":
+            return [c.name for c, box in zip(self.item.choices, self.input.children) if box.value]
+        return self.input.value
+
+    def set_value(self, value):
+        if self.input is None:
+            return
+        if self.item.type == "select_multiple":
+            chosen = set(value or [])
+            for c, box in zip(self.item.choices, self.input.children):
+                box.value = c.name in chosen
+        elif self.item.type == "select_one":
+            self.input.value = value if value in self.item.choice_names() else None
+        elif self.item.type == "date" and isinstance(value, date):
+            self.input.value = value.strftime("%d.%m.%Y")
+        else:
+            self.input.value = "" if value is None else to_text(value)
+
+    def show(self, visible: bool, messages: list[str]):
+        self.box.layout.display = None if visible else "none"
+        self.error.value = "".join(f'<div style="{ERROR_STYLE}">{html.escape(m)}</div>' for m in messages)
+
+
+@dataclass(eq=False)
+class Instance:
+    """One entry of a repeat (one child, say): its fields and the widgets around them."""
+
+    fields: dict
+    headings: list
+    title: w.HTML
+    remove: w.Button
+    box: w.VBox | None = None
+
+
+class RepeatBlock:
+    """A repeat: its instances (one box each) and the button that adds one."""
+
+    def __init__(self, view: "FormView", section: Section):
+        self.view, self.section = view, section
+        self.instances: list[Instance] = []
+        self.title = w.HTML()
+        self.add_button = w.Button(icon="plus")
+        self.add_button.on_click(lambda _: self.add())
+        self.add_button.add_class(f"wb-add-{section.name}")
+        self.list = w.VBox()
+        self.box = w.VBox([self.title, self.list, self.add_button],
+                          layout=w.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
+
+    def add(self, values: dict | None = None):
+        entry = Instance(fields={}, headings=[], title=w.HTML(), remove=w.Button(icon="trash"))
+        body = self.view._build(self.section.children, len(self.instances) + 1, entry.fields, entry.headings)
+        entry.box = w.VBox([entry.title] + body + [entry.remove],
+                           layout=w.Layout(border="1px dashed #aaa", padding="6px", margin="4px 0"))
+        entry.box.add_class(f"wb-instance-{self.section.name}")
+        entry.remove.on_click(lambda _: self.remove(entry))
+        self.instances.append(entry)
+        for name, value in (values or {}).items():
+            if name in entry.fields:
+                entry.fields[name].set_value(value)
+        self.list.children = [e.box for e in self.instances]
+        self._renumber()
+        self.view.set_language(self.view.lang)
+        self.view.refresh()
+
+    def remove(self, entry):
+        self.instances.remove(entry)
+        self.list.children = [e.box for e in self.instances]
+        self._renumber()
+        self.view.set_language(self.view.lang)
+        self.view.refresh()
+
+    def _renumber(self):
+        for number, entry in enumerate(self.instances, start=1):
+            for f in entry.fields.values():
+                f.instance = number
+
+    def set_language(self, lang):
+        label = self.section.label(lang)
+        self.title.value = f"<h4>{html.escape(label)}</h4>"
+        self.add_button.description = i18n.t("form.add_instance", lang, label=label)
+        for number, entry in enumerate(self.instances, start=1):
+            title = i18n.t("form.instance_title", lang, label=label, number=number)
+            entry.title.value = f"<b>{html.escape(title)}</b>"
+            entry.remove.description = i18n.t("form.remove_instance", lang)
+            for section, heading in entry.headings:
+                heading.value = f"<h4>{html.escape(section.label(lang))}</h4>"
+
+
+class FormView:
+    """The widgets of one instrument. ``widget`` is the box to display.
+
+    ``values()`` gives the submission dict; ``check(show_all=True)`` validates it
+    and shows each problem under its field (``show_all=False`` shows only the
+    fields the user has touched, which is what happens as they type).
+    """
+
+    def __init__(self, instrument: Instrument, lang: str | None = None, on_change=None):
+        self.instrument = instrument
+        self.lang = i18n.normalise_language(lang)
+        self.on_change = on_change
+        self.fields: dict[str, Field] = {}
+        self.repeats: dict[str, RepeatBlock] = {}
+        self.headings: list[tuple[Section, w.HTML]] = []
+        self.section_boxes: dict[str, w.VBox] = {}
+        self._quiet = False
+        self._show_all = False
+        self.last_check: CheckedSubmission | None = None
+        self.widget = w.VBox(self._build(instrument.children, 0, self.fields, self.headings))
+        self.set_language(self.lang)
+        self.refresh()
+
+    def _build(self, children, instance: int, fields: dict, headings: list) -> list:
+        out = []
+        for node in children:
+            if isinstance(node, Section) and node.kind == "repeat":
+                block = RepeatBlock(self, node)
+                self.repeats[node.name] = block
+                out.append(block.box)
+            elif isinstance(node, Section):
+                heading = w.HTML()
+                headings.append((node, heading))
+                box = w.VBox([heading] + self._build(node.children, instance, fields, headings),
+                             layout=w.Layout(margin="6px 0"))
+                if instance == 0:
+                    self.section_boxes[node.name] = box
+                out.append(box)
+            else:
+                field = Field(node, instance, self._field_changed)
+                fields[node.name] = field
+                out.append(field.box)
+        return out
+
+    def _all_fields(self):
+        yield from self.fields.values()
+        for block in self.repeats.values():
+            for entry in block.instances:
+                yield from entry.fields.values()
+
+    def set_language(self, lang):
+        """Show every label, hint and message in ``lang`` (``uk`` or ``en``); keeps the answers."""
+        self.lang = i18n.normalise_language(lang)
+        self._quiet = True
+        try:
+            for section, heading in self.headings:
+                heading.value = f"<h3>{html.escape(section.label(self.lang))}</h3>"
+            for block in self.repeats.values():
+                block.set_language(self.lang)
+            for f in self._all_fields():
+                f.set_language(self.lang)
+        finally:
+            self._quiet = False
+        if self.last_check is not None:
+            self._show(self.last_check)
+
+    def values(self) -> dict:
+        """The submission as the widgets hold it (text as typed; checked later, in Python)."""
+        out = {}
+        for name, f in self.fields.items():
+            if f.input is not None:
+                out[name] = f.value()
+        for name, block in self.repeats.items():
+            out[name] = [{n: f.value() for n, f in entry.fields.items() if f.input is not None}
+                         for entry in block.instances]
+        return out
+
+    def set_values(self, answers: dict):
+        """Fill the widgets from answers (typed, as :func:`answers_from_rows` gives, or as text)."""
+        self._quiet = True
+        try:
+            for block in self.repeats.values():
+                block.instances.clear()
+                block.list.children = []
+            for name, value in (answers or {}).items():
+                if name in self.repeats:
+                    for entry in value or []:
+                        self.repeats[name].add(entry)
+                elif name in self.fields:
+                    self.fields[name].set_value(value)
+        finally:
+            self._quiet = False
+        self.refresh()
+
+    def _field_changed(self, field):
+        if not self._quiet:
+            self.refresh()
+            if self.on_change:
+                self.on_change(self)
+
+    def check(self, show_all: bool = True, today: date | None = None) -> CheckedSubmission:
+        """Validate the current values and show the problems; returns the checked submission."""
+        self._show_all = self._show_all or show_all
+        checked = check_submission(self.instrument, self.values(), today=today)
+        self.last_check = checked
+        self._show(checked)
+        return checked
+
+    def refresh(self):
+        """Re-evaluate relevance and the touched fields' messages (called on every change)."""
+        if not self._quiet:
+            self.check(show_all=False)
+
+    def _show(self, checked: CheckedSubmission):
+        messages = checked.messages(self.lang)
+        for f in self._all_fields():
+            visible = (f.item.name, f.instance) not in checked.hidden
+            shown = messages.get((f.item.name, f.instance), []) if (self._show_all or f.touched) else []
+            f.show(visible, shown if visible else [])
+        for name, box in self.section_boxes.items():
+            inside = [f for f in self._all_fields() if name in f.item.parents and f.instance == 0]
+            if inside:
+                box.layout.display = None if any((f.item.name, 0) not in checked.hidden for f in inside) else "none"

@@ -1,0 +1,119 @@
+"""What an instrument is once loaded: items, groups (domains) and repeats, in both languages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import i18n
+from .expressions import Expression
+
+# Types a case manager fills in; "calculate" is computed, "note" only shows text.
+INPUT_TYPES = ("text", "integer", "decimal", "date", "select_one", "select_multiple")
+ITEM_TYPES = INPUT_TYPES + ("note", "calculate")
+
+
+def pick(labels: dict[str, str], lang: str | None) -> str:
+    """The text in ``lang``, else in the other language, else ''."""
+    lang = i18n.normalise_language(lang)
+    return labels.get(lang) or next((v for v in labels.values() if v), "")
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    labels: dict[str, str]
+
+    def label(self, lang=None) -> str:
+        return pick(self.labels, lang) or self.name
+
+
+@dataclass
+class Item:
+    """One question (or note, or calculation) of the survey sheet."""
+
+    name: str
+    type: str
+    row: int
+    labels: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)
+    required: bool | Expression = False
+    required_messages: dict[str, str] = field(default_factory=dict)
+    relevant: Expression | None = None
+    constraint: Expression | None = None
+    constraint_messages: dict[str, str] = field(default_factory=dict)
+    calculation: Expression | None = None
+    choices: tuple[Choice, ...] = ()
+    list_name: str | None = None
+    group: str | None = None      # innermost enclosing group: the item's domain
+    repeat: str | None = None     # enclosing repeat, if any
+    parents: tuple[str, ...] = ()  # enclosing groups and repeats, outermost first
+
+    @property
+    def scored(self) -> bool:
+        """A ``select_one`` whose choice names are all numbers is scored."""
+        return self.type == "select_one" and bool(self.choices) and all(_is_number(c.name) for c in self.choices)
+
+    def label(self, lang=None) -> str:
+        return pick(self.labels, lang) or self.name
+
+    def hint(self, lang=None) -> str:
+        return pick(self.hints, lang)
+
+    def choice_names(self) -> list[str]:
+        return [c.name for c in self.choices]
+
+
+@dataclass
+class Section:
+    """A group (a domain when it holds scored items) or a repeat (one instance per child, say)."""
+
+    kind: str  # "group" or "repeat"
+    name: str
+    row: int
+    labels: dict[str, str] = field(default_factory=dict)
+    relevant: Expression | None = None
+    children: list = field(default_factory=list)  # Items and Sections, in order
+    repeat: str | None = None  # enclosing repeat, for a group inside a repeat
+
+    def label(self, lang=None) -> str:
+        return pick(self.labels, lang) or self.name
+
+
+@dataclass
+class Instrument:
+    """A loaded instrument. ``score_direction`` is ``need`` (high = more need) or ``functioning``."""
+
+    id: str
+    version: str
+    titles: dict[str, str]
+    score_direction: str
+    children: list
+    items: dict[str, Item]
+    sections: dict[str, Section]
+    sha256: str
+    source: str
+
+    def title(self, lang=None) -> str:
+        return pick(self.titles, lang) or self.id
+
+    @property
+    def repeats(self) -> dict[str, Section]:
+        return {n: s for n, s in self.sections.items() if s.kind == "repeat"}
+
+    def domains(self) -> list[Section]:
+        """Groups that directly hold scored items, in form order."""
+        names = []
+        for item in self.items.values():
+            if item.scored and item.group and item.group not in names:
+                names.append(item.group)
+        return [self.sections[n] for n in names]
+
+    def scored_items(self, domain: str | None = None) -> list[Item]:
+        return [i for i in self.items.values() if i.scored and (domain is None or i.group == domain)]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True

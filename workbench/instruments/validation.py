@@ -1,0 +1,382 @@
+"""Checking a submission against its instrument, in Python (never only in a widget).
+
+A submission is a plain dict: ``{item: value, repeat_name: [{item: value}, ...]}``.
+Values may come typed (``int``, ``date``, a list for a multi-select) or as the text
+a widget holds; :func:`check_submission` coerces them, applies ``relevant``
+(answers to hidden items are dropped), computes ``calculate`` items, then checks
+``required`` and ``constraint``. It returns the clean answers and the problems,
+each with a message in Ukrainian or English. Nothing here writes anything.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .. import i18n
+from .expressions import evaluate_bool, truthy
+from .model import Instrument, Item, Section, pick
+
+i18n.add({
+    "validation.required": {"uk": "Це поле обовʼязкове.", "en": "This field is required."},
+    "validation.not_integer": {"uk": "Введіть ціле число, наприклад 12.", "en": "Enter a whole number, for example 12."},
+    "validation.not_decimal": {"uk": "Введіть число, наприклад 12,5.", "en": "Enter a number, for example 12.5."},
+    "validation.number_too_large": {"uk": "Число завелике.", "en": "The number is too large."},
+    "validation.not_date": {
+        "uk": "Введіть справжню дату у форматі дд.мм.рррр, наприклад 05.03.2024.",
+        "en": "Enter a real date as dd.mm.yyyy, for example 05.03.2024.",
+    },
+    "validation.date_out_of_range": {
+        "uk": "Дата має бути між 01.01.1900 і 31.12.2100.",
+        "en": "The date must be between 01.01.1900 and 31.12.2100.",
+    },
+    "validation.unknown_choice": {
+        "uk": "Значення «{value}» немає серед варіантів відповіді.",
+        "en": "'{value}' is not one of the answer options.",
+    },
+    "validation.duplicate_choice": {"uk": "Варіант «{value}» вибрано двічі.", "en": "'{value}' is selected twice."},
+    "validation.control_characters": {
+        "uk": "Текст містить недозволені службові символи; залиште звичайний текст (табуляція й новий рядок дозволені).",
+        "en": "The text holds control characters that are not allowed; keep to plain text (tab and new line are fine).",
+    },
+    "validation.text_too_long": {
+        "uk": "Текст задовгий: {length} символів, найбільше {limit}.",
+        "en": "The text is too long: {length} characters, at most {limit}.",
+    },
+    "validation.not_text": {"uk": "Очікувався текст.", "en": "Text was expected."},
+    "validation.constraint": {
+        "uk": "Значення не відповідає умові форми ({expression}).",
+        "en": "The value does not meet the form's condition ({expression}).",
+    },
+    "validation.unknown_item": {
+        "uk": "Форма не має поля «{name}»; таке значення не приймається.",
+        "en": "The form has no field '{name}'; such a value is not accepted.",
+    },
+    "validation.not_instances": {
+        "uk": "Для «{name}» очікувався перелік записів.",
+        "en": "A list of entries was expected for '{name}'.",
+    },
+    "validation.too_many_instances": {
+        "uk": "Забагато записів у «{name}»: найбільше {limit}.",
+        "en": "Too many entries in '{name}': at most {limit}.",
+    },
+    "validation.not_input": {
+        "uk": "Поле «{name}» не заповнюється вручну; значення не приймається.",
+        "en": "The field '{name}' is not filled in by hand; the value is not accepted.",
+    },
+    "validation.not_a_form": {"uk": "Дані форми мають неправильний вигляд.", "en": "The form data has the wrong shape."},
+})
+
+MAX_TEXT = 5000
+MAX_INSTANCES = 50
+MAX_ABS_NUMBER = 10**12
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_UA_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one field: ``item`` (name), ``instance`` (1-based in a repeat, else 0)."""
+
+    item: str
+    instance: int
+    key: str
+    params: dict = field(default_factory=dict)
+    custom: dict | None = None  # the instrument's own message (constraint_message), by language
+
+    def message(self, lang: str | None = None) -> str:
+        if self.custom:
+            text = pick(self.custom, lang)
+            if text:
+                return text
+        return i18n.t(self.key, lang, **self.params)
+
+
+@dataclass
+class CheckedSubmission:
+    """The outcome of :func:`check_submission`: clean typed answers and the problems found."""
+
+    answers: dict
+    problems: list[Problem]
+    hidden: set = field(default_factory=set)  # (item, instance) pairs not relevant now
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def messages(self, lang: str | None = None) -> dict[tuple[str, int], list[str]]:
+        out: dict[tuple[str, int], list[str]] = {}
+        for p in self.problems:
+            out.setdefault((p.item, p.instance), []).append(p.message(lang))
+        return out
+
+
+def check_submission(instrument: Instrument, raw, today: date | None = None) -> CheckedSubmission:
+    """Coerce, apply relevance and calculations, and check required and constraints."""
+    today = today or date.today()
+    problems: list[Problem] = []
+    if not isinstance(raw, Mapping):
+        return CheckedSubmission({}, [Problem("", 0, "validation.not_a_form")])
+    top: dict = {}
+    repeats: dict[str, list[dict]] = {name: [] for name in instrument.repeats}
+    for key, value in raw.items():
+        if key in instrument.repeats:
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, Mapping) for v in value):
+                problems.append(Problem(str(key), 0, "validation.not_instances", {"name": key}))
+                continue
+            if len(value) > MAX_INSTANCES:
+                problems.append(Problem(str(key), 0, "validation.too_many_instances",
+                                        {"name": key, "limit": MAX_INSTANCES}))
+                continue
+            for number, entry in enumerate(value, start=1):
+                repeats[key].append(_coerce_scope(instrument, entry, key, number, problems))
+        else:
+            top.update(_coerce_scope(instrument, {key: value}, None, 0, problems))
+    hidden = _apply_relevance(instrument, top, repeats, today)
+    answers = dict(top)
+    answers.update({k: v for k, v in repeats.items() if v})
+    bad = {(p.item, p.instance) for p in problems}
+    _check_values(instrument, instrument.children, top, None, 0, repeats, hidden, bad, problems, today)
+    return CheckedSubmission(answers, problems, hidden)
+
+
+def _coerce_scope(instrument, entry: Mapping, repeat, number, problems) -> dict:
+    values = {}
+    for name, value in entry.items():
+        item = instrument.items.get(name) if isinstance(name, str) else None
+        if item is None or item.repeat != repeat:
+            problems.append(Problem(str(name), number, "validation.unknown_item", {"name": str(name)[:80]}))
+            continue
+        if item.type in ("note", "calculate"):
+            if not _empty(value):
+                problems.append(Problem(name, number, "validation.not_input", {"name": name}))
+            continue
+        typed, problem = coerce_value(item, value)
+        if problem:
+            problems.append(Problem(name, number, problem[0], problem[1]))
+        elif typed is not None:
+            values[name] = typed
+    return values
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "") or (
+        isinstance(value, (list, tuple, set, frozenset)) and len(value) == 0)
+
+
+def coerce_value(item: Item, value):
+    """``(typed value or None when empty, None)`` or ``(None, (message key, params))``."""
+    if _empty(value):
+        return None, None
+    kind = item.type
+    if kind == "text":
+        if not isinstance(value, str):
+            return None, ("validation.not_text", {})
+        return _check_text(value)
+    if kind == "integer":
+        if isinstance(value, bool):
+            return None, ("validation.not_integer", {})
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str) and _INTEGER.match(value.strip()):
+            value = int(value.strip())
+        if not isinstance(value, int):
+            return None, ("validation.not_integer", {})
+        return (value, None) if abs(value) <= MAX_ABS_NUMBER else (None, ("validation.number_too_large", {}))
+    if kind == "decimal":
+        if isinstance(value, bool):
+            return None, ("validation.not_decimal", {})
+        if isinstance(value, str) and _DECIMAL.match(value.strip()):
+            value = float(value.strip().replace(",", "."))
+        if not isinstance(value, (int, float)) or not math.isfinite(value):
+            return None, ("validation.not_decimal", {})
+        return (float(value), None) if abs(value) <= MAX_ABS_NUMBER else (None, ("validation.number_too_large", {}))
+    if kind == "date":
+        return parse_date(value)
+    if kind == "select_one":
+        if not isinstance(value, str) or value not in item.choice_names():
+            return None, ("validation.unknown_choice", {"value": str(value)[:80]})
+        return value, None
+    if kind == "select_multiple":
+        if isinstance(value, str):
+            value = value.split()
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            return None, ("validation.unknown_choice", {"value": str(value)[:80]})
+        names = item.choice_names()
+        for v in value:
+            if v not in names:
+                return None, ("validation.unknown_choice", {"value": v[:80]})
+        if len(set(value)) != len(value):
+            return None, ("validation.duplicate_choice", {"value": next(v for v in value if value.count(v) > 1)})
+        return [n for n in names if n in value], None  # the choice list's order, so equal answers compare equal
+    raise AssertionError(f"unexpected item type {kind}")
+
+
+def _check_text(value: str):
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+        return None, ("validation.control_characters", {})
+    if len(value) > MAX_TEXT:
+        return None, ("validation.text_too_long", {"length": len(value), "limit": MAX_TEXT})
+    return value, None
+
+
+def parse_date(value):
+    """A ``date`` from a date, ``yyyy-mm-dd`` or ``dd.mm.yyyy``; ``(None, problem)`` if impossible."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        text = str(value).strip()
+        match = _ISO_DATE.match(text)
+        parts = (match.group(1), match.group(2), match.group(3)) if match else None
+        if not match and (match := _UA_DATE.match(text)):
+            parts = (match.group(3), match.group(2), match.group(1))
+        if not parts:
+            return None, ("validation.not_date", {})
+        try:
+            value = date(int(parts[0]), int(parts[1]), int(parts[2]))
+        except ValueError:
+            return None, ("validation.not_date", {})
+    if not date(1900, 1, 1) <= value <= date(2100, 12, 31):
+        return None, ("validation.date_out_of_range", {})
+    return value, None
+
+
+def _lookup(instrument, top, instance):
+    def lookup(name):
+        target = instrument.items[name]
+        scope = instance if target.repeat else top
+        return scope.get(name) if scope is not None else None
+    return lookup
+
+
+def _apply_relevance(instrument, top, repeats, today) -> set:
+    """Drop answers to hidden items and compute calculations until nothing changes."""
+    hidden: set = set()
+    for _ in range(len(instrument.items) + 1):
+        before = (repr(top), repr(repeats))
+        hidden = set()
+        _walk_relevance(instrument, instrument.children, top, None, 0, repeats, True, hidden, today)
+        if (repr(top), repr(repeats)) == before:
+            break
+    return hidden
+
+
+def _walk_relevance(instrument, children, top, instance, number, repeats, visible, hidden, today):
+    for node in children:
+        scope = instance if instance is not None else top
+        lookup = _lookup(instrument, top, instance)
+        shown = visible and (node.relevant is None or evaluate_bool(node.relevant, lookup, today=today))
+        if isinstance(node, Section):
+            if node.kind == "repeat":
+                if not shown:
+                    repeats[node.name].clear()
+                for n, entry in enumerate(repeats[node.name], start=1):
+                    _walk_relevance(instrument, node.children, top, entry, n, repeats, shown, hidden, today)
+            else:
+                _walk_relevance(instrument, node.children, top, instance, number, repeats, shown, hidden, today)
+            continue
+        if not shown:
+            hidden.add((node.name, number))
+            scope.pop(node.name, None)
+        elif node.type == "calculate":
+            result = node.calculation.evaluate(lookup, today=today)
+            if isinstance(result, float) and math.isnan(result) or result in ("", None):
+                scope.pop(node.name, None)
+            else:
+                scope[node.name] = result
+
+
+def _check_values(instrument, children, top, instance, number, repeats, hidden, bad, problems, today):
+    for node in children:
+        if isinstance(node, Section):
+            if node.kind == "repeat":
+                for n, entry in enumerate(repeats[node.name], start=1):
+                    _check_values(instrument, node.children, top, entry, n, repeats, hidden, bad, problems, today)
+            else:
+                _check_values(instrument, node.children, top, instance, number, repeats, hidden, bad, problems, today)
+            continue
+        if (node.name, number) in hidden or (node.name, number) in bad or node.type in ("note", "calculate"):
+            continue
+        scope = instance if instance is not None else top
+        lookup = _lookup(instrument, top, instance)
+        value = scope.get(node.name)
+        if value is None:
+            required = node.required
+            if required is True or (required and truthy(required.evaluate(lookup, today=today))):
+                problems.append(Problem(node.name, number, "validation.required", {},
+                                        node.required_messages or None))
+        elif node.constraint is not None and not evaluate_bool(node.constraint, lookup, current=value, today=today):
+            problems.append(Problem(node.name, number, "validation.constraint",
+                                    {"expression": node.constraint.text}, node.constraint_messages or None))
+
+
+def answer_rows(instrument: Instrument, answers: dict) -> list[dict]:
+    """Clean answers as long-form rows: repeat, instance, item, value (text), number."""
+    rows = []
+
+    def add(repeat, instance, name, value):
+        item = instrument.items[name]
+        rows.append({"repeat": repeat, "instance": instance, "item": name,
+                     "value": to_text(value), "number": to_number(item, value)})
+
+    for name, value in answers.items():
+        if name in instrument.repeats:
+            for n, entry in enumerate(value, start=1):
+                for item_name, v in entry.items():
+                    add(name, n, item_name, v)
+        else:
+            add("", 0, name, value)
+    return rows
+
+
+def to_text(value) -> str:
+    """How an answer is stored: ISO dates, multi-selects space-separated, numbers as written by Python."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return " ".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def to_number(item: Item, value) -> float | None:
+    """The numeric value of an answer to a numeric or scored item, else None."""
+    if item.type in ("integer", "decimal") or item.scored:
+        return float(value)
+    if item.type == "calculate" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def answers_from_rows(instrument: Instrument | None, rows) -> dict:
+    """The nested answers back from long-form rows (the inverse of :func:`answer_rows`).
+
+    Typed by the instrument's item types when ``instrument`` is given, else as stored text.
+    """
+    answers: dict = {}
+    for row in sorted(rows, key=lambda r: (r["repeat"], r["instance"])):
+        item = instrument.items.get(row["item"]) if instrument else None
+        value = row["value"]
+        if item is not None:
+            if item.type == "integer":
+                value = int(value)
+            elif item.type == "decimal":
+                value = float(value)
+            elif item.type == "date":
+                value = date.fromisoformat(value)
+            elif item.type == "select_multiple":
+                value = value.split()
+        if row["repeat"]:
+            instances = answers.setdefault(row["repeat"], [])
+            while len(instances) < row["instance"]:
+                instances.append({})
+            instances[row["instance"] - 1][row["item"]] = value
+        else:
+            answers[row["item"]] = value
+    return answers

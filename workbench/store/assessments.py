@@ -1,0 +1,172 @@
+"""Saving, correcting and reading assessments.
+
+A saved assessment is never changed: a correction is a new assessment whose
+``supersedes`` points at the version it replaces (the unique index on
+``supersedes`` keeps the history a single line even under two writers).
+Saving the same submission twice gives back the first one's id.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+from .. import i18n
+from ..access import require_user
+from ..i18n import UserError
+from ..instruments.model import Instrument
+from ..instruments.validation import CheckedSubmission, answer_rows, answers_from_rows, check_submission
+from .audit import record
+from .cases import get_case
+from .connection import now, write_transaction
+from .inputs import Checker
+from .instruments import register_instrument
+
+i18n.add({
+    "assessment.invalid": {
+        "uk": "Оцінювання не збережено: {count} поле(ів) потребують виправлення.",
+        "en": "The assessment was not saved: {count} field(s) need correcting.",
+    },
+    "assessment.not_found": {"uk": "Оцінювання №{id} не знайдено.", "en": "Assessment #{id} was not found."},
+    "assessment.already_corrected": {
+        "uk": "Цю версію вже виправлено (новіша версія №{newer}). Виправляйте останню версію.",
+        "en": "This version has already been corrected (newer version #{newer}). Correct the latest version.",
+    },
+    "assessment.other_instrument": {
+        "uk": "Виправлення має використовувати той самий інструмент і версію ({id} {version}).",
+        "en": "A correction must use the same instrument and version ({id} {version}).",
+    },
+    "assessment.key_reused": {
+        "uk": "Цю форму вже збережено з іншим змістом. Відкрийте збережене оцінювання й збережіть виправлення.",
+        "en": "This form was already saved with other content. Open the saved assessment and save a correction.",
+    },
+    "assessment.before_case": {
+        "uk": "Дата оцінювання не може бути раніше відкриття випадку ({opened}).",
+        "en": "The assessment date cannot be before the case was opened ({opened}).",
+    },
+    "assessment.reason_required": {
+        "uk": "Вкажіть причину виправлення.",
+        "en": "Give the reason for the correction.",
+    },
+})
+
+
+class SubmissionInvalid(UserError):
+    """The answers did not pass the instrument's checks; ``checked.problems`` says where."""
+
+    def __init__(self, checked: CheckedSubmission):
+        self.checked = checked
+        super().__init__("assessment.invalid", count=len({(p.item, p.instance) for p in checked.problems}))
+
+
+def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers: dict, assessed_on=None,
+                    submission_key: str | None = None, today: date | None = None,
+                    _supersedes: int | None = None, _reason: str | None = None) -> int:
+    """Validate and save an assessment for a case in one transaction; returns its id.
+
+    ``submission_key`` identifies one filling of a form (the form view makes one);
+    saving the same key again returns the same id. Raises ``SubmissionInvalid`` or
+    ``UserError``; nothing is written then.
+    """
+    today = today or date.today()
+    check = Checker()
+    assessed = check.date("assessed_on", assessed_on or today, today=today)
+    check.raise_if_any()
+    checked = check_submission(instrument, answers, today=today)
+    if not checked.ok:
+        raise SubmissionInvalid(checked)
+    require_user(db, actor)
+    case = get_case(db, case_id)
+    if assessed.isoformat() < case["opened_on"]:
+        raise UserError("assessment.before_case", opened=_ua_date(case["opened_on"]))
+    rows = answer_rows(instrument, checked.answers)
+    content = hashlib.sha256(json.dumps(
+        [case["id"], instrument.id, instrument.version, assessed.isoformat(), _supersedes,
+         sorted((r["repeat"], r["instance"], r["item"], r["value"]) for r in rows)],
+        ensure_ascii=False).encode()).hexdigest()
+    key = submission_key or "content:" + content
+    with write_transaction(db):
+        existing = db.execute("select id, content_sha256 from assessments where submission_key = ?", [key]).fetchone()
+        if existing:
+            if existing[1] != content:
+                raise UserError("assessment.key_reused")
+            return existing[0]
+        register_instrument(db, instrument, actor)
+        assessment_id = db["assessments"].insert({
+            "case_id": case["id"], "instrument_id": instrument.id, "instrument_version": instrument.version,
+            "assessed_on": assessed.isoformat(), "supersedes": _supersedes, "correction_reason": _reason,
+            "submission_key": key, "content_sha256": content, "created_at": now(), "created_by": actor,
+        }).last_pk
+        db.conn.executemany(
+            "insert into answers (assessment_id, repeat, instance, item, value, number) values (?, ?, ?, ?, ?, ?)",
+            [(assessment_id, r["repeat"], r["instance"], r["item"], r["value"], r["number"]) for r in rows])
+        record(db, actor=actor, action="correct_assessment" if _supersedes else "save_assessment",
+               entity="assessments", entity_id=assessment_id,
+               details={"case_id": case["id"], "instrument": f"{instrument.id}@{instrument.version}",
+                        "answers": len(rows), "supersedes": _supersedes})
+    return assessment_id
+
+
+def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument, answers: dict, reason,
+                       assessed_on=None, submission_key: str | None = None, today: date | None = None) -> int:
+    """Save a correction: a new version that supersedes ``assessment_id`` (which must be the latest)."""
+    check = Checker()
+    reason = check.text("reason", reason, limit=500)
+    if "reason" in check.problems and check.problems["reason"].key == "input.required":
+        check.problems["reason"] = UserError("assessment.reason_required")
+    check.raise_if_any()
+    old = get_assessment_row(db, assessment_id)
+    if (old["instrument_id"], old["instrument_version"]) != (instrument.id, instrument.version):
+        raise UserError("assessment.other_instrument", id=old["instrument_id"], version=old["instrument_version"])
+    newer = db.execute("select id from assessments where supersedes = ?", [old["id"]]).fetchone()
+    if newer:
+        raise UserError("assessment.already_corrected", newer=newer[0])
+    return save_assessment(db, actor, case_id=old["case_id"], instrument=instrument, answers=answers,
+                           assessed_on=assessed_on or old["assessed_on"], submission_key=submission_key,
+                           today=today, _supersedes=old["id"], _reason=reason)
+
+
+def get_assessment_row(db, assessment_id) -> dict:
+    """The assessment's own row (no answers); raises ``UserError`` if none."""
+    row = next(db.query("select * from assessments where id = ?", [assessment_id]), None)
+    if row is None:
+        raise UserError("assessment.not_found", id=assessment_id)
+    return row
+
+
+def get_assessment(db, assessment_id, instrument: Instrument | None = None) -> dict:
+    """The assessment with its answers (typed when ``instrument`` is given) and ``superseded_by``."""
+    row = get_assessment_row(db, assessment_id)
+    answer_list = list(db.query("select repeat, instance, item, value from answers where assessment_id = ?",
+                                [row["id"]]))
+    newer = db.execute("select id from assessments where supersedes = ?", [row["id"]]).fetchone()
+    row["superseded_by"] = newer[0] if newer else None
+    row["answers"] = answers_from_rows(instrument, answer_list)
+    return row
+
+
+def assessment_history(db, assessment_id) -> list[dict]:
+    """Every version of the assessment, oldest first, whichever version is named."""
+    first = get_assessment_row(db, assessment_id)
+    while first["supersedes"] is not None:
+        first = get_assessment_row(db, first["supersedes"])
+    chain = [first]
+    while True:
+        newer = next(db.query("select * from assessments where supersedes = ?", [chain[-1]["id"]]), None)
+        if newer is None:
+            return chain
+        chain.append(newer)
+
+
+def list_assessments(db, case_id, *, latest_only: bool = True) -> list[dict]:
+    """A case's assessments, newest first; with ``latest_only`` each history shows its latest version."""
+    sql = """select a.*, exists(select 1 from assessments s where s.supersedes = a.id) as superseded
+             from assessments a where a.case_id = ?"""
+    rows = [dict(r, superseded=bool(r["superseded"])) for r in db.query(sql, [case_id])]
+    if latest_only:
+        rows = [r for r in rows if not r["superseded"]]
+    return sorted(rows, key=lambda r: (r["assessed_on"], r["id"]), reverse=True)
+
+
+def _ua_date(iso: str) -> str:
+    return date.fromisoformat(iso).strftime("%d.%m.%Y")

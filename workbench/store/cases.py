@@ -1,0 +1,67 @@
+"""Cases: a household or a person, in a programme, with an assigned worker."""
+from __future__ import annotations
+
+from datetime import date
+
+from .. import i18n
+from ..access import require_user
+from ..i18n import UserError
+from .audit import record
+from .connection import now, write_transaction
+from .inputs import Checker
+from .people import get_person
+
+i18n.add({
+    "case.not_found": {"uk": "Випадок №{id} не знайдено.", "en": "Case #{id} was not found."},
+    "case.one_subject": {
+        "uk": "Випадок відкривається або на сімʼю (домогосподарство), або на особу — вкажіть щось одне.",
+        "en": "A case is opened for either a household (family) or a person: give exactly one.",
+    },
+    "case.worker_unknown": {
+        "uk": "Працівника «{worker}» немає серед фахівців цієї бази.",
+        "en": "'{worker}' is not a case worker in this database.",
+    },
+})
+
+
+def open_case(db, actor: str, *, programme, worker, household_id=None, person_id=None,
+              opened_on=None, today: date | None = None) -> int:
+    """Open a case for a household or a person; returns its id. The case number is ``YYYY-NNNNN``."""
+    check = Checker()
+    programme = check.code("programme", programme, "programmes")
+    opened = check.date("opened_on", opened_on or (today or date.today()), today=today)
+    check.raise_if_any()
+    if (household_id is None) == (person_id is None):
+        raise UserError("case.one_subject")
+    require_user(db, actor)
+    try:
+        require_user(db, worker, roles=("case_manager", "supervisor"))
+    except UserError:
+        raise UserError("case.worker_unknown", worker=str(worker)[:80]) from None
+    with write_transaction(db):
+        if person_id is not None:
+            get_person(db, person_id)
+        elif not db.execute("select 1 from households where id = ?", [household_id]).fetchone():
+            raise UserError("household.not_found", id=household_id)
+        year = opened.year
+        # Numbering reads then writes: safe because write_transaction holds the write lock.
+        last = db.execute("select max(case_number) from cases where case_number like ?", [f"{year}-%"]).fetchone()[0]
+        number = f"{year}-{(int(last.split('-')[1]) if last else 0) + 1:05d}"
+        case_id = db["cases"].insert({
+            "case_number": number, "programme": programme, "household_id": household_id,
+            "person_id": person_id, "worker": worker, "opened_on": opened.isoformat(),
+            "created_at": now(), "created_by": actor}).last_pk
+        record(db, actor=actor, action="open_case", entity="cases", entity_id=case_id,
+               details={"case_number": number, "programme": programme, "worker": worker})
+    return case_id
+
+
+def get_case(db, case_id) -> dict:
+    """The case's row with a ``subject_label`` (family label or person's name); raises if none."""
+    row = next(db.query(
+        """select c.*, coalesce(h.label, p.family_name || ' ' || p.given_name) as subject_label
+           from cases c left join households h on h.id = c.household_id
+           left join persons p on p.id = c.person_id where c.id = ?""", [case_id]), None)
+    if row is None:
+        raise UserError("case.not_found", id=case_id)
+    return row

@@ -1,0 +1,165 @@
+"""The schema, as sqlite-utils ``Migrations``: add a new function for every change, never edit an applied one.
+
+Records are append-only: triggers refuse UPDATE and DELETE on every table that
+holds what a worker saved, so a correction can only be a new row (a new version
+pointing at the one it supersedes) and nothing is lost even by a bug of ours.
+Drafts are the one exception: a form in progress is not a record.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("workbench")
+
+APPEND_ONLY = ("users", "persons", "consents", "households", "household_members", "cases",
+               "instruments", "instrument_items", "assessments", "answers", "audit_log")
+
+
+def _run(db, script: str) -> None:
+    """Run a script statement by statement (``executescript`` would COMMIT the open transaction)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    assert not statement.strip(), f"incomplete SQL: {statement!r}"
+
+
+@migrations()
+def m0001_initial(db):
+    _run(db, """
+    create table users (
+        username text primary key,
+        display_name text not null,
+        role text not null,
+        added_at text not null
+    );
+    create table persons (
+        id integer primary key,
+        family_name text not null,
+        given_name text not null,
+        patronymic text,
+        birth_date text,
+        sex text,
+        category text not null,
+        created_at text not null,
+        created_by text not null references users(username)
+    );
+    create table consents (
+        id integer primary key,
+        person_id integer not null references persons(id),
+        purpose text not null,
+        given_on text not null,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create index consents_person on consents(person_id);
+    create table households (
+        id integer primary key,
+        label text not null,
+        created_at text not null,
+        created_by text not null references users(username)
+    );
+    create table household_members (
+        id integer primary key,
+        household_id integer not null references households(id),
+        person_id integer not null references persons(id),
+        relation text not null,
+        added_at text not null,
+        added_by text not null references users(username),
+        unique (household_id, person_id)
+    );
+    create index household_members_person on household_members(person_id);
+    create table cases (
+        id integer primary key,
+        case_number text not null unique,
+        programme text not null,
+        household_id integer references households(id),
+        person_id integer references persons(id),
+        worker text not null references users(username),
+        opened_on text not null,
+        created_at text not null,
+        created_by text not null references users(username),
+        check ((household_id is null) <> (person_id is null))
+    );
+    create index cases_worker on cases(worker);
+    create table instruments (
+        id text not null,
+        version text not null,
+        title_uk text not null,
+        title_en text not null,
+        score_direction text not null,
+        sha256 text not null,
+        registered_at text not null,
+        primary key (id, version)
+    );
+    create table instrument_items (
+        instrument_id text not null,
+        instrument_version text not null,
+        item text not null,
+        type text not null,
+        repeat text not null default '',
+        domain text,
+        scored integer not null,
+        label_uk text not null,
+        label_en text not null,
+        position integer not null,
+        primary key (instrument_id, instrument_version, item),
+        foreign key (instrument_id, instrument_version) references instruments(id, version)
+    );
+    create table assessments (
+        id integer primary key,
+        case_id integer not null references cases(id),
+        instrument_id text not null,
+        instrument_version text not null,
+        assessed_on text not null,
+        supersedes integer unique references assessments(id),
+        correction_reason text,
+        submission_key text not null unique,
+        content_sha256 text not null,
+        created_at text not null,
+        created_by text not null references users(username),
+        foreign key (instrument_id, instrument_version) references instruments(id, version)
+    );
+    create index assessments_case on assessments(case_id);
+    -- Long form: one row per answered item (per repeat instance). value is the
+    -- answer as text (a multi-select space-separated); number repeats it for
+    -- numeric and scored items so analysis is a query.
+    create table answers (
+        assessment_id integer not null references assessments(id),
+        repeat text not null default '',
+        instance integer not null default 0,
+        item text not null,
+        value text not null,
+        number real,
+        primary key (assessment_id, repeat, instance, item)
+    ) without rowid;
+    create table audit_log (
+        id integer primary key,
+        at text not null,
+        actor text not null,
+        action text not null,
+        entity text not null,
+        entity_id text not null,
+        details text not null
+    );
+    create index audit_entity on audit_log(entity, entity_id);
+    create table drafts (
+        draft_key text primary key,
+        actor text not null,
+        case_id integer references cases(id),
+        instrument_id text not null,
+        content text not null,
+        updated_at text not null
+    );
+    """)
+    for table in APPEND_ONLY:
+        _run(db, f"""
+        create trigger {table}_no_update before update on {table}
+            begin select raise(abort, 'append-only: {table} rows are never changed'); end;
+        create trigger {table}_no_delete before delete on {table}
+            begin select raise(abort, 'append-only: {table} rows are never deleted'); end;
+        """)
