@@ -52,7 +52,7 @@ def household_case(db):
     child = register_person(db, actor, family_name="Тихоліс", given_name="Злата", birth_date="2018-09-30",
                             sex="female", category="family_difficult_circumstances",
                             consent_given_on="2026-01-10", today=TODAY)
-    household = create_household(db, actor, label="Сімʼя Тихоліс", members=[(mother, "applicant"), (child, "child")])
+    household = create_household(db, actor, label="Тихоліс", members=[(mother, "applicant"), (child, "child")])
     return open_case(db, actor, programme="family_support", worker=actor, household_id=household,
                      opened_on="2026-01-10", today=TODAY)
 

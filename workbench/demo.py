@@ -76,7 +76,7 @@ def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: i
         members, children = _household_people(rng, db, worker, family, programme, opened)
         n_persons += len(members)
         with write_transaction(db):
-            household_id = create_household(db, worker, label=f"Сімʼя {family}", members=members)
+            household_id = create_household(db, worker, label=family, members=members)
             case_id = open_case(db, worker, programme=programme, worker=worker,
                                 household_id=household_id, opened_on=opened, today=today)
             n_cases += 1

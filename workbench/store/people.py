@@ -6,6 +6,7 @@ from datetime import date
 from .. import i18n
 from ..access import require_user
 from ..i18n import UserError
+from ..names import search_form
 from .audit import record
 from .connection import now, write_transaction
 from .inputs import Checker
@@ -53,8 +54,11 @@ def register_person(db, actor: str, *, family_name, given_name, birth_date, sex,
     check.raise_if_any()
     require_user(db, actor)
     with write_transaction(db):
+        search_text = search_form(" ".join(filter(None, (clean["family_name"], clean["given_name"],
+                                                          clean["patronymic"]))))
         person_id = db["persons"].insert(dict(clean, birth_date=clean["birth_date"].isoformat(),
-                                              created_at=now(), created_by=actor)).last_pk
+                                              search_text=search_text, created_at=now(),
+                                              created_by=actor)).last_pk
         db["consents"].insert({"person_id": person_id, "purpose": CONSENT_DATA_PROCESSING,
                                "given_on": consent_on.isoformat(), "recorded_at": now(), "recorded_by": actor})
         record(db, actor=actor, action="register_person", entity="persons", entity_id=person_id,

@@ -45,9 +45,11 @@ def m0001_initial(db):
         birth_date text,
         sex text,
         category text not null,
+        search_text text not null,  -- names lower-cased, apostrophes unified (workbench.names)
         created_at text not null,
         created_by text not null references users(username)
     );
+    create index persons_birth_date on persons(birth_date);
     create table consents (
         id integer primary key,
         person_id integer not null references persons(id),

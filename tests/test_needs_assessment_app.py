@@ -1,0 +1,130 @@
+"""The needs-assessment app driven through its widgets in plain pytest (the browser tests do it in Chromium)."""
+import pytest
+
+from conftest import TODAY
+from test_form_view import fill
+from workbench.apps.needs_assessment import NeedsAssessmentApp
+from workbench.i18n import UserError
+from workbench.store.audit import audit_rows
+from workbench.store.search import find_cases
+
+
+@pytest.fixture
+def app(db, household_case):
+    return NeedsAssessmentApp(db, "olena.demo", "uk", today=TODAY)
+
+
+def test_an_unknown_user_cannot_open_the_app(db):
+    with pytest.raises(UserError):
+        NeedsAssessmentApp(db, "stranger", "uk")
+
+
+def test_search_finds_by_name_date_of_birth_and_case_number(app):
+    for query in ("тихол", "ТИХОЛІС злата", "02.04.1990", "2026-0000", "Злата"):
+        app.search.value = query
+        assert [b.description.split(" · ")[0] for b in app.matches.children] == ["2026-00001"], query
+    app.search.value = "нікого такого"
+    assert "Нікого не знайдено" in app.matches.children[0].value
+    app.search.value = "'; drop table persons; --"
+    assert app.db["persons"].count == 2
+
+
+def test_register_then_assess_save_and_correct(app, instrument, valid_answers):
+    app.open_registration()
+    reg = app.registration
+    reg.inputs["family_name"].value = "Дібровець"
+    reg.inputs["given_name"].value = "Ярослав"
+    reg.inputs["birth_date"].value = "31.02.2005"
+    reg.inputs["sex"].value = "male"
+    reg.inputs["category"].value = "care_leaver"
+    reg.inputs["programme"].value = "care_leavers"
+    reg.submit.click()
+    assert "дд.мм.рррр" in reg.errors["birth_date"].value  # an impossible date
+    assert "згоди" in reg.errors["consent_given_on"].value  # consent not ticked
+    assert app.db["persons"].count == 2
+    reg.inputs["birth_date"].value = "28.02.2005"
+    reg.consent.value = True
+    reg.submit.click()
+    assert app.db["persons"].count == 3 and app.case_id is not None
+    assert "Дібровець Ярослав" in app.case_header.value
+
+    app.new_button.click()
+    fill(app.form, valid_answers)
+    app.save_button.click()
+    app.save_button.click()  # a double click
+    saved = list(app.db.query("select * from assessments where case_id = ?", [app.case_id]))
+    assert len(saved) == 1 and "Збережено" in app.status.value
+    assert app.db["drafts"].count == 0
+
+    app.saved_list.children[0].children[1].click()  # Open
+    assert app.form.fields["household_size"].input.value == str(valid_answers["household_size"])
+    app.form.fields["household_size"].input.value = "7"
+    app.save_button.click()
+    assert "причину" in app.form_status.value.lower()  # a correction needs its reason
+    app.reason.value = "Помилка в кількості членів сімʼї"
+    app.save_button.click()
+    versions = list(app.db.query("select id, supersedes from assessments where case_id = ? order by id",
+                                 [app.case_id]))
+    assert [v["supersedes"] for v in versions] == [None, versions[0]["id"]]
+    assert "№{}".format(versions[1]["id"]) in app.status.value
+    assert "версія 2" in app.saved_list.children[0].children[0].value
+
+
+def test_an_invalid_form_writes_nothing_and_says_why_in_both_languages(app):
+    app.show_case(1)
+    app.new_button.click()
+    app.form.fields["household_size"].input.value = "0"
+    before = app.db["assessments"].count
+    app.save_button.click()
+    assert app.db["assessments"].count == before
+    assert "не збережено" in app.form_status.value.lower()
+    app.set_language("en")
+    assert "not saved" in app.form_status.value.lower()
+    assert "Enter a number from 1 to 30." in app.form.fields["household_size"].error.value
+
+
+def test_the_form_in_progress_is_kept_as_a_draft_and_offered_back(db, app, valid_answers):
+    app.show_case(1)
+    app.new_button.click()
+    app.form.fields["household_size"].input.value = "5"
+    app.form.fields["conclusion_text"].input.value = "Чернетка висновку"
+    # The kernel dies: a new app (a new page) on the same database.
+    again = NeedsAssessmentApp(db, "olena.demo", "uk", today=TODAY)
+    again.show_case(1)
+    assert again.draft_box.children, "the draft is offered"
+    again.draft_box.children[1].children[0].click()  # Continue the draft
+    assert again.form.fields["household_size"].input.value == "5"
+    assert again.form.fields["conclusion_text"].input.value == "Чернетка висновку"
+    other_user = NeedsAssessmentApp(db, "andrii.demo", "uk", today=TODAY)
+    other_user.show_case(1)
+    assert not other_user.draft_box.children  # drafts are private to their author
+    fill(again.form, {k: v for k, v in valid_answers.items() if k not in ("household_size", "conclusion_text")})
+    again.save_button.click()
+    assert db["drafts"].count == 0
+    assert [a["action"] for a in audit_rows(db, "drafts")] == ["start_draft", "draft_saved"]
+
+
+def test_forged_widget_values_are_refused_by_the_service(app):
+    app.show_case(1)
+    app.new_button.click()
+    # A page can send any value for a synced widget; the service checks it.
+    app.form.fields["urgent"].input.set_trait("value", None)
+    app.form.fields["household_size"].input.value = "999999999999999999"
+    app.assessed_on.value = "32.13.2026"
+    before = app.db["assessments"].count
+    assert app.save() is None and app.db["assessments"].count == before
+
+
+def test_names_come_in_ukrainian_alphabetical_order(db):
+    from workbench.store.intake import register_client
+
+    for family in ("Яковенко", "Євтушенко", "Ґалаґан", "Іваненко", "Їжакевич", "Гнатюк", "Бойко", "Дʼяченко"):
+        register_client(db, "olena.demo", family_name=family, given_name="Ірина", birth_date="01.01.1990",
+                        sex="female", category="idp", consent_given_on="01.01.2026", programme="idp_support",
+                        today=TODAY)
+    rows, total = find_cases(db, "ірина")
+    assert [r["subject_label"] for r in rows] == ["Бойко", "Гнатюк", "Ґалаґан", "Дʼяченко", "Євтушенко",
+                                                  "Іваненко", "Їжакевич", "Яковенко"]
+    assert total == 8
+    for spelling in ("Дʼяченко", "Д'яченко", "Д’яченко", "д'ЯЧЕНКО"):
+        assert [r["subject_label"] for r in find_cases(db, spelling)[0]] == ["Дʼяченко"], spelling

@@ -1,0 +1,76 @@
+"""What every staff app shares: the header with the language switch, status messages, start-up."""
+from __future__ import annotations
+
+import html
+import os
+
+import ipywidgets as w
+
+from .. import config, i18n
+from ..i18n import UserError
+
+i18n.add({
+    "app.signed_in_as": {"uk": "Ви увійшли як {name}", "en": "Signed in as {name}"},
+    "app.cannot_start": {
+        "uk": "Застосунок не вдалося відкрити: {reason}",
+        "en": "The app could not be opened: {reason}",
+    },
+    "app.household_label": {"uk": "Сімʼя {name}", "en": "{name} family"},
+})
+
+OK_STYLE = "color:#1b5e20;background:#e8f5e9;padding:6px;border-radius:4px"
+ERROR_STYLE = "color:#b00020;background:#fdecea;padding:6px;border-radius:4px"
+INFO_STYLE = "color:#0d47a1;background:#e3f2fd;padding:6px;border-radius:4px"
+
+
+def status_html(text: str, kind: str = "info") -> str:
+    """A status line; ``text`` is escaped (it may carry what a user typed)."""
+    style = {"ok": OK_STYLE, "error": ERROR_STYLE}.get(kind, INFO_STYLE)
+    return f'<div style="{style}">{html.escape(text)}</div>'
+
+
+class LanguageSwitch:
+    """Українська / English toggle; calls ``on_change(lang)``."""
+
+    def __init__(self, lang: str, on_change):
+        self.widget = w.ToggleButtons(options=[("Українська", "uk"), ("English", "en")], value=lang,
+                                      style={"button_width": "7em"})
+        self.widget.add_class("wb-language")
+        self.widget.observe(lambda change: on_change(i18n.normalise_language(change["new"])), "value")
+
+
+def subject_label(row: dict, lang: str) -> str:
+    """A case's subject for display: the family (household) or the person."""
+    if row.get("household_id") or (row.get("people") and len(row["people"]) > 1):
+        return i18n.t("app.household_label", lang, name=row["subject_label"])
+    return row["subject_label"]
+
+
+def programme_label(code: str, lang: str) -> str:
+    return config.label("programmes", code, lang)
+
+
+def ua_date(iso: str | None) -> str:
+    """``2026-02-01`` → ``01.02.2026`` (how dates are shown and typed here)."""
+    if not iso:
+        return ""
+    y, m, d = iso[:10].split("-")
+    return f"{d}.{m}.{y}"
+
+
+def start_app(factory):
+    """Build an app for the signed-in user, or a bilingual error box instead of a traceback.
+
+    In a Voilà app call this after ``wait_for_request()``, so a preheated kernel reads
+    the user and the database only once the request has arrived.
+    """
+    from ..access import current_user
+    from ..store.connection import open_db
+
+    lang = i18n.normalise_language(os.environ.get("WB_LANG"))
+    try:
+        return factory(open_db(), current_user(), lang)
+    except UserError as err:
+        text = " / ".join(i18n.t("app.cannot_start", language, reason=err.message(language))
+                          for language in ("uk", "en"))
+        return w.HTML(status_html(text, "error"))

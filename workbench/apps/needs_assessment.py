@@ -1,0 +1,379 @@
+"""The needs-assessment app: find or register a client, fill the assessment, save, correct.
+
+A thin view over the service functions: every check is theirs. The form in
+progress is kept as a draft on every change, so a closed tab or a dead kernel
+loses nothing; reopening the case offers the draft back.
+"""
+from __future__ import annotations
+
+import html
+import uuid
+from datetime import date
+
+import ipywidgets as w
+
+from .. import i18n
+from ..access import require_user
+from ..forms.view import FormView
+from ..i18n import UserError
+from ..instruments.loader import load_builtin
+from ..instruments.model import Instrument
+from ..store.assessments import (SubmissionInvalid, assessment_history, correct_assessment, get_assessment,
+                                 list_assessments, save_assessment)
+from ..store.cases import get_case
+from ..store.drafts import end_draft, find_draft, save_draft
+from ..store.inputs import InvalidInput
+from ..store.search import find_cases
+from .common import LanguageSwitch, programme_label, start_app, status_html, subject_label, ua_date
+from .registration import RegistrationForm
+
+i18n.add({
+    "na.title": {"uk": "Оцінювання потреб", "en": "Needs assessment"},
+    "na.search": {"uk": "Пошук клієнта", "en": "Find a client"},
+    "na.search_placeholder": {
+        "uk": "Частина імені, дата народження (дд.мм.рррр) або номер випадку",
+        "en": "Part of a name, date of birth (dd.mm.yyyy) or case number",
+    },
+    "na.search_hint": {"uk": "Введіть щонайменше 2 символи.", "en": "Type at least 2 characters."},
+    "na.no_match": {"uk": "Нікого не знайдено.", "en": "No one found."},
+    "na.more_matches": {
+        "uk": "Показано {shown} з {total}; уточніть пошук.",
+        "en": "Showing {shown} of {total}; narrow the search.",
+    },
+    "na.register": {"uk": "Зареєструвати нову особу", "en": "Register a new person"},
+    "na.case_header": {"uk": "Випадок {number} · {subject} · {programme}", "en": "Case {number} · {subject} · {programme}"},
+    "na.saved_list": {"uk": "Збережені оцінювання", "en": "Saved assessments"},
+    "na.none_saved": {"uk": "Оцінювань ще немає.", "en": "No assessments yet."},
+    "na.saved_row": {
+        "uk": "№{id} від {date}, заповнив(ла) {who}, версія {version}",
+        "en": "#{id} of {date}, by {who}, version {version}",
+    },
+    "na.open": {"uk": "Відкрити", "en": "Open"},
+    "na.new": {"uk": "Нове оцінювання", "en": "New assessment"},
+    "na.assessed_on": {"uk": "Дата оцінювання", "en": "Date of assessment"},
+    "na.reason": {"uk": "Причина виправлення", "en": "Reason for the correction"},
+    "na.save": {"uk": "Зберегти", "en": "Save"},
+    "na.save_correction": {"uk": "Зберегти виправлення", "en": "Save correction"},
+    "na.close": {"uk": "Закрити форму", "en": "Close the form"},
+    "na.saved": {"uk": "Збережено: оцінювання №{id}.", "en": "Saved: assessment #{id}."},
+    "na.correction_saved": {
+        "uk": "Збережено виправлення: нова версія №{id} замінює №{old}.",
+        "en": "Correction saved: new version #{id} supersedes #{old}.",
+    },
+    "na.form_new": {"uk": "Нове оцінювання", "en": "New assessment"},
+    "na.form_correction": {
+        "uk": "Виправлення оцінювання №{id} (збережена версія не зміниться; зʼявиться нова)",
+        "en": "Correcting assessment #{id} (the saved version stays; a new one is added)",
+    },
+    "na.history": {"uk": "Історія версій", "en": "Version history"},
+    "na.history_row": {
+        "uk": "версія {version}: №{id}, {date}, {who}{reason}",
+        "en": "version {version}: #{id}, {date}, {who}{reason}",
+    },
+    "na.draft_offer": {
+        "uk": "Є незбережена чернетка від {when}. Продовжити її?",
+        "en": "There is an unsaved draft from {when}. Continue it?",
+    },
+    "na.draft_resume": {"uk": "Продовжити чернетку", "en": "Continue the draft"},
+    "na.draft_discard": {"uk": "Відкинути чернетку", "en": "Discard the draft"},
+    "na.draft_kept": {"uk": "Чернетку збережено {when}.", "en": "Draft kept at {when}."},
+    "na.not_saved": {"uk": "Не збережено: {reason}", "en": "Not saved: {reason}"},
+})
+
+INSTRUMENT = "family_needs_assessment"
+
+
+class NeedsAssessmentApp:
+    """The app's widgets and state; ``widget`` is what Voilà shows."""
+
+    def __init__(self, db, user: str, lang: str = "uk", instrument: Instrument | None = None,
+                 today: date | None = None):
+        self.db, self.user, self.lang, self.today = db, user, i18n.normalise_language(lang), today
+        self.user_row = require_user(db, user)
+        self.instrument = instrument or load_builtin(INSTRUMENT)
+        self.case_id: int | None = None
+        self.form: FormView | None = None
+        self.editing: dict | None = None  # submission_key, supersedes, draft_key of the open form
+        self.form_error: UserError | None = None
+        self.language = LanguageSwitch(self.lang, self.set_language)
+        self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
+        self.status.add_class("wb-status")
+        # Finding a client
+        self.search_label = w.HTML()
+        self.search = w.Text(layout=w.Layout(width="40em"))
+        self.search.add_class("wb-search")
+        self.search.observe(lambda _: self.show_matches(), "value")
+        self.matches = w.VBox()
+        self.matches.add_class("wb-matches")
+        self.register_button = w.Button(icon="user-plus")
+        self.register_button.add_class("wb-register")
+        self.register_button.on_click(lambda _: self.open_registration())
+        self.registration: RegistrationForm | None = None
+        self.registration_box = w.VBox()
+        # The chosen case
+        self.case_header = w.HTML()
+        self.case_header.add_class("wb-case-header")
+        self.draft_box = w.VBox()
+        self.saved_title = w.HTML()
+        self.saved_list = w.VBox()
+        self.saved_list.add_class("wb-saved-list")
+        self.new_button = w.Button(icon="plus", button_style="info")
+        self.new_button.add_class("wb-new")
+        self.new_button.on_click(lambda _: self.open_form())
+        self.case_box = w.VBox([self.case_header, self.draft_box, self.saved_title, self.saved_list,
+                                self.new_button], layout=w.Layout(display="none", margin="8px 0"))
+        # The form
+        self.form_title, self.history = w.HTML(), w.HTML()
+        self.assessed_on_label, self.reason_label = w.HTML(), w.HTML()
+        self.assessed_on = w.Text(layout=w.Layout(width="10em"))
+        self.assessed_on.add_class("wb-assessed-on")
+        self.reason = w.Text(layout=w.Layout(width="40em"))
+        self.reason.add_class("wb-reason")
+        self.reason_box = w.VBox([self.reason_label, self.reason])
+        for widget in (self.assessed_on, self.reason):
+            widget.observe(lambda _: self.keep_draft(), "value")
+        self.form_holder = w.VBox()
+        self.save_button = w.Button(button_style="success", icon="save")
+        self.save_button.add_class("wb-save")
+        self.save_button.on_click(lambda _: self.save())
+        self.close_button = w.Button()
+        self.close_button.on_click(lambda _: self.close_form())
+        self.form_status = w.HTML()
+        self.form_status.add_class("wb-form-status")
+        self.form_box = w.VBox([self.form_title, self.history, self.assessed_on_label, self.assessed_on,
+                                self.reason_box, self.form_holder, self.form_status,
+                                w.HBox([self.save_button, self.close_button])],
+                               layout=w.Layout(display="none", border="1px solid #999", padding="8px"))
+        self.widget = w.VBox([
+            w.HBox([self.heading, self.language.widget], layout=w.Layout(justify_content="space-between")),
+            self.signed_in, self.status, self.search_label, self.search, self.matches, self.register_button,
+            self.registration_box, self.case_box, self.form_box])
+        self.widget.add_class("wb-app")
+        self.set_language(self.lang)
+
+    @classmethod
+    def for_current_user(cls):
+        """The app for the signed-in user (or an error box); what the Voilà notebook calls."""
+        return start_app(lambda db, user, lang: cls(db, user, lang).widget)
+
+    # --- language -------------------------------------------------------------------------
+    def set_language(self, lang: str):
+        self.lang = lang
+        t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+        self.heading.value = f"<h2>{html.escape(t('na.title'))}</h2>"
+        self.signed_in.value = f"<i>{html.escape(t('app.signed_in_as', name=self.user_row['display_name']))}</i>"
+        self.search_label.value = f"<b>{html.escape(t('na.search'))}</b>"
+        self.search.placeholder = t("na.search_placeholder")
+        self.register_button.description = t("na.register")
+        self.saved_title.value = f"<h4>{html.escape(t('na.saved_list'))}</h4>"
+        self.new_button.description = t("na.new")
+        self.assessed_on_label.value = f"<b>{html.escape(t('na.assessed_on'))}</b>"
+        self.assessed_on.placeholder = t("reg.date_placeholder")
+        self.reason_label.value = f"<b>{html.escape(t('na.reason'))}</b>"
+        self.close_button.description = t("na.close")
+        self.save_button.description = t("na.save_correction" if self.editing and self.editing["supersedes"]
+                                         else "na.save")
+        if self.registration:
+            self.registration.set_language(lang)
+        if self.form:
+            self.form.set_language(lang)
+            self._form_heading()
+            self._show_form_error()
+        self.show_matches()
+        if self.case_id:
+            self.show_case(self.case_id, keep_status=True)
+
+    # --- finding and registering -----------------------------------------------------------
+    def show_matches(self):
+        text = self.search.value
+        if len(text.strip()) < 2:
+            self.matches.children = [w.HTML(f"<small>{html.escape(i18n.t('na.search_hint', self.lang))}</small>")] \
+                if text.strip() else []
+            return
+        rows, total = find_cases(self.db, text)
+        buttons = []
+        for row in rows:
+            people = ", ".join(f"{p['family_name']} {p['given_name']} {ua_date(p['birth_date'])}" for p in row["people"])
+            button = w.Button(description=f"{row['case_number']} · {subject_label(row, self.lang)} · {people}",
+                              layout=w.Layout(width="auto"), tooltip=people)
+            button.add_class("wb-match")
+            button.on_click(lambda _, case_id=row["id"]: self.show_case(case_id))
+            buttons.append(button)
+        notes = []
+        if not rows:
+            notes.append(w.HTML(html.escape(i18n.t("na.no_match", self.lang))))
+        elif total > len(rows):
+            notes.append(w.HTML(html.escape(i18n.t("na.more_matches", self.lang, shown=len(rows), total=total))))
+        self.matches.children = buttons + notes
+
+    def open_registration(self):
+        self.registration = RegistrationForm(self.db, self.user, self.lang, on_registered=self._registered,
+                                             on_cancel=self._close_registration, today=self.today)
+        self.registration_box.children = [self.registration.widget]
+
+    def _close_registration(self):
+        self.registration = None
+        self.registration_box.children = []
+
+    def _registered(self, case_id: int):
+        self._close_registration()
+        self.show_case(case_id)
+
+    # --- the case --------------------------------------------------------------------------
+    def show_case(self, case_id: int, keep_status: bool = False):
+        """Show the case's saved assessments and any draft of this user's."""
+        try:
+            case = get_case(self.db, case_id)
+        except UserError as err:
+            self.status.value = status_html(err.message(self.lang), "error")
+            return
+        if self.case_id != case_id and self.form:
+            self.close_form()
+        self.case_id = case["id"]
+        if not keep_status:
+            self.status.value = ""
+        self.case_header.value = "<h3>{}</h3>".format(html.escape(i18n.t(
+            "na.case_header", self.lang, number=case["case_number"], subject=subject_label(case, self.lang),
+            programme=programme_label(case["programme"], self.lang))))
+        self.case_box.layout.display = None
+        rows = []
+        for saved in list_assessments(self.db, self.case_id):
+            if saved["instrument_id"] != self.instrument.id:
+                continue
+            version = len(assessment_history(self.db, saved["id"]))
+            text = i18n.t("na.saved_row", self.lang, id=saved["id"], date=ua_date(saved["assessed_on"]),
+                          who=saved["created_by"], version=version)
+            open_button = w.Button(description=i18n.t("na.open", self.lang), icon="folder-open")
+            open_button.add_class("wb-open")
+            open_button.on_click(lambda _, aid=saved["id"]: self.open_form(correcting=aid))
+            row = w.HBox([w.HTML(html.escape(text)), open_button])
+            row.add_class("wb-saved-row")
+            rows.append(row)
+        self.saved_list.children = rows or [w.HTML(html.escape(i18n.t("na.none_saved", self.lang)))]
+        self._offer_draft()
+
+    def _offer_draft(self):
+        draft = None if self.form else find_draft(self.db, self.user, self.case_id, self.instrument.id)
+        if not draft:
+            self.draft_box.children = []
+            return
+        resume = w.Button(description=i18n.t("na.draft_resume", self.lang), button_style="warning")
+        resume.add_class("wb-draft-resume")
+        discard = w.Button(description=i18n.t("na.draft_discard", self.lang))
+        discard.add_class("wb-draft-discard")
+        resume.on_click(lambda _: self.open_form(draft=draft))
+        discard.on_click(lambda _: self._discard_draft(draft))
+        when = draft["updated_at"][:16].replace("T", " ")
+        offer = w.HTML(status_html(i18n.t("na.draft_offer", self.lang, when=when)))
+        self.draft_box.children = [offer, w.HBox([resume, discard])]
+
+    def _discard_draft(self, draft):
+        end_draft(self.db, self.user, draft["draft_key"], outcome="discarded")
+        self.draft_box.children = []
+
+    # --- the form --------------------------------------------------------------------------
+    def open_form(self, correcting: int | None = None, draft: dict | None = None):
+        """Open an empty form, a saved assessment for correction, or a kept draft."""
+        self.status.value = ""
+        self.form = FormView(self.instrument, self.lang, on_change=lambda _: self.keep_draft())
+        today = self.today or date.today()
+        if draft:
+            content = draft["content"]
+            self.editing = {"submission_key": content["submission_key"], "supersedes": content.get("supersedes"),
+                            "draft_key": draft["draft_key"]}
+            self.form.set_values(content.get("values") or {})
+            self.assessed_on.value = content.get("assessed_on") or ""
+            self.reason.value = content.get("reason") or ""
+        elif correcting:
+            saved = get_assessment(self.db, correcting, self.instrument)
+            self.editing = {"submission_key": str(uuid.uuid4()), "supersedes": saved["id"],
+                            "draft_key": str(uuid.uuid4())}
+            self.form.set_values(saved["answers"])
+            self.assessed_on.value = ua_date(saved["assessed_on"])
+            self.reason.value = ""
+        else:
+            self.editing = {"submission_key": str(uuid.uuid4()), "supersedes": None, "draft_key": str(uuid.uuid4())}
+            self.assessed_on.value = today.strftime("%d.%m.%Y")
+            self.reason.value = ""
+        self.form_holder.children = [self.form.widget]
+        self.form_error = None
+        self._show_form_error()
+        self.draft_box.children = []
+        self._form_heading()
+        self.form_box.layout.display = None
+
+    def _form_heading(self):
+        supersedes = self.editing and self.editing["supersedes"]
+        title = i18n.t("na.form_correction", self.lang, id=supersedes) if supersedes else i18n.t("na.form_new", self.lang)
+        self.form_title.value = f"<h3>{html.escape(title)}</h3>"
+        self.reason_box.layout.display = None if supersedes else "none"
+        self.save_button.description = i18n.t("na.save_correction" if supersedes else "na.save", self.lang)
+        if supersedes:
+            lines = []
+            for number, version in enumerate(assessment_history(self.db, supersedes), start=1):
+                reason = f" — {version['correction_reason']}" if version["correction_reason"] else ""
+                lines.append(html.escape(i18n.t("na.history_row", self.lang, version=number, id=version["id"],
+                                                date=ua_date(version["assessed_on"]), who=version["created_by"],
+                                                reason=reason)))
+            self.history.value = (f"<b>{html.escape(i18n.t('na.history', self.lang))}</b><ul>"
+                                  + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
+        else:
+            self.history.value = ""
+
+    def _show_form_error(self):
+        err = self.form_error
+        if err is None:
+            self.form_status.value = ""
+            return
+        # The invalid-input errors already say "not saved"; others get it said.
+        text = err.message(self.lang) if isinstance(err, (SubmissionInvalid, InvalidInput)) \
+            else i18n.t("na.not_saved", self.lang, reason=err.message(self.lang))
+        self.form_status.value = status_html(text, "error")
+
+    def keep_draft(self):
+        """Keep the form in progress as a draft (called on every change)."""
+        if not (self.form and self.editing and self.case_id):
+            return
+        save_draft(self.db, self.user, draft_key=self.editing["draft_key"], case_id=self.case_id,
+                   instrument_id=self.instrument.id,
+                   content={"values": self.form.values(), "assessed_on": self.assessed_on.value,
+                            "reason": self.reason.value, "submission_key": self.editing["submission_key"],
+                            "supersedes": self.editing["supersedes"]})
+
+    def save(self) -> int | None:
+        """Save the open form (a new assessment or a correction); returns the id or None."""
+        if not (self.form and self.editing and self.case_id):
+            return None  # e.g. the second click of a double click, after the form closed
+        self.form.check(show_all=True, today=self.today)
+        try:
+            if self.editing["supersedes"]:
+                assessment_id = correct_assessment(
+                    self.db, self.user, assessment_id=self.editing["supersedes"], instrument=self.instrument,
+                    answers=self.form.values(), reason=self.reason.value, assessed_on=self.assessed_on.value,
+                    submission_key=self.editing["submission_key"], today=self.today)
+            else:
+                assessment_id = save_assessment(
+                    self.db, self.user, case_id=self.case_id, instrument=self.instrument,
+                    answers=self.form.values(), assessed_on=self.assessed_on.value,
+                    submission_key=self.editing["submission_key"], today=self.today)
+        except UserError as err:
+            self.form_error = err
+            self._show_form_error()
+            return None
+        old = self.editing["supersedes"]
+        end_draft(self.db, self.user, self.editing["draft_key"], outcome="saved")
+        self.close_form(keep_draft=True)
+        message = (i18n.t("na.correction_saved", self.lang, id=assessment_id, old=old) if old
+                   else i18n.t("na.saved", self.lang, id=assessment_id))
+        self.show_case(self.case_id)
+        self.status.value = status_html(message, "ok")
+        return assessment_id
+
+    def close_form(self, keep_draft: bool = True):
+        """Close the form; its draft stays (offered again) unless it was just saved."""
+        self.form = None
+        self.editing = None
+        self.form_holder.children = []
+        self.form_box.layout.display = "none"
+        if self.case_id:
+            self._offer_draft()
