@@ -17,9 +17,18 @@ def main(argv=None) -> int:
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
     demo.add_argument("--households", type=int, default=240, help="number of families")
     demo.add_argument("--replace", action="store_true", help="replace an existing database file")
+    serve = sub.add_parser("serve", help="serve the staff apps with Voilà on http://127.0.0.1:PORT/")
+    serve.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
+    serve.add_argument("--apps", type=Path, default=None, help="folder of Voilà apps (default: voila_apps/)")
+    serve.add_argument("--no-preheat", action="store_true", help="start a kernel per page load instead of a pool")
     args = parser.parse_args(argv)
     if args.command == "demo":
         return _demo(args)
+    if args.command == "serve":
+        from .serve import serve as run
+
+        run(args.apps, port=args.port, preheat=not args.no_preheat)
+        return 0
     return 2
 
 

@@ -151,6 +151,11 @@ class NeedsAssessmentApp:
         self.widget.add_class("wb-app")
         self.set_language(self.lang)
 
+    @staticmethod
+    def preload() -> None:
+        """Load what does not depend on the user (the instrument, the heavy imports) ahead of a request."""
+        load_builtin(INSTRUMENT)
+
     @classmethod
     def for_current_user(cls):
         """The app for the signed-in user (or an error box); what the Voilà notebook calls."""
