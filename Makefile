@@ -28,9 +28,9 @@ demo-db: $(STAMP)
 
 # Serves the staff apps on http://localhost:$(PORT) as the demo case manager $(DEMO_USER).
 demo: $(STAMP) $(DB)
-	@echo "Serving the staff apps on http://localhost:$(PORT)/ as $(DEMO_USER) (Ctrl+C stops)"
-	WB_DB=$(abspath $(DB)) WB_USER=$(DEMO_USER) $(BIN)/voila voila_apps/ --port=$(PORT) --no-browser \
-		--Voila.config_file_paths='[]' --Voila.ip=127.0.0.1
+	@echo "Serving the staff apps as $(DEMO_USER) (Ctrl+C stops):"
+	@echo "  http://localhost:$(PORT)/voila/render/needs_assessment.ipynb"
+	WB_DB=$(abspath $(DB)) WB_USER=$(DEMO_USER) $(BIN)/workbench serve --port=$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -1,7 +1,14 @@
 """Serving the staff apps with Voilà, configured the same way for the demo, the tests and the benchmarks."""
 from __future__ import annotations
 
+import json
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 # Apps that case managers open many times a day get a preheated kernel waiting
@@ -44,3 +51,90 @@ def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
     os.environ.setdefault("MPLBACKEND", "Agg")
     Voila.launch_instance(argv=[str(apps_dir), "--Voila.config_file_paths=[]"],
                           config=voila_config(port, preheat, pools))
+
+
+class VoilaServer:
+    """Voilà as a subprocess on a free loopback port, for tests and benchmarks.
+
+    ``with VoilaServer(db_path, user="olena.demo") as server: server.url("needs_assessment.ipynb")``.
+    It waits until the server answers and always stops it (and its kernels) on exit.
+    """
+
+    def __init__(self, db_path, user: str, apps_dir=None, pools: dict[str, int] | None = None,
+                 log_path=None, timeout_s: float = 90):
+        self.db_path, self.user, self.timeout_s = Path(db_path), user, timeout_s
+        self.apps_dir = Path(apps_dir or default_apps_dir())
+        self.pools = pools
+        self.log_path = Path(log_path) if log_path else self.db_path.with_suffix(".voila.log")
+        self.port = _free_port()
+        self.process = None
+
+    def url(self, notebook: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}/voila/render/{notebook}" if notebook else f"http://127.0.0.1:{self.port}/"
+
+    def __enter__(self):
+        env = dict(os.environ, WB_DB=str(self.db_path), WB_USER=self.user, MPLBACKEND="Agg")
+        env.pop("JUPYTERHUB_USER", None)
+        code = ("import sys, json; from workbench.serve import serve; "
+                "serve(sys.argv[1], port=int(sys.argv[2]), pools=json.loads(sys.argv[3]) or None)")
+        self._log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, str(self.apps_dir), str(self.port), json.dumps(self.pools or {})],
+            env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + self.timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                urllib.request.urlopen(self.url(), timeout=2)
+                return self
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"Voilà did not answer on port {self.port}; log:\n{self.log_text()}")
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def kernel_pids(self) -> list[int]:
+        """Process ids of the kernels the server started (its ipykernel children)."""
+        pids = []
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                stat = (proc / "stat").read_text()
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == self.process.pid and "ipykernel" in cmdline:
+                pids.append(int(proc.name))
+        return pids
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            kernels = self.kernel_pids()
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            for pid in kernels:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if getattr(self, "_log", None):
+            self._log.close()
+        return False
+
+
+def _free_port() -> int:
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
