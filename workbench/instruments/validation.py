@@ -217,8 +217,13 @@ def coerce_value(item: Item, value):
     raise AssertionError(f"unexpected item type {kind}")
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds control characters other than tab and new line (never accepted)."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text)
+
+
 def _check_text(value: str):
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+    if has_control_characters(value):
         return None, ("validation.control_characters", {})
     if len(value) > MAX_TEXT:
         return None, ("validation.text_too_long", {"length": len(value), "limit": MAX_TEXT})

@@ -5,12 +5,11 @@ the problems of several fields so a form can show each beside its field.
 """
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from .. import config, i18n
 from ..i18n import UserError
-from ..instruments.validation import parse_date
+from ..instruments.validation import has_control_characters, parse_date
 
 i18n.add({
     "input.invalid": {"uk": "Не збережено, виправте: {details}", "en": "Not saved; please correct: {details}"},
@@ -63,7 +62,7 @@ class Checker:
         if not isinstance(value, str):
             self.problems[field] = UserError("input.not_text")
             return None
-        if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+        if has_control_characters(value):
             self.problems[field] = UserError("input.control_characters")
             return None
         value = value.strip()
