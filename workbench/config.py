@@ -44,3 +44,15 @@ def label(kind: str, code: str, lang: str | None = None) -> str:
     """The label of one code of a configured list, or the code itself if unknown."""
     entry = load_config()[kind].get(code)
     return entry[i18n.normalise_language(lang)] if entry else code
+
+
+class Labels:
+    """Labels of configured codes, rendered in whichever language a message is shown in."""
+
+    def __init__(self, kind: str, codes, empty_key: str | None = None):
+        self.kind, self.codes, self.empty_key = kind, tuple(codes), empty_key
+
+    def message(self, lang: str | None = None) -> str:
+        if not self.codes and self.empty_key:
+            return i18n.t(self.empty_key, lang)
+        return ", ".join(label(self.kind, code, lang) for code in self.codes)

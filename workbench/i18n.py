@@ -57,8 +57,8 @@ class UserError(Exception):
         super().__init__(key)
 
     def message(self, lang: str | None = None) -> str:
-        # A parameter may itself be a UserError (a cause): render it in the same language.
-        params = {k: (v.message(lang) if isinstance(v, UserError) else v) for k, v in self.params.items()}
+        # A parameter may itself be translatable (a cause, a label): render it in the same language.
+        params = {k: (v.message(lang) if hasattr(v, "message") else v) for k, v in self.params.items()}
         return t(self.key, lang, **params)
 
     def __str__(self) -> str:

@@ -137,6 +137,7 @@ class NeedsAssessmentApp:
         self.save_button.add_class("wb-save")
         self.save_button.on_click(lambda _: self.save())
         self.close_button = w.Button()
+        self.close_button.add_class("wb-close")
         self.close_button.on_click(lambda _: self.close_form())
         self.form_status = w.HTML()
         self.form_status.add_class("wb-form-status")

@@ -17,6 +17,10 @@ i18n.add({
         "uk": "Випадок відкривається або на сімʼю (домогосподарство), або на особу — вкажіть щось одне.",
         "en": "A case is opened for either a household (family) or a person: give exactly one.",
     },
+    "intake.one_person": {
+        "uk": "У цій програмі випадок відкривається на одну особу.",
+        "en": "In this programme a case is opened for one person.",
+    },
     "case.worker_unknown": {
         "uk": "Працівника «{worker}» немає серед фахівців цієї бази.",
         "en": "'{worker}' is not a case worker in this database.",
@@ -25,11 +29,16 @@ i18n.add({
 
 
 def open_case(db, actor: str, *, programme, worker, household_id=None, person_id=None,
-              opened_on=None, today: date | None = None) -> int:
-    """Open a case for a household or a person; returns its id. The case number is ``YYYY-NNNNN``."""
+              opened_on=None, intake_channel="application", referred_by=None, today: date | None = None) -> int:
+    """Open a case for a household or a person; returns its id. The case number is ``YYYY-NNNNN``.
+
+    ``opened_on`` is the intake date (when the application, referral or notification came in).
+    """
     check = Checker()
     programme = check.code("programme", programme, "programmes")
     opened = check.date("opened_on", opened_on or (today or date.today()), today=today)
+    intake_channel = check.code("intake_channel", intake_channel, "intake_channels")
+    referred_by = check.text("referred_by", referred_by, required=False, limit=300)
     check.raise_if_any()
     if (household_id is None) == (person_id is None):
         raise UserError("case.one_subject")
@@ -50,6 +59,7 @@ def open_case(db, actor: str, *, programme, worker, household_id=None, person_id
         case_id = db["cases"].insert({
             "case_number": number, "programme": programme, "household_id": household_id,
             "person_id": person_id, "worker": worker, "opened_on": opened.isoformat(),
+            "intake_channel": intake_channel, "referred_by": referred_by,
             "created_at": now(), "created_by": actor}).last_pk
         record(db, actor=actor, action="open_case", entity="cases", entity_id=case_id,
                details={"case_number": number, "programme": programme, "worker": worker})

@@ -1,33 +1,92 @@
-"""Intake: register a client with consent and open their case, in one transaction."""
+"""Intake: register a person or a family with consent and open their case, in one transaction."""
 from __future__ import annotations
 
 from datetime import date
 
 from .. import config
+from ..i18n import UserError
 from .cases import open_case
 from .connection import write_transaction
-from .inputs import Checker
-from .people import create_household, register_person
+from .inputs import Checker, InvalidInput
+from .lifecycle import flag_urgent
+from .people import (CONSENT_DATA_PROCESSING, add_household_member, create_household, get_person,
+                     record_contacts, record_idp_certificate, register_person)
+
+PERSON_FIELDS = ("family_name", "given_name", "patronymic", "birth_date", "sex")
+
+
+def intake(db, actor: str, *, programme, members: list[dict], category, consent_given_on,
+           consent_purposes=(CONSENT_DATA_PROCESSING,), intake_channel="application", intake_on=None,
+           referred_by=None, contacts: dict | None = None, idp_certificate: dict | None = None,
+           worker: str | None = None, urgent_note: str | None = None, today: date | None = None) -> int:
+    """Register the applicant (``members[0]``) and the family's other members, open the case; returns its id.
+
+    Each member is a dict of ``family_name, given_name, patronymic, birth_date, sex,
+    relation`` and ``consent_given_by`` (``self`` by default; a parent for a child), or
+    ``{"person_id": id, "relation": ...}`` to link someone already registered (the
+    worker chose the existing record after a duplicate warning). In a programme whose
+    subject is a person there is one member and the case is theirs. ``contacts`` and
+    ``idp_certificate`` (``number``, ``issued_on``) belong to the applicant;
+    ``urgent_note`` flags a threat to life or health at intake. All or nothing.
+    """
+    check = Checker()
+    programme = check.code("programme", programme, "programmes")
+    channel = check.code("intake_channel", intake_channel, "intake_channels")
+    intake_day = check.date("intake_on", intake_on or (today or date.today()), today=today)
+    referred_by = check.text("referred_by", referred_by, required=False, limit=300)
+    if not members:
+        check.problems["members"] = UserError("input.required")
+    check.raise_if_any()
+    household = config.load_config()["programmes"][programme].get("subject") == "household"
+    if not household and len(members) != 1:
+        raise UserError("intake.one_person")
+    with write_transaction(db):
+        person_ids, relations, problems = [], [], {}
+        for n, member in enumerate(members):
+            relation = member.get("relation") or ("applicant" if n == 0 else None)
+            relations.append(relation)
+            try:
+                if member.get("person_id") is not None:
+                    person_ids.append(get_person(db, member["person_id"])["id"])
+                    continue
+                person_ids.append(register_person(
+                    db, actor, **{k: member.get(k) for k in PERSON_FIELDS}, category=category,
+                    consent_given_on=consent_given_on, consent_purposes=consent_purposes,
+                    consent_given_by=member.get("consent_given_by") or "self", today=today))
+            except InvalidInput as err:
+                problems.update({f"members[{n}].{field}": p for field, p in err.problems.items()})
+        if problems:
+            raise InvalidInput(problems)
+        applicant = person_ids[0]
+        if contacts:
+            record_contacts(db, actor, applicant, **contacts)
+        if idp_certificate and (idp_certificate.get("number") or idp_certificate.get("issued_on")):
+            record_idp_certificate(db, actor, applicant, number=idp_certificate.get("number"),
+                                   issued_on=idp_certificate.get("issued_on"), today=today)
+        if household:
+            family = get_person(db, applicant)["family_name"]
+            household_id = create_household(db, actor, label=family, members=[])
+            for person_id, relation in zip(person_ids, relations):
+                add_household_member(db, actor, household_id=household_id, person_id=person_id,
+                                     relation=relation)
+            case_id = open_case(db, actor, programme=programme, worker=worker or actor, household_id=household_id,
+                                opened_on=intake_day, intake_channel=channel, referred_by=referred_by, today=today)
+        else:
+            case_id = open_case(db, actor, programme=programme, worker=worker or actor, person_id=applicant,
+                                opened_on=intake_day, intake_channel=channel, referred_by=referred_by, today=today)
+        if urgent_note:
+            flag_urgent(db, actor, case_id, note=urgent_note, on=intake_day, today=today)
+    return case_id
 
 
 def register_client(db, actor: str, *, family_name, given_name, birth_date, sex, category, consent_given_on,
                     programme, patronymic=None, worker: str | None = None, today: date | None = None) -> int:
-    """Register a person and open a case for them; returns the case id.
-
-    In a programme whose subject is a household the person becomes the applicant of
-    a new household (family) and the case is the household's. Either all of it is
-    written or, on any error, nothing.
-    """
-    check = Checker()
-    programme = check.code("programme", programme, "programmes")
-    check.raise_if_any()
-    with write_transaction(db):
-        person_id = register_person(db, actor, family_name=family_name, given_name=given_name,
-                                    birth_date=birth_date, sex=sex, category=category,
-                                    consent_given_on=consent_given_on, patronymic=patronymic, today=today)
-        if config.load_config()["programmes"][programme].get("subject") == "household":
-            family = db["persons"].get(person_id)["family_name"]
-            household_id = create_household(db, actor, label=family, members=[(person_id, "applicant")])
-            return open_case(db, actor, programme=programme, worker=worker or actor,
-                             household_id=household_id, today=today)
-        return open_case(db, actor, programme=programme, worker=worker or actor, person_id=person_id, today=today)
+    """The short intake of one person (the needs-assessment app's form); returns the case id."""
+    member = {"family_name": family_name, "given_name": given_name, "patronymic": patronymic,
+              "birth_date": birth_date, "sex": sex, "relation": "applicant"}
+    try:
+        return intake(db, actor, programme=programme, members=[member], category=category,
+                      consent_given_on=consent_given_on, worker=worker, today=today)
+    except InvalidInput as err:
+        # One person: report the fields under their own names, as the short form shows them.
+        raise InvalidInput({key.split(".", 1)[-1]: p for key, p in err.problems.items()}) from None

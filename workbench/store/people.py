@@ -1,9 +1,10 @@
 """Persons, their consent, and households with their members."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from .. import i18n
+from .. import config, i18n
 from ..access import require_user
 from ..i18n import UserError
 from ..names import search_form
@@ -21,6 +22,19 @@ i18n.add({
         "uk": "Дата згоди не може бути раніше дати народження.",
         "en": "The consent date cannot be before the date of birth.",
     },
+    "consent.none_active": {
+        "uk": "Чинної згоди цієї особи на «{purpose}» немає.",
+        "en": "This person has no consent in force for '{purpose}'.",
+    },
+    "consent.withdrawn_before_given": {
+        "uk": "Згоду не можна відкликати раніше, ніж її надано ({given}).",
+        "en": "Consent cannot be withdrawn before it was given ({given}).",
+    },
+    "contacts.bad_phone": {
+        "uk": "Номер телефону: лише цифри, пробіли, +, - і дужки, від 7 до 20 знаків.",
+        "en": "Phone number: digits, spaces, +, - and brackets only, 7 to 20 characters.",
+    },
+    "contacts.bad_email": {"uk": "Адреса електронної пошти має вигляд імʼя@домен.", "en": "An email address looks like name@domain."},
     "household.not_found": {"uk": "Домогосподарство №{id} не знайдено.", "en": "Household #{id} was not found."},
     "household.member_twice": {
         "uk": "Особа №{person_id} уже є членом цього домогосподарства.",
@@ -29,12 +43,17 @@ i18n.add({
 })
 
 CONSENT_DATA_PROCESSING = "data_processing"
+_PHONE = re.compile(r"^[+\d][\d\s()\-]{6,19}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def register_person(db, actor: str, *, family_name, given_name, birth_date, sex, category,
-                    consent_given_on, patronymic=None, today: date | None = None) -> int:
+                    consent_given_on, patronymic=None, consent_given_by="self",
+                    consent_purposes=(CONSENT_DATA_PROCESSING,), today: date | None = None) -> int:
     """Register a person with consent to data processing; returns the person's id.
 
+    ``consent_given_by`` is ``self`` or who consented for the person (a parent for a
+    child); ``consent_purposes`` the purposes agreed (``data_processing`` is required).
     Raises ``InvalidInput`` naming every wrong field; nothing is written then.
     """
     check = Checker()
@@ -51,6 +70,12 @@ def register_person(db, actor: str, *, family_name, given_name, birth_date, sex,
     consent_on = check.date("consent_given_on", consent_given_on, today=today) if consent_given_on else None
     if consent_on and clean["birth_date"] and consent_on < clean["birth_date"]:
         check.problems["consent_given_on"] = UserError("person.consent_before_birth")
+    given_by = check.text("consent_given_by", consent_given_by, limit=200)
+    purposes = list(consent_purposes) if isinstance(consent_purposes, (list, tuple)) else [consent_purposes]
+    for n, purpose in enumerate(purposes):
+        check.code(f"consent_purposes[{n}]", purpose, "consent_purposes")
+    if CONSENT_DATA_PROCESSING not in purposes:
+        check.problems["consent_purposes"] = UserError("person.consent_missing")
     check.raise_if_any()
     require_user(db, actor)
     with write_transaction(db):
@@ -59,10 +84,12 @@ def register_person(db, actor: str, *, family_name, given_name, birth_date, sex,
         person_id = db["persons"].insert(dict(clean, birth_date=clean["birth_date"].isoformat(),
                                               search_text=search_text, created_at=now(),
                                               created_by=actor)).last_pk
-        db["consents"].insert({"person_id": person_id, "purpose": CONSENT_DATA_PROCESSING,
-                               "given_on": consent_on.isoformat(), "recorded_at": now(), "recorded_by": actor})
+        db["consents"].insert_all([{"person_id": person_id, "purpose": purpose, "given_on": consent_on.isoformat(),
+                                    "given_by": given_by, "recorded_at": now(), "recorded_by": actor}
+                                   for purpose in dict.fromkeys(purposes)])
         record(db, actor=actor, action="register_person", entity="persons", entity_id=person_id,
-               details={"category": clean["category"], "consent_given_on": consent_on.isoformat()})
+               details={"category": clean["category"], "consent_given_on": consent_on.isoformat(),
+                        "consent_purposes": list(dict.fromkeys(purposes)), "consent_given_by": given_by})
     return person_id
 
 
@@ -117,3 +144,111 @@ def household_members(db, household_id: int) -> list[dict]:
     return list(db.query(
         """select p.*, m.relation from household_members m join persons p on p.id = m.person_id
            where m.household_id = ? order by m.id""", [household_id]))
+
+
+def withdraw_consent(db, actor: str, person_id, *, purpose=CONSENT_DATA_PROCESSING, withdrawn_on=None,
+                     note=None, today: date | None = None) -> int:
+    """Record that the person withdrew a consent (never erased). Without consent to data processing
+    the person is left out of exports and analysis from then on."""
+    check = Checker()
+    purpose = check.code("purpose", purpose, "consent_purposes")
+    when = check.date("withdrawn_on", withdrawn_on or (today or date.today()), today=today)
+    note = check.text("note", note, required=False, limit=1000)
+    check.raise_if_any()
+    require_user(db, actor)
+    with write_transaction(db):
+        get_person(db, person_id)
+        consent = next(db.query("""select c.* from consents c where c.person_id = ? and c.purpose = ?
+                                   and not exists (select 1 from consent_withdrawals w where w.consent_id = c.id)
+                                   order by c.id desc limit 1""", [person_id, purpose]), None)
+        if consent is None:
+            raise UserError("consent.none_active", purpose=config.Labels("consent_purposes", [purpose]))
+        if when.isoformat() < consent["given_on"]:
+            raise UserError("consent.withdrawn_before_given", given=consent["given_on"])
+        withdrawal_id = db["consent_withdrawals"].insert({
+            "consent_id": consent["id"], "withdrawn_on": when.isoformat(), "note": note,
+            "recorded_at": now(), "recorded_by": actor}).last_pk
+        record(db, actor=actor, action="withdraw_consent", entity="persons", entity_id=person_id,
+               details={"purpose": purpose, "withdrawn_on": when.isoformat()})
+    return withdrawal_id
+
+
+def give_consent(db, actor: str, person_id, *, purpose, given_on, given_by="self", today: date | None = None) -> int:
+    """Record a (new) consent of a registered person, e.g. after an earlier withdrawal."""
+    check = Checker()
+    purpose = check.code("purpose", purpose, "consent_purposes")
+    given = check.date("given_on", given_on, today=today)
+    given_by = check.text("given_by", given_by, limit=200)
+    check.raise_if_any()
+    require_user(db, actor)
+    with write_transaction(db):
+        get_person(db, person_id)
+        consent_id = db["consents"].insert({"person_id": person_id, "purpose": purpose,
+                                            "given_on": given.isoformat(), "given_by": given_by,
+                                            "recorded_at": now(), "recorded_by": actor}).last_pk
+        record(db, actor=actor, action="give_consent", entity="persons", entity_id=person_id,
+               details={"purpose": purpose, "given_on": given.isoformat()})
+    return consent_id
+
+
+def person_consents(db, person_id) -> list[dict]:
+    """The person's consents, oldest first, each with ``withdrawn_on`` (None while in force)."""
+    return list(db.query("""select c.*, w.withdrawn_on, w.note as withdrawal_note from consents c
+                            left join consent_withdrawals w on w.consent_id = c.id
+                            where c.person_id = ? order by c.id""", [person_id]))
+
+
+WITHDRAWN_SQL = """select p.id from persons p where not exists (
+        select 1 from consents c where c.person_id = p.id and c.purpose = 'data_processing'
+        and not exists (select 1 from consent_withdrawals w where w.consent_id = c.id))"""
+
+
+def withdrawn_person_ids(db) -> set[int]:
+    """Persons with no consent to data processing in force: left out of exports and analysis."""
+    return {r[0] for r in db.execute(WITHDRAWN_SQL)}
+
+
+def record_contacts(db, actor: str, person_id, *, phone=None, email=None, registered_community=None,
+                    registered_settlement=None, registered_address=None, actual_community=None,
+                    actual_settlement=None, actual_address=None) -> int:
+    """Record the person's contacts and addresses (a new row; the latest is in force)."""
+    check = Checker()
+    fields = {"phone": phone, "email": email, "registered_community": registered_community,
+              "registered_settlement": registered_settlement, "registered_address": registered_address,
+              "actual_community": actual_community, "actual_settlement": actual_settlement,
+              "actual_address": actual_address}
+    clean = {name: check.text(name, value, required=False, limit=300) for name, value in fields.items()}
+    if clean["phone"] and not _PHONE.match(clean["phone"]):
+        check.problems["phone"] = UserError("contacts.bad_phone")
+    if clean["email"] and not _EMAIL.match(clean["email"]):
+        check.problems["email"] = UserError("contacts.bad_email")
+    check.raise_if_any()
+    require_user(db, actor)
+    with write_transaction(db):
+        get_person(db, person_id)
+        contact_id = db["person_contacts"].insert(dict(clean, person_id=person_id, recorded_at=now(),
+                                                       recorded_by=actor)).last_pk
+        record(db, actor=actor, action="record_contacts", entity="persons", entity_id=person_id)
+    return contact_id
+
+
+def latest_contacts(db, person_id) -> dict | None:
+    """The person's contacts in force (the latest row), or None."""
+    return next(db.query("select * from person_contacts where person_id = ? order by id desc limit 1",
+                         [person_id]), None)
+
+
+def record_idp_certificate(db, actor: str, person_id, *, number, issued_on, today: date | None = None) -> int:
+    """Record an IDP certificate (довідка ВПО): its number and date of issue."""
+    check = Checker()
+    number = check.text("idp_certificate_number", number, limit=50)
+    issued = check.date("idp_certificate_issued_on", issued_on, today=today)
+    check.raise_if_any()
+    require_user(db, actor)
+    with write_transaction(db):
+        get_person(db, person_id)
+        certificate_id = db["idp_certificates"].insert({
+            "person_id": person_id, "number": number, "issued_on": issued.isoformat(), "recorded_at": now(),
+            "recorded_by": actor}).last_pk
+        record(db, actor=actor, action="record_idp_certificate", entity="persons", entity_id=person_id)
+    return certificate_id

@@ -28,6 +28,17 @@ def _run(db, script: str) -> None:
     assert not statement.strip(), f"incomplete SQL: {statement!r}"
 
 
+def _append_only(db, tables) -> None:
+    """Triggers that refuse UPDATE and DELETE on ``tables``."""
+    for table in tables:
+        _run(db, f"""
+        create trigger {table}_no_update before update on {table}
+            begin select raise(abort, 'append-only: {table} rows are never changed'); end;
+        create trigger {table}_no_delete before delete on {table}
+            begin select raise(abort, 'append-only: {table} rows are never deleted'); end;
+        """)
+
+
 @migrations()
 def m0001_initial(db):
     _run(db, """
@@ -158,10 +169,89 @@ def m0001_initial(db):
         updated_at text not null
     );
     """)
-    for table in APPEND_ONLY:
-        _run(db, f"""
-        create trigger {table}_no_update before update on {table}
-            begin select raise(abort, 'append-only: {table} rows are never changed'); end;
-        create trigger {table}_no_delete before delete on {table}
-            begin select raise(abort, 'append-only: {table} rows are never deleted'); end;
-        """)
+    _append_only(db, APPEND_ONLY)
+
+
+@migrations()
+def m0002_case_cycle(db):
+    """Intake details, consent withdrawal, the case lifecycle as events, and services."""
+    _run(db, """
+    alter table cases add column intake_channel text;
+    alter table cases add column referred_by text;
+    alter table consents add column given_by text;
+    create table person_contacts (
+        id integer primary key,
+        person_id integer not null references persons(id),
+        phone text,
+        email text,
+        registered_community text,
+        registered_settlement text,
+        registered_address text,
+        actual_community text,
+        actual_settlement text,
+        actual_address text,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create index person_contacts_person on person_contacts(person_id);
+    create table idp_certificates (
+        id integer primary key,
+        person_id integer not null references persons(id),
+        number text not null,
+        issued_on text not null,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create index idp_certificates_person on idp_certificates(person_id);
+    create table consent_withdrawals (
+        id integer primary key,
+        consent_id integer not null unique references consents(id),
+        withdrawn_on text not null,
+        note text,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    -- The case lifecycle: every move, transfer, urgent flag and extension is a row;
+    -- the case's status and worker now are the latest ones.
+    create table case_events (
+        id integer primary key,
+        case_id integer not null references cases(id),
+        kind text not null,
+        from_status text,
+        to_status text,
+        to_worker text references users(username),
+        reason text,
+        months integer,
+        note text,
+        effective_on text not null,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create index case_events_case on case_events(case_id, id);
+    create table services (
+        id integer primary key,
+        case_id integer not null references cases(id),
+        service_type text not null,
+        provided_on text not null,
+        duration_minutes integer,
+        provided_by text not null references users(username),
+        referral_to text,
+        referral_outcome text,
+        note text,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create index services_case on services(case_id);
+    create table referral_outcomes (
+        id integer primary key,
+        service_id integer not null references services(id),
+        outcome text not null,
+        outcome_on text not null,
+        note text,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create index referral_outcomes_service on referral_outcomes(service_id, id);
+    """)
+    _append_only(db, ("person_contacts", "idp_certificates", "consent_withdrawals", "case_events", "services",
+                      "referral_outcomes"))

@@ -1,0 +1,225 @@
+"""The case lifecycle: intake → assessment → plan → accompaniment → review → closed, reopenable.
+
+Every move, transfer, urgent flag and extension is a row in ``case_events``; a case's
+status and worker now are read from its latest events, never updated in place.
+Only the moves in :data:`MOVES` are possible; the service refuses any other,
+whatever a page sends.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from .. import config, i18n
+from ..access import require_user
+from ..i18n import UserError
+from .audit import record
+from .cases import get_case
+from .connection import now, write_transaction
+from .inputs import Checker
+
+i18n.add({
+    "lifecycle.invalid_move": {
+        "uk": "Перехід зі стану «{from_label}» до «{to_label}» неможливий. Можливі: {allowed}.",
+        "en": "A case cannot move from '{from_label}' to '{to_label}'. Possible: {allowed}.",
+    },
+    "lifecycle.nothing": {"uk": "жодного", "en": "none"},
+    "lifecycle.closed": {
+        "uk": "Випадок закрито; спершу відкрийте його знову.",
+        "en": "The case is closed; reopen it first.",
+    },
+    "lifecycle.not_closed": {"uk": "Знову відкрити можна лише закритий випадок.", "en": "Only a closed case can be reopened."},
+    "lifecycle.closure_reason": {"uk": "Вкажіть причину закриття.", "en": "Give the reason for closing."},
+    "lifecycle.other_needs_note": {
+        "uk": "Для причини «Інше» опишіть її в примітці.",
+        "en": "For the reason 'Other', describe it in the note.",
+    },
+    "lifecycle.before_last_event": {
+        "uk": "Дата не може бути раніше попередньої події випадку ({last}).",
+        "en": "The date cannot be before the case's previous event ({last}).",
+    },
+    "lifecycle.same_worker": {"uk": "Випадок уже веде {worker}.", "en": "{worker} already has this case."},
+    "lifecycle.not_allowed": {
+        "uk": "Змінювати цей випадок може його фахівець ({worker}) або супервізор.",
+        "en": "Only the case's worker ({worker}) or a supervisor can change this case.",
+    },
+    "lifecycle.extension_state": {
+        "uk": "Продовжити можна лише соціальний супровід, що триває.",
+        "en": "Only an accompaniment under way can be extended.",
+    },
+    "lifecycle.extension_months": {
+        "uk": "Продовження — від 1 до {limit} місяців.",
+        "en": "An extension is 1 to {limit} months.",
+    },
+    "lifecycle.reason_required": {"uk": "Вкажіть причину.", "en": "Give the reason."},
+})
+
+STATUSES = ("intake", "assessment", "plan", "accompaniment", "review", "closed")
+MOVES = {
+    "intake": ("assessment", "closed"),
+    "assessment": ("plan", "closed"),
+    "plan": ("accompaniment", "closed"),
+    "accompaniment": ("review", "closed"),
+    "review": ("accompaniment", "plan", "closed"),
+    "closed": (),  # reopening is its own act, with a reason
+}
+
+
+def case_events(db, case_id) -> list[dict]:
+    """The case's events, oldest first."""
+    return list(db.query("select * from case_events where case_id = ? order by id", [case_id]))
+
+
+def case_state(db, case_id) -> dict:
+    """Where the case stands now: status, worker, urgent, cycle start, accompaniment start, extensions, closure."""
+    case = get_case(db, case_id)
+    state = {"case_id": case["id"], "status": "intake", "worker": case["worker"], "urgent_on": None,
+             "cycle_started_on": case["opened_on"], "accompaniment_started_on": None, "extension_months": 0,
+             "closed_on": None, "closure_reason": None, "last_event_on": case["opened_on"]}
+    for event in case_events(db, case_id):
+        kind = event["kind"]
+        state["last_event_on"] = max(state["last_event_on"], event["effective_on"])
+        if kind == "move":
+            state["status"] = event["to_status"]
+            if event["to_status"] == "accompaniment" and not state["accompaniment_started_on"]:
+                state["accompaniment_started_on"] = event["effective_on"]
+            if event["to_status"] == "closed":
+                state["closed_on"], state["closure_reason"] = event["effective_on"], event["reason"]
+        elif kind == "reopen":
+            state.update(status="intake", closed_on=None, closure_reason=None, urgent_on=None,
+                         cycle_started_on=event["effective_on"], accompaniment_started_on=None,
+                         extension_months=0)
+        elif kind == "transfer":
+            state["worker"] = event["to_worker"]
+        elif kind == "urgent":
+            state["urgent_on"] = state["urgent_on"] or event["effective_on"]
+        elif kind == "extension":
+            state["extension_months"] += event["months"]
+    return state
+
+
+def allowed_moves(db, case_id) -> tuple[str, ...]:
+    """The statuses the case can move to now."""
+    return MOVES[case_state(db, case_id)["status"]]
+
+
+def move_case(db, actor: str, case_id, to_status, *, on=None, reason=None, note=None,
+              today: date | None = None) -> int:
+    """Move the case to ``to_status`` (one of :func:`allowed_moves`); closing needs a reason."""
+    check = Checker()
+    effective = check.date("on", on or (today or date.today()), today=today)
+    note = check.text("note", note, required=False, limit=1000)
+    if to_status == "closed":
+        reason = check.code("reason", reason, "closure_reasons")
+        if reason is None and "reason" in check.problems and check.problems["reason"].key == "input.required":
+            check.problems["reason"] = UserError("lifecycle.closure_reason")
+        if reason == "other" and not note:
+            check.problems["note"] = UserError("lifecycle.other_needs_note")
+    check.raise_if_any()
+    with write_transaction(db):
+        state = _writable_state(db, actor, case_id, effective)
+        current = state["status"]
+        if to_status not in MOVES.get(current, ()):
+            if current == "closed":
+                raise UserError("lifecycle.closed")
+            raise UserError("lifecycle.invalid_move", from_label=config.Labels("case_statuses", [current]),
+                            to_label=config.Labels("case_statuses", [str(to_status)[:40]]),
+                            allowed=config.Labels("case_statuses", MOVES.get(current, ()), "lifecycle.nothing"))
+        return _add_event(db, actor, case_id, "move", effective, from_status=current, to_status=to_status,
+                          reason=reason if to_status == "closed" else None, note=note)
+
+
+def close_case(db, actor: str, case_id, *, reason, note=None, on=None, today: date | None = None) -> int:
+    """Close the case with a reason from ``closure_reasons`` (``other`` needs a note)."""
+    return move_case(db, actor, case_id, "closed", on=on, reason=reason, note=note, today=today)
+
+
+def reopen_case(db, actor: str, case_id, *, reason, on=None, today: date | None = None) -> int:
+    """Reopen a closed case: it starts a new cycle at intake (a new assessment deadline)."""
+    check = Checker()
+    effective = check.date("on", on or (today or date.today()), today=today)
+    reason = _reason(check, reason)
+    check.raise_if_any()
+    with write_transaction(db):
+        state = _writable_state(db, actor, case_id, effective, allow_closed=True)
+        if state["status"] != "closed":
+            raise UserError("lifecycle.not_closed")
+        return _add_event(db, actor, case_id, "reopen", effective, from_status="closed", to_status="intake",
+                          reason=reason)
+
+
+def transfer_case(db, actor: str, case_id, *, to_worker, reason, on=None, today: date | None = None) -> int:
+    """Hand the case to another case worker (recorded; the old worker's records stay theirs)."""
+    check = Checker()
+    effective = check.date("on", on or (today or date.today()), today=today)
+    reason = _reason(check, reason)
+    check.raise_if_any()
+    try:
+        require_user(db, to_worker, roles=("case_manager", "supervisor"))
+    except UserError:
+        raise UserError("case.worker_unknown", worker=str(to_worker)[:80]) from None
+    with write_transaction(db):
+        state = _writable_state(db, actor, case_id, effective)
+        if to_worker == state["worker"]:
+            raise UserError("lifecycle.same_worker", worker=to_worker)
+        return _add_event(db, actor, case_id, "transfer", effective, to_worker=to_worker, reason=reason,
+                          note=f"from {state['worker']}")
+
+
+def flag_urgent(db, actor: str, case_id, *, note, on=None, today: date | None = None) -> int:
+    """Flag a threat to life or health: a short assessment deadline, and the case shows on the supervisor's list."""
+    check = Checker()
+    effective = check.date("on", on or (today or date.today()), today=today)
+    note = _reason(check, note, field="note")
+    check.raise_if_any()
+    with write_transaction(db):
+        _writable_state(db, actor, case_id, effective)
+        return _add_event(db, actor, case_id, "urgent", effective, note=note)
+
+
+def extend_accompaniment(db, actor: str, case_id, *, months, reason, on=None, today: date | None = None) -> int:
+    """Extend social accompaniment beyond its term (a complex case), with a reason."""
+    check = Checker()
+    effective = check.date("on", on or (today or date.today()), today=today)
+    reason = _reason(check, reason)
+    limit = config.load_config()["deadlines"]["max_extension_months"]
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= limit:
+        check.problems["months"] = UserError("lifecycle.extension_months", limit=limit)
+    check.raise_if_any()
+    with write_transaction(db):
+        state = _writable_state(db, actor, case_id, effective)
+        if state["status"] not in ("accompaniment", "review"):
+            raise UserError("lifecycle.extension_state")
+        return _add_event(db, actor, case_id, "extension", effective, months=months, reason=reason)
+
+
+def _reason(check: Checker, value, field: str = "reason"):
+    text = check.text(field, value, limit=1000)
+    if field in check.problems and check.problems[field].key == "input.required":
+        check.problems[field] = UserError("lifecycle.reason_required")
+    return text
+
+
+def _writable_state(db, actor, case_id, effective: date, allow_closed: bool = False) -> dict:
+    """The case's state, after checking the actor may change it and the date is not before its last event."""
+    actor_row = require_user(db, actor)
+    state = case_state(db, case_id)
+    if actor_row["role"] != "supervisor" and actor != state["worker"]:
+        raise UserError("lifecycle.not_allowed", worker=state["worker"])
+    if state["status"] == "closed" and not allow_closed:
+        raise UserError("lifecycle.closed")
+    if effective.isoformat() < state["last_event_on"]:
+        raise UserError("lifecycle.before_last_event", last=_ua(state["last_event_on"]))
+    return state
+
+
+def _add_event(db, actor, case_id, kind, effective: date, **fields) -> int:
+    event_id = db["case_events"].insert(dict(
+        case_id=case_id, kind=kind, effective_on=effective.isoformat(), recorded_at=now(), recorded_by=actor,
+        **fields)).last_pk
+    record(db, actor=actor, action=f"case_{kind}", entity="cases", entity_id=case_id,
+           details={k: v for k, v in fields.items() if v is not None} | {"on": effective.isoformat()})
+    return event_id
+
+
+def _ua(iso: str) -> str:
+    return date.fromisoformat(iso).strftime("%d.%m.%Y")
