@@ -1,4 +1,5 @@
-"""Tidy pandas frames read from the store; corrections are counted once (the latest version).
+"""Tidy pandas frames read from the store; corrections are counted once (the latest version), and
+cases of persons who withdrew their consent to data processing are left out.
 
 Columns of :func:`domain_score_frame`:
 ``assessment_id, case_id, case_number, programme, worker, instrument_id, instrument_version,
@@ -11,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import i18n
+from ..store.people import EXCLUDED_CASES_SQL
 
 i18n.add({
     "frames.no_data": {"uk": "Немає даних.", "en": "No data."},
@@ -25,7 +27,7 @@ DOMAIN_SCORE_COLUMNS = ["assessment_id", "case_id", "case_number", "programme", 
 
 def domain_score_frame(db, instrument_id: str | None = None) -> pd.DataFrame:
     """One row per domain score of every latest-version assessment (see the module docstring)."""
-    where, params = [_LATEST], []
+    where, params = [_LATEST, f"a.case_id not in ({EXCLUDED_CASES_SQL})"], []
     if instrument_id is not None:
         where.append("a.instrument_id = ?")
         params.append(instrument_id)

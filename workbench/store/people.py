@@ -203,6 +203,12 @@ WITHDRAWN_SQL = """select p.id from persons p where not exists (
         and not exists (select 1 from consent_withdrawals w where w.consent_id = c.id))"""
 
 
+# Cases left out of analysis and exports: a withdrawn person is the subject or a household member
+# (their answers sit inside the family's assessments, so the family's case goes with them).
+EXCLUDED_CASES_SQL = f"""select c.id from cases c where c.person_id in ({WITHDRAWN_SQL})
+    or c.household_id in (select m.household_id from household_members m where m.person_id in ({WITHDRAWN_SQL}))"""
+
+
 def withdrawn_person_ids(db) -> set[int]:
     """Persons with no consent to data processing in force: left out of exports and analysis."""
     return {r[0] for r in db.execute(WITHDRAWN_SQL)}
