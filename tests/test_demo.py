@@ -24,7 +24,8 @@ def test_the_demo_has_households_people_cases_and_assessments(demo):
     assert db["cases"].count == 140
     assert db["assessments"].count == summary.assessments + summary.corrections
     assert summary.corrections > 0
-    assert db["consents"].count == db["persons"].count
+    with_consent = db.execute("select count(distinct person_id) from consents where purpose = 'data_processing'")
+    assert with_consent.fetchone()[0] == db["persons"].count
     assert {r["role"] for r in db.query("select role from users")} == {"case_manager", "supervisor", "researcher"}
     programmes = {r["programme"] for r in db.query("select programme from cases")}
     assert programmes == {"family_support", "idp_support", "care_leavers"}
@@ -60,3 +61,26 @@ def test_the_planted_effects_are_there(demo):
                          and a.assessed_on = (select min(assessed_on) from assessments x where x.case_id = c.id)
                       """).fetchone()[0]
     assert late >= 10
+
+
+def test_the_demo_walks_cases_through_the_whole_cycle(demo):
+    from collections import Counter
+
+    from workbench.store.deadlines import case_deadlines
+    from workbench.store.lifecycle import case_state
+
+    path, summary = demo
+    db = open_db(path)
+    states = [case_state(db, r[0]) for r in db.execute("select id from cases")]
+    statuses = Counter(s["status"] for s in states)
+    assert statuses["closed"] >= 10 and statuses["accompaniment"] >= 10
+    reasons = Counter(s["closure_reason"] for s in states if s["closure_reason"])
+    assert reasons["goals_achieved"] > reasons["refused"] and len(reasons) >= 3
+    assert sum(1 for s in states if s["urgent_on"]) >= 2
+    services = Counter(r[0] for r in db.execute("select service_type from services"))
+    assert {"home_visit", "consultation", "humanitarian_aid", "referral"} <= set(services)
+    assert summary.services == sum(services.values())
+    kinds = Counter(r[0] for r in db.execute("select kind from case_events"))
+    assert kinds["transfer"] >= 1 and kinds["extension"] >= 1
+    first_deadline = Counter(case_deadlines(db, s["case_id"], today=TODAY, state=s)[0]["state"] for s in states)
+    assert first_deadline["late"] >= 5 and first_deadline["done"] > first_deadline["late"]
