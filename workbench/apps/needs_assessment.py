@@ -23,23 +23,12 @@ from ..store.assessments import (SubmissionInvalid, assessment_history, correct_
 from ..store.cases import get_case
 from ..store.drafts import end_draft, find_draft, save_draft
 from ..store.inputs import InvalidInput
-from ..store.search import find_cases
 from .common import LanguageSwitch, programme_label, start_app, status_html, subject_label, ua_date
 from .registration import RegistrationForm
+from .widgets import CaseSearch
 
 i18n.add({
     "na.title": {"uk": "Оцінювання потреб", "en": "Needs assessment"},
-    "na.search": {"uk": "Пошук клієнта", "en": "Find a client"},
-    "na.search_placeholder": {
-        "uk": "Частина імені, дата народження (дд.мм.рррр) або номер випадку",
-        "en": "Part of a name, date of birth (dd.mm.yyyy) or case number",
-    },
-    "na.search_hint": {"uk": "Введіть щонайменше 2 символи.", "en": "Type at least 2 characters."},
-    "na.no_match": {"uk": "Нікого не знайдено.", "en": "No one found."},
-    "na.more_matches": {
-        "uk": "Показано {shown} з {total}; уточніть пошук.",
-        "en": "Showing {shown} of {total}; narrow the search.",
-    },
     "na.register": {"uk": "Зареєструвати нову особу", "en": "Register a new person"},
     "na.case_header": {"uk": "Випадок {number} · {subject} · {programme}", "en": "Case {number} · {subject} · {programme}"},
     "na.saved_list": {"uk": "Збережені оцінювання", "en": "Saved assessments"},
@@ -99,12 +88,8 @@ class NeedsAssessmentApp:
         self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
         self.status.add_class("wb-status")
         # Finding a client
-        self.search_label = w.HTML()
-        self.search = w.Text(layout=w.Layout(width="40em"))
-        self.search.add_class("wb-search")
-        self.search.observe(lambda _: self.show_matches(), "value")
-        self.matches = w.VBox()
-        self.matches.add_class("wb-matches")
+        self.case_search = CaseSearch(db, self.lang, self.show_case)
+        self.search, self.matches = self.case_search.box, self.case_search.matches
         self.register_button = w.Button(icon="user-plus")
         self.register_button.add_class("wb-register")
         self.register_button.on_click(lambda _: self.open_registration())
@@ -147,7 +132,7 @@ class NeedsAssessmentApp:
                                layout=w.Layout(display="none", border="1px solid #999", padding="8px"))
         self.widget = w.VBox([
             w.HBox([self.heading, self.language.widget], layout=w.Layout(justify_content="space-between")),
-            self.signed_in, self.status, self.search_label, self.search, self.matches, self.register_button,
+            self.signed_in, self.status, self.case_search.widget, self.register_button,
             self.registration_box, self.case_box, self.form_box])
         self.widget.add_class("wb-app")
         self.set_language(self.lang)
@@ -168,8 +153,6 @@ class NeedsAssessmentApp:
         t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
         self.heading.value = f"<h2>{html.escape(t('na.title'))}</h2>"
         self.signed_in.value = f"<i>{html.escape(t('app.signed_in_as', name=self.user_row['display_name']))}</i>"
-        self.search_label.value = f"<b>{html.escape(t('na.search'))}</b>"
-        self.search.placeholder = t("na.search_placeholder")
         self.register_button.description = t("na.register")
         self.saved_title.value = f"<h4>{html.escape(t('na.saved_list'))}</h4>"
         self.new_button.description = t("na.new")
@@ -185,33 +168,11 @@ class NeedsAssessmentApp:
             self.form.set_language(lang)
             self._form_heading()
             self._show_form_error()
-        self.show_matches()
+        self.case_search.set_language(lang)
         if self.case_id:
             self.show_case(self.case_id, keep_status=True)
 
-    # --- finding and registering -----------------------------------------------------------
-    def show_matches(self):
-        text = self.search.value
-        if len(text.strip()) < 2:
-            self.matches.children = [w.HTML(f"<small>{html.escape(i18n.t('na.search_hint', self.lang))}</small>")] \
-                if text.strip() else []
-            return
-        rows, total = find_cases(self.db, text)
-        buttons = []
-        for row in rows:
-            people = ", ".join(f"{p['family_name']} {p['given_name']} {ua_date(p['birth_date'])}" for p in row["people"])
-            button = w.Button(description=f"{row['case_number']} · {subject_label(row, self.lang)} · {people}",
-                              layout=w.Layout(width="auto"), tooltip=people)
-            button.add_class("wb-match")
-            button.on_click(lambda _, case_id=row["id"]: self.show_case(case_id))
-            buttons.append(button)
-        notes = []
-        if not rows:
-            notes.append(w.HTML(html.escape(i18n.t("na.no_match", self.lang))))
-        elif total > len(rows):
-            notes.append(w.HTML(html.escape(i18n.t("na.more_matches", self.lang, shown=len(rows), total=total))))
-        self.matches.children = buttons + notes
-
+    # --- registering -----------------------------------------------------------------------
     def open_registration(self):
         self.registration = RegistrationForm(self.db, self.user, self.lang, on_registered=self._registered,
                                              on_cancel=self._close_registration, today=self.today)

@@ -29,6 +29,7 @@ i18n.add({
         "en": "The date must be between 01.01.1900 and 31.12.2100.",
     },
     "input.future_date": {"uk": "Дата не може бути в майбутньому.", "en": "The date cannot be in the future."},
+    "input.invalid_choice": {"uk": "Виберіть значення зі списку.", "en": "Choose a value from the list."},
     "input.unknown_code": {
         "uk": "Значення «{value}» немає в переліку.",
         "en": "'{value}' is not in the list.",

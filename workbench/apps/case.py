@@ -1,0 +1,370 @@
+"""The case app: a case's status, deadlines, timeline, lifecycle moves, transfers, services and consent.
+
+Only the moves possible from the case's status are offered, and the service refuses
+any other (a page can send any value). Open it at ``case.ipynb?case=ID`` to show one case.
+"""
+from __future__ import annotations
+
+import html
+import os
+from datetime import date
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+
+from .. import config, i18n
+from ..access import require_user
+from ..i18n import UserError
+from ..store.assessments import list_assessments
+from ..store.cases import get_case
+from ..store.deadlines import case_deadlines
+from ..store.lifecycle import (allowed_moves, case_events, case_state, extend_accompaniment, flag_urgent,
+                               move_case, reopen_case, transfer_case)
+from ..store.people import household_members, person_consents, withdraw_consent
+from ..store.services import case_services, record_referral_outcome, record_service
+from .common import LanguageSwitch, programme_label, start_app, status_html, subject_label, ua_date
+from .widgets import ActionForm, CaseSearch, Done
+
+i18n.add({
+    "case.title": {"uk": "Випадок", "en": "Case"},
+    "case.header": {"uk": "Випадок {number} · {subject}", "en": "Case {number} · {subject}"},
+    "case.facts": {
+        "uk": "Програма: {programme}. Стан: {status}. Фахівець: {worker}. Прийом: {opened}.",
+        "en": "Programme: {programme}. Status: {status}. Worker: {worker}. Intake: {opened}.",
+    },
+    "case.urgent_banner": {
+        "uk": "ТЕРМІНОВО: загроза життю чи здоровʼю (позначено {on}).",
+        "en": "URGENT: a threat to life or health (flagged {on}).",
+    },
+    "case.deadlines": {"uk": "Терміни", "en": "Deadlines"},
+    "case.deadline.needs_assessment": {"uk": "Оцінювання потреб", "en": "Needs assessment"},
+    "case.deadline.accompaniment_end": {"uk": "Завершення соціального супроводу", "en": "End of social accompaniment"},
+    "case.deadline.row": {"uk": "{kind}: до {due} — {state}{done}", "en": "{kind}: by {due} — {state}{done}"},
+    "case.deadline.done_on": {"uk": " ({on})", "en": " ({on})"},
+    "case.state.open": {"uk": "триває", "en": "open"},
+    "case.state.overdue": {"uk": "ПРОСТРОЧЕНО", "en": "OVERDUE"},
+    "case.state.done": {"uk": "виконано", "en": "done"},
+    "case.state.late": {"uk": "виконано із запізненням", "en": "done late"},
+    "case.members": {"uk": "Особи", "en": "People"},
+    "case.consent_withdrawn": {"uk": "згоду відкликано {on}", "en": "consent withdrawn {on}"},
+    "case.timeline": {"uk": "Хронологія", "en": "Timeline"},
+    "case.event.move": {"uk": "Стан: {from_status} → {to_status}{reason}", "en": "Status: {from_status} → {to_status}{reason}"},
+    "case.event.reopen": {"uk": "Випадок відкрито знову: {reason}", "en": "Case reopened: {reason}"},
+    "case.event.transfer": {"uk": "Передано фахівцю {worker}: {reason}", "en": "Handed to {worker}: {reason}"},
+    "case.event.urgent": {"uk": "Позначено терміновим: {note}", "en": "Flagged urgent: {note}"},
+    "case.event.extension": {"uk": "Супровід продовжено на {months} міс.: {reason}",
+                             "en": "Accompaniment extended by {months} months: {reason}"},
+    "case.event.assessment": {"uk": "Оцінювання №{id}", "en": "Assessment #{id}"},
+    "case.event.service": {"uk": "Послуга: {type}{extra}", "en": "Service: {type}{extra}"},
+    "case.by": {"uk": "({who})", "en": "({who})"},
+    "case.move.title": {"uk": "Змінити стан випадку", "en": "Change the case's status"},
+    "case.move.to": {"uk": "Новий стан", "en": "New status"},
+    "case.move.none": {"uk": "Змінити стан зараз неможливо.", "en": "The status cannot change now."},
+    "case.field.on": {"uk": "Дата (дд.мм.рррр)", "en": "Date (dd.mm.yyyy)"},
+    "case.field.reason": {"uk": "Причина", "en": "Reason"},
+    "case.field.closure_reason": {"uk": "Причина закриття", "en": "Reason for closing"},
+    "case.field.note": {"uk": "Примітка", "en": "Note"},
+    "case.apply": {"uk": "Застосувати", "en": "Apply"},
+    "case.moved": {"uk": "Стан змінено.", "en": "Status changed."},
+    "case.transfer.title": {"uk": "Передати випадок іншому фахівцю", "en": "Hand the case to another worker"},
+    "case.transfer.to": {"uk": "Фахівець", "en": "Worker"},
+    "case.transferred": {"uk": "Випадок передано.", "en": "Case handed over."},
+    "case.urgent.title": {"uk": "Позначити терміновим (загроза життю чи здоровʼю)",
+                          "en": "Flag urgent (a threat to life or health)"},
+    "case.urgent.done": {"uk": "Випадок позначено терміновим.", "en": "Case flagged urgent."},
+    "case.extend.title": {"uk": "Продовжити соціальний супровід", "en": "Extend social accompaniment"},
+    "case.extend.months": {"uk": "На скільки місяців", "en": "By how many months"},
+    "case.extended": {"uk": "Супровід продовжено.", "en": "Accompaniment extended."},
+    "case.reopen.title": {"uk": "Відкрити випадок знову", "en": "Reopen the case"},
+    "case.reopened": {"uk": "Випадок відкрито знову.", "en": "Case reopened."},
+    "case.service.title": {"uk": "Записати послугу чи контакт", "en": "Record a service or contact"},
+    "case.service.type": {"uk": "Послуга", "en": "Service"},
+    "case.service.duration": {"uk": "Тривалість, хв", "en": "Duration, minutes"},
+    "case.service.referral_to": {"uk": "Куди перенаправлено", "en": "Referred to"},
+    "case.service.saved": {"uk": "Послугу записано.", "en": "Service recorded."},
+    "case.outcome.title": {"uk": "Результат перенаправлення", "en": "Outcome of a referral"},
+    "case.outcome.referral": {"uk": "Перенаправлення", "en": "Referral"},
+    "case.outcome.outcome": {"uk": "Результат", "en": "Outcome"},
+    "case.outcome.saved": {"uk": "Результат записано.", "en": "Outcome recorded."},
+    "case.consent.title": {"uk": "Відкликання згоди на обробку даних", "en": "Withdrawal of consent to data processing"},
+    "case.consent.person": {"uk": "Особа", "en": "Person"},
+    "case.consent.saved": {
+        "uk": "Відкликання записано; особу вилучено з аналізу та вивантажень.",
+        "en": "Withdrawal recorded; the person is left out of analysis and exports.",
+    },
+    "case.choose": {"uk": "— виберіть —", "en": "— choose —"},
+    "case.to_assessment": {"uk": "Відкрити оцінювання потреб", "en": "Open the needs assessment"},
+})
+
+
+class CaseApp:
+    """The app's widgets; ``widget`` is what Voilà shows."""
+
+    def __init__(self, db, user: str, lang: str = "uk", today: date | None = None, case_id=None):
+        self.db, self.user, self.today = db, user, today
+        self.lang = i18n.normalise_language(lang)
+        self.user_row = require_user(db, user)
+        self.case_id = None
+        self.language = LanguageSwitch(self.lang, self.set_language)
+        self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
+        self.search = CaseSearch(db, self.lang, self.show_case)
+        self.header, self.facts, self.urgent = w.HTML(), w.HTML(), w.HTML()
+        self.header.add_class("wb-case-header")
+        self.facts.add_class("wb-case-facts")
+        self.urgent.add_class("wb-case-urgent")
+        self.deadlines, self.members, self.timeline = w.HTML(), w.HTML(), w.HTML()
+        self.deadlines.add_class("wb-case-deadlines")
+        self.timeline.add_class("wb-case-timeline")
+        self.forms = self._build_forms()
+        self.case_box = w.VBox([self.header, self.facts, self.urgent, self.deadlines, self.members,
+                                *[f.widget for f in self.forms.values()], self.timeline],
+                               layout=w.Layout(display="none"))
+        self.widget = w.VBox([w.HBox([self.heading, self.language.widget],
+                                     layout=w.Layout(justify_content="space-between")),
+                              self.signed_in, self.status, self.search.widget, self.case_box])
+        self.widget.add_class("wb-app")
+        self.set_language(self.lang)
+        if case_id is not None:
+            self.show_case(case_id)
+
+    @classmethod
+    def for_current_user(cls):
+        """The app for the signed-in user, opening ``?case=ID`` from the page address if given."""
+        query = parse_qs(os.environ.get("QUERY_STRING", ""))
+        case_id = (query.get("case") or [None])[0]
+        case_id = int(case_id) if case_id and case_id.isdigit() else None
+        return start_app(lambda db, user, lang: cls(db, user, lang, case_id=case_id).widget)
+
+    def _build_forms(self) -> dict[str, ActionForm]:
+        def text():
+            return w.Text(layout=w.Layout(width="30em"))
+
+        def day():
+            return w.Text(value=(self.today or date.today()).strftime("%d.%m.%Y"), layout=w.Layout(width="10em"))
+
+        forms = {
+            "move": ActionForm("wb-move", "case.move.title", "case.apply", [
+                ("to_status", w.Dropdown(options=[("", "")]), "case.move.to"),
+                ("on", day(), "case.field.on"),
+                ("reason", w.Dropdown(options=[("", "")]), "case.field.closure_reason"),
+                ("note", text(), "case.field.note")], self._move, self.lang),
+            "transfer": ActionForm("wb-transfer", "case.transfer.title", "case.apply", [
+                ("to_worker", w.Dropdown(options=[("", "")]), "case.transfer.to"),
+                ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")],
+                self._transfer, self.lang),
+            "service": ActionForm("wb-service", "case.service.title", "case.apply", [
+                ("service_type", w.Dropdown(options=[("", "")]), "case.service.type"),
+                ("provided_on", day(), "case.field.on"),
+                ("duration_minutes", w.Text(layout=w.Layout(width="8em")), "case.service.duration"),
+                ("referral_to", text(), "case.service.referral_to"), ("note", text(), "case.field.note")],
+                self._service, self.lang),
+            "outcome": ActionForm("wb-outcome", "case.outcome.title", "case.apply", [
+                ("service_id", w.Dropdown(options=[("", "")]), "case.outcome.referral"),
+                ("outcome", w.Dropdown(options=[("", "")]), "case.outcome.outcome"),
+                ("on", day(), "case.field.on")], self._outcome, self.lang),
+            "urgent": ActionForm("wb-urgent", "case.urgent.title", "case.apply", [
+                ("note", text(), "case.field.note"), ("on", day(), "case.field.on")], self._urgent, self.lang),
+            "extend": ActionForm("wb-extend", "case.extend.title", "case.apply", [
+                ("months", w.Dropdown(options=[("", "")]), "case.extend.months"),
+                ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")], self._extend, self.lang),
+            "reopen": ActionForm("wb-reopen", "case.reopen.title", "case.apply", [
+                ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")], self._reopen, self.lang),
+            "consent": ActionForm("wb-consent", "case.consent.title", "case.apply", [
+                ("person_id", w.Dropdown(options=[("", "")]), "case.consent.person"),
+                ("withdrawn_on", day(), "case.field.on"), ("note", text(), "case.field.note")],
+                self._withdraw, self.lang),
+        }
+        forms["move"].inputs["to_status"].observe(lambda _: self._closure_fields(), "value")
+        forms["service"].inputs["service_type"].observe(lambda _: self._referral_fields(), "value")
+        return forms
+
+    # --- language and display -----------------------------------------------------------
+    def set_language(self, lang: str):
+        self.lang = lang
+        self.heading.value = f"<h2>{html.escape(i18n.t('case.title', lang))}</h2>"
+        self.signed_in.value = f"<i>{html.escape(i18n.t('app.signed_in_as', lang, name=self.user_row['display_name']))}</i>"
+        self.search.set_language(lang)
+        for form in self.forms.values():
+            form.set_language(lang)
+        if self.case_id:
+            self.show_case(self.case_id)
+
+    def _options(self, kind: str, codes=None) -> list:
+        choose = [(i18n.t("case.choose", self.lang), "")]
+        return choose + [(label, code) for label, code in config.choices(kind, self.lang)
+                         if codes is None or code in codes]
+
+    def show_case(self, case_id):
+        """Show one case: facts, deadlines, people, timeline and the actions possible now."""
+        try:
+            case = get_case(self.db, case_id)
+        except UserError as err:
+            self.status.value = status_html(err.message(self.lang), "error")
+            return
+        self.case_id = case["id"]
+        state = case_state(self.db, self.case_id)
+        lang = self.lang
+        self.header.value = "<h3>{}</h3>".format(html.escape(i18n.t(
+            "case.header", lang, number=case["case_number"], subject=subject_label(case, lang))))
+        self.facts.value = html.escape(i18n.t(
+            "case.facts", lang, programme=programme_label(case["programme"], lang),
+            status=config.label("case_statuses", state["status"], lang), worker=state["worker"],
+            opened=ua_date(case["opened_on"])))
+        self.urgent.value = status_html(i18n.t("case.urgent_banner", lang, on=ua_date(state["urgent_on"])), "error") \
+            if state["urgent_on"] and state["status"] != "closed" else ""
+        self._show_deadlines(state)
+        self._show_members(case)
+        self._show_timeline()
+        self._refresh_forms(state)
+        self.case_box.layout.display = None
+
+    def _show_deadlines(self, state):
+        lines = []
+        for d in case_deadlines(self.db, self.case_id, today=self.today, state=state):
+            done = i18n.t("case.deadline.done_on", self.lang, on=d["done_on"].strftime("%d.%m.%Y")) if d["done_on"] else ""
+            text = i18n.t("case.deadline.row", self.lang, kind=i18n.t(f"case.deadline.{d['kind']}", self.lang),
+                          due=d["due"].strftime("%d.%m.%Y"), state=i18n.t(f"case.state.{d['state']}", self.lang),
+                          done=done)
+            style = "color:#b00020;font-weight:bold" if d["state"] == "overdue" else ""
+            lines.append(f'<li class="wb-deadline-{d["state"]}" style="{style}">{html.escape(text)}</li>')
+        self.deadlines.value = f"<b>{html.escape(i18n.t('case.deadlines', self.lang))}</b><ul>{''.join(lines)}</ul>"
+
+    def _members(self, case) -> list[dict]:
+        if case["household_id"]:
+            return household_members(self.db, case["household_id"])
+        return [dict(self.db["persons"].get(case["person_id"]), relation="applicant")]
+
+    def _show_members(self, case):
+        items = []
+        for person in self._members(case):
+            consents = [c for c in person_consents(self.db, person["id"]) if c["purpose"] == "data_processing"]
+            withdrawn = consents and all(c["withdrawn_on"] for c in consents)
+            note = (" — " + i18n.t("case.consent_withdrawn", self.lang, on=ua_date(consents[-1]["withdrawn_on"]))
+                    if withdrawn else "")
+            items.append(html.escape(f"{person['family_name']} {person['given_name']}, "
+                                     f"{ua_date(person['birth_date'])}, "
+                                     f"{config.label('relations', person['relation'], self.lang)}{note}"))
+        self.members.value = (f"<b>{html.escape(i18n.t('case.members', self.lang))}</b><ul>"
+                              + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+
+    def _show_timeline(self):
+        lang, rows = self.lang, []
+        for e in case_events(self.db, self.case_id):
+            reason = e["reason"] or ""
+            if e["kind"] == "move":
+                extra = f" ({config.label('closure_reasons', reason, lang)}{'; ' + e['note'] if e['note'] else ''})" \
+                    if e["to_status"] == "closed" else ""
+                text = i18n.t("case.event.move", lang, from_status=config.label("case_statuses", e["from_status"], lang),
+                              to_status=config.label("case_statuses", e["to_status"], lang), reason=extra)
+            elif e["kind"] == "transfer":
+                text = i18n.t("case.event.transfer", lang, worker=e["to_worker"], reason=reason)
+            elif e["kind"] == "extension":
+                text = i18n.t("case.event.extension", lang, months=e["months"], reason=reason)
+            elif e["kind"] == "urgent":
+                text = i18n.t("case.event.urgent", lang, note=e["note"] or "")
+            else:
+                text = i18n.t("case.event.reopen", lang, reason=reason)
+            rows.append((e["effective_on"], e["id"], text, e["recorded_by"]))
+        for a in list_assessments(self.db, self.case_id):
+            rows.append((a["assessed_on"], 0, i18n.t("case.event.assessment", lang, id=a["id"]), a["created_by"]))
+        for s in case_services(self.db, self.case_id):
+            extra = f" → {s['referral_to']} ({config.label('referral_outcomes', s['latest_outcome'], lang)})" \
+                if s["service_type"] == "referral" else ""
+            rows.append((s["provided_on"], s["id"], i18n.t("case.event.service", lang, type=config.label(
+                "service_types", s["service_type"], lang), extra=extra), s["provided_by"]))
+        rows.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        items = "".join(f"<li>{ua_date(day)}: {html.escape(text)} {html.escape(i18n.t('case.by', lang, who=who))}</li>"
+                        for day, _, text, who in rows)
+        self.timeline.value = f"<b>{html.escape(i18n.t('case.timeline', lang))}</b><ul>{items}</ul>"
+
+    def _refresh_forms(self, state):
+        closed = state["status"] == "closed"
+        move = self.forms["move"]
+        move.inputs["to_status"].options = self._options("case_statuses", allowed_moves(self.db, self.case_id))
+        move.inputs["reason"].options = self._options("closure_reasons")
+        self._closure_fields()
+        workers = [r["username"] for r in self.db.query(
+            "select username from users where role in ('case_manager', 'supervisor') order by username")]
+        self.forms["transfer"].inputs["to_worker"].options = [(i18n.t("case.choose", self.lang), "")] + [
+            (u, u) for u in workers if u != state["worker"]]
+        self.forms["service"].inputs["service_type"].options = self._options("service_types")
+        self._referral_fields()
+        referrals = [s for s in case_services(self.db, self.case_id) if s["service_type"] == "referral"]
+        self.forms["outcome"].inputs["service_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
+            (f"{ua_date(s['provided_on'])} → {s['referral_to']}", str(s["id"])) for s in referrals]
+        self.forms["outcome"].inputs["outcome"].options = self._options("referral_outcomes")
+        limit = config.load_config()["deadlines"]["max_extension_months"]
+        self.forms["extend"].inputs["months"].options = [(i18n.t("case.choose", self.lang), "")] + [
+            (str(m), str(m)) for m in range(1, limit + 1)]
+        case = get_case(self.db, self.case_id)
+        self.forms["consent"].inputs["person_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
+            (f"{p['family_name']} {p['given_name']}", str(p["id"])) for p in self._members(case)]
+        visible = {"move": not closed, "transfer": not closed, "service": True, "outcome": bool(referrals),
+                   "urgent": not closed, "extend": state["status"] in ("accompaniment", "review"),
+                   "reopen": closed, "consent": True}
+        for name, form in self.forms.items():
+            form.widget.layout.display = None if visible[name] else "none"
+
+    def _closure_fields(self):
+        closing = self.forms["move"].inputs["to_status"].value == "closed"
+        self.forms["move"].show_field("reason", closing)
+
+    def _referral_fields(self):
+        self.forms["service"].show_field("referral_to", self.forms["service"].inputs["service_type"].value == "referral")
+
+    def _after(self, message_key: str) -> Done:
+        self.show_case(self.case_id)
+        return Done(message_key)
+
+    # --- actions: each calls one service function, which does every check -------------------
+    def _move(self, v):
+        move_case(self.db, self.user, self.case_id, v["to_status"], on=v["on"], reason=v["reason"] or None,
+                  note=v["note"] or None, today=self.today)
+        return self._after("case.moved")
+
+    def _transfer(self, v):
+        transfer_case(self.db, self.user, self.case_id, to_worker=v["to_worker"], reason=v["reason"], on=v["on"],
+                      today=self.today)
+        return self._after("case.transferred")
+
+    def _service(self, v):
+        record_service(self.db, self.user, self.case_id, service_type=v["service_type"], provided_on=v["provided_on"],
+                       duration_minutes=v["duration_minutes"] or None, referral_to=v["referral_to"] or None,
+                       note=v["note"] or None, today=self.today)
+        return self._after("case.service.saved")
+
+    def _outcome(self, v):
+        record_referral_outcome(self.db, self.user, _own(v["service_id"], self._referral_ids()), outcome=v["outcome"],
+                                on=v["on"], today=self.today)
+        return self._after("case.outcome.saved")
+
+    def _urgent(self, v):
+        flag_urgent(self.db, self.user, self.case_id, note=v["note"], on=v["on"], today=self.today)
+        return self._after("case.urgent.done")
+
+    def _extend(self, v):
+        months = int(v["months"]) if str(v["months"]).isdigit() else v["months"]
+        extend_accompaniment(self.db, self.user, self.case_id, months=months, reason=v["reason"], on=v["on"],
+                             today=self.today)
+        return self._after("case.extended")
+
+    def _reopen(self, v):
+        reopen_case(self.db, self.user, self.case_id, reason=v["reason"], on=v["on"], today=self.today)
+        return self._after("case.reopened")
+
+    def _withdraw(self, v):
+        member_ids = [p["id"] for p in self._members(get_case(self.db, self.case_id))]
+        withdraw_consent(self.db, self.user, _own(v["person_id"], member_ids), withdrawn_on=v["withdrawn_on"],
+                         note=v["note"] or None, today=self.today)
+        return self._after("case.consent.saved")
+
+    def _referral_ids(self) -> list[int]:
+        return [s["id"] for s in case_services(self.db, self.case_id) if s["service_type"] == "referral"]
+
+
+def _own(value, allowed_ids: list[int]):
+    """An id chosen in a dropdown, accepted only if it belongs to this case (a page can send any value)."""
+    chosen = int(value) if isinstance(value, str) and value.isdigit() else None
+    if chosen not in allowed_ids:
+        raise UserError("input.invalid_choice")
+    return chosen
