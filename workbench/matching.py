@@ -1,12 +1,12 @@
 """Possible duplicate persons at intake: names and dates of birth compared spelling-insensitively.
 
 A person reaches the database as Шевченко Олександр, Shevchenko Aleksandr or Шевченко Александр,
-with day and month swapped or a letter wrong. Every name is reduced to a *key*: Cyrillic is
-transliterated close to the passport standard (KMU-2010), then every Latin spelling is folded
-so that letters that spellings confuse become one symbol (i/y/ii/iy/yi, kh/h/g, ts/c, zh/j,
-ya/ia/ja, ye/ie/e ...). Given names known in Ukrainian and Russian forms (Олександр/Александр)
-map to one canonical key through the table at the end of this module. Keys are compared with an
-edit distance that counts a transposition as one edit, so one typo costs one edit.
+with day and month swapped or a letter wrong. Every name is reduced to a *key*: Latin spellings
+are folded so that letters that spellings confuse become one symbol (i/y/ii/iy/yi, kh/h/g, ts/c,
+zh/j, ya/ia/ja, ye/ie/e ...), and Cyrillic letters map straight to the same symbols. Given
+names known in Ukrainian and Russian forms (Олександр/Александр/Aleksandr) map to one canonical
+key through the table at the end of this module. Keys are compared with an edit distance that
+counts a transposition as one edit, so one typo costs one edit.
 
 A pair scores names × date of birth: both names must match (in either order), and the dates must
 be equal, day/month swapped, or one typed digit apart. Two *different* known given names
@@ -106,12 +106,13 @@ def phonetic_key(name: str) -> str:
     return _GIVEN.get(key, (key, ""))[0]
 
 
-def _other_sex(a: str, b: str) -> bool:
-    """Known names of other sexes, or two unknown names like Ярополк/Ярополка (feminine -а/-ія).
-
-    Not "ends in -а" alone: a typo moves letters (Микола → Миклоа), and Микола, Сава are men."""
-    if a in _GIVEN or b in _GIVEN:  # one known, one not: the unknown one is more likely a typo
-        return a in _GIVEN and b in _GIVEN and _GIVEN[a][1] != _GIVEN[b][1]
+def _other_names(a: str, b: str) -> bool:
+    """Two keys that name different people however close they are: two known names of different
+    groups (Марія/Марина, Олександр/Олександра), or two unknown names that differ by the feminine
+    ending (Ярополк/Ярополка). Not "ends in -а" alone: a typo moves letters (Микола → Миклоа),
+    and when only one name is known the other is more likely a typo of it."""
+    if a in _GIVEN or b in _GIVEN:
+        return a in _GIVEN and b in _GIVEN
     short, long = sorted((a, b), key=len)
     return long in (short + "a", short + "ia")
 
@@ -122,6 +123,7 @@ _FEMININE = [("skaia", "ski"), ("ckaia", "cki"), ("ska", "ski"), ("cka", "cki"),
              ("eva", "ev"), ("ina", "in"), ("aia", "i"), ("na", "ni")]
 
 
+@lru_cache(maxsize=200_000)
 def _family_key(key: str) -> str:
     for ending, masculine in _FEMININE:
         if key.endswith(ending) and len(key) > len(ending) + 1:
@@ -131,8 +133,9 @@ def _family_key(key: str) -> str:
 
 # ---------------------------------------------------------------- similarity
 
-def _edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: substitution, insertion, deletion, adjacent transposition."""
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (substitution, insertion, deletion, adjacent
+    transposition); gives up with limit + 1 once every alignment needs more than limit edits."""
     before, previous = None, list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i] + [0] * len(b)
@@ -140,6 +143,8 @@ def _edit_distance(a: str, b: str) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
         before, previous = previous, current
     return previous[-1]
 
@@ -155,50 +160,65 @@ def _compact(key: str) -> str:
     return _CLUSTER.sub(lambda m: _CLUSTER_SYMBOL[m.group()], key)
 
 
-def _key_similarity(a: str, b: str) -> float:
+# The similarity functions below take a floor: a result at or above it is exact, one below it
+# may be any lower value. Searching many candidates only cares whether the threshold is reached.
+
+def _key_similarity(a: str, b: str, floor: float = 0.0) -> float:
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
-    return max(_spelling_similarity(a, b), _spelling_similarity(_compact(a), _compact(b)))
+    score = _spelling_similarity(a, b, floor)
+    ca, cb = _compact(a), _compact(b)
+    if score < 1.0 and (ca, cb) != (a, b):
+        score = max(score, _spelling_similarity(ca, cb, floor))
+    return score
 
 
-def _spelling_similarity(a: str, b: str) -> float:
+def _spelling_similarity(a: str, b: str, floor: float) -> float:
     longest = max(len(a), len(b), _SHORT)
-    if abs(len(a) - len(b)) / longest > 0.5:  # cheap bound: at least that many insertions
+    limit = int((1.0 - floor) * longest + 1e-9)  # the most edits that still reach floor
+    if abs(len(a) - len(b)) > min(limit, longest / 2):  # at least that many insertions
         return 0.0
-    return max(0.0, 1.0 - _edit_distance(a, b) / longest)
+    return max(0.0, 1.0 - _edit_distance(a, b, limit) / longest)
 
 
 @lru_cache(maxsize=200_000)
-def _given_similarity(a: str, b: str) -> float:
+def _given_similarity(a: str, b: str, floor: float = 0.0) -> float:
     """Two spelling keys of given names: the name table and sex decide before spelling does."""
     ca, cb = _GIVEN.get(a, (a,))[0], _GIVEN.get(b, (b,))[0]
     if ca == cb:
         return 1.0 if ca else 0.0
-    score = max(_key_similarity(x, y) for x in {a, ca} for y in {b, cb})
-    if (a in _GIVEN and b in _GIVEN) or _other_sex(a, b):
-        score *= _OTHER_NAME  # Марія/Марина, Іван/Іванна: close keys, other people
+    penalty = _OTHER_NAME if _other_names(a, b) else 1.0
+    if floor > penalty:
+        return 0.0
+    return penalty * max(_key_similarity(x, y, floor / penalty) for x in {a, ca} for y in {b, cb})
+
+
+@lru_cache(maxsize=200_000)
+def _family_similarity(a: str, b: str, floor: float = 0.0) -> float:
+    score = _key_similarity(a, b, floor)
+    fa, fb = _family_key(a), _family_key(b)
+    if score < 1.0 and (fa, fb) != (a, b):
+        score = max(score, _key_similarity(fa, fb, floor))
     return score
 
 
-@lru_cache(maxsize=200_000)
-def _family_similarity(a: str, b: str) -> float:
-    return max(_key_similarity(a, b), _key_similarity(_family_key(a), _family_key(b)))
-
-
-def _tokens(name: str) -> list[str]:
-    return [token for token in re.split(r"[\s\-‐–—]+", name or "") if token]
+_SEPARATORS = re.compile(r"[\s\-‐–—]+")
 
 
 @lru_cache(maxsize=200_000)
-def _field_similarity(a: str, b: str, given: bool) -> float:
+def _tokens(name: str) -> tuple[str, ...]:
+    return tuple(token for token in _SEPARATORS.split(name or "") if token)
+
+
+def _field_similarity(a: str, b: str, given: bool, floor: float = 0.0) -> float:
     """Two fields as typed; a field may hold two names (double family name, given + patronymic)."""
     compare = _given_similarity if given else _family_similarity
-    score = compare(_spelling_key(a), _spelling_key(b))
+    score = compare(_spelling_key(a), _spelling_key(b), floor)
     ta, tb = _tokens(a), _tokens(b)
-    if score < 1.0 and (len(ta) > 1 or len(tb) > 1):
-        best = max(compare(_spelling_key(x), _spelling_key(y)) for x in ta for y in tb)
+    if score < 1.0 and (len(ta) > 1 or len(tb) > 1) and floor <= _TOKEN_MATCH:
+        best = max(compare(_spelling_key(x), _spelling_key(y), floor / _TOKEN_MATCH) for x in ta for y in tb)
         score = max(score, _TOKEN_MATCH * best)
     return score
 
@@ -219,17 +239,31 @@ def _date_factor(a: datetime.date | None, b: datetime.date | None) -> float:
         return _DATE_EQUAL
     if a.year == b.year and (a.day, a.month) == (b.month, b.day):
         return _DATE_SWAPPED
-    sa, sb = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
+    sa, sb = a.isoformat().replace("-", ""), b.isoformat().replace("-", "")  # faster than strftime
     diff = [i for i in range(8) if sa[i] != sb[i]]
     if len(diff) == 1:
         return _DATE_TYPO
-    if len(diff) == 2 and diff[1] == diff[0] + 1 and sa[diff[0]] == sb[diff[1]] and sa[diff[1]] == sb[diff[0]]:
+    i = diff[0]
+    if len(diff) == 2 and diff[1] == i + 1 and (sa[i], sa[i + 1]) == (sb[i + 1], sb[i]):
         return _DATE_TYPO  # two neighbouring digits transposed: 1985 → 1958, 12 → 21
     return _DATE_DIFFERENT
 
 
 def match_score(a: PersonName, b: PersonName) -> float:
     """0..1, combining both names (also swapped) and the date of birth."""
+    return _score(a, b, 0.0)
+
+
+def _names(family_a: str, family_b: str, given_a: str, given_b: str, floor: float) -> float:
+    """family × given similarity; the given name is skipped when the family name alone falls short."""
+    family = _field_similarity(family_a, family_b, False, floor)
+    if family < floor or family == 0.0:
+        return family
+    return family * _field_similarity(given_a, given_b, True, floor)
+
+
+def _score(a: PersonName, b: PersonName, floor: float) -> float:
+    """match_score, exact when it reaches floor."""
     date = _date_factor(a.birth_date, b.birth_date)
     patronymic = 1.0
     if a.patronymic and b.patronymic:
@@ -237,12 +271,16 @@ def match_score(a: PersonName, b: PersonName) -> float:
         patronymic = 1.0 if same_father else _OTHER_PATRONYMIC
         if same_father and date == _DATE_MISSING:
             date = _DATE_MISSING_SAME_PATRONYMIC
-    straight = (_field_similarity(a.family_name, b.family_name, False)
-                * _field_similarity(a.given_name, b.given_name, True))
-    swapped = _SWAPPED_NAMES * max(
-        _field_similarity(a.family_name, b.given_name, False) * _field_similarity(a.given_name, b.family_name, True),
-        _field_similarity(b.family_name, a.given_name, False) * _field_similarity(b.given_name, a.family_name, True),
-    )
+    need = floor / (date * patronymic)  # what the names must reach (each factor is at most 1)
+    if need > 1.0:
+        return 0.0
+    straight = _names(a.family_name, b.family_name, a.given_name, b.given_name, need)
+    swapped = 0.0
+    if need <= _SWAPPED_NAMES:  # fields swapped: a's family name typed as b's given name
+        swap_need = need / _SWAPPED_NAMES
+        swapped = _SWAPPED_NAMES * max(
+            _names(a.family_name, b.given_name, a.given_name, b.family_name, swap_need),
+            _names(b.family_name, a.given_name, b.given_name, a.family_name, swap_need))
     return max(straight, swapped) * date * patronymic
 
 
@@ -255,22 +293,26 @@ def blocking_keys(p: PersonName) -> set[str]:
     key of the family name's first 3 letters, of the given name, the birth date and its day/month-swapped form, the
     birth year + first letter. Two persons that are possible duplicates must share at least one key (test this
     on the labelled set)."""
+    # Why these suffice: a flagged pair has a date factor >= THRESHOLD (equal, swapped, one digit
+    # off, or missing). Equal or swapped dates share "d:". Otherwise (x 0.9 or 0.8) the names must
+    # reach 0.83, so one name is equal ("n:") unless both carry a typo; then the family name's
+    # start ("f:") or year + initial ("y:") usually meets. Both fields get the same name keys, and
+    # a given-name field holding no known given name may hold the family name: swapped fields.
     keys: set[str] = set()
-    family = _family_key(_spelling_key(p.family_name))
-    given = phonetic_key(p.given_name)
-    # whole names and their parts share one namespace, so swapped fields still meet
-    for name in {family, given} | {_family_key(_spelling_key(t)) for t in _tokens(p.family_name)} \
-            | {phonetic_key(t) for t in _tokens(p.given_name)}:
-        if name:
-            keys.add("n:" + name)
-    if family:
-        keys.add("f:" + family[:3])  # a typo later in the family name
+    for field, is_given in ((p.family_name, False), (p.given_name, True)):
+        spelled = _spelling_key(field)
+        for name in {field, *_tokens(field)}:
+            key = _spelling_key(name)
+            keys |= {"n:" + k for k in (key, phonetic_key(name), _family_key(key)) if k}
+        if spelled and not (is_given and spelled in _GIVEN):
+            family = _family_key(spelled)
+            keys.add("f:" + family[:3])  # a typo later in the family name
+            if p.birth_date:
+                keys.add(f"y:{p.birth_date.year}{family[0]}")
     if p.birth_date:
         d = p.birth_date
         low, high = sorted((d.day, d.month))
         keys.add(f"d:{d.year}-{low}-{high}")  # the same for a date and its day/month swap
-        if family:
-            keys.add(f"y:{d.year}{family[0]}")
     return keys
 
 
@@ -279,10 +321,7 @@ def find_possible_duplicates(new: PersonName, candidates: Iterable[tuple[object,
     """(id, score) of candidates that are possible duplicates, best first."""
     found = []
     for cid, person in candidates:
-        # names and patronymics can only lower the score, so a date far off settles it at once
-        if _date_factor(new.birth_date, person.birth_date) < THRESHOLD:
-            continue
-        score = match_score(new, person)
+        score = _score(new, person, THRESHOLD)
         if score >= THRESHOLD:
             found.append((cid, score))
     found.sort(key=lambda item: item[1], reverse=True)

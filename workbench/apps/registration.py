@@ -99,7 +99,7 @@ class RegistrationForm:
             for name, problem in err.problems.items():
                 if name in self.errors:
                     self.errors[name].value = f'<div style="{ERROR_STYLE}">{html.escape(problem.message(self.lang))}</div>'
-            self.status.value = status_html(err.message(self.lang), "error")
+            self.status.value = status_html(err.summary(self.lang), "error")
             return None
         except UserError as err:
             self.status.value = status_html(err.message(self.lang), "error")

@@ -81,11 +81,15 @@ class ActionForm:
         for error in self.errors.values():
             error.value = ""
         if isinstance(outcome, InvalidInput):
+            elsewhere = []
             for name, problem in outcome.problems.items():
-                if name in self.errors:
+                if name in self.errors and self.rows[name].layout.display != "none":
                     self.errors[name].value = (f'<div style="{ERROR_STYLE}">'
                                                f'{html.escape(problem.message(self.lang))}</div>')
-        if isinstance(outcome, UserError):
+                else:
+                    elsewhere.append(problem.message(self.lang))
+            self.status.value = status_html(" ".join([outcome.summary(self.lang), *elsewhere]), "error")
+        elif isinstance(outcome, UserError):
             self.status.value = status_html(outcome.message(self.lang), "error")
         elif outcome is not None:
             self.status.value = status_html(outcome.message(self.lang), "ok")

@@ -13,6 +13,10 @@ from ..instruments.validation import has_control_characters, parse_date
 
 i18n.add({
     "input.invalid": {"uk": "Не збережено, виправте: {details}", "en": "Not saved; please correct: {details}"},
+    "input.invalid_summary": {
+        "uk": "Не збережено: виправте позначені поля ({count}).",
+        "en": "Not saved: correct the marked fields ({count}).",
+    },
     "input.required": {"uk": "Це поле обовʼязкове.", "en": "This field is required."},
     "input.control_characters": {
         "uk": "Текст містить недозволені службові символи.",
@@ -47,6 +51,10 @@ class InvalidInput(UserError):
     def message(self, lang=None) -> str:
         details = "; ".join(f"{name}: {err.message(lang)}" for name, err in self.problems.items())
         return i18n.t("input.invalid", lang, details=details)
+
+    def summary(self, lang=None) -> str:
+        """A short line for a form that shows each problem beside its field."""
+        return i18n.t("input.invalid_summary", lang, count=len(self.problems))
 
 
 class Checker:

@@ -9,8 +9,8 @@ from .cases import open_case
 from .connection import write_transaction
 from .inputs import Checker, InvalidInput
 from .lifecycle import flag_urgent
-from .people import (CONSENT_DATA_PROCESSING, add_household_member, create_household, get_person,
-                     record_contacts, record_idp_certificate, register_person)
+from .people import (CONSENT_DATA_PROCESSING, add_household_member, check_contacts, check_person,
+                     create_household, get_person, record_contacts, record_idp_certificate, register_person)
 
 PERSON_FIELDS = ("family_name", "given_name", "patronymic", "birth_date", "sex")
 
@@ -36,27 +36,38 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
     referred_by = check.text("referred_by", referred_by, required=False, limit=300)
     if not members:
         check.problems["members"] = UserError("input.required")
+    elif not isinstance(members, (list, tuple)) or not all(isinstance(m, dict) for m in members):
+        raise UserError("input.invalid_choice")
+    # Check the whole family, contacts and certificate first, so every problem shows at once.
+    for n, member in enumerate(members or []):
+        if member.get("person_id") is None:
+            person = check_person(**{k: member.get(k) for k in PERSON_FIELDS}, category=category,
+                                  consent_given_on=consent_given_on, consent_purposes=consent_purposes,
+                                  consent_given_by=member.get("consent_given_by") or "self", today=today)
+            check.problems.update({f"members[{n}].{field}": p for field, p in person.problems.items()})
+        if n > 0:
+            check.code(f"members[{n}].relation", member.get("relation"), "relations")
+    check.problems.update(check_contacts(contacts or {})[1])
+    if idp_certificate and (idp_certificate.get("number") or idp_certificate.get("issued_on")):
+        check.text("idp_certificate_number", idp_certificate.get("number"), limit=50)
+        check.date("idp_certificate_issued_on", idp_certificate.get("issued_on"), today=today)
+    if urgent_note is not None:
+        check.text("urgent_note", urgent_note, limit=1000)
     check.raise_if_any()
     household = config.load_config()["programmes"][programme].get("subject") == "household"
     if not household and len(members) != 1:
         raise UserError("intake.one_person")
     with write_transaction(db):
-        person_ids, relations, problems = [], [], {}
+        person_ids, relations = [], []
         for n, member in enumerate(members):
-            relation = member.get("relation") or ("applicant" if n == 0 else None)
-            relations.append(relation)
-            try:
-                if member.get("person_id") is not None:
-                    person_ids.append(get_person(db, member["person_id"])["id"])
-                    continue
+            relations.append(member.get("relation") if n else "applicant")
+            if member.get("person_id") is not None:
+                person_ids.append(get_person(db, member["person_id"])["id"])
+            else:
                 person_ids.append(register_person(
                     db, actor, **{k: member.get(k) for k in PERSON_FIELDS}, category=category,
                     consent_given_on=consent_given_on, consent_purposes=consent_purposes,
                     consent_given_by=member.get("consent_given_by") or "self", today=today))
-            except InvalidInput as err:
-                problems.update({f"members[{n}].{field}": p for field, p in err.problems.items()})
-        if problems:
-            raise InvalidInput(problems)
         applicant = person_ids[0]
         if contacts:
             record_contacts(db, actor, applicant, **contacts)

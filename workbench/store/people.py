@@ -10,7 +10,8 @@ from ..i18n import UserError
 from ..names import search_form
 from .audit import record
 from .connection import now, write_transaction
-from .inputs import Checker
+from .duplicates import index_person
+from .inputs import Checker, InvalidInput
 
 i18n.add({
     "person.not_found": {"uk": "Особу №{id} не знайдено.", "en": "Person #{id} was not found."},
@@ -47,15 +48,23 @@ _PHONE = re.compile(r"^[+\d][\d\s()\-]{6,19}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def register_person(db, actor: str, *, family_name, given_name, birth_date, sex, category,
-                    consent_given_on, patronymic=None, consent_given_by="self",
-                    consent_purposes=(CONSENT_DATA_PROCESSING,), today: date | None = None) -> int:
-    """Register a person with consent to data processing; returns the person's id.
+class CheckedPerson:
+    """The outcome of :func:`check_person`: clean fields, consent, and the problems found."""
 
-    ``consent_given_by`` is ``self`` or who consented for the person (a parent for a
-    child); ``consent_purposes`` the purposes agreed (``data_processing`` is required).
-    Raises ``InvalidInput`` naming every wrong field; nothing is written then.
-    """
+    def __init__(self, clean: dict, consent: dict, problems: dict):
+        self.clean, self.consent, self.problems = clean, consent, problems
+
+    def result(self) -> tuple[dict, dict]:
+        """``(clean fields, consent)``; raises ``InvalidInput`` if anything is wrong."""
+        if self.problems:
+            raise InvalidInput(dict(self.problems))
+        return self.clean, self.consent
+
+
+def check_person(*, family_name, given_name, birth_date, sex, category, consent_given_on, patronymic=None,
+                 consent_given_by="self", consent_purposes=(CONSENT_DATA_PROCESSING,),
+                 today: date | None = None) -> CheckedPerson:
+    """Check a person's fields and consent without writing anything (intake checks a whole family first)."""
     check = Checker()
     clean = {
         "family_name": check.text("family_name", family_name, limit=100),
@@ -76,7 +85,24 @@ def register_person(db, actor: str, *, family_name, given_name, birth_date, sex,
         check.code(f"consent_purposes[{n}]", purpose, "consent_purposes")
     if CONSENT_DATA_PROCESSING not in purposes:
         check.problems["consent_purposes"] = UserError("person.consent_missing")
-    check.raise_if_any()
+    consent = {"given_on": consent_on, "given_by": given_by, "purposes": list(dict.fromkeys(purposes))}
+    return CheckedPerson(clean, consent, check.problems)
+
+
+def register_person(db, actor: str, *, family_name, given_name, birth_date, sex, category,
+                    consent_given_on, patronymic=None, consent_given_by="self",
+                    consent_purposes=(CONSENT_DATA_PROCESSING,), today: date | None = None) -> int:
+    """Register a person with consent to data processing; returns the person's id.
+
+    ``consent_given_by`` is ``self`` or who consented for the person (a parent for a
+    child); ``consent_purposes`` the purposes agreed (``data_processing`` is required).
+    Raises ``InvalidInput`` naming every wrong field; nothing is written then.
+    """
+    clean, consent = check_person(family_name=family_name, given_name=given_name, patronymic=patronymic,
+                                  birth_date=birth_date, sex=sex, category=category,
+                                  consent_given_on=consent_given_on, consent_given_by=consent_given_by,
+                                  consent_purposes=consent_purposes, today=today).result()
+    consent_on, given_by, purposes = consent["given_on"], consent["given_by"], consent["purposes"]
     require_user(db, actor)
     with write_transaction(db):
         search_text = search_form(" ".join(filter(None, (clean["family_name"], clean["given_name"],
@@ -84,6 +110,7 @@ def register_person(db, actor: str, *, family_name, given_name, birth_date, sex,
         person_id = db["persons"].insert(dict(clean, birth_date=clean["birth_date"].isoformat(),
                                               search_text=search_text, created_at=now(),
                                               created_by=actor)).last_pk
+        index_person(db, dict(clean, id=person_id, birth_date=clean["birth_date"].isoformat()))
         db["consents"].insert_all([{"person_id": person_id, "purpose": purpose, "given_on": consent_on.isoformat(),
                                     "given_by": given_by, "recorded_at": now(), "recorded_by": actor}
                                    for purpose in dict.fromkeys(purposes)])
@@ -218,17 +245,12 @@ def record_contacts(db, actor: str, person_id, *, phone=None, email=None, regist
                     registered_settlement=None, registered_address=None, actual_community=None,
                     actual_settlement=None, actual_address=None) -> int:
     """Record the person's contacts and addresses (a new row; the latest is in force)."""
-    check = Checker()
-    fields = {"phone": phone, "email": email, "registered_community": registered_community,
-              "registered_settlement": registered_settlement, "registered_address": registered_address,
-              "actual_community": actual_community, "actual_settlement": actual_settlement,
-              "actual_address": actual_address}
-    clean = {name: check.text(name, value, required=False, limit=300) for name, value in fields.items()}
-    if clean["phone"] and not _PHONE.match(clean["phone"]):
-        check.problems["phone"] = UserError("contacts.bad_phone")
-    if clean["email"] and not _EMAIL.match(clean["email"]):
-        check.problems["email"] = UserError("contacts.bad_email")
-    check.raise_if_any()
+    clean, problems = check_contacts(dict(
+        phone=phone, email=email, registered_community=registered_community,
+        registered_settlement=registered_settlement, registered_address=registered_address,
+        actual_community=actual_community, actual_settlement=actual_settlement, actual_address=actual_address))
+    if problems:
+        raise InvalidInput(problems)
     require_user(db, actor)
     with write_transaction(db):
         get_person(db, person_id)
@@ -236,6 +258,24 @@ def record_contacts(db, actor: str, person_id, *, phone=None, email=None, regist
                                                        recorded_by=actor)).last_pk
         record(db, actor=actor, action="record_contacts", entity="persons", entity_id=person_id)
     return contact_id
+
+
+CONTACT_FIELDS = ("phone", "email", "registered_community", "registered_settlement", "registered_address",
+                  "actual_community", "actual_settlement", "actual_address")
+
+
+def check_contacts(contacts: dict) -> tuple[dict, dict]:
+    """``(clean contacts, problems)`` for the fields of :data:`CONTACT_FIELDS` (all optional)."""
+    check = Checker()
+    for name in contacts:
+        if name not in CONTACT_FIELDS:
+            check.problems[name] = UserError("input.invalid_choice")
+    clean = {name: check.text(name, contacts.get(name), required=False, limit=300) for name in CONTACT_FIELDS}
+    if clean["phone"] and not _PHONE.match(clean["phone"]):
+        check.problems["phone"] = UserError("contacts.bad_phone")
+    if clean["email"] and not _EMAIL.match(clean["email"]):
+        check.problems["email"] = UserError("contacts.bad_email")
+    return clean, check.problems
 
 
 def latest_contacts(db, person_id) -> dict | None:

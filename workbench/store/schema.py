@@ -255,3 +255,19 @@ def m0002_case_cycle(db):
     """)
     _append_only(db, ("person_contacts", "idp_certificates", "consent_withdrawals", "case_events", "services",
                       "referral_outcomes"))
+
+
+@migrations()
+def m0003_person_keys(db):
+    """Blocking keys for the duplicate warning (derived data: rebuilt, never a record)."""
+    _run(db, """
+    create table person_keys (
+        person_id integer not null references persons(id),
+        key text not null,
+        primary key (key, person_id)
+    ) without rowid;
+    """)
+    from .duplicates import index_person
+
+    for row in db.query("select id, family_name, given_name, patronymic, birth_date from persons"):
+        index_person(db, row)
