@@ -1,0 +1,208 @@
+"""Driving the needs-assessment Voilà app in Chromium: selectors, typing, and waiting on the kernel.
+
+Waiting: the page and the kernel talk asynchronously, and ipywidgets holds back a
+model's second update while its first is in flight, so a click on Save could
+overtake a value still on its way. Before every Save the tests wait until the
+kernel has every typed value, read from the draft the app keeps in SQLite on each
+change (``wait_for_draft``); elsewhere they wait on what the page shows.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import uuid
+from datetime import date
+
+from playwright.sync_api import Page, expect
+
+from workbench.instruments.loader import load_builtin
+
+from .conftest import USER, Database, Server
+
+INSTRUMENT = load_builtin("family_needs_assessment")
+APP_READY_TIMEOUT_MS = 60_000
+_LETTERS = "абвгдежзиклмнопр"  # one per hex digit: unique names that are still Ukrainian words
+_sync_counter = itertools.count(1)
+
+
+def unique_name(stem: str) -> str:
+    """A family name no other test (and no demo family) uses, e.g. ``Перевірбдкаенко``."""
+    return stem + "".join(_LETTERS[int(c, 16)] for c in uuid.uuid4().hex[:5]) + "енко"
+
+
+def today_text() -> str:
+    return date.today().strftime("%d.%m.%Y")
+
+
+def complete_answers(household_size: str = "4", child_health: str = "2") -> dict:
+    """Every required answer of the family needs assessment, as the widgets hold it (text)."""
+    answers = {"visit_date": today_text(), "urgent": "no", "household_size": household_size}
+    for item in INSTRUMENT.scored_items("parenting_capacity"):
+        answers[item.name] = "1"
+    for item in INSTRUMENT.scored_items("family_environment"):
+        answers[item.name] = "2"
+    answers["in_difficult_circumstances"] = "yes"
+    answers["case_complexity"] = "simple"  # relevant once the family is in difficult circumstances
+    answers["conclusion_text"] = "Сімʼя потребує підтримки в догляді за дитиною (браузерний тест)."
+    child = {"child_name": "Злата", "child_age": "7"}
+    for item in INSTRUMENT.scored_items("child_development"):
+        child[item.name] = "1"
+    child["health"] = child_health
+    answers["child"] = [child]
+    return answers
+
+
+class AppPage:
+    """One page of the app, with the kernel it talks to."""
+
+    def __init__(self, page: Page, server: Server, db: Database):
+        self.page, self.server, self.db = page, server, db
+        self.sockets: list[str] = []
+        page.on("websocket", lambda ws: self.sockets.append(ws.url))
+
+    # --- loading -------------------------------------------------------------------------------
+    def open(self) -> "AppPage":
+        self.page.goto(self.server.app_url)
+        self.wait_ready()
+        return self
+
+    def wait_ready(self):
+        self.page.wait_for_selector(".wb-search input", timeout=APP_READY_TIMEOUT_MS)
+
+    @property
+    def kernel_id(self) -> str:
+        """The id of the kernel the page's widgets talk to (from its websocket's URL)."""
+        kernels = [url.split("/api/kernels/")[1].split("/")[0] for url in self.sockets if "/api/kernels/" in url]
+        assert kernels, f"the page opened no kernel websocket: {self.sockets}"
+        return kernels[-1]
+
+    # --- finding a case ------------------------------------------------------------------------
+    def search(self, text: str):
+        self.page.fill(".wb-search input", text)
+
+    def open_case(self, case_id: int):
+        """Find the case by its family name and open it; waits for its header."""
+        case = self.db.rows("""select c.case_number, coalesce(h.label, p.family_name) as name from cases c
+                               left join households h on h.id = c.household_id
+                               left join persons p on p.id = c.person_id where c.id = ?""", [case_id])[0]
+        self.search(case["name"])
+        self.page.locator(".wb-match", has_text=case["case_number"]).click()
+        expect(self.page.locator(".wb-case-header")).to_contain_text(case["case_number"])
+
+    def new_assessment(self):
+        self.page.click(".wb-new")
+        self.page.wait_for_selector(".wb-field-household_size input")
+
+    # --- the form ------------------------------------------------------------------------------
+    def field(self, name: str, scope: str = ""):
+        return self.page.locator(f"{scope} .wb-field-{name}".strip())
+
+    def type(self, name: str, text: str, scope: str = ""):
+        kind = "textarea" if INSTRUMENT.items[name].type == "text" else "input"
+        self.field(name, scope).locator(kind).fill(text)
+
+    def choose(self, name: str, value: str, scope: str = "", lang: str = "uk"):
+        """Click the radio button of choice ``value`` by its label, as a user does."""
+        choice = next(c for c in INSTRUMENT.items[name].choices if c.name == value)
+        self.field(name, scope).get_by_label(choice.label(lang), exact=True).check()
+
+    def fill(self, answers: dict):
+        """Type/click ``answers`` (as :func:`complete_answers` gives) into the open form."""
+        for name, value in answers.items():
+            if name == "child":
+                for number, child in enumerate(value, start=1):
+                    self.page.click(".wb-add-child")
+                    scope = f".wb-instance-child >> nth={number - 1} >>"
+                    self.page.locator(".wb-instance-child").nth(number - 1).wait_for()
+                    for item, text in child.items():
+                        self._answer(item, text, scope)
+            else:
+                self._answer(name, value)
+
+    def _answer(self, name: str, value: str, scope: str = ""):
+        if INSTRUMENT.items[name].type == "select_one":
+            self.choose(name, value, scope)
+        else:
+            self.type(name, value, scope)
+
+    def save(self):
+        self.page.click(".wb-save")
+
+    # --- waiting on the kernel ------------------------------------------------------------------
+    def wait_for_draft(self, case_id: int, values: dict, timeout: float = 20.0, **content) -> dict:
+        """Wait until the kernel has ``values`` (and ``content`` keys): its draft in SQLite says so."""
+        deadline = time.monotonic() + timeout
+        last = None
+        while True:
+            row = self.db.rows("""select content from drafts where actor = ? and case_id = ?
+                                  order by updated_at desc limit 1""", [USER, case_id])
+            if row:
+                last = json.loads(row[0]["content"])
+                if _matches(last.get("values") or {}, values) and all(last.get(k) == v for k, v in content.items()):
+                    return last
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the kernel never held {values} {content}; last draft: {last}")
+            time.sleep(0.1)
+
+    def sync(self, lang: str = "uk"):
+        """Wait until the kernel has handled everything sent so far (a search for no one, answered)."""
+        self.search(f"щщ{next(_sync_counter)}")
+        expect(self.page.locator(".wb-matches")).to_contain_text(
+            "Нікого не знайдено." if lang == "uk" else "No one found.")
+
+
+def _matches(held: dict, expected: dict) -> bool:
+    for name, value in expected.items():
+        if isinstance(value, list):
+            entries = held.get(name) or []
+            if len(entries) != len(value) or not all(_matches(h, e) for h, e in zip(entries, value)):
+                return False
+        elif held.get(name) != value:
+            return False
+    return True
+
+
+# The page's WebSocket, replaced before the app loads (Page.add_init_script) by one that
+# (1) asks for no subprotocol, so Jupyter Server falls back to the legacy protocol of JSON
+#     text frames instead of the binary v1.kernel.websocket.jupyter.org frames, and
+# (2) rewrites the next outgoing widget update that matches the rule the test puts in
+#     window.__forge = {key, from, to}: in a comm_msg {method: "update", state: {...}},
+#     state[key] === from becomes state[key] = to; the rule is then used up. Each rewrite
+#     is recorded in window.__forged, so a test can prove the forgery happened.
+FORGE_SCRIPT = r"""
+(() => {
+  const Native = window.WebSocket;
+  window.__forge = null;
+  window.__forged = [];
+  window.__protocols = [];
+  window.__binarySent = 0;
+  class LegacyJsonWebSocket extends Native {
+    constructor(url, protocols) {
+      super(url);  // no subprotocol offered: the server answers in JSON text frames
+      this.addEventListener('open', () => window.__protocols.push(this.protocol));
+    }
+    send(data) {
+      if (typeof data !== 'string') {
+        window.__binarySent += 1;
+        return super.send(data);
+      }
+      const rule = window.__forge;
+      if (rule) {
+        const msg = JSON.parse(data);
+        const body = msg.content && msg.content.data;
+        if (msg.header && msg.header.msg_type === 'comm_msg' && body && body.method === 'update'
+            && body.state && Object.prototype.hasOwnProperty.call(body.state, rule.key)
+            && body.state[rule.key] === rule.from) {
+          body.state[rule.key] = rule.to;
+          window.__forge = null;
+          window.__forged.push({comm_id: msg.content.comm_id, state: body.state});
+          data = JSON.stringify(msg);
+        }
+      }
+      return super.send(data);
+    }
+  }
+  window.WebSocket = LegacyJsonWebSocket;
+})();
+"""
