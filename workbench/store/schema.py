@@ -271,3 +271,78 @@ def m0003_person_keys(db):
 
     for row in db.query("select id, family_name, given_name, patronymic, birth_date from persons"):
         index_person(db, row)
+
+
+@migrations()
+def m0004_support_plans(db):
+    """Support plans: goals from the client's wishes with GAS levels, actions, reviews, sign-offs."""
+    _run(db, """
+    create table goals (
+        id integer primary key,
+        case_id integer not null references cases(id),
+        wish text not null,
+        title text not null,
+        domain text not null,
+        set_on text not null,
+        target_date text not null,
+        level_minus2 text not null,
+        level_minus1 text not null,
+        level_0 text not null,
+        level_plus1 text not null,
+        level_plus2 text not null,
+        weight real,
+        source_assessment_id integer references assessments(id),
+        created_at text not null,
+        created_by text not null references users(username)
+    );
+    create index goals_case on goals(case_id);
+    create table goal_actions (
+        id integer primary key,
+        goal_id integer not null references goals(id),
+        what text not null,
+        who text not null,
+        due_on text not null,
+        created_at text not null,
+        created_by text not null references users(username)
+    );
+    create index goal_actions_goal on goal_actions(goal_id);
+    create table action_completions (
+        id integer primary key,
+        action_id integer not null unique references goal_actions(id),
+        done_on text not null,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create table goal_closures (
+        id integer primary key,
+        goal_id integer not null unique references goals(id),
+        kind text not null check (kind in ('achieved', 'abandoned')),
+        closed_on text not null,
+        reason text,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create table goal_reviews (
+        id integer primary key,
+        goal_id integer not null references goals(id),
+        reviewed_on text not null,
+        level integer not null check (level between -2 and 2),
+        note text,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create index goal_reviews_goal on goal_reviews(goal_id, reviewed_on);
+    create table signoffs (
+        id integer primary key,
+        case_id integer not null references cases(id),
+        kind text not null check (kind in ('plan', 'assessment')),
+        assessment_id integer references assessments(id),
+        goal_ids text,
+        signed_on text not null,
+        note text,
+        signed_at text not null,
+        signed_by text not null references users(username)
+    );
+    create index signoffs_case on signoffs(case_id);
+    """)
+    _append_only(db, ("goals", "goal_actions", "action_completions", "goal_closures", "goal_reviews", "signoffs"))

@@ -1,0 +1,125 @@
+"""Goal Attainment Scaling (GAS): one T-score for a set of individually scaled goals.
+
+Each goal is scored on five levels, 0 being the outcome expected when the goal was set::
+
+    −2 much less than expected   −1 somewhat less   0 expected   +1 somewhat more   +2 much more
+
+The goals are combined into the Kiresuk & Sherman (1968) T-score::
+
+    T = 50 + 10 · Σ(wᵢ·xᵢ) / sqrt((1 − ρ)·Σwᵢ² + ρ·(Σwᵢ)²)
+
+where xᵢ is goal i's level, wᵢ its weight (1 when unweighted) and ρ the assumed correlation
+between the goals' scores (0.3 by convention). If each xᵢ had mean 0 and standard deviation 1,
+T would have mean 50 and standard deviation 10: every goal met exactly gives 50, and one goal
+alone at +2 gives 70 whatever ρ is, because the denominator is then w·sqrt((1 − ρ) + ρ) = w.
+
+Turner-Stokes (2009) is a practical guide to the method; the formula there was misprinted and
+corrected by the journal's erratum, and the corrected form is the one above. This module imposes
+no convention for scoring the baseline; it scores the levels it is given.
+
+Sources:
+
+- Kiresuk, T. J., & Sherman, R. E. (1968). Goal attainment scaling: A general method for
+  evaluating comprehensive community mental health programs. Community Mental Health
+  Journal, 4(6), 443–453.
+- Turner-Stokes, L. (2009). Goal attainment scaling (GAS) in rehabilitation: a practical
+  guide. Clinical Rehabilitation, 23(4), 362–370.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from numbers import Integral, Real
+
+from .. import i18n
+from ..i18n import UserError
+
+GAS_LEVELS = (-2, -1, 0, 1, 2)
+DEFAULT_RHO = 0.3
+
+i18n.add({
+    "gas.empty": {
+        "uk": "Немає жодної цілі, з якої можна обчислити T-бал GAS.",
+        "en": "There are no goals to compute a GAS T-score from.",
+    },
+    "gas.goal": {"uk": "Ціль №{position}: {problem}", "en": "Goal {position}: {problem}"},
+    "gas.level": {
+        "uk": "рівень досягнення «{value}» має бути цілим числом від −2 до +2.",
+        "en": "the attainment level '{value}' must be a whole number from −2 to +2.",
+    },
+    "gas.weight": {
+        "uk": "вага «{value}» має бути додатним скінченним числом.",
+        "en": "the weight '{value}' must be a positive, finite number.",
+    },
+    "gas.weights_length": {
+        "uk": "Кількість ваг ({weights}) не дорівнює кількості цілей ({goals}): потрібна одна вага на кожну ціль.",
+        "en": "There are {weights} weights for {goals} goals: give one weight per goal.",
+    },
+    "gas.rho": {
+        "uk": "Припущена кореляція між цілями ρ = {value} має бути не менша за 0 і менша за 1.",
+        "en": "The assumed correlation between goals ρ = {value} must be at least 0 and less than 1.",
+    },
+    "gas.label.-2": {"uk": "значно нижче за очікуване", "en": "much less than expected"},
+    "gas.label.-1": {"uk": "дещо нижче за очікуване", "en": "somewhat less than expected"},
+    "gas.label.0": {"uk": "очікуваний результат", "en": "expected outcome"},
+    "gas.label.1": {"uk": "дещо вище за очікуване", "en": "somewhat more than expected"},
+    "gas.label.2": {"uk": "значно вище за очікуване", "en": "much more than expected"},
+})
+
+
+def check_level(level) -> int:
+    """``level`` as an int if it is one of :data:`GAS_LEVELS`; otherwise :class:`UserError`.
+
+    Booleans are refused although Python counts them as ints: ``True`` is not a level.
+    Floats are refused too, even 1.0: a level is a choice among five, not a measurement.
+    """
+    if isinstance(level, bool) or not isinstance(level, Integral) or int(level) not in GAS_LEVELS:
+        raise UserError("gas.level", value=level)
+    return int(level)
+
+
+def _check_weight(weight) -> float:
+    if isinstance(weight, bool) or not isinstance(weight, Real) or not math.isfinite(weight) or weight <= 0:
+        raise UserError("gas.weight", value=weight)
+    return float(weight)
+
+
+def gas_t_score(levels: Sequence[int], weights: Sequence[float] | None = None, rho: float = DEFAULT_RHO) -> float:
+    """The Kiresuk & Sherman T-score of goals scored −2…+2 (see the module docstring).
+
+    ``weights`` default to 1 per goal; ``rho`` is the assumed correlation between goals, in [0, 1).
+    The result is not rounded.
+    """
+    levels = list(levels)
+    if not levels:
+        raise UserError("gas.empty")
+    xs = []
+    for position, level in enumerate(levels, start=1):
+        try:
+            xs.append(check_level(level))
+        except UserError as problem:
+            raise UserError("gas.goal", position=position, problem=problem) from None
+    if weights is None:
+        ws = [1.0] * len(xs)
+    else:
+        weights = list(weights)
+        if len(weights) != len(xs):
+            raise UserError("gas.weights_length", weights=len(weights), goals=len(xs))
+        ws = []
+        for position, weight in enumerate(weights, start=1):
+            try:
+                ws.append(_check_weight(weight))
+            except UserError as problem:
+                raise UserError("gas.goal", position=position, problem=problem) from None
+    # ρ = 1 would make the denominator sqrt((Σw)²) and claim the goals are one goal counted
+    # n times; the formula is meant for ρ < 1. `not (0 <= rho < 1)` also refuses NaN.
+    if isinstance(rho, bool) or not isinstance(rho, Real) or not (0 <= rho < 1):
+        raise UserError("gas.rho", value=rho)
+    weighted_sum = sum(w * x for w, x in zip(ws, xs))
+    denominator = math.sqrt((1 - rho) * sum(w * w for w in ws) + rho * sum(ws) ** 2)
+    return 50 + 10 * weighted_sum / denominator
+
+
+def gas_level_label(level: int, lang: str | None = None) -> str:
+    """A short label for a GAS level in ``lang``: e.g. −1 → "somewhat less than expected"."""
+    return i18n.t(f"gas.label.{check_level(level)}", lang)

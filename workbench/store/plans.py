@@ -1,0 +1,303 @@
+"""Support plans: the client's wishes turned into goals, with actions, reviews and sign-offs.
+
+Each goal has a life domain, a target date, the five Goal Attainment Scaling levels
+described in words (−2 much less than expected … 0 the expected outcome … +2 much more)
+and an optional weight. A review records the level reached; the case's Kiresuk–Sherman
+T-score after a review uses every goal's latest level up to that day
+(:func:`case_t_scores`). A supervisor signs off the assessment's conclusion and the plan.
+Everything is a new row: a goal is closed as achieved or abandoned, never deleted.
+"""
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+
+from .. import config, i18n
+from ..access import require_user
+from ..analysis.gas import gas_t_score
+from ..i18n import UserError
+from .assessments import get_assessment_row
+from .audit import record
+from .connection import now, write_transaction
+from .inputs import Checker
+from .lifecycle import case_state
+
+i18n.add({
+    "plan.case_closed": {"uk": "Випадок закрито; план змінювати не можна.", "en": "The case is closed; the plan cannot change."},
+    "plan.target_before_set": {
+        "uk": "Цільова дата не може бути раніше дати встановлення мети.",
+        "en": "The target date cannot be before the day the goal was set.",
+    },
+    "plan.before_intake": {"uk": "Дата не може бути раніше прийому звернення ({intake}).",
+                           "en": "The date cannot be before the intake ({intake})."},
+    "plan.weight": {"uk": "Вага — додатне число (наприклад, 1 або 2).", "en": "The weight is a positive number (e.g. 1 or 2)."},
+    "plan.level": {"uk": "Рівень досягнення — ціле число від −2 до +2.", "en": "The attainment level is a whole number from −2 to +2."},
+    "plan.goal_not_found": {"uk": "Мету №{id} не знайдено.", "en": "Goal #{id} was not found."},
+    "plan.goal_closed": {
+        "uk": "Мету №{id} вже закрито ({kind}); переглядати її не можна.",
+        "en": "Goal #{id} is already closed ({kind}); it cannot be reviewed.",
+    },
+    "plan.review_before_set": {
+        "uk": "Перегляд не може бути раніше встановлення мети ({set_on}).",
+        "en": "A review cannot be before the goal was set ({set_on}).",
+    },
+    "plan.action_not_found": {"uk": "Дію №{id} не знайдено.", "en": "Action #{id} was not found."},
+    "plan.action_done": {"uk": "Дію №{id} вже позначено виконаною.", "en": "Action #{id} is already marked done."},
+    "plan.no_goals": {
+        "uk": "План без жодної чинної мети затвердити не можна.",
+        "en": "A plan without any goal in force cannot be signed off.",
+    },
+    "plan.supervisor_only": {"uk": "Затверджує лише супервізор.", "en": "Only a supervisor signs off."},
+    "plan.assessment_other_case": {
+        "uk": "Оцінювання №{id} не належить до цього випадку або вже виправлене.",
+        "en": "Assessment #{id} is not this case's latest version.",
+    },
+    "plan.kind": {"uk": "Виберіть: досягнуто або скасовано.", "en": "Choose: achieved or abandoned."},
+    "plan.closed.achieved": {"uk": "досягнуто", "en": "achieved"},
+    "plan.closed.abandoned": {"uk": "скасовано", "en": "abandoned"},
+})
+
+LEVEL_COLUMNS = ("level_minus2", "level_minus1", "level_0", "level_plus1", "level_plus2")
+
+
+def add_goal(db, actor: str, case_id, *, wish, title, domain, set_on, target_date, levels, weight=None,
+             source_assessment_id=None, today: date | None = None) -> int:
+    """Add a goal to the case's plan; ``levels`` are the five GAS descriptions, −2 to +2, in order."""
+    check = Checker()
+    clean = {"wish": check.text("wish", wish, limit=1000), "title": check.text("title", title, limit=300),
+             "domain": check.code("domain", domain, "life_domains")}
+    set_day = check.date("set_on", set_on or (today or date.today()), today=today)
+    target = check.date("target_date", target_date, not_future=False, today=today)
+    if set_day and target and target < set_day:
+        check.problems["target_date"] = UserError("plan.target_before_set")
+    levels = list(levels) if isinstance(levels, (list, tuple)) else []
+    levels += [None] * (5 - len(levels))
+    for column, text in zip(LEVEL_COLUMNS, levels[:5]):
+        clean[column] = check.text(column, text, limit=500)
+    if len(levels) > 5:
+        check.problems["levels"] = UserError("input.invalid_choice")
+    clean["weight"] = _weight(check, weight)
+    check.raise_if_any()
+    require_user(db, actor)
+    with write_transaction(db):
+        state = _open_case(db, case_id)
+        opened = db.execute("select opened_on from cases where id = ?", [state["case_id"]]).fetchone()[0]
+        if set_day.isoformat() < opened:
+            raise UserError("plan.before_intake", intake=_ua(opened))
+        if source_assessment_id is not None:
+            source_assessment_id = get_assessment_row(db, source_assessment_id)["id"]
+        goal_id = db["goals"].insert(dict(clean, case_id=state["case_id"], set_on=set_day.isoformat(),
+                                          target_date=target.isoformat(), source_assessment_id=source_assessment_id,
+                                          created_at=now(), created_by=actor)).last_pk
+        record(db, actor=actor, action="add_goal", entity="cases", entity_id=state["case_id"],
+               details={"goal_id": goal_id, "domain": clean["domain"]})
+    return goal_id
+
+
+def add_action(db, actor: str, goal_id, *, what, who, due_on, today: date | None = None) -> int:
+    """An action under a goal: what, who does it, by when."""
+    check = Checker()
+    what = check.text("what", what, limit=500)
+    who = check.text("who", who, limit=200)
+    due = check.date("due_on", due_on, not_future=False, today=today)
+    check.raise_if_any()
+    require_user(db, actor)
+    with write_transaction(db):
+        goal = _open_goal(db, goal_id)
+        action_id = db["goal_actions"].insert({"goal_id": goal["id"], "what": what, "who": who,
+                                               "due_on": due.isoformat(), "created_at": now(),
+                                               "created_by": actor}).last_pk
+        record(db, actor=actor, action="add_goal_action", entity="cases", entity_id=goal["case_id"],
+               details={"goal_id": goal["id"], "action_id": action_id})
+    return action_id
+
+
+def complete_action(db, actor: str, action_id, *, done_on=None, today: date | None = None) -> int:
+    """Mark an action done (once)."""
+    check = Checker()
+    done = check.date("done_on", done_on or (today or date.today()), today=today)
+    check.raise_if_any()
+    require_user(db, actor)
+    with write_transaction(db):
+        action = next(db.query("select * from goal_actions where id = ?", [action_id]), None)
+        if action is None:
+            raise UserError("plan.action_not_found", id=action_id)
+        if db.execute("select 1 from action_completions where action_id = ?", [action["id"]]).fetchone():
+            raise UserError("plan.action_done", id=action["id"])
+        goal = _open_goal(db, action["goal_id"])
+        completion_id = db["action_completions"].insert({"action_id": action["id"], "done_on": done.isoformat(),
+                                                         "recorded_at": now(), "recorded_by": actor}).last_pk
+        record(db, actor=actor, action="complete_goal_action", entity="cases", entity_id=goal["case_id"],
+               details={"action_id": action["id"]})
+    return completion_id
+
+
+def review_goal(db, actor: str, goal_id, *, level, reviewed_on=None, note=None, today: date | None = None) -> int:
+    """Record the GAS level a goal has reached (−2 … +2) on a day; returns the review's id."""
+    check = Checker()
+    reviewed = check.date("reviewed_on", reviewed_on or (today or date.today()), today=today)
+    note = check.text("note", note, required=False, limit=2000)
+    level = _level(check, level)
+    check.raise_if_any()
+    require_user(db, actor)
+    with write_transaction(db):
+        goal = _open_goal(db, goal_id)
+        if reviewed.isoformat() < goal["set_on"]:
+            raise UserError("plan.review_before_set", set_on=_ua(goal["set_on"]))
+        review_id = db["goal_reviews"].insert({"goal_id": goal["id"], "reviewed_on": reviewed.isoformat(),
+                                               "level": level, "note": note, "recorded_at": now(),
+                                               "recorded_by": actor}).last_pk
+        record(db, actor=actor, action="review_goal", entity="cases", entity_id=goal["case_id"],
+               details={"goal_id": goal["id"], "level": level})
+    return review_id
+
+
+def close_goal(db, actor: str, goal_id, *, kind, on=None, reason=None, today: date | None = None) -> int:
+    """Close a goal as ``achieved`` or ``abandoned`` (an abandoned goal needs a reason)."""
+    check = Checker()
+    day = check.date("on", on or (today or date.today()), today=today)
+    reason = check.text("reason", reason, required=kind == "abandoned", limit=1000)
+    if kind not in ("achieved", "abandoned"):
+        check.problems["kind"] = UserError("plan.kind")
+    check.raise_if_any()
+    require_user(db, actor)
+    with write_transaction(db):
+        goal = _open_goal(db, goal_id)
+        closure_id = db["goal_closures"].insert({"goal_id": goal["id"], "kind": kind, "closed_on": day.isoformat(),
+                                                 "reason": reason, "recorded_at": now(),
+                                                 "recorded_by": actor}).last_pk
+        record(db, actor=actor, action=f"goal_{kind}", entity="cases", entity_id=goal["case_id"],
+               details={"goal_id": goal["id"]})
+    return closure_id
+
+
+def sign_off(db, actor: str, case_id, *, kind, assessment_id=None, on=None, note=None,
+             today: date | None = None) -> int:
+    """A supervisor signs off the plan (its goals in force now) or an assessment's conclusion."""
+    check = Checker()
+    day = check.date("on", on or (today or date.today()), today=today)
+    note = check.text("note", note, required=False, limit=1000)
+    if kind not in ("plan", "assessment"):
+        check.problems["kind"] = UserError("input.invalid_choice")
+    check.raise_if_any()
+    if require_user(db, actor)["role"] != "supervisor":
+        raise UserError("plan.supervisor_only")
+    with write_transaction(db):
+        state = case_state(db, case_id)
+        goal_ids = None
+        if kind == "plan":
+            goal_ids = [g["id"] for g in case_goals(db, state["case_id"]) if g["status"] == "open"]
+            if not goal_ids:
+                raise UserError("plan.no_goals")
+        else:
+            row = get_assessment_row(db, assessment_id) if assessment_id is not None else None
+            newer = row and db.execute("select 1 from assessments where supersedes = ?", [row["id"]]).fetchone()
+            if row is None or row["case_id"] != state["case_id"] or newer:
+                raise UserError("plan.assessment_other_case", id=assessment_id)
+        signoff_id = db["signoffs"].insert({
+            "case_id": state["case_id"], "kind": kind, "assessment_id": assessment_id if kind == "assessment" else None,
+            "goal_ids": json.dumps(goal_ids) if goal_ids else None, "signed_on": day.isoformat(), "note": note,
+            "signed_at": now(), "signed_by": actor}).last_pk
+        record(db, actor=actor, action=f"sign_off_{kind}", entity="cases", entity_id=state["case_id"],
+               details={"goal_ids": goal_ids, "assessment_id": assessment_id})
+    return signoff_id
+
+
+def case_goals(db, case_id) -> list[dict]:
+    """The case's goals, oldest first, each with ``status`` (open/achieved/abandoned), ``actions`` and ``reviews``."""
+    goals = [dict(g) for g in db.query("""
+        select g.*, c.kind as closed_kind, c.closed_on, c.reason as closed_reason
+        from goals g left join goal_closures c on c.goal_id = g.id where g.case_id = ? order by g.id""", [case_id])]
+    for goal in goals:
+        goal["status"] = goal["closed_kind"] or "open"
+        goal["levels"] = [goal[c] for c in LEVEL_COLUMNS]
+        goal["actions"] = list(db.query("""
+            select a.*, d.done_on from goal_actions a left join action_completions d on d.action_id = a.id
+            where a.goal_id = ? order by a.id""", [goal["id"]]))
+        goal["reviews"] = list(db.query("select * from goal_reviews where goal_id = ? order by reviewed_on, id",
+                                        [goal["id"]]))
+    return goals
+
+
+def case_t_scores(db, case_id, rho: float | None = None) -> list[dict]:
+    """The case's GAS T-score after each review day: ``{"on": date, "t_score": float, "goals": n}``.
+
+    On each day with a review, every goal set by then and not abandoned before then
+    counts with its latest level reviewed up to that day; goals not yet reviewed are
+    left out (their level is not known), and each goal's weight applies (1 if none).
+    """
+    rho = config.load_config()["gas"]["rho"] if rho is None else rho
+    goals = case_goals(db, case_id)
+    days = sorted({r["reviewed_on"] for g in goals for r in g["reviews"]})
+    out = []
+    for day in days:
+        levels, weights = [], []
+        for goal in goals:
+            if goal["status"] == "abandoned" and goal["closed_on"] < day:
+                continue
+            reached = [r["level"] for r in goal["reviews"] if r["reviewed_on"] <= day]
+            if reached:
+                levels.append(reached[-1])
+                weights.append(goal["weight"] or 1.0)
+        out.append({"on": date.fromisoformat(day), "t_score": gas_t_score(levels, weights, rho), "goals": len(levels)})
+    return out
+
+
+def signoffs(db, case_id) -> list[dict]:
+    """The case's sign-offs, oldest first."""
+    return [dict(r, goal_ids=json.loads(r["goal_ids"]) if r["goal_ids"] else None)
+            for r in db.query("select * from signoffs where case_id = ? order by id", [case_id])]
+
+
+def _open_case(db, case_id) -> dict:
+    state = case_state(db, case_id)
+    if state["status"] == "closed":
+        raise UserError("plan.case_closed")
+    return state
+
+
+def _open_goal(db, goal_id) -> dict:
+    goal = next(db.query("""select g.*, c.kind as closed_kind from goals g
+                            left join goal_closures c on c.goal_id = g.id where g.id = ?""", [goal_id]), None)
+    if goal is None:
+        raise UserError("plan.goal_not_found", id=goal_id)
+    if goal["closed_kind"]:
+        raise UserError("plan.goal_closed", id=goal["id"], kind=_Kind(goal["closed_kind"]))
+    _open_case(db, goal["case_id"])
+    return goal
+
+
+class _Kind:
+    def __init__(self, kind):
+        self.kind = kind
+
+    def message(self, lang=None):
+        return i18n.t(f"plan.closed.{self.kind}", lang)
+
+
+def _weight(check: Checker, weight):
+    if weight in (None, ""):
+        return None
+    if isinstance(weight, str):
+        try:
+            weight = float(weight.strip().replace(",", "."))
+        except ValueError:
+            weight = None
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight <= 0:
+        check.problems["weight"] = UserError("plan.weight")
+        return None
+    return float(weight)
+
+
+def _level(check: Checker, level):
+    if isinstance(level, str) and level.strip().lstrip("+-").isdigit():
+        level = int(level.strip())
+    if isinstance(level, bool) or not isinstance(level, int) or not -2 <= level <= 2:
+        check.problems["level"] = UserError("plan.level")
+        return None
+    return level
+
+
+def _ua(iso: str) -> str:
+    return date.fromisoformat(iso).strftime("%d.%m.%Y")
