@@ -128,3 +128,17 @@ def test_names_come_in_ukrainian_alphabetical_order(db):
     assert total == 8
     for spelling in ("Дʼяченко", "Д'яченко", "Д’яченко", "д'ЯЧЕНКО"):
         assert [r["subject_label"] for r in find_cases(db, spelling)[0]] == ["Дʼяченко"], spelling
+
+
+def test_opening_a_form_without_changing_it_leaves_no_draft(app, db, instrument, valid_answers):
+    app.show_case(1)
+    app.new_button.click()
+    app.close_button.click()
+    assert db["drafts"].count == 0 and not app.draft_box.children
+    from workbench.store.assessments import save_assessment
+
+    saved = save_assessment(db, "olena.demo", case_id=1, instrument=instrument, answers=valid_answers,
+                            assessed_on="2026-02-01", today=TODAY)
+    app.open_form(correcting=saved)  # reading a saved assessment
+    app.close_form()
+    assert db["drafts"].count == 0

@@ -32,6 +32,10 @@ def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None =
     config.Voila.open_browser = False
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.file_allowlist = []  # serve no data files, only the apps
+    # A closed tab leaves its kernel running (a known Voilà behaviour); cull idle ones so a
+    # long-running server does not fill memory. Drafts keep the work of a culled page.
+    config.MappingKernelManager.cull_idle_timeout = 3600
+    config.MappingKernelManager.cull_interval = 300
     if preheat:
         config.VoilaConfiguration.preheat_kernel = True
         config.VoilaKernelManager.kernel_pools_config = {
@@ -96,21 +100,14 @@ class VoilaServer:
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
-    def kernel_pids(self) -> list[int]:
-        """Process ids of the kernels the server started (its ipykernel children)."""
-        pids = []
-        for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
-            try:
-                stat = (proc / "stat").read_text()
-                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == self.process.pid and "ipykernel" in cmdline:
-                pids.append(int(proc.name))
-        return pids
+    def log_tail(self, lines: int = 80) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    def kernel_pids(self, kernel_id: str | None = None) -> list[int]:
+        """The server's kernel processes: all, or the one whose connection file names ``kernel_id``."""
+        return [pid for pid in _descendants(self.process.pid)
+                if "ipykernel" in (cmdline := _cmdline(pid))
+                and (kernel_id is None or f"kernel-{kernel_id}.json" in cmdline)]
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -124,13 +121,38 @@ class VoilaServer:
                 except ProcessLookupError:
                     pass
             for pid in kernels:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+                if "ipykernel" in _cmdline(pid):  # orphaned now; make sure the pid was not reused
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
         if getattr(self, "_log", None):
             self._log.close()
         return False
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid``, read from /proc (Linux)."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                kids = [int(x) for x in children.read_text().split()]
+            except OSError:
+                continue
+            for kid in kids:
+                if kid not in found:
+                    found.append(kid)
+                    todo.append(kid)
+    return found
 
 
 def _free_port() -> int:

@@ -14,21 +14,15 @@ replace ``tests/conftest.py`` in ``sys.modules`` during collection.
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import sqlite3
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from workbench.serve import VoilaServer
+
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
 CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -91,72 +85,12 @@ def chromium() -> str:
 
 # --- the server ------------------------------------------------------------------------------
 
-@dataclass
-class Server:
-    port: int
-    db_path: Path
-    process: subprocess.Popen
-    log_path: Path
-    tmp: Path
+class Server(VoilaServer):
+    """The project's Voilà launcher (``workbench.serve``), with the app under test's address."""
 
     @property
     def app_url(self) -> str:
         return f"http://127.0.0.1:{self.port}{APP_PATH}"
-
-    def log_tail(self, lines: int = 80) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError as err:
-            return f"(no log: {err})"
-        return "\n".join(text.splitlines()[-lines:])
-
-    def kernel_pids(self, kernel_id: str | None = None) -> list[int]:
-        """The server's kernel processes (all, or the one whose connection file names ``kernel_id``)."""
-        out = []
-        for pid in descendants(self.process.pid):
-            cmdline = _cmdline(pid)
-            if "ipykernel" in cmdline and (kernel_id is None or f"kernel-{kernel_id}.json" in cmdline):
-                out.append(pid)
-        return out
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (psutil when installed, else /proc/<pid>/task/*/children)."""
-    try:
-        import psutil
-    except ImportError:
-        psutil = None
-    if psutil is not None:
-        try:
-            return [p.pid for p in psutil.Process(pid).children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return []
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        for children in Path(f"/proc/{parent}/task").glob("*/children"):
-            try:
-                kids = [int(x) for x in children.read_text().split()]
-            except OSError:
-                continue
-            for kid in kids:
-                if kid not in found:
-                    found.append(kid)
-                    todo.append(kid)
-    return found
 
 
 def alive(pid: int) -> bool:
@@ -168,42 +102,6 @@ def alive(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
-def _wait_until_up(server: Server, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the Voilà server exited with code {server.process.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/", timeout=2) as response:
-                if response.status < 500:
-                    return
-        except (urllib.error.URLError, OSError) as err:
-            last = err
-        time.sleep(0.25)
-    raise RuntimeError(f"the Voilà server did not answer within {timeout:.0f} s (last error: {last})")
-
-
-def _stop(server: Server) -> None:
-    """Terminate the server, then kill it if it lingers, then kill any kernel it left behind."""
-    process = server.process
-    kernels = [pid for pid in descendants(process.pid) if "ipykernel" in _cmdline(pid)]
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-    for pid in kernels:
-        # Orphaned kernels now belong to init; check it is still a kernel (not a reused pid).
-        if alive(pid) and "ipykernel" in _cmdline(pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-
 @pytest.fixture(scope="session")
 def server(chromium, tmp_path_factory) -> Server:
     """Voilà serving ``voila_apps/`` on a free loopback port, on a small demo database of its own."""
@@ -212,23 +110,12 @@ def server(chromium, tmp_path_factory) -> Server:
     tmp = tmp_path_factory.mktemp("browser")
     db_path = tmp / "workbench.db"
     build_demo(db_path, seed=20260615, households=30, care_leavers=5)
-    port = _free_port()
-    log_path = tmp / "server.log"
-    env = dict(os.environ, WB_DB=str(db_path), WB_USER=USER, MPLBACKEND="Agg")
-    env.pop("JUPYTERHUB_USER", None)  # it would take precedence over WB_USER
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "workbench.cli", "serve", "--port", str(port)],
-                                   cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    srv = Server(port=port, db_path=db_path, process=process, log_path=log_path, tmp=tmp)
     try:
-        try:
-            _wait_until_up(srv, SERVER_START_TIMEOUT_S)
-        except Exception:
-            print(f"\n--- Voilà server log ({log_path}) ---\n{srv.log_tail(200)}", file=sys.stderr)
-            raise
-        yield srv
-    finally:
-        _stop(srv)
+        with Server(db_path, USER, log_path=tmp / "server.log", timeout_s=SERVER_START_TIMEOUT_S) as srv:
+            yield srv
+    except RuntimeError as err:
+        print(f"\n--- Voilà server did not start ---\n{err}", file=sys.stderr)
+        raise
 
 
 # --- the browser -----------------------------------------------------------------------------

@@ -84,6 +84,7 @@ class NeedsAssessmentApp:
         self.form: FormView | None = None
         self.editing: dict | None = None  # submission_key, supersedes, draft_key of the open form
         self.form_error: UserError | None = None
+        self._loading = False
         self.language = LanguageSwitch(self.lang, self.set_language)
         self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
         self.status.add_class("wb-status")
@@ -242,6 +243,7 @@ class NeedsAssessmentApp:
     def open_form(self, correcting: int | None = None, draft: dict | None = None):
         """Open an empty form, a saved assessment for correction, or a kept draft."""
         self.status.value = ""
+        self._loading = True  # filling the form is not the user's change: no draft for it
         self.form = FormView(self.instrument, self.lang, on_change=lambda _: self.keep_draft())
         today = self.today or date.today()
         if draft:
@@ -268,6 +270,7 @@ class NeedsAssessmentApp:
         self.draft_box.children = []
         self._form_heading()
         self.form_box.layout.display = None
+        self._loading = False
 
     def _form_heading(self):
         supersedes = self.editing and self.editing["supersedes"]
@@ -299,7 +302,7 @@ class NeedsAssessmentApp:
 
     def keep_draft(self):
         """Keep the form in progress as a draft (called on every change)."""
-        if not (self.form and self.editing and self.case_id):
+        if self._loading or not (self.form and self.editing and self.case_id):
             return
         save_draft(self.db, self.user, draft_key=self.editing["draft_key"], case_id=self.case_id,
                    instrument_id=self.instrument.id,
