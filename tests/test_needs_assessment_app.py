@@ -36,8 +36,8 @@ def test_register_then_assess_save_and_correct(app, instrument, valid_answers):
     reg.inputs["given_name"].value = "Ярослав"
     reg.inputs["birth_date"].value = "31.02.2005"
     reg.inputs["sex"].value = "male"
-    reg.inputs["category"].value = "care_leaver"
-    reg.inputs["programme"].value = "care_leavers"
+    reg.inputs["category"].value = "family_difficult_circumstances"
+    reg.inputs["programme"].value = "family_support"
     reg.submit.click()
     assert "дд.мм.рррр" in reg.errors["birth_date"].value  # an impossible date
     assert "згоди" in reg.errors["consent_given_on"].value  # consent not ticked
@@ -46,7 +46,7 @@ def test_register_then_assess_save_and_correct(app, instrument, valid_answers):
     reg.consent.value = True
     reg.submit.click()
     assert app.db["persons"].count == 3 and app.case_id is not None
-    assert "Дібровець Ярослав" in app.case_header.value
+    assert "Сімʼя Дібровець" in app.case_header.value
 
     app.new_button.click()
     fill(app.form, valid_answers)
@@ -142,3 +142,19 @@ def test_opening_a_form_without_changing_it_leaves_no_draft(app, db, instrument,
     app.open_form(correcting=saved)  # reading a saved assessment
     app.close_form()
     assert db["drafts"].count == 0
+
+
+def test_a_case_opens_with_its_programmes_instrument_and_another_can_be_chosen(db, app):
+    from workbench.store.intake import register_client
+
+    young = register_client(db, "olena.demo", family_name="Яворук", given_name="Остап", birth_date="01.03.2007",
+                            sex="male", category="care_leaver", consent_given_on="01.06.2026",
+                            programme="care_leavers", today=TODAY)
+    app.show_case(young)
+    assert app.instrument.id == "care_profile" and app.instrument_choice.value == "care_profile"
+    app.new_button.click()
+    assert "housing" in app.form.fields and "wish_1" in app.form.fields
+    app.instrument_choice.value = "family_needs_assessment"
+    assert app.form is None and app.instrument.id == "family_needs_assessment"
+    app.show_case(1)
+    assert app.instrument.id == "family_needs_assessment"

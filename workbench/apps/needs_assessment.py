@@ -12,11 +12,11 @@ from datetime import date
 
 import ipywidgets as w
 
-from .. import i18n
+from .. import config, i18n
 from ..access import require_user
 from ..forms.view import FormView
 from ..i18n import UserError
-from ..instruments.loader import load_builtin
+from ..instruments.loader import builtin_names, load_builtin
 from ..instruments.model import Instrument
 from ..store.assessments import (SubmissionInvalid, assessment_history, correct_assessment, get_assessment,
                                  list_assessments, save_assessment)
@@ -79,7 +79,15 @@ class NeedsAssessmentApp:
                  today: date | None = None):
         self.db, self.user, self.lang, self.today = db, user, i18n.normalise_language(lang), today
         self.user_row = require_user(db, user)
-        self.instrument = instrument or load_builtin(INSTRUMENT)
+        # Every built-in instrument can be filled; a case starts with its programme's (configuration).
+        self.instruments = {i.id: i for i in ([instrument] if instrument else
+                                              [load_builtin(name) for name in builtin_names()])}
+        self.instrument = instrument or self.instruments.get(INSTRUMENT) or next(iter(self.instruments.values()))
+        self.instrument_choice = w.Dropdown(options=[(i.title(self.lang), i.id) for i in self.instruments.values()],
+                                            value=self.instrument.id)
+        self.instrument_choice.add_class("wb-instrument")
+        self._relabelling = False
+        self.instrument_choice.observe(lambda _: self._instrument_chosen(), "value")
         self.case_id: int | None = None
         self.form: FormView | None = None
         self.editing: dict | None = None  # submission_key, supersedes, draft_key of the open form
@@ -106,8 +114,8 @@ class NeedsAssessmentApp:
         self.new_button = w.Button(icon="plus", button_style="info")
         self.new_button.add_class("wb-new")
         self.new_button.on_click(lambda _: self.open_form())
-        self.case_box = w.VBox([self.case_header, self.draft_box, self.saved_title, self.saved_list,
-                                self.new_button], layout=w.Layout(display="none", margin="8px 0"))
+        self.case_box = w.VBox([self.case_header, self.instrument_choice, self.draft_box, self.saved_title,
+                                self.saved_list, self.new_button], layout=w.Layout(display="none", margin="8px 0"))
         # The form
         self.form_title, self.history = w.HTML(), w.HTML()
         self.assessed_on_label, self.reason_label = w.HTML(), w.HTML()
@@ -141,7 +149,8 @@ class NeedsAssessmentApp:
     @staticmethod
     def preload() -> None:
         """Load what does not depend on the user (the instrument, the heavy imports) ahead of a request."""
-        load_builtin(INSTRUMENT)
+        for name in builtin_names():
+            load_builtin(name)
 
     @classmethod
     def for_current_user(cls):
@@ -157,6 +166,12 @@ class NeedsAssessmentApp:
         self.register_button.description = t("na.register")
         self.saved_title.value = f"<h4>{html.escape(t('na.saved_list'))}</h4>"
         self.new_button.description = t("na.new")
+        self._relabelling = True  # new option labels are not a new choice
+        try:
+            self.instrument_choice.options = [(i.title(lang), i.id) for i in self.instruments.values()]
+            self.instrument_choice.value = self.instrument.id
+        finally:
+            self._relabelling = False
         self.assessed_on_label.value = f"<b>{html.escape(t('na.assessed_on'))}</b>"
         self.assessed_on.placeholder = t("reg.date_placeholder")
         self.reason_label.value = f"<b>{html.escape(t('na.reason'))}</b>"
@@ -195,8 +210,14 @@ class NeedsAssessmentApp:
         except UserError as err:
             self.status.value = status_html(err.message(self.lang), "error")
             return
-        if self.case_id != case_id and self.form:
-            self.close_form()
+        if self.case_id != case["id"]:
+            if self.form:
+                self.close_form()
+            default = config.load_config()["programmes"].get(case["programme"], {}).get("instrument")
+            self.case_id = case["id"]
+            if default in self.instruments and default != self.instrument.id:
+                self.instrument_choice.value = default  # shows this case through _instrument_chosen
+                return
         self.case_id = case["id"]
         if not keep_status:
             self.status.value = ""
@@ -219,6 +240,17 @@ class NeedsAssessmentApp:
             rows.append(row)
         self.saved_list.children = rows or [w.HTML(html.escape(i18n.t("na.none_saved", self.lang)))]
         self._offer_draft()
+
+    def _instrument_chosen(self):
+        """Another instrument picked: its saved assessments and drafts for the case (an open form closes, its draft stays)."""
+        chosen = self.instruments.get(self.instrument_choice.value)
+        if self._relabelling or chosen is None or chosen is self.instrument:
+            return
+        if self.form:
+            self.close_form()
+        self.instrument = chosen
+        if self.case_id:
+            self.show_case(self.case_id, keep_status=True)
 
     def _offer_draft(self):
         draft = None if self.form else find_draft(self.db, self.user, self.case_id, self.instrument.id)
