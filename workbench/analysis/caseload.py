@@ -16,6 +16,9 @@ from . import overview  # noqa: F401  (registers the shared column headers)
 from ..store.lifecycle import case_state
 from ..working_days import WorkCalendar
 
+CURRENT_WORKER_SQL = """coalesce((select e.to_worker from case_events e where e.case_id = c.id
+    and e.kind = 'transfer' order by e.id desc limit 1), c.worker)"""
+
 COLUMNS = ["case_id", "case_number", "programme", "worker", "status", "opened_on", "urgent", "urgent_on",
            "assessment_due", "assessment_state", "accompaniment_due", "accompaniment_state", "next_due", "overdue"]
 
@@ -36,7 +39,11 @@ def case_overview(db, today: date | None = None, worker: str | None = None, incl
     today = today or date.today()
     calendar = WorkCalendar.from_config()
     rows = []
-    for case in db.query("select id, case_number, programme, opened_on from cases order by id"):
+    sql, params = "select id, case_number, programme, opened_on from cases c", []
+    if worker:  # the worker now: the latest transfer's, else the one the case was opened with
+        sql += f" where ({CURRENT_WORKER_SQL}) = ?"
+        params.append(worker)
+    for case in db.query(sql + " order by id", params):
         state = case_state(db, case["id"])
         if (state["status"] == "closed" and not include_closed) or (worker and state["worker"] != worker):
             continue

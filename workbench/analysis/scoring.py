@@ -28,3 +28,34 @@ def domain_scores(instrument: Instrument, answers: dict) -> list[dict]:
                 "n_items": len(values), "n_scored": len(items),
             })
     return rows
+
+
+def profile_scores(instrument: Instrument, answers: dict) -> dict[str, float | None]:
+    """The axes of a star chart for one submission, in form order.
+
+    With three or more domains (the family needs assessment's triangle) the axes are
+    the domain scores, children's scores averaged; with fewer (the CARe profile's one
+    quality-of-life domain) they are the scored items themselves, one per life domain.
+    """
+    domains = instrument.domains()
+    if len(domains) >= 3:
+        scores: dict[str, list[float]] = {d.name: [] for d in domains}
+        for row in domain_scores(instrument, answers):
+            if row["score"] is not None:
+                scores[row["domain"]].append(row["score"])
+        return {name: (sum(v) / len(v) if v else None) for name, v in scores.items()}
+    return {item.name: (float(answers[item.name]) if answers.get(item.name) not in (None, "") else None)
+            for item in instrument.scored_items() if not item.repeat}
+
+
+def profile_labels(instrument: Instrument, lang=None) -> dict[str, str]:
+    """Labels of :func:`profile_scores`' axes in ``lang``."""
+    if len(instrument.domains()) >= 3:
+        return {d.name: d.label(lang) for d in instrument.domains()}
+    return {i.name: i.label(lang) for i in instrument.scored_items() if not i.repeat}
+
+
+def score_range(instrument: Instrument) -> tuple[float, float]:
+    """The lowest and highest choice value of the instrument's scored items (the star chart's scale)."""
+    values = [float(c.name) for item in instrument.scored_items() for c in item.choices]
+    return (min(values), max(values)) if values else (0.0, 1.0)

@@ -15,14 +15,14 @@ import ipywidgets as w
 from .. import config, i18n
 from ..access import require_user
 from ..i18n import UserError
-from ..store.assessments import list_assessments
 from ..store.cases import get_case
 from ..store.deadlines import case_deadlines
-from ..store.lifecycle import (allowed_moves, case_events, case_state, extend_accompaniment, flag_urgent,
+from ..store.lifecycle import (allowed_moves, case_state, extend_accompaniment, flag_urgent,
                                move_case, reopen_case, transfer_case)
 from ..store.people import household_members, person_consents, withdraw_consent
 from ..store.services import case_services, record_referral_outcome, record_service
 from .common import LanguageSwitch, programme_label, start_app, status_html, subject_label, ua_date
+from .timeline import timeline_html
 from .widgets import ActionForm, CaseSearch, Done
 
 i18n.add({
@@ -47,16 +47,6 @@ i18n.add({
     "case.state.late": {"uk": "виконано із запізненням", "en": "done late"},
     "case.members": {"uk": "Особи", "en": "People"},
     "case.consent_withdrawn": {"uk": "згоду відкликано {on}", "en": "consent withdrawn {on}"},
-    "case.timeline": {"uk": "Хронологія", "en": "Timeline"},
-    "case.event.move": {"uk": "Стан: {from_status} → {to_status}{reason}", "en": "Status: {from_status} → {to_status}{reason}"},
-    "case.event.reopen": {"uk": "Випадок відкрито знову: {reason}", "en": "Case reopened: {reason}"},
-    "case.event.transfer": {"uk": "Передано фахівцю {worker}: {reason}", "en": "Handed to {worker}: {reason}"},
-    "case.event.urgent": {"uk": "Позначено терміновим: {note}", "en": "Flagged urgent: {note}"},
-    "case.event.extension": {"uk": "Супровід продовжено на {months} міс.: {reason}",
-                             "en": "Accompaniment extended by {months} months: {reason}"},
-    "case.event.assessment": {"uk": "Оцінювання №{id}", "en": "Assessment #{id}"},
-    "case.event.service": {"uk": "Послуга: {type}{extra}", "en": "Service: {type}{extra}"},
-    "case.by": {"uk": "({who})", "en": "({who})"},
     "case.move.title": {"uk": "Змінити стан випадку", "en": "Change the case's status"},
     "case.move.to": {"uk": "Новий стан", "en": "New status"},
     "case.move.none": {"uk": "Змінити стан зараз неможливо.", "en": "The status cannot change now."},
@@ -248,34 +238,7 @@ class CaseApp:
                               + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
 
     def _show_timeline(self):
-        lang, rows = self.lang, []
-        for e in case_events(self.db, self.case_id):
-            reason = e["reason"] or ""
-            if e["kind"] == "move":
-                extra = f" ({config.label('closure_reasons', reason, lang)}{'; ' + e['note'] if e['note'] else ''})" \
-                    if e["to_status"] == "closed" else ""
-                text = i18n.t("case.event.move", lang, from_status=config.label("case_statuses", e["from_status"], lang),
-                              to_status=config.label("case_statuses", e["to_status"], lang), reason=extra)
-            elif e["kind"] == "transfer":
-                text = i18n.t("case.event.transfer", lang, worker=e["to_worker"], reason=reason)
-            elif e["kind"] == "extension":
-                text = i18n.t("case.event.extension", lang, months=e["months"], reason=reason)
-            elif e["kind"] == "urgent":
-                text = i18n.t("case.event.urgent", lang, note=e["note"] or "")
-            else:
-                text = i18n.t("case.event.reopen", lang, reason=reason)
-            rows.append((e["effective_on"], e["id"], text, e["recorded_by"]))
-        for a in list_assessments(self.db, self.case_id):
-            rows.append((a["assessed_on"], 0, i18n.t("case.event.assessment", lang, id=a["id"]), a["created_by"]))
-        for s in case_services(self.db, self.case_id):
-            extra = f" → {s['referral_to']} ({config.label('referral_outcomes', s['latest_outcome'], lang)})" \
-                if s["service_type"] == "referral" else ""
-            rows.append((s["provided_on"], s["id"], i18n.t("case.event.service", lang, type=config.label(
-                "service_types", s["service_type"], lang), extra=extra), s["provided_by"]))
-        rows.sort(key=lambda r: (r[0], r[1]), reverse=True)
-        items = "".join(f"<li>{ua_date(day)}: {html.escape(text)} {html.escape(i18n.t('case.by', lang, who=who))}</li>"
-                        for day, _, text, who in rows)
-        self.timeline.value = f"<b>{html.escape(i18n.t('case.timeline', lang))}</b><ul>{items}</ul>"
+        self.timeline.value = timeline_html(self.db, self.case_id, self.lang)
 
     def _refresh_forms(self, state):
         closed = state["status"] == "closed"
