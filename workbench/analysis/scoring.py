@@ -58,4 +58,5 @@ def profile_labels(instrument: Instrument, lang=None) -> dict[str, str]:
 def score_range(instrument: Instrument) -> tuple[float, float]:
     """The lowest and highest choice value of the instrument's scored items (the star chart's scale)."""
     values = [float(c.name) for item in instrument.scored_items() for c in item.choices]
-    return (min(values), max(values)) if values else (0.0, 1.0)
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    return tuple(int(v) if v.is_integer() else v for v in (low, high))

@@ -42,6 +42,9 @@ class ActionForm:
         self.errors = {name: w.HTML() for name in self.inputs}
         self.rows = {name: w.VBox([self.labels[name], widget, self.errors[name]]) for name, widget, _ in fields}
         self.title, self.status = w.HTML(), w.HTML()
+        self.status.add_class(f"{css}-status")
+        for name, error in self.errors.items():
+            error.add_class(f"{css}-{name}-error")
         self.submit = w.Button(button_style="primary")
         self.submit.add_class(f"{css}-submit")
         self.submit.on_click(lambda _: self.run())

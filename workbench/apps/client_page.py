@@ -1,0 +1,84 @@
+"""A client's page: the case's timeline and two charts (star profile and goal progress), as PNG.
+
+Used by the caseload app and usable from notebooks: :func:`client_page_parts` returns the
+HTML and the PNG bytes, so building a page is measurable without widgets.
+"""
+from __future__ import annotations
+
+import io
+
+import matplotlib.pyplot as plt
+
+from .. import i18n
+from ..analysis.scoring import profile_labels, profile_scores, score_range
+from ..charts import goal_progress_chart, star_chart
+from ..instruments.loader import builtin_names, load_builtin
+from ..store.assessments import get_assessment, list_assessments
+from ..store.plans import case_goals
+from .common import ua_date
+from .timeline import timeline_html
+
+i18n.add({
+    "client.series": {"uk": "{title} від {date}", "en": "{title} of {date}"},
+})
+
+
+def case_assessments(db, case_id, instrument_id: str) -> list[dict]:
+    """The case's latest-version assessments of one instrument, oldest first."""
+    return sorted((a for a in list_assessments(db, case_id) if a["instrument_id"] == instrument_id),
+                  key=lambda a: (a["assessed_on"], a["id"]))
+
+
+def star_figure(db, case_id, instrument_id: str, current_id=None, compare_id=None, lang=None):
+    """The star chart of one instrument: ``current_id`` (default the latest) over ``compare_id`` (default the first)."""
+    instrument = load_builtin(instrument_id)
+    saved = case_assessments(db, case_id, instrument_id)
+    if not saved:
+        return star_chart({}, lang=lang)
+    by_id = {a["id"]: a for a in saved}
+    current = by_id.get(current_id) or saved[-1]
+    compare = by_id.get(compare_id) if compare_id is not None else (saved[0] if saved[0] is not current else None)
+
+    def scores(row):
+        return profile_scores(instrument, get_assessment(db, row["id"], instrument)["answers"])
+
+    def name(row):
+        return i18n.t("client.series", lang, title=f"№{row['id']}", date=ua_date(row["assessed_on"]))
+
+    return star_chart(scores(current), scores(compare) if compare else None, labels=profile_labels(instrument, lang),
+                      lang=lang, scale=score_range(instrument), title=instrument.title(lang),
+                      series_labels=(name(current), name(compare) if compare else ""),
+                      higher_is_better=instrument.score_direction == "functioning")
+
+
+def goals_figure(db, case_id, lang=None):
+    """The goal progress chart of the case's goals."""
+    goals = [{"title": g["title"], "set_on": g["set_on"], "target_date": g["target_date"],
+              "reviews": [(r["reviewed_on"], r["level"]) for r in g["reviews"]]} for g in case_goals(db, case_id)]
+    return goal_progress_chart(goals, lang)
+
+
+def png(fig) -> bytes:
+    """The figure as PNG bytes (and the figure closed, so pages do not pile up figures in memory)."""
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def default_instrument(db, case_id) -> str:
+    """The instrument the case has assessments of (the most recent one's), else the first built-in."""
+    saved = list_assessments(db, case_id)
+    return saved[0]["instrument_id"] if saved else builtin_names()[0]
+
+
+def client_page_parts(db, case_id, lang=None, instrument_id=None, current_id=None, compare_id=None) -> dict:
+    """Everything the client's page shows: ``timeline`` (HTML), ``star`` and ``goals`` (PNG bytes), captions."""
+    instrument_id = instrument_id or default_instrument(db, case_id)
+    star = star_figure(db, case_id, instrument_id, current_id, compare_id, lang)
+    goals = goals_figure(db, case_id, lang)
+    captions = (star.caption, goals.caption)
+    return {"timeline": timeline_html(db, case_id, lang), "star": png(star), "goals": png(goals),
+            "star_caption": captions[0], "goals_caption": captions[1], "instrument_id": instrument_id}
