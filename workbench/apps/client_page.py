@@ -29,15 +29,16 @@ def case_assessments(db, case_id, instrument_id: str) -> list[dict]:
                   key=lambda a: (a["assessed_on"], a["id"]))
 
 
-def star_figure(db, case_id, instrument_id: str, current_id=None, compare_id=None, lang=None):
-    """The star chart of one instrument: ``current_id`` (default the latest) over ``compare_id`` (default the first)."""
+def star_figure(db, case_id, instrument_id: str, current_id=None, compare_id="first", lang=None):
+    """The star chart of one instrument: ``current_id`` (default the latest) over ``compare_id``
+    (``"first"``: the first assessment; None: no comparison)."""
     instrument = load_builtin(instrument_id)
     saved = case_assessments(db, case_id, instrument_id)
     if not saved:
         return star_chart({}, lang=lang)
     by_id = {a["id"]: a for a in saved}
     current = by_id.get(current_id) or saved[-1]
-    compare = by_id.get(compare_id) if compare_id is not None else (saved[0] if saved[0] is not current else None)
+    compare = (saved[0] if saved[0] is not current else None) if compare_id == "first" else by_id.get(compare_id)
 
     def scores(row):
         return profile_scores(instrument, get_assessment(db, row["id"], instrument)["answers"])
@@ -74,7 +75,7 @@ def default_instrument(db, case_id) -> str:
     return saved[0]["instrument_id"] if saved else builtin_names()[0]
 
 
-def client_page_parts(db, case_id, lang=None, instrument_id=None, current_id=None, compare_id=None) -> dict:
+def client_page_parts(db, case_id, lang=None, instrument_id=None, current_id=None, compare_id="first") -> dict:
     """Everything the client's page shows: ``timeline`` (HTML), ``star`` and ``goals`` (PNG bytes), captions."""
     instrument_id = instrument_id or default_instrument(db, case_id)
     star = star_figure(db, case_id, instrument_id, current_id, compare_id, lang)
