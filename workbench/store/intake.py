@@ -91,13 +91,14 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
 
 
 def register_client(db, actor: str, *, family_name, given_name, birth_date, sex, category, consent_given_on,
-                    programme, patronymic=None, worker: str | None = None, today: date | None = None) -> int:
+                    programme, patronymic=None, worker: str | None = None, intake_on=None,
+                    today: date | None = None) -> int:
     """The short intake of one person (the needs-assessment app's form); returns the case id."""
     member = {"family_name": family_name, "given_name": given_name, "patronymic": patronymic,
               "birth_date": birth_date, "sex": sex, "relation": "applicant"}
     try:
         return intake(db, actor, programme=programme, members=[member], category=category,
-                      consent_given_on=consent_given_on, worker=worker, today=today)
+                      consent_given_on=consent_given_on, worker=worker, intake_on=intake_on, today=today)
     except InvalidInput as err:
         # One person: report the fields under their own names, as the short form shows them.
         raise InvalidInput({key.split(".", 1)[-1]: p for key, p in err.problems.items()}) from None
