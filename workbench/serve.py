@@ -14,7 +14,7 @@ from pathlib import Path
 # Apps that case managers open many times a day get a preheated kernel waiting
 # (the notebook runs ahead up to wait_for_request()); each costs ~100 MB and a
 # core while it fills, so only these are pooled.
-PREHEATED_APPS = {"needs_assessment.ipynb": 1}
+PREHEATED_APPS = {"needs_assessment.ipynb": 1, "caseload.ipynb": 1}
 
 
 def default_apps_dir() -> Path:

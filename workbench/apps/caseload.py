@@ -34,6 +34,7 @@ i18n.add({
     "caseload.overdue": {"uk": " · ПРОСТРОЧЕНО", "en": " · OVERDUE"},
     "caseload.urgent": {"uk": " · ТЕРМІНОВО", "en": " · URGENT"},
     "caseload.open": {"uk": "Відкрити", "en": "Open"},
+    "caseload.shown": {"uk": "Показано {shown} з {total}.", "en": "Showing {shown} of {total}."},
     "caseload.none": {"uk": "Відкритих випадків немає.", "en": "No open cases."},
     "caseload.client": {"uk": "{number} · {subject} · {programme}", "en": "{number} · {subject} · {programme}"},
     "caseload.instrument": {"uk": "Інструмент", "en": "Instrument"},
@@ -64,6 +65,8 @@ class CaseloadApp:
         self.sort.observe(lambda _: self.show_list(), "value")
         self.rows = w.VBox()
         self.rows.add_class("wb-caseload-rows")
+        self.shown = w.HTML()
+        self.shown.add_class("wb-caseload-shown")
         # The client's page
         self.client_header = w.HTML()
         self.client_header.add_class("wb-client-header")
@@ -86,7 +89,8 @@ class CaseloadApp:
         self._quiet = False
         self.widget = w.VBox([w.HBox([self.heading, self.language.widget],
                                      layout=w.Layout(justify_content="space-between")),
-                              self.signed_in, self.summary, w.HBox([self.filter, self.sort]), self.rows, self.client])
+                              self.signed_in, self.summary, w.HBox([self.filter, self.sort]), self.shown, self.rows,
+                              self.client])
         self.widget.add_class("wb-app")
         self.cases = self._load()
         self.set_language(self.lang)
@@ -140,8 +144,9 @@ class CaseloadApp:
     def show_list(self):
         if self._quiet:
             return
-        rows = []
-        for case in self.visible_cases():
+        rows, visible = [], self.visible_cases()
+        self.shown.value = html.escape(i18n.t("caseload.shown", self.lang, shown=len(visible), total=len(self.cases)))
+        for case in visible:
             flags = (i18n.t("caseload.urgent", self.lang) if case["urgent"] else "") + \
                     (i18n.t("caseload.overdue", self.lang) if case["overdue"] else "")
             due = case["next_due"].strftime("%d.%m.%Y") if case["next_due"] else "—"
