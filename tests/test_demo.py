@@ -1,11 +1,16 @@
 """The demo database: built by the same service code, deterministic, with the planted effects findable."""
 import hashlib
+import statistics
+from collections import Counter, defaultdict
+from datetime import date
 
 import pytest
 
+from workbench import config
 from workbench.analysis.frames import domain_score_frame
-from workbench.demo import build_demo
+from workbench.demo import SUPERVISOR, build_demo
 from workbench.store.connection import open_db
+from workbench.store.plans import case_goals, case_t_scores, signoffs
 from conftest import TODAY
 
 
@@ -37,8 +42,10 @@ def test_the_same_seed_gives_the_same_data(tmp_path, demo):
     build_demo(again, seed=11, households=120, care_leavers=20, today=TODAY)
 
     def digest(p):
-        rows = open_db(p).execute("select assessment_id, item, instance, value from answers order by 1, 2, 3")
-        return hashlib.sha256(repr(rows.fetchall()).encode()).hexdigest()
+        db = open_db(p)
+        rows = db.execute("select assessment_id, item, instance, value from answers order by 1, 2, 3").fetchall()
+        rows += db.execute("select goal_id, reviewed_on, level from goal_reviews order by id").fetchall()
+        return hashlib.sha256(repr(rows).encode()).hexdigest()
 
     assert digest(path) == digest(again)
 
@@ -46,7 +53,7 @@ def test_the_same_seed_gives_the_same_data(tmp_path, demo):
 def test_the_planted_effects_are_there(demo):
     path, _ = demo
     db = open_db(path)
-    frame = domain_score_frame(db)
+    frame = domain_score_frame(db, "family_needs_assessment")  # care leavers' profiles are scored the other way
     per_case = frame.groupby(["programme", "case_id", "visit"])["score"].mean().reset_index()
     first = per_case[per_case["visit"] == 1].set_index("case_id")["score"]
     last = per_case.sort_values("visit").groupby("case_id").last()
@@ -84,3 +91,114 @@ def test_the_demo_walks_cases_through_the_whole_cycle(demo):
     assert kinds["transfer"] >= 1 and kinds["extension"] >= 1
     first_deadline = Counter(case_deadlines(db, s["case_id"], today=TODAY, state=s)[0]["state"] for s in states)
     assert first_deadline["late"] >= 5 and first_deadline["done"] > first_deadline["late"]
+
+
+def _care_leaver_cases(db) -> set[int]:
+    return {r[0] for r in db.execute("select id from cases where programme = 'care_leavers'")}
+
+
+def test_care_leavers_have_care_profiles_and_their_quality_of_life_rises(demo):
+    path, _ = demo
+    db = open_db(path)
+    frame = domain_score_frame(db, "care_profile")
+    assert set(frame["programme"]) == {"care_leavers"}
+    assert set(frame["domain"]) == {"quality_of_life"} and frame["score"].between(1, 5).all()
+    per_case = frame.groupby(["case_id", "visit"])["score"].mean().reset_index()
+    visits = per_case.groupby("case_id")["visit"].max()
+    assert set(visits.index) == _care_leaver_cases(db)  # every care leaver has a baseline profile
+    assert (visits >= 3).sum() >= 5 and (visits == 1).sum() >= 1
+    first = per_case[per_case["visit"] == 1].set_index("case_id")["score"]
+    latest = per_case.sort_values("visit").groupby("case_id").last()
+    followed = latest[latest["visit"] > 1]
+    change = followed["score"] - first.reindex(followed.index)
+    assert first.reindex(followed.index).mean() + 0.2 < followed["score"].mean()
+    assert change.mean() > 0.2 and (change < 0).sum() >= 1  # better on average, some worse
+    baselines = [r[0] for r in db.execute("""select id from assessments a where instrument_id = 'care_profile'
+                 and assessed_on = (select min(assessed_on) from assessments x where x.case_id = a.case_id)""")]
+    for assessment_id in baselines:
+        answers = dict(db.execute("select item, value from answers where assessment_id = ?", [assessment_id]).fetchall())
+        assert answers["wish_1"] and answers["personal_strengths"] and answers["next_step"]
+        assert answers["wish_1_domain"] in config.load_config()["life_domains"]
+    wishes = {r[0] for r in db.execute("select value from answers where item in ('wish_1', 'wish_2', 'wish_3')")}
+    assert len(wishes) >= 10
+
+
+def test_care_leaver_cases_move_through_the_lifecycle(demo):
+    from workbench.store.deadlines import case_deadlines
+    from workbench.store.lifecycle import case_state
+
+    path, _ = demo
+    db = open_db(path)
+    states = [case_state(db, case_id) for case_id in _care_leaver_cases(db)]
+    statuses = Counter(s["status"] for s in states)
+    assert statuses["closed"] >= 2 and statuses["accompaniment"] + statuses["review"] >= 5
+    assert statuses["intake"] == statuses["assessment"] == 0
+    assert {"refused", "moved_away"} & {s["closure_reason"] for s in states}
+    first_deadline = Counter(case_deadlines(db, s["case_id"], today=TODAY, state=s)[0]["state"] for s in states)
+    assert first_deadline["overdue"] == 0 and first_deadline["done"] > first_deadline["late"]
+
+
+def _goals_by_programme(db) -> dict[str, list[dict]]:
+    goals = defaultdict(list)
+    for case_id, programme in db.execute("select id, programme from cases").fetchall():
+        goals[programme] += [dict(g, programme=programme) for g in case_goals(db, case_id)]
+    return goals
+
+
+def test_goals_are_reached_more_often_and_sooner_in_care_leavers_than_in_idp_support(demo):
+    path, _ = demo
+    db = open_db(path)
+    goals = _goals_by_programme(db)
+    assert set(goals) == {"family_support", "idp_support", "care_leavers"}
+    reached, days = {}, {}
+    for programme, its_goals in goals.items():
+        reviewed = [g for g in its_goals if g["reviews"]]
+        assert len(reviewed) >= 10
+        reached[programme] = sum(g["reviews"][-1]["level"] >= 0 for g in reviewed) / len(reviewed)
+        days[programme] = statistics.median(
+            (date.fromisoformat(first["reviewed_on"]) - date.fromisoformat(g["set_on"])).days
+            for g in reviewed if (first := next((r for r in g["reviews"] if r["level"] >= 0), None)))
+    assert reached["care_leavers"] > reached["idp_support"] + 0.1
+    assert days["care_leavers"] < days["idp_support"]
+
+
+def test_plans_have_goals_actions_reviews_closures_and_sign_offs(demo):
+    path, _ = demo
+    db = open_db(path)
+    life_domains = config.load_config()["life_domains"]
+    all_goals = [g for its_goals in _goals_by_programme(db).values() for g in its_goals]
+    per_case = Counter(g["case_id"] for g in all_goals)
+    assert set(per_case.values()) <= {1, 2, 3} and len(per_case) >= 50
+    for goal in all_goals:
+        assert goal["domain"] in life_domains and all(goal["levels"]) and len(set(goal["levels"])) == 5
+        set_on = date.fromisoformat(goal["set_on"])
+        assert 90 <= (date.fromisoformat(goal["target_date"]) - set_on).days <= 180
+        assert 1 <= len(goal["actions"]) <= 2
+        for review in goal["reviews"]:
+            assert set_on <= date.fromisoformat(review["reviewed_on"]) <= TODAY and -2 <= review["level"] <= 2
+    assert {"parenting", "child_wellbeing", "housing"} <= {g["domain"] for g in all_goals}
+    assert sum(g["weight"] is not None for g in all_goals) >= 10
+    actions = [a for g in all_goals for a in g["actions"]]
+    assert 0 < sum(a["done_on"] is not None for a in actions) < len(actions)
+    status = Counter(g["status"] for g in all_goals)
+    assert status["abandoned"] >= 3 and status["achieved"] >= 20 and status["open"] >= 20
+    assert all(g["closed_reason"] for g in all_goals if g["status"] == "abandoned")
+    assert all(g["reviews"] and g["reviews"][-1]["level"] >= 0 for g in all_goals if g["status"] == "achieved")
+    plan_signed = sum(any(s["kind"] == "plan" and s["signed_by"] == SUPERVISOR for s in signoffs(db, case_id))
+                      for case_id in per_case)
+    assert plan_signed > 0.7 * len(per_case)
+    assert db.execute("select count(*) from signoffs where kind = 'assessment'").fetchone()[0] > 0.7 * len(per_case)
+
+
+def test_gas_t_scores_of_a_case_with_reviews(demo):
+    path, _ = demo
+    db = open_db(path)
+    case_id = db.execute("""select g.case_id from goals g join goal_reviews r on r.goal_id = g.id
+                            group by g.case_id having count(distinct g.id) >= 2 order by g.case_id""").fetchone()[0]
+    scores = case_t_scores(db, case_id)
+    review_days = {r["reviewed_on"] for g in case_goals(db, case_id) for r in g["reviews"]}
+    assert [s["on"].isoformat() for s in scores] == sorted(review_days)
+    assert all(20 < s["t_score"] < 80 and s["goals"] >= 1 for s in scores)
+    every = [s["t_score"] for (c,) in db.execute("select distinct case_id from goals").fetchall()
+             for s in case_t_scores(db, c)]
+    assert all(20 < t < 80 for t in every) and min(every) < 45 < 55 < max(every)

@@ -23,13 +23,16 @@ person. What later analysis should find, because it is planted here:
   domain, a target date 3–6 months on, five GAS level descriptions, a weight for about 25%, and
   1–2 actions (about 75% of those due by a review are done); the supervisor signs off about
   85% of plans and, separately, about 85% of first assessments;
-- goals are reviewed on the follow-up dates; the GAS level starts around −1 and drifts up by
-  about +0.9 per review in ``care_leavers`` (the CARe method), +0.6 in ``family_support`` and
-  +0.3 in ``idp_support`` (noise added, clipped to −2…+2), so care leavers' goals reach the
-  expected outcome (level ≥ 0) more often and sooner; clients who get worse have goals that
-  do not move (about −0.1 per review); a goal at ≥ +1 is closed as achieved half the time,
-  about 4% of goals per review are abandoned with a reason (about 8% of goals overall), and
-  when a case closes with its goals achieved its open goals at ≥ 0 are closed as achieved.
+- goals are reviewed on the follow-up dates; the GAS level starts around −1.2 and drifts up by
+  about +1.0 per review in ``care_leavers`` (the CARe method), +0.6 in ``family_support`` and
+  +0.3 in ``idp_support`` (noise added, rounded, clipped to −2…+2), so care leavers' goals reach
+  the expected outcome (level ≥ 0) more often and sooner (with seed 2026: 80% of reviewed goals
+  at ≥ 0 at their latest review and a median 62 days to the first review at ≥ 0, against 69%
+  and 67 days in family support and 50% and 105 days in IDP support); clients who get worse
+  have goals that do not move (about −0.1 per review); a goal reviewed at ≥ +1 is closed as
+  achieved half the time, an open goal is abandoned with a reason at 3.5% of reviews (about
+  5–9% of goals overall), and when a case closes with its goals achieved its open goals last
+  reviewed at ≥ 0 are closed as achieved (a dropout's goals stay open in the closed case).
 
 Family data come from the seed's main random stream and plans from a second stream, so adding
 plans left the families' assessments and lifecycle as they were. Everything is written through
@@ -77,7 +80,8 @@ _REFERRERS = ["Служба у справах дітей", "Заклад заг�
               "Ювенальна превенція Національної поліції", "Староста"]
 _RATE = {"family_support": -0.35, "idp_support": -0.12}
 _QOL_RATE = 0.25  # care leavers' quality of life, per follow-up (1–5, higher is better)
-_GOAL_RATE = {"care_leavers": 0.9, "family_support": 0.6, "idp_support": 0.3}  # GAS level per review
+_GOAL_RATE = {"care_leavers": 1.0, "family_support": 0.6, "idp_support": 0.3}  # GAS level per review
+_GOAL_START, _GOAL_SPREAD, _GOAL_NOISE = -1.2, 0.3, 0.4  # GAS: level before the first review, per goal, per review
 _WORKER_NAMES = {u: name for u, name, _ in USERS}
 
 # Wishes in the person's own words, each with its life domain, the goal's title and the GAS
@@ -283,11 +287,13 @@ _ACTIONS = {
                      ("Скласти графік прибирання й оплати рахунків", "client")],
     "physical_health": [("Записатися до сімейного лікаря", "client"), ("Супроводити на перший прийом", "worker")],
     "mental_health": [("Записати на консультацію до психолога", "worker"), ("Вести щоденник настрою й сну", "client")],
-    "relationships": [("Підготуватися до розмови з рідними", "both"), ("Домовитися про зустріч і провести її", "client")],
+    "relationships": [("Підготуватися до розмови з рідними", "both"),
+                      ("Домовитися про зустріч і провести її", "client")],
     "social_life": [("Знайти гуртки й клуби поблизу", "worker"), ("Сходити на перше заняття", "client")],
     "safety": [("Скласти план безпеки", "both"), ("Дати контакти гарячої лінії та кризового центру", "worker")],
     "substance_use": [("Домовитися про консультацію нарколога", "worker"), ("Відвідати групу підтримки", "client")],
-    "legal_documents": [("Зібрати копії документів і довідки", "worker"), ("Записатися до ЦНАПу чи міграційної служби", "client")],
+    "legal_documents": [("Зібрати копії документів і довідки", "worker"),
+                        ("Записатися до ЦНАПу чи міграційної служби", "client")],
     "meaning": [("Пройти профорієнтаційний тест і обговорити результати", "both"),
                 ("Поговорити з людьми, які працюють за цікавою професією", "client")],
     "parenting": [("Відвідати заняття групи для батьків", "client"),
@@ -323,7 +329,8 @@ _ACHIEVEMENTS = ["Закінчив(ла) 9 класів і вступив(ла) 
                  "Пів року працював(ла) офіціантом", "Виграв(ла) районні змагання з бігу",
                  "Уперше сам(а) заплатив(ла) за кімнату", "Допоміг(ла) молодшому братові вступити до школи"]
 _NEXT_FIRST = ["Наступна зустріч через тиждень: разом перетворимо перше бажання на ціль",
-               "У четвер разом сходимо до ЦНАПу, потім складемо план", "Зустрінемося в понеділок, обговоримо цілі й хто що робить"]
+               "У четвер разом сходимо до ЦНАПу, потім складемо план",
+               "Зустрінемося в понеділок, обговоримо цілі й хто що робить"]
 _NEXT_LATER = ["Перегляд цілей на наступній зустрічі, приблизно за два місяці",
                "До наступної зустрічі — сходити на співбесіду; фахівець нагадає напередодні",
                "Зустріч із наставницею наступного тижня; перегляд плану за два місяці",
@@ -341,32 +348,38 @@ class DemoSummary:
     corrections: int
     services: int = 0
     closed: int = 0
+    goals: int = 0
+    goal_reviews: int = 0
 
 
 def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: int = 60,
                today: date | None = None) -> DemoSummary:
     """Write a synthetic database at ``path`` (which must not hold a workbench yet)."""
     rng = random.Random(seed)
+    plans = random.Random(f"{seed}/plans")  # a second stream, so plans leave the families' data as they were
     today = today or date.today()
     db = open_db(path)
     instrument = load_builtin("family_needs_assessment")
+    profile = load_builtin("care_profile")
     with write_transaction(db):
         for username, name, role in USERS:
             add_user(db, username, name, role)
     summary = DemoSummary(0, households, 0, 0, 0)
     for _ in range(households):
         with write_transaction(db):
-            _family_case(rng, db, instrument, today, summary)
+            _family_case(rng, plans, db, instrument, today, summary)
     for _ in range(care_leavers):
         with write_transaction(db):
-            _care_leaver_case(rng, db, today, summary)
+            _care_leaver_case(rng, plans, db, profile, today, summary)
     summary.services = db["services"].count
+    summary.goals = db["goals"].count
+    summary.goal_reviews = db["goal_reviews"].count
     summary.closed = sum(case_state(db, r[0])["status"] == "closed" for r in db.execute("select id from cases"))
     db.conn.close()
     return summary
 
 
-def _family_case(rng, db, instrument, today, summary):
+def _family_case(rng, plans, db, instrument, today, summary):
     programme = "family_support" if rng.random() < 0.55 else "idp_support"
     worker = rng.choice(CASE_MANAGERS)
     opened = today - timedelta(days=rng.randint(40, 460))
@@ -391,23 +404,27 @@ def _family_case(rng, db, instrument, today, summary):
         urgent_note="Загроза здоровʼю дитини (демо)" if urgent else None, today=today)
     summary.cases += 1
     summary.persons += len(members)
-    saved = _assessments(rng, db, worker, case_id, instrument, programme, opened, children, today, urgent)
+    saved, rate = _assessments(rng, db, worker, case_id, instrument, programme, opened, children, today, urgent)
     summary.assessments += len(saved)
-    for assessment_id, answers, assessed_on, author in saved:
+    for n, (assessment_id, answers, assessed_on, author) in enumerate(saved):
         if rng.random() < 0.05:
             answers = dict(answers, conclusion_text=answers["conclusion_text"] + " (уточнено)")
-            correct_assessment(db, author, assessment_id=assessment_id, instrument=instrument, answers=answers,
-                               reason="Уточнено висновок після розмови з сімʼєю", assessed_on=assessed_on,
-                               today=today)
+            newer = correct_assessment(db, author, assessment_id=assessment_id, instrument=instrument,
+                                       answers=answers, reason="Уточнено висновок після розмови з сімʼєю",
+                                       assessed_on=assessed_on, today=today)
+            saved[n] = (newer, answers, assessed_on, author)
             summary.corrections += 1
-    _case_path(rng, db, case_id, saved, opened, programme, today)
+    wishes = [w for w in _FAMILY_WISHES if w[7] in (None, programme == "idp_support")]
+    wishes = [w[:7] for w in plans.sample(wishes, k=plans.choice([1, 2, 2, 3]))]
+    plan = _Plan(plans, db, case_id, programme, today, wishes, worse=rate > 0) if saved else None
+    _case_path(rng, db, case_id, saved, opened, programme, today, plan)
     if rng.random() < 0.02:
         applicant = household_members(db, _household_of(db, case_id))[0]
         withdraw_consent(db, SUPERVISOR, applicant["id"], withdrawn_on=today - timedelta(days=rng.randint(0, 20)),
                          note="Письмова заява про відкликання згоди (демо)", today=today)
 
 
-def _care_leaver_case(rng, db, today, summary):
+def _care_leaver_case(rng, plans, db, profile, today, summary):
     worker = rng.choice(CASE_MANAGERS)
     opened = today - timedelta(days=rng.randint(20, 400))
     sex = rng.choice(["female", "male"])
@@ -418,11 +435,47 @@ def _care_leaver_case(rng, db, today, summary):
                      intake_on=opened, today=today)
     summary.cases += 1
     summary.persons += 1
-    when = opened + timedelta(days=rng.randint(1, 10))
-    if when <= today:
-        move_case(db, worker, case_id, "assessment", on=when, today=today)
-        record_service(db, worker, case_id, service_type="consultation", provided_on=when,
-                       duration_minutes=rng.choice([30, 45, 60]), today=today)
+    saved, worse, wishes = _care_profiles(rng, db, case_id, profile, opened, today)
+    summary.assessments += len(saved)
+    plan = _Plan(plans, db, case_id, "care_leavers", today, wishes, worse=worse) if saved else None
+    _case_path(rng, db, case_id, saved, opened, "care_leavers", today, plan)
+
+
+def _care_profiles(rng, db, case_id, profile, opened, today):
+    """The CARe personal profile soon after intake and every ~2 months, quality of life following a latent level."""
+    worse = rng.random() < 0.15
+    rate = -abs(rng.gauss(0.15, 0.06)) if worse else _QOL_RATE + rng.gauss(0, 0.08)
+    items = [i.name for i in profile.scored_items("quality_of_life")]
+    baseline = {i: min(3.8, max(1.2, rng.gauss(2.4, 0.55))) for i in items}
+    wishes = rng.sample(_CARE_WISHES, k=rng.choice([1, 2, 2, 3, 3]))
+    strengths = rng.sample(_STRENGTHS, k=rng.choice([1, 2, 2, 3]))
+    supports = rng.sample(_SUPPORTS, k=rng.choice([0, 1, 1, 2]))
+    achievement = rng.choice(_ACHIEVEMENTS) if rng.random() < 0.6 else None
+    priority = rng.choice(["first", "second", "third"][:len(wishes)] + [None])
+    dropout_after = rng.choice([1, 2]) if rng.random() < 0.15 else 99
+    late = rng.random() < 0.2
+    when = opened + timedelta(days=rng.randint(8, 20) if late else rng.randint(0, 4))
+    saved, visit = [], 0
+    while when <= today and visit < min(dropout_after, 6):
+        answers = {"meeting_date": when,
+                   "filled_with": rng.choices(["together", "person_alone", "worker_from_conversation"], [6, 1, 1])[0],
+                   "personal_strengths": "; ".join(s for s, _ in strengths),
+                   "strength_areas": sorted({a for _, a in strengths}),
+                   "next_step": rng.choice(_NEXT_LATER if visit else _NEXT_FIRST)}
+        for item, level in baseline.items():
+            answers[item] = str(min(5, max(1, round(level + rate * visit + rng.gauss(0, 0.5)))))
+        for n, (wish, domain, *_) in enumerate(wishes, start=1):
+            answers[f"wish_{n}"], answers[f"wish_{n}_domain"] = wish, domain
+        optional = {"supports": "; ".join(supports), "achievements": achievement, "priority_wish": priority,
+                    "worker_notes": rng.choice(_WORKER_NOTES)}
+        answers.update({k: v for k, v in optional.items() if v})
+        author = case_state(db, case_id)["worker"]
+        assessment_id = save_assessment(db, author, case_id=case_id, instrument=profile, answers=answers,
+                                        assessed_on=when, today=today)
+        saved.append((assessment_id, answers, when, author))
+        visit += 1
+        when += timedelta(days=rng.randint(50, 75))
+    return saved, worse, wishes
 
 
 def _household_of(db, case_id) -> int:
@@ -482,10 +535,10 @@ def _assessments(rng, db, worker, case_id, instrument, programme, opened, childr
         saved.append((assessment_id, answers, when, author))
         visit += 1
         when += timedelta(days=rng.randint(50, 75))
-    return saved
+    return saved, rate
 
 
-def _case_path(rng, db, case_id, saved, opened, programme, today):
+def _case_path(rng, db, case_id, saved, opened, programme, today, plan=None):
     """Walk the case through the lifecycle along its assessments, with services on the way."""
     def act(day, fn, *args, **kwargs):
         if day <= today:
@@ -501,11 +554,17 @@ def _case_path(rng, db, case_id, saved, opened, programme, today):
     plan_day = first + timedelta(days=rng.randint(2, 7))
     if not act(plan_day, move_case, "plan"):
         return
+    if plan:
+        plan.start(saved[0], plan_day)
     if not act(plan_day + timedelta(days=rng.randint(1, 5)), move_case, "accompaniment"):
         return
     if programme == "idp_support":
         for _ in range(rng.randint(1, 3)):
             act(plan_day + timedelta(days=rng.randint(3, 40)), record_service_on, "humanitarian_aid", None)
+    if programme == "care_leavers":
+        for _ in range(rng.randint(1, 3)):
+            act(plan_day + timedelta(days=rng.randint(3, 50)), record_service_on, "social_adaptation",
+                rng.choice([60, 90, 120]))
     for _ in range(rng.randint(1, 4)):
         act(plan_day + timedelta(days=rng.randint(5, 60)), record_service_on, "consultation", rng.choice([30, 45, 60]))
     if rng.random() < 0.3:
@@ -534,6 +593,8 @@ def _case_path(rng, db, case_id, saved, opened, programme, today):
                 and rng.random() < 0.75:
             act(day, extend_accompaniment, months=rng.choice([3, 6]), reason="Складний випадок (демо)")
         act(day, move_case, "review")
+        if plan:
+            plan.review(day)
         act(day, record_service_on, "home_visit", 60)
         act(day, move_case, "accompaniment")
     last_day = max(saved[-1][2], date.fromisoformat(case_state(db, case_id)["last_event_on"]))
@@ -541,7 +602,90 @@ def _case_path(rng, db, case_id, saved, opened, programme, today):
         act(last_day + timedelta(days=rng.randint(20, 60)), close_case,
             reason=rng.choice(["refused", "moved_away", "moved_away", "transferred"]))
     elif len(saved) >= 4 and rng.random() < 0.6:
-        act(last_day + timedelta(days=rng.randint(3, 14)), close_case, reason="goals_achieved")
+        day = last_day + timedelta(days=rng.randint(3, 14))
+        if plan and day <= today:
+            plan.close_reached(day)
+        act(day, close_case, reason="goals_achieved")
+
+
+class _Plan:
+    """A case's support plan in the demo: goals from the client's wishes, actions, sign-offs, reviews.
+
+    Its own random stream decides everything; the GAS level of goal g at its k-th review follows
+    ``−1 + offset_g + rate_g · k + noise``, rate_g around the programme's planted rate.
+    """
+
+    def __init__(self, rng, db, case_id, programme, today, wishes, worse=False):
+        self.rng, self.db, self.case_id, self.programme, self.today = rng, db, case_id, programme, today
+        self.wishes, self.worse = wishes, worse
+        self.goals = []  # [goal_id, offset, rate, reviews so far, open]
+
+    def _worker(self):
+        return case_state(self.db, self.case_id)["worker"]
+
+    def start(self, first, day):
+        """The plan on ``day``: a goal from each wish, its actions, and the supervisor's sign-offs."""
+        rng, worker = self.rng, self._worker()
+        assessment_id, _, assessed_on, _ = first
+        who = {"client": _CLIENT[self.programme], "worker": _WORKER_NAMES[worker],
+               "both": f"{_CLIENT[self.programme]} разом із фахівцем"}
+        for wish, domain, title, *levels in self.wishes:
+            weight = rng.choice([2, 2, 1.5, 3]) if rng.random() < 0.25 else None
+            goal_id = add_goal(
+                self.db, worker, self.case_id, wish=wish, title=title, domain=domain, set_on=day,
+                target_date=day + timedelta(days=rng.randint(90, 180)), source_assessment_id=assessment_id,
+                levels=[_MUCH_WORSE.format(title=title), *levels], weight=weight, today=self.today)
+            for what, whom in rng.sample(_ACTIONS[domain], k=rng.choice([1, 2])):
+                add_action(self.db, worker, goal_id, what=what, who=who[whom],
+                           due_on=day + timedelta(days=rng.randint(10, 60)), today=self.today)
+            rate = rng.gauss(-0.1, 0.2) if self.worse else _GOAL_RATE[self.programme] + rng.gauss(0, 0.2)
+            self.goals.append([goal_id, rng.gauss(0, _GOAL_SPREAD), rate, 0, True])
+        if rng.random() < 0.85:
+            signed = min(day + timedelta(days=rng.randint(0, 4)), self.today)
+            sign_off(self.db, SUPERVISOR, self.case_id, kind="plan", on=signed, today=self.today,
+                     note=rng.choice([None, "Цілі реалістичні, сформульовані словами клієнта (демо)"]))
+        if rng.random() < 0.85:
+            signed = min(assessed_on + timedelta(days=rng.randint(1, 5)), self.today)
+            sign_off(self.db, SUPERVISOR, self.case_id, kind="assessment", assessment_id=assessment_id, on=signed,
+                     today=self.today)
+
+    def review(self, day):
+        """Review every open goal on ``day``; mark due actions done; close some goals."""
+        rng, worker = self.rng, self._worker()
+        for goal in self.goals:
+            goal_id, offset, rate, k, is_open = goal
+            if not is_open:
+                continue
+            for action in _goal_actions(self.db, goal_id):
+                if action["done_on"] is None and action["due_on"] <= day.isoformat() and rng.random() < 0.75:
+                    done = max(date.fromisoformat(action["due_on"]) - timedelta(days=rng.randint(0, 10)),
+                               date.fromisoformat(action["created_on"]))
+                    complete_action(self.db, worker, action["id"], done_on=done, today=self.today)
+            goal[3] = k = k + 1
+            level = min(2, max(-2, round(_GOAL_START + offset + rate * k + rng.gauss(0, _GOAL_NOISE))))
+            review_goal(self.db, worker, goal_id, level=level, reviewed_on=day, note=rng.choice(_REVIEW_NOTES),
+                        today=self.today)
+            if level >= 1 and rng.random() < 0.5:
+                close_goal(self.db, worker, goal_id, kind="achieved", on=day, today=self.today)
+                goal[4] = False
+            elif rng.random() < 0.035:
+                close_goal(self.db, worker, goal_id, kind="abandoned", on=day, reason=rng.choice(_ABANDON_REASONS),
+                           today=self.today)
+                goal[4] = False
+
+    def close_reached(self, day):
+        """Before the case closes with its goals achieved: close the open goals reviewed at ≥ 0 as achieved."""
+        worker = self._worker()
+        for goal in case_goals(self.db, self.case_id):
+            if goal["status"] == "open" and goal["reviews"] and goal["reviews"][-1]["level"] >= 0:
+                close_goal(self.db, worker, goal["id"], kind="achieved", on=day, today=self.today)
+
+
+def _goal_actions(db, goal_id) -> list[dict]:
+    """A goal's actions with ``done_on`` (None if not done) and ``created_on`` (the goal's ``set_on``)."""
+    return list(db.query("""select a.id, a.due_on, d.done_on, g.set_on as created_on from goal_actions a
+                            join goals g on g.id = a.goal_id
+                            left join action_completions d on d.action_id = a.id where a.goal_id = ?""", [goal_id]))
 
 
 def record_service_on(db, actor, case_id, service_type, duration, *, on, today):
