@@ -97,6 +97,17 @@ class VoilaServer:
         self.__exit__(None, None, None)
         raise RuntimeError(f"Voilà did not answer on port {self.port}; log:\n{self.log_text()}")
 
+    def wait_for_pools(self, timeout_s: float = 120) -> None:
+        """Wait until every preheated pool has filled once (the log says so)."""
+        names = list((self.pools or PREHEATED_APPS).keys())
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            log = self.log_text()
+            if all(f"Kernel pool of {name} is filled" in log for name in names):
+                return
+            time.sleep(0.25)
+        raise RuntimeError(f"the kernel pools did not fill in {timeout_s:.0f} s; log:\n{self.log_tail()}")
+
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 

@@ -112,6 +112,7 @@ def server(chromium, tmp_path_factory) -> Server:
     build_demo(db_path, seed=20260615, households=30, care_leavers=5)
     try:
         with Server(db_path, USER, log_path=tmp / "server.log", timeout_s=SERVER_START_TIMEOUT_S) as srv:
+            srv.wait_for_pools(timeout_s=SERVER_START_TIMEOUT_S)  # the first page should not race the pool's start
             yield srv
     except RuntimeError as err:
         print(f"\n--- Voilà server did not start ---\n{err}", file=sys.stderr)
@@ -140,6 +141,7 @@ def page(browser):
     """A fresh page (in a fresh context) per test."""
     context = browser.new_context(locale="uk-UA", viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(20_000)
+    context.set_default_navigation_timeout(60_000)  # a page load starts or takes over a kernel
     page = context.new_page()
     try:
         yield page
