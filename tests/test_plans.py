@@ -124,3 +124,16 @@ def test_sign_off_by_a_supervisor_of_a_plan_with_goals_and_of_an_assessment(db, 
     recorded = signoffs(db, household_case)
     assert [(s["kind"], s["signed_by"]) for s in recorded] == [("plan", "mariia.demo"), ("assessment", "mariia.demo")]
     assert recorded[0]["goal_ids"] == [goal_id] and recorded[0]["signed_on"] == "2026-02-03"
+
+
+def test_actions_and_closures_cannot_predate_the_goal_or_its_reviews(db, household_case):
+    goal_id = goal(db, household_case)
+    action = add_action(db, ACTOR, goal_id, what="Дзвінок", who="фахівець", due_on="2026-02-10", today=TODAY)
+    with pytest.raises(UserError) as err:
+        complete_action(db, ACTOR, action, done_on="2026-01-20", today=TODAY)
+    assert err.value.key == "plan.before_goal"
+    review_goal(db, ACTOR, goal_id, level=1, reviewed_on="2026-04-01", today=TODAY)
+    with pytest.raises(UserError) as err:
+        close_goal(db, ACTOR, goal_id, kind="achieved", on="2026-03-01", today=TODAY)
+    assert err.value.key == "plan.before_goal" and "01.04.2026" in err.value.message("uk")
+    close_goal(db, ACTOR, goal_id, kind="achieved", on="2026-04-01", today=TODAY)

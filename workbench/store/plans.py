@@ -42,6 +42,10 @@ i18n.add({
         "uk": "Перегляд не може бути раніше встановлення мети ({set_on}).",
         "en": "A review cannot be before the goal was set ({set_on}).",
     },
+    "plan.before_goal": {
+        "uk": "Дата не може бути раніше {set_on} (встановлення мети чи її останнього перегляду).",
+        "en": "The date cannot be before {set_on} (the goal was set or last reviewed).",
+    },
     "plan.action_not_found": {"uk": "Дію №{id} не знайдено.", "en": "Action #{id} was not found."},
     "plan.action_done": {"uk": "Дію №{id} вже позначено виконаною.", "en": "Action #{id} is already marked done."},
     "plan.no_goals": {
@@ -126,6 +130,8 @@ def complete_action(db, actor: str, action_id, *, done_on=None, today: date | No
         if db.execute("select 1 from action_completions where action_id = ?", [action["id"]]).fetchone():
             raise UserError("plan.action_done", id=action["id"])
         goal = _open_goal(db, action["goal_id"])
+        if done.isoformat() < goal["set_on"]:
+            raise UserError("plan.before_goal", set_on=_ua(goal["set_on"]))
         completion_id = db["action_completions"].insert({"action_id": action["id"], "done_on": done.isoformat(),
                                                          "recorded_at": now(), "recorded_by": actor}).last_pk
         record(db, actor=actor, action="complete_goal_action", entity="cases", entity_id=goal["case_id"],
@@ -164,6 +170,9 @@ def close_goal(db, actor: str, goal_id, *, kind, on=None, reason=None, today: da
     require_user(db, actor)
     with write_transaction(db):
         goal = _open_goal(db, goal_id)
+        last = db.execute("select max(reviewed_on) from goal_reviews where goal_id = ?", [goal["id"]]).fetchone()[0]
+        if day.isoformat() < max(goal["set_on"], last or ""):
+            raise UserError("plan.before_goal", set_on=_ua(max(goal["set_on"], last or "")))
         closure_id = db["goal_closures"].insert({"goal_id": goal["id"], "kind": kind, "closed_on": day.isoformat(),
                                                  "reason": reason, "recorded_at": now(),
                                                  "recorded_by": actor}).last_pk
