@@ -63,7 +63,8 @@ def png(fig) -> bytes:
     """The figure as PNG bytes (and the figure closed, so pages do not pile up figures in memory)."""
     buffer = io.BytesIO()
     try:
-        fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+        # The charts lay themselves out; bbox_inches="tight" would draw every figure twice.
+        fig.savefig(buffer, format="png", dpi=80)
     finally:
         plt.close(fig)
     return buffer.getvalue()
