@@ -51,7 +51,7 @@ def household_case(db):
                              consent_given_on="2026-01-10", today=TODAY)
     child = register_person(db, actor, family_name="Тихоліс", given_name="Злата", birth_date="2018-09-30",
                             sex="female", category="family_difficult_circumstances",
-                            consent_given_on="2026-01-10", today=TODAY)
+                            consent_given_on="2026-01-10", consent_given_by="мати, Тихоліс Ганна", today=TODAY)
     household = create_household(db, actor, label="Тихоліс", members=[(mother, "applicant"), (child, "child")])
     return open_case(db, actor, programme="family_support", worker=actor, household_id=household,
                      opened_on="2026-01-10", today=TODAY)

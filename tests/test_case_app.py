@@ -41,6 +41,7 @@ def test_a_stale_or_forged_move_is_refused_and_nothing_is_written(app, household
     move.submit.click()
     assert app.db["case_events"].count == before
     assert "неможливий" in move.status.value
+    assert options(move.inputs["to_status"]) == ["plan", "closed"]  # the page re-read the case
     app.set_language("en")
     assert "cannot move" in move.status.value
     # A forged value reaching the handler directly meets the same check.
@@ -73,6 +74,7 @@ def test_transfer_and_services_and_consent(app, household_case):
     transfer.submit.click()
     assert case_state(app.db, household_case)["worker"] == "andrii.demo"
     assert "andrii.demo" in app.facts.value
+    assert app.forms["move"].widget.layout.display == "none"  # no longer Olena's to steer
 
     service = app.forms["service"]
     service.inputs["service_type"].value = "referral"

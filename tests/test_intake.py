@@ -110,3 +110,19 @@ def test_withdrawn_consent_is_kept_and_leaves_the_person_out_of_analysis(db, hou
     assert err.value.key == "consent.none_active"
     give_consent(db, ACTOR, mother, purpose="data_processing", given_on="2026-04-01", today=TODAY)
     assert withdrawn_person_ids(db) == set() and not domain_score_frame(db).empty
+
+
+def test_a_young_childs_consent_must_name_who_gave_it(db):
+    with pytest.raises(InvalidInput) as err:
+        family_intake(db, members=[MOTHER, dict(SON, consent_given_by="")])
+    assert "members[1].consent_given_by" in err.value.problems
+    assert "законний представник" in err.value.problems["members[1].consent_given_by"].message("uk")
+
+
+def test_a_person_who_withdrew_consent_cannot_be_linked_to_a_new_case(db):
+    first = family_intake(db)
+    son_id = household_members(db, get_case(db, first)["household_id"])[1]["id"]
+    withdraw_consent(db, ACTOR, son_id, today=TODAY)
+    with pytest.raises(UserError) as err:
+        family_intake(db, members=[dict(MOTHER, given_name="Віра"), {"person_id": son_id, "relation": "child"}])
+    assert err.value.key == "consent.withdrawn_person"

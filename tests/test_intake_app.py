@@ -103,3 +103,19 @@ def test_different_people_raise_no_warning(app, household_case):
         member.inputs["given_name"].value = given
         member.inputs["birth_date"].value = birth
         assert not member.duplicates.children, (family, given, birth)
+
+
+def test_removing_a_member_renumbers_the_rest_and_old_warnings_are_closed(app, household_case):
+    app.add_member_button.click()
+    app.add_member_button.click()
+    second, third = app.members[1], app.members[2]
+    app.remove_member(second)
+    assert third.number == 1 and "wb-member-1" in third.widget._dom_classes
+    assert "wb-member-2" not in third.widget._dom_classes
+    member = app.members[0]
+    member.inputs["family_name"].value = "Тихоліс"
+    member.inputs["given_name"].value = "Ганна"
+    old_rows = list(member.duplicates.children)
+    assert old_rows
+    member.inputs["birth_date"].value = "02.04.1990"
+    assert all(row.comm is None for row in old_rows)  # closed, not left behind

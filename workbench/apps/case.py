@@ -137,32 +137,35 @@ class CaseApp:
                 ("to_status", w.Dropdown(options=[("", "")]), "case.move.to"),
                 ("on", day(), "case.field.on"),
                 ("reason", w.Dropdown(options=[("", "")]), "case.field.closure_reason"),
-                ("note", text(), "case.field.note")], self._move, self.lang),
+                ("note", text(), "case.field.note")], self._move, self.lang, self._refresh),
             "transfer": ActionForm("wb-transfer", "case.transfer.title", "case.apply", [
                 ("to_worker", w.Dropdown(options=[("", "")]), "case.transfer.to"),
                 ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")],
-                self._transfer, self.lang),
+                self._transfer, self.lang, self._refresh),
             "service": ActionForm("wb-service", "case.service.title", "case.apply", [
                 ("service_type", w.Dropdown(options=[("", "")]), "case.service.type"),
                 ("provided_on", day(), "case.field.on"),
                 ("duration_minutes", w.Text(layout=w.Layout(width="8em")), "case.service.duration"),
                 ("referral_to", text(), "case.service.referral_to"), ("note", text(), "case.field.note")],
-                self._service, self.lang),
+                self._service, self.lang, self._refresh),
             "outcome": ActionForm("wb-outcome", "case.outcome.title", "case.apply", [
                 ("service_id", w.Dropdown(options=[("", "")]), "case.outcome.referral"),
                 ("outcome", w.Dropdown(options=[("", "")]), "case.outcome.outcome"),
-                ("on", day(), "case.field.on")], self._outcome, self.lang),
+                ("on", day(), "case.field.on")], self._outcome, self.lang, self._refresh),
             "urgent": ActionForm("wb-urgent", "case.urgent.title", "case.apply", [
-                ("note", text(), "case.field.note"), ("on", day(), "case.field.on")], self._urgent, self.lang),
+                ("note", text(), "case.field.note"), ("on", day(), "case.field.on")], self._urgent, self.lang,
+                self._refresh),
             "extend": ActionForm("wb-extend", "case.extend.title", "case.apply", [
                 ("months", w.Dropdown(options=[("", "")]), "case.extend.months"),
-                ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")], self._extend, self.lang),
+                ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")], self._extend, self.lang,
+                self._refresh),
             "reopen": ActionForm("wb-reopen", "case.reopen.title", "case.apply", [
-                ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")], self._reopen, self.lang),
+                ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")], self._reopen, self.lang,
+                self._refresh),
             "consent": ActionForm("wb-consent", "case.consent.title", "case.apply", [
                 ("person_id", w.Dropdown(options=[("", "")]), "case.consent.person"),
                 ("withdrawn_on", day(), "case.field.on"), ("note", text(), "case.field.note")],
-                self._withdraw, self.lang),
+                self._withdraw, self.lang, self._refresh),
         }
         forms["move"].inputs["to_status"].observe(lambda _: self._closure_fields(), "value")
         forms["service"].inputs["service_type"].observe(lambda _: self._referral_fields(), "value")
@@ -262,11 +265,18 @@ class CaseApp:
         case = get_case(self.db, self.case_id)
         self.forms["consent"].inputs["person_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
             (f"{p['family_name']} {p['given_name']}", str(p["id"])) for p in self._members(case)]
-        visible = {"move": not closed, "transfer": not closed, "service": True, "outcome": bool(referrals),
-                   "urgent": not closed, "extend": state["status"] in ("accompaniment", "review"),
-                   "reopen": closed, "consent": True}
+        # Lifecycle acts belong to the case's worker and supervisors (the service checks it too).
+        steering = self.user_row["role"] == "supervisor" or state["worker"] == self.user
+        visible = {"move": steering and not closed, "transfer": steering and not closed, "service": True,
+                   "outcome": bool(referrals), "urgent": steering and not closed,
+                   "extend": steering and state["status"] in ("accompaniment", "review"),
+                   "reopen": steering and closed, "consent": True}
         for name, form in self.forms.items():
             form.widget.layout.display = None if visible[name] else "none"
+
+    def _refresh(self):
+        if self.case_id:
+            self.show_case(self.case_id)
 
     def _closure_fields(self):
         closing = self.forms["move"].inputs["to_status"].value == "closed"

@@ -74,6 +74,13 @@ def labelled(widget, css: str):
     return w.VBox([label, widget, error]), label, error
 
 
+def close_tree(widget) -> None:
+    """Close a widget and everything inside it (frees the kernel's and the page's copies)."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    widget.close()
+
+
 class MemberBlock:
     """One family member's fields and the duplicate warning for them."""
 
@@ -125,7 +132,7 @@ class MemberBlock:
         """Show registered people who may be this one (never for an already linked record)."""
         lang = self.app.lang
         if self.person_id is not None:
-            self.duplicates.children = []
+            self._replace_duplicates([])
             return
         found = possible_duplicates(self.app.db, family_name=self.inputs["family_name"].value,
                                     given_name=self.inputs["given_name"].value,
@@ -146,7 +153,14 @@ class MemberBlock:
             row.add_class("wb-duplicate")
             rows.append(row)
         header = [w.HTML(status_html(i18n.t("intake.duplicates", lang), "error"))] if rows else []
-        self.duplicates.children = header + rows
+        self._replace_duplicates(header + rows)
+
+    def _replace_duplicates(self, children: list):
+        """Show new warning rows and close the old ones (each keystroke makes new rows; the old would pile up)."""
+        old = list(self.duplicates.children)
+        self.duplicates.children = children
+        for widget in old:
+            close_tree(widget)
 
     def link(self, person: dict):
         """Use the existing person's record for this member instead of registering them again."""
@@ -156,7 +170,7 @@ class MemberBlock:
                                                birth=ua_date(person["birth_date"])), "ok")
         self.fields.layout.display = "none"
         self.undo.layout.display = None
-        self.duplicates.children = []
+        self._replace_duplicates([])
 
     def unlink(self):
         self.person_id = None
@@ -285,8 +299,11 @@ class IntakeApp:
         if member.number == 0:
             return
         self.members.remove(member)
+        close_tree(member.widget)
         for number, m in enumerate(self.members):
+            m.widget.remove_class(f"wb-member-{m.number}")
             m.number = number
+            m.widget.add_class(f"wb-member-{number}")
             m.set_language(self.lang)
         self.members_box.children = [m.widget for m in self.members]
 

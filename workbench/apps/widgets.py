@@ -34,8 +34,10 @@ class ActionForm:
     ``UserError``/``InvalidInput``, whose messages are shown, in the current language).
     """
 
-    def __init__(self, css: str, title_key: str, submit_key: str, fields: list, handler, lang: str):
+    def __init__(self, css: str, title_key: str, submit_key: str, fields: list, handler, lang: str,
+                 on_refused=None):
         self.title_key, self.submit_key, self.handler, self.lang = title_key, submit_key, handler, lang
+        self.on_refused = on_refused  # e.g. re-read the case: what was offered may have gone stale
         self.inputs = {name: widget for name, widget, _ in fields}
         self.label_keys = {name: key for name, _, key in fields}
         self.labels = {name: w.HTML() for name in self.inputs}
@@ -76,6 +78,8 @@ class ActionForm:
             result = self.handler(self.values())
         except UserError as err:
             self._last = err
+            if self.on_refused and not isinstance(err, InvalidInput):
+                self.on_refused()
         else:
             self._last = result
         self._show(self._last)

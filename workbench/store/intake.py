@@ -10,7 +10,8 @@ from .connection import write_transaction
 from .inputs import Checker, InvalidInput
 from .lifecycle import flag_urgent
 from .people import (CONSENT_DATA_PROCESSING, add_household_member, check_contacts, check_person,
-                     create_household, get_person, record_contacts, record_idp_certificate, register_person)
+                     create_household, get_person, record_contacts, record_idp_certificate, register_person,
+                     withdrawn_person_ids)
 
 PERSON_FIELDS = ("family_name", "given_name", "patronymic", "birth_date", "sex")
 
@@ -62,7 +63,10 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
         for n, member in enumerate(members):
             relations.append(member.get("relation") if n else "applicant")
             if member.get("person_id") is not None:
-                person_ids.append(get_person(db, member["person_id"])["id"])
+                person_id = get_person(db, member["person_id"])["id"]
+                if person_id in withdrawn_person_ids(db):
+                    raise UserError("consent.withdrawn_person", id=person_id)
+                person_ids.append(person_id)
             else:
                 person_ids.append(register_person(
                     db, actor, **{k: member.get(k) for k in PERSON_FIELDS}, category=category,

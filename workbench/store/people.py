@@ -23,6 +23,14 @@ i18n.add({
         "uk": "Дата згоди не може бути раніше дати народження.",
         "en": "The consent date cannot be before the date of birth.",
     },
+    "person.consent_by_representative": {
+        "uk": "Дитина молодша {age} років: згоду дає один із батьків або законний представник — вкажіть, хто саме.",
+        "en": "The child is under {age}: a parent or legal representative gives the consent; say who.",
+    },
+    "consent.withdrawn_person": {
+        "uk": "Особа №{id} відкликала згоду на обробку даних; спершу запишіть нову згоду.",
+        "en": "Person #{id} withdrew consent to data processing; record a new consent first.",
+    },
     "consent.none_active": {
         "uk": "Чинної згоди цієї особи на «{purpose}» немає.",
         "en": "This person has no consent in force for '{purpose}'.",
@@ -44,6 +52,7 @@ i18n.add({
 })
 
 CONSENT_DATA_PROCESSING = "data_processing"
+SELF_CONSENT_AGE = 14  # younger children's consent is given by a parent or legal representative
 _PHONE = re.compile(r"^[+\d][\d\s()\-]{6,19}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -80,6 +89,10 @@ def check_person(*, family_name, given_name, birth_date, sex, category, consent_
     if consent_on and clean["birth_date"] and consent_on < clean["birth_date"]:
         check.problems["consent_given_on"] = UserError("person.consent_before_birth")
     given_by = check.text("consent_given_by", consent_given_by, limit=200)
+    born, consented = clean["birth_date"], consent_on
+    if given_by == "self" and born and consented and born <= consented and _age(born, consented) < SELF_CONSENT_AGE:
+        # A child's consent comes from a parent or legal representative: say who.
+        check.problems["consent_given_by"] = UserError("person.consent_by_representative", age=SELF_CONSENT_AGE)
     purposes = list(consent_purposes) if isinstance(consent_purposes, (list, tuple)) else [consent_purposes]
     for n, purpose in enumerate(purposes):
         check.code(f"consent_purposes[{n}]", purpose, "consent_purposes")
@@ -118,6 +131,10 @@ def register_person(db, actor: str, *, family_name, given_name, birth_date, sex,
                details={"category": clean["category"], "consent_given_on": consent_on.isoformat(),
                         "consent_purposes": list(dict.fromkeys(purposes)), "consent_given_by": given_by})
     return person_id
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def get_person(db, person_id: int) -> dict:
