@@ -6,9 +6,7 @@ any other (a page can send any value). Open it at ``case.ipynb?case=ID`` to show
 from __future__ import annotations
 
 import html
-import os
 from datetime import date
-from urllib.parse import parse_qs
 
 import ipywidgets as w
 
@@ -21,7 +19,8 @@ from ..store.lifecycle import (allowed_moves, case_state, extend_accompaniment, 
                                move_case, reopen_case, transfer_case)
 from ..store.people import household_members, person_consents, withdraw_consent
 from ..store.services import case_services, record_referral_outcome, record_service
-from .common import LanguageSwitch, programme_label, start_app, status_html, subject_label, ua_date
+from .common import (LanguageSwitch, case_id_from_query, chosen_id, programme_label, start_app, status_html,
+                     subject_label, ua_date)
 from .timeline import timeline_html
 from .widgets import ActionForm, CaseSearch, Done
 
@@ -120,9 +119,7 @@ class CaseApp:
     @classmethod
     def for_current_user(cls):
         """The app for the signed-in user, opening ``?case=ID`` from the page address if given."""
-        query = parse_qs(os.environ.get("QUERY_STRING", ""))
-        case_id = (query.get("case") or [None])[0]
-        case_id = int(case_id) if case_id and case_id.isdigit() else None
+        case_id = case_id_from_query()
         return start_app(lambda db, user, lang: cls(db, user, lang, case_id=case_id).widget)
 
     def _build_forms(self) -> dict[str, ActionForm]:
@@ -307,7 +304,7 @@ class CaseApp:
         return self._after("case.service.saved")
 
     def _outcome(self, v):
-        record_referral_outcome(self.db, self.user, _own(v["service_id"], self._referral_ids()), outcome=v["outcome"],
+        record_referral_outcome(self.db, self.user, chosen_id(v["service_id"], self._referral_ids()), outcome=v["outcome"],
                                 on=v["on"], today=self.today)
         return self._after("case.outcome.saved")
 
@@ -327,17 +324,9 @@ class CaseApp:
 
     def _withdraw(self, v):
         member_ids = [p["id"] for p in self._members(get_case(self.db, self.case_id))]
-        withdraw_consent(self.db, self.user, _own(v["person_id"], member_ids), withdrawn_on=v["withdrawn_on"],
+        withdraw_consent(self.db, self.user, chosen_id(v["person_id"], member_ids), withdrawn_on=v["withdrawn_on"],
                          note=v["note"] or None, today=self.today)
         return self._after("case.consent.saved")
 
     def _referral_ids(self) -> list[int]:
         return [s["id"] for s in case_services(self.db, self.case_id) if s["service_type"] == "referral"]
-
-
-def _own(value, allowed_ids: list[int]):
-    """An id chosen in a dropdown, accepted only if it belongs to this case (a page can send any value)."""
-    chosen = int(value) if isinstance(value, str) and value.isdigit() else None
-    if chosen not in allowed_ids:
-        raise UserError("input.invalid_choice")
-    return chosen

@@ -74,3 +74,19 @@ def start_app(factory):
         text = " / ".join(i18n.t("app.cannot_start", language, reason=err.message(language))
                           for language in ("uk", "en"))
         return w.HTML(status_html(text, "error"))
+
+
+def case_id_from_query() -> int | None:
+    """The ``case`` parameter of the page's address (``app.ipynb?case=12``), which Voilà passes as QUERY_STRING."""
+    from urllib.parse import parse_qs
+
+    value = (parse_qs(os.environ.get("QUERY_STRING", "")).get("case") or [None])[0]
+    return int(value) if value and value.isdigit() else None
+
+
+def chosen_id(value, allowed: list[int]) -> int:
+    """An id picked in a dropdown, accepted only if it belongs to this case (a page can send any value)."""
+    chosen = int(value) if isinstance(value, str) and value.isdigit() else None
+    if chosen not in allowed:
+        raise UserError("input.invalid_choice")
+    return chosen

@@ -22,7 +22,8 @@ from ..store.lifecycle import case_state
 from ..store.plans import (add_action, add_goal, case_goals, case_t_scores, close_goal, complete_action,
                            review_goal, sign_off, signoffs)
 from .client_page import goals_figure, png
-from .common import LanguageSwitch, programme_label, start_app, status_html, subject_label, ua_date
+from .common import (LanguageSwitch, case_id_from_query, chosen_id, programme_label, start_app, status_html,
+                     subject_label, ua_date)
 from .widgets import ActionForm, CaseSearch, Done
 
 i18n.add({
@@ -116,11 +117,7 @@ class SupportPlanApp:
 
     @classmethod
     def for_current_user(cls):
-        import os
-        from urllib.parse import parse_qs
-
-        case_id = (parse_qs(os.environ.get("QUERY_STRING", "")).get("case") or [None])[0]
-        case_id = int(case_id) if case_id and case_id.isdigit() else None
+        case_id = case_id_from_query()
         return start_app(lambda db, user, lang: cls(db, user, lang, case_id=case_id).widget)
 
     def _build_forms(self) -> dict[str, ActionForm]:
@@ -221,7 +218,7 @@ class SupportPlanApp:
     def _show_goals(self, goals):
         lang, parts = self.lang, []
         for g in goals:
-            status = i18n.t(f"plan.status.open", lang) if g["status"] == "open" else i18n.t(f"plan.closed.{g['status']}", lang)
+            status = i18n.t("plan.status.open", lang) if g["status"] == "open" else i18n.t(f"plan.closed.{g['status']}", lang)
             line = i18n.t("plan.goal_line", lang, id=g["id"], title=g["title"],
                           domain=config.label("life_domains", g["domain"], lang), target=ua_date(g["target_date"]),
                           weight=f"{g['weight'] or 1:g}", status=status)
@@ -290,25 +287,25 @@ class SupportPlanApp:
         return Done("plan.saved_goal")
 
     def _add_action(self, v):
-        add_action(self.db, self.user, _own(v["goal_id"], self._goal_ids()), what=v["what"], who=v["who"],
+        add_action(self.db, self.user, chosen_id(v["goal_id"], self._goal_ids()), what=v["what"], who=v["who"],
                    due_on=v["due_on"], today=self.today)
         self.show_case(self.case_id)
         return Done("plan.saved_action")
 
     def _done(self, v):
         actions = [a["id"] for g in case_goals(self.db, self.case_id) for a in g["actions"]]
-        complete_action(self.db, self.user, _own(v["action_id"], actions), done_on=v["on"], today=self.today)
+        complete_action(self.db, self.user, chosen_id(v["action_id"], actions), done_on=v["on"], today=self.today)
         self.show_case(self.case_id)
         return Done("plan.saved_done")
 
     def _review(self, v):
-        review_goal(self.db, self.user, _own(v["goal_id"], self._goal_ids()), level=v["level"],
+        review_goal(self.db, self.user, chosen_id(v["goal_id"], self._goal_ids()), level=v["level"],
                     reviewed_on=v["reviewed_on"], note=v["note"] or None, today=self.today)
         self.show_case(self.case_id)
         return Done("plan.saved_review", t=self._t_score_text())
 
     def _close(self, v):
-        close_goal(self.db, self.user, _own(v["goal_id"], self._goal_ids()), kind=v["kind"], on=v["on"],
+        close_goal(self.db, self.user, chosen_id(v["goal_id"], self._goal_ids()), kind=v["kind"], on=v["on"],
                    reason=v["reason"] or None, today=self.today)
         self.show_case(self.case_id)
         return Done("plan.saved_close")
@@ -319,11 +316,3 @@ class SupportPlanApp:
                  note=v["note"] or None, today=self.today)
         self.show_case(self.case_id)
         return Done("plan.saved_signoff")
-
-
-def _own(value, allowed: list[int]) -> int:
-    """An id chosen in a dropdown, accepted only if it belongs to this case (a page can send any value)."""
-    chosen = int(value) if isinstance(value, str) and value.isdigit() else None
-    if chosen not in allowed:
-        raise UserError("input.invalid_choice")
-    return chosen

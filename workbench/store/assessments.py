@@ -19,7 +19,7 @@ from ..instruments.validation import CheckedSubmission, answer_rows, answers_fro
 from .audit import record
 from .cases import get_case
 from .connection import now, write_transaction
-from .inputs import Checker
+from .inputs import Checker, ua_date
 from .instruments import register_instrument
 
 i18n.add({
@@ -78,7 +78,7 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     require_user(db, actor)
     case = get_case(db, case_id)
     if assessed.isoformat() < case["opened_on"]:
-        raise UserError("assessment.before_case", opened=_ua_date(case["opened_on"]))
+        raise UserError("assessment.before_case", opened=ua_date(case["opened_on"]))
     rows = answer_rows(instrument, checked.answers)
     content = hashlib.sha256(json.dumps(
         [case["id"], instrument.id, instrument.version, assessed.isoformat(), _supersedes,
@@ -166,7 +166,3 @@ def list_assessments(db, case_id, *, latest_only: bool = True) -> list[dict]:
     if latest_only:
         rows = [r for r in rows if not r["superseded"]]
     return sorted(rows, key=lambda r: (r["assessed_on"], r["id"]), reverse=True)
-
-
-def _ua_date(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d.%m.%Y")

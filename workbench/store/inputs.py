@@ -108,3 +108,8 @@ class Checker:
     def raise_if_any(self):
         if self.problems:
             raise InvalidInput(dict(self.problems))
+
+
+def ua_date(iso: str) -> str:
+    """``2026-02-01`` → ``01.02.2026``: how dates appear in messages."""
+    return date.fromisoformat(iso[:10]).strftime("%d.%m.%Y")

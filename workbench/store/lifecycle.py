@@ -15,7 +15,7 @@ from ..i18n import UserError
 from .audit import record
 from .cases import get_case
 from .connection import now, write_transaction
-from .inputs import Checker
+from .inputs import Checker, ua_date
 
 i18n.add({
     "lifecycle.invalid_move": {
@@ -208,7 +208,7 @@ def _writable_state(db, actor, case_id, effective: date, allow_closed: bool = Fa
     if state["status"] == "closed" and not allow_closed:
         raise UserError("lifecycle.closed")
     if effective.isoformat() < state["last_event_on"]:
-        raise UserError("lifecycle.before_last_event", last=_ua(state["last_event_on"]))
+        raise UserError("lifecycle.before_last_event", last=ua_date(state["last_event_on"]))
     return state
 
 
@@ -219,7 +219,3 @@ def _add_event(db, actor, case_id, kind, effective: date, **fields) -> int:
     record(db, actor=actor, action=f"case_{kind}", entity="cases", entity_id=case_id,
            details={k: v for k, v in fields.items() if v is not None} | {"on": effective.isoformat()})
     return event_id
-
-
-def _ua(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d.%m.%Y")

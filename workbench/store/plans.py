@@ -20,7 +20,7 @@ from ..i18n import UserError
 from .assessments import get_assessment_row
 from .audit import record
 from .connection import now, write_transaction
-from .inputs import Checker
+from .inputs import Checker, ua_date
 from .lifecycle import case_state
 
 i18n.add({
@@ -88,7 +88,7 @@ def add_goal(db, actor: str, case_id, *, wish, title, domain, set_on, target_dat
         state = _open_case(db, case_id)
         opened = db.execute("select opened_on from cases where id = ?", [state["case_id"]]).fetchone()[0]
         if set_day.isoformat() < opened:
-            raise UserError("plan.before_intake", intake=_ua(opened))
+            raise UserError("plan.before_intake", intake=ua_date(opened))
         if source_assessment_id is not None:
             source_assessment_id = get_assessment_row(db, source_assessment_id)["id"]
         goal_id = db["goals"].insert(dict(clean, case_id=state["case_id"], set_on=set_day.isoformat(),
@@ -131,7 +131,7 @@ def complete_action(db, actor: str, action_id, *, done_on=None, today: date | No
             raise UserError("plan.action_done", id=action["id"])
         goal = _open_goal(db, action["goal_id"])
         if done.isoformat() < goal["set_on"]:
-            raise UserError("plan.before_goal", set_on=_ua(goal["set_on"]))
+            raise UserError("plan.before_goal", set_on=ua_date(goal["set_on"]))
         completion_id = db["action_completions"].insert({"action_id": action["id"], "done_on": done.isoformat(),
                                                          "recorded_at": now(), "recorded_by": actor}).last_pk
         record(db, actor=actor, action="complete_goal_action", entity="cases", entity_id=goal["case_id"],
@@ -150,7 +150,7 @@ def review_goal(db, actor: str, goal_id, *, level, reviewed_on=None, note=None, 
     with write_transaction(db):
         goal = _open_goal(db, goal_id)
         if reviewed.isoformat() < goal["set_on"]:
-            raise UserError("plan.review_before_set", set_on=_ua(goal["set_on"]))
+            raise UserError("plan.review_before_set", set_on=ua_date(goal["set_on"]))
         review_id = db["goal_reviews"].insert({"goal_id": goal["id"], "reviewed_on": reviewed.isoformat(),
                                                "level": level, "note": note, "recorded_at": now(),
                                                "recorded_by": actor}).last_pk
@@ -172,7 +172,7 @@ def close_goal(db, actor: str, goal_id, *, kind, on=None, reason=None, today: da
         goal = _open_goal(db, goal_id)
         last = db.execute("select max(reviewed_on) from goal_reviews where goal_id = ?", [goal["id"]]).fetchone()[0]
         if day.isoformat() < max(goal["set_on"], last or ""):
-            raise UserError("plan.before_goal", set_on=_ua(max(goal["set_on"], last or "")))
+            raise UserError("plan.before_goal", set_on=ua_date(max(goal["set_on"], last or "")))
         closure_id = db["goal_closures"].insert({"goal_id": goal["id"], "kind": kind, "closed_on": day.isoformat(),
                                                  "reason": reason, "recorded_at": now(),
                                                  "recorded_by": actor}).last_pk
@@ -306,7 +306,3 @@ def _level(check: Checker, level):
         check.problems["level"] = UserError("plan.level")
         return None
     return level
-
-
-def _ua(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d.%m.%Y")

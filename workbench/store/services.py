@@ -8,7 +8,7 @@ from ..access import require_user
 from ..i18n import UserError
 from .audit import record
 from .connection import now, write_transaction
-from .inputs import Checker
+from .inputs import Checker, ua_date
 from .lifecycle import case_state
 
 i18n.add({
@@ -63,9 +63,9 @@ def record_service(db, actor: str, case_id, *, service_type, provided_on, durati
         state = case_state(db, case_id)
         opened = db.execute("select opened_on from cases where id = ?", [state["case_id"]]).fetchone()[0]
         if provided.isoformat() < opened:
-            raise UserError("service.before_intake", intake=_ua(opened))
+            raise UserError("service.before_intake", intake=ua_date(opened))
         if state["closed_on"] and provided.isoformat() > state["closed_on"]:
-            raise UserError("service.after_closure", closed=_ua(state["closed_on"]))
+            raise UserError("service.after_closure", closed=ua_date(state["closed_on"]))
         service_id = db["services"].insert({
             "case_id": state["case_id"], "service_type": service_type, "provided_on": provided.isoformat(),
             "duration_minutes": duration_minutes, "provided_by": provider, "referral_to": referral_to,
@@ -105,7 +105,3 @@ def case_services(db, case_id) -> list[dict]:
         select s.*, coalesce((select o.outcome from referral_outcomes o where o.service_id = s.id
                               order by o.id desc limit 1), s.referral_outcome) as latest_outcome
         from services s where s.case_id = ? order by s.provided_on desc, s.id desc""", [case_id]))
-
-
-def _ua(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d.%m.%Y")
