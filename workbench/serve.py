@@ -30,6 +30,7 @@ def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None =
     config.Voila.ip = "127.0.0.1"
     config.Voila.port = port
     config.Voila.open_browser = False
+    config.Voila.config_file_paths = []  # no stray voila.json changes what we serve
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.file_allowlist = []  # serve no data files, only the apps
     # A closed tab leaves its kernel running (a known Voilà behaviour); cull idle ones so a
@@ -53,8 +54,7 @@ def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
 
     apps_dir = Path(apps_dir or default_apps_dir())
     os.environ.setdefault("MPLBACKEND", "Agg")
-    Voila.launch_instance(argv=[str(apps_dir), "--Voila.config_file_paths=[]"],
-                          config=voila_config(port, preheat, pools))
+    Voila.launch_instance(argv=[str(apps_dir)], config=voila_config(port, preheat, pools))
 
 
 class VoilaServer:

@@ -75,6 +75,7 @@ class CaseloadApp:
         self.compare = w.Dropdown(options=[("", "")])
         for name, widget in (("instrument", self.instrument), ("current", self.current), ("compare", self.compare)):
             widget.add_class(f"wb-client-{name}")
+            widget.style = {"description_width": "initial"}
         self.instrument.observe(lambda _: self._instrument_changed(), "value")
         self.current.observe(lambda _: self._charts_changed(), "value")
         self.compare.observe(lambda _: self._charts_changed(), "value")
@@ -83,9 +84,11 @@ class CaseloadApp:
         self.goals.add_class("wb-client-goals")
         self.star_caption, self.goals_caption, self.timeline = w.HTML(), w.HTML(), w.HTML()
         self.timeline.add_class("wb-client-timeline")
+        self.timeline.layout = w.Layout(max_height="22em", overflow="auto")  # a long case's timeline scrolls
         self.client = w.VBox([self.client_header, w.HBox([self.instrument, self.current, self.compare]),
                               w.HBox([w.VBox([self.star, self.star_caption]), w.VBox([self.goals, self.goals_caption])]),
                               self.timeline], layout=w.Layout(display="none", border="1px solid #999", padding="8px"))
+        self.client.add_class("wb-client")
         self._quiet = False
         self.widget = w.VBox([w.HBox([self.heading, self.language.widget],
                                      layout=w.Layout(justify_content="space-between")),

@@ -90,7 +90,8 @@ class MemberBlock:
         self.inputs = {name: w.Text(layout=w.Layout(width="20em")) for name in PERSON}
         self.inputs["sex"] = w.Dropdown(options=[("", "")])
         self.inputs["relation"] = w.Dropdown(options=[("", "")])
-        self.inputs["consent_given_by"] = w.Text(value="self" if number == 0 else "", layout=w.Layout(width="30em"))
+        # Empty means the person consented themselves; for a young child a parent or representative must be named.
+        self.inputs["consent_given_by"] = w.Text(value="", layout=w.Layout(width="30em"))
         self.rows, self.labels, self.errors = {}, {}, {}
         for name, widget in self.inputs.items():
             self.rows[name], self.labels[name], self.errors[name] = labelled(widget, f"wb-member-{name}")
@@ -140,8 +141,8 @@ class MemberBlock:
                                     patronymic=self.inputs["patronymic"].value)
         rows = []
         for person in found:
-            text = f"{person['family_name']} {person['given_name']} {person['patronymic'] or ''}, " \
-                   f"{ua_date(person['birth_date'])}"
+            name = " ".join(filter(None, (person["family_name"], person["given_name"], person["patronymic"])))
+            text = f"{name}, {ua_date(person['birth_date'])}"
             use = w.Button(description=i18n.t("intake.use_existing", lang), layout=w.Layout(width="auto"))
             use.add_class("wb-use-existing")
             use.on_click(lambda _, p=person: self.link(p))
