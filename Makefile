@@ -29,7 +29,8 @@ demo-db: $(STAMP)
 # Serves the staff apps on http://localhost:$(PORT) as the demo case manager $(DEMO_USER).
 demo: $(STAMP) $(DB)
 	@echo "Serving the staff apps as $(DEMO_USER) (Ctrl+C stops):"
-	@echo "  http://localhost:$(PORT)/voila/render/needs_assessment.ipynb"
+	@for app in intake needs_assessment case support_plan caseload; do \
+		echo "  http://localhost:$(PORT)/voila/render/$$app.ipynb"; done
 	WB_DB=$(abspath $(DB)) WB_USER=$(DEMO_USER) $(BIN)/workbench serve --port=$(PORT)
 
 test: $(STAMP)
