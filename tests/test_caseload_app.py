@@ -10,6 +10,14 @@ from workbench.store.intake import register_client
 from workbench.store.lifecycle import close_case, transfer_case
 from workbench.store.plans import add_goal, review_goal
 
+def inline_png(html_text: str) -> bytes:
+    """The PNG an ``<img src="data:image/png;base64,...">`` carries."""
+    import base64
+    import re
+
+    return base64.b64decode(re.search(r"base64,([^\"]+)", html_text).group(1))
+
+
 LEVELS = ["гірше", "трохи гірше", "як очікували", "трохи краще", "значно краще"]
 
 
@@ -66,7 +74,7 @@ def test_the_client_page_shows_timeline_and_both_charts(db, cases, instrument, v
     app.open_client(case_id)
     assert app.client.layout.display is None
     assert app.current.value == str(second) and app.compare.value == str(first)
-    assert bytes(app.star.value).startswith(b"\x89PNG") and bytes(app.goals.value).startswith(b"\x89PNG")
+    assert inline_png(app.star.value).startswith(b"\x89PNG") and inline_png(app.goals.value).startswith(b"\x89PNG")
     assert "Орендувати житло" in app.timeline.value and "+1" in app.timeline.value
     assert f"№{second}" in app.star_caption.value and f"№{first}" in app.star_caption.value
     app.compare.value = ""

@@ -137,3 +137,19 @@ def test_actions_and_closures_cannot_predate_the_goal_or_its_reviews(db, househo
         close_goal(db, ACTOR, goal_id, kind="achieved", on="2026-03-01", today=TODAY)
     assert err.value.key == "plan.before_goal" and "01.04.2026" in err.value.message("uk")
     close_goal(db, ACTOR, goal_id, kind="achieved", on="2026-04-01", today=TODAY)
+
+
+def test_the_plans_life_domains_read_as_the_profile_names_them():
+    from workbench.config import load_config
+    from workbench.instruments.loader import load_builtin
+
+    profile = load_builtin("care_profile")
+    configured = load_config()["life_domains"]
+    for choice in profile.items["wish_1_domain"].choices:
+        assert configured[choice.name] == {"uk": choice.labels["uk"], "en": choice.labels["en"]}, choice.name
+
+
+def test_levels_print_with_a_true_minus_and_no_plus_zero():
+    from workbench.analysis.gas import level_text
+
+    assert [level_text(x) for x in (-2, -1, 0, 1, 2)] == ["−2", "−1", "0", "+1", "+2"]

@@ -2,6 +2,7 @@
 import pytest
 
 from conftest import TODAY
+from test_caseload_app import inline_png
 from workbench.apps.support_plan import LEVEL_FIELDS, SupportPlanApp
 from workbench.i18n import UserError
 from workbench.instruments.loader import load_builtin
@@ -51,7 +52,7 @@ def test_profile_wish_goal_review_t_score(db, young):
     review.submit.click()
     assert "70.0" in review.status.value and "70.0" in app.t_score.value  # one goal at +2 gives 70
     assert "+2" in app.goals.value
-    assert bytes(app.chart.value).startswith(b"\x89PNG")
+    assert inline_png(app.chart.value).startswith(b"\x89PNG")
 
 
 def test_bad_goal_and_forged_review_write_nothing(db, young):

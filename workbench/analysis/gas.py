@@ -123,3 +123,8 @@ def gas_t_score(levels: Sequence[int], weights: Sequence[float] | None = None, r
 def gas_level_label(level: int, lang: str | None = None) -> str:
     """A short label for a GAS level in ``lang``: e.g. −1 → "somewhat less than expected"."""
     return i18n.t(f"gas.label.{check_level(level)}", lang)
+
+
+def level_text(level: int) -> str:
+    """A level as printed: "+2", "+1", "0", "−1", "−2" (with a true minus sign)."""
+    return "0" if level == 0 else f"{level:+d}".replace("-", "−")

@@ -16,7 +16,7 @@ from ..access import require_user
 from ..analysis.caseload import case_overview
 from ..names import search_form, ukrainian_key
 from ..store.search import case_rows
-from .client_page import case_assessments, client_page_parts, default_instrument
+from .client_page import case_assessments, client_page_parts, default_instrument, png_html
 from .common import LanguageSwitch, programme_label, start_app, subject_label, ua_date
 
 i18n.add({
@@ -79,7 +79,7 @@ class CaseloadApp:
         self.instrument.observe(lambda _: self._instrument_changed(), "value")
         self.current.observe(lambda _: self._charts_changed(), "value")
         self.compare.observe(lambda _: self._charts_changed(), "value")
-        self.star, self.goals = w.Image(format="png"), w.Image(format="png")
+        self.star, self.goals = w.HTML(), w.HTML()  # PNG inline: see client_page.png_html
         self.star.add_class("wb-client-star")
         self.goals.add_class("wb-client-goals")
         self.star_caption, self.goals_caption, self.timeline = w.HTML(), w.HTML(), w.HTML()
@@ -214,7 +214,8 @@ class CaseloadApp:
             return
         parts = client_page_parts(self.db, self.case_id, self.lang, instrument_id=self.instrument.value,
                                   current_id=_int(self.current.value), compare_id=_int(self.compare.value))
-        self.star.value, self.goals.value = parts["star"], parts["goals"]
+        self.star.value = png_html(parts["star"], parts["star_caption"])
+        self.goals.value = png_html(parts["goals"], parts["goals_caption"])
         self.star_caption.value = f"<small>{html.escape(parts['star_caption'])}</small>"
         self.goals_caption.value = f"<small>{html.escape(parts['goals_caption'])}</small>"
         self.timeline.value = parts["timeline"]

@@ -5,6 +5,8 @@ HTML and the PNG bytes, so building a page is measurable without widgets.
 """
 from __future__ import annotations
 
+import base64
+import html
 import io
 
 import matplotlib.pyplot as plt
@@ -68,6 +70,18 @@ def png(fig) -> bytes:
     finally:
         plt.close(fig)
     return buffer.getvalue()
+
+
+def png_html(data: bytes, alt: str) -> str:
+    """An ``<img>`` carrying the PNG inline.
+
+    Charts go into an HTML widget rather than ``ipywidgets.Image``: Image sends binary
+    frames, and Voilà 0.5.13 misreads binary frames on a websocket opened without the v1
+    subprotocol (which any page can request), looping with growing memory for every user.
+    Text frames avoid that path altogether.
+    """
+    encoded = base64.b64encode(data).decode("ascii")
+    return f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" style="max-width:100%">'
 
 
 def default_instrument(db, case_id) -> str:

@@ -14,14 +14,14 @@ import ipywidgets as w
 
 from .. import config, i18n
 from ..access import require_user
-from ..analysis.gas import GAS_LEVELS, gas_level_label
+from ..analysis.gas import GAS_LEVELS, gas_level_label, level_text
 from ..i18n import UserError
 from ..store.assessments import get_assessment, list_assessments
 from ..store.cases import get_case
 from ..store.lifecycle import case_state
 from ..store.plans import (add_action, add_goal, case_goals, case_t_scores, close_goal, complete_action,
                            review_goal, sign_off, signoffs)
-from .client_page import goals_figure, png
+from .client_page import goals_figure, png, png_html
 from .common import (LanguageSwitch, case_id_from_query, chosen_id, programme_label, start_app, status_html,
                      subject_label, ua_date)
 from .widgets import ActionForm, CaseSearch, Done
@@ -101,7 +101,7 @@ class SupportPlanApp:
         for name in ("header", "wishes", "goals", "t_score", "signed"):
             getattr(self, name).add_class(f"wb-plan-{name}")
         self.wish_buttons = w.VBox()
-        self.chart = w.Image(format="png")
+        self.chart = w.HTML()  # PNG inline: see client_page.png_html
         self.chart.add_class("wb-plan-chart")
         self.forms = self._build_forms()
         self.case_box = w.VBox([self.header, self.wishes, self.wish_buttons, self.goals, self.t_score, self.chart,
@@ -161,7 +161,7 @@ class SupportPlanApp:
             form.set_language(lang)
         goal_form = self.forms["goal"]
         for field, level in zip(LEVEL_FIELDS, GAS_LEVELS):
-            goal_form.labels[field].value = html.escape(i18n.t("plan.f.level", lang, level=f"{level:+d}",
+            goal_form.labels[field].value = html.escape(i18n.t("plan.f.level", lang, level=level_text(level),
                                                                label=gas_level_label(level, lang)))
         if self.case_id:
             self.show_case(self.case_id)
@@ -184,7 +184,8 @@ class SupportPlanApp:
         goals = case_goals(self.db, self.case_id)
         self._show_goals(goals)
         self._show_t_score()
-        self.chart.value = png(goals_figure(self.db, self.case_id, lang))
+        figure = goals_figure(self.db, self.case_id, lang)
+        self.chart.value = png_html(png(figure), figure.caption)
         self._show_signoffs()
         self._refresh_choices(goals)
         self.case_box.layout.display = None
@@ -223,12 +224,12 @@ class SupportPlanApp:
                           domain=config.label("life_domains", g["domain"], lang), target=ua_date(g["target_date"]),
                           weight=f"{g['weight'] or 1:g}", status=status)
             items = [i18n.t("plan.wish_line", lang, wish=g["wish"])]
-            items += [f"{level:+d} ({gas_level_label(level, lang)}): {text}" for level, text in zip(GAS_LEVELS, g["levels"])]
+            items += [f"{level_text(level)} ({gas_level_label(level, lang)}): {text}" for level, text in zip(GAS_LEVELS, g["levels"])]
             items += [i18n.t("plan.action_line", lang, id=a["id"], what=a["what"], who=a["who"], due=ua_date(a["due_on"]),
                              done=i18n.t("plan.action_done_on", lang, on=ua_date(a["done_on"])) if a["done_on"] else "")
                       for a in g["actions"]]
             items += [i18n.t("plan.review_line", lang, on=ua_date(r["reviewed_on"]),
-                             level=f"{r['level']:+d} ({gas_level_label(r['level'], lang)})",
+                             level=f"{level_text(r['level'])} ({gas_level_label(r['level'], lang)})",
                              note=f" — {r['note']}" if r["note"] else "") for r in g["reviews"]]
             parts.append(f"<li><b>{html.escape(line)}</b><ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items)
                          + "</ul></li>")
@@ -266,7 +267,7 @@ class SupportPlanApp:
             (f"№{a['id']} {a['what']}", str(a["id"])) for g in goals if g["status"] == "open"
             for a in g["actions"] if not a["done_on"]]
         self.forms["review"].inputs["level"].options = choose + [
-            (f"{level:+d} — {gas_level_label(level, lang)}", str(level)) for level in GAS_LEVELS]
+            (f"{level_text(level)} — {gas_level_label(level, lang)}", str(level)) for level in GAS_LEVELS]
         self.forms["close"].inputs["kind"].options = choose + [
             (i18n.t("plan.closed.achieved", lang), "achieved"), (i18n.t("plan.closed.abandoned", lang), "abandoned")]
         self.forms["signoff"].inputs["kind"].options = choose + [

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from .. import config, i18n
-from ..analysis.gas import gas_level_label
+from ..analysis.gas import gas_level_label, level_text
 from ..store.assessments import list_assessments
 from ..store.lifecycle import case_events
 from ..store.plans import case_goals, signoffs
@@ -64,7 +64,7 @@ def case_timeline(db, case_id, lang: str | None = None) -> list[tuple[str, str, 
         for review in goal["reviews"]:
             rows.append((review["reviewed_on"], 4, review["id"], i18n.t(
                 "timeline.review", lang, title=goal["title"],
-                level=f"{review['level']:+d} ({gas_level_label(review['level'], lang)})"), review["recorded_by"]))
+                level=f"{level_text(review['level'])} ({gas_level_label(review['level'], lang)})"), review["recorded_by"]))
         if goal["closed_kind"]:
             rows.append((goal["closed_on"], 5, goal["id"], i18n.t(
                 "timeline.goal_closed", lang, title=goal["title"], kind=i18n.t(f"plan.closed.{goal['closed_kind']}", lang)),
