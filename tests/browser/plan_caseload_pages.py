@@ -15,7 +15,7 @@ from datetime import date
 from playwright.sync_api import Page, expect
 
 from workbench import config
-from workbench.analysis.gas import gas_level_label
+from workbench.analysis.gas import gas_level_label, level_text
 from workbench.instruments.loader import load_builtin
 
 from .conftest import Database, Server
@@ -104,7 +104,7 @@ V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 
 def level_label(level: int) -> str:
     """What the review form's level dropdown shows for ``level``: ``+2 — значно вище за очікуване``."""
-    return f"{level:+d} — {gas_level_label(level, 'uk')}"
+    return f"{level_text(level)} — {gas_level_label(level, 'uk')}"
 
 
 def domain_label(code: str) -> str:
