@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench_data import large_database, worker_with_open_cases  # noqa: E402
 from workbench.demo import build_demo  # noqa: E402
-from workbench.serve import VoilaServer  # noqa: E402
+from workbench.serve import VoilaServer, process_tree  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -41,14 +41,38 @@ APPS = {
 
 
 def wait_for_pools(server: VoilaServer, expected_fills: int, timeout_s: float = 120) -> None:
-    """Wait until the log shows ``expected_fills`` pool fills in all (the pools are warm again)."""
+    """Wait until the pools have refilled and their new kernels have finished running ahead.
+
+    Voilà logs "is filled" as soon as a kernel starts, before the notebook has run up to
+    ``wait_for_request()``; a load measured then would share the two cores with that run.
+    So after the log line, wait until the server and its kernels use (almost) no CPU.
+    """
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.log_text().count("is filled with") >= expected_fills:
-            time.sleep(0.5)
-            return
+    while server.log_text().count("is filled with") < expected_fills:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the kernel pools did not refill:\n" + server.log_text()[-2000:])
         time.sleep(0.2)
-    raise RuntimeError("the kernel pools did not refill:\n" + server.log_text()[-2000:])
+    quiet_since, last = None, _cpu_ticks(server)
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = _cpu_ticks(server)
+        busy, last = now - last > 3, now  # more than 30 ms of CPU in a quarter second
+        quiet_since = None if busy else (quiet_since or time.monotonic())
+        if quiet_since and time.monotonic() - quiet_since > 1.0:
+            return
+    raise RuntimeError("the server did not settle after refilling its pools")
+
+
+def _cpu_ticks(server: VoilaServer) -> int:
+    """User and system CPU ticks of the server and all its kernels (from /proc)."""
+    total = 0
+    for pid in [server.process.pid, *process_tree(server.process.pid)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total
 
 
 def load_once(browser, url: str, button: str, field: str, echo: str, key: str) -> float:

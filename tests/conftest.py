@@ -11,6 +11,20 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 TODAY = date(2026, 6, 15)
+FIGURES: list[str] = []  # figures a test measures (e.g. precision and recall), shown at the end of the run
+
+
+@pytest.fixture
+def report_figure():
+    """``report_figure(text)``: show ``text`` in the summary at the end of the test run."""
+    return FIGURES.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.write_sep("-", "figures measured by the tests")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture

@@ -231,10 +231,11 @@ def test_the_labelled_set_is_big_enough_and_has_no_pair_in_both_lists():
     assert not {(a, b) for a, b in SAME} & {(a, b) for a, b in DIFFERENT}
 
 
-def test_precision_and_recall_on_the_labelled_pairs():
+def test_precision_and_recall_on_the_labelled_pairs(report_figure):
     precision, recall, missed, wrongly_flagged = _confusion()
     figures = (f"duplicate detection on {len(SAME) + len(DIFFERENT)} labelled pairs: "
                f"precision {precision:.2f}, recall {recall:.2f}")
+    report_figure(figures)
     print("\n" + figures)
     for a, b in missed:
         print(f"  missed    {match_score(a, b):.2f}  {a}  ~  {b}")

@@ -116,7 +116,7 @@ class VoilaServer:
 
     def kernel_pids(self, kernel_id: str | None = None) -> list[int]:
         """The server's kernel processes: all, or the one whose connection file names ``kernel_id``."""
-        return [pid for pid in _descendants(self.process.pid)
+        return [pid for pid in process_tree(self.process.pid)
                 if "ipykernel" in (cmdline := _cmdline(pid))
                 and (kernel_id is None or f"kernel-{kernel_id}.json" in cmdline)]
 
@@ -149,7 +149,7 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def _descendants(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
     """Every process below ``pid``, read from /proc (Linux)."""
     found, todo = [], [pid]
     while todo:
