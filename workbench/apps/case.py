@@ -19,8 +19,8 @@ from ..store.lifecycle import (allowed_moves, case_state, extend_accompaniment, 
                                move_case, reopen_case, transfer_case)
 from ..store.people import household_members, person_consents, withdraw_consent
 from ..store.services import case_services, record_referral_outcome, record_service
-from .common import (LanguageSwitch, case_id_from_query, chosen_id, programme_label, start_app, status_html,
-                     subject_label, ua_date)
+from .common import (LanguageSwitch, app_page, case_id_from_query, chosen_id, programme_label, start_app,
+                     status_html, subject_label, ua_date)
 from .timeline import timeline_html
 from .widgets import ActionForm, CaseSearch, Done
 
@@ -108,10 +108,8 @@ class CaseApp:
         self.case_box = w.VBox([self.header, self.facts, self.urgent, self.deadlines, self.members,
                                 *[f.widget for f in self.forms.values()], self.timeline],
                                layout=w.Layout(display="none"))
-        self.widget = w.VBox([w.HBox([self.heading, self.language.widget],
-                                     layout=w.Layout(justify_content="space-between")),
-                              self.signed_in, self.status, self.search.widget, self.case_box])
-        self.widget.add_class("wb-app")
+        self.widget = app_page(self.heading, self.language, self.signed_in, self.status, self.search.widget,
+                               self.case_box)
         self.set_language(self.lang)
         if case_id is not None:
             self.show_case(case_id)

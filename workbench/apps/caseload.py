@@ -17,7 +17,7 @@ from ..analysis.caseload import case_overview
 from ..names import search_form, ukrainian_key
 from ..store.search import case_rows
 from .client_page import case_assessments, client_page_parts, default_instrument, png_html
-from .common import LanguageSwitch, programme_label, start_app, subject_label, ua_date
+from .common import LanguageSwitch, app_page, programme_label, start_app, subject_label, ua_date
 
 i18n.add({
     "caseload.title": {"uk": "Мої випадки", "en": "My caseload"},
@@ -90,11 +90,8 @@ class CaseloadApp:
                               self.timeline], layout=w.Layout(display="none", border="1px solid #999", padding="8px"))
         self.client.add_class("wb-client")
         self._quiet = False
-        self.widget = w.VBox([w.HBox([self.heading, self.language.widget],
-                                     layout=w.Layout(justify_content="space-between")),
-                              self.signed_in, self.summary, w.HBox([self.filter, self.sort]), self.shown, self.rows,
-                              self.client])
-        self.widget.add_class("wb-app")
+        self.widget = app_page(self.heading, self.language, self.signed_in, self.summary,
+                               w.HBox([self.filter, self.sort]), self.shown, self.rows, self.client)
         self.cases = self._load()
         self.set_language(self.lang)
 

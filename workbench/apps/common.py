@@ -39,6 +39,14 @@ class LanguageSwitch:
         self.widget.observe(lambda change: on_change(i18n.normalise_language(change["new"])), "value")
 
 
+def app_page(heading, language: LanguageSwitch, signed_in, *body) -> w.VBox:
+    """The frame every staff app shares: its title beside the language switch, who is signed in, the body."""
+    page = w.VBox([w.HBox([heading, language.widget], layout=w.Layout(justify_content="space-between")),
+                   signed_in, *body])
+    page.add_class("wb-app")
+    return page
+
+
 def subject_label(row: dict, lang: str) -> str:
     """A case's subject for display: the family (household) or the person."""
     if row.get("household_id") or (row.get("people") and len(row["people"]) > 1):

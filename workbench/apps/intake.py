@@ -18,7 +18,7 @@ from ..store.duplicates import possible_duplicates
 from ..store.inputs import InvalidInput
 from ..store.intake import intake
 from . import registration  # noqa: F401  (registers the person-field labels shared with it)
-from .common import ERROR_STYLE, LanguageSwitch, start_app, status_html, ua_date
+from .common import ERROR_STYLE, LanguageSwitch, app_page, start_app, status_html, ua_date
 
 i18n.add({
     "intake.title": {"uk": "Прийом звернення", "en": "Intake"},
@@ -238,16 +238,14 @@ class IntakeApp:
         self.result.add_class("wb-intake-result")
         self.registered_case: int | None = None
         t = self.section_titles
-        self.widget = w.VBox([
-            w.HBox([self.heading, self.language.widget], layout=w.Layout(justify_content="space-between")),
-            self.signed_in, self.status,
+        self.widget = app_page(
+            self.heading, self.language, self.signed_in, self.status,
             t["intake.case"], *[self.rows[n] for n in ("programme", "category", "intake_channel", "intake_on",
                                                        "referred_by", "urgent", "urgent_note")],
             t["intake.members"], self.members_box, self.add_member_button,
             t["intake.contacts"], *[self.rows[n] for n in CONTACTS + ("idp_number", "idp_date")],
             t["intake.consent"], w.VBox(list(self.consents.values())), self.rows["consent_given_on"],
-            self.register_button, self.result])
-        self.widget.add_class("wb-app")
+            self.register_button, self.result)
         self.add_member()
         self.set_language(self.lang)
         self._idp_fields()

@@ -23,7 +23,7 @@ from ..store.assessments import (SubmissionInvalid, assessment_history, correct_
 from ..store.cases import get_case
 from ..store.drafts import end_draft, find_draft, save_draft
 from ..store.inputs import InvalidInput
-from .common import LanguageSwitch, programme_label, start_app, status_html, subject_label, ua_date
+from .common import LanguageSwitch, app_page, programme_label, start_app, status_html, subject_label, ua_date
 from .registration import RegistrationForm
 from .widgets import CaseSearch
 
@@ -139,11 +139,8 @@ class NeedsAssessmentApp:
                                 self.reason_box, self.form_holder, self.form_status,
                                 w.HBox([self.save_button, self.close_button])],
                                layout=w.Layout(display="none", border="1px solid #999", padding="8px"))
-        self.widget = w.VBox([
-            w.HBox([self.heading, self.language.widget], layout=w.Layout(justify_content="space-between")),
-            self.signed_in, self.status, self.case_search.widget, self.register_button,
-            self.registration_box, self.case_box, self.form_box])
-        self.widget.add_class("wb-app")
+        self.widget = app_page(self.heading, self.language, self.signed_in, self.status, self.case_search.widget,
+                               self.register_button, self.registration_box, self.case_box, self.form_box)
         self.set_language(self.lang)
 
     @staticmethod

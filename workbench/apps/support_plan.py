@@ -22,8 +22,8 @@ from ..store.lifecycle import case_state
 from ..store.plans import (add_action, add_goal, case_goals, case_t_scores, close_goal, complete_action,
                            review_goal, sign_off, signoffs)
 from .client_page import goals_figure, png, png_html
-from .common import (LanguageSwitch, case_id_from_query, chosen_id, programme_label, start_app, status_html,
-                     subject_label, ua_date)
+from .common import (LanguageSwitch, app_page, case_id_from_query, chosen_id, programme_label, start_app,
+                     status_html, subject_label, ua_date)
 from .widgets import ActionForm, CaseSearch, Done
 
 i18n.add({
@@ -107,10 +107,8 @@ class SupportPlanApp:
         self.case_box = w.VBox([self.header, self.wishes, self.wish_buttons, self.goals, self.t_score, self.chart,
                                 self.signed, *[f.widget for f in self.forms.values()]],
                                layout=w.Layout(display="none"))
-        self.widget = w.VBox([w.HBox([self.heading, self.language.widget],
-                                     layout=w.Layout(justify_content="space-between")),
-                              self.signed_in, self.status, self.search.widget, self.case_box])
-        self.widget.add_class("wb-app")
+        self.widget = app_page(self.heading, self.language, self.signed_in, self.status, self.search.widget,
+                               self.case_box)
         self.set_language(self.lang)
         if case_id is not None:
             self.show_case(case_id)
