@@ -44,6 +44,16 @@ def catalogue() -> dict[str, dict[str, str]]:
     return {k: dict(v) for k, v in _CATALOGUE.items()}
 
 
+class Text:
+    """A message to render later, in whichever language it is shown (a success line, a label in an error)."""
+
+    def __init__(self, key: str, **params):
+        self.key, self.params = key, params
+
+    def message(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **self.params)
+
+
 class UserError(Exception):
     """An error whose message a user reads: a catalogue key and its parameters.
 

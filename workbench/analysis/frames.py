@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import i18n
 from ..store.people import EXCLUDED_CASES_SQL
-
-i18n.add({
-    "frames.no_data": {"uk": "Немає даних.", "en": "No data."},
-})
 
 _LATEST = "not exists (select 1 from assessments s where s.supersedes = a.id)"
 

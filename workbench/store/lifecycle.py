@@ -53,7 +53,6 @@ i18n.add({
     "lifecycle.reason_required": {"uk": "Вкажіть причину.", "en": "Give the reason."},
 })
 
-STATUSES = ("intake", "assessment", "plan", "accompaniment", "review", "closed")
 MOVES = {
     "intake": ("assessment", "closed"),
     "assessment": ("plan", "closed"),

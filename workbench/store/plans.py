@@ -272,17 +272,10 @@ def _open_goal(db, goal_id) -> dict:
     if goal is None:
         raise UserError("plan.goal_not_found", id=goal_id)
     if goal["closed_kind"]:
-        raise UserError("plan.goal_closed", id=goal["id"], kind=_Kind(goal["closed_kind"]))
+        raise UserError("plan.goal_closed", id=goal["id"], kind=i18n.Text(f"plan.closed.{goal['closed_kind']}"))
     _open_case(db, goal["case_id"])
     return goal
 
-
-class _Kind:
-    def __init__(self, kind):
-        self.kind = kind
-
-    def message(self, lang=None):
-        return i18n.t(f"plan.closed.{self.kind}", lang)
 
 
 def _weight(check: Checker, weight):
