@@ -5,6 +5,7 @@ import html
 
 from .. import config, i18n
 from ..analysis.gas import gas_level_label, level_text
+from ..instruments.loader import builtin_names, load_builtin
 from ..store.assessments import list_assessments
 from ..store.lifecycle import case_events
 from ..store.plans import case_goals, signoffs
@@ -30,10 +31,6 @@ i18n.add({
     "timeline.title": {"uk": "Хронологія", "en": "Timeline"},
 })
 
-_INSTRUMENT_TITLES = {"family_needs_assessment": {"uk": "Оцінювання потреб сімʼї", "en": "Family needs assessment"},
-                      "care_profile": {"uk": "Особистий профіль (CARe)", "en": "Personal profile (CARe)"}}
-
-
 def case_timeline(db, case_id, lang: str | None = None) -> list[tuple[str, str, str]]:
     """``(iso date, text, who)`` for everything recorded on the case, newest first."""
     lang = i18n.normalise_language(lang)
@@ -55,7 +52,7 @@ def case_timeline(db, case_id, lang: str | None = None) -> list[tuple[str, str, 
             text = i18n.t("timeline.reopen", lang, reason=reason)
         rows.append((e["effective_on"], 3, e["id"], text, e["recorded_by"]))
     for a in list_assessments(db, case_id):
-        title = _INSTRUMENT_TITLES.get(a["instrument_id"], {}).get(lang, a["instrument_id"])
+        title = _instrument_title(a["instrument_id"], lang)
         rows.append((a["assessed_on"], 1, a["id"], i18n.t("timeline.assessment", lang, instrument=title, id=a["id"]),
                      a["created_by"]))
     for goal in case_goals(db, case_id):
@@ -80,6 +77,13 @@ def case_timeline(db, case_id, lang: str | None = None) -> list[tuple[str, str, 
             "service_types", s["service_type"], lang), extra=extra), s["provided_by"]))
     rows.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
     return [(day, text, who) for day, _, _, text, who in rows]
+
+
+def _instrument_title(instrument_id: str, lang: str) -> str:
+    """The instrument's own title (a built-in one's), else its id."""
+    if instrument_id in builtin_names():
+        return load_builtin(instrument_id).title(lang)
+    return instrument_id
 
 
 def timeline_html(db, case_id, lang: str | None = None) -> str:

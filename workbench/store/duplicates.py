@@ -11,7 +11,7 @@ from datetime import date
 
 from ..instruments.validation import parse_date
 from ..matching import PersonName, blocking_keys, find_possible_duplicates
-from .search import case_rows
+from .search import case_ids_of_persons, case_rows
 
 
 def person_name(row: dict) -> PersonName:
@@ -53,9 +53,6 @@ def possible_duplicates(db, *, family_name="", given_name="", birth_date=None, p
     found = find_possible_duplicates(new, ((pid, person_name(r)) for pid, r in rows.items()), limit=limit)
     out = []
     for person_id, score in found:
-        case_ids = [r[0] for r in db.execute(
-            """select id from cases where person_id = ? union
-               select c.id from cases c join household_members m on m.household_id = c.household_id
-               where m.person_id = ?""", [person_id, person_id])]
+        case_ids = case_ids_of_persons(db, "select ? as id", [person_id])
         out.append(dict(rows[person_id], score=score, cases=case_rows(db, case_ids)))
     return out

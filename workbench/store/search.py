@@ -35,15 +35,20 @@ def find_cases(db, query: str, *, limit: int = 20) -> tuple[list[dict], int]:
             words = search_form(text).split()[:5]
             person_sql = "select id from persons where " + " and ".join(["instr(search_text, ?) > 0"] * len(words))
             params = words
-        case_ids = [r[0] for r in db.execute(f"""
-            with matched as ({person_sql})
-            select c.id from cases c where c.person_id in (select id from matched)
-            union
-            select c.id from cases c join household_members m on m.household_id = c.household_id
-            where m.person_id in (select id from matched)""", params)]
+        case_ids = case_ids_of_persons(db, person_sql, params)
     rows = case_rows(db, case_ids)
     rows.sort(key=lambda r: (ukrainian_key(r["subject_label"]), r["case_number"]))
     return rows[:limit], len(rows)
+
+
+def case_ids_of_persons(db, person_sql: str, params: list) -> list[int]:
+    """Cases of the persons ``person_sql`` selects (``select id from persons ...``): their own and their households'."""
+    return [r[0] for r in db.execute(f"""
+        with matched as ({person_sql})
+        select c.id from cases c where c.person_id in (select id from matched)
+        union
+        select c.id from cases c join household_members m on m.household_id = c.household_id
+        where m.person_id in (select id from matched)""", params)]
 
 
 def case_rows(db, case_ids: list[int]) -> list[dict]:
