@@ -15,7 +15,7 @@ from ..access import require_user
 from ..i18n import UserError
 from ..store.cases import get_case
 from ..store.deadlines import case_deadlines
-from ..store.lifecycle import (allowed_moves, case_state, extend_accompaniment, flag_urgent,
+from ..store.lifecycle import (MOVES, case_state, extend_accompaniment, flag_urgent,
                                move_case, reopen_case, transfer_case)
 from ..store.people import household_members, person_consents, withdraw_consent
 from ..store.services import case_services, record_referral_outcome, record_service
@@ -203,7 +203,7 @@ class CaseApp:
         self._show_deadlines(state)
         self._show_members(case)
         self._show_timeline()
-        self._refresh_forms(state)
+        self._refresh_forms(state, case)
         self.case_box.layout.display = None
 
     def _show_deadlines(self, state):
@@ -238,10 +238,10 @@ class CaseApp:
     def _show_timeline(self):
         self.timeline.value = timeline_html(self.db, self.case_id, self.lang)
 
-    def _refresh_forms(self, state):
+    def _refresh_forms(self, state, case):
         closed = state["status"] == "closed"
         move = self.forms["move"]
-        move.inputs["to_status"].options = self._options("case_statuses", allowed_moves(self.db, self.case_id))
+        move.inputs["to_status"].options = self._options("case_statuses", MOVES[state["status"]])
         move.inputs["reason"].options = self._options("closure_reasons")
         self._closure_fields()
         workers = [r["username"] for r in self.db.query(
@@ -257,7 +257,6 @@ class CaseApp:
         limit = config.load_config()["deadlines"]["max_extension_months"]
         self.forms["extend"].inputs["months"].options = [(i18n.t("case.choose", self.lang), "")] + [
             (str(m), str(m)) for m in range(1, limit + 1)]
-        case = get_case(self.db, self.case_id)
         self.forms["consent"].inputs["person_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
             (f"{p['family_name']} {p['given_name']}", str(p["id"])) for p in self._members(case)]
         # Lifecycle acts belong to the case's worker and supervisors (the service checks it too).
