@@ -346,3 +346,52 @@ def m0004_support_plans(db):
     create index signoffs_case on signoffs(case_id);
     """)
     _append_only(db, ("goals", "goal_actions", "action_completions", "goal_closures", "goal_reviews", "signoffs"))
+
+
+@migrations()
+def m0005_period_indicators(db):
+    """What the period indicators count that a case does not hold: an assessment's purpose, stays in
+    a temporary shelter, and the events log of group and project work not tied to one case."""
+    _run(db, """
+    -- Why an assessment was done (configured 'assessment_purposes'); null on rows saved before
+    -- this column existed, which read as 'needs_assessment'.
+    alter table assessments add column purpose text;
+    create table shelter_stays (
+        id integer primary key,
+        person_id integer not null references persons(id),
+        case_id integer references cases(id),
+        shelter text not null,
+        from_on text not null,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create index shelter_stays_person on shelter_stays(person_id);
+    -- A stay ends by a row of its own (records are never updated).
+    create table shelter_departures (
+        id integer primary key,
+        stay_id integer not null unique references shelter_stays(id),
+        to_on text not null,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    -- Group and project work: one row per event; a correction is a new version that
+    -- supersedes the old one, as with assessments.
+    create table events (
+        id integer primary key,
+        held_on text not null,
+        event_type text not null,
+        project text not null,
+        place text not null,
+        participants integer not null check (participants >= 0),
+        children integer not null check (children >= 0 and children <= participants),
+        idps integer not null check (idps >= 0 and idps <= participants),
+        staff text not null,  -- JSON list of usernames
+        note text,
+        supersedes integer unique references events(id),
+        correction_reason text,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create index events_held_on on events(held_on);
+    """)
+    _append_only(db, ("shelter_stays", "shelter_departures", "events"))
