@@ -40,6 +40,11 @@ def codes(kind: str) -> set[str]:
     return set(load_config()[kind])
 
 
+def codes_in_order(kind: str) -> list[str]:
+    """The codes of a configured list in the order the configuration gives them."""
+    return [code for code in load_config()[kind] if not code.startswith("_")]
+
+
 def label(kind: str, code: str, lang: str | None = None) -> str:
     """The label of one code of a configured list, or the code itself if unknown."""
     entry = load_config()[kind].get(code)

@@ -1,0 +1,197 @@
+"""Outcomes for supervisors: change in an instrument's scores, the latest needs, and goal attainment.
+
+The **axes** of an instrument are what its star chart shows (``scoring.profile_scores``): its
+domains when it has three or more (the family needs assessment; a family's children's scores
+averaged), else its scored items (the CARe profile's twelve life domains).
+
+For a ``period`` (default: everything up to today), the **clients** are the cases of the programme
+with an assessment of the instrument in the period; each client's *first* assessment is their
+first ever and their *latest* is the last one on or before the period's end. A client is
+*improved* or *worse* on an axis when the latest score differs from the first by at least
+``min_change`` scale points in the better or worse direction (the instrument's
+``score_direction``: lower is better for needs, higher for functioning), else *unchanged*;
+clients with one assessment only have no change yet.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import config, i18n
+from ..i18n import UserError
+from ..instruments.loader import builtin_names, load_builtin
+from ..instruments.model import Instrument
+from .frames import answer_frame, domain_score_frame, goal_frame
+from .gas import gas_t_score
+from .indicators import check_programme
+from .periods import Period
+from .scoring import profile_labels
+
+i18n.add({
+    "outcomes.unknown_instrument": {"uk": "Інструмента «{value}» немає. Є: {known}.",
+                                    "en": "There is no instrument '{value}'. There are: {known}."},
+    "outcomes.col.axis": {"uk": "Домен", "en": "Domain"},
+    "outcomes.col.clients": {"uk": "Клієнтів (≥ 2 оцінювання)", "en": "Clients (≥ 2 assessments)"},
+    "outcomes.col.mean_first": {"uk": "Середнє першого", "en": "Mean first"},
+    "outcomes.col.mean_latest": {"uk": "Середнє останнього", "en": "Mean latest"},
+    "outcomes.col.change": {"uk": "Зміна", "en": "Change"},
+    "outcomes.col.improved": {"uk": "Покращення, %", "en": "Improved, %"},
+    "outcomes.col.unchanged": {"uk": "Без змін, %", "en": "Unchanged, %"},
+    "outcomes.col.worse": {"uk": "Погіршення, %", "en": "Worse, %"},
+    "outcomes.col.group": {"uk": "Група", "en": "Group"},
+    "outcomes.col.goals_set": {"uk": "Цілей поставлено", "en": "Goals set"},
+    "outcomes.col.goals_reviewed": {"uk": "З них переглянуто", "en": "Of them reviewed"},
+    "outcomes.col.goals_achieved": {"uk": "Досягнуто (GAS ≥ 0)", "en": "Achieved (GAS ≥ 0)"},
+    "outcomes.col.share_achieved": {"uk": "Частка досягнутих, %", "en": "Share achieved, %"},
+    "outcomes.col.cases": {"uk": "Випадків з оцінкою GAS", "en": "Cases with a GAS score"},
+    "outcomes.col.mean_t": {"uk": "Середній T-бал", "en": "Mean T-score"},
+})
+
+AXIS_COLUMNS = ["case_id", "case_number", "programme", "worker", "assessment_id", "assessed_on", "axis", "score"]
+CHANGE_COLUMNS = ["axis", "clients", "mean_first", "mean_latest", "change", "improved", "unchanged", "worse"]
+
+
+def instrument_named(name: str) -> Instrument:
+    """A built-in instrument by id; a clear ``UserError`` if there is none."""
+    known = builtin_names()
+    if not isinstance(name, str) or name not in known:
+        raise UserError("outcomes.unknown_instrument", value=str(name)[:60], known=", ".join(sorted(known)))
+    return load_builtin(name)
+
+
+def axis_scores(db, instrument: Instrument, *, programme: str | None = None) -> pd.DataFrame:
+    """One row per assessment and axis (see the module docstring): ``case_id, case_number, programme,
+    worker, assessment_id, assessed_on, axis, score``. Latest versions only; withdrawn consent left out."""
+    programme = check_programme(programme)
+    if len(instrument.domains()) >= 3:
+        scores = domain_score_frame(db, instrument.id)
+        keys = ["case_id", "case_number", "programme", "worker", "assessment_id", "assessed_on", "domain"]
+        frame = scores.dropna(subset=["score"]).groupby(keys, as_index=False)["score"].mean()
+        frame = frame.rename(columns={"domain": "axis"})
+    else:
+        items = {i.name for i in instrument.scored_items() if not i.repeat}
+        answers = answer_frame(db, instrument.id)
+        answers = answers[answers["item"].isin(items) & answers["number"].notna()]
+        cases = domain_score_frame(db, instrument.id)[["assessment_id", "case_number", "worker"]].drop_duplicates()
+        frame = answers.merge(cases, on="assessment_id").rename(columns={"item": "axis", "number": "score"})
+    if programme:
+        frame = frame[frame["programme"] == programme]
+    return frame[AXIS_COLUMNS].sort_values(["case_id", "assessed_on", "assessment_id"]).reset_index(drop=True)
+
+
+def first_and_latest(scores: pd.DataFrame, period=None) -> pd.DataFrame:
+    """Per client (case) and axis: ``score_first, score_latest, first_on, latest_on, assessments``
+    (see the module docstring for who the clients are)."""
+    columns = ["case_id", "case_number", "programme", "worker", "axis", "first_on", "latest_on", "assessments",
+               "score_first", "score_latest"]
+    if scores.empty:
+        return pd.DataFrame(columns=columns)
+    if period is not None:
+        period = Period.parse(period)
+        scores = scores[scores["assessed_on"] <= pd.Timestamp(period.end)]
+        in_period = scores["assessed_on"] >= pd.Timestamp(period.start)
+        scores = scores[scores["case_id"].isin(scores.loc[in_period, "case_id"])]
+    ordered = scores.sort_values(["assessed_on", "assessment_id"])
+    grouped = ordered.groupby(["case_id", "axis"])
+    out = grouped.agg(case_number=("case_number", "first"), programme=("programme", "first"),
+                      worker=("worker", "last"), first_on=("assessed_on", "first"),
+                      latest_on=("assessed_on", "last"), assessments=("assessment_id", "nunique"),
+                      score_first=("score", "first"), score_latest=("score", "last")).reset_index()
+    return out[columns]
+
+
+def domain_change(scores: pd.DataFrame, instrument: Instrument, period=None, min_change: float = 0.5) -> pd.DataFrame:
+    """One row per axis: ``axis, clients`` (with two or more assessments), ``mean_first, mean_latest,
+    change`` (mean of each client's latest − first), ``improved, unchanged, worse`` (shares, 0–1)."""
+    pairs = first_and_latest(scores, period)
+    pairs = pairs[pairs["assessments"] >= 2]
+    rows = []
+    better = -1 if instrument.score_direction == "need" else 1
+    order = list(profile_labels(instrument))
+    for axis in order:
+        mine = pairs[pairs["axis"] == axis]
+        if mine.empty:
+            rows.append({"axis": axis, "clients": 0})
+            continue
+        delta = (mine["score_latest"] - mine["score_first"]) * better  # > 0 is better on every scale
+        rows.append({"axis": axis, "clients": len(mine), "mean_first": mine["score_first"].mean(),
+                     "mean_latest": mine["score_latest"].mean(),
+                     "change": (mine["score_latest"] - mine["score_first"]).mean(),
+                     "improved": (delta >= min_change).mean(), "worse": (delta <= -min_change).mean(),
+                     "unchanged": (delta.abs() < min_change).mean()})
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def change_table(change: pd.DataFrame, instrument: Instrument, lang: str | None = None) -> pd.DataFrame:
+    """:func:`domain_change` for display: axis labels and headers in ``lang``, shares in %."""
+    labels = profile_labels(instrument, lang)
+    table = change.copy()
+    table["axis"] = table["axis"].map(lambda a: labels.get(a, a))
+    for column in ("mean_first", "mean_latest", "change"):
+        table[column] = table[column].astype(float).round(2)
+    for column in ("improved", "unchanged", "worse"):
+        table[column] = (table[column].astype(float) * 100).round(0)
+    return table.rename(columns={c: i18n.t(f"outcomes.col.{c}", lang) for c in CHANGE_COLUMNS})
+
+
+def latest_needs(scores: pd.DataFrame, instrument: Instrument, period=None, lang: str | None = None) -> pd.DataFrame:
+    """The heatmap's matrix: one row per client (case number), one column per axis (labelled in
+    ``lang``), the latest score on or before the period's end."""
+    pairs = first_and_latest(scores, period)
+    labels = profile_labels(instrument, lang)
+    if pairs.empty:
+        return pd.DataFrame(columns=list(labels.values()))
+    matrix = pairs.pivot_table(index="case_number", columns="axis", values="score_latest", aggfunc="first")
+    matrix = matrix.reindex(columns=[a for a in labels if a in matrix.columns]).rename(columns=labels)
+    matrix.columns.name, matrix.index.name = None, None
+    return matrix.sort_index()
+
+
+def mean_profiles(scores: pd.DataFrame, period=None) -> tuple[pd.Series, pd.Series]:
+    """The programme's mean first and mean latest profile by axis (clients with ≥ 2 assessments)."""
+    pairs = first_and_latest(scores, period)
+    pairs = pairs[pairs["assessments"] >= 2]
+    return pairs.groupby("axis")["score_first"].mean(), pairs.groupby("axis")["score_latest"].mean()
+
+
+GOAL_COLUMNS = ["group", "goals_set", "goals_reviewed", "goals_achieved", "share_achieved", "cases", "mean_t"]
+
+
+def goal_attainment(db, *, by: str = "worker", programme: str | None = None, period=None,
+                    rho: float | None = None) -> pd.DataFrame:
+    """Goals set in the period (default: all) per ``by`` (``worker`` or ``programme``): ``goals_set,
+    goals_reviewed, goals_achieved`` (latest level ≥ 0 by the period's end, or closed as achieved),
+    ``share_achieved`` (of those reviewed or closed as achieved, 0–1), ``cases`` with a GAS score and
+    ``mean_t``: the mean over cases of each case's Kiresuk–Sherman T-score of those goals' latest
+    levels (abandoned goals and goals never reviewed left out; weights applied)."""
+    if by not in ("worker", "programme"):
+        raise ValueError("by must be 'worker' or 'programme'")
+    programme = check_programme(programme)
+    rho = config.load_config()["gas"]["rho"] if rho is None else rho
+    period = Period.parse(period) if period is not None else None
+    goals = goal_frame(db, as_of=period.end if period else None)
+    if period is not None:
+        goals = goals[goals["set_on"] >= pd.Timestamp(period.start)]
+    if programme:
+        goals = goals[goals["programme"] == programme]
+    rows = []
+    for group, mine in goals.groupby(by):
+        scored = mine[(mine["status"] != "abandoned") & mine["latest_level"].notna()]
+        t_scores = [gas_t_score(g["latest_level"].astype(int).tolist(), g["weight"].tolist(), rho)
+                    for _, g in scored.groupby("case_id")]
+        reviewed = int((mine["reviews"] > 0).sum())
+        achieved = int(mine["achieved"].sum())
+        judged = int(((mine["reviews"] > 0) | (mine["status"] == "achieved")).sum())
+        rows.append({"group": group, "goals_set": len(mine), "goals_reviewed": reviewed, "goals_achieved": achieved,
+                     "share_achieved": achieved / judged if judged else float("nan"),
+                     "cases": len(t_scores), "mean_t": sum(t_scores) / len(t_scores) if t_scores else float("nan")})
+    return pd.DataFrame(rows, columns=GOAL_COLUMNS)
+
+
+def goal_table(goals: pd.DataFrame, by: str = "worker", lang: str | None = None) -> pd.DataFrame:
+    """:func:`goal_attainment` for display, headers in ``lang``."""
+    table = goals.copy()
+    if by == "programme":
+        table["group"] = table["group"].map(lambda code: config.label("programmes", code, lang))
+    table["share_achieved"] = (table["share_achieved"].astype(float) * 100).round(0)
+    table["mean_t"] = table["mean_t"].astype(float).round(1)
+    return table.rename(columns={c: i18n.t(f"outcomes.col.{c}", lang) for c in GOAL_COLUMNS})
