@@ -21,7 +21,21 @@ def main(argv=None) -> int:
     serve.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     serve.add_argument("--apps", type=Path, default=None, help="folder of Voilà apps (default: voila_apps/)")
     serve.add_argument("--no-preheat", action="store_true", help="start a kernel per page load instead of a pool")
+    report = sub.add_parser("report", help="run a supervisors' notebook unattended (papermill) with parameters")
+    report.add_argument("notebook", help="a notebook in notebooks/ (e.g. period_report, outcomes, caseload) or a path")
+    report.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
+    report.add_argument("--period", default=None, help="e.g. 2026, 2026-Q3, 2026-07, 01.01.2026–30.06.2026")
+    report.add_argument("--programme", default=None, help="a programme code (default: all)")
+    report.add_argument("--organisation", default=None, help="the organisation named in the heading")
+    report.add_argument("--lang", default=None, choices=["uk", "en"], help="language of the report")
+    report.add_argument("--excel", type=Path, default=None, help="write the period report to this Excel file")
+    report.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="any other parameter of the notebook's parameters cell")
+    report.add_argument("--out", type=Path, default=None,
+                        help="the executed notebook (default: data/reports/NAME-YYYYmmdd-HHMMSS.ipynb)")
     args = parser.parse_args(argv)
+    if args.command == "report":
+        return _report(args)
     if args.command == "demo":
         return _demo(args)
     if args.command == "serve":
@@ -30,6 +44,42 @@ def main(argv=None) -> int:
         run(args.apps, port=args.port, preheat=not args.no_preheat)
         return 0
     return 2
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def _report(args) -> int:
+    """Execute a notebook with papermill: parameters go in after its cell tagged ``parameters``."""
+    import papermill
+
+    source = Path(args.notebook)
+    if not source.suffix:
+        source = NOTEBOOKS / f"{args.notebook}.ipynb"
+    if not source.is_file():
+        known = ", ".join(sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")))
+        print(f"no notebook {source}; known: {known}", file=sys.stderr)
+        return 1
+    parameters = {name: value for name, value in args.parameter}
+    for name in ("period", "programme", "organisation", "lang"):
+        if getattr(args, name) is not None:
+            parameters[name] = getattr(args, name)
+    if args.db is not None:
+        parameters["database"] = str(args.db.resolve())
+    if args.excel is not None:
+        parameters["excel"] = str(args.excel.resolve())
+    out = args.out or Path("data/reports") / f"{source.stem}-{time.strftime('%Y%m%d-%H%M%S')}.ipynb"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(str(source), str(out), parameters=parameters, cwd=str(Path.cwd()),
+                                   progress_bar=False)
+    except papermill.PapermillExecutionError as error:
+        print(f"{source.name} stopped at cell {error.exec_count}: {error.ename}: {error.evalue} (see {out})",
+              file=sys.stderr)
+        return 1
+    print(f"{source.name} ran in {time.perf_counter() - started:.1f} s; executed notebook: {out}")
+    return 0
 
 
 def _demo(args) -> int:

@@ -53,11 +53,11 @@ i18n.add({
     },
     "indicator.problem": {"uk": "показник «{id}»: {problem}", "en": "indicator '{id}': {problem}"},
     "indicator.no_id": {"uk": "показник №{n} без «id».", "en": "indicator no. {n} has no 'id'."},
-    "indicator.key_missing": {"uk": "бракує «{key}».", "en": "'{key}' is missing."},
-    "indicator.key_unknown": {"uk": "невідомий ключ «{key}».", "en": "unknown key '{key}'."},
+    "indicator.key_missing": {"uk": "бракує «{name}».", "en": "'{name}' is missing."},
+    "indicator.key_unknown": {"uk": "невідомий ключ «{name}».", "en": "unknown key '{name}'."},
     "indicator.texts": {
-        "uk": "«{key}» має містити тексти «uk» і «en».",
-        "en": "'{key}' must hold texts 'uk' and 'en'.",
+        "uk": "«{name}» має містити тексти «uk» і «en».",
+        "en": "'{name}' must hold texts 'uk' and 'en'.",
     },
     "indicator.source": {"uk": "невідоме джерело «{value}»; можливі: {allowed}.",
                          "en": "unknown source '{value}'; possible: {allowed}."},
@@ -197,24 +197,24 @@ _PART_KEYS = {"source", "count", "where", "period", "_comment"}
 def _indicator(entry: dict) -> Indicator:
     for key in entry:
         if key not in _INDICATOR_KEYS:
-            raise UserError("indicator.key_unknown", key=str(key)[:40])
+            raise UserError("indicator.key_unknown", name=str(key)[:40])
     texts = {}
     for key in ("name", "definition"):
         value = entry.get(key)
         if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) and value[lang].strip()
                                                   for lang in i18n.LANGUAGES):
-            raise UserError("indicator.texts", key=key)
+            raise UserError("indicator.texts", name=key)
         texts[key] = {lang: value[lang] for lang in i18n.LANGUAGES}
     plus = entry.get("plus", [])
     if not isinstance(plus, list):
-        raise UserError("indicator.key_unknown", key="plus")
+        raise UserError("indicator.key_unknown", name="plus")
     parts = [_part({k: entry[k] for k in _PART_KEYS if k in entry})]
     for extra in plus:
         if not isinstance(extra, dict):
-            raise UserError("indicator.key_unknown", key="plus")
+            raise UserError("indicator.key_unknown", name="plus")
         for key in extra:
             if key not in _PART_KEYS:
-                raise UserError("indicator.key_unknown", key=str(key)[:40])
+                raise UserError("indicator.key_unknown", name=str(key)[:40])
         parts.append(_part(extra))
     return Indicator(entry["id"], texts["name"], texts["definition"], tuple(parts))
 
@@ -222,7 +222,7 @@ def _indicator(entry: dict) -> Indicator:
 def _part(entry: dict) -> Part:
     for key in ("source", "count"):
         if key not in entry:
-            raise UserError("indicator.key_missing", key=key)
+            raise UserError("indicator.key_missing", name=key)
     source = SOURCES.get(entry["source"]) if isinstance(entry["source"], str) else None
     if source is None:
         raise UserError("indicator.source", value=str(entry["source"])[:40], allowed=", ".join(SOURCES))
@@ -234,7 +234,7 @@ def _part(entry: dict) -> Part:
         raise UserError("indicator.rule", source=name, value=str(rule)[:40], allowed=", ".join(source.rules))
     where = entry.get("where", {})
     if not isinstance(where, dict):
-        raise UserError("indicator.key_unknown", key="where")
+        raise UserError("indicator.key_unknown", name="where")
     filters = []
     for column, wanted in where.items():
         if column not in source.fields:

@@ -195,3 +195,40 @@ def goal_table(goals: pd.DataFrame, by: str = "worker", lang: str | None = None)
     table["share_achieved"] = (table["share_achieved"].astype(float) * 100).round(0)
     table["mean_t"] = table["mean_t"].astype(float).round(1)
     return table.rename(columns={c: i18n.t(f"outcomes.col.{c}", lang) for c in GOAL_COLUMNS})
+
+
+COMPARISON_COLUMNS = ["programme", "clients", "mean_change", "improved", "unchanged", "worse"]
+
+
+def programme_comparison(db, instrument: Instrument, period=None, min_change: float = 0.5) -> pd.DataFrame:
+    """Every programme that uses ``instrument``, side by side: ``clients`` (with ≥ 2 assessments),
+    ``mean_change`` (the mean over clients of their mean change across the axes, in scale points),
+    ``improved, unchanged, worse`` (shares of client × axis pairs, 0–1, as in :func:`domain_change`)."""
+    scores = axis_scores(db, instrument)
+    rows = []
+    better = -1 if instrument.score_direction == "need" else 1
+    for programme in config.codes_in_order("programmes"):
+        pairs = first_and_latest(scores[scores["programme"] == programme], period)
+        pairs = pairs[pairs["assessments"] >= 2]
+        if pairs.empty:
+            continue
+        delta = pairs["score_latest"] - pairs["score_first"]
+        judged = delta * better
+        per_client = delta.groupby(pairs["case_id"]).mean()
+        rows.append({"programme": programme, "clients": int(pairs["case_id"].nunique()),
+                     "mean_change": per_client.mean(), "improved": (judged >= min_change).mean(),
+                     "unchanged": (judged.abs() < min_change).mean(), "worse": (judged <= -min_change).mean()})
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def comparison_table(comparison: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """:func:`programme_comparison` for display, headers in ``lang``."""
+    table = comparison.copy()
+    table["programme"] = table["programme"].map(lambda code: config.label("programmes", code, lang))
+    table["mean_change"] = table["mean_change"].astype(float).round(2)
+    for column in ("improved", "unchanged", "worse"):
+        table[column] = (table[column].astype(float) * 100).round(0)
+    headers = {"programme": i18n.t("outcomes.col.group", lang), "clients": i18n.t("outcomes.col.clients", lang),
+               "mean_change": i18n.t("outcomes.col.change", lang)}
+    headers.update({c: i18n.t(f"outcomes.col.{c}", lang) for c in ("improved", "unchanged", "worse")})
+    return table.rename(columns=headers)

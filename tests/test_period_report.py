@@ -1,0 +1,130 @@
+"""The period report and its Excel workbook, opened with openpyxl and compared with the frames."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import TODAY  # noqa: F401  (the world below is dated against it)
+from test_indicators import EXPECTED_2026, world  # noqa: F401  (the fixture)
+from workbench.analysis.report import period_report, write_excel
+from workbench.i18n import UserError
+from workbench.store.audit import audit_rows
+from workbench.store.people import withdraw_consent
+
+MADE = datetime(2026, 6, 15, 9, 30)
+SHEETS_UK = ["Показники", "Послуги за видами", "Заходи за видами", "Оцінювання за метою", "Випадки за програмами",
+             "Визначення"]
+
+
+@pytest.fixture
+def report(db, world):
+    withdraw_consent(db, "olena.demo", world["c_person"], withdrawn_on="2026-04-01", today=TODAY)
+    return period_report(db, "2026", organisation="ЦСС Тестової громади", made_at=MADE)
+
+
+def _rows(sheet):
+    return [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def _table(sheet, first_header):
+    """The sheet's header row (found by its first header) and the rows under it."""
+    rows = _rows(sheet)
+    start = next(n for n, row in enumerate(rows) if row[0] == first_header)
+    return rows[start], rows[start + 1:]
+
+
+def test_the_workbook_has_one_sheet_per_table_and_the_definitions(db, report, tmp_path):
+    path = write_excel(report, tmp_path / "звіт.xlsx", db=db, actor="mariia.demo")
+    book = load_workbook(path)
+    assert book.sheetnames == SHEETS_UK
+    for sheet in book.worksheets:
+        heading = [row[0] for row in _rows(sheet)[:5]]
+        assert heading[0] == "ЦСС Тестової громади"
+        assert heading[1] == "Звіт про показники діяльності"
+        assert heading[2] == "Період: 2026 рік (порівняно з: 2025 рік)"
+        assert heading[3] == "Програма: усі програми"
+        assert heading[4] == "Сформовано: 15.06.2026 09:30"
+
+
+def test_the_indicator_numbers_are_numbers_and_match_the_frames(db, report, tmp_path):
+    path = write_excel(report, tmp_path / "звіт.xlsx", db=db, actor="mariia.demo")
+    header, rows = _table(load_workbook(path)["Показники"], "Показник")
+    assert header == ["Показник", "За період", "Той самий період минулого року", "Зміна", "Визначення"]
+    by_name = {row[0]: row for row in rows}
+    for frame_row in report.indicators.itertuples():
+        name, value, previous, change, definition = by_name[frame_row.name]
+        assert type(value) is int and type(previous) is int and type(change) is int
+        assert (value, previous) == EXPECTED_2026[frame_row.indicator] == (frame_row.value, frame_row.previous)
+        assert change == value - previous and definition == frame_row.definition
+
+
+def test_breakdown_sheets_add_up_to_the_indicators(db, report, tmp_path):
+    path = write_excel(report, tmp_path / "звіт.xlsx", db=db, actor="mariia.demo")
+    book = load_workbook(path)
+    header, rows = _table(book["Послуги за видами"], "Вид послуги")
+    assert header[:3] == ["Вид послуги", "Послуг", "Сімей / осіб"]
+    total = rows[-1]
+    assert total[0] == "Разом" and total[1:3] == [EXPECTED_2026["services_provided"][0],
+                                                   EXPECTED_2026["subjects_served"][0]]
+    aid = next(row for row in rows if row[0] == "Гуманітарна допомога")
+    assert aid[1:] == [3, 2, 0, 0]  # three aid services to two families in 2026, none in 2025
+    header, rows = _table(book["Заходи за видами"], "Вид заходу")
+    group = next(row for row in rows if row[0] == "Групове заняття")
+    assert group[1:5] == [1, 12, 5, 3] and group[5:7] == [1, 10]
+    header, rows = _table(book["Оцінювання за метою"], "Мета оцінювання")
+    assert rows[-1][1] == 2  # the needs assessment and the child's-status assessment of 2026
+    header, rows = _table(book["Випадки за програмами"], "Програма")
+    family = next(row for row in rows if row[0].startswith("Супровід сімей"))
+    assert family[1:4] == [1, 0, 0] and family[4:7] == [2, 2, 1]  # A open in 2026; A and D in 2025
+
+
+def test_the_definitions_sheet_defines_every_indicator(db, report, tmp_path):
+    path = write_excel(report, tmp_path / "звіт.xlsx", db=db, actor="mariia.demo")
+    header, rows = _table(load_workbook(path)["Визначення"], "Показник")
+    assert header == ["Показник", "Визначення"]
+    assert {r[0]: r[1] for r in rows} == dict(zip(report.indicators["name"], report.indicators["definition"]))
+
+
+def test_an_english_workbook_for_a_donor(db, report, tmp_path):
+    path = write_excel(report, tmp_path / "report.xlsx", db=db, actor="mariia.demo", lang="en")
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "Indicators" and book.sheetnames[-1] == "Definitions"
+    header, _ = _table(book["Indicators"], "Indicator")
+    assert header[:3] == ["Indicator", "This period", "Same period last year"]
+
+
+def test_the_export_is_audited_and_an_unknown_user_writes_nothing(db, report, tmp_path):
+    path = write_excel(report, tmp_path / "звіт.xlsx", db=db, actor="mariia.demo")
+    rows = [r for r in audit_rows(db, "reports")]
+    assert len(rows) == 1 and rows[0]["actor"] == "mariia.demo" and rows[0]["action"] == "export_report"
+    assert rows[0]["details"]["path"] == str(path) and rows[0]["entity_id"] == "2026-01-01..2026-12-31"
+    with pytest.raises(UserError):
+        write_excel(report, tmp_path / "other.xlsx", db=db, actor="stranger")
+    assert not (tmp_path / "other.xlsx").exists() and len(audit_rows(db, "reports")) == 1
+
+
+def test_a_programme_report_says_events_are_counted_whole(db, world, tmp_path):
+    report = period_report(db, "2026", programme="idp_support", made_at=MADE, lang="en")
+    path = write_excel(report, tmp_path / "idp.xlsx", db=db, actor="mariia.demo")
+    lines = [row[0] for row in _rows(load_workbook(path)["Indicators"])[:7]]
+    assert "Programme: Support for internally displaced families" in lines
+    assert any(line and "belong to no programme" in line for line in lines)
+
+
+def test_an_empty_database_gives_a_report_of_zeros(db, tmp_path):
+    report = period_report(db, "2026-Q1", made_at=MADE)
+    assert (report.indicators[["value", "previous"]] == 0).all().all()
+    assert report.table("services").iloc[-1, 1] == 0
+    path = write_excel(report, tmp_path / "порожній.xlsx", db=db, actor="mariia.demo")
+    assert load_workbook(path).sheetnames == SHEETS_UK
+
+
+def test_bad_parameters_are_clear_messages(db):
+    with pytest.raises(UserError) as caught:
+        period_report(db, "31.12.2026–01.01.2026")
+    assert "31.12.2026" in caught.value.message("uk")
+    with pytest.raises(UserError) as caught:
+        period_report(db, "2026", programme="mystery")
+    assert "mystery" in caught.value.message("en")
