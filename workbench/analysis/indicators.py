@@ -46,7 +46,8 @@ from .periods import Period
 
 i18n.add({
     "indicator.file": {"uk": "Файл показників {origin}: {problem}", "en": "Indicators file {origin}: {problem}"},
-    "indicator.json": {"uk": "це не JSON ({detail}).", "en": "this is not JSON ({detail})."},
+    "indicator.json": {"uk": "файл не вдалося прочитати як JSON (рядок {line}: {detail}).",
+                       "en": "the file cannot be read as JSON (line {line}: {detail})."},
     "indicator.shape": {
         "uk": "очікувався обʼєкт із переліком «indicators».",
         "en": "an object with a list 'indicators' was expected.",
@@ -172,7 +173,7 @@ def read_indicators(text: str, origin: str) -> list[Indicator]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise IndicatorError(origin, UserError("indicator.json", detail=f"line {error.lineno}: {error.msg}")) from None
+        raise IndicatorError(origin, UserError("indicator.json", line=error.lineno, detail=error.msg)) from None
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
         raise IndicatorError(origin, UserError("indicator.shape"))
     seen, out = set(), []
