@@ -9,7 +9,7 @@ DB     := data/workbench.db
 PORT   ?= 8866
 DEMO_USER ?= olena.demo
 
-.PHONY: demo test setup demo-db benchmark clean
+.PHONY: demo test setup demo-db lab benchmark clean
 
 setup: $(STAMP)
 
@@ -29,9 +29,13 @@ demo-db: $(STAMP)
 # Serves the staff apps on http://localhost:$(PORT) as the demo case manager $(DEMO_USER).
 demo: $(STAMP) $(DB)
 	@echo "Serving the staff apps as $(DEMO_USER) (Ctrl+C stops):"
-	@for app in intake needs_assessment case support_plan caseload; do \
+	@for app in intake needs_assessment case support_plan caseload events; do \
 		echo "  http://localhost:$(PORT)/voila/render/$$app.ipynb"; done
 	WB_DB=$(abspath $(DB)) WB_USER=$(DEMO_USER) $(BIN)/workbench serve --port=$(PORT)
+
+# The supervisors' notebooks in JupyterLab, on the demo database, as the demo supervisor.
+lab: $(STAMP) $(DB)
+	WB_DB=$(abspath $(DB)) WB_USER=mariia.demo $(BIN)/jupyter lab --no-browser notebooks/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -41,6 +45,8 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/time_to_interactive.py --app needs_assessment
 	$(BIN)/python benchmarks/time_to_interactive.py --app caseload
 	$(BIN)/python benchmarks/client_page.py
+	$(BIN)/python benchmarks/frames.py
+	$(BIN)/python benchmarks/period_report.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -33,22 +33,28 @@ def domain_score_frame(db, instrument_id: str | None = None) -> pd.DataFrame:
     if instrument_id is not None:
         where.append("a.instrument_id = ?")
         params.append(instrument_id)
-    sql = f"""
-        select a.id as assessment_id, a.case_id, c.case_number, c.programme, c.worker,
-               a.instrument_id, a.instrument_version, a.assessed_on,
-               i.domain, x.repeat, x.instance, avg(x.number) as score, count(x.number) as n_items
+    where = " and ".join(where)
+    # Scores first, narrow: the GROUP BY sorts one small record per scored answer (millions of them), so
+    # the case's columns join afterwards, per assessment. CROSS JOIN keeps assessments as the outer loop,
+    # so the latest-version and consent checks run once per assessment, not once per answer.
+    scores = pd.DataFrame.from_records(db.execute(f"""
+        select a.id, i.domain, x.repeat, x.instance, avg(x.number), count(x.number)
         from assessments a
-        join cases c on c.id = a.case_id
-        join answers x on x.assessment_id = a.id
+        cross join answers x on x.assessment_id = a.id
         join instrument_items i on i.instrument_id = a.instrument_id
              and i.instrument_version = a.instrument_version and i.item = x.item
-        where i.scored = 1 and {' and '.join(where)}
-        group by a.id, i.domain, x.repeat, x.instance
-        order by a.case_id, a.assessed_on, a.id, i.domain, x.instance
-    """
-    frame = pd.DataFrame(list(db.query(sql, params)), columns=[c for c in DOMAIN_SCORE_COLUMNS if c != "visit"])
+        where i.scored = 1 and {where}
+        group by a.id, i.domain, x.repeat, x.instance""", params).fetchall(),
+        columns=["assessment_id", "domain", "repeat", "instance", "score", "n_items"])
+    heads = pd.DataFrame.from_records(db.execute(f"""
+        select a.id, a.case_id, c.case_number, c.programme, c.worker, a.instrument_id, a.instrument_version,
+               a.assessed_on
+        from assessments a join cases c on c.id = a.case_id
+        where {where}""", params).fetchall(), columns=DOMAIN_SCORE_COLUMNS[:8])
+    frame = heads.merge(scores, on="assessment_id").sort_values(
+        ["case_id", "assessed_on", "assessment_id", "domain", "instance"], kind="stable", ignore_index=True)
     frame["assessed_on"] = pd.to_datetime(frame["assessed_on"])
-    visits = (frame[["case_id", "instrument_id", "assessed_on", "assessment_id"]].drop_duplicates()
+    visits = (frame[["case_id", "instrument_id", "assessed_on", "assessment_id"]].drop_duplicates("assessment_id")
               .sort_values(["assessed_on", "assessment_id"]))
     visits["visit"] = visits.groupby(["case_id", "instrument_id"]).cumcount() + 1
     frame = frame.merge(visits[["assessment_id", "visit"]], on="assessment_id", how="left")
