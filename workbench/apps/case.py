@@ -1,4 +1,5 @@
-"""The case app: a case's status, deadlines, timeline, lifecycle moves, transfers, services and consent.
+"""The case app: a case's status, deadlines, timeline, lifecycle moves, transfers, services, consent and
+the temporary-shelter stays of the case's persons.
 
 Only the moves possible from the case's status are offered, and the service refuses
 any other (a page can send any value). Open it at ``case.ipynb?case=ID`` to show one case.
@@ -15,10 +16,12 @@ from ..access import require_user
 from ..i18n import UserError
 from ..store.cases import get_case
 from ..store.deadlines import case_deadlines
+from ..store.inputs import InvalidInput
 from ..store.lifecycle import (MOVES, case_state, extend_accompaniment, flag_urgent,
                                move_case, reopen_case, transfer_case)
 from ..store.people import household_members, person_consents, withdraw_consent
 from ..store.services import case_services, record_referral_outcome, record_service
+from ..store.shelter import case_stays, end_stay, record_stay
 from .common import (LanguageSwitch, app_page, case_id_from_query, chosen_id, programme_label, start_app,
                      status_html, subject_label, ua_date)
 from .timeline import timeline_html
@@ -81,9 +84,26 @@ i18n.add({
         "uk": "Відкликання записано; особу вилучено з аналізу та вивантажень.",
         "en": "Withdrawal recorded; the person is left out of analysis and exports.",
     },
+    "case.shelter.title": {"uk": "Тимчасовий притулок", "en": "Temporary shelter"},
+    "case.shelter.none": {"uk": "Перебувань у притулку не записано.", "en": "No shelter stays recorded."},
+    "case.shelter.person": {"uk": "Особа", "en": "Person"},
+    "case.shelter.shelter": {"uk": "Притулок", "en": "Shelter"},
+    "case.shelter.from": {"uk": "З", "en": "From"},
+    "case.shelter.to": {"uk": "До", "en": "To"},
+    "case.shelter.ongoing": {"uk": "триває", "en": "ongoing"},
+    "case.shelter.record_title": {"uk": "Записати заселення до притулку", "en": "Record a stay in a shelter"},
+    "case.shelter.from_on": {"uk": "Дата заселення (дд.мм.рррр)", "en": "Arrival date (dd.mm.yyyy)"},
+    "case.shelter.recorded": {"uk": "Перебування записано.", "en": "Stay recorded."},
+    "case.shelter.end_title": {"uk": "Записати вибуття з притулку", "en": "Record a departure from a shelter"},
+    "case.shelter.stay": {"uk": "Перебування", "en": "Stay"},
+    "case.shelter.to_on": {"uk": "Дата вибуття (дд.мм.рррр)", "en": "Departure date (dd.mm.yyyy)"},
+    "case.shelter.ended": {"uk": "Вибуття записано.", "en": "Departure recorded."},
     "case.choose": {"uk": "— виберіть —", "en": "— choose —"},
     "case.to_assessment": {"uk": "Відкрити оцінювання потреб", "en": "Open the needs assessment"},
 })
+
+
+SHELTER_FORMS = ("shelter", "shelter_end")  # shown together with the stays, below the people
 
 
 class CaseApp:
@@ -105,8 +125,13 @@ class CaseApp:
         self.deadlines.add_class("wb-case-deadlines")
         self.timeline.add_class("wb-case-timeline")
         self.forms = self._build_forms()
-        self.case_box = w.VBox([self.header, self.facts, self.urgent, self.deadlines, self.members,
-                                *[f.widget for f in self.forms.values()], self.timeline],
+        self.stays = w.HTML()
+        self.stays.add_class("wb-shelter-stays")
+        self.shelter_box = w.VBox([self.stays, *[self.forms[name].widget for name in SHELTER_FORMS]])
+        self.shelter_box.add_class("wb-shelter")
+        self.case_box = w.VBox([self.header, self.facts, self.urgent, self.deadlines, self.members, self.shelter_box,
+                                *[f.widget for name, f in self.forms.items() if name not in SHELTER_FORMS],
+                                self.timeline],
                                layout=w.Layout(display="none"))
         self.widget = app_page(self.heading, self.language, self.signed_in, self.status, self.search.widget,
                                self.case_box)
@@ -161,6 +186,13 @@ class CaseApp:
                 ("person_id", w.Dropdown(options=[("", "")]), "case.consent.person"),
                 ("withdrawn_on", day(), "case.field.on"), ("note", text(), "case.field.note")],
                 self._withdraw, self.lang, self._refresh),
+            "shelter": ActionForm("wb-shelter-stay", "case.shelter.record_title", "case.apply", [
+                ("person_id", w.Dropdown(options=[("", "")]), "case.shelter.person"),
+                ("shelter", text(), "case.shelter.shelter"), ("from_on", day(), "case.shelter.from_on")],
+                self._record_stay, self.lang, self._refresh),
+            "shelter_end": ActionForm("wb-shelter-end", "case.shelter.end_title", "case.apply", [
+                ("stay_id", w.Dropdown(options=[("", "")]), "case.shelter.stay"),
+                ("to_on", day(), "case.shelter.to_on")], self._end_stay, self.lang, self._refresh),
         }
         forms["move"].inputs["to_status"].observe(lambda _: self._closure_fields(), "value")
         forms["service"].inputs["service_type"].observe(lambda _: self._referral_fields(), "value")
@@ -202,6 +234,7 @@ class CaseApp:
             if state["urgent_on"] and state["status"] != "closed" else ""
         self._show_deadlines(state)
         self._show_members(case)
+        self._show_stays()
         self._show_timeline()
         self._refresh_forms(state, case)
         self.case_box.layout.display = None
@@ -235,6 +268,22 @@ class CaseApp:
         self.members.value = (f"<b>{html.escape(i18n.t('case.members', self.lang))}</b><ul>"
                               + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
 
+    def _show_stays(self):
+        t = lambda key: html.escape(i18n.t(key, self.lang))  # noqa: E731
+        stays = case_stays(self.db, self.case_id)
+        if stays:
+            head = "".join(f"<th>{t(k)}</th>" for k in ("case.shelter.person", "case.shelter.shelter",
+                                                        "case.shelter.from", "case.shelter.to"))
+            rows = "".join(
+                f'<tr class="wb-shelter-row"><td>{html.escape(s["family_name"] + " " + s["given_name"])}</td>'
+                f'<td>{html.escape(s["shelter"])}</td><td>{ua_date(s["from_on"])}</td>'
+                f'<td>{ua_date(s["to_on"]) if s["to_on"] else t("case.shelter.ongoing")}</td></tr>'
+                for s in stays)
+            body = f"<table><tr>{head}</tr>{rows}</table>"
+        else:
+            body = f"<p>{t('case.shelter.none')}</p>"
+        self.stays.value = f"<b>{t('case.shelter.title')}</b>{body}"
+
     def _show_timeline(self):
         self.timeline.value = timeline_html(self.db, self.case_id, self.lang)
 
@@ -259,12 +308,19 @@ class CaseApp:
             (str(m), str(m)) for m in range(1, limit + 1)]
         self.forms["consent"].inputs["person_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
             (f"{p['family_name']} {p['given_name']}", str(p["id"])) for p in self._members(case)]
+        self.forms["shelter"].inputs["person_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
+            (f"{p['family_name']} {p['given_name']}", str(p["id"])) for p in self._members(case)]
+        open_stays = [s for s in case_stays(self.db, self.case_id) if s["to_on"] is None]
+        self.forms["shelter_end"].inputs["stay_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
+            (f"{s['family_name']} {s['given_name']} — {s['shelter']}, {ua_date(s['from_on'])}", str(s["id"]))
+            for s in open_stays]
         # Lifecycle acts belong to the case's worker and supervisors (the service checks it too).
         steering = self.user_row["role"] == "supervisor" or state["worker"] == self.user
         visible = {"move": steering and not closed, "transfer": steering and not closed, "service": True,
                    "outcome": bool(referrals), "urgent": steering and not closed,
                    "extend": steering and state["status"] in ("accompaniment", "review"),
-                   "reopen": steering and closed, "consent": True}
+                   "reopen": steering and closed, "consent": True, "shelter": True,
+                   "shelter_end": bool(open_stays)}
         for name, form in self.forms.items():
             form.widget.layout.display = None if visible[name] else "none"
 
@@ -324,6 +380,30 @@ class CaseApp:
         withdraw_consent(self.db, self.user, chosen_id(v["person_id"], member_ids), withdrawn_on=v["withdrawn_on"],
                          note=v["note"] or None, today=self.today)
         return self._after("case.consent.saved")
+
+    def _record_stay(self, v):
+        person = v["person_id"]
+        person_id = int(person) if isinstance(person, str) and person.isdigit() else (str(person or "")[:40] or None)
+        try:
+            # The service checks that the person is one of this case's (a page can send any id).
+            record_stay(self.db, self.user, person_id, shelter=v["shelter"], from_on=v["from_on"],
+                        case_id=self.case_id, today=self.today)
+        except UserError as err:
+            if err.key in ("person.not_found", "shelter.case_other_person"):
+                raise InvalidInput({"person_id": err}) from None  # shown under the person's field
+            raise
+        return self._after("case.shelter.recorded")
+
+    def _end_stay(self, v):
+        if v["stay_id"] in (None, ""):
+            raise InvalidInput({"stay_id": UserError("input.required")})
+        stay_ids = [s["id"] for s in case_stays(self.db, self.case_id)]
+        try:
+            stay_id = chosen_id(v["stay_id"], stay_ids)  # only a stay of this case's persons
+        except UserError as err:
+            raise InvalidInput({"stay_id": err}) from None
+        end_stay(self.db, self.user, stay_id, to_on=v["to_on"], today=self.today)
+        return self._after("case.shelter.ended")
 
     def _referral_ids(self) -> list[int]:
         return [s["id"] for s in case_services(self.db, self.case_id) if s["service_type"] == "referral"]

@@ -18,8 +18,8 @@ from ..forms.view import FormView
 from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
 from ..instruments.model import Instrument
-from ..store.assessments import (SubmissionInvalid, assessment_history, correct_assessment, get_assessment,
-                                 list_assessments, save_assessment)
+from ..store.assessments import (DEFAULT_PURPOSE, SubmissionInvalid, assessment_history, correct_assessment,
+                                 get_assessment, list_assessments, save_assessment)
 from ..store.cases import get_case
 from ..store.drafts import end_draft, find_draft, save_draft
 from ..store.inputs import InvalidInput
@@ -34,12 +34,13 @@ i18n.add({
     "na.saved_list": {"uk": "Збережені оцінювання", "en": "Saved assessments"},
     "na.none_saved": {"uk": "Оцінювань ще немає.", "en": "No assessments yet."},
     "na.saved_row": {
-        "uk": "№{id} від {date}, заповнив(ла) {who}, версія {version}",
-        "en": "#{id} of {date}, by {who}, version {version}",
+        "uk": "№{id} від {date}, заповнив(ла) {who}, версія {version} · {purpose}",
+        "en": "#{id} of {date}, by {who}, version {version} · {purpose}",
     },
     "na.open": {"uk": "Відкрити", "en": "Open"},
     "na.new": {"uk": "Нове оцінювання", "en": "New assessment"},
     "na.assessed_on": {"uk": "Дата оцінювання", "en": "Date of assessment"},
+    "na.purpose": {"uk": "Мета оцінювання", "en": "Purpose of the assessment"},
     "na.reason": {"uk": "Причина виправлення", "en": "Reason for the correction"},
     "na.save": {"uk": "Зберегти", "en": "Save"},
     "na.save_correction": {"uk": "Зберегти виправлення", "en": "Save correction"},
@@ -56,8 +57,8 @@ i18n.add({
     },
     "na.history": {"uk": "Історія версій", "en": "Version history"},
     "na.history_row": {
-        "uk": "версія {version}: №{id}, {date}, {who}{reason}",
-        "en": "version {version}: #{id}, {date}, {who}{reason}",
+        "uk": "версія {version}: №{id}, {date}, {who}, {purpose}{reason}",
+        "en": "version {version}: #{id}, {date}, {who}, {purpose}{reason}",
     },
     "na.draft_offer": {
         "uk": "Є незбережена чернетка від {when}. Продовжити її?",
@@ -124,7 +125,12 @@ class NeedsAssessmentApp:
         self.reason = w.Text(layout=w.Layout(width="40em"))
         self.reason.add_class("wb-reason")
         self.reason_box = w.VBox([self.reason_label, self.reason])
-        for widget in (self.assessed_on, self.reason):
+        self.purpose_label, self.purpose_error = w.HTML(), w.HTML()
+        self.purpose = w.Dropdown(options=config.choices("assessment_purposes", self.lang), value=DEFAULT_PURPOSE,
+                                  layout=w.Layout(width="40em"))
+        self.purpose.add_class("wb-purpose")
+        self.purpose_error.add_class("wb-purpose-error")
+        for widget in (self.assessed_on, self.reason, self.purpose):
             widget.observe(lambda _: self.keep_draft(), "value")
         self.form_holder = w.VBox()
         self.save_button = w.Button(button_style="success", icon="save")
@@ -136,7 +142,8 @@ class NeedsAssessmentApp:
         self.form_status = w.HTML()
         self.form_status.add_class("wb-form-status")
         self.form_box = w.VBox([self.form_title, self.history, self.assessed_on_label, self.assessed_on,
-                                self.reason_box, self.form_holder, self.form_status,
+                                self.purpose_label, self.purpose, self.purpose_error, self.reason_box,
+                                self.form_holder, self.form_status,
                                 w.HBox([self.save_button, self.close_button])],
                                layout=w.Layout(display="none", border="1px solid #999", padding="8px"))
         self.widget = app_page(self.heading, self.language, self.signed_in, self.status, self.case_search.widget,
@@ -171,6 +178,8 @@ class NeedsAssessmentApp:
             self._relabelling = False
         self.assessed_on_label.value = f"<b>{html.escape(t('na.assessed_on'))}</b>"
         self.assessed_on.placeholder = t("reg.date_placeholder")
+        self.purpose_label.value = f"<b>{html.escape(t('na.purpose'))}</b>"
+        self._set_purpose(self.purpose.value)  # relabelled in this language, the choice kept
         self.reason_label.value = f"<b>{html.escape(t('na.reason'))}</b>"
         self.close_button.description = t("na.close")
         self.save_button.description = t("na.save_correction" if self.editing and self.editing["supersedes"]
@@ -228,7 +237,8 @@ class NeedsAssessmentApp:
                 continue
             version = len(assessment_history(self.db, saved["id"]))
             text = i18n.t("na.saved_row", self.lang, id=saved["id"], date=ua_date(saved["assessed_on"]),
-                          who=saved["created_by"], version=version)
+                          who=saved["created_by"], version=version,
+                          purpose=config.label("assessment_purposes", saved["purpose"], self.lang))
             open_button = w.Button(description=i18n.t("na.open", self.lang), icon="folder-open")
             open_button.add_class("wb-open")
             open_button.on_click(lambda _, aid=saved["id"]: self.open_form(correcting=aid))
@@ -282,6 +292,7 @@ class NeedsAssessmentApp:
             self.form.set_values(content.get("values") or {})
             self.assessed_on.value = content.get("assessed_on") or ""
             self.reason.value = content.get("reason") or ""
+            self._set_purpose(content.get("purpose"))
         elif correcting:
             saved = get_assessment(self.db, correcting, self.instrument)
             self.editing = {"submission_key": str(uuid.uuid4()), "supersedes": saved["id"],
@@ -289,10 +300,12 @@ class NeedsAssessmentApp:
             self.form.set_values(saved["answers"])
             self.assessed_on.value = ua_date(saved["assessed_on"])
             self.reason.value = ""
+            self._set_purpose(saved["purpose"])
         else:
             self.editing = {"submission_key": str(uuid.uuid4()), "supersedes": None, "draft_key": str(uuid.uuid4())}
             self.assessed_on.value = today.strftime("%d.%m.%Y")
             self.reason.value = ""
+            self._set_purpose(DEFAULT_PURPOSE)
         self.form_holder.children = [self.form.widget]
         self.form_error = None
         self._show_form_error()
@@ -313,20 +326,36 @@ class NeedsAssessmentApp:
                 reason = f" — {version['correction_reason']}" if version["correction_reason"] else ""
                 lines.append(html.escape(i18n.t("na.history_row", self.lang, version=number, id=version["id"],
                                                 date=ua_date(version["assessed_on"]), who=version["created_by"],
+                                                purpose=config.label("assessment_purposes", version["purpose"],
+                                                                     self.lang),
                                                 reason=reason)))
             self.history.value = (f"<b>{html.escape(i18n.t('na.history', self.lang))}</b><ul>"
                                   + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
         else:
             self.history.value = ""
 
+    def _set_purpose(self, code):
+        """Show the purpose ``code`` (the default if it is no longer configured), labelled in the language."""
+        loading, self._loading = self._loading, True  # relabelling or filling is not the user's change
+        try:
+            self.purpose.options = config.choices("assessment_purposes", self.lang)
+            self.purpose.value = code if code in config.codes("assessment_purposes") else DEFAULT_PURPOSE
+        finally:
+            self._loading = loading
+
     def _show_form_error(self):
         err = self.form_error
+        problem = err.problems.get("purpose") if isinstance(err, InvalidInput) else None
+        self.purpose_error.value = status_html(problem.message(self.lang), "error") if problem else ""
         if err is None:
             self.form_status.value = ""
             return
         # The invalid-input errors already say "not saved"; others get it said.
         text = err.message(self.lang) if isinstance(err, (SubmissionInvalid, InvalidInput)) \
             else i18n.t("na.not_saved", self.lang, reason=err.message(self.lang))
+        if problem:  # the purpose's problem is shown under the dropdown: say the rest here
+            rest = {name: p for name, p in err.problems.items() if name != "purpose"}
+            text = InvalidInput(rest).message(self.lang) if rest else err.summary(self.lang)
         self.form_status.value = status_html(text, "error")
 
     def keep_draft(self):
@@ -336,7 +365,8 @@ class NeedsAssessmentApp:
         save_draft(self.db, self.user, draft_key=self.editing["draft_key"], case_id=self.case_id,
                    instrument_id=self.instrument.id,
                    content={"values": self.form.values(), "assessed_on": self.assessed_on.value,
-                            "reason": self.reason.value, "submission_key": self.editing["submission_key"],
+                            "reason": self.reason.value, "purpose": self.purpose.value,
+                            "submission_key": self.editing["submission_key"],
                             "supersedes": self.editing["supersedes"]})
 
     def save(self) -> int | None:
@@ -344,17 +374,19 @@ class NeedsAssessmentApp:
         if not (self.form and self.editing and self.case_id):
             return None  # e.g. the second click of a double click, after the form closed
         self.form.check(show_all=True, today=self.today)
+        # No choice at all (a page can clear the dropdown) is not the default: the service refuses it.
+        purpose = self.purpose.value if self.purpose.value is not None else ""
         try:
             if self.editing["supersedes"]:
                 assessment_id = correct_assessment(
                     self.db, self.user, assessment_id=self.editing["supersedes"], instrument=self.instrument,
                     answers=self.form.values(), reason=self.reason.value, assessed_on=self.assessed_on.value,
-                    submission_key=self.editing["submission_key"], today=self.today)
+                    submission_key=self.editing["submission_key"], today=self.today, purpose=purpose)
             else:
                 assessment_id = save_assessment(
                     self.db, self.user, case_id=self.case_id, instrument=self.instrument,
                     answers=self.form.values(), assessed_on=self.assessed_on.value,
-                    submission_key=self.editing["submission_key"], today=self.today)
+                    submission_key=self.editing["submission_key"], today=self.today, purpose=purpose)
         except UserError as err:
             self.form_error = err
             self._show_form_error()
@@ -372,6 +404,8 @@ class NeedsAssessmentApp:
         """Close the form; its draft stays (offered again) unless it was just saved."""
         self.form = None
         self.editing = None
+        self.form_error = None
+        self._show_form_error()
         self.form_holder.children = []
         self.form_box.layout.display = "none"
         if self.case_id:

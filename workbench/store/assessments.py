@@ -3,7 +3,8 @@
 A saved assessment is never changed: a correction is a new assessment whose
 ``supersedes`` points at the version it replaces (the unique index on
 ``supersedes`` keeps the history a single line even under two writers).
-Saving the same submission twice gives back the first one's id.
+Saving the same submission twice gives back the first one's id. Each assessment has a
+purpose (configured ``assessment_purposes``): a needs assessment unless said otherwise.
 """
 from __future__ import annotations
 
@@ -51,6 +52,9 @@ i18n.add({
 })
 
 
+DEFAULT_PURPOSE = "needs_assessment"  # also how rows saved before the purpose column read
+
+
 class SubmissionInvalid(UserError):
     """The answers did not pass the instrument's checks; ``checked.problems`` says where."""
 
@@ -60,17 +64,19 @@ class SubmissionInvalid(UserError):
 
 
 def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers: dict, assessed_on=None,
-                    submission_key: str | None = None, today: date | None = None,
+                    submission_key: str | None = None, today: date | None = None, purpose=None,
                     _supersedes: int | None = None, _reason: str | None = None) -> int:
     """Validate and save an assessment for a case in one transaction; returns its id.
 
     ``submission_key`` identifies one filling of a form (the form view makes one);
-    saving the same key again returns the same id. Raises ``SubmissionInvalid`` or
+    saving the same key again returns the same id. ``purpose`` is a code of the configured
+    ``assessment_purposes`` (None: ``needs_assessment``). Raises ``SubmissionInvalid`` or
     ``UserError``; nothing is written then.
     """
     today = today or date.today()
     check = Checker()
     assessed = check.date("assessed_on", assessed_on or today, today=today)
+    purpose = DEFAULT_PURPOSE if purpose is None else check.code("purpose", purpose, "assessment_purposes")
     check.raise_if_any()
     checked = check_submission(instrument, answers, today=today)
     if not checked.ok:
@@ -80,10 +86,13 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     if assessed.isoformat() < case["opened_on"]:
         raise UserError("assessment.before_case", opened=ua_date(case["opened_on"]))
     rows = answer_rows(instrument, checked.answers)
-    content = hashlib.sha256(json.dumps(
-        [case["id"], instrument.id, instrument.version, assessed.isoformat(), _supersedes,
-         sorted((r["repeat"], r["instance"], r["item"], r["value"]) for r in rows)],
-        ensure_ascii=False).encode()).hexdigest()
+    hashed = [case["id"], instrument.id, instrument.version, assessed.isoformat(), _supersedes,
+              sorted((r["repeat"], r["instance"], r["item"], r["value"]) for r in rows)]
+    if purpose != DEFAULT_PURPOSE:
+        # Another purpose is other content (the same key saved again with it is refused); a needs
+        # assessment hashes as before the purpose existed, so keys saved then still match.
+        hashed.append(purpose)
+    content = hashlib.sha256(json.dumps(hashed, ensure_ascii=False).encode()).hexdigest()
     key = submission_key or "content:" + content
     with write_transaction(db):
         existing = db.execute("select id, content_sha256 from assessments where submission_key = ?", [key]).fetchone()
@@ -94,7 +103,8 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
         register_instrument(db, instrument, actor)
         assessment_id = db["assessments"].insert({
             "case_id": case["id"], "instrument_id": instrument.id, "instrument_version": instrument.version,
-            "assessed_on": assessed.isoformat(), "supersedes": _supersedes, "correction_reason": _reason,
+            "assessed_on": assessed.isoformat(), "purpose": purpose, "supersedes": _supersedes,
+            "correction_reason": _reason,
             "submission_key": key, "content_sha256": content, "created_at": now(), "created_by": actor,
         }).last_pk
         db.conn.executemany(
@@ -103,17 +113,23 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
         record(db, actor=actor, action="correct_assessment" if _supersedes else "save_assessment",
                entity="assessments", entity_id=assessment_id,
                details={"case_id": case["id"], "instrument": f"{instrument.id}@{instrument.version}",
-                        "answers": len(rows), "supersedes": _supersedes})
+                        "answers": len(rows), "supersedes": _supersedes, "purpose": purpose})
     return assessment_id
 
 
 def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument, answers: dict, reason,
-                       assessed_on=None, submission_key: str | None = None, today: date | None = None) -> int:
-    """Save a correction: a new version that supersedes ``assessment_id`` (which must be the latest)."""
+                       assessed_on=None, submission_key: str | None = None, today: date | None = None,
+                       purpose=None) -> int:
+    """Save a correction: a new version that supersedes ``assessment_id`` (which must be the latest).
+
+    The new version keeps the corrected one's purpose unless ``purpose`` gives another.
+    """
     check = Checker()
     reason = check.text("reason", reason, limit=500)
     if "reason" in check.problems and check.problems["reason"].key == "input.required":
         check.problems["reason"] = UserError("assessment.reason_required")
+    if purpose is not None:
+        purpose = check.code("purpose", purpose, "assessment_purposes")
     check.raise_if_any()
     old = get_assessment_row(db, assessment_id)
     if (old["instrument_id"], old["instrument_version"]) != (instrument.id, instrument.version):
@@ -123,7 +139,7 @@ def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument,
         raise UserError("assessment.already_corrected", newer=newer[0])
     return save_assessment(db, actor, case_id=old["case_id"], instrument=instrument, answers=answers,
                            assessed_on=assessed_on or old["assessed_on"], submission_key=submission_key,
-                           today=today, _supersedes=old["id"], _reason=reason)
+                           today=today, purpose=purpose or old["purpose"], _supersedes=old["id"], _reason=reason)
 
 
 def get_assessment_row(db, assessment_id) -> dict:
@@ -131,7 +147,12 @@ def get_assessment_row(db, assessment_id) -> dict:
     row = next(db.query("select * from assessments where id = ?", [assessment_id]), None)
     if row is None:
         raise UserError("assessment.not_found", id=assessment_id)
-    return row
+    return _with_purpose(row)
+
+
+def _with_purpose(row: dict) -> dict:
+    """A row saved before assessments had a purpose reads as a needs assessment."""
+    return dict(row, purpose=row.get("purpose") or DEFAULT_PURPOSE)
 
 
 def get_assessment(db, assessment_id, instrument: Instrument | None = None) -> dict:
@@ -155,14 +176,14 @@ def assessment_history(db, assessment_id) -> list[dict]:
         newer = next(db.query("select * from assessments where supersedes = ?", [chain[-1]["id"]]), None)
         if newer is None:
             return chain
-        chain.append(newer)
+        chain.append(_with_purpose(newer))
 
 
 def list_assessments(db, case_id, *, latest_only: bool = True) -> list[dict]:
     """A case's assessments, newest first; with ``latest_only`` each history shows its latest version."""
     sql = """select a.*, exists(select 1 from assessments s where s.supersedes = a.id) as superseded
              from assessments a where a.case_id = ?"""
-    rows = [dict(r, superseded=bool(r["superseded"])) for r in db.query(sql, [case_id])]
+    rows = [dict(_with_purpose(r), superseded=bool(r["superseded"])) for r in db.query(sql, [case_id])]
     if latest_only:
         rows = [r for r in rows if not r["superseded"]]
     return sorted(rows, key=lambda r: (r["assessed_on"], r["id"]), reverse=True)
