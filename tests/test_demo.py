@@ -202,3 +202,19 @@ def test_gas_t_scores_of_a_case_with_reviews(demo):
     every = [s["t_score"] for (c,) in db.execute("select distinct case_id from goals").fetchall()
              for s in case_t_scores(db, c)]
     assert all(20 < t < 80 for t in every) and min(every) < 45 < 55 < max(every)
+
+
+def test_the_demo_gives_every_period_indicator_data_in_both_years(demo):
+    from workbench.analysis.indicators import indicator_values
+
+    path, summary = demo
+    db = open_db(path)
+    assert summary.events == db["events"].count > 100 and summary.shelter_stays == db["shelter_stays"].count > 10
+    purposes = Counter(r[0] for r in db.execute("select purpose from assessments"))
+    assert set(purposes) == {"needs_assessment", "review", "child_war_status"}
+    assert db.execute("select count(*) from events where supersedes is not null").fetchone()[0] > 0
+    # A year's window ending on the demo's today, and the year before it.
+    values = indicator_values(db, ("2025-06-16", "2026-06-15")).set_index("indicator")
+    assert (values["value"] > 0).all(), values[values["value"] == 0].index.tolist()
+    # The demo's cases start ~15 months back: the year before has fewer, and no closures or status checks yet.
+    assert (values.drop(index=["cases_closed_goals_achieved", "child_war_status_assessments"])["previous"] > 0).all()

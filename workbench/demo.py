@@ -34,8 +34,14 @@ person. What later analysis should find, because it is planted here:
   5–9% of goals overall), and when a case closes with its goals achieved its open goals last
   reviewed at ≥ 0 are closed as achieved (a dropout's goals stay open in the closed case).
 
-Family data come from the seed's main random stream and plans from a second stream, so adding
-plans left the families' assessments and lifecycle as they were. Everything is written through
+- the first assessment of a case is a needs assessment and later ones reviews; in a quarter of IDP
+  families the first follow-up is done to determine a child's status as affected by war;
+- two years of the events log (group sessions, awareness campaigns, trainings, humanitarian aid
+  distributions, mobile team trips; about a quarter more in the last year; ~3% corrected), and
+  about a third of IDP families stay in a temporary shelter for 1–11 months.
+
+Family data come from the seed's main random stream and plans from a second stream (events and shelter
+stays from a third), so adding plans left the families' assessments and lifecycle as they were. Everything is written through
 the same service functions the apps use, so the demo also exercises every check (a review
 before the goal was set, after today or on a closed case would be refused).
 """
@@ -53,7 +59,9 @@ from .store.intake import intake
 from .store.lifecycle import case_state, close_case, extend_accompaniment, move_case, transfer_case
 from .store.people import household_members, withdraw_consent
 from .store.plans import add_action, add_goal, case_goals, close_goal, complete_action, review_goal, sign_off
+from .store.events import correct_event, record_event
 from .store.services import record_referral_outcome, record_service
+from .store.shelter import end_stay, record_stay
 
 USERS = [
     ("olena.demo", "Олена Тихоліс (демо)", "case_manager"),
@@ -350,6 +358,8 @@ class DemoSummary:
     closed: int = 0
     goals: int = 0
     goal_reviews: int = 0
+    events: int = 0
+    shelter_stays: int = 0
 
 
 def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: int = 60,
@@ -371,6 +381,9 @@ def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: i
     for _ in range(care_leavers):
         with write_transaction(db):
             _care_leaver_case(rng, plans, db, profile, today, summary)
+    _activity(random.Random(f"{seed}/activity"), db, today)
+    summary.events = db["events"].count
+    summary.shelter_stays = db["shelter_stays"].count
     summary.services = db["services"].count
     summary.goals = db["goals"].count
     summary.goal_reviews = db["goal_reviews"].count
@@ -471,11 +484,22 @@ def _care_profiles(rng, db, case_id, profile, opened, today):
         answers.update({k: v for k, v in optional.items() if v})
         author = case_state(db, case_id)["worker"]
         assessment_id = save_assessment(db, author, case_id=case_id, instrument=profile, answers=answers,
-                                        assessed_on=when, today=today)
+                                        assessed_on=when, today=today,
+                                        purpose=_purpose("care_leavers", case_id, visit))
         saved.append((assessment_id, answers, when, author))
         visit += 1
         when += timedelta(days=rng.randint(50, 75))
     return saved, worse, wishes
+
+
+def _purpose(programme: str, case_id: int, visit: int) -> str:
+    """The first assessment is a needs assessment, later ones reviews; in a quarter of IDP families a
+    follow-up is done to determine a child's status as affected by war."""
+    if visit == 0:
+        return "needs_assessment"
+    if programme == "idp_support" and visit == 1 and case_id % 4 == 0:
+        return "child_war_status"
+    return "review"
 
 
 def _household_of(db, case_id) -> int:
@@ -531,7 +555,7 @@ def _assessments(rng, db, worker, case_id, instrument, programme, opened, childr
         answers = _answers(rng, instrument, latent, children, when, visit, urgent)
         author = case_state(db, case_id)["worker"]
         assessment_id = save_assessment(db, author, case_id=case_id, instrument=instrument, answers=answers,
-                                        assessed_on=when, today=today)
+                                        assessed_on=when, today=today, purpose=_purpose(programme, case_id, visit))
         saved.append((assessment_id, answers, when, author))
         visit += 1
         when += timedelta(days=rng.randint(50, 75))
@@ -725,3 +749,56 @@ def _answers(rng, instrument, latent, children, when, visit, urgent=False) -> di
              **{i.name: _level(rng, latent["child_development"]) for i in instrument.scored_items("child_development")})
         for name, age in children]
     return answers
+
+
+# --- group and project work, and temporary shelter (a third random stream) ----------------------
+
+_PROJECTS = ["Разом сильніші (демо)", "Батьківська школа (демо)", "Громада поруч (демо)", "Зимова підтримка (демо)"]
+_PLACES = ["Центр соціальних служб, зала", "Бібліотека на Лісовій", "Школа №3", "Старостат с. Гаї",
+           "Пункт незламності", "Будинок культури"]
+_SHELTERS = ["Гуртожиток на Лісовій (демо)", "Модульне містечко (демо)", "Прихисток при парафії (демо)"]
+# event type: (events a month, participants low–high, share of children, share of IDPs)
+_EVENT_PLAN = {"group_session": (3, 6, 15, 0.3, 0.3), "awareness_campaign": (1, 20, 120, 0.2, 0.2),
+               "training": (1, 8, 25, 0.0, 0.1), "humanitarian_aid_distribution": (2, 25, 90, 0.35, 0.7),
+               "mobile_team_trip": (2, 3, 12, 0.3, 0.4)}
+
+
+def _activity(rng, db, today):
+    """Two years of the events log and stays in temporary shelters for a third of IDP families.
+
+    Events grow by about a quarter from the year before to the last year, so the period report's
+    "same period last year" has something to compare; about 3% of events are corrected."""
+    start = today - timedelta(days=730)
+    for kind, (per_month, low, high, children, idps) in _EVENT_PLAN.items():
+        day = start
+        while True:
+            growth = 1.25 if day > today - timedelta(days=365) else 1.0
+            day += timedelta(days=max(1, round(rng.expovariate(per_month * growth / 30.4))))
+            if day > today:
+                break
+            n = rng.randint(low, high)
+            fields = dict(held_on=day, event_type=kind, project=rng.choice(_PROJECTS), place=rng.choice(_PLACES),
+                          participants=n, children=round(n * children * rng.uniform(0.5, 1.5)) if children else 0,
+                          idps=min(n, round(n * idps * rng.uniform(0.6, 1.3))),
+                          staff=rng.sample(CASE_MANAGERS, rng.randint(1, 2)), today=today)
+            fields["children"] = min(n, fields["children"])
+            event_id = record_event(db, rng.choice(CASE_MANAGERS), **fields)
+            if rng.random() < 0.03:
+                fields["participants"] = n + rng.randint(1, 5)
+                correct_event(db, SUPERVISOR, event_id, reason="Дораховано учасників за реєстраційним листом (демо)",
+                              **fields)
+    for case_id, household_id, opened in db.execute(
+            "select id, household_id, opened_on from cases where programme = 'idp_support' order by id").fetchall():
+        if rng.random() >= 0.35:
+            continue
+        arrived = max(date.fromisoformat(opened) - timedelta(days=rng.randint(0, 60)), today - timedelta(days=900))
+        left = arrived + timedelta(days=rng.randint(30, 330))
+        shelter = rng.choice(_SHELTERS)
+        for member in household_members(db, household_id):
+            came = max(arrived, date.fromisoformat(member["birth_date"]))  # a baby born in the shelter
+            if came > left:
+                continue
+            stay = record_stay(db, SUPERVISOR, member["id"], shelter=shelter, from_on=came, case_id=case_id,
+                               today=today)
+            if left <= today:
+                end_stay(db, SUPERVISOR, stay, to_on=left, today=today)

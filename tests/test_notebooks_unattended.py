@@ -1,0 +1,57 @@
+"""The supervisors' notebooks run unattended (papermill) and meet bad parameters with a message, not a traceback."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(tmp_path, name, **parameters) -> str:
+    """Execute ``notebooks/<name>.ipynb`` with ``parameters``; returns everything it printed or displayed."""
+    out = tmp_path / f"{name}-ran.ipynb"
+    papermill.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), parameters=parameters,
+                               cwd=str(tmp_path), progress_bar=False, kernel_name="python3")
+    notebook = nbformat.read(out, as_version=4)
+    texts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            texts.append(output.get("text", ""))
+            texts.extend(str(v) for k, v in output.get("data", {}).items() if k in ("text/plain", "text/markdown"))
+    return "\n".join(texts)
+
+
+@pytest.fixture
+def empty_db(db, db_path):
+    db.conn.close()
+    return str(db_path)
+
+
+@pytest.mark.timeout(300)
+def test_a_period_that_ends_before_it_starts_is_a_message(tmp_path, empty_db):
+    shown = _run(tmp_path, "period_report", database=empty_db, period="31.12.2026–01.01.2026", lang="en")
+    assert "The period ends (01.01.2026) before it starts (31.12.2026)." in shown
+    assert "Traceback" not in shown
+
+
+@pytest.mark.timeout(300)
+def test_the_period_report_of_an_empty_database_is_zeros_and_no_data(tmp_path, empty_db):
+    shown = _run(tmp_path, "period_report", database=empty_db, period="2026-Q1", lang="uk")
+    assert "I квартал 2026 року" in shown and "Немає даних" in shown
+
+
+@pytest.mark.timeout(300)
+def test_an_unknown_programme_or_instrument_is_a_message(tmp_path, empty_db):
+    shown = _run(tmp_path, "outcomes", database=empty_db, programme="mystery", lang="en")
+    assert "There is no programme 'mystery' in the configuration." in shown
+    shown = _run(tmp_path, "outcomes", database=empty_db, instrument="outcomes_star", lang="uk")
+    assert "Інструмента «outcomes_star» немає" in shown
+
+
+@pytest.mark.timeout(300)
+def test_the_outcomes_of_an_empty_database_are_empty_tables_and_no_data(tmp_path, empty_db):
+    shown = _run(tmp_path, "outcomes", database=empty_db, programme="care_leavers", lang="en")
+    assert shown.count("No data") >= 3 and "Traceback" not in shown
