@@ -1,20 +1,41 @@
-"""The supervisor's list: open cases with status, worker, urgency and deadlines, overdue first.
+"""The supervisor's views of the caseload: the list of open cases, and each worker's load against the norm.
 
 Columns of :func:`case_overview`: ``case_id, case_number, programme, worker, status, opened_on,
 urgent`` (bool), ``urgent_on, assessment_due, assessment_state, accompaniment_due,
 accompaniment_state, next_due, overdue`` (bool: any deadline overdue). Dates are ``datetime.date``.
+
+Columns of :func:`worker_caseload` (one row per worker; :func:`caseload_columns`), counts as ``int``:
+
+- ``worker`` (username), ``name`` (display name);
+- ``open_cases``: the worker's cases open at some time in the period;
+- ``category_<code>``, one per configured category (``category_family_difficult_circumstances``,
+  ``category_idp``, ``category_care_leaver``, ``category_other``): those cases by their subject's
+  category (a family case: the applicant's); they sum to ``open_cases``;
+- ``assessments_due``, ``assessments_overdue``: needs assessments not done, falling due within
+  14 days of the as-of day, or past due;
+- ``reviews_due``, ``reviews_overdue``: goal reviews (``deadlines.goal_review_months`` after a goal
+  was set or last reviewed) falling due within 14 days, or past due;
+- ``accompaniments_past_6_months``: social accompaniments under way for longer than
+  ``deadlines.accompaniment_months``, extended or not;
+- ``norm`` (``caseload_norm.cases_per_worker``), ``over_norm`` (bool: ``open_cases > norm``),
+  ``load`` (float: ``open_cases / norm``).
+
+:func:`worker_caseload` defines the period, the as-of day and each count precisely;
+:func:`caseload_table` shows the frame with headers in Ukrainian or English.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
 from .. import config, i18n
+from ..i18n import UserError
+from ..instruments.validation import parse_date
 from ..store.deadlines import case_deadlines, next_deadline
 from . import overview  # noqa: F401  (registers the shared column headers)
 from ..store.lifecycle import case_state
-from ..working_days import WorkCalendar
+from ..working_days import WorkCalendar, add_months
 
 CURRENT_WORKER_SQL = """coalesce((select e.to_worker from case_events e where e.case_id = c.id
     and e.kind = 'transfer' order by e.id desc limit 1), c.worker)"""
@@ -88,3 +109,302 @@ def overview_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame
         i18n.t("overview.overdue", lang): frame["overdue"].map(lambda o: yes if o else ""),
     })
     return table
+
+
+# --- Each worker's caseload, for the supervisor: open cases, categories, deadlines, the norm ---
+
+DUE_WINDOW_DAYS = 14  # "due" = falls due within this many days from the day deadlines are judged
+
+CASELOAD_FIXED = ["worker", "name", "open_cases"]
+CASELOAD_DEADLINES = ["assessments_due", "assessments_overdue", "reviews_due", "reviews_overdue",
+                      "accompaniments_past_6_months"]
+CASELOAD_NORM = ["norm", "over_norm", "load"]
+
+i18n.add({
+    "caseload_summary.worker": {"uk": "Фахівець", "en": "Worker"},
+    "caseload_summary.open_cases": {"uk": "Відкриті випадки", "en": "Open cases"},
+    "caseload_summary.category": {"uk": "Категорія: {label}", "en": "Category: {label}"},
+    "caseload_summary.assessments_due": {"uk": "Оцінювання: скоро термін", "en": "Assessments due soon"},
+    "caseload_summary.assessments_overdue": {"uk": "Оцінювання: прострочено", "en": "Assessments overdue"},
+    "caseload_summary.reviews_due": {"uk": "Перегляд цілей: скоро термін", "en": "Goal reviews due soon"},
+    "caseload_summary.reviews_overdue": {"uk": "Перегляд цілей: прострочено", "en": "Goal reviews overdue"},
+    "caseload_summary.accompaniments_past": {
+        "uk": "Супровід довше {months} міс.", "en": "Accompaniment over {months} months"},
+    "caseload_summary.norm": {"uk": "Норма", "en": "Norm"},
+    "caseload_summary.over_norm": {"uk": "Понад норму", "en": "Over the norm"},
+    "caseload_summary.load": {"uk": "Навантаження, % норми", "en": "Load, % of the norm"},
+    "caseload_summary.yes": {"uk": "так", "en": "yes"},
+    "caseload_summary.start": {"uk": "Початок періоду", "en": "Start of the period"},
+    "caseload_summary.end": {"uk": "Кінець періоду", "en": "End of the period"},
+    "caseload_summary.bad_date": {
+        "uk": "{field}: введіть справжню дату у форматі дд.мм.рррр (наприклад, 01.07.2026).",
+        "en": "{field}: enter a real date as dd.mm.yyyy (for example 01.07.2026).",
+    },
+    "caseload_summary.period_order": {
+        "uk": "Період закінчується ({end}) раніше, ніж починається ({start}).",
+        "en": "The period ends ({end}) before it starts ({start}).",
+    },
+    "caseload_summary.unknown_programme": {
+        "uk": "Програми «{programme}» немає. Можливі: {allowed}.",
+        "en": "There is no programme '{programme}'. Possible: {allowed}.",
+    },
+    "caseload_summary.unknown_worker": {
+        "uk": "Фахівця «{worker}», який веде випадки, у цій базі немає.",
+        "en": "There is no case worker '{worker}' in this database.",
+    },
+})
+
+
+def caseload_columns() -> list[str]:
+    """The columns of :func:`worker_caseload` under the configuration in force (one per category)."""
+    categories = [f"category_{code}" for code in _configured("categories")]
+    return CASELOAD_FIXED + categories + CASELOAD_DEADLINES + CASELOAD_NORM
+
+
+def _configured(kind: str) -> list[str]:
+    """A configured list's codes in order (keys such as ``_comment`` are not codes)."""
+    return [code for code in config.load_config()[kind] if not code.startswith("_")]
+
+
+def worker_caseload(db, *, today: date | None = None, start=None, end=None, programme: str | None = None,
+                    worker: str | None = None) -> pd.DataFrame:
+    """Each worker's caseload in a period: open cases by category, deadlines due and overdue, the norm.
+
+    One row per worker: every user with the role ``case_manager`` (with zeros when they
+    have no case in the selection) and anyone else who holds a selected case (a case
+    can be handed to a supervisor); only ``worker`` when given. Most loaded first
+    (open cases, descending; then the username).
+
+    **The period** ``[start, end]`` (dates, ``yyyy-mm-dd`` or ``dd.mm.yyyy``; both days
+    included) selects the cases whose open interval overlaps it. A case is open from the
+    day it is opened (or reopened) until the day before it is closed; a case closed on the
+    day it was opened is open that one day. ``end`` defaults to ``today`` and ``start``
+    to ``end``, so with neither given the selection is the cases open today (as in
+    :func:`case_overview`). ``programme`` keeps one programme's cases.
+
+    **Deadlines are judged as of** ``min(end, today)`` (the *as-of day*), from the events
+    recorded up to that day, and only for cases still open then. A case belongs to its
+    worker on the as-of day: a transferred case counts for the worker it was handed to
+    (a case closed earlier in the period, for its worker when it closed). "Due" means
+    falling due within :data:`DUE_WINDOW_DAYS` (14) days from the as-of day, that day
+    included; "overdue" means past it (the as-of day is after the due day).
+
+    Columns (:func:`caseload_columns`):
+
+    - ``worker`` (username), ``name`` (display name);
+    - ``open_cases``: selected cases;
+    - ``category_<code>``, one per configured category: selected cases by the category of
+      their subject (the person of a person case; for a family case the member whose
+      relation is ``applicant``, else the first member added); the columns sum to
+      ``open_cases`` (a category no longer configured gets a column of its own after them);
+    - ``assessments_due``, ``assessments_overdue``: the needs assessment of the current
+      cycle not yet done (no assessment dated from the cycle's start to the as-of day),
+      with its deadline as :func:`workbench.store.deadlines.case_deadlines` reckons it;
+    - ``reviews_due``, ``reviews_overdue``: goals set by the as-of day and not closed by
+      then, in open cases; a goal's review falls due ``deadlines.goal_review_months``
+      after it was last reviewed (or set, if never reviewed);
+    - ``accompaniments_past_6_months``: cases whose social accompaniment (of the current
+      cycle) has been under way for longer than ``deadlines.accompaniment_months``
+      (whether or not it was extended): the as-of day is after start + that many months;
+    - ``norm``: ``caseload_norm.cases_per_worker``; ``over_norm`` (bool): ``open_cases >
+      norm``; ``load``: ``open_cases / norm`` (1.0 = at the norm).
+
+    A period that ends before it starts, a date that is not one, an unknown programme or
+    worker raise :class:`~workbench.i18n.UserError` (Ukrainian and English). A case whose
+    subject withdrew consent still counts: it is still work the worker carries, and only
+    counts leave this function. All reads are a handful of queries, whatever the number
+    of cases.
+    """
+    today = today or date.today()
+    end_day = _period_day(end, "caseload_summary.end") or today
+    start_day = _period_day(start, "caseload_summary.start") or end_day
+    if end_day < start_day:
+        raise UserError("caseload_summary.period_order", start=start_day.strftime("%d.%m.%Y"),
+                        end=end_day.strftime("%d.%m.%Y"))
+    settings = config.load_config()
+    programme = programme or None
+    if programme is not None and (not isinstance(programme, str) or programme not in _configured("programmes")):
+        raise UserError("caseload_summary.unknown_programme", programme=str(programme)[:80],
+                        allowed=config.Labels("programmes", _configured("programmes")))
+    users = {r["username"]: r for r in db.query("select username, display_name, role from users")}
+    worker = worker or None
+    if worker is not None and (not isinstance(worker, str) or worker not in users
+                               or users[worker]["role"] not in ("case_manager", "supervisor")):
+        raise UserError("caseload_summary.unknown_worker", worker=str(worker)[:80])
+    as_of = min(end_day, today)
+    timelines = settings["deadlines"]
+    norm = settings["caseload_norm"]["cases_per_worker"]
+
+    cases = _cases(db, programme, start_day, end_day, as_of)
+    if worker is not None:
+        cases = cases[cases["worker"] == worker]
+
+    categories = _configured("categories")
+    categories += sorted(set(cases["category"].dropna()) - set(categories)) if not cases.empty else []
+    names = [worker] if worker is not None else (
+        [u for u, r in users.items() if r["role"] == "case_manager"]
+        + sorted(set(cases["worker"]) - {u for u, r in users.items() if r["role"] == "case_manager"}))
+    frame = pd.DataFrame({"worker": pd.Series(names, dtype=object)})
+    frame["name"] = frame["worker"].map(lambda u: users[u]["display_name"] if u in users else u)
+    if cases.empty:
+        counts = pd.DataFrame(index=pd.Index([], name="worker", dtype=object))
+    else:
+        live = cases[cases["open_at_as_of"]]
+        assessment = _assessment_states(live, as_of, timelines)
+        counts = pd.DataFrame({
+            "open_cases": cases.groupby("worker").size(),
+            "assessments_due": live[assessment == "due"].groupby("worker").size(),
+            "assessments_overdue": live[assessment == "overdue"].groupby("worker").size(),
+            "accompaniments_past_6_months": live[_accompaniment_past(live, as_of, timelines)].groupby("worker").size(),
+        })
+        reviews = _review_states(db, live, as_of, timelines["goal_review_months"])
+        counts["reviews_due"] = reviews[reviews["state"] == "due"].groupby("worker").size()
+        counts["reviews_overdue"] = reviews[reviews["state"] == "overdue"].groupby("worker").size()
+        by_category = cases.groupby(["worker", "category"]).size().unstack(fill_value=0)
+        for code in by_category.columns:
+            counts[f"category_{code}"] = by_category[code]
+    columns = CASELOAD_FIXED + [f"category_{c}" for c in categories] + CASELOAD_DEADLINES
+    frame = frame.join(counts, on="worker")
+    for column in columns[2:]:
+        frame[column] = frame[column].fillna(0).astype(int) if column in frame else 0
+    frame["norm"] = norm
+    frame["over_norm"] = frame["open_cases"] > norm
+    frame["load"] = frame["open_cases"] / norm if norm else float("nan")
+    frame = frame[columns + CASELOAD_NORM]
+    return frame.sort_values(["open_cases", "worker"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def caseload_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """:func:`worker_caseload` for display: headers and categories in ``lang``, load as % of the norm."""
+    lang = i18n.normalise_language(lang)
+    yes = i18n.t("caseload_summary.yes", lang)
+    months = config.load_config()["deadlines"]["accompaniment_months"]
+    headers = {"name": i18n.t("caseload_summary.worker", lang)}
+    for column in frame.columns:
+        if column.startswith("category_"):
+            headers[column] = i18n.t("caseload_summary.category", lang,
+                                     label=config.label("categories", column.removeprefix("category_"), lang))
+        elif column == "accompaniments_past_6_months":
+            headers[column] = i18n.t("caseload_summary.accompaniments_past", lang, months=months)
+        elif column in CASELOAD_FIXED[2:] + CASELOAD_DEADLINES + CASELOAD_NORM:
+            headers[column] = i18n.t(f"caseload_summary.{column}", lang)
+    table = frame.drop(columns=["worker"]).copy()
+    table["name"] = [name or user for name, user in zip(frame["name"], frame["worker"])]
+    table["over_norm"] = frame["over_norm"].map(lambda over: yes if over else "")
+    table["load"] = (frame["load"] * 100).round().astype("Int64")
+    return table.rename(columns=headers)[[headers[c] for c in table.columns]].reset_index(drop=True)
+
+
+def _period_day(value, field_key: str) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    parsed, problem = parse_date(value)
+    if problem:
+        raise UserError("caseload_summary.bad_date", field=i18n.Text(field_key))
+    return parsed
+
+
+def _frame(db, sql: str, params) -> pd.DataFrame:
+    """A query's rows as a frame, columns named as the query names them (also when there are no rows)."""
+    cursor = db.execute(sql, params)
+    return pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+
+# Each case with its subject's category and, from its events, its state on the as-of day (as
+# workbench.store.lifecycle.case_state reads it) and on the period's first day: one query, each
+# sub-query an index lookup on case_events(case_id, id). A reopening starts a new cycle.
+CASE_STATE_SQL = """
+with base as materialized (
+    select c.id as case_id, c.programme, c.opened_on, c.worker as opened_by,
+        coalesce(p.category, (select s.category from household_members m join persons s on s.id = m.person_id
+                              where m.household_id = c.household_id
+                              order by m.relation = 'applicant' desc, m.id limit 1)) as category,
+        (select e.id from case_events e where e.case_id = c.id and e.kind = 'reopen' and e.effective_on <= :as_of
+         order by e.id desc limit 1) as reopen_id
+    from cases c left join persons p on p.id = c.person_id
+    where :programme is null or c.programme = :programme
+), state as materialized (
+    select b.*,
+        coalesce((select e.to_worker from case_events e where e.case_id = b.case_id and e.kind = 'transfer'
+                  and e.effective_on <= :as_of order by e.id desc limit 1), b.opened_by) as worker,
+        (select e.to_status from case_events e where e.case_id = b.case_id and e.kind in ('move', 'reopen')
+         and e.effective_on <= :start order by e.id desc limit 1) as status_at_start,
+        (select e.to_status from case_events e where e.case_id = b.case_id and e.kind in ('move', 'reopen')
+         and e.effective_on <= :as_of order by e.id desc limit 1) as status_at_as_of,
+        exists (select 1 from case_events e where e.case_id = b.case_id and e.kind = 'reopen'
+                and e.effective_on between :start and :end) as reopened_in_period,
+        coalesce((select e.effective_on from case_events e where e.id = b.reopen_id), b.opened_on) as cycle_started_on,
+        (select min(e.effective_on) from case_events e where e.case_id = b.case_id and e.kind = 'urgent'
+         and e.effective_on <= :as_of and e.id > coalesce(b.reopen_id, 0)) as urgent_on,
+        (select min(e.effective_on) from case_events e where e.case_id = b.case_id and e.kind = 'move'
+         and e.to_status = 'accompaniment' and e.effective_on <= :as_of
+         and e.id > coalesce(b.reopen_id, 0)) as accompaniment_started_on
+    from base b
+)
+select s.case_id, s.programme, s.opened_on, s.category, s.worker, s.status_at_start, s.status_at_as_of,
+    s.reopened_in_period, s.cycle_started_on, s.urgent_on, s.accompaniment_started_on,
+    (select min(a.assessed_on) from assessments a where a.case_id = s.case_id
+     and a.assessed_on >= s.cycle_started_on and a.assessed_on <= :as_of) as assessed_on
+from state s order by s.case_id
+"""
+
+
+def _cases(db, programme: str | None, start: date, end: date, as_of: date) -> pd.DataFrame:
+    """The cases (of ``programme``) open at some time in ``[start, end]``, with their state on ``as_of``."""
+    cases = _frame(db, CASE_STATE_SQL, {"programme": programme, "start": start.isoformat(), "end": end.isoformat(),
+                                        "as_of": as_of.isoformat()})
+    cases["category"] = cases["category"].fillna("other")  # a family with no member on record
+    # Open at the end of the period's first day, or opened or reopened within the period.
+    open_at_start = (cases["opened_on"] <= start.isoformat()) & cases["status_at_start"].ne("closed")
+    opened = cases["opened_on"].between(start.isoformat(), end.isoformat())
+    cases = cases[open_at_start | opened | cases["reopened_in_period"].astype(bool)].copy()
+    cases["open_at_as_of"] = (cases["opened_on"] <= as_of.isoformat()) & cases["status_at_as_of"].ne("closed")
+    return cases
+
+
+def _assessment_states(live: pd.DataFrame, as_of: date, timelines: dict) -> pd.Series:
+    """``due``, ``overdue`` or ``None`` (done, or not due within the window) for each open case's needs assessment."""
+    if live.empty:
+        return pd.Series([], index=live.index, dtype=object)
+    calendar = WorkCalendar.from_config()
+    due_on = {start: calendar.add_working_days(date.fromisoformat(start), timelines["needs_assessment_working_days"])
+              for start in live["cycle_started_on"].unique()}
+    horizon = as_of + timedelta(days=DUE_WINDOW_DAYS)
+
+    def state(row):
+        if isinstance(row.assessed_on, str):  # done in this cycle by the as-of day
+            return None
+        due = due_on[row.cycle_started_on]
+        if isinstance(row.urgent_on, str) and date.fromisoformat(row.urgent_on) <= due:
+            due = min(due, date.fromisoformat(row.urgent_on) + timedelta(days=timelines["urgent_assessment_days"]))
+        return "overdue" if as_of > due else ("due" if due <= horizon else None)
+
+    return pd.Series([state(row) for row in live.itertuples()], index=live.index, dtype=object)
+
+
+def _accompaniment_past(live: pd.DataFrame, as_of: date, timelines: dict) -> pd.Series:
+    """Whether each open case's accompaniment has been under way longer than ``accompaniment_months``."""
+    months = timelines["accompaniment_months"]
+    return live["accompaniment_started_on"].map(
+        lambda start: isinstance(start, str) and as_of > add_months(date.fromisoformat(start), months)).astype(bool)
+
+
+def _review_states(db, live: pd.DataFrame, as_of: date, review_months: int) -> pd.DataFrame:
+    """Goals in force on ``as_of`` in the open cases, each with its worker and review ``state`` (due/overdue/None)."""
+    as_of_iso = as_of.isoformat()
+    goals = _frame(db, """
+        select g.id as goal_id, g.case_id, g.set_on,
+               (select max(r.reviewed_on) from goal_reviews r
+                where r.goal_id = g.id and r.reviewed_on <= ?) as reviewed_on
+        from goals g left join goal_closures x on x.goal_id = g.id
+        where g.set_on <= ? and (x.closed_on is null or x.closed_on > ?)""", [as_of_iso] * 3)
+    goals = goals.merge(live[["case_id", "worker"]], on="case_id")
+    horizon = as_of + timedelta(days=DUE_WINDOW_DAYS)
+
+    def state(last: str):
+        due = add_months(date.fromisoformat(last), review_months)
+        return "overdue" if as_of > due else ("due" if due <= horizon else None)
+
+    last = goals["reviewed_on"].fillna(goals["set_on"])
+    goals["state"] = pd.Series([state(day) for day in last], index=goals.index, dtype=object)
+    return goals
