@@ -1,0 +1,1 @@
+"""Evaluation statistics for researchers: change, effect sizes, reliable change, publication tables, and more."""

@@ -1,0 +1,251 @@
+"""Tables for publication: suppression of small counts and the formatting a paper expects.
+
+**Suppression.** Counts of 1 to ``threshold − 1`` people (1–4 with the usual threshold of 5) can
+identify someone in a small community, so :func:`suppress_small_counts` replaces them with a
+marker (``"<5"``); zero is kept by default (an empty cell identifies no one; pass
+``keep_zero=False`` to hide it too). Asked to, it also hides statistics (means, percentages, effect
+sizes) computed from fewer than ``threshold`` cases. This is *primary* suppression only: when a
+row or column total is published and a single cell in it is hidden, the cell can be recovered by
+subtraction. Hide a second cell or round the totals in that case (secondary suppression; see
+Hundepool et al., 2012, ch. 4), which this function does not do for you.
+
+**Formatting** (:func:`format_number`, :func:`format_mean_sd`, :func:`format_ci`,
+:func:`format_p`, :func:`format_change_table`) follows the APA convention in English — "M (SD)",
+"[low, high]" intervals, p without a leading zero, "< .001" below one in a thousand — and the
+Ukrainian one in Ukrainian: decimal comma, a semicolon between interval limits ("[0,56; 2,40]")
+and the leading zero kept ("< 0,001"). Negative numbers take a true minus sign (−). Headers come
+from the message catalogue in the chosen language.
+
+Sources:
+
+- American Psychological Association (2020). Publication Manual of the American Psychological
+  Association (7th ed.), ch. 6 (numbers and statistics) and ch. 7 (tables).
+- Hundepool, A., et al. (2012). Statistical Disclosure Control. Wiley.
+"""
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import pandas as pd
+
+from .. import i18n
+from ..i18n import UserError
+
+DASH = "—"
+
+i18n.add({
+    "evaluation.threshold": {
+        "uk": "Поріг приховування {value} має бути цілим числом, не меншим за 1.",
+        "en": "The suppression threshold {value} must be a whole number of at least 1.",
+    },
+    "evaluation.not_a_count": {
+        "uk": "Стовпець «{column}», рядок {row}: «{value}» не є кількістю (цілим невід'ємним числом).",
+        "en": "Column '{column}', row {row}: '{value}' is not a count (a whole number, not negative).",
+    },
+    "evaluation.n_column_needed": {
+        "uk": "Щоб приховати статистики з малих груп, вкажіть стовпець із кількістю випадків.",
+        "en": "To hide statistics from small groups, name the column with the number of cases.",
+    },
+    "evaluation.col.scale": {"uk": "Шкала", "en": "Scale"},
+    "evaluation.col.n": {"uk": "n", "en": "n"},
+    "evaluation.col.before": {"uk": "До: середнє (СВ)", "en": "Before, M (SD)"},
+    "evaluation.col.after": {"uk": "Після: середнє (СВ)", "en": "After, M (SD)"},
+    "evaluation.col.difference": {"uk": "Різниця [{level}% ДІ]", "en": "Mean difference [{level}% CI]"},
+    "evaluation.col.t": {"uk": "t (ступені свободи)", "en": "t (df)"},
+    "evaluation.col.p": {"uk": "p", "en": "p"},
+    "evaluation.col.wilcoxon": {"uk": "Вілкоксон: W+; p", "en": "Wilcoxon W+, p"},
+    "evaluation.col.effect": {"uk": "Ефект {name} [{level}% ДІ]", "en": "{name} [{level}% CI]"},
+    "evaluation.col.notes": {"uk": "Примітки", "en": "Notes"},
+})
+
+
+# --- suppression ----------------------------------------------------------------------------
+
+def _check_threshold(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise UserError("evaluation.threshold", value=value)
+    return int(value)
+
+
+def _count(value, column, row):
+    """``value`` as an int count, or None when missing; anything else is refused."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) \
+            or value < 0 or float(value) != int(value):
+        raise UserError("evaluation.not_a_count", column=column, row=row, value=value)
+    return int(value)
+
+
+def suppress_small_counts(table: pd.DataFrame, columns, threshold: int = 5, marker: str = "<5", *,
+                          keep_zero: bool = True, statistic_columns=(), n_column: str | None = None,
+                          statistic_marker: str | None = None) -> pd.DataFrame:
+    """A copy of ``table`` with counts from 1 to ``threshold − 1`` in ``columns`` replaced by ``marker``.
+
+    ``keep_zero=False`` hides zeros as well. ``statistic_columns``: statistics to hide (with
+    ``statistic_marker``, by default ``marker``) on every row whose ``n_column`` — the number of
+    cases they were computed from, read before any suppression — is below ``threshold``; rows
+    with no cases at all are left as they are (their statistics are already empty). Counts must
+    be whole numbers, not negative, or missing; rows are named from 1 in errors.
+    ``attrs["n_suppressed"]`` is how many cells were hidden.
+    """
+    threshold = _check_threshold(threshold)
+    columns = [columns] if isinstance(columns, str) else list(columns)
+    statistic_columns = [statistic_columns] if isinstance(statistic_columns, str) else list(statistic_columns)
+    for column in columns + statistic_columns + ([n_column] if n_column else []):
+        if column not in table.columns:
+            raise UserError("evaluation.missing_column", column=column)
+    if statistic_columns and not n_column:
+        raise UserError("evaluation.n_column_needed")
+    statistic_marker = marker if statistic_marker is None else statistic_marker
+    out = table.copy()
+    hidden = 0
+    counts_of = {}
+    for column in set(columns + ([n_column] if n_column else [])):
+        counts_of[column] = [_count(value, column, row) for row, value in enumerate(table[column].tolist(), 1)]
+    for column in columns:
+        values = out[column].astype(object).tolist()
+        for i, count in enumerate(counts_of[column]):
+            if count is None:
+                continue
+            if 0 < count < threshold or (count == 0 and not keep_zero):
+                values[i] = marker
+                hidden += 1
+        out[column] = pd.Series(values, index=out.index, dtype=object)
+    if statistic_columns:
+        small = [n is not None and 0 < n < threshold for n in counts_of[n_column]]
+        for column in statistic_columns:
+            values = out[column].astype(object).tolist()
+            for i, is_small in enumerate(small):
+                if is_small:
+                    values[i] = statistic_marker
+                    hidden += 1
+            out[column] = pd.Series(values, index=out.index, dtype=object)
+    out.attrs["n_suppressed"] = hidden
+    return out
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, Real) and math.isnan(value))
+
+
+def _localise(text: str, lang: str) -> str:
+    text = text.replace("-", "−")
+    return text.replace(".", ",") if lang == "uk" else text
+
+
+def format_number(value, digits: int = 2, lang: str | None = None) -> str:
+    """``value`` rounded to ``digits`` decimals: "1.50" / "1,50", "−0.30"; missing is "—"."""
+    lang = i18n.normalise_language(lang)
+    if _missing(value):
+        return DASH
+    text = f"{float(value):.{digits}f}"
+    if text.lstrip("-").strip("0.") == "":  # −0.00 is 0.00
+        text = text.lstrip("-")
+    return _localise(text, lang)
+
+
+def format_mean_sd(mean, sd, digits: int = 2, lang: str | None = None) -> str:
+    """"M (SD)": "8.70 (0.82)", in Ukrainian "8,70 (0,82)"; a missing SD shows as "—"."""
+    if _missing(mean):
+        return DASH
+    return f"{format_number(mean, digits, lang)} ({format_number(sd, digits, lang)})"
+
+
+def format_ci(low, high, digits: int = 2, lang: str | None = None) -> str:
+    """An interval: "[0.56, 2.40]" in English, "[0,56; 2,40]" in Ukrainian; "—" when missing."""
+    lang = i18n.normalise_language(lang)
+    if _missing(low) or _missing(high):
+        return DASH
+    separator = "; " if lang == "uk" else ", "
+    return f"[{format_number(low, digits, lang)}{separator}{format_number(high, digits, lang)}]"
+
+
+def format_estimate_ci(estimate, low, high, digits: int = 2, lang: str | None = None) -> str:
+    """"1.50 [0.56, 2.40]"; the interval is left out when missing, the whole is "—" without an estimate."""
+    if _missing(estimate):
+        return DASH
+    interval = format_ci(low, high, digits, lang)
+    text = format_number(estimate, digits, lang)
+    return text if interval == DASH else f"{text} {interval}"
+
+
+def format_p(p, lang: str | None = None, digits: int = 3) -> str:
+    """A p-value for a table: ".022" and "< .001" (APA), or "0,022" and "< 0,001" in Ukrainian.
+
+    Values that round to 1 are shown as "> .999" ("> 0,999"); missing is "—".
+    """
+    lang = i18n.normalise_language(lang)
+    if _missing(p):
+        return DASH
+    p = float(p)
+    smallest = 10 ** -digits
+    if p < smallest:
+        text = f"< {smallest:.{digits}f}"
+    elif round(p, digits) >= 1:
+        text = f"> {1 - smallest:.{digits}f}"
+    else:
+        text = f"{p:.{digits}f}"
+    if lang == "en":
+        text = text.replace("0.", ".")
+    return _localise(text, lang)
+
+
+def format_t(t, df, digits: int = 2, lang: str | None = None) -> str:
+    """"4.74 (9)"; a fractional df (Welch) keeps two decimals: "−3.77 (18.33)"."""
+    if _missing(t):
+        return DASH
+    if _missing(df):
+        return format_number(t, digits, lang)
+    df_text = str(int(df)) if float(df).is_integer() else format_number(df, 2, lang)
+    return f"{format_number(t, digits, lang)} ({df_text})"
+
+
+def format_change_table(table: pd.DataFrame, lang: str | None = None, *, digits: int = 2, level: int = 95,
+                        min_n: int | None = None, marker: str | None = None) -> pd.DataFrame:
+    """The table a paper prints, from :func:`workbench.evaluation.change.change_table`.
+
+    Columns (headers in ``lang``): scale, n, before and after as "M (SD)", mean difference with
+    its interval, t (df), p, Wilcoxon W⁺ and p, d_z, d_rm, d_av and g_av with intervals, notes.
+    ``level`` only labels the intervals (match the ``alpha`` the table was computed with).
+    ``min_n``: scales with fewer pairs show n as ``marker`` (default "<min_n") and no statistics.
+    """
+    lang = i18n.normalise_language(lang)
+    rows = []
+    for record in table.to_dict("records"):
+        rows.append({
+            "scale": record["scale"],
+            "n": record["n_pairs"],
+            "before": format_mean_sd(record["before_mean"], record["before_sd"], digits, lang),
+            "after": format_mean_sd(record["after_mean"], record["after_sd"], digits, lang),
+            "difference": format_estimate_ci(record["mean_difference"], record["mean_difference_low"],
+                                             record["mean_difference_high"], digits, lang),
+            "t": format_t(record["t"], record["df"], digits, lang),
+            "p": format_p(record["p"], lang),
+            "wilcoxon": DASH if _missing(record["wilcoxon_statistic"]) else
+            f"{format_number(record['wilcoxon_statistic'], 1, lang)}; {format_p(record['wilcoxon_p'], lang)}",
+            **{name: format_estimate_ci(record[name], record[f"{name}_low"], record[f"{name}_high"], digits, lang)
+               for name in ("d_z", "d_rm", "d_av", "g_av")},
+            "notes": record.get("notes", ""),
+        })
+    out = pd.DataFrame(rows, columns=["scale", "n", "before", "after", "difference", "t", "p", "wilcoxon",
+                                      "d_z", "d_rm", "d_av", "g_av", "notes"])
+    if min_n is not None:
+        min_n = _check_threshold(min_n)
+        statistics = ["before", "after", "difference", "t", "p", "wilcoxon", "d_z", "d_rm", "d_av", "g_av"]
+        out = suppress_small_counts(out, ["n"], threshold=min_n, marker=marker or f"<{min_n}",
+                                    statistic_columns=statistics, n_column="n", statistic_marker=DASH)
+    headers = {
+        "scale": i18n.t("evaluation.col.scale", lang), "n": i18n.t("evaluation.col.n", lang),
+        "before": i18n.t("evaluation.col.before", lang), "after": i18n.t("evaluation.col.after", lang),
+        "difference": i18n.t("evaluation.col.difference", lang, level=level),
+        "t": i18n.t("evaluation.col.t", lang), "p": i18n.t("evaluation.col.p", lang),
+        "wilcoxon": i18n.t("evaluation.col.wilcoxon", lang),
+        **{name: i18n.t("evaluation.col.effect", lang, name=name, level=level)
+           for name in ("d_z", "d_rm", "d_av", "g_av")},
+        "notes": i18n.t("evaluation.col.notes", lang),
+    }
+    return out.rename(columns=headers)

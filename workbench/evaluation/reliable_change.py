@@ -1,0 +1,438 @@
+"""Reliable and clinically significant change for each client (Jacobson & Truax, 1991).
+
+**Reliable change.** Is a client's change larger than the instrument's measurement error alone
+would produce? With s₁ the SD of the scores before (of the clinical sample, or of norms) and
+r_xx the instrument's reliability::
+
+    SE     = s₁ · sqrt(1 − r_xx)          standard error of measurement
+    S_diff = sqrt(2 · SE²)                standard error of the difference of two scores
+    RCI    = (x₂ − x₁) / S_diff           x₁ before, x₂ after
+
+A change is reliable when |RCI| > 1.96 (p < .05, two-sided, if nothing but measurement error
+changed), i.e. when |x₂ − x₁| > 1.96 · S_diff, the "reliable change criterion". The √2 comes from
+Christensen & Mendoza (1986), who corrected Jacobson, Follette & Revenstorf (1984).
+
+J&T take r_xx as test–retest reliability; internal consistency (Cronbach's α) is a common
+stand-in (Martinovich, Saunders & Howard, 1996; Evans, Margison & Barkham, 1998), computed here
+by :func:`cronbach_alpha` from item scores::
+
+    α = k/(k − 1) · (1 − Σ sᵢ² / s_X²)
+
+with k items, sᵢ² each item's variance and s_X² the variance of the total score (all n − 1
+denominators). Respondents with any missing item are left out (listwise deletion) and counted.
+Its confidence interval is Feldt's: with n respondents, F the F distribution with n − 1 and
+(n − 1)(k − 1) degrees of freedom, [1 − (1 − α)·F(1 − γ/2), 1 − (1 − α)·F(γ/2)] for a
+(1 − γ) interval (Feldt, Woodruff & Salih, 1987).
+
+**Clinically significant change.** From norms the user gives — mean and SD of a dysfunctional
+(clinical) population M_d, SD_d and of a functional (non-clinical) one M_f, SD_f — three cut-offs
+(J&T 1991, p. 13), written here for a scale where a higher score is better (for one where higher
+is worse, every ± flips)::
+
+    a = M_d + 2·SD_d          two SDs beyond the dysfunctional mean, towards functioning
+    b = M_f − 2·SD_f          within two SDs of the functional mean
+    c = (SD_f·M_d + SD_d·M_f) / (SD_f + SD_d)
+                               where the two distributions meet: equally likely to belong to either
+
+J&T recommend c when both norms are available and overlap, b when they do not overlap, and a when
+there are no functional norms. Each client is then one of (J&T 1991, p. 16):
+
+- **recovered** — reliable improvement *and* moved across the cut-off: the score before was on
+  the dysfunctional side (or on the cut-off) and the score after is beyond it;
+- **improved** — reliable improvement without crossing (including clients who were already on
+  the functional side before, and everyone with a reliable improvement when no cut-off is given);
+- **unchanged** — no reliable change, in either direction;
+- **deteriorated** — reliable worsening.
+
+Sources:
+
+- Jacobson, N. S., & Truax, P. (1991). Clinical significance: A statistical approach to defining
+  meaningful change in psychotherapy research. Journal of Consulting and Clinical Psychology,
+  59(1), 12–19. doi:10.1037/0022-006X.59.1.12
+- Christensen, L., & Mendoza, J. L. (1986). A method of assessing change in a single subject: an
+  alteration of the RC index. Behavior Therapy, 17, 305–308.
+- Evans, C., Margison, F., & Barkham, M. (1998). The contribution of reliable and clinically
+  significant change methods to evidence-based mental health. Evidence-Based Mental Health,
+  1(3), 70–72.
+- Martinovich, Z., Saunders, S., & Howard, K. (1996). Some comments on "Assessing clinical
+  significance". Psychotherapy Research, 6(2), 124–132.
+- Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+  Psychometrika, 16(3), 297–334.
+- Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for coefficient
+  alpha. Applied Psychological Measurement, 11(1), 93–103.
+"""
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .. import i18n
+from ..i18n import Text, UserError
+from .change import MIN_FOR_SD, as_scores, check_alpha
+
+Z_95 = 1.96
+CATEGORIES = ("recovered", "improved", "unchanged", "deteriorated")
+
+i18n.add({
+    "evaluation.reliability": {
+        "uk": "Надійність {value} має бути числом, більшим за 0 і меншим за 1.",
+        "en": "The reliability {value} must be a number greater than 0 and less than 1.",
+    },
+    "evaluation.reliability_from_items": {
+        "uk": "Надійність не вдалося обчислити з балів пунктів: {reason}",
+        "en": "The reliability could not be computed from the item scores: {reason}",
+    },
+    "evaluation.sd": {
+        "uk": "Стандартне відхилення {value} має бути додатним скінченним числом.",
+        "en": "The standard deviation {value} must be a positive, finite number.",
+    },
+    "evaluation.number": {
+        "uk": "Значення {value} має бути скінченним числом.",
+        "en": "The value {value} must be a finite number.",
+    },
+    "evaluation.direction": {
+        "uk": "Вкажіть, чи більший бал означає краще: так (True) чи ні (False).",
+        "en": "Say whether a higher score is better: True or False.",
+    },
+    "evaluation.functional_norms": {
+        "uk": "Для меж b і c потрібні і середнє, і стандартне відхилення функціональної групи.",
+        "en": "Cut-offs b and c need both the mean and the standard deviation of the functional population.",
+    },
+    "evaluation.sd_pre_from_sample": {
+        "uk": "Щоб оцінити стандартне відхилення балів до, потрібно щонайменше {minimum} повних пар, а їх {n}; "
+              "або вкажіть його з норм.",
+        "en": "Estimating the SD of the scores before needs at least {minimum} complete pairs; there are {n}. "
+              "Or give it from norms.",
+    },
+    "evaluation.items_too_few": {
+        "uk": "Для альфи Кронбаха потрібні щонайменше два пункти, а їх {k}.",
+        "en": "Cronbach's alpha needs at least two items; there are {k}.",
+    },
+    "evaluation.items_table": {
+        "uk": "Бали пунктів мають бути таблицею: рядки — респонденти, стовпці — пункти.",
+        "en": "Item scores must be a table: rows are respondents, columns are items.",
+    },
+    "evaluation.item_not_numeric": {
+        "uk": "Пункт «{item}», рядок {row}: «{value}» не є скінченним числом.",
+        "en": "Item '{item}', row {row}: '{value}' is not a finite number.",
+    },
+    "evaluation.reason.too_few_respondents": {
+        "uk": "Для альфи Кронбаха потрібні щонайменше {minimum} респонденти з усіма відповідями, а їх {n}.",
+        "en": "Cronbach's alpha needs at least {minimum} respondents with every item answered; there are {n}.",
+    },
+    "evaluation.reason.zero_total_variance": {
+        "uk": "Загальний бал не різниться між респондентами, тож альфа не визначена.",
+        "en": "The total score does not vary between respondents, so alpha is undefined.",
+    },
+    "evaluation.category.recovered": {"uk": "відновлення", "en": "recovered"},
+    "evaluation.category.improved": {"uk": "покращення", "en": "improved"},
+    "evaluation.category.unchanged": {"uk": "без надійних змін", "en": "unchanged"},
+    "evaluation.category.deteriorated": {"uk": "погіршення", "en": "deteriorated"},
+    "evaluation.chart.title": {
+        "uk": "Надійна та клінічно значуща зміна (Якобсон і Труакс)",
+        "en": "Reliable and clinically significant change (Jacobson & Truax)",
+    },
+    "evaluation.chart.x": {"uk": "Бал до", "en": "Score before"},
+    "evaluation.chart.y": {"uk": "Бал після", "en": "Score after"},
+    "evaluation.chart.no_change": {"uk": "Без змін", "en": "No change"},
+    "evaluation.chart.band": {
+        "uk": "Межі надійної зміни (±{threshold})", "en": "Reliable change band (±{threshold})"},
+    "evaluation.chart.cutoff": {"uk": "Межа клінічної значущості ({cutoff})", "en": "Clinical cut-off ({cutoff})"},
+    "evaluation.chart.no_data": {"uk": "Немає даних", "en": "No data"},
+    "evaluation.chart.higher_better": {"uk": "більший бал — краще", "en": "higher scores are better"},
+    "evaluation.chart.higher_worse": {"uk": "більший бал — гірше", "en": "higher scores are worse"},
+    "evaluation.chart.caption": {
+        "uk": "Кожна точка — одна людина: бал до (горизонтальна вісь) і після (вертикальна). Діагональ — "
+              "без змін; сіра смуга — зміни не більші за {threshold} бала, які не виходять за похибку "
+              "вимірювання (|RCI| ≤ 1,96; надійність {reliability}); {direction}. n = {n}.",
+        "en": "Each point is one person: score before (horizontal axis) and after (vertical). The diagonal "
+              "is no change; the grey band holds changes of at most {threshold} points, within measurement "
+              "error (|RCI| ≤ 1.96; reliability {reliability}); {direction}. n = {n}.",
+    },
+    "evaluation.chart.caption_cutoff": {
+        "uk": "Пунктирні лінії — межа клінічної значущості {cutoff}.",
+        "en": "The dashed lines are the clinical cut-off {cutoff}.",
+    },
+})
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+def check_reliability(value) -> float:
+    """A reliability as a float if 0 < r < 1; otherwise :class:`UserError`.
+
+    0 would mean the scores are pure error (no change could ever be reliable) and 1 that they have
+    none (S_diff = 0, every change "reliable"); neither is a property of a real instrument.
+    NaN, infinities, booleans and text are refused too.
+    """
+    if isinstance(value, bool) or not isinstance(value, Real) or not (0 < value < 1):
+        raise UserError("evaluation.reliability", value=value)
+    return float(value)
+
+
+def _check_sd(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value <= 0:
+        raise UserError("evaluation.sd", value=value)
+    return float(value)
+
+
+def _check_number(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise UserError("evaluation.number", value=value)
+    return float(value)
+
+
+def _check_direction(value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise UserError("evaluation.direction")
+    return bool(value)
+
+
+# --- Cronbach's alpha -------------------------------------------------------------------------
+
+def cronbach_alpha(items: pd.DataFrame, *, alpha: float = 0.05) -> dict:
+    """Cronbach's α from item scores (rows = respondents, columns = items), with Feldt's CI.
+
+    The keyword ``alpha`` is the significance level of the interval (0.05: a 95% interval), not
+    the coefficient.
+
+    Returns ``{"alpha", "ci", "n_respondents", "n_dropped", "n_items", "deletion": "listwise",
+    "reason"}``: respondents with any missing item are left out and counted in ``n_dropped``.
+    With fewer than 2 complete respondents, or a total score that does not vary, ``alpha`` and
+    ``ci`` are ``None`` and ``reason`` (a :class:`~workbench.i18n.Text`) says why. Fewer than two
+    items, or a value that is not a finite number, is refused.
+    """
+    level = check_alpha(alpha)
+    if not isinstance(items, pd.DataFrame):
+        raise UserError("evaluation.items_table")
+    k = items.shape[1]
+    if k < 2:
+        raise UserError("evaluation.items_too_few", k=k)
+    columns = {}
+    for item in items.columns:
+        try:
+            columns[item] = as_scores(items[item].tolist(), "score")
+        except UserError as problem:
+            raise UserError("evaluation.item_not_numeric", item=item, row=problem.params["position"],
+                            value=problem.params["value"]) from None
+    data = pd.DataFrame(columns, index=items.index)
+    complete = data.dropna(axis=0, how="any")
+    n, dropped = len(complete), len(data) - len(complete)
+    result = {"alpha": None, "ci": None, "n_respondents": n, "n_dropped": dropped, "n_items": k,
+              "deletion": "listwise", "reason": None}
+    if n < MIN_FOR_SD:
+        result["reason"] = Text("evaluation.reason.too_few_respondents", minimum=MIN_FOR_SD, n=n)
+        return result
+    item_variances = complete.var(ddof=1).sum()
+    total_variance = complete.sum(axis=1).var(ddof=1)
+    if total_variance == 0:
+        result["reason"] = Text("evaluation.reason.zero_total_variance")
+        return result
+    value = k / (k - 1) * (1 - item_variances / total_variance)
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    low = 1 - (1 - value) * stats.f.ppf(1 - level / 2, df1, df2)
+    high = 1 - (1 - value) * stats.f.ppf(level / 2, df1, df2)
+    result.update(alpha=float(value), ci=(float(low), float(high)))
+    return result
+
+
+# --- reliable change ----------------------------------------------------------------------
+
+def reliable_change_criteria(sd_pre, reliability, *, z: float = Z_95) -> dict:
+    """``{"sd_pre", "reliability", "se", "s_diff", "threshold", "z"}`` (see the module docstring).
+
+    ``threshold`` = z · S_diff is the smallest change in raw points that counts as reliable
+    (strictly larger changes do).
+    """
+    sd_pre = _check_sd(sd_pre)
+    reliability = check_reliability(reliability)
+    z = _check_sd(z)
+    se = sd_pre * math.sqrt(1 - reliability)
+    s_diff = math.sqrt(2 * se ** 2)
+    return {"sd_pre": sd_pre, "reliability": reliability, "se": se, "s_diff": s_diff,
+            "threshold": z * s_diff, "z": z}
+
+
+def reliable_change_index(pre, post, *, sd_pre, reliability) -> float:
+    """J&T's RCI = (post − pre) / S_diff for one person."""
+    pre, post = _check_number(pre), _check_number(post)
+    return (post - pre) / reliable_change_criteria(sd_pre, reliability)["s_diff"]
+
+
+def clinical_cutoffs(*, dysfunctional_mean, dysfunctional_sd, functional_mean=None, functional_sd=None,
+                     higher_is_better: bool) -> dict:
+    """J&T's cut-offs ``{"a", "b", "c"}`` from norms; ``b`` and ``c`` are None without functional norms.
+
+    ``higher_is_better`` says which way the scale runs (True for functioning or quality-of-life
+    scores, False for need or symptom scores); a and b move two SDs towards functioning.
+    """
+    better = _check_direction(higher_is_better)
+    m_d, sd_d = _check_number(dysfunctional_mean), _check_sd(dysfunctional_sd)
+    sign = 1 if better else -1
+    cutoffs = {"a": m_d + sign * 2 * sd_d, "b": None, "c": None}
+    if functional_mean is None and functional_sd is None:
+        return cutoffs
+    if functional_mean is None or functional_sd is None:
+        raise UserError("evaluation.functional_norms")
+    m_f, sd_f = _check_number(functional_mean), _check_sd(functional_sd)
+    cutoffs["b"] = m_f - sign * 2 * sd_f
+    cutoffs["c"] = (sd_f * m_d + sd_d * m_f) / (sd_f + sd_d)
+    return cutoffs
+
+
+def classify_change(pre, post, *, reliability, higher_is_better: bool, sd_pre=None, cutoff=None,
+                    clients=None, z: float = Z_95) -> pd.DataFrame:
+    """Each client's RCI and J&T category, one row per complete pair.
+
+    ``reliability`` is a number in (0, 1) or a table of item scores (then Cronbach's α of it,
+    listwise). ``sd_pre`` defaults to the SD of the complete pairs' scores before (J&T's s₁);
+    give it from norms when the sample is small. ``cutoff`` is one of :func:`clinical_cutoffs`'
+    values (None: no one can be classed recovered). ``clients`` labels the rows (default 1…n).
+
+    Columns: client, pre, post, change, rci, reliable, started_functional, crossed, category.
+    ``attrs`` holds ``reliability``, ``sd_pre``, ``s_diff``, ``threshold``, ``cutoff``,
+    ``higher_is_better``, ``z``, ``n_dropped`` (pairs with a missing score).
+    """
+    better = _check_direction(higher_is_better)
+    if isinstance(reliability, pd.DataFrame):
+        computed = cronbach_alpha(reliability)
+        if computed["alpha"] is None:
+            raise UserError("evaluation.reliability_from_items", reason=computed["reason"])
+        reliability = computed["alpha"]
+    reliability = check_reliability(reliability)
+    x, y = as_scores(pre, "before"), as_scores(post, "after")
+    if len(x) != len(y):
+        raise UserError("evaluation.length_mismatch", before=len(x), after=len(y))
+    labels = list(range(1, len(x) + 1)) if clients is None else list(clients)
+    if len(labels) != len(x):
+        raise UserError("evaluation.length_mismatch", before=len(x), after=len(labels))
+    frame = pd.DataFrame({"client": labels, "pre": x, "post": y})
+    n_all = len(frame)
+    frame = frame.dropna(subset=["pre", "post"]).reset_index(drop=True)
+    if sd_pre is None:
+        if len(frame) < MIN_FOR_SD:
+            raise UserError("evaluation.sd_pre_from_sample", minimum=MIN_FOR_SD, n=len(frame))
+        sd_pre = float(frame["pre"].std(ddof=1))
+    criteria = reliable_change_criteria(sd_pre, reliability, z=z)
+    if cutoff is not None:
+        cutoff = _check_number(cutoff)
+
+    frame["change"] = frame["post"] - frame["pre"]
+    frame["rci"] = frame["change"] / criteria["s_diff"]
+    frame["reliable"] = frame["rci"].abs() > criteria["z"]
+    toward_better = frame["rci"] if better else -frame["rci"]
+    if cutoff is None:
+        frame["started_functional"] = False
+        frame["crossed"] = False
+    else:
+        started = frame["pre"] > cutoff if better else frame["pre"] < cutoff
+        ends = frame["post"] > cutoff if better else frame["post"] < cutoff
+        frame["started_functional"] = started
+        frame["crossed"] = ~started & ends
+    category = np.where(~frame["reliable"], "unchanged",
+                        np.where(toward_better < 0, "deteriorated",
+                                 np.where(frame["crossed"], "recovered", "improved")))
+    frame["category"] = pd.Categorical(category, categories=list(CATEGORIES))
+    frame.attrs.update(reliability=reliability, sd_pre=criteria["sd_pre"], s_diff=criteria["s_diff"],
+                       threshold=criteria["threshold"], cutoff=cutoff, higher_is_better=better,
+                       z=criteria["z"], n_dropped=n_all - len(frame))
+    return frame
+
+
+def change_categories(classified: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Counts and shares of the four J&T categories, in their fixed order (zeros included).
+
+    Columns: category, label (in ``lang``), n, share (n / total; NaN when there is no one).
+    """
+    counts = classified["category"].value_counts() if len(classified) else pd.Series(dtype=int)
+    total = int(len(classified))
+    rows = []
+    for name in CATEGORIES:
+        n = int(counts.get(name, 0))
+        rows.append({"category": name, "label": i18n.t(f"evaluation.category.{name}", lang), "n": n,
+                     "share": n / total if total else math.nan})
+    table = pd.DataFrame(rows)
+    table.attrs.update(n_total=total, cutoff=classified.attrs.get("cutoff"))
+    return table
+
+
+# --- chart ------------------------------------------------------------------------------------
+
+_STYLE = {
+    "recovered": ("#1b7837", "o"),
+    "improved": ("#7fbf7b", "^"),
+    "unchanged": ("#878787", "s"),
+    "deteriorated": ("#c51b7d", "v"),
+}
+
+
+def _fmt(value: float, lang: str) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "uk" else text
+
+
+def reliable_change_chart(classified: pd.DataFrame, lang: str | None = None, title: str | None = None):
+    """The classic J&T plot: score before (x) against after (y), one point per client.
+
+    Drawn: the no-change diagonal (gid ``no_change``), the band of changes within measurement
+    error, post = pre ± threshold (gid ``reliable_band``), the cut-off as a vertical and a
+    horizontal dashed line (gid ``cutoff``) when one was given, and the clients coloured by
+    category (one scatter per category, gid ``category_<name>``). Returns the figure;
+    ``fig.caption`` describes it in ``lang``. With no clients the figure says "No data".
+    """
+    lang = i18n.normalise_language(lang)
+    fig, ax = plt.subplots(figsize=(8.4, 5.6))
+    fig.suptitle(title or i18n.t("evaluation.chart.title", lang))
+    if classified is None or len(classified) == 0:
+        ax.text(0.5, 0.5, i18n.t("evaluation.chart.no_data", lang), ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+        fig.caption = i18n.t("evaluation.chart.no_data", lang)
+        return fig
+    attrs = classified.attrs
+    threshold, cutoff = attrs["threshold"], attrs.get("cutoff")
+    values = pd.concat([classified["pre"], classified["post"]])
+    low, high = float(values.min()), float(values.max())
+    if cutoff is not None:
+        low, high = min(low, cutoff), max(high, cutoff)
+    pad = max((high - low) * 0.08, threshold * 0.5, 0.5)
+    low, high = low - pad, high + pad
+    line = np.array([low, high])
+    ax.fill_between(line, line - threshold, line + threshold, color="#d9d9d9", alpha=0.6, linewidth=0,
+                    label=i18n.t("evaluation.chart.band", lang, threshold=_fmt(threshold, lang)),
+                    gid="reliable_band")
+    ax.plot(line, line, color="black", linewidth=1, label=i18n.t("evaluation.chart.no_change", lang),
+            gid="no_change")
+    if cutoff is not None:
+        label = i18n.t("evaluation.chart.cutoff", lang, cutoff=_fmt(cutoff, lang))
+        ax.axvline(cutoff, color="#2166ac", linestyle="--", linewidth=1, label=label, gid="cutoff")
+        ax.axhline(cutoff, color="#2166ac", linestyle="--", linewidth=1, gid="cutoff")
+    for name in CATEGORIES:
+        subset = classified[classified["category"] == name]
+        if subset.empty:
+            continue
+        colour, marker = _STYLE[name]
+        ax.scatter(subset["pre"], subset["post"], color=colour, marker=marker, s=36, zorder=3,
+                   label=f"{i18n.t(f'evaluation.category.{name}', lang)} (n={len(subset)})",
+                   gid=f"category_{name}")
+    ax.set_xlim(low, high)
+    ax.set_ylim(low, high)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel(i18n.t("evaluation.chart.x", lang))
+    ax.set_ylabel(i18n.t("evaluation.chart.y", lang))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
+    fig.tight_layout()
+    direction = i18n.t("evaluation.chart.higher_better" if attrs["higher_is_better"]
+                       else "evaluation.chart.higher_worse", lang)
+    caption = i18n.t("evaluation.chart.caption", lang, threshold=_fmt(threshold, lang),
+                     reliability=_fmt(attrs["reliability"], lang), direction=direction, n=len(classified))
+    if cutoff is not None:
+        caption += " " + i18n.t("evaluation.chart.caption_cutoff", lang, cutoff=_fmt(cutoff, lang))
+    fig.caption = caption
+    return fig
