@@ -26,16 +26,25 @@ $(DB): | $(STAMP)
 demo-db: $(STAMP)
 	$(BIN)/workbench demo --db $(DB) --replace
 
+# The demo's pseudonymised research dataset, made by the demo researcher with a secret that is plainly a demo's.
+RESEARCH_EXPORT := data/research_export
+
+$(RESEARCH_EXPORT)/manifest.json: $(DB) | $(STAMP)
+	JUPYTERHUB_USER= WB_USER=oksana.demo WB_EXPORT_SECRET=demo-secret-NOT-FOR-REAL-DATA-2026 \
+		$(BIN)/workbench export --db $(DB) --out $(RESEARCH_EXPORT) --replace \
+		--secret-label "DEMO SECRET — not for real data"
+	@touch $@
+
 # Serves the staff apps on http://localhost:$(PORT) as the demo case manager $(DEMO_USER).
-demo: $(STAMP) $(DB)
+demo: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
 	@echo "Serving the staff apps as $(DEMO_USER) (Ctrl+C stops):"
 	@for app in intake needs_assessment case support_plan caseload events; do \
 		echo "  http://localhost:$(PORT)/voila/render/$$app.ipynb"; done
 	WB_DB=$(abspath $(DB)) WB_USER=$(DEMO_USER) $(BIN)/workbench serve --port=$(PORT)
 
 # The supervisors' notebooks in JupyterLab, on the demo database, as the demo supervisor.
-lab: $(STAMP) $(DB)
-	WB_DB=$(abspath $(DB)) WB_USER=mariia.demo $(BIN)/jupyter lab --no-browser notebooks/
+lab: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
+	WB_DB=$(abspath $(DB)) WB_RESEARCH_EXPORT=$(abspath $(RESEARCH_EXPORT)) WB_USER=mariia.demo $(BIN)/jupyter lab --no-browser notebooks/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

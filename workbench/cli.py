@@ -33,7 +33,23 @@ def main(argv=None) -> int:
                         help="any other parameter of the notebook's parameters cell")
     report.add_argument("--out", type=Path, default=None,
                         help="the executed notebook (default: data/reports/NAME-YYYYmmdd-HHMMSS.ipynb)")
+    export = sub.add_parser("export", allow_abbrev=False,
+                            help="write the pseudonymised research dataset (CSV and Parquet) to a folder")
+    export.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
+    export.add_argument("--out", type=Path, required=True, help="the folder to write (new or empty)")
+    export.add_argument("--secret-file", type=Path, default=None,
+                        help="a file holding the organisation's pseudonym secret (else the env var WB_EXPORT_SECRET; "
+                             "never on the command line)")
+    export.add_argument("--secret-label", default=None,
+                        help="a label of the secret for the manifest (never the secret)")
+    export.add_argument("--shift-dates", action="store_true",
+                        help="shift each client's dates by a keyed −180…+180 days")
+    export.add_argument("--free-text", action="store_true", help="include goals' wishes and titles and text answers")
+    export.add_argument("--age", choices=["band", "year"], default="band", help="age bands (default) or birth year")
+    export.add_argument("--replace", action="store_true", help="replace an export already in the folder")
     args = parser.parse_args(argv)
+    if args.command == "export":
+        return _export(args)
     if args.command == "report":
         return _report(args)
     if args.command == "demo":
@@ -97,6 +113,43 @@ def _demo(args) -> int:
     print(f"demo database {path}: {summary.persons} persons, {summary.households} households, "
           f"{summary.cases} cases, {summary.assessments} assessments, {summary.corrections} corrections "
           f"({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def _export(args) -> int:
+    """The research export: the secret from --secret-file or WB_EXPORT_SECRET, the actor from the environment."""
+    import os
+
+    from .access import current_user
+    from .i18n import UserError
+    from .research_export import export_research_dataset
+    from .store.connection import open_db
+
+    try:
+        if args.secret_file is not None:
+            if not args.secret_file.is_file():
+                raise UserError("export.secret_file_missing", path=str(args.secret_file))
+            secret = args.secret_file.read_text(encoding="utf-8").rstrip("\r\n")
+        else:
+            secret = os.environ.get("WB_EXPORT_SECRET")
+        actor = current_user()
+        path = args.db or default_path()
+        if not Path(path).is_file():
+            print(f"no database at {path}", file=sys.stderr)
+            return 1
+        db = open_db(path)
+        try:
+            manifest = export_research_dataset(db, args.out, secret=secret, secret_label=args.secret_label, actor=actor,
+                                               shift_dates=args.shift_dates, include_free_text=args.free_text,
+                                               age=args.age, replace=args.replace)
+        finally:
+            db.conn.close()
+    except UserError as error:
+        print(error.message(), file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{name} {n}" for name, n in manifest["row_counts"].items())
+    print(f"research export in {args.out}: {counts}; secret {manifest['secret_fingerprint']} "
+          f"({manifest['seconds']:.1f} s)")
     return 0
 
 
