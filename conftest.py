@@ -1,4 +1,5 @@
-"""Root conftest: the notebooks under nbval (voila_apps/, notebooks/) run on a temporary demo database."""
+"""Root conftest: the notebooks under nbval (voila_apps/, notebooks/) run on a temporary demo database
+(and the research notebook on a pseudonymised export of it)."""
 import os
 import tempfile
 from pathlib import Path
@@ -17,3 +18,12 @@ def pytest_configure(config):
     os.environ["WB_TEST_DB"] = str(path)
     os.environ["WB_DB"] = str(path)
     os.environ.setdefault("WB_USER", "olena.demo")
+    # The research notebook reads a pseudonymised export, never the database: export the same demo.
+    from workbench.research_export import export_research_dataset
+    from workbench.store.connection import open_db
+
+    db = open_db(path)
+    export_research_dataset(db, folder / "research_export", secret="test-secret-for-the-notebooks-only",
+                            secret_label="TEST SECRET", actor="oksana.demo")
+    db.conn.close()
+    os.environ["WB_RESEARCH_EXPORT"] = str(folder / "research_export")

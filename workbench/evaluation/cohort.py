@@ -1,0 +1,277 @@
+"""Analysis frames built from a pseudonymised research export (never from the live database).
+
+The unit is the **episode**: one case of a client (a family or a person), keyed by ``client`` and
+``episode`` (the client's case number 1, 2, … in the export); a client with two cases has two. Functions here shape the export's tables for the statistics in this package:
+
+- :func:`flow_table`: enrolled → assessed at baseline → followed up → closed (by reason) / still open;
+- :func:`axis_scores`: one score per assessment and axis (an instrument's domains when it has three or
+  more, children's scores averaged; else its scored items, e.g. the CARe profile's life domains);
+- :func:`pre_post`: each episode's first and latest score per axis, and the scale total;
+- :func:`gas_per_episode`: each episode's Kiresuk–Sherman T-score over its goals' latest levels;
+- :func:`time_to_goal` / :func:`time_to_closure`: durations for survival analysis;
+- :func:`long_scores`: one row per assessment with months since intake, for the mixed model.
+
+"Scale total" is the mean of an assessment's axes, on the instrument's own scale.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .. import config, i18n
+from ..analysis.gas import gas_t_score
+from ..i18n import UserError
+from ..instruments.loader import builtin_names, load_builtin
+
+i18n.add({
+    "cohort.no_instrument": {"uk": "В експорті немає оцінювань інструментом «{value}». Є: {known}.",
+                             "en": "The export holds no assessments with the instrument '{value}'. There are: {known}."},
+    "cohort.unknown_programme": {"uk": "В експорті немає програми «{value}». Є: {known}.",
+                                 "en": "The export holds no programme '{value}'. There are: {known}."},
+    "cohort.flow.enrolled": {"uk": "Взято на облік (випадків)", "en": "Enrolled (cases)"},
+    "cohort.flow.baseline": {"uk": "Первинне оцінювання", "en": "Assessed at baseline"},
+    "cohort.flow.followed_up": {"uk": "Повторне оцінювання (≥ 2)", "en": "Followed up (≥ 2 assessments)"},
+    "cohort.flow.open": {"uk": "Ще відкриті", "en": "Still open"},
+    "cohort.flow.closed": {"uk": "Закрито: {reason}", "en": "Closed: {reason}"},
+    "cohort.flow.stage": {"uk": "Етап", "en": "Stage"},
+    "cohort.total": {"uk": "Загальний бал шкали", "en": "Scale total"},
+})
+
+TOTAL = "total"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """An instrument as the export holds it: its id, axes in order with labels, and direction."""
+
+    instrument_id: str
+    axes: tuple[str, ...]
+    labels: dict
+    higher_is_better: bool
+    by_items: bool
+
+    def label(self, axis: str, lang: str | None = None) -> str:
+        if axis == TOTAL:
+            return i18n.t("cohort.total", lang)
+        return self.labels.get(i18n.normalise_language(lang), {}).get(axis, axis)
+
+
+def scale_of(data: dict, instrument_id: str) -> Scale:
+    """The :class:`Scale` of ``instrument_id`` (a built-in instrument present in the export)."""
+    present = sorted(set(data["assessments"]["instrument_id"]))
+    if instrument_id not in present or instrument_id not in builtin_names():
+        raise UserError("cohort.no_instrument", value=str(instrument_id)[:60], known=", ".join(present) or "—")
+    from ..analysis.scoring import profile_labels
+
+    instrument = load_builtin(instrument_id)
+    by_items = len(instrument.domains()) < 3
+    labels = {lang: profile_labels(instrument, lang) for lang in i18n.LANGUAGES}
+    return Scale(instrument_id, tuple(labels["uk"]), labels, instrument.score_direction != "need", by_items)
+
+
+def check_programme(data: dict, programme: str | None) -> str | None:
+    if programme in (None, ""):
+        return None
+    known = sorted(set(data["clients"]["programme"]))
+    if programme not in known:
+        raise UserError("cohort.unknown_programme", value=str(programme)[:60], known=", ".join(known) or "—")
+    return programme
+
+
+def _assessments(data: dict, instrument_id: str) -> pd.DataFrame:
+    episodes = data["clients"][["client", "episode", "programme", "opened_on"]]
+    mine = data["assessments"][data["assessments"]["instrument_id"] == instrument_id]
+    return mine.merge(episodes, on=["client", "episode"])
+
+
+def axis_scores(data: dict, scale: Scale) -> pd.DataFrame:
+    """One row per assessment and axis: ``client, episode, programme, assessment, assessed_on,
+    days_since_intake, visit, axis, score`` (axes of :class:`Scale`; see the module docstring)."""
+    assessments = _assessments(data, scale.instrument_id)
+    if scale.by_items:
+        items = data["items"][(data["items"]["instrument_id"] == scale.instrument_id)
+                              & data["items"]["item"].isin(scale.axes) & (data["items"]["instance"] == 0)]
+        scores = items.rename(columns={"item": "axis", "value": "score"})[["assessment", "axis", "score"]]
+    else:
+        scores = data["scores"][data["scores"]["instrument_id"] == scale.instrument_id].dropna(subset=["score"])
+        scores = scores.groupby(["assessment", "domain"], as_index=False)["score"].mean()
+        scores = scores.rename(columns={"domain": "axis"})
+    frame = assessments[["client", "episode", "programme", "assessment", "assessed_on", "days_since_intake",
+                         "visit"]].merge(scores, on="assessment")
+    return frame.sort_values(["client", "episode", "assessed_on", "assessment"]).reset_index(drop=True)
+
+
+def with_total(scores: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` plus one ``total`` row per assessment: the mean of its axes."""
+    keys = ["client", "episode", "programme", "assessment", "assessed_on", "days_since_intake", "visit"]
+    total = scores.groupby(keys, as_index=False)["score"].mean().assign(axis=TOTAL)
+    return pd.concat([scores, total[scores.columns]], ignore_index=True)
+
+
+def pre_post(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per episode and axis with two or more assessments: ``client, episode, programme, axis, first,
+    latest, first_on, latest_on, assessments``."""
+    ordered = scores.sort_values(["assessed_on", "assessment"])
+    grouped = ordered.groupby(["client", "episode", "axis"])
+    frame = grouped.agg(programme=("programme", "first"), first=("score", "first"),
+                        latest=("score", "last"), first_on=("assessed_on", "first"),
+                        latest_on=("assessed_on", "last"), assessments=("assessment", "nunique")).reset_index()
+    return frame[frame["assessments"] >= 2].reset_index(drop=True)
+
+
+def flow_table(data: dict, instrument_id: str, lang: str | None = None) -> pd.DataFrame:
+    """Attrition before effects: per programme (columns) the episodes enrolled, assessed at baseline with
+    the instrument, followed up (two or more assessments), still open, and closed by each reason."""
+    clients = data["clients"]
+    counts = _assessments(data, instrument_id).groupby(["client", "episode"])["assessment"].nunique()
+    rows = {}
+    for programme, mine in clients.groupby("programme"):
+        assessed = counts.reindex(pd.MultiIndex.from_frame(mine[["client", "episode"]])).fillna(0)
+        column = {i18n.t("cohort.flow.enrolled", lang): len(mine),
+                  i18n.t("cohort.flow.baseline", lang): int((assessed >= 1).sum()),
+                  i18n.t("cohort.flow.followed_up", lang): int((assessed >= 2).sum()),
+                  i18n.t("cohort.flow.open", lang): int(mine["closed_on"].isna().sum())}
+        for reason in config.codes_in_order("closure_reasons"):
+            column[i18n.t("cohort.flow.closed", lang, reason=config.label("closure_reasons", reason, lang))] = \
+                int((mine["closure_reason"] == reason).sum())
+        rows[config.label("programmes", programme, lang)] = column
+    table = pd.DataFrame(rows)
+    table.index.name = i18n.t("cohort.flow.stage", lang)
+    return table
+
+
+def gas_per_episode(data: dict, rho: float | None = None) -> pd.DataFrame:
+    """Per episode with a reviewed goal: ``client, episode, programme, goals, t_score`` (the Kiresuk–Sherman
+    T-score of its goals' latest levels, weights applied, abandoned goals left out)."""
+    rho = config.load_config()["gas"]["rho"] if rho is None else rho
+    goals = data["goals"]
+    goals = goals[(goals["status"] != "abandoned") & goals["latest_level"].notna()]
+    goals = goals.merge(data["clients"][["client", "episode", "programme"]], on=["client", "episode"])
+    rows = [{"client": client, "episode": episode, "programme": g["programme"].iloc[0], "goals": len(g),
+             "t_score": gas_t_score(g["latest_level"].astype(int).tolist(), g["weight"].astype(float).tolist(), rho)}
+            for (client, episode), g in goals.groupby(["client", "episode"])]
+    return pd.DataFrame(rows, columns=["client", "episode", "programme", "goals", "t_score"])
+
+
+def export_day(data: dict) -> pd.Timestamp:
+    """The day the export was made (open goals and cases are censored on it)."""
+    made = data.get("manifest", {}).get("made_at")
+    if made:
+        return pd.Timestamp(made[:10])
+    dates = [data["clients"][c].max() for c in ("opened_on", "closed_on")]
+    return max(d for d in dates if pd.notna(d))
+
+
+def time_to_goal(data: dict) -> pd.DataFrame:
+    """Per goal: ``client, episode, programme, goal, days`` from being set to the first review at level ≥ 0
+    (``event`` 1), or to its closure (abandoned, or the case ended) or the export day (``event`` 0)."""
+    goals = data["goals"].merge(data["clients"][["client", "episode", "programme", "closed_on"]].rename(
+        columns={"closed_on": "case_closed_on"}), on=["client", "episode"])
+    end = export_day(data)
+    censor = goals["closed_on"].fillna(goals["case_closed_on"]).fillna(end)
+    reached = goals["first_reached_on"]
+    frame = goals[["client", "episode", "programme", "goal"]].copy()
+    frame["event"] = reached.notna().astype(int)
+    frame["days"] = (reached.fillna(censor) - goals["set_on"]).dt.days.clip(lower=0)
+    return frame.reset_index(drop=True)
+
+
+def time_to_closure(data: dict) -> pd.DataFrame:
+    """Per episode: ``client, episode, programme, days`` from opening to closure or the export day, and
+    ``cause``: the closure reason, or None while open (censored)."""
+    clients = data["clients"]
+    end = export_day(data)
+    frame = clients[["client", "episode", "programme"]].copy()
+    frame["days"] = (clients["closed_on"].fillna(end) - clients["opened_on"]).dt.days.clip(lower=0)
+    frame["cause"] = clients["closure_reason"].where(clients["closed_on"].notna(), None)
+    return frame.reset_index(drop=True)
+
+
+def long_scores(data: dict, scale: Scale, axis: str = TOTAL) -> pd.DataFrame:
+    """One row per assessment for ``axis`` (default the scale total): ``client, episode, programme,
+    months`` (since intake, days / 30.4375), ``visit, score``: the mixed model's input."""
+    scores = axis_scores(data, scale)
+    scores = with_total(scores) if axis == TOTAL else scores
+    frame = scores[scores["axis"] == axis].copy()
+    frame["months"] = frame["days_since_intake"] / 30.4375
+    return frame[["client", "episode", "programme", "months", "visit", "score"]].reset_index(drop=True)
+
+
+def load_export(folder=None) -> dict:
+    """A research export's tables (Parquet) and its ``manifest``; ``folder`` defaults to
+    ``WB_RESEARCH_EXPORT``, else ``data/research_export`` (what ``make demo`` writes)."""
+    import json
+    import os
+    from pathlib import Path
+
+    from ..research_export import read_research_dataset
+
+    folder = Path(folder or os.environ.get("WB_RESEARCH_EXPORT") or "data/research_export")
+    if not (folder / "manifest.json").is_file():
+        raise UserError("cohort.no_export", path=str(folder))
+    data = read_research_dataset(folder)
+    data["manifest"] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return data
+
+
+def baseline_items(data: dict, scale: Scale) -> pd.DataFrame:
+    """Item scores of each episode's first assessment, one row per assessment, one column per item
+    outside repeats (for Cronbach's alpha of the scale at baseline)."""
+    first = _assessments(data, scale.instrument_id)
+    first = first[first["visit"] == 1]["assessment"]
+    items = data["items"][data["items"]["assessment"].isin(first) & (data["items"]["instance"] == 0)]
+    return items.pivot_table(index="assessment", columns="item", values="value", aggfunc="first")
+
+
+def gas_summary(gas: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """The distribution of episodes' GAS T-scores by programme: n, mean, SD, quartiles."""
+    rows = []
+    for programme, mine in gas.groupby("programme"):
+        t = mine["t_score"]
+        rows.append({i18n.t("cohort.col.programme", lang): config.label("programmes", programme, lang),
+                     "n": len(t), i18n.t("cohort.col.mean", lang): round(t.mean(), 1),
+                     i18n.t("cohort.col.sd", lang): round(t.std(), 1) if len(t) > 1 else float("nan"),
+                     "Q1": round(t.quantile(0.25), 1), i18n.t("cohort.col.median", lang): round(t.median(), 1),
+                     "Q3": round(t.quantile(0.75), 1)})
+    return pd.DataFrame(rows)
+
+
+def gas_chart(gas: pd.DataFrame, lang: str | None = None):
+    """Box plots of episodes' GAS T-scores by programme, the expected outcome (50) marked."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig.suptitle(i18n.t("cohort.gas.title", lang))
+    if gas.empty:
+        ax.text(0.5, 0.5, i18n.t("chart.no_data", lang), ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        fig.caption = i18n.t("chart.no_data", lang)
+        return fig
+    groups = list(gas.groupby("programme"))
+    ax.boxplot([g["t_score"] for _, g in groups], vert=False)
+    ax.set_yticks(range(1, len(groups) + 1))
+    ax.set_yticklabels([f"{config.label('programmes', p, lang)[:40]} (n={len(g)})" for p, g in groups], fontsize=8)
+    ax.axvline(50, color="black", linewidth=1, linestyle="--")
+    ax.set_xlabel(i18n.t("cohort.gas.x", lang))
+    fig.tight_layout()
+    fig.caption = i18n.t("cohort.gas.caption", lang)
+    return fig
+
+
+i18n.add({
+    "cohort.no_export": {"uk": "У теці «{path}» немає дослідницького експорту (manifest.json).",
+                         "en": "The folder '{path}' holds no research export (manifest.json)."},
+    "cohort.col.programme": {"uk": "Програма", "en": "Programme"},
+    "cohort.col.mean": {"uk": "Середнє", "en": "Mean"},
+    "cohort.col.sd": {"uk": "СВ", "en": "SD"},
+    "cohort.col.median": {"uk": "Медіана", "en": "Median"},
+    "cohort.gas.title": {"uk": "T-бали досягнення цілей (GAS) за програмами",
+                         "en": "Goal attainment T-scores (GAS) by programme"},
+    "cohort.gas.x": {"uk": "T-бал Кірезука–Шермана (50 = очікуваний результат)",
+                     "en": "Kiresuk–Sherman T-score (50 = the expected outcome)"},
+    "cohort.gas.caption": {
+        "uk": "Кожна скринька — T-бали випадків програми (медіана, квартилі, розмах); пунктир — 50, очікуваний результат.",
+        "en": "Each box is the programme's cases' T-scores (median, quartiles, range); the dashed line is 50, the expected outcome.",
+    },
+})
