@@ -1,0 +1,110 @@
+"""Shaping a research export for the statistics: flow, pre/post, GAS, times to goal and closure."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from workbench.analysis.gas import gas_t_score
+from workbench.evaluation import cohort
+from workbench.i18n import UserError
+
+D = pd.Timestamp
+
+
+def _data():
+    """Two clients of family support (one with two cases) and one of IDP support, as an export holds them."""
+    clients = pd.DataFrame({
+        "client": ["C-a", "C-a", "C-b", "C-c"], "episode": [1, 2, 1, 1],
+        "programme": ["family_support", "family_support", "family_support", "idp_support"],
+        "opened_on": [D("2026-01-01"), D("2026-05-01"), D("2026-02-01"), D("2026-03-01")],
+        "closed_on": [D("2026-04-01"), pd.NaT, D("2026-06-01"), pd.NaT],
+        "closure_reason": ["moved_away", None, "goals_achieved", None],
+    })
+    assessments = pd.DataFrame({
+        "client": ["C-a", "C-a", "C-a", "C-b", "C-b", "C-c"], "episode": [1, 1, 2, 1, 1, 1],
+        "assessment": ["A-1", "A-2", "A-3", "A-4", "A-5", "A-6"],
+        "instrument_id": ["family_needs_assessment"] * 6,
+        "assessed_on": [D("2026-01-02"), D("2026-03-01"), D("2026-05-02"), D("2026-02-02"), D("2026-04-02"),
+                        D("2026-03-02")],
+        "days_since_intake": [1, 59, 1, 1, 60, 1], "visit": [1, 2, 1, 1, 2, 1],
+    })
+    rows = []
+    for assessment, base in zip(assessments["assessment"], [2.0, 1.0, 3.0, 1.5, 1.5, 2.5]):
+        for domain in ("child_development", "parenting_capacity", "family_environment"):
+            rows.append({"assessment": assessment, "instrument_id": "family_needs_assessment", "domain": domain,
+                         "score": base})
+    # A second child in A-1 scores 1.0 lower on child development: children are averaged.
+    rows.append({"assessment": "A-1", "instrument_id": "family_needs_assessment", "domain": "child_development",
+                 "score": 1.0})
+    goals = pd.DataFrame({
+        "client": ["C-a", "C-a", "C-b", "C-c"], "episode": [1, 1, 1, 1], "goal": ["G-1", "G-2", "G-3", "G-4"],
+        "weight": [1.0, 2.0, 1.0, 1.0], "status": ["open", "abandoned", "achieved", "open"],
+        "set_on": [D("2026-01-10"), D("2026-01-10"), D("2026-02-10"), D("2026-03-10")],
+        "closed_on": [pd.NaT, D("2026-02-01"), D("2026-05-01"), pd.NaT],
+        "latest_level": [1.0, -2.0, 0.0, math.nan],
+        "first_reached_on": [D("2026-03-10"), pd.NaT, D("2026-04-10"), pd.NaT],
+    })
+    return {"clients": clients, "assessments": assessments, "scores": pd.DataFrame(rows), "goals": goals,
+            "items": pd.DataFrame(columns=["assessment", "instrument_id", "item", "instance", "value"]),
+            "manifest": {"made_at": "2026-07-01T10:00:00+00:00"}}
+
+
+def test_the_flow_counts_episodes_at_each_stage():
+    flow = cohort.flow_table(_data(), "family_needs_assessment", "en")
+    family = flow["Support for families with children in difficult life circumstances"]
+    assert family["Enrolled (cases)"] == 3 and family["Assessed at baseline"] == 3
+    assert family["Followed up (≥ 2 assessments)"] == 2 and family["Still open"] == 1
+    assert family["Closed: Moved away"] == 1 and family["Closed: Goals achieved"] == 1
+    assert flow["Support for internally displaced families"]["Followed up (≥ 2 assessments)"] == 0
+
+
+def test_pre_post_keys_on_client_and_episode_and_averages_children():
+    data = _data()
+    scores = cohort.with_total(cohort.axis_scores(data, cohort.scale_of(data, "family_needs_assessment")))
+    pairs = cohort.pre_post(scores).set_index(["client", "episode", "axis"])
+    # C-a's first case: child development (2.0 and 1.0 for two children) = 1.5 first, 1.0 latest.
+    assert pairs.loc[("C-a", 1, "child_development"), ["first", "latest"]].tolist() == [1.5, 1.0]
+    assert pairs.loc[("C-a", 1, "total"), "first"] == pytest.approx((1.5 + 2.0 + 2.0) / 3)
+    assert ("C-a", 2, "total") not in pairs.index  # the second case has one assessment
+    assert pairs.loc[("C-b", 1, "total"), ["first", "latest"]].tolist() == [1.5, 1.5]
+
+
+def test_gas_per_episode_leaves_out_abandoned_and_unreviewed_goals():
+    gas = cohort.gas_per_episode(_data(), rho=0.3).set_index(["client", "episode"])
+    assert gas.loc[("C-a", 1), "goals"] == 1 and gas.loc[("C-a", 1), "t_score"] == pytest.approx(gas_t_score([1]))
+    assert gas.loc[("C-b", 1), "t_score"] == 50.0
+    assert ("C-c", 1) not in gas.index
+
+
+def test_time_to_goal_censors_at_closure_or_the_export_day():
+    times = cohort.time_to_goal(_data()).set_index("goal")
+    assert times.loc["G-1", ["days", "event"]].tolist() == [59, 1]  # 10.01 → 10.03
+    assert times.loc["G-2", ["days", "event"]].tolist() == [22, 0]  # abandoned 01.02
+    assert times.loc["G-4", ["days", "event"]].tolist() == [113, 0]  # open: 10.03 → export day 01.07
+
+
+def test_time_to_closure_with_reasons_as_causes():
+    times = cohort.time_to_closure(_data())
+    assert times["days"].tolist() == [90, 61, 120, 122]
+    assert times["cause"].where(times["cause"].notna(), None).tolist() == ["moved_away", None, "goals_achieved", None]
+
+
+def test_long_scores_give_months_since_intake():
+    data = _data()
+    long = cohort.long_scores(data, cohort.scale_of(data, "family_needs_assessment"))
+    first = long[(long["client"] == "C-b")]
+    assert first["months"].round(3).tolist() == [round(1 / 30.4375, 3), round(60 / 30.4375, 3)]
+
+
+def test_an_instrument_or_programme_not_in_the_export_is_a_clear_message(tmp_path):
+    with pytest.raises(UserError) as caught:
+        cohort.scale_of(_data(), "care_profile")
+    assert "family_needs_assessment" in caught.value.message("en")
+    with pytest.raises(UserError) as caught:
+        cohort.check_programme(_data(), "care_leavers")
+    assert "care_leavers" in caught.value.message("uk")
+    with pytest.raises(UserError) as caught:
+        cohort.load_export(tmp_path)
+    assert str(tmp_path) in caught.value.message("en")
