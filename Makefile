@@ -56,6 +56,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/client_page.py
 	$(BIN)/python benchmarks/frames.py
 	$(BIN)/python benchmarks/period_report.py
+	$(BIN)/python benchmarks/research_evaluation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
