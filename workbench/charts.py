@@ -105,8 +105,8 @@ i18n.add({
 })
 
 
-def _no_data(fig, ax, lang):
-    """Turn ``ax`` into a "no data" notice (the figure keeps its title)."""
+def no_data(fig, ax, lang):
+    """Turn ``ax`` into a "no data" notice (the figure keeps its title); every chart module uses it."""
     ax.text(0.5, 0.5, i18n.t("chart.no_data", lang), ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
     fig.caption = i18n.t("chart.no_data", lang)
@@ -156,7 +156,7 @@ def star_chart(scores: dict[str, float] | Sequence, compare: dict[str, float] | 
     fig = plt.figure(figsize=(6.4, 6.4))
     fig.suptitle(title or i18n.t("chart.star.title", lang))
     if not domains or all(math.isnan(v) for v in main.values()):
-        return _no_data(fig, fig.add_subplot(), lang)
+        return no_data(fig, fig.add_subplot(), lang)
 
     ax = fig.add_subplot(projection="polar")
     ax.set_theta_zero_location("N")  # first domain at the top, then clockwise, as a clock is read
@@ -229,7 +229,7 @@ def goal_progress_chart(goals: list[dict] | None, lang: str | None = None):
     fig, ax = plt.subplots(figsize=(8, 4.2))
     fig.suptitle(i18n.t("chart.goals.title", lang))
     if not any(goal["reviews"] for goal in plan):
-        return _no_data(fig, ax, lang)
+        return no_data(fig, ax, lang)
 
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     markers = "osD^v"  # a second cue besides colour, for readers who cannot tell the colours apart
@@ -306,7 +306,7 @@ def caseload_chart(frame: pd.DataFrame, lang: str | None = None, norm: float | N
     fig, ax = plt.subplots(figsize=(7.5, max(3.0, 0.45 * rows + 1.8)))
     fig.suptitle(i18n.t("chart.caseload.title", lang))
     if frame.empty:
-        return _no_data(fig, ax, lang)
+        return no_data(fig, ax, lang)
 
     # barh draws bottom-up: the most loaded on top, ties in the frame's order from the top down.
     data = frame.sort_values("open_cases", ascending=False, kind="stable").iloc[::-1]
@@ -396,7 +396,7 @@ def indicator_chart(indicators: pd.DataFrame, period_label: str, previous_label:
     fig = plt.figure(figsize=(11, 2.6 * rows + 0.8))
     fig.suptitle(i18n.t("chart.indicators.title", lang, period=period_label))
     if count == 0 or not (indicators["value"].abs().sum() + indicators["previous"].abs().sum()):
-        return _no_data(fig, fig.add_subplot(), lang)
+        return no_data(fig, fig.add_subplot(), lang)
     for n, row in enumerate(indicators.itertuples(index=False)):
         ax = fig.add_subplot(rows, columns, n + 1)
         bars = ax.bar([previous_label, period_label], [row.previous, row.value], color=["#9ecae1", "#08519c"])
@@ -424,7 +424,7 @@ def needs_heatmap(matrix: pd.DataFrame, lang: str | None = None, score_direction
     fig = plt.figure(figsize=(max(6.4, 0.55 * len(matrix.columns) + 3), height))
     fig.suptitle(i18n.t("chart.heatmap.title", lang))
     if matrix.empty or matrix.isna().all().all():
-        return _no_data(fig, fig.add_subplot(), lang)
+        return no_data(fig, fig.add_subplot(), lang)
     ax = fig.add_subplot()
     # Darker is worse on both kinds of scale: reversed colours when higher is better.
     cmap = "Reds" if score_direction == "need" else "Reds_r"
@@ -451,7 +451,7 @@ def change_chart(change: pd.DataFrame, labels: dict | None = None, lang: str | N
     fig = plt.figure(figsize=(8, 0.45 * max(len(shown), 3) + 1.6))
     fig.suptitle(i18n.t("chart.change.title", lang))
     if shown.empty:
-        return _no_data(fig, fig.add_subplot(), lang)
+        return no_data(fig, fig.add_subplot(), lang)
     ax = fig.add_subplot()
     names = [_wrap((labels or {}).get(a, a), 34) for a in shown["axis"]]
     left = [0.0] * len(shown)
@@ -475,14 +475,15 @@ def goal_attainment_chart(goals: pd.DataFrame, labels: dict | None = None, lang:
     fig = plt.figure(figsize=(10, 0.5 * max(len(goals), 3) + 1.6))
     fig.suptitle(i18n.t("chart.goals_by.title", lang))
     if goals.empty:
-        return _no_data(fig, fig.add_subplot(), lang)
+        return no_data(fig, fig.add_subplot(), lang)
     names = [_wrap((labels or {}).get(g, g), 30) for g in goals["group"]]
     share_ax, t_ax = fig.subplots(1, 2, sharey=True)
-    share_ax.barh(names, (goals["share_achieved"].astype(float) * 100).fillna(0), color="#08519c")
+    # A group with no reviewed goal has no share and no T-score: no bar, rather than a bar at 0.
+    share_ax.barh(names, (goals["share_achieved"].astype(float) * 100), color="#08519c")
     share_ax.set_xlim(0, 100)
     share_ax.set_xlabel(i18n.t("chart.goals_by.share", lang))
     share_ax.invert_yaxis()
-    t_ax.barh(names, goals["mean_t"].astype(float).fillna(0), color="#6baed6")
+    t_ax.barh(names, goals["mean_t"].astype(float), color="#6baed6")
     t_ax.axvline(50, color="black", linewidth=1)
     t_ax.set_xlim(20, 80)
     t_ax.set_xlabel(i18n.t("chart.goals_by.t", lang))

@@ -155,7 +155,7 @@ def gas_per_episode(data: dict, rho: float | None = None) -> pd.DataFrame:
 
 
 def export_day(data: dict) -> pd.Timestamp:
-    """The day the export was made (open goals and cases are censored on it)."""
+    """The day the export was made, unshifted (exports made before ``followed_until`` censor on it)."""
     made = data.get("manifest", {}).get("made_at")
     if made:
         return pd.Timestamp(made[:10])
@@ -163,13 +163,27 @@ def export_day(data: dict) -> pd.Timestamp:
     return max(d for d in dates if pd.notna(d))
 
 
+def followed_until(data: dict) -> pd.Series:
+    """Per row of ``data["clients"]``: the last day its data cover, where open goals and cases are censored:
+    the export's ``followed_until`` (the export day moved by the client's own date shift), else (an export
+    made before that column existed, or a missing value) :func:`export_day`."""
+    clients = data["clients"]
+    if "followed_until" in clients and clients["followed_until"].notna().all():
+        return clients["followed_until"]
+    end = export_day(data)
+    if "followed_until" not in clients:
+        return pd.Series(end, index=clients.index, dtype="datetime64[ns]")
+    return clients["followed_until"].fillna(end)
+
+
 def time_to_goal(data: dict) -> pd.DataFrame:
     """Per goal: ``client, episode, programme, goal, days`` from being set to the first review at level ≥ 0
-    (``event`` 1), or to its closure (abandoned, or the case ended) or the export day (``event`` 0)."""
-    goals = data["goals"].merge(data["clients"][["client", "episode", "programme", "closed_on"]].rename(
-        columns={"closed_on": "case_closed_on"}), on=["client", "episode"])
-    end = export_day(data)
-    censor = goals["closed_on"].fillna(goals["case_closed_on"]).fillna(end)
+    (``event`` 1), or to its closure (abandoned, or the case ended) or the client's ``followed_until``
+    (``event`` 0)."""
+    episodes = data["clients"][["client", "episode", "programme", "closed_on"]].rename(
+        columns={"closed_on": "case_closed_on"}).assign(followed_until=followed_until(data))
+    goals = data["goals"].merge(episodes, on=["client", "episode"])
+    censor = goals["closed_on"].fillna(goals["case_closed_on"]).fillna(goals["followed_until"])
     reached = goals["first_reached_on"]
     frame = goals[["client", "episode", "programme", "goal"]].copy()
     frame["event"] = reached.notna().astype(int)
@@ -178,12 +192,11 @@ def time_to_goal(data: dict) -> pd.DataFrame:
 
 
 def time_to_closure(data: dict) -> pd.DataFrame:
-    """Per episode: ``client, episode, programme, days`` from opening to closure or the export day, and
-    ``cause``: the closure reason, or None while open (censored)."""
+    """Per episode: ``client, episode, programme, days`` from opening to closure or the client's
+    ``followed_until``, and ``cause``: the closure reason, or None while open (censored)."""
     clients = data["clients"]
-    end = export_day(data)
     frame = clients[["client", "episode", "programme"]].copy()
-    frame["days"] = (clients["closed_on"].fillna(end) - clients["opened_on"]).dt.days.clip(lower=0)
+    frame["days"] = (clients["closed_on"].fillna(followed_until(data)) - clients["opened_on"]).dt.days.clip(lower=0)
     frame["cause"] = clients["closure_reason"].where(clients["closed_on"].notna(), None)
     return frame.reset_index(drop=True)
 
@@ -241,13 +254,12 @@ def gas_chart(gas: pd.DataFrame, lang: str | None = None):
     """Box plots of episodes' GAS T-scores by programme, the expected outcome (50) marked."""
     import matplotlib.pyplot as plt
 
+    from ..charts import no_data
+
     fig, ax = plt.subplots(figsize=(7, 3.6))
     fig.suptitle(i18n.t("cohort.gas.title", lang))
     if gas.empty:
-        ax.text(0.5, 0.5, i18n.t("chart.no_data", lang), ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        fig.caption = i18n.t("chart.no_data", lang)
-        return fig
+        return no_data(fig, ax, lang)
     groups = list(gas.groupby("programme"))
     ax.boxplot([g["t_score"] for _, g in groups], vert=False)
     ax.set_yticks(range(1, len(groups) + 1))

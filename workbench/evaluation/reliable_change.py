@@ -72,6 +72,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import i18n
+from ..charts import no_data
 from ..i18n import Text, UserError
 from .change import MIN_FOR_SD, as_scores, check_alpha
 
@@ -143,7 +144,6 @@ i18n.add({
     "evaluation.chart.band": {
         "uk": "Межі надійної зміни (±{threshold})", "en": "Reliable change band (±{threshold})"},
     "evaluation.chart.cutoff": {"uk": "Межа клінічної значущості ({cutoff})", "en": "Clinical cut-off ({cutoff})"},
-    "evaluation.chart.no_data": {"uk": "Немає даних", "en": "No data"},
     "evaluation.chart.higher_better": {"uk": "більший бал — краще", "en": "higher scores are better"},
     "evaluation.chart.higher_worse": {"uk": "більший бал — гірше", "en": "higher scores are worse"},
     "evaluation.chart.caption": {
@@ -389,11 +389,7 @@ def reliable_change_chart(classified: pd.DataFrame, lang: str | None = None, tit
     fig, ax = plt.subplots(figsize=(8.4, 5.6))
     fig.suptitle(title or i18n.t("evaluation.chart.title", lang))
     if classified is None or len(classified) == 0:
-        ax.text(0.5, 0.5, i18n.t("evaluation.chart.no_data", lang), ha="center", va="center",
-                transform=ax.transAxes)
-        ax.set_axis_off()
-        fig.caption = i18n.t("evaluation.chart.no_data", lang)
-        return fig
+        return no_data(fig, ax, lang)
     attrs = classified.attrs
     threshold, cutoff = attrs["threshold"], attrs.get("cutoff")
     values = pd.concat([classified["pre"], classified["post"]])

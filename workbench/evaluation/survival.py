@@ -111,6 +111,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import i18n
+from ..charts import no_data
 from ..i18n import Text, UserError
 
 CONF_TYPES = ("log", "log-log", "plain")
@@ -202,7 +203,6 @@ i18n.add({
     "survival.transform.log": {"uk": "логарифмічне перетворення", "en": "log transform"},
     "survival.transform.log-log": {"uk": "перетворення log(−log)", "en": "log(−log) transform"},
     "survival.transform.plain": {"uk": "без перетворення", "en": "no transform"},
-    "survival.chart.no_data": {"uk": "Немає даних", "en": "No data"},
     "survival.chart.time": {"uk": "Час від початку спостереження", "en": "Time since the start of follow-up"},
     "survival.chart.all": {"uk": "Усі", "en": "All"},
     "survival.chart.km.title": {
@@ -615,13 +615,6 @@ def _cif_variance(cif, surv_before, n, d, d_k) -> np.ndarray:
 
 # --- charts ---------------------------------------------------------------------------------
 
-def _no_data(fig, ax, lang):
-    ax.text(0.5, 0.5, i18n.t("survival.chart.no_data", lang), ha="center", va="center", transform=ax.transAxes)
-    ax.set_axis_off()
-    fig.caption = i18n.t("survival.chart.no_data", lang)
-    return fig
-
-
 def _is_empty(values) -> bool:
     return values is not None and hasattr(values, "__len__") and not isinstance(values, (str, bytes)) \
         and len(values) == 0
@@ -650,7 +643,7 @@ def kaplan_meier_chart(durations: Sequence[float], events: Sequence[int], groups
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     fig.suptitle(i18n.t("survival.chart.km.title", lang))
     if _is_empty(durations):
-        return _no_data(fig, ax, lang)
+        return no_data(fig, ax, lang)
     t = _durations(durations)
     e = _events(events, len(t))
     if groups is None:
@@ -711,12 +704,12 @@ def cumulative_incidence_chart(durations: Sequence[float], causes: Sequence, *, 
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     fig.suptitle(i18n.t("survival.chart.cif.title", lang))
     if _is_empty(durations):
-        return _no_data(fig, ax, lang)
+        return no_data(fig, ax, lang)
     t = _durations(durations)
     labels = _causes(causes, len(t), censored)
     names = _cause_names(labels, censored)
     if not names:
-        return _no_data(fig, ax, lang)
+        return no_data(fig, ax, lang)
     for number, cause in enumerate(names):
         table = cumulative_incidence(t, labels, cause_of_interest=cause, censored=censored, alpha=alpha)
         last = table.attrs["last_time"]
