@@ -311,3 +311,11 @@ def test_small_effects_keep_their_digits_in_the_summary():
     se = result.fixed.set_index("term").loc["time", "std_error"]
     assert 0 < se < 0.01
     assert f"| {se:.3g} |" in result.summary("en")
+
+
+def test_scores_that_never_vary_are_a_message_not_a_failed_fit():
+    frame = pd.DataFrame([(c, t, 5.0) for c in range(8) for t in range(3)], columns=["c", "t", "s"])
+    with pytest.raises(UserError) as caught:
+        mixed_model(frame, score="s", time="t", client="c")
+    assert caught.value.key == "mixed.no_variation"
+    assert "5" in caught.value.message("uk") and "nothing for a model to explain" in caught.value.message("en")

@@ -97,6 +97,14 @@ i18n.add({
         "uk": "Жоден клієнт не має двох чи більше вимірювань, тож повторних вимірювань немає.",
         "en": "No client has two or more measurements, so there are no repeated measures to model.",
     },
+    "mixed.no_variation": {
+        "uk": "Усі бали однакові ({value}): моделі нема чого пояснювати.",
+        "en": "Every score is the same ({value}): there is nothing for a model to explain.",
+    },
+    "mixed.fit_failed": {
+        "uk": "Модель не вдалося підігнати ({detail}). Перевірте дані: можливо, час або групи повторюють одне одного.",
+        "en": "The model could not be fitted ({detail}). Check the data: time or groups may repeat each other.",
+    },
     "mixed.too_few_clients": {
         "uk": "Вимірювання є лише для {count} клієнтів; щоб оцінити розкид між клієнтами, потрібно "
               "щонайменше {minimum}.",
@@ -310,6 +318,8 @@ def mixed_model(frame: pd.DataFrame, *, score: str, time: str, client: str, grou
         raise UserError("mixed.no_repeated")
     if len(per_client) < MIN_CLIENTS:
         raise UserError("mixed.too_few_clients", count=len(per_client), minimum=MIN_CLIENTS)
+    if data["score"].nunique() < 2:  # nothing varies: no variance to split between clients and visits
+        raise UserError("mixed.no_variation", value=_text(float(data["score"].iloc[0])))
 
     reference = None
     formula_inner = "score ~ time"
@@ -336,7 +346,10 @@ def mixed_model(frame: pd.DataFrame, *, score: str, time: str, client: str, grou
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         model = smf.mixedlm(formula_inner, data, groups=data["client"], re_formula="~time" if random_slope else None)
-        fitted = model.fit(reml=reml)
+        try:
+            fitted = model.fit(reml=reml)
+        except (np.linalg.LinAlgError, ValueError) as error:  # e.g. a singular design: a message, not a traceback
+            raise UserError("mixed.fit_failed", detail=str(error)[:200]) from None
     fit_seconds = clock.perf_counter() - started
     for item in record:
         if issubclass(item.category, (ConvergenceWarning, UserWarning, RuntimeWarning)):
