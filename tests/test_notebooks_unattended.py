@@ -55,3 +55,20 @@ def test_an_unknown_programme_or_instrument_is_a_message(tmp_path, empty_db):
 def test_the_outcomes_of_an_empty_database_are_empty_tables_and_no_data(tmp_path, empty_db):
     shown = _run(tmp_path, "outcomes", database=empty_db, programme="care_leavers", lang="en")
     assert shown.count("No data") >= 3 and "Traceback" not in shown
+
+
+def test_workbench_report_refuses_a_parameter_the_notebook_does_not_have(tmp_path, empty_db, monkeypatch, capsys):
+    from workbench.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "caseload", "--db", empty_db, "--period", "2026"]) == 1
+    assert "period" in capsys.readouterr().err and not (tmp_path / "data" / "reports").exists()
+
+
+@pytest.mark.timeout(300)
+def test_an_excel_export_without_a_signed_in_user_is_a_message(tmp_path, empty_db, monkeypatch):
+    monkeypatch.delenv("WB_USER", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    shown = _run(tmp_path, "period_report", database=empty_db, period="2026", lang="en",
+                 excel=str(tmp_path / "r.xlsx"))
+    assert "Cannot tell who you are" in shown and not (tmp_path / "r.xlsx").exists()

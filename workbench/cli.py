@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import i18n
 from .store.connection import default_path
 
 
@@ -64,6 +65,18 @@ def main(argv=None) -> int:
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
+i18n.add({
+    "cli.report.no_notebook": {"uk": "Блокнота {path} немає; є: {known}.", "en": "There is no notebook {path}; there are: {known}."},
+    "cli.report.unknown_parameters": {
+        "uk": "У блокноті {notebook} немає параметрів {unknown}; його параметри: {declared}.",
+        "en": "The notebook {notebook} has no parameters {unknown}; its parameters are: {declared}.",
+    },
+    "cli.report.failed": {"uk": "{notebook} зупинився на клітинці {cell}: {error} (див. {out}).",
+                          "en": "{notebook} stopped at cell {cell}: {error} (see {out})."},
+    "cli.report.ran": {"uk": "{notebook} виконано за {seconds} с; виконаний блокнот: {out}",
+                       "en": "{notebook} ran in {seconds} s; executed notebook: {out}"},
+})
+
 
 def _report(args) -> int:
     """Execute a notebook with papermill: parameters go in after its cell tagged ``parameters``."""
@@ -74,7 +87,7 @@ def _report(args) -> int:
         source = NOTEBOOKS / f"{args.notebook}.ipynb"
     if not source.is_file():
         known = ", ".join(sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")))
-        print(f"no notebook {source}; known: {known}", file=sys.stderr)
+        print(i18n.t("cli.report.no_notebook", path=source, known=known), file=sys.stderr)
         return 1
     parameters = {name: value for name, value in args.parameter}
     for name in ("period", "programme", "organisation", "lang"):
@@ -84,6 +97,12 @@ def _report(args) -> int:
         parameters["database"] = str(args.db.resolve())
     if args.excel is not None:
         parameters["excel"] = str(args.excel.resolve())
+    declared = papermill.inspect_notebook(str(source))
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:  # papermill would inject them anyway, and the notebook would silently ignore them
+        print(i18n.t("cli.report.unknown_parameters", notebook=source.name, unknown=", ".join(unknown),
+                     declared=", ".join(declared)), file=sys.stderr)
+        return 1
     out = args.out or Path("data/reports") / f"{source.stem}-{time.strftime('%Y%m%d-%H%M%S')}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -91,10 +110,10 @@ def _report(args) -> int:
         papermill.execute_notebook(str(source), str(out), parameters=parameters, cwd=str(Path.cwd()),
                                    progress_bar=False)
     except papermill.PapermillExecutionError as error:
-        print(f"{source.name} stopped at cell {error.exec_count}: {error.ename}: {error.evalue} (see {out})",
-              file=sys.stderr)
+        print(i18n.t("cli.report.failed", notebook=source.name, cell=error.exec_count,
+                     error=f"{error.ename}: {error.evalue}", out=out), file=sys.stderr)
         return 1
-    print(f"{source.name} ran in {time.perf_counter() - started:.1f} s; executed notebook: {out}")
+    print(i18n.t("cli.report.ran", notebook=source.name, seconds=f"{time.perf_counter() - started:.1f}", out=out))
     return 0
 
 
