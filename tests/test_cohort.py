@@ -91,6 +91,18 @@ def test_time_to_closure_with_reasons_as_causes():
     assert [c if isinstance(c, str) else None for c in times["cause"]] == ["moved_away", None, "goals_achieved", None]
 
 
+def test_open_goals_and_cases_are_censored_on_each_clients_followed_until():
+    """An export's ``followed_until`` (the export day, shifted with the client's dates) is used where given;
+    where missing, the export day is."""
+    data = _data()
+    data["clients"]["followed_until"] = [pd.NaT, pd.NaT, pd.NaT, D("2026-06-01")]  # C-c's only
+    closure = cohort.time_to_closure(data)
+    assert closure["days"].tolist() == [90, 61, 120, 92]  # C-c: 01.03 → 01.06; C-a's second case: export day
+    goals = cohort.time_to_goal(data).set_index("goal")
+    assert goals.loc["G-4", ["days", "event"]].tolist() == [83, 0]  # open: 10.03 → 01.06
+    assert goals.loc["G-2", ["days", "event"]].tolist() == [22, 0]  # closed goals are censored at their closure
+
+
 def test_long_scores_give_months_since_intake():
     data = _data()
     long = cohort.long_scores(data, cohort.scale_of(data, "family_needs_assessment"))

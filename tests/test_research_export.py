@@ -75,7 +75,8 @@ def copy_db(source, tmp_path):
 @pytest.fixture(scope="module")
 def exports(source, tmp_path_factory):
     """Exports of the same database: default, again with the same secret, with another secret, shifted
-    (twice), with free text and birth years."""
+    (twice), with free text and birth years; all on the day ``TODAY`` (``followed_until`` does not depend
+    on when the tests run)."""
     root = tmp_path_factory.mktemp("exports")
     path = root / "source.db"
     shutil.copy(source["path"], path)
@@ -88,7 +89,7 @@ def exports(source, tmp_path_factory):
                                   ("everything", OTHER_SECRET, {"include_free_text": True, "shift_dates": True,
                                                                 "age": "year"})]:
         manifest = export_research_dataset(db, root / name, secret=secret, secret_label="TEST SECRET", actor=RESEARCHER,
-                                           **options)
+                                           today=TODAY, **options)
         made[name] = {"dir": root / name, "manifest": manifest, "tables": read_research_dataset(root / name)}
     db.conn.close()
     return made
@@ -242,11 +243,15 @@ def test_every_date_of_a_client_is_one_of_its_own_case_dates(exports, source):
             .replace("from goal_closures", "from goal_closures x join goals g on g.id = x.goal_id where g.case_id = :c")
             .replace("from services", "from services where case_id = :c"), {"c": case_id}))
     tables = exports["default"]["tables"]
+    # The one date that is not a case's: the day of the export, unshifted here.
+    assert (tables["clients"]["followed_until"] == pd.Timestamp(TODAY)).all()
     client_of_goal = tables["goals"].set_index("goal")["client"]
     checked = 0
     for name, frame in tables.items():
         frame = frame.assign(client=frame["goal"].map(client_of_goal)) if name == "goal_reviews" else frame
         for column in DATE_COLUMNS[name]:
+            if column == "followed_until":
+                continue
             for client, day in zip(frame["client"], frame[column]):
                 if pd.notna(day):
                     assert day.strftime("%Y-%m-%d") in own[by_pseudonym[client]], (name, column)
@@ -340,6 +345,49 @@ def test_shifted_dates_move_each_client_by_one_stable_non_zero_shift(exports):
     dictionary = (exports["shifted"]["dir"] / "data_dictionary.md").read_text(encoding="utf-8")
     assert "Dates are shifted" in dictionary and "Дати зсунуто" in dictionary
     assert "Dates are the real ones" in (exports["default"]["dir"] / "data_dictionary.md").read_text(encoding="utf-8")
+
+
+def test_open_cases_and_goals_are_censored_alike_on_a_shifted_and_an_unshifted_export(exports):
+    """Each client's ``followed_until`` moves with its own shift, so the survival durations (censored ones
+    included) and events are the same on both exports of the same database with the same secret."""
+    from workbench.evaluation import cohort
+
+    real, shifted = (cohort.load_export(exports[n]["dir"]) for n in ("default", "shifted"))
+    for data in (real, shifted):
+        assert data["manifest"]["files"]["clients"]["columns"]["followed_until"] == "date"
+        dictionary = pd.read_csv(exports["shifted"]["dir"] / "data_dictionary.csv", keep_default_na=False)
+        assert (dictionary["column"] == "followed_until").sum() == 1
+    keys = ["client", "episode"]
+    a = real["clients"].set_index(keys)
+    b = shifted["clients"].set_index(keys).loc[a.index]
+    assert a["followed_until"].notna().all() and b["followed_until"].notna().all()
+    pd.testing.assert_series_equal(b["followed_until"] - b["opened_on"], a["followed_until"] - a["opened_on"])
+    moved = (b["followed_until"] - a["followed_until"]).dt.days
+    assert ((moved != 0) & (moved.abs() <= 180)).all() and moved.nunique() > 10  # each client by its own shift
+
+    closure = {n: cohort.time_to_closure(d).set_index(keys).sort_index() for n, d in (("real", real),
+                                                                                     ("shifted", shifted))}
+    goals = {n: cohort.time_to_goal(d).set_index(keys + ["goal"]).sort_index() for n, d in (("real", real),
+                                                                                          ("shifted", shifted))}
+    for frames in (closure, goals):
+        assert len(frames["real"]) == len(frames["shifted"]) > 10
+        pd.testing.assert_frame_equal(frames["shifted"], frames["real"])
+    open_cases = closure["real"]["cause"].isna()
+    assert 3 <= open_cases.sum() < len(open_cases)  # censored episodes are there to compare
+    goal_rows = real["goals"].set_index(keys + ["goal"]).loc[goals["real"].index]
+    censored_at_the_end = (goals["real"]["event"] == 0) & goal_rows["closed_on"].isna() & open_cases.reindex(
+        goal_rows.index.droplevel("goal")).to_numpy()
+    assert censored_at_the_end.sum() >= 3
+    # Censoring every client on the export's one (real) day, as before ``followed_until``, would not do:
+    # right on the unshifted export, off by each client's shift on the shifted one.
+    def on_export_day(data):
+        return {**data, "clients": data["clients"].drop(columns="followed_until"),
+                "manifest": {**data["manifest"], "made_at": TODAY.isoformat()}}
+
+    pd.testing.assert_frame_equal(cohort.time_to_closure(on_export_day(real)).set_index(keys).sort_index(),
+                                  closure["real"])
+    wrong = cohort.time_to_closure(on_export_day(shifted)).set_index(keys).sort_index()
+    assert (wrong["days"] != closure["real"]["days"])[open_cases].all()
 
 
 def test_ages_as_bands_or_birth_years(exports, source):
@@ -638,3 +686,4 @@ def test_a_new_case_with_nothing_recorded_yet_exports_as_one_client(db, househol
     assert (row["programme"], row["subject"], row["sex"], row["birth_year"], row["household_size"], row["episode"]) == (
         "family_support", "household", "female", 1990, 2, 1)
     assert row["opened_on"] == pd.Timestamp("2026-01-10") and pd.isna(row["closed_on"])
+    assert row["followed_until"] == pd.Timestamp(manifest["made_at"][:10])  # the day of the export, unshifted

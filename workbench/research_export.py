@@ -16,6 +16,8 @@ person case. Rules (see :data:`FILES` for every column):
   item whose name ends in ``_name``), with a warning in the manifest.
 - **Dates** are kept, or with ``shift_dates`` every date of a client moves by the same −180…+180 days
   (never 0; from the keyed hash, so the same in every export), keeping the intervals within a client.
+  ``followed_until`` (the day of the export, moved by the client's own shift) is where open goals and
+  cases are censored, so censored durations are the same on a shifted export as on an unshifted one.
   Ages are computed on the real dates first: bands (0-13 … 65+) or, with ``age="year"``, the birth year.
 - **Who is in it**: cases of persons who withdrew their consent to data processing are left out (the
   tidy frames do so), and so are cases in which any person has no consent to ``research`` (the
@@ -29,7 +31,7 @@ Files and columns (``episode`` tells a client's cases apart; rows are ordered by
 
     clients       client, episode, programme, subject, category, sex, age_band | birth_year, household_size,
                   intake_channel, opened_on, accompaniment_started_on, closed_on, closure_reason, status,
-                  cycles, worker
+                  followed_until, cycles, worker
     assessments   client, episode, assessment, instrument_id, instrument_version, purpose, assessed_on,
                   days_since_intake, visit, versions, age_at_assessment (band, or whole years)
     scores        client, assessment, instrument_id, domain, repeat, instance, score, n_items
@@ -166,6 +168,10 @@ FILES: dict[str, dict] = {
                                "Closure reason (goals_achieved, moved_away, refused, …)"),
             "status": ("code", "Стан випадку на день експорту (intake … closed)",
                        "The case's status on the day of the export (intake … closed)"),
+            "followed_until": ("date", "Останній день, який охоплюють дані цього клієнта (день експорту, зсунутий "
+                                       "разом з іншими датами клієнта); на ньому цензуруються відкриті цілі й випадки",
+                               "The last day this client's data cover (the day of the export, shifted with the "
+                               "client's other dates); open goals and cases are censored on it"),
             "cycles": ("integer", "Кількість циклів випадку (>1: випадок відкривали повторно)",
                        "Cycles of the case (>1: the case was reopened)"),
             "worker": ("pseudonym", "Псевдонім фахівця, який веде випадок зараз",
@@ -382,10 +388,11 @@ def _shift(frame: pd.DataFrame, columns, days: pd.Series | None) -> None:
 
 
 def build_research_tables(db, secret, *, shift_dates: bool = False, include_free_text: bool = False,
-                          age: str = "band") -> tuple[dict[str, pd.DataFrame], dict]:
+                          age: str = "band", export_day=None) -> tuple[dict[str, pd.DataFrame], dict]:
     """The research tables as pandas frames (nothing written) and what was left out:
     ``({file name: frame}, {"withdrawn_consent_cases": n, "no_research_consent_cases": n,
-    "research_consent_required": bool})``. Columns as in :data:`FILES` for these options."""
+    "research_consent_required": bool})``. Columns as in :data:`FILES` for these options; ``export_day``
+    (a date, default today in UTC) is each client's ``followed_until`` before its shift."""
     keys = Pseudonymiser(secret)
     cases = case_frame(db)
     persons = case_person_frame(db)
@@ -402,9 +409,10 @@ def build_research_tables(db, secret, *, shift_dates: bool = False, include_free
     kept = set(cases["case_id"])
     persons = persons[persons["case_id"].isin(kept)]
 
-    # The subject person: the client of a person case, a family's applicant (else its first member).
-    persons = persons.assign(rank=(~persons["relation"].isin(["client", "applicant"])).astype(int))
-    subject = (persons.sort_values(["case_id", "rank", "person_id"]).drop_duplicates("case_id")
+    # The subject person (workbench.store.people.SUBJECT_PERSON_SQL): the client of a person case, a family's
+    # applicant, else its first member added; the person whose category the case frame gives.
+    subject_of = store.subject_person_ids(db)
+    subject = (persons[persons["person_id"] == persons["case_id"].map(subject_of)].drop_duplicates("case_id")
                .set_index("case_id")[["sex", "birth_date"]])
     size = persons.groupby("case_id").size()
     cycles = accompaniment_cycles(db)
@@ -442,7 +450,10 @@ def build_research_tables(db, secret, *, shift_dates: bool = False, include_free
         return frame.join(by_case[list(columns)], on="case_id")
 
     clients = cases.copy()
-    _shift(clients, ["opened_on", "accompaniment_started_on", "closed_on"], days_of(clients["case_id"]))
+    day = pd.Timestamp(export_day if export_day is not None else datetime.now(timezone.utc).date())
+    clients["followed_until"] = pd.Series(day.normalize(), index=clients.index, dtype="datetime64[ns]")
+    _shift(clients, ["opened_on", "accompaniment_started_on", "closed_on", "followed_until"],
+           days_of(clients["case_id"]))
 
     # Assessments: latest versions; the pseudonym of the chain's first version; visits per case and instrument.
     assessments = attach(assessment_frame(db), "client", "episode", "opened_on", "birth_date")
@@ -585,7 +596,9 @@ def _check_secret(secret) -> None:
 
 
 def _check_actor(db, actor) -> None:
-    row = next(db.query("select role from users where username = ?", [str(actor or "")]), None)
+    from .store.users import user_row
+
+    row = user_row(db, str(actor or ""))
     if row is None:
         raise UserError("export.unknown_actor", username=str(actor or "")[:80])
     if row["role"] not in EXPORT_ROLES:
@@ -601,11 +614,12 @@ def holds_export(out_dir) -> bool:
 
 def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = None, actor: str,
                             shift_dates: bool = False, include_free_text: bool = False, age: str = "band",
-                            replace: bool = False) -> dict:
+                            replace: bool = False, today=None) -> dict:
     """Write the pseudonymised research dataset in ``out_dir`` (see the module docstring) and return its
     manifest (with ``seconds``, the time it took, which the file does not hold). Refuses (``UserError``, writing nothing) a missing, empty or short secret, an unknown actor
     or one who is neither researcher nor supervisor, an unknown ``age`` option, a folder that already
-    holds an export (unless ``replace``) and a non-empty folder that holds something else."""
+    holds an export (unless ``replace``) and a non-empty folder that holds something else. ``today`` is the
+    day of the export the clients' ``followed_until`` starts from (default: the day of ``made_at``, in UTC)."""
     started = time.perf_counter()
     _check_secret(secret)
     if age not in AGE_OPTIONS:
@@ -619,10 +633,11 @@ def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = N
         elif not out_dir.is_dir() or any(out_dir.iterdir()):
             raise UserError("export.not_empty", path=str(out_dir))
     options = {"shift_dates": bool(shift_dates), "include_free_text": bool(include_free_text), "age": age}
-    tables, left_out = build_research_tables(db, secret, **options)
+    made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    tables, left_out = build_research_tables(db, secret, **options,
+                                             export_day=today if today is not None else made_at[:10])
     fingerprint = Pseudonymiser(secret).fingerprint()
     dictionary = data_dictionary(age=age, include_free_text=include_free_text)
-    made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     files = {}
     for name, frame in tables.items():
         columns = _columns(name, age=age, include_free_text=include_free_text)
