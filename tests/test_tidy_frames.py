@@ -124,3 +124,64 @@ def test_workbench_report_runs_the_period_report_unattended(db, db_path, world, 
 
     assert load_workbook(excel).sheetnames[0] == "Indicators"
     assert main(["report", "no_such_notebook"]) == 1
+
+
+def test_a_stay_recorded_with_a_case_left_out_of_analysis_leaves_with_it(db, world):
+    """A stay recorded with a family's case goes when another member withdraws consent (the case is left
+    out); a stay recorded without a case stays while the person's own consent stands."""
+    from workbench.store.people import household_members
+    from workbench.store.shelter import record_stay
+
+    mother, daughter, son = [m["id"] for m in household_members(db, db["cases"].get(world["a"])["household_id"])]
+    with_case = record_stay(db, "olena.demo", daughter, shelter="Гуртожиток на Лісовій", from_on="2026-03-01",
+                            case_id=world["a"], today=TODAY)
+    without_case = record_stay(db, "olena.demo", son, shelter="Гуртожиток на Лісовій", from_on="2026-03-01",
+                               today=TODAY)
+    assert {with_case, without_case} <= set(frames.shelter_frame(db)["stay_id"])
+    withdraw_consent(db, "olena.demo", mother, withdrawn_on="2026-04-01", today=TODAY)
+    stays = frames.shelter_frame(db)
+    assert with_case not in set(stays["stay_id"]) and without_case in set(stays["stay_id"])
+    assert world["a"] not in set(stays["case_id"].dropna()) and world["a"] not in set(frames.case_frame(db)["case_id"])
+    assert frames.shelter_frame(db, excluded=frames.excluded_case_ids(db)).equals(stays)
+
+
+def test_frames_built_from_pieces_read_once_equal_the_frames_read_whole(db, world):
+    withdraw_consent(db, "olena.demo", world["c_person"], withdrawn_on="2026-04-01", today=TODAY)
+    excluded = frames.excluded_case_ids(db)
+    cycles = frames.accompaniment_cycles(db, excluded=excluded)
+    assert cycles.equals(frames.accompaniment_cycles(db))
+    assert frames.case_frame(db, cycles=cycles, excluded=excluded).equals(frames.case_frame(db))
+    for function in (frames.case_person_frame, frames.assessment_frame, frames.goal_review_frame,
+                     frames.goal_frame, frames.service_frame, frames.shelter_frame):
+        assert function(db, excluded=excluded).equals(function(db)), function.__name__
+    lean = frames.service_frame(db, excluded=excluded, with_subject=False)
+    assert lean.equals(frames.service_frame(db).drop(columns=["subject_key", "category"]))
+
+
+def test_a_family_is_described_by_one_subject_person_everywhere(db):
+    """Category (case frame, caseload) and sex and age (research export) come from the same member: the
+    applicant, else the first member added (here a younger woman added before an older man)."""
+    from workbench.analysis.caseload import worker_caseload
+    from workbench.research_export import build_research_tables
+    from workbench.store.cases import open_case
+    from workbench.store.people import create_household, register_person, subject_person_ids
+
+    def person(given, born, sex, category):
+        return register_person(db, "olena.demo", family_name="Стебленко", given_name=given, birth_date=born,
+                               sex=sex, category=category, consent_given_on="2026-01-10",
+                               consent_purposes=("data_processing", "research"), today=TODAY)
+
+    grandfather = person("Богдан", "1950-03-03", "male", "idp")  # registered first: the lower person id
+    mother = person("Олена", "1990-05-05", "female", "family_difficult_circumstances")
+    household = create_household(db, "olena.demo", label="Стебленко",
+                                 members=[(mother, "spouse"), (grandfather, "grandparent")])
+    case = open_case(db, "olena.demo", programme="family_support", worker="olena.demo", household_id=household,
+                     opened_on="2026-02-01", today=TODAY)
+    assert subject_person_ids(db) == {case: mother}
+    assert frames.case_frame(db).set_index("case_id").loc[case, "category"] == "family_difficult_circumstances"
+    load = worker_caseload(db, today=TODAY, worker="olena.demo").iloc[0]
+    assert (load["category_family_difficult_circumstances"], load["category_idp"]) == (1, 0)
+    tables, _ = build_research_tables(db, "a secret of at least some length, for the test")
+    client = tables["clients"].iloc[0]
+    assert (client["category"], client["sex"], client["age_band"]) == ("family_difficult_circumstances", "female",
+                                                                        "35-49")

@@ -10,6 +10,7 @@ import os
 
 from . import i18n
 from .i18n import UserError
+from .store.users import user_row
 
 i18n.add({
     "access.no_user": {
@@ -51,7 +52,7 @@ def add_user(db, username: str, display_name: str, role: str) -> None:
 
 def require_user(db, username: str, roles: tuple[str, ...] = WRITER_ROLES) -> dict:
     """The user row of ``username`` if it exists and has one of ``roles``; raises ``UserError``."""
-    row = next(db.query("select * from users where username = ?", [username]), None)
+    row = user_row(db, username)
     if row is None:
         raise UserError("access.unknown_user", username=username)
     if row["role"] not in roles:

@@ -32,13 +32,12 @@ import pandas as pd
 from .. import config, i18n
 from ..i18n import UserError
 from ..instruments.validation import parse_date
+from ..store.caseload import case_states, cases_held, goals_in_force
 from ..store.deadlines import case_deadlines, next_deadline
 from . import overview  # noqa: F401  (registers the shared column headers)
 from ..store.lifecycle import case_state
+from ..store.users import staff
 from ..working_days import WorkCalendar, add_months
-
-CURRENT_WORKER_SQL = """coalesce((select e.to_worker from case_events e where e.case_id = c.id
-    and e.kind = 'transfer' order by e.id desc limit 1), c.worker)"""
 
 COLUMNS = ["case_id", "case_number", "programme", "worker", "status", "opened_on", "urgent", "urgent_on",
            "assessment_due", "assessment_state", "accompaniment_due", "accompaniment_state", "next_due", "overdue"]
@@ -60,11 +59,7 @@ def case_overview(db, today: date | None = None, worker: str | None = None, incl
     today = today or date.today()
     calendar = WorkCalendar.from_config()
     rows = []
-    sql, params = "select id, case_number, programme, opened_on from cases c", []
-    if worker:  # the worker now: the latest transfer's, else the one the case was opened with
-        sql += f" where ({CURRENT_WORKER_SQL}) = ?"
-        params.append(worker)
-    for case in db.query(sql + " order by id", params):
+    for case in cases_held(db, worker):  # the worker's now: the latest transfer's, else the one it was opened with
         state = case_state(db, case["id"])
         if (state["status"] == "closed" and not include_closed) or (worker and state["worker"] != worker):
             continue
@@ -157,13 +152,8 @@ i18n.add({
 
 def caseload_columns() -> list[str]:
     """The columns of :func:`worker_caseload` under the configuration in force (one per category)."""
-    categories = [f"category_{code}" for code in _configured("categories")]
+    categories = [f"category_{code}" for code in config.codes_in_order("categories")]
     return CASELOAD_FIXED + categories + CASELOAD_DEADLINES + CASELOAD_NORM
-
-
-def _configured(kind: str) -> list[str]:
-    """A configured list's codes in order (keys such as ``_comment`` are not codes)."""
-    return [code for code in config.load_config()[kind] if not code.startswith("_")]
 
 
 def worker_caseload(db, *, today: date | None = None, start=None, end=None, programme: str | None = None,
@@ -223,10 +213,11 @@ def worker_caseload(db, *, today: date | None = None, start=None, end=None, prog
                         end=end_day.strftime("%d.%m.%Y"))
     settings = config.load_config()
     programme = programme or None
-    if programme is not None and (not isinstance(programme, str) or programme not in _configured("programmes")):
+    if programme is not None and (not isinstance(programme, str)
+                                  or programme not in config.codes_in_order("programmes")):
         raise UserError("caseload_summary.unknown_programme", programme=str(programme)[:80],
-                        allowed=config.Labels("programmes", _configured("programmes")))
-    users = {r["username"]: r for r in db.query("select username, display_name, role from users")}
+                        allowed=config.Labels("programmes", config.codes_in_order("programmes")))
+    users = {r["username"]: r for r in staff(db)}
     worker = worker or None
     if worker is not None and (not isinstance(worker, str) or worker not in users
                                or users[worker]["role"] not in ("case_manager", "supervisor")):
@@ -239,7 +230,7 @@ def worker_caseload(db, *, today: date | None = None, start=None, end=None, prog
     if worker is not None:
         cases = cases[cases["worker"] == worker]
 
-    categories = _configured("categories")
+    categories = config.codes_in_order("categories")
     categories += sorted(set(cases["category"].dropna()) - set(categories)) if not cases.empty else []
     names = [worker] if worker is not None else (
         [u for u, r in users.items() if r["role"] == "case_manager"]
@@ -304,55 +295,9 @@ def _period_day(value, field_key: str) -> date | None:
     return parsed
 
 
-def _frame(db, sql: str, params) -> pd.DataFrame:
-    """A query's rows as a frame, columns named as the query names them (also when there are no rows)."""
-    cursor = db.execute(sql, params)
-    return pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
-
-
-# Each case with its subject's category and, from its events, its state on the as-of day (as
-# workbench.store.lifecycle.case_state reads it) and on the period's first day: one query, each
-# sub-query an index lookup on case_events(case_id, id). A reopening starts a new cycle.
-CASE_STATE_SQL = """
-with base as materialized (
-    select c.id as case_id, c.programme, c.opened_on, c.worker as opened_by,
-        coalesce(p.category, (select s.category from household_members m join persons s on s.id = m.person_id
-                              where m.household_id = c.household_id
-                              order by m.relation = 'applicant' desc, m.id limit 1)) as category,
-        (select e.id from case_events e where e.case_id = c.id and e.kind = 'reopen' and e.effective_on <= :as_of
-         order by e.id desc limit 1) as reopen_id
-    from cases c left join persons p on p.id = c.person_id
-    where :programme is null or c.programme = :programme
-), state as materialized (
-    select b.*,
-        coalesce((select e.to_worker from case_events e where e.case_id = b.case_id and e.kind = 'transfer'
-                  and e.effective_on <= :as_of order by e.id desc limit 1), b.opened_by) as worker,
-        (select e.to_status from case_events e where e.case_id = b.case_id and e.kind in ('move', 'reopen')
-         and e.effective_on <= :start order by e.id desc limit 1) as status_at_start,
-        (select e.to_status from case_events e where e.case_id = b.case_id and e.kind in ('move', 'reopen')
-         and e.effective_on <= :as_of order by e.id desc limit 1) as status_at_as_of,
-        exists (select 1 from case_events e where e.case_id = b.case_id and e.kind = 'reopen'
-                and e.effective_on between :start and :end) as reopened_in_period,
-        coalesce((select e.effective_on from case_events e where e.id = b.reopen_id), b.opened_on) as cycle_started_on,
-        (select min(e.effective_on) from case_events e where e.case_id = b.case_id and e.kind = 'urgent'
-         and e.effective_on <= :as_of and e.id > coalesce(b.reopen_id, 0)) as urgent_on,
-        (select min(e.effective_on) from case_events e where e.case_id = b.case_id and e.kind = 'move'
-         and e.to_status = 'accompaniment' and e.effective_on <= :as_of
-         and e.id > coalesce(b.reopen_id, 0)) as accompaniment_started_on
-    from base b
-)
-select s.case_id, s.programme, s.opened_on, s.category, s.worker, s.status_at_start, s.status_at_as_of,
-    s.reopened_in_period, s.cycle_started_on, s.urgent_on, s.accompaniment_started_on,
-    (select min(a.assessed_on) from assessments a where a.case_id = s.case_id
-     and a.assessed_on >= s.cycle_started_on and a.assessed_on <= :as_of) as assessed_on
-from state s order by s.case_id
-"""
-
-
 def _cases(db, programme: str | None, start: date, end: date, as_of: date) -> pd.DataFrame:
     """The cases (of ``programme``) open at some time in ``[start, end]``, with their state on ``as_of``."""
-    cases = _frame(db, CASE_STATE_SQL, {"programme": programme, "start": start.isoformat(), "end": end.isoformat(),
-                                        "as_of": as_of.isoformat()})
+    cases = case_states(db, programme, start, end, as_of)
     cases["category"] = cases["category"].fillna("other")  # a family with no member on record
     # Open at the end of the period's first day, or opened or reopened within the period.
     open_at_start = (cases["opened_on"] <= start.isoformat()) & cases["status_at_start"].ne("closed")
@@ -391,14 +336,7 @@ def _accompaniment_past(live: pd.DataFrame, as_of: date, timelines: dict) -> pd.
 
 def _review_states(db, live: pd.DataFrame, as_of: date, review_months: int) -> pd.DataFrame:
     """Goals in force on ``as_of`` in the open cases, each with its worker and review ``state`` (due/overdue/None)."""
-    as_of_iso = as_of.isoformat()
-    goals = _frame(db, """
-        select g.id as goal_id, g.case_id, g.set_on,
-               (select max(r.reviewed_on) from goal_reviews r
-                where r.goal_id = g.id and r.reviewed_on <= ?) as reviewed_on
-        from goals g left join goal_closures x on x.goal_id = g.id
-        where g.set_on <= ? and (x.closed_on is null or x.closed_on > ?)""", [as_of_iso] * 3)
-    goals = goals.merge(live[["case_id", "worker"]], on="case_id")
+    goals = goals_in_force(db, as_of).merge(live[["case_id", "worker"]], on="case_id")
     horizon = as_of + timedelta(days=DUE_WINDOW_DAYS)
 
     def state(last: str):

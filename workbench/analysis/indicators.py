@@ -257,20 +257,23 @@ class IndicatorData:
     """The frames indicators count on, read from the store once for a whole report."""
 
     def __init__(self, db):
-        cases = frames.case_frame(db)
+        # The cases left out and the case events are read once, for every frame that needs them.
+        excluded = frames.excluded_case_ids(db)
+        cycles = frames.accompaniment_cycles(db, excluded=excluded)
+        cases = frames.case_frame(db, cycles=cycles, excluded=excluded)
         case_fields = cases[["case_id", "programme", "category", "intake_channel", "subject", "subject_key",
                              "household_id"]]
-        self.case_persons = frames.case_person_frame(db)[["case_id", "person_id"]]
-        services = frames.service_frame(db).drop(columns=["programme", "category", "subject_key"])
-        assessments = frames.assessment_frame(db).drop(columns=["programme"])
-        cycles = frames.accompaniment_cycles(db).merge(case_fields, on="case_id")
+        self.case_persons = frames.case_person_frame(db, excluded=excluded)[["case_id", "person_id"]]
+        services = frames.service_frame(db, excluded=excluded, with_subject=False).drop(columns=["programme"])
+        assessments = frames.assessment_frame(db, excluded=excluded).drop(columns=["programme"])
+        cycles = cycles.merge(case_fields, on="case_id")
         self.tables = {
             "services": services.merge(case_fields, on="case_id"),
             "assessments": assessments.merge(case_fields, on="case_id"),
             "events": frames.event_frame(db),
             "cases": cycles,
             "accompaniments": cycles[cycles["accompaniment_started_on"].notna()],
-            "shelter_stays": frames.shelter_frame(db),
+            "shelter_stays": frames.shelter_frame(db, excluded=excluded),
         }
 
     def rows(self, part: Part, period: Period, programme: str | None = None) -> pd.DataFrame:

@@ -71,8 +71,7 @@ def axis_scores(db, instrument: Instrument, *, programme: str | None = None) -> 
         items = {i.name for i in instrument.scored_items() if not i.repeat}
         answers = answer_frame(db, instrument.id)
         answers = answers[answers["item"].isin(items) & answers["number"].notna()]
-        cases = domain_score_frame(db, instrument.id)[["assessment_id", "case_number", "worker"]].drop_duplicates()
-        frame = answers.merge(cases, on="assessment_id").rename(columns={"item": "axis", "number": "score"})
+        frame = answers.rename(columns={"item": "axis", "number": "score"})
     if programme:
         frame = frame[frame["programme"] == programme]
     return frame[AXIS_COLUMNS].sort_values(["case_id", "assessed_on", "assessment_id"]).reset_index(drop=True)

@@ -12,7 +12,7 @@ from datetime import date
 import ipywidgets as w
 
 from .. import config, i18n
-from ..access import require_user
+from ..access import WRITER_ROLES, require_user
 from ..i18n import UserError
 from ..store.cases import get_case
 from ..store.deadlines import case_deadlines
@@ -22,6 +22,7 @@ from ..store.lifecycle import (MOVES, case_state, extend_accompaniment, flag_urg
 from ..store.people import household_members, person_consents, withdraw_consent
 from ..store.services import case_services, record_referral_outcome, record_service
 from ..store.shelter import case_stays, end_stay, record_stay
+from ..store.users import staff
 from .common import (LanguageSwitch, app_page, case_id_from_query, chosen_id, programme_label, start_app,
                      status_html, subject_label, ua_date)
 from .timeline import timeline_html
@@ -293,8 +294,7 @@ class CaseApp:
         move.inputs["to_status"].options = self._options("case_statuses", MOVES[state["status"]])
         move.inputs["reason"].options = self._options("closure_reasons")
         self._closure_fields()
-        workers = [r["username"] for r in self.db.query(
-            "select username from users where role in ('case_manager', 'supervisor') order by username")]
+        workers = [r["username"] for r in staff(self.db, roles=WRITER_ROLES)]
         self.forms["transfer"].inputs["to_worker"].options = [(i18n.t("case.choose", self.lang), "")] + [
             (u, u) for u in workers if u != state["worker"]]
         self.forms["service"].inputs["service_type"].options = self._options("service_types")

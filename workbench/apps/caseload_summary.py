@@ -17,10 +17,12 @@ import pandas as pd
 from IPython.display import display
 
 from .. import config, i18n
+from ..access import WRITER_ROLES
 from ..analysis.caseload import caseload_columns, caseload_table, worker_caseload
 from ..charts import caseload_chart
 from ..i18n import UserError
 from ..instruments.validation import parse_date
+from ..store.users import staff
 from .common import LanguageSwitch, status_html
 
 i18n.add({
@@ -62,9 +64,8 @@ class CaseloadSummary:
         self.organisation = organisation
         self.frame = self.table = self.figure = self.error = None
         self._summary, self._quiet = "", False
-        staff = list(db.query("select username, display_name from users where role in ('case_manager', 'supervisor')"
-                              " order by role, display_name"))
-        self._workers = [(f"{r['display_name']} ({r['username']})", r["username"]) for r in staff]
+        workers = sorted(staff(db, roles=WRITER_ROLES), key=lambda r: (r["role"], r["display_name"]))
+        self._workers = [(f"{r['display_name']} ({r['username']})", r["username"]) for r in workers]
         self.language = LanguageSwitch(self.lang, self.set_language)
         self.heading, self.message = w.HTML(), w.HTML()
         self.message.add_class("wb-caseload-summary-message")

@@ -18,6 +18,7 @@ from ..access import require_user
 from ..i18n import UserError
 from ..names import ukrainian_key
 from ..store.events import correct_event, get_event, list_events, record_event
+from ..store.users import staff
 from .common import LanguageSwitch, app_page, chosen_id, start_app, status_html, ua_date
 from .widgets import ActionForm, Done
 
@@ -96,7 +97,7 @@ class EventsApp:
         self.events: list[dict] = []
         self.language = LanguageSwitch(self.lang, self.set_language)
         self.heading, self.signed_in = w.HTML(), w.HTML()
-        users = sorted(self.db.query("select username, display_name from users"),
+        users = sorted(staff(self.db),
                        key=lambda row: (ukrainian_key(row["display_name"]), row["username"]))
         self.staff_names = {row["username"]: row["display_name"] for row in users}  # in alphabetical order
         text = dict(layout=w.Layout(width="30em"))

@@ -62,6 +62,11 @@ MOVES = {
     "closed": (),  # reopening is its own act, with a reason
 }
 
+# The case's worker now, as a SQL expression on a case aliased ``c``: the latest transfer's, else the
+# one the case was opened with (as :func:`case_state` reads it from the events).
+CURRENT_WORKER_SQL = """coalesce((select e.to_worker from case_events e where e.case_id = c.id
+    and e.kind = 'transfer' order by e.id desc limit 1), c.worker)"""
+
 
 def case_events(db, case_id) -> list[dict]:
     """The case's events, oldest first."""

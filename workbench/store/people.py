@@ -258,6 +258,27 @@ def withdrawn_person_ids(db) -> set[int]:
     return {r[0] for r in db.execute(WITHDRAWN_SQL)}
 
 
+def excluded_case_ids(db) -> set[int]:
+    """Cases left out of analysis and exports (:data:`EXCLUDED_CASES_SQL`)."""
+    return {r[0] for r in db.execute(EXCLUDED_CASES_SQL)}
+
+
+# The subject person of a case, whose category, sex and birth date describe the case's subject: the
+# client of a person case; for a family case the member added as ``applicant``, else the first member
+# added (the lowest household_members row). A SQL expression on a case aliased ``c``; the one rule
+# for the tidy frames, the supervisor's caseload and the research export.
+SUBJECT_PERSON_SQL = """coalesce(c.person_id, (select m.person_id from household_members m
+    where m.household_id = c.household_id order by m.relation != 'applicant', m.id limit 1))"""
+SUBJECT_CATEGORY_SQL = f"(select sp.category from persons sp where sp.id = {SUBJECT_PERSON_SQL})"
+
+
+def subject_person_ids(db) -> dict[int, int]:
+    """``{case id: id of its subject person}`` (:data:`SUBJECT_PERSON_SQL`) for every case with one (a
+    family case with no member on record has none)."""
+    rows = db.execute(f"select c.id, {SUBJECT_PERSON_SQL} from cases c").fetchall()
+    return {case_id: person_id for case_id, person_id in rows if person_id is not None}
+
+
 def record_contacts(db, actor: str, person_id, *, phone=None, email=None, registered_community=None,
                     registered_settlement=None, registered_address=None, actual_community=None,
                     actual_settlement=None, actual_address=None) -> int:

@@ -1,12 +1,13 @@
 """Reads for the research export that the tidy frames do not give, each narrow so that 20,000 clients
 stay quick: who consented to research, the first version of each assessment (a stable key for its
-pseudonym), scored and text answers of latest versions, and goals' own words. Cases of persons who
-withdrew their consent to data processing are left out, as in :mod:`workbench.analysis.frames`."""
+pseudonym), scored and text answers of latest versions, goals' own words, and each case's subject
+person (:func:`workbench.store.people.subject_person_ids`). Cases of persons who withdrew their
+consent to data processing are left out, as in :mod:`workbench.analysis.frames`."""
 from __future__ import annotations
 
 import pandas as pd
 
-from .people import EXCLUDED_CASES_SQL
+from .people import EXCLUDED_CASES_SQL, excluded_case_ids, subject_person_ids  # noqa: F401  (the export's reads)
 
 _LATEST_KEPT = f"""not exists (select 1 from assessments s where s.supersedes = a.id)
     and a.case_id not in ({EXCLUDED_CASES_SQL})"""
@@ -14,7 +15,7 @@ _LATEST_KEPT = f"""not exists (select 1 from assessments s where s.supersedes = 
 
 def withdrawn_case_ids(db) -> set[int]:
     """Cases left out because a person of theirs withdrew consent to data processing."""
-    return {r[0] for r in db.execute(EXCLUDED_CASES_SQL)}
+    return excluded_case_ids(db)
 
 
 def consented_person_ids(db, purpose: str) -> set[int]:

@@ -1,0 +1,82 @@
+"""Reads for the supervisor's caseload views (:mod:`workbench.analysis.caseload`): the cases a worker
+holds, every case's state on a day, the goals in force on a day. Cases of persons who withdrew consent
+are kept: they are still work the worker carries."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from .lifecycle import CURRENT_WORKER_SQL
+from .people import SUBJECT_CATEGORY_SQL
+from .records import query_frame
+
+
+def cases_held(db, worker: str | None = None) -> list[dict]:
+    """``{id, case_number, programme, opened_on}`` of every case, by id; of ``worker``'s cases only (the
+    worker now: the latest transfer's, else the one the case was opened with) when given."""
+    sql, params = "select id, case_number, programme, opened_on from cases c", []
+    if worker:
+        sql += f" where ({CURRENT_WORKER_SQL}) = ?"
+        params.append(worker)
+    return list(db.query(sql + " order by id", params))
+
+
+# Each case with its subject's category and, from its events, its state on the as-of day (as
+# workbench.store.lifecycle.case_state reads it) and on the period's first day: one query, each
+# sub-query an index lookup on case_events(case_id, id). A reopening starts a new cycle.
+CASE_STATE_SQL = f"""
+with base as materialized (
+    select c.id as case_id, c.programme, c.opened_on, c.worker as opened_by,
+        {SUBJECT_CATEGORY_SQL} as category,
+        (select e.id from case_events e where e.case_id = c.id and e.kind = 'reopen' and e.effective_on <= :as_of
+         order by e.id desc limit 1) as reopen_id
+    from cases c
+    where :programme is null or c.programme = :programme
+), state as materialized (
+    select b.*,
+        coalesce((select e.to_worker from case_events e where e.case_id = b.case_id and e.kind = 'transfer'
+                  and e.effective_on <= :as_of order by e.id desc limit 1), b.opened_by) as worker,
+        (select e.to_status from case_events e where e.case_id = b.case_id and e.kind in ('move', 'reopen')
+         and e.effective_on <= :start order by e.id desc limit 1) as status_at_start,
+        (select e.to_status from case_events e where e.case_id = b.case_id and e.kind in ('move', 'reopen')
+         and e.effective_on <= :as_of order by e.id desc limit 1) as status_at_as_of,
+        exists (select 1 from case_events e where e.case_id = b.case_id and e.kind = 'reopen'
+                and e.effective_on between :start and :end) as reopened_in_period,
+        coalesce((select e.effective_on from case_events e where e.id = b.reopen_id), b.opened_on) as cycle_started_on,
+        (select min(e.effective_on) from case_events e where e.case_id = b.case_id and e.kind = 'urgent'
+         and e.effective_on <= :as_of and e.id > coalesce(b.reopen_id, 0)) as urgent_on,
+        (select min(e.effective_on) from case_events e where e.case_id = b.case_id and e.kind = 'move'
+         and e.to_status = 'accompaniment' and e.effective_on <= :as_of
+         and e.id > coalesce(b.reopen_id, 0)) as accompaniment_started_on
+    from base b
+)
+select s.case_id, s.programme, s.opened_on, s.category, s.worker, s.status_at_start, s.status_at_as_of,
+    s.reopened_in_period, s.cycle_started_on, s.urgent_on, s.accompaniment_started_on,
+    (select min(a.assessed_on) from assessments a where a.case_id = s.case_id
+     and a.assessed_on >= s.cycle_started_on and a.assessed_on <= :as_of) as assessed_on
+from state s order by s.case_id
+"""
+
+
+def case_states(db, programme: str | None, start: date, end: date, as_of: date) -> pd.DataFrame:
+    """Every case (of ``programme``, if given), by id: ``case_id, programme, opened_on, category`` (the
+    subject person's, :data:`workbench.store.people.SUBJECT_PERSON_SQL`; None for a family with no
+    member), ``worker`` (on ``as_of``), ``status_at_start`` (on ``start``), ``status_at_as_of,
+    reopened_in_period`` (0/1: reopened within ``[start, end]``), ``cycle_started_on, urgent_on,
+    accompaniment_started_on`` (of the cycle in force on ``as_of``), ``assessed_on`` (the cycle's first
+    assessment by ``as_of``). Dates as ISO text; None where there is none."""
+    return query_frame(db, CASE_STATE_SQL, {"programme": programme, "start": start.isoformat(),
+                                            "end": end.isoformat(), "as_of": as_of.isoformat()})
+
+
+def goals_in_force(db, as_of: date) -> pd.DataFrame:
+    """Goals set by ``as_of`` and not closed by then: ``goal_id, case_id, set_on, reviewed_on`` (the
+    latest review by ``as_of``, None if none)."""
+    day = as_of.isoformat()
+    return query_frame(db, """
+        select g.id as goal_id, g.case_id, g.set_on,
+               (select max(r.reviewed_on) from goal_reviews r
+                where r.goal_id = g.id and r.reviewed_on <= ?) as reviewed_on
+        from goals g left join goal_closures x on x.goal_id = g.id
+        where g.set_on <= ? and (x.closed_on is null or x.closed_on > ?)""", [day] * 3)

@@ -1,0 +1,15 @@
+"""Staff: the rows of the ``users`` table (username, display name, role). Adding a user and checking an
+actor's role are in :mod:`workbench.access`, which reads through these."""
+from __future__ import annotations
+
+
+def user_row(db, username) -> dict | None:
+    """The user's row (``username, display_name, role, added_at``), or None if there is none."""
+    return next(db.query("select * from users where username = ?", [username]), None)
+
+
+def staff(db, roles: tuple[str, ...] | None = None) -> list[dict]:
+    """Staff members as ``{username, display_name, role}``, by username: everyone, or those with one of
+    ``roles`` (e.g. :data:`workbench.access.WRITER_ROLES`, those who can hold a case)."""
+    rows = db.query("select username, display_name, role from users order by username")
+    return [row for row in rows if roles is None or row["role"] in roles]
