@@ -42,9 +42,10 @@ demo: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
 		echo "  http://localhost:$(PORT)/voila/render/$$app.ipynb"; done
 	WB_DB=$(abspath $(DB)) WB_USER=$(DEMO_USER) $(BIN)/workbench serve --port=$(PORT)
 
-# The supervisors' notebooks in JupyterLab, on the demo database, as the demo supervisor.
+# The supervisors' and researchers' notebooks in JupyterLab, on the demo database and its research export,
+# as the demo supervisor (--allow-root only when run as root, e.g. in a container).
 lab: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
-	WB_DB=$(abspath $(DB)) WB_RESEARCH_EXPORT=$(abspath $(RESEARCH_EXPORT)) WB_USER=mariia.demo $(BIN)/jupyter lab --no-browser notebooks/
+	WB_DB=$(abspath $(DB)) WB_RESEARCH_EXPORT=$(abspath $(RESEARCH_EXPORT)) WB_USER=mariia.demo $(BIN)/jupyter lab --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
