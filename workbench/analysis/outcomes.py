@@ -24,7 +24,7 @@ from .frames import answer_frame, domain_score_frame, goal_frame
 from .gas import gas_t_score
 from .indicators import check_programme
 from .periods import Period
-from .scoring import profile_labels
+from .scoring import axes_are_items, profile_labels
 
 i18n.add({
     "outcomes.unknown_instrument": {"uk": "Інструмента «{value}» немає. Є: {known}.",
@@ -62,7 +62,7 @@ def axis_scores(db, instrument: Instrument, *, programme: str | None = None) -> 
     """One row per assessment and axis (see the module docstring): ``case_id, case_number, programme,
     worker, assessment_id, assessed_on, axis, score``. Latest versions only; withdrawn consent left out."""
     programme = check_programme(programme)
-    if len(instrument.domains()) >= 3:
+    if not axes_are_items(instrument):
         scores = domain_score_frame(db, instrument.id)
         keys = ["case_id", "case_number", "programme", "worker", "assessment_id", "assessed_on", "domain"]
         frame = scores.dropna(subset=["score"]).groupby(keys, as_index=False)["score"].mean()

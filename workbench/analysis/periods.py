@@ -78,9 +78,6 @@ class Period:
         """The same days a year before (29 February becomes the 28th)."""
         return Period(_year_back(self.start), _year_back(self.end), self.kind)
 
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
     def label(self, lang: str | None = None) -> str:
         """How the period is named in a report's heading, in ``lang``."""
         if self.kind == "year":

@@ -205,6 +205,7 @@ def write_excel(report: PeriodReport, path, *, db, actor: str, lang: str | None 
     each sheet starts with the organisation, title, period, programme and date made. Audited."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     lang = i18n.normalise_language(lang or report.lang)
     require_user(db, actor, EXPORT_ROLES)
@@ -229,9 +230,9 @@ def write_excel(report: PeriodReport, path, *, db, actor: str, lang: str | None 
         for values in table.itertuples(index=False):
             # Numbers stay numbers (int, not numpy types or text) so the city can add them up.
             sheet.append([v.item() if hasattr(v, "item") else v for v in values])
-        for column, cells in zip("ABCDEFGHIJ", sheet.iter_cols(min_row=header_row)):
-            width = max(len(str(c.value)) for c in cells if c.value is not None) if cells else 10
-            sheet.column_dimensions[column].width = min(max(width + 2, 10), 60)
+        for number, cells in enumerate(sheet.iter_cols(min_row=header_row), start=1):
+            width = max((len(str(c.value)) for c in cells if c.value is not None), default=8)
+            sheet.column_dimensions[get_column_letter(number)].width = min(max(width + 2, 10), 60)
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

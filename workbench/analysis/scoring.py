@@ -38,7 +38,7 @@ def profile_scores(instrument: Instrument, answers: dict) -> dict[str, float | N
     quality-of-life domain) they are the scored items themselves, one per life domain.
     """
     domains = instrument.domains()
-    if len(domains) >= 3:
+    if not axes_are_items(instrument):
         scores: dict[str, list[float]] = {d.name: [] for d in domains}
         for row in domain_scores(instrument, answers):
             if row["score"] is not None:
@@ -48,9 +48,14 @@ def profile_scores(instrument: Instrument, answers: dict) -> dict[str, float | N
             for item in instrument.scored_items() if not item.repeat}
 
 
+def axes_are_items(instrument: Instrument) -> bool:
+    """Whether the profile's axes are the scored items (fewer than three domains) rather than the domains."""
+    return len(instrument.domains()) < 3
+
+
 def profile_labels(instrument: Instrument, lang=None) -> dict[str, str]:
     """Labels of :func:`profile_scores`' axes in ``lang``."""
-    if len(instrument.domains()) >= 3:
+    if not axes_are_items(instrument):
         return {d.name: d.label(lang) for d in instrument.domains()}
     return {i.name: i.label(lang) for i in instrument.scored_items() if not i.repeat}
 

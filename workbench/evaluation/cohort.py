@@ -62,10 +62,10 @@ def scale_of(data: dict, instrument_id: str) -> Scale:
     present = sorted(set(data["assessments"]["instrument_id"]))
     if instrument_id not in present or instrument_id not in builtin_names():
         raise UserError("cohort.no_instrument", value=str(instrument_id)[:60], known=", ".join(present) or "—")
-    from ..analysis.scoring import profile_labels
+    from ..analysis.scoring import axes_are_items, profile_labels
 
     instrument = load_builtin(instrument_id)
-    by_items = len(instrument.domains()) < 3
+    by_items = axes_are_items(instrument)
     labels = {lang: profile_labels(instrument, lang) for lang in i18n.LANGUAGES}
     return Scale(instrument_id, tuple(labels["uk"]), labels, instrument.score_direction != "need", by_items)
 
