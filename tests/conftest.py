@@ -20,6 +20,21 @@ def report_figure():
     return FIGURES.append
 
 
+def refused(call, key: str | None = None):
+    """Call ``call``, expecting a ``UserError`` (with ``key`` if given) whose message reads in both
+    languages, differently, with every placeholder filled; returns the error."""
+    from workbench.i18n import UserError
+
+    with pytest.raises(UserError) as caught:
+        call()
+    if key is not None:
+        assert caught.value.key == key
+    uk, en = caught.value.message("uk"), caught.value.message("en")
+    assert uk.strip() and en.strip() and uk != en
+    assert "{" not in uk and "{" not in en
+    return caught.value
+
+
 def pytest_terminal_summary(terminalreporter):
     if FIGURES:
         terminalreporter.write_sep("-", "figures measured by the tests")

@@ -28,7 +28,7 @@ from workbench.evaluation.change import (
     MIN_PAIRS, ROW_COLUMNS, change_table, first_and_latest, independent_groups, noncentral_t_interval,
     paired_change, paired_change_frame,
 )
-from workbench.i18n import UserError
+from conftest import refused as _refused
 
 MOVIE_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]
 MOVIE_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
@@ -258,15 +258,6 @@ def test_independent_groups_with_too_few_or_constant_values():
     assert flat["effect_sizes"]["d_s"]["reason"].key == "evaluation.reason.zero_variance"
     dropped = independent_groups([1, 2, None, 3], [2, 3, 4, float("nan")])
     assert dropped["n_dropped_a"] == 1 and dropped["n_dropped_b"] == 1 and dropped["a"]["n"] == 3
-
-
-def _refused(call, key):
-    with pytest.raises(UserError) as caught:
-        call()
-    assert caught.value.key == key
-    uk, en = caught.value.message("uk"), caught.value.message("en")
-    assert uk.strip() and en.strip() and uk != en
-    return caught.value
 
 
 @pytest.mark.parametrize("bad", ["3", "abc", True, float("inf"), -float("inf"), [1]])

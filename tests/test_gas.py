@@ -11,6 +11,7 @@ import pytest
 
 from workbench.analysis.gas import GAS_LEVELS, check_level, gas_level_label, gas_t_score
 from workbench.i18n import UserError
+from conftest import refused as _refused
 
 
 def t2(value):
@@ -102,14 +103,6 @@ def test_level_labels_in_both_languages():
     assert gas_level_label(0, "uk") == "очікуваний результат"
     assert gas_level_label(-2, "uk") == "значно нижче за очікуване"
     assert gas_level_label(2, "uk") == "значно вище за очікуване"
-
-
-def _refused(call):
-    with pytest.raises(UserError) as caught:
-        call()
-    uk, en = caught.value.message("uk"), caught.value.message("en")
-    assert uk.strip() and en.strip() and uk != en
-    return caught.value
 
 
 @pytest.mark.parametrize("levels", [[3], [-3], [1, 1.0], [True], [0, False], ["1"], [None], [1, math.nan]])

@@ -29,6 +29,7 @@ import pytest
 
 from workbench.evaluation.mixed import MIN_CLIENTS, mixed_model
 from workbench.i18n import UserError
+from conftest import refused as _refused
 
 DATA = Path(__file__).parent / "data"
 
@@ -179,14 +180,6 @@ def test_rows_with_missing_values_are_left_out_and_counted(sleep, random_interce
 
 
 # --- bad input, in both languages -------------------------------------------------------------
-
-def _refused(call) -> UserError:
-    with pytest.raises(UserError) as caught:
-        call()
-    uk, en = caught.value.message("uk"), caught.value.message("en")
-    assert uk.strip() and en.strip() and uk != en and "{" not in uk + en
-    return caught.value
-
 
 def frame(rows) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["client", "time", "score"])

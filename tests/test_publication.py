@@ -15,7 +15,7 @@ from workbench.evaluation.publication import (
     format_ci, format_change_table, format_estimate_ci, format_mean_sd, format_number, format_p, format_t,
     suppress_small_counts,
 )
-from workbench.i18n import UserError
+from conftest import refused as _refused
 
 
 def counts():
@@ -51,15 +51,6 @@ def test_statistics_from_fewer_than_threshold_cases_are_hidden_when_asked():
     out = suppress_small_counts(counts(), [], statistic_columns="mean_score", n_column="clients",
                                 statistic_marker="—")
     assert out["clients"].tolist()[1] == 1 and out["mean_score"].tolist()[1:3] == ["—", "—"]
-
-
-def _refused(call, key):
-    with pytest.raises(UserError) as caught:
-        call()
-    assert caught.value.key == key
-    uk, en = caught.value.message("uk"), caught.value.message("en")
-    assert uk.strip() and en.strip() and uk != en
-    return caught.value
 
 
 @pytest.mark.parametrize("threshold", [0, -5, 2.5, "5", True, None])

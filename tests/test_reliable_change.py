@@ -30,7 +30,7 @@ from workbench.evaluation.reliable_change import (
     CATEGORIES, change_categories, check_reliability, classify_change, clinical_cutoffs, cronbach_alpha,
     reliable_change_chart, reliable_change_criteria, reliable_change_index,
 )
-from workbench.i18n import UserError
+from conftest import refused as _refused
 
 matplotlib.use("Agg")
 
@@ -47,15 +47,6 @@ PINGOUIN_ITEMS = pd.DataFrame({
     "Q9": [3, 5, 6, 6, 7, 5, 4, 6, 3, 7, 4, 3, 4, 6, 3],
     "Q10": [2, 5, 5, 3, 5, 2, 3, 5, 2, 2, 1, 4, 5, 5, 4],
 })
-
-
-def _refused(call, key):
-    with pytest.raises(UserError) as caught:
-        call()
-    assert caught.value.key == key
-    uk, en = caught.value.message("uk"), caught.value.message("en")
-    assert uk.strip() and en.strip() and uk != en
-    return caught.value
 
 
 # --- reliable change index ----------------------------------------------------------------

@@ -39,6 +39,7 @@ from workbench.evaluation.survival import (
     cumulative_incidence, cumulative_incidence_chart, kaplan_meier, kaplan_meier_chart, logrank_test,
     median_survival)
 from workbench.i18n import UserError
+from conftest import refused as _refused
 
 DATA = Path(__file__).parent / "data"
 
@@ -413,15 +414,6 @@ def test_cumulative_incidence_interval_and_attributes(bmt):
 
 
 # --- bad input, in both languages ------------------------------------------------------------
-
-def _refused(call) -> UserError:
-    with pytest.raises(UserError) as caught:
-        call()
-    uk, en = caught.value.message("uk"), caught.value.message("en")
-    assert uk.strip() and en.strip() and uk != en
-    assert "{" not in uk and "{" not in en
-    return caught.value
-
 
 @pytest.mark.parametrize("durations, key", [
     ([3, -1, 4], "survival.duration_negative"),

@@ -91,6 +91,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .. import i18n
+from .values import is_missing
 from ..i18n import Text, UserError
 
 MIN_FOR_SD = 2
@@ -179,12 +180,6 @@ def check_alpha(alpha) -> float:
     return float(alpha)
 
 
-def _is_missing(value) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, (float, np.floating)) and math.isnan(value)
-
-
 def as_scores(values, series: str = "score") -> list[float]:
     """``values`` as a list of floats, a missing value (None, NaN, pd.NA) as NaN.
 
@@ -198,7 +193,7 @@ def as_scores(values, series: str = "score") -> list[float]:
     values = list(values.tolist() if hasattr(values, "tolist") else values)
     out = []
     for position, value in enumerate(values, start=1):
-        if _is_missing(value):
+        if is_missing(value):
             out.append(math.nan)
         elif isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) \
                 or not math.isfinite(float(value)):

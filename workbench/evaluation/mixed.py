@@ -57,12 +57,12 @@ import time as clock
 import warnings
 from dataclasses import dataclass, field
 from itertools import combinations
-from numbers import Real
 
 import numpy as np
 import pandas as pd
 
 from .. import i18n
+from .values import is_missing, is_number
 from ..i18n import UserError
 
 MIN_CLIENTS = 5
@@ -226,22 +226,14 @@ def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
         numbers = values.astype(float)
     else:
         for position, value in enumerate(values, start=1):
-            if not _missing(value) and not _is_number(value):
+            if not is_missing(value) and not is_number(value):
                 raise UserError("mixed.not_numeric", position=position, value=value, column=column)
-        numbers = pd.Series([math.nan if _missing(v) else float(v) for v in values], index=values.index)
+        numbers = pd.Series([math.nan if is_missing(v) else float(v) for v in values], index=values.index)
     infinite = np.isinf(numbers.to_numpy())
     if infinite.any():
         position = int(np.flatnonzero(infinite)[0]) + 1
         raise UserError("mixed.not_numeric", position=position, value=values.iloc[position - 1], column=column)
     return numbers
-
-
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (Real, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
 def _text(value) -> str:
@@ -304,9 +296,9 @@ def mixed_model(frame: pd.DataFrame, *, score: str, time: str, client: str, grou
     })
     if group is not None:
         data["grp"] = frame[group].to_numpy(dtype=object)
-    keep = data["score"].notna() & data["time"].notna() & ~data["client"].map(_missing)
+    keep = data["score"].notna() & data["time"].notna() & ~data["client"].map(is_missing)
     if group is not None:
-        keep &= ~data["grp"].map(_missing)
+        keep &= ~data["grp"].map(is_missing)
     n_dropped = int((~keep).sum())
     data = data[keep].reset_index(drop=True)
     if data.empty:

@@ -30,6 +30,7 @@ from numbers import Integral, Real
 import pandas as pd
 
 from .. import i18n
+from .values import is_missing
 from ..i18n import UserError
 
 DASH = "—"
@@ -128,10 +129,6 @@ def suppress_small_counts(table: pd.DataFrame, columns, threshold: int = 5, mark
 
 # --- formatting ---------------------------------------------------------------------------
 
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, Real) and math.isnan(value))
-
-
 def _localise(text: str, lang: str) -> str:
     text = text.replace("-", "−")
     return text.replace(".", ",") if lang == "uk" else text
@@ -140,7 +137,7 @@ def _localise(text: str, lang: str) -> str:
 def format_number(value, digits: int = 2, lang: str | None = None) -> str:
     """``value`` rounded to ``digits`` decimals: "1.50" / "1,50", "−0.30"; missing is "—"."""
     lang = i18n.normalise_language(lang)
-    if _missing(value):
+    if is_missing(value):
         return DASH
     text = f"{float(value):.{digits}f}"
     if text.lstrip("-").strip("0.") == "":  # −0.00 is 0.00
@@ -150,7 +147,7 @@ def format_number(value, digits: int = 2, lang: str | None = None) -> str:
 
 def format_mean_sd(mean, sd, digits: int = 2, lang: str | None = None) -> str:
     """"M (SD)": "8.70 (0.82)", in Ukrainian "8,70 (0,82)"; a missing SD shows as "—"."""
-    if _missing(mean):
+    if is_missing(mean):
         return DASH
     return f"{format_number(mean, digits, lang)} ({format_number(sd, digits, lang)})"
 
@@ -158,7 +155,7 @@ def format_mean_sd(mean, sd, digits: int = 2, lang: str | None = None) -> str:
 def format_ci(low, high, digits: int = 2, lang: str | None = None) -> str:
     """An interval: "[0.56, 2.40]" in English, "[0,56; 2,40]" in Ukrainian; "—" when missing."""
     lang = i18n.normalise_language(lang)
-    if _missing(low) or _missing(high):
+    if is_missing(low) or is_missing(high):
         return DASH
     separator = "; " if lang == "uk" else ", "
     return f"[{format_number(low, digits, lang)}{separator}{format_number(high, digits, lang)}]"
@@ -166,7 +163,7 @@ def format_ci(low, high, digits: int = 2, lang: str | None = None) -> str:
 
 def format_estimate_ci(estimate, low, high, digits: int = 2, lang: str | None = None) -> str:
     """"1.50 [0.56, 2.40]"; the interval is left out when missing, the whole is "—" without an estimate."""
-    if _missing(estimate):
+    if is_missing(estimate):
         return DASH
     interval = format_ci(low, high, digits, lang)
     text = format_number(estimate, digits, lang)
@@ -179,7 +176,7 @@ def format_p(p, lang: str | None = None, digits: int = 3) -> str:
     Values that round to 1 are shown as "> .999" ("> 0,999"); missing is "—".
     """
     lang = i18n.normalise_language(lang)
-    if _missing(p):
+    if is_missing(p):
         return DASH
     p = float(p)
     smallest = 10 ** -digits
@@ -196,9 +193,9 @@ def format_p(p, lang: str | None = None, digits: int = 3) -> str:
 
 def format_t(t, df, digits: int = 2, lang: str | None = None) -> str:
     """"4.74 (9)"; a fractional df (Welch) keeps two decimals: "−3.77 (18.33)"."""
-    if _missing(t):
+    if is_missing(t):
         return DASH
-    if _missing(df):
+    if is_missing(df):
         return format_number(t, digits, lang)
     df_text = str(int(df)) if float(df).is_integer() else format_number(df, 2, lang)
     return f"{format_number(t, digits, lang)} ({df_text})"
@@ -225,7 +222,7 @@ def format_change_table(table: pd.DataFrame, lang: str | None = None, *, digits:
                                              record["mean_difference_high"], digits, lang),
             "t": format_t(record["t"], record["df"], digits, lang),
             "p": format_p(record["p"], lang),
-            "wilcoxon": DASH if _missing(record["wilcoxon_statistic"]) else
+            "wilcoxon": DASH if is_missing(record["wilcoxon_statistic"]) else
             f"{format_number(record['wilcoxon_statistic'], 1, lang)}; {format_p(record['wilcoxon_p'], lang)}",
             **{name: format_estimate_ci(record[name], record[f"{name}_low"], record[f"{name}_high"], digits, lang)
                for name in ("d_z", "d_rm", "d_av", "g_av")},

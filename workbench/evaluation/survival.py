@@ -103,7 +103,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from numbers import Real
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -111,6 +110,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import i18n
+from .values import is_missing, is_number
 from ..charts import no_data
 from ..i18n import Text, UserError
 
@@ -254,17 +254,13 @@ def _values(values, what: str) -> list:
     return list(values)
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, (Real, np.number)) and not isinstance(value, (bool, np.bool_))
-
-
 def _durations(durations) -> np.ndarray:
     values = _values(durations, "durations")
     if not values:
         raise UserError("survival.empty")
     out = np.empty(len(values), dtype=float)
     for position, value in enumerate(values, start=1):
-        if not _is_number(value) or not math.isfinite(float(value)):
+        if not is_number(value) or not math.isfinite(float(value)):
             raise UserError("survival.duration_not_number", position=position, value=value)
         if value < 0:
             raise UserError("survival.duration_negative", position=position, value=value)
@@ -283,15 +279,11 @@ def _events(events, n: int) -> np.ndarray:
     out = np.empty(n, dtype=int)
     for position, value in enumerate(values, start=1):
         # True/False are accepted as 1/0; 1.0 and 0.0 too (a column read from a file).
-        ok = isinstance(value, (bool, np.bool_)) or (_is_number(value) and value in (0, 1))
+        ok = isinstance(value, (bool, np.bool_)) or (is_number(value) and value in (0, 1))
         if not ok:
             raise UserError("survival.event_not_binary", position=position, value=value)
         out[position - 1] = int(value)
     return out
-
-
-def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
 
 
 def _groups(groups, n: int) -> tuple[np.ndarray, list]:
@@ -304,7 +296,7 @@ def _groups(groups, n: int) -> tuple[np.ndarray, list]:
     values = _values(groups, "groups")
     _check_length(n, values, "groups")
     for position, value in enumerate(values, start=1):
-        if _is_missing(value):
+        if is_missing(value):
             raise UserError("survival.group_missing", position=position)
     labels = np.empty(n, dtype=object)
     labels[:] = values
@@ -324,7 +316,7 @@ def _groups(groups, n: int) -> tuple[np.ndarray, list]:
 def _check_options(conf_type: str, alpha) -> float:
     if conf_type not in CONF_TYPES:
         raise UserError("survival.conf_type", value=conf_type)
-    if not _is_number(alpha) or not 0 < alpha < 1:
+    if not is_number(alpha) or not 0 < alpha < 1:
         raise UserError("survival.alpha", value=alpha)
     return float(stats.norm.ppf(1 - alpha / 2))
 
@@ -517,7 +509,7 @@ def _causes(causes, n: int, censored) -> np.ndarray:
     values = _values(causes, "causes")
     _check_length(n, values, "causes")
     for position, value in enumerate(values, start=1):
-        if _is_missing(value):
+        if is_missing(value):
             raise UserError("survival.cause_missing", position=position, censored=censored)
     out = np.empty(n, dtype=object)
     out[:] = values
@@ -546,7 +538,7 @@ def cumulative_incidence(durations: Sequence[float], causes: Sequence, *, cause_
     z = _check_options("log-log", alpha)
     t = _durations(durations)
     labels = _causes(causes, len(t), censored)
-    if _is_missing(cause_of_interest) or cause_of_interest == censored:
+    if is_missing(cause_of_interest) or cause_of_interest == censored:
         raise UserError("survival.cause_is_censoring", cause=cause_of_interest)
     names = _cause_names(labels, censored)
     if cause_of_interest not in names:
