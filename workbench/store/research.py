@@ -48,19 +48,25 @@ def _items(db) -> pd.DataFrame:
         columns=["item_row", "instrument_id", "item", "repeat", "domain", "type", "position"])
 
 
-def scored_answers(db) -> pd.DataFrame:
-    """One row per scored answer of every latest-version assessment kept for analysis:
-    ``assessment_id, instrument_id, item, domain, repeat, instance, value`` (the number), ``position``
-    (the item's place in the instrument)."""
+def _answers_of_items(db, which: str, value: str) -> pd.DataFrame:
+    """Answers of latest-version kept assessments to the items ``which`` picks (a fixed condition on
+    ``instrument_items i``), with ``value`` (a fixed column of ``answers x``) and the item's fields."""
     rows = db.execute(f"""
-        select a.id, i.rowid, x.instance, x.number
+        select a.id, i.rowid, x.instance, {value}
         from assessments a
         cross join answers x on x.assessment_id = a.id
         join instrument_items i on i.instrument_id = a.instrument_id
              and i.instrument_version = a.instrument_version and i.item = x.item
-        where i.scored = 1 and {_LATEST_KEPT}""").fetchall()
+        where {which} and {_LATEST_KEPT}""").fetchall()
     frame = pd.DataFrame.from_records(rows, columns=["assessment_id", "item_row", "instance", "value"])
-    frame = frame.merge(_items(db), on="item_row", how="left")
+    return frame.merge(_items(db), on="item_row", how="left")
+
+
+def scored_answers(db) -> pd.DataFrame:
+    """One row per scored answer of every latest-version assessment kept for analysis:
+    ``assessment_id, instrument_id, item, domain, repeat, instance, value`` (the number), ``position``
+    (the item's place in the instrument)."""
+    frame = _answers_of_items(db, "i.scored = 1", "x.number")
     frame["value"] = frame["value"].astype(float)
     return frame[["assessment_id", "instrument_id", "item", "domain", "repeat", "instance", "value", "position"]]
 
@@ -68,15 +74,7 @@ def scored_answers(db) -> pd.DataFrame:
 def text_answers(db) -> pd.DataFrame:
     """One row per answer to a text item of every latest-version assessment kept for analysis:
     ``assessment_id, instrument_id, item, repeat, instance, value`` (as written)."""
-    rows = db.execute(f"""
-        select a.id, i.rowid, x.instance, x.value
-        from assessments a
-        cross join answers x on x.assessment_id = a.id
-        join instrument_items i on i.instrument_id = a.instrument_id
-             and i.instrument_version = a.instrument_version and i.item = x.item
-        where i.type = 'text' and {_LATEST_KEPT}""").fetchall()
-    frame = pd.DataFrame.from_records(rows, columns=["assessment_id", "item_row", "instance", "value"])
-    frame = frame.merge(_items(db), on="item_row", how="left")
+    frame = _answers_of_items(db, "i.type = 'text'", "x.value")
     return frame[["assessment_id", "instrument_id", "item", "repeat", "instance", "value"]]
 
 
