@@ -24,6 +24,7 @@ import json
 import pandas as pd
 
 from ..store import records
+from ..store.lifecycle import apply_move
 from ..store.people import excluded_case_ids, withdrawn_person_ids
 
 DOMAIN_SCORE_COLUMNS = ["assessment_id", "case_id", "case_number", "programme", "worker", "instrument_id",
@@ -96,29 +97,18 @@ def accompaniment_cycles(db, excluded: set[int] | None = None) -> pd.DataFrame:
     ``accompaniment_started_on`` (the first move to accompaniment in the cycle, else NaT),
     ``closed_on, closure_reason`` (NaT/None while the cycle is open). Withdrawn-consent cases left out
     (``excluded``, read here unless given)."""
-    rows, current = [], None
-    opened = records.case_openings(db)
-    seen = set()
+    def cycle(case_id, number, started_on):
+        return {"case_id": case_id, "cycle": number, "started_on": started_on, "status": "intake",
+                "accompaniment_started_on": None, "closed_on": None, "closure_reason": None}
+
+    current = {case_id: cycle(case_id, 1, on) for case_id, on in records.case_openings(db).items()}
+    rows = list(current.values())
     for case_id, kind, to_status, reason, on in records.case_event_rows(db):
-        if current is None or current["case_id"] != case_id:
-            current = {"case_id": case_id, "cycle": 1, "started_on": opened[case_id], "status": "intake",
-                       "accompaniment_started_on": None, "closed_on": None, "closure_reason": None}
-            rows.append(current)
-            seen.add(case_id)
         if kind == "move":
-            current["status"] = to_status
-            if to_status == "accompaniment" and not current["accompaniment_started_on"]:
-                current["accompaniment_started_on"] = on
-            if to_status == "closed":
-                current["closed_on"], current["closure_reason"] = on, reason
+            apply_move(current[case_id], to_status, on, reason)
         elif kind == "reopen":
-            current = {"case_id": case_id, "cycle": current["cycle"] + 1, "started_on": on, "status": "intake",
-                       "accompaniment_started_on": None, "closed_on": None, "closure_reason": None}
-            rows.append(current)
-    for case_id, on in opened.items():  # cases with no event yet: one cycle at intake
-        if case_id not in seen:
-            rows.append({"case_id": case_id, "cycle": 1, "started_on": on, "status": "intake",
-                         "accompaniment_started_on": None, "closed_on": None, "closure_reason": None})
+            current[case_id] = cycle(case_id, current[case_id]["cycle"] + 1, on)
+            rows.append(current[case_id])
     frame = _kept(pd.DataFrame(rows, columns=CYCLE_COLUMNS), excluded, db)
     for column in ("started_on", "accompaniment_started_on", "closed_on"):
         frame[column] = pd.to_datetime(frame[column])

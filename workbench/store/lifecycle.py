@@ -83,11 +83,7 @@ def case_state(db, case_id) -> dict:
         kind = event["kind"]
         state["last_event_on"] = max(state["last_event_on"], event["effective_on"])
         if kind == "move":
-            state["status"] = event["to_status"]
-            if event["to_status"] == "accompaniment" and not state["accompaniment_started_on"]:
-                state["accompaniment_started_on"] = event["effective_on"]
-            if event["to_status"] == "closed":
-                state["closed_on"], state["closure_reason"] = event["effective_on"], event["reason"]
+            apply_move(state, event["to_status"], event["effective_on"], event["reason"])
         elif kind == "reopen":
             state.update(status="intake", closed_on=None, closure_reason=None, urgent_on=None,
                          cycle_started_on=event["effective_on"], accompaniment_started_on=None,
@@ -99,6 +95,16 @@ def case_state(db, case_id) -> dict:
         elif kind == "extension":
             state["extension_months"] += event["months"]
     return state
+
+
+def apply_move(state: dict, to_status: str, on: str, reason: str | None) -> None:
+    """What a move does to a case's (or a cycle's) ``status``, ``accompaniment_started_on`` (the first
+    move to accompaniment) and ``closed_on``/``closure_reason``; shared with the analysis frames."""
+    state["status"] = to_status
+    if to_status == "accompaniment" and not state["accompaniment_started_on"]:
+        state["accompaniment_started_on"] = on
+    if to_status == "closed":
+        state["closed_on"], state["closure_reason"] = on, reason
 
 
 def allowed_moves(db, case_id) -> tuple[str, ...]:
