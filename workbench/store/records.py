@@ -93,6 +93,16 @@ def case_persons(db) -> pd.DataFrame:
         order by 1, 2""")
 
 
+def _version_numbers(table: str) -> str:
+    """A ``chain(id, n)`` CTE: each row of ``table`` (a record kept in versions: assessments, events)
+    with its version number along its ``supersedes`` line (1 for the first). ``table`` is ours, never
+    user text."""
+    return f"""with recursive chain(id, n) as (
+            select t.id, 1 from {table} t where t.supersedes is null
+            union all
+            select t.id, chain.n + 1 from {table} t join chain on t.supersedes = chain.id)"""
+
+
 def assessments(db, instrument_id: str | None = None) -> pd.DataFrame:
     """One row per assessment, its latest version (of every case), by case, day and id: ``assessment_id,
     case_id, case_number, programme, instrument_id, instrument_version, purpose`` (needs_assessment when
@@ -101,10 +111,7 @@ def assessments(db, instrument_id: str | None = None) -> pd.DataFrame:
     if instrument_id is not None:
         extra, params = " and a.instrument_id = ?", [instrument_id]
     return query_frame(db, f"""
-        with recursive chain(id, n) as (
-            select a.id, 1 from assessments a where a.supersedes is null
-            union all
-            select a.id, chain.n + 1 from assessments a join chain on a.supersedes = chain.id)
+        {_version_numbers("assessments")}
         select a.id as assessment_id, a.case_id, c.case_number, c.programme, a.instrument_id,
                a.instrument_version, coalesce(a.purpose, 'needs_assessment') as purpose, a.assessed_on,
                chain.n as versions
@@ -175,11 +182,8 @@ def events(db) -> pd.DataFrame:
     """One row per event of group or project work, its latest version, by day and id: ``event_id,
     held_on, event_type, project, place, participants, children, idps, staff`` (JSON text),
     ``versions``."""
-    return query_frame(db, """
-        with recursive chain(id, n) as (
-            select e.id, 1 from events e where e.supersedes is null
-            union all
-            select e.id, chain.n + 1 from events e join chain on e.supersedes = chain.id)
+    return query_frame(db, f"""
+        {_version_numbers("events")}
         select e.id as event_id, e.held_on, e.event_type, e.project, e.place, e.participants, e.children,
                e.idps, e.staff, chain.n as versions
         from events e join chain on chain.id = e.id
