@@ -233,11 +233,12 @@ class CaseApp:
             opened=ua_date(case["opened_on"])))
         self.urgent.value = status_html(i18n.t("case.urgent_banner", lang, on=ua_date(state["urgent_on"])), "error") \
             if state["urgent_on"] and state["status"] != "closed" else ""
+        members, stays = self._members(case), case_stays(self.db, self.case_id)  # read once per refresh
         self._show_deadlines(state)
-        self._show_members(case)
-        self._show_stays()
+        self._show_members(members)
+        self._show_stays(stays)
         self._show_timeline()
-        self._refresh_forms(state, case)
+        self._refresh_forms(state, members, stays)
         self.case_box.layout.display = None
 
     def _show_deadlines(self, state):
@@ -256,9 +257,9 @@ class CaseApp:
             return household_members(self.db, case["household_id"])
         return [dict(self.db["persons"].get(case["person_id"]), relation="applicant")]
 
-    def _show_members(self, case):
+    def _show_members(self, members):
         items = []
-        for person in self._members(case):
+        for person in members:
             consents = [c for c in person_consents(self.db, person["id"]) if c["purpose"] == "data_processing"]
             withdrawn = consents and all(c["withdrawn_on"] for c in consents)
             note = (" — " + i18n.t("case.consent_withdrawn", self.lang, on=ua_date(consents[-1]["withdrawn_on"]))
@@ -269,9 +270,8 @@ class CaseApp:
         self.members.value = (f"<b>{html.escape(i18n.t('case.members', self.lang))}</b><ul>"
                               + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
 
-    def _show_stays(self):
+    def _show_stays(self, stays):
         t = lambda key: html.escape(i18n.t(key, self.lang))  # noqa: E731
-        stays = case_stays(self.db, self.case_id)
         if stays:
             head = "".join(f"<th>{t(k)}</th>" for k in ("case.shelter.person", "case.shelter.shelter",
                                                         "case.shelter.from", "case.shelter.to"))
@@ -288,7 +288,7 @@ class CaseApp:
     def _show_timeline(self):
         self.timeline.value = timeline_html(self.db, self.case_id, self.lang)
 
-    def _refresh_forms(self, state, case):
+    def _refresh_forms(self, state, members, stays):
         closed = state["status"] == "closed"
         move = self.forms["move"]
         move.inputs["to_status"].options = self._options("case_statuses", MOVES[state["status"]])
@@ -306,11 +306,11 @@ class CaseApp:
         limit = config.load_config()["deadlines"]["max_extension_months"]
         self.forms["extend"].inputs["months"].options = [(i18n.t("case.choose", self.lang), "")] + [
             (str(m), str(m)) for m in range(1, limit + 1)]
-        self.forms["consent"].inputs["person_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
-            (f"{p['family_name']} {p['given_name']}", str(p["id"])) for p in self._members(case)]
-        self.forms["shelter"].inputs["person_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
-            (f"{p['family_name']} {p['given_name']}", str(p["id"])) for p in self._members(case)]
-        open_stays = [s for s in case_stays(self.db, self.case_id) if s["to_on"] is None]
+        people = [(i18n.t("case.choose", self.lang), "")] + [
+            (f"{p['family_name']} {p['given_name']}", str(p["id"])) for p in members]
+        self.forms["consent"].inputs["person_id"].options = people
+        self.forms["shelter"].inputs["person_id"].options = people
+        open_stays = [s for s in stays if s["to_on"] is None]
         self.forms["shelter_end"].inputs["stay_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
             (f"{s['family_name']} {s['given_name']} — {s['shelter']}, {ua_date(s['from_on'])}", str(s["id"]))
             for s in open_stays]
