@@ -1,5 +1,7 @@
 # Two commands: `make demo` and `make test`. Each sets itself up on a fresh machine
-# (Python 3.11+ is all it needs): a virtual environment in .venv with the package installed.
+# (Python 3.11+ is all it needs): a virtual environment in .venv with exactly the versions of
+# requirements.lock (hashes checked), then the package itself, editable, with no other download.
+# `make lock` refreshes the lock from pyproject.toml (see the README for when).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,16 +11,27 @@ DB     := data/workbench.db
 PORT   ?= 8866
 DEMO_USER ?= olena.demo
 
-.PHONY: demo test setup demo-db lab benchmark clean
+LOCK   := requirements.lock
+
+.PHONY: demo test lint setup demo-db lab lock benchmark clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# No `pip install --upgrade pip`: the venv's own pip installs the lock, so nothing comes from outside it.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Every version the project installs, resolved anew from pyproject.toml (with the `test` and `dev`
+# extras) for Python 3.11 and newer on any platform, with hashes. Run it after changing a dependency
+# in pyproject.toml, or to take new releases on purpose; then `make test` and commit both files.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev --universal --python-version 3.11 \
+		--generate-hashes --no-header --quiet --output-file $(LOCK)
+	@echo "$(LOCK) refreshed; run 'make test' (it reinstalls from the new lock) and commit it"
 
 $(DB): | $(STAMP)
 	$(BIN)/workbench demo --db $(DB)
@@ -47,8 +60,13 @@ demo: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
 lab: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
 	WB_DB=$(abspath $(DB)) WB_RESEARCH_EXPORT=$(abspath $(RESEARCH_EXPORT)) WB_USER=mariia.demo $(BIN)/jupyter lab --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+# The lint gate, then the suite on two workers (tests/conftest.py keeps the browser tests and each
+# notebook's cells together in one worker).
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check --no-cache .
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/save_latency.py
