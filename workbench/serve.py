@@ -11,15 +11,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from . import paths
+
 # Apps that case managers open many times a day get a preheated kernel waiting
 # (the notebook runs ahead up to wait_for_request()); each costs ~100 MB and a
 # core while it fills, so only these are pooled.
 PREHEATED_APPS = {"needs_assessment.ipynb": 1, "caseload.ipynb": 1}
-
-
-def default_apps_dir() -> Path:
-    """``voila_apps/`` beside the source tree (the editable install ``make`` sets up)."""
-    return Path(__file__).resolve().parents[1] / "voila_apps"
 
 
 def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None = None):
@@ -52,7 +49,7 @@ def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
     """Run Voilà in this process until stopped (``WB_DB`` and ``WB_USER`` pass on to the kernels)."""
     from voila.app import Voila
 
-    apps_dir = Path(apps_dir or default_apps_dir())
+    apps_dir = Path(apps_dir or paths.apps_dir())
     os.environ.setdefault("MPLBACKEND", "Agg")
     Voila.launch_instance(argv=[str(apps_dir)], config=voila_config(port, preheat, pools))
 
@@ -67,7 +64,7 @@ class VoilaServer:
     def __init__(self, db_path, user: str, apps_dir=None, pools: dict[str, int] | None = None,
                  log_path=None, timeout_s: float = 90):
         self.db_path, self.user, self.timeout_s = Path(db_path), user, timeout_s
-        self.apps_dir = Path(apps_dir or default_apps_dir())
+        self.apps_dir = Path(apps_dir or paths.apps_dir())
         self.pools = pools
         self.log_path = Path(log_path) if log_path else self.db_path.with_suffix(".voila.log")
         self.port = _free_port()
