@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from workbench.access import add_user  # noqa: E402
+from workbench.store.users import add_user  # noqa: E402
 from workbench.config import load_config  # noqa: E402
 from workbench.demo import (_ABANDON_REASONS, _ACTIONS, _COMMUNITIES, _ENDINGS, _FAMILY_WISHES,  # noqa: E402
                             _FEMALE_GIVEN, _FROM, _MALE_GIVEN, _MUCH_WORSE, _REFERRERS, _REVIEW_NOTES, _STEMS,
@@ -222,7 +222,7 @@ class _AnswersGenerator:
         from workbench.store.duplicates import index_person
         from workbench.store.instruments import register_instrument
 
-        db = open_db(self.path)
+        db = open_db(self.path, migrate=True)
         conn = db.conn
         for username in self.workers:
             add_user(db, username, f"Фахівець {username.split('.')[0][6:]} (бенчмарк)", "case_manager")
@@ -440,7 +440,7 @@ class _AnswersGenerator:
         for case in cases:
             days, cid = case["assessed"], case["id"]
 
-            def event(day, kind, actor=None, **fields):
+            def event(day, kind, actor=None, case=case, cid=cid, **fields):
                 actor = actor or self._worker_on(case, day)
                 events.append((day, cid, kind, fields.get("from_status"), fields.get("to_status"),
                                fields.get("to_worker"), fields.get("reason"), fields.get("months"), fields.get("note"),

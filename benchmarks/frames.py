@@ -74,7 +74,7 @@ def main() -> None:
     from workbench.store.people import EXCLUDED_CASES_SQL
 
     path = answers_database(args.persons)
-    db = open_db(path)  # applies any pending migration here, not in a measured process
+    db = open_db(path, migrate=True)  # applies any pending migration here, not in a measured process
     counts = db.execute(f"""select (select count(*) from answers), (select count(*) from assessments),
         (select count(*) from assessments where supersedes is not null),
         (select count(*) from cases), (select count(*) from cases where id in ({EXCLUDED_CASES_SQL}))""").fetchone()
@@ -90,7 +90,8 @@ def main() -> None:
         for kind in results:
             result = _fresh(kind, path)
             results[kind].append(result)
-            print(f"  run {run + 1} {kind:8}: {result['seconds']:6.2f} s (CPU {result['cpu']:6.2f} s), peak {result['max_rss'] / 2**20:6,.0f} MiB, "
+            print(f"  run {run + 1} {kind:8}: {result['seconds']:6.2f} s (CPU {result['cpu']:6.2f} s), "
+                  f"peak {result['max_rss'] / 2**20:6,.0f} MiB, "
                   f"{result['rows']:,} rows", flush=True)
     med = {k: statistics.median(r["seconds"] for r in v) for k, v in results.items()}
     cpu = {k: statistics.median(r["cpu"] for r in v) for k, v in results.items()}

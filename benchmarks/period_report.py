@@ -49,7 +49,7 @@ def main() -> int:
     from workbench.store.connection import open_db
 
     path = answers_database(args.persons)
-    open_db(path).conn.close()  # any pending migration runs here, not inside the measured run
+    open_db(path, migrate=True).conn.close()  # any pending migration runs here, not inside the measured run
     folder = Path(tempfile.mkdtemp(prefix="wb-period-report-"))
     try:
         return _run(args, source, path, folder)

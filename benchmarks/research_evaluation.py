@@ -66,7 +66,7 @@ def _version(original: Path) -> str:
 
 def _exporter(db) -> str:
     """Who exports: a researcher of the database, else a supervisor; a researcher is added if there is neither."""
-    from workbench.access import add_user
+    from workbench.store.users import add_user
 
     for role in ("researcher", "supervisor"):
         row = db.execute("select username from users where role = ? order by username limit 1", [role]).fetchone()
@@ -93,7 +93,7 @@ def source_database(original: Path) -> Path:
     finally:
         target.close()
         source.close()
-    db = open_db(partial)  # pending migrations run here, in the copy
+    db = open_db(partial, migrate=True)  # pending migrations run here, in the copy
     try:
         _exporter(db)
         with write_transaction(db):

@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.access import add_user  # noqa: E402
-from workbench.demo import _answers  # noqa: E402
-from workbench.instruments.loader import load_builtin  # noqa: E402
-from workbench.store.assessments import save_assessment  # noqa: E402
-from workbench.store.connection import open_db, write_transaction  # noqa: E402
-from workbench.store.intake import register_client  # noqa: E402
+from workbench.store.users import add_user
+from workbench.demo import _answers
+from workbench.instruments.loader import load_builtin
+from workbench.store.assessments import save_assessment
+from workbench.store.connection import open_db, write_transaction
+from workbench.store.intake import register_client
 
 TODAY = date(2026, 6, 15)
 
@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=200)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="wb-bench-"))
-    db = open_db(folder / "bench.db")
+    db = open_db(folder / "bench.db", migrate=True)
     add_user(db, "olena.demo", "Bench", "case_manager")
     case_id = register_client(db, "olena.demo", family_name="Тест", given_name="Бенч", birth_date="01.01.1990",
                               sex="female", category="idp", consent_given_on="01.01.2026",

@@ -1,12 +1,12 @@
 """The store: connection settings, append-only records, saving, correcting and reading assessments."""
 import sqlite3
 import threading
-import time
 from datetime import date
 
 import pytest
+import sqlite_utils
 
-from conftest import TODAY, row_counts
+from conftest import TODAY, refused, row_counts
 from workbench.i18n import UserError
 from workbench.store.assessments import (SubmissionInvalid, assessment_history, correct_assessment,
                                          get_assessment, list_assessments, save_assessment)
@@ -25,13 +25,32 @@ def save(db, case_id, instrument, answers, **kw):
 
 
 def test_every_connection_has_wal_foreign_keys_and_a_busy_timeout(db_path):
-    db = open_db(db_path)
+    db = open_db(db_path, migrate=True)
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert db.execute("pragma foreign_keys").fetchone()[0] == 1
     assert db.execute("pragma busy_timeout").fetchone()[0] >= 5000
     assert db["_sqlite_migrations"].count >= 1
-    open_db(db_path)  # a second open applies nothing twice
+    open_db(db_path, migrate=True)  # a second open applies nothing twice
     assert db["_sqlite_migrations"].count == len(list(db.query("select * from _sqlite_migrations")))
+
+
+def test_a_page_never_creates_or_migrates_the_database(tmp_path):
+    from workbench.store.connection import apply_migrations
+    from workbench.store.schema import migrations
+
+    missing = tmp_path / "missing.db"
+    refused(lambda: open_db(missing), "db.missing")
+    assert not missing.exists()
+    behind = tmp_path / "behind.db"
+    last = migrations._migrations[-1].name
+    old = sqlite_utils.Database(behind)  # a database made by the previous version of the workbench
+    migrations.apply(old, stop_before=last)
+    old.conn.close()
+    error = refused(lambda: open_db(behind), "db.schema_behind")
+    assert last in error.message("en")
+    assert apply_migrations(behind) == [last]  # what `workbench migrate` and the server do at start
+    assert apply_migrations(behind) == []
+    open_db(behind).conn.close()
 
 
 def test_saved_records_cannot_be_updated_or_deleted(db, household_case, instrument, valid_answers):
@@ -123,25 +142,40 @@ def test_submission_invalid_carries_every_problem(db, household_case, instrument
 
 def test_a_second_writer_waits_for_the_first_instead_of_failing(db_path, db, household_case, instrument,
                                                               valid_answers):
+    # Events, not sleeps: the holder keeps the write lock until told to let go; the save must neither
+    # fail ("database is locked") nor finish before then. Order is recorded where each thing happens.
     holder = open_db(db_path)
-    released = threading.Event()
+    locked, release, saved = threading.Event(), threading.Event(), threading.Event()
+    order, failures, result = [], [], {}
 
     def hold_the_write_lock():
         with write_transaction(holder):
             holder.execute("insert into audit_log (at, actor, action, entity, entity_id, details) "
                            "values ('t', 'olena.demo', 'test', 'test', '1', '{}')")
-            time.sleep(0.5)
-        released.set()
+            locked.set()
+            release.wait(timeout=30)
+            order.append("holder commits")
 
-    thread = threading.Thread(target=hold_the_write_lock)
-    thread.start()
-    time.sleep(0.1)
-    started = time.perf_counter()
-    assessment_id = save(db, household_case, instrument, valid_answers)  # reads first, then writes
-    waited = time.perf_counter() - started
-    thread.join()
-    assert released.is_set() and assessment_id
-    assert waited >= 0.2  # it queued behind the lock rather than failing at once
+    def save_behind_it():
+        try:
+            result["id"] = save(db, household_case, instrument, valid_answers)  # reads first, then writes
+            order.append("save returns")
+        except Exception as error:  # noqa: BLE001  (any failure is the test's finding)
+            failures.append(error)
+        saved.set()
+
+    first = threading.Thread(target=hold_the_write_lock)
+    first.start()
+    assert locked.wait(timeout=30)
+    second = threading.Thread(target=save_behind_it)
+    second.start()
+    # A save that did not wait would return (or fail) at once; one that waits is still blocked.
+    assert not saved.wait(timeout=0.5)
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert failures == []
+    assert order == ["holder commits", "save returns"] and result["id"]
 
 
 def test_people_households_and_cases(db, household_case):

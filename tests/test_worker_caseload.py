@@ -283,7 +283,7 @@ def test_bad_input_is_refused_in_both_languages(db, scenario, filters, key, uk, 
 
 
 def test_an_empty_database_gives_an_empty_table(tmp_path, db):
-    empty = open_db(tmp_path / "empty.db")
+    empty = open_db(tmp_path / "empty.db", migrate=True)
     frame = worker_caseload(empty, today=TODAY)
     assert frame.empty and list(frame.columns) == caseload_columns()
     table = caseload_table(frame, "en")
@@ -316,7 +316,7 @@ def test_the_chart_shows_bars_the_norm_and_who_is_over_it(db, scenario):
     assert uk._suptitle.get_text() == "Навантаження фахівців: відкриті випадки"
     assert uk.axes[0].get_xlabel() == "Відкриті випадки"
     assert {b.get_gid() for b in uk.axes[0].patches} == {"within"}
-    assert [list(l.get_xdata()) for l in uk.axes[0].get_lines() if l.get_gid() == "norm"] == [[25, 25]]
+    assert [list(line.get_xdata()) for line in uk.axes[0].get_lines() if line.get_gid() == "norm"] == [[25, 25]]
     assert uk.caption.endswith("Понад норму (червоні заштриховані смуги): нікого.")
 
 

@@ -7,18 +7,23 @@ import time
 from pathlib import Path
 
 from . import i18n
-from .store.connection import default_path
+from .paths import data_dir, notebooks_dir
+from .store.connection import apply_migrations, default_path, open_db
 
 
-def main(argv=None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The ``workbench`` command's parser (tests walk its subcommands)."""
     parser = argparse.ArgumentParser(prog="workbench", description="Assessment workbench for case management.")
     sub = parser.add_subparsers(dest="command", required=True)
+    migrate = sub.add_parser("migrate", help="create the database or bring its schema up to date")
+    migrate.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
     demo = sub.add_parser("demo", help="write a synthetic demo database")
     demo.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
     demo.add_argument("--households", type=int, default=240, help="number of families")
     demo.add_argument("--replace", action="store_true", help="replace an existing database file")
     serve = sub.add_parser("serve", help="serve the staff apps with Voilà on http://127.0.0.1:PORT/")
+    serve.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
     serve.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     serve.add_argument("--apps", type=Path, default=None, help="folder of Voilà apps (default: voila_apps/)")
     serve.add_argument("--no-preheat", action="store_true", help="start a kernel per page load instead of a pool")
@@ -33,7 +38,8 @@ def main(argv=None) -> int:
     report.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="any other parameter of the notebook's parameters cell")
     report.add_argument("--out", type=Path, default=None,
-                        help="the executed notebook (default: data/reports/NAME-YYYYmmdd-HHMMSS.ipynb)")
+                        help="the executed notebook (default: data/reports/NAME-YYYYmmdd-HHMMSS.ipynb in the "
+                             "checkout, else under the working directory)")
     export = sub.add_parser("export", allow_abbrev=False,
                             help="write the pseudonymised research dataset (CSV and Parquet) to a folder")
     export.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
@@ -48,24 +54,17 @@ def main(argv=None) -> int:
     export.add_argument("--free-text", action="store_true", help="include goals' wishes and titles and text answers")
     export.add_argument("--age", choices=["band", "year"], default="band", help="age bands (default) or birth year")
     export.add_argument("--replace", action="store_true", help="replace an export already in the folder")
-    args = parser.parse_args(argv)
-    if args.command == "export":
-        return _export(args)
-    if args.command == "report":
-        return _report(args)
-    if args.command == "demo":
-        return _demo(args)
-    if args.command == "serve":
-        from .serve import serve as run
-
-        run(args.apps, port=args.port, preheat=not args.no_preheat)
-        return 0
-    return 2
+    return parser
 
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    commands = {"migrate": _migrate, "serve": _serve, "demo": _demo, "report": _report, "export": _export}
+    return commands[args.command](args)
 
 i18n.add({
+    "cli.migrated": {"uk": "База {path}: застосовано міграцій — {count}; структура актуальна.",
+                     "en": "Database {path}: {count} migration(s) applied; the schema is up to date."},
     "cli.report.no_notebook": {"uk": "Блокнота {path} немає; є: {known}.", "en": "There is no notebook {path}; there are: {known}."},
     "cli.report.unknown_parameters": {
         "uk": "У блокноті {notebook} немає параметрів {unknown}; його параметри: {declared}.",
@@ -78,15 +77,41 @@ i18n.add({
 })
 
 
+def _prepare_db(path: Path | None) -> Path:
+    """Create the database or apply its pending migrations, once, as a command starts; returns its path."""
+    path = Path(path) if path else default_path()
+    apply_migrations(path)
+    return path
+
+
+def _migrate(args) -> int:
+    path = Path(args.db) if args.db else default_path()
+    applied = apply_migrations(path)
+    print(i18n.t("cli.migrated", path=path, count=len(applied)))
+    return 0
+
+
+def _serve(args) -> int:
+    import os
+
+    from .serve import serve
+
+    # The kernels read WB_DB; migrations run here, once, never on a page load.
+    os.environ["WB_DB"] = str(_prepare_db(args.db).resolve())
+    serve(args.apps, port=args.port, preheat=not args.no_preheat)
+    return 0
+
+
 def _report(args) -> int:
     """Execute a notebook with papermill: parameters go in after its cell tagged ``parameters``."""
     import papermill
 
+    notebooks = notebooks_dir()
     source = Path(args.notebook)
     if not source.suffix:
-        source = NOTEBOOKS / f"{args.notebook}.ipynb"
+        source = notebooks / f"{args.notebook}.ipynb"
     if not source.is_file():
-        known = ", ".join(sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")))
+        known = ", ".join(sorted(p.stem for p in notebooks.glob("*.ipynb")))
         print(i18n.t("cli.report.no_notebook", path=source, known=known), file=sys.stderr)
         return 1
     parameters = {name: value for name, value in args.parameter}
@@ -103,7 +128,7 @@ def _report(args) -> int:
         print(i18n.t("cli.report.unknown_parameters", notebook=source.name, unknown=", ".join(unknown),
                      declared=", ".join(declared)), file=sys.stderr)
         return 1
-    out = args.out or Path("data/reports") / f"{source.stem}-{time.strftime('%Y%m%d-%H%M%S')}.ipynb"
+    out = args.out or data_dir() / "reports" / f"{source.stem}-{time.strftime('%Y%m%d-%H%M%S')}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
@@ -142,7 +167,6 @@ def _export(args) -> int:
     from .access import current_user
     from .i18n import UserError
     from .research_export import export_research_dataset
-    from .store.connection import open_db
 
     try:
         if args.secret_file is not None:

@@ -53,9 +53,11 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .access import add_user
 from .instruments.loader import load_builtin
+from .store import records
 from .store.assessments import correct_assessment, save_assessment
+from .store.cases import get_case
+from .store.caseload import cases_held
 from .store.connection import open_db, write_transaction
 from .store.intake import intake
 from .store.lifecycle import case_state, close_case, extend_accompaniment, move_case, transfer_case
@@ -64,6 +66,7 @@ from .store.plans import add_action, add_goal, case_goals, close_goal, complete_
 from .store.events import correct_event, record_event
 from .store.services import record_referral_outcome, record_service
 from .store.shelter import end_stay, record_stay
+from .store.users import add_user
 
 USERS = [
     ("olena.demo", "Олена Тихоліс (демо)", "case_manager"),
@@ -370,7 +373,7 @@ def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: i
     rng = random.Random(seed)
     plans = random.Random(f"{seed}/plans")  # a second stream, so plans leave the families' data as they were
     today = today or date.today()
-    db = open_db(path)
+    db = open_db(path, migrate=True)
     instrument = load_builtin("family_needs_assessment")
     profile = load_builtin("care_profile")
     with write_transaction(db):
@@ -383,13 +386,11 @@ def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: i
     for _ in range(care_leavers):
         with write_transaction(db):
             _care_leaver_case(rng, plans, db, profile, today, summary)
-    _activity(random.Random(f"{seed}/activity"), db, today)
-    summary.events = db["events"].count
-    summary.shelter_stays = db["shelter_stays"].count
-    summary.services = db["services"].count
-    summary.goals = db["goals"].count
-    summary.goal_reviews = db["goal_reviews"].count
-    summary.closed = sum(case_state(db, r[0])["status"] == "closed" for r in db.execute("select id from cases"))
+    summary.events, summary.shelter_stays = _activity(random.Random(f"{seed}/activity"), db, today)
+    summary.services = len(records.services(db, with_subject=False))
+    summary.goals = len(records.goals(db))
+    summary.goal_reviews = len(records.goal_reviews(db))
+    summary.closed = sum(case_state(db, case["id"])["status"] == "closed" for case in cases_held(db))
     db.conn.close()
     return summary
 
@@ -434,7 +435,7 @@ def _family_case(rng, plans, db, instrument, today, summary):
     plan = _Plan(plans, db, case_id, programme, today, wishes, worse=rate > 0) if saved else None
     _case_path(rng, db, case_id, saved, opened, programme, today, plan)
     if rng.random() < 0.02:
-        applicant = household_members(db, _household_of(db, case_id))[0]
+        applicant = household_members(db, get_case(db, case_id)["household_id"])[0]
         withdraw_consent(db, SUPERVISOR, applicant["id"], withdrawn_on=today - timedelta(days=rng.randint(0, 20)),
                          note="Письмова заява про відкликання згоди (демо)", today=today)
 
@@ -505,10 +506,6 @@ def _purpose(programme: str, case_id: int, visit: int) -> str:
     if programme == "idp_support" and visit == 1 and case_id % 4 == 0:
         return "child_war_status"
     return "review"
-
-
-def _household_of(db, case_id) -> int:
-    return db.execute("select household_id from cases where id = ?", [case_id]).fetchone()[0]
 
 
 def _family_name(rng, sex="male") -> str:
@@ -681,14 +678,15 @@ class _Plan:
     def review(self, day):
         """Review every open goal on ``day``; mark due actions done; close some goals."""
         rng, worker = self.rng, self._worker()
+        saved = {g["id"]: g for g in case_goals(self.db, self.case_id)}  # each goal's actions, done or not
         for goal in self.goals:
             goal_id, offset, rate, k, is_open = goal
             if not is_open:
                 continue
-            for action in _goal_actions(self.db, goal_id):
+            for action in saved[goal_id]["actions"]:
                 if action["done_on"] is None and action["due_on"] <= day.isoformat() and rng.random() < 0.75:
                     done = max(date.fromisoformat(action["due_on"]) - timedelta(days=rng.randint(0, 10)),
-                               date.fromisoformat(action["created_on"]))
+                               date.fromisoformat(saved[goal_id]["set_on"]))
                     complete_action(self.db, worker, action["id"], done_on=done, today=self.today)
             goal[3] = k = k + 1
             level = min(2, max(-2, round(_GOAL_START + offset + rate * k + rng.gauss(0, _GOAL_NOISE))))
@@ -708,13 +706,6 @@ class _Plan:
         for goal in case_goals(self.db, self.case_id):
             if goal["status"] == "open" and goal["reviews"] and goal["reviews"][-1]["level"] >= 0:
                 close_goal(self.db, worker, goal["id"], kind="achieved", on=day, today=self.today)
-
-
-def _goal_actions(db, goal_id) -> list[dict]:
-    """A goal's actions with ``done_on`` (None if not done) and ``created_on`` (the goal's ``set_on``)."""
-    return list(db.query("""select a.id, a.due_on, d.done_on, g.set_on as created_on from goal_actions a
-                            join goals g on g.id = a.goal_id
-                            left join action_completions d on d.action_id = a.id where a.goal_id = ?""", [goal_id]))
 
 
 def record_service_on(db, actor, case_id, service_type, duration, *, on, today):
@@ -769,11 +760,12 @@ _EVENT_PLAN = {"group_session": (3, 6, 15, 0.3, 0.3), "awareness_campaign": (1, 
 
 
 def _activity(rng, db, today):
-    """Two years of the events log and stays in temporary shelters for a third of IDP families.
+    """Two years of the events log and stays in temporary shelters for a third of IDP families; returns
+    how many event rows (a correction is a row) and stays it recorded.
 
     Events grow by about a quarter from the year before to the last year, so the period report's
     "same period last year" has something to compare; about 3% of events are corrected."""
-    start = today - timedelta(days=730)
+    start, events, stays = today - timedelta(days=730), 0, 0
     for kind, (per_month, low, high, children, idps) in _EVENT_PLAN.items():
         day = start
         while True:
@@ -788,15 +780,18 @@ def _activity(rng, db, today):
                           staff=rng.sample(CASE_MANAGERS, rng.randint(1, 2)), today=today)
             fields["children"] = min(n, fields["children"])
             event_id = record_event(db, rng.choice(CASE_MANAGERS), **fields)
+            events += 1
             if rng.random() < 0.03:
                 fields["participants"] = n + rng.randint(1, 5)
                 correct_event(db, SUPERVISOR, event_id, reason="Дораховано учасників за реєстраційним листом (демо)",
                               **fields)
-    for case_id, household_id, opened in db.execute(
-            "select id, household_id, opened_on from cases where programme = 'idp_support' order by id").fetchall():
-        if rng.random() >= 0.35:
+                events += 1
+    for case in cases_held(db):
+        if case["programme"] != "idp_support" or rng.random() >= 0.35:
             continue
-        arrived = max(date.fromisoformat(opened) - timedelta(days=rng.randint(0, 60)), today - timedelta(days=900))
+        case_id, household_id = case["id"], get_case(db, case["id"])["household_id"]
+        arrived = max(date.fromisoformat(case["opened_on"]) - timedelta(days=rng.randint(0, 60)),
+                      today - timedelta(days=900))
         left = arrived + timedelta(days=rng.randint(30, 330))
         shelter = rng.choice(_SHELTERS)
         for member in household_members(db, household_id):
@@ -805,5 +800,7 @@ def _activity(rng, db, today):
                 continue
             stay = record_stay(db, SUPERVISOR, member["id"], shelter=shelter, from_on=came, case_id=case_id,
                                today=today)
+            stays += 1
             if left <= today:
                 end_stay(db, SUPERVISOR, stay, to_on=left, today=today)
+    return events, stays

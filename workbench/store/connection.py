@@ -15,23 +15,73 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .. import i18n
+from ..i18n import UserError
+from ..paths import data_dir
+
+i18n.add({
+    "db.missing": {
+        "uk": "Бази даних {path} немає. Адміністратор створює її командою «workbench migrate» (або «make demo»).",
+        "en": "There is no database at {path}. An administrator creates it with 'workbench migrate' (or 'make demo').",
+    },
+    "db.schema_behind": {
+        "uk": "Структура бази {path} застаріла для цієї версії (не застосовано: {pending}). "
+              "Адміністратор оновлює її командою «workbench migrate».",
+        "en": "The database {path} is behind this version (not applied: {pending}). "
+              "An administrator brings it up to date with 'workbench migrate'.",
+    },
+})
+
 BUSY_TIMEOUT_S = 10.0
 
 
 def default_path() -> Path:
-    """``WB_DB`` if set, else ``data/workbench.db`` beside the source tree (or the working directory)."""
+    """``WB_DB`` if set, else ``workbench.db`` in :func:`workbench.paths.data_dir`."""
     if os.environ.get("WB_DB"):
         return Path(os.environ["WB_DB"])
-    source_root = Path(__file__).resolve().parents[2]
-    if (source_root / "pyproject.toml").exists():
-        return source_root / "data" / "workbench.db"
-    return Path.cwd() / "data" / "workbench.db"
+    return data_dir() / "workbench.db"
 
 
-def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> sqlite_utils.Database:
-    """Open (creating if needed) the workbench database and bring its schema up to date."""
+def open_db(path: str | os.PathLike | None = None, *, migrate: bool = False) -> sqlite_utils.Database:
+    """Open the workbench database (``path``, else :func:`default_path`).
+
+    A page or a notebook opens it as it is: a missing file or a schema behind this code is refused
+    with ``UserError`` (``db.missing``, ``db.schema_behind``), never created or changed on a page
+    load. ``migrate=True`` first creates the file if needed and applies the pending migrations
+    (:func:`apply_migrations`): the server and the ``workbench`` commands do that once as they start.
+    """
+    from .schema import migrations
+
     path = Path(path) if path else default_path()
+    if migrate:
+        apply_migrations(path)
+    elif not path.is_file():
+        raise UserError("db.missing", path=str(path))
+    db = _connect(path)
+    if not migrate and (pending := migrations.pending(db)):
+        db.conn.close()
+        raise UserError("db.schema_behind", path=str(path), pending=", ".join(m.name for m in pending))
+    return db
+
+
+def apply_migrations(path: str | os.PathLike) -> list[str]:
+    """Create the database at ``path`` if needed and apply its pending migrations, in one write
+    transaction; returns the names applied (none when it was up to date)."""
+    from .schema import migrations
+
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    db = _connect(path)
+    try:
+        with write_transaction(db):
+            pending = [m.name for m in migrations.pending(db)]
+            migrations.apply(db)
+        return pending
+    finally:
+        db.conn.close()
+
+
+def _connect(path: Path) -> sqlite_utils.Database:
     # isolation_level=None: we issue BEGIN ourselves; sqlite-utils nests its own
     # writes inside ours as savepoints.
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
@@ -40,13 +90,7 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> s
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a commit survives a crashed process
-    db = sqlite_utils.Database(conn)
-    if migrate:
-        from .schema import migrations
-
-        with write_transaction(db):
-            migrations.apply(db)
-    return db
+    return sqlite_utils.Database(conn)
 
 
 @contextmanager
