@@ -38,18 +38,6 @@ def current_user() -> str:
     return name
 
 
-def add_user(db, username: str, display_name: str, role: str) -> None:
-    """Add a staff member (an administrator's act; not audited as a case write)."""
-    from .store.connection import write_transaction
-    from .store.audit import record
-
-    with write_transaction(db):
-        db["users"].insert({"username": username, "display_name": display_name, "role": role,
-                            "added_at": _now()})
-        record(db, actor=username, action="add_user", entity="users", entity_id=username,
-               details={"role": role})
-
-
 def require_user(db, username: str, roles: tuple[str, ...] = WRITER_ROLES) -> dict:
     """The user row of ``username`` if it exists and has one of ``roles``; raises ``UserError``."""
     row = user_row(db, username)
@@ -58,9 +46,3 @@ def require_user(db, username: str, roles: tuple[str, ...] = WRITER_ROLES) -> di
     if row["role"] not in roles:
         raise UserError("access.wrong_role", roles=", ".join(roles), role=row["role"])
     return row
-
-
-def _now() -> str:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -19,7 +19,7 @@ from ..store.deadlines import case_deadlines
 from ..store.inputs import InvalidInput
 from ..store.lifecycle import (MOVES, case_state, extend_accompaniment, flag_urgent,
                                move_case, reopen_case, transfer_case)
-from ..store.people import household_members, person_consents, withdraw_consent
+from ..store.people import get_person, household_members, person_consents, withdraw_consent
 from ..store.services import case_services, record_referral_outcome, record_service
 from ..store.shelter import case_stays, end_stay, record_stay
 from ..store.users import staff
@@ -255,7 +255,7 @@ class CaseApp:
     def _members(self, case) -> list[dict]:
         if case["household_id"]:
             return household_members(self.db, case["household_id"])
-        return [dict(self.db["persons"].get(case["person_id"]), relation="applicant")]
+        return [dict(get_person(self.db, case["person_id"]), relation="applicant")]
 
     def _show_members(self, members):
         items = []

@@ -14,6 +14,7 @@ import ipywidgets as w
 from .. import config, i18n
 from ..access import require_user
 from ..i18n import UserError
+from ..store.cases import get_case
 from ..store.duplicates import possible_duplicates
 from ..store.inputs import InvalidInput
 from ..store.intake import intake
@@ -333,7 +334,7 @@ class IntakeApp:
         except UserError as err:
             self.result.value = status_html(err.message(self.lang), "error")
             return None
-        case = self.db.execute("select case_number from cases where id = ?", [case_id]).fetchone()[0]
+        case = get_case(self.db, case_id)["case_number"]
         self.result.value = status_html(i18n.t("intake.registered", self.lang, number=case), "ok") + (
             f'<p><a class="wb-open-case" href="case.ipynb?case={case_id}">{html.escape(i18n.t("intake.links", self.lang))}</a>'
             f' · <a href="needs_assessment.ipynb">{html.escape(i18n.t("intake.to_assessment", self.lang))}</a></p>')

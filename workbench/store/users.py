@@ -1,6 +1,16 @@
-"""Staff: the rows of the ``users`` table (username, display name, role). Adding a user and checking an
-actor's role are in :mod:`workbench.access`, which reads through these."""
+"""Staff: the rows of the ``users`` table (username, display name, role). Checking an actor's role is in
+:mod:`workbench.access`, which reads through these."""
 from __future__ import annotations
+
+from .audit import record
+from .connection import now, write_transaction
+
+
+def add_user(db, username: str, display_name: str, role: str) -> None:
+    """Add a staff member (an administrator's act; not audited as a case write)."""
+    with write_transaction(db):
+        db["users"].insert({"username": username, "display_name": display_name, "role": role, "added_at": now()})
+        record(db, actor=username, action="add_user", entity="users", entity_id=username, details={"role": role})
 
 
 def user_row(db, username) -> dict | None:
