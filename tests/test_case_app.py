@@ -1,5 +1,6 @@
 """The case app driven through its widgets: only valid moves offered, refusals shown, actions recorded."""
 import pytest
+from traitlets import TraitError
 
 from conftest import TODAY
 from workbench.apps.case import CaseApp
@@ -32,7 +33,7 @@ def test_a_stale_or_forged_move_is_refused_and_nothing_is_written(app, household
     from workbench.store.lifecycle import move_case
 
     move = app.forms["move"]
-    with pytest.raises(Exception):
+    with pytest.raises(TraitError):
         move.inputs["to_status"].value = "review"  # not among the options: the widget refuses it
     # The offered moves go stale when someone else moves the case meanwhile: the service decides.
     move.inputs["to_status"].value = "assessment"

@@ -200,7 +200,7 @@ def test_a_correction_needs_a_reason_and_valid_fields_and_an_existing_event(db):
     assert set(err.problems) == {"reason", "participants", "staff"}
     refused(db, write=lambda db, **c: correct(db, first, reason="р" * 501))
     for missing in (9999, "9999", True, 1.0, None, "1; drop table events"):
-        refused(db, "event.not_found", write=lambda db, **c: correct(db, missing))
+        refused(db, "event.not_found", write=lambda db, missing=missing, **c: correct(db, missing))
     assert event_history(db, first)[-1]["id"] == first
 
 

@@ -6,8 +6,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from conftest import TODAY  # noqa: F401  (the world below is dated against it)
-from test_indicators import EXPECTED_2026, world  # noqa: F401  (the fixture)
+from conftest import TODAY, WORLD_INDICATORS
 from workbench.analysis.report import period_report, write_excel
 from workbench.i18n import UserError
 from workbench.store.audit import audit_rows
@@ -56,7 +55,7 @@ def test_the_indicator_numbers_are_numbers_and_match_the_frames(db, report, tmp_
     for frame_row in report.indicators.itertuples():
         name, value, previous, change, definition = by_name[frame_row.name]
         assert type(value) is int and type(previous) is int and type(change) is int
-        assert (value, previous) == EXPECTED_2026[frame_row.indicator] == (frame_row.value, frame_row.previous)
+        assert (value, previous) == WORLD_INDICATORS[frame_row.indicator] == (frame_row.value, frame_row.previous)
         assert change == value - previous and definition == frame_row.definition
 
 
@@ -66,8 +65,8 @@ def test_breakdown_sheets_add_up_to_the_indicators(db, report, tmp_path):
     header, rows = _table(book["Послуги за видами"], "Вид послуги")
     assert header[:3] == ["Вид послуги", "Послуг", "Сімей / осіб"]
     total = rows[-1]
-    assert total[0] == "Разом" and total[1:3] == [EXPECTED_2026["services_provided"][0],
-                                                   EXPECTED_2026["subjects_served"][0]]
+    assert total[0] == "Разом" and total[1:3] == [WORLD_INDICATORS["services_provided"][0],
+                                                   WORLD_INDICATORS["subjects_served"][0]]
     aid = next(row for row in rows if row[0] == "Гуманітарна допомога")
     assert aid[1:] == [3, 2, 0, 0]  # three aid services to two families in 2026, none in 2025
     header, rows = _table(book["Заходи за видами"], "Вид заходу")

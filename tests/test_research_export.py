@@ -566,7 +566,7 @@ def test_the_data_dictionary_covers_every_column_of_every_file(exports, which):
     for path in data_files:
         columns = (pq.read_schema(path).names if path.suffix == ".parquet"
                    else list(pd.read_csv(path, nrows=0).columns))
-        described = dictionary[dictionary["file"].str.split(" / ").map(lambda names: path.name in names)]
+        described = dictionary[dictionary["file"].str.split(" / ").map(lambda names, path=path: path.name in names)]
         assert list(described["column"][described["column"] != ""]) == columns, path.name
         assert (described["meaning_uk"] != "").all() and (described["meaning_en"] != "").all()
         assert (described["type"][described["column"] != ""] != "").all()

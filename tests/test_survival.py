@@ -475,7 +475,7 @@ def test_bad_causes_are_refused(bmt):
 def test_bad_options_are_refused():
     assert _refused(lambda: kaplan_meier([1, 2], [1, 1], conf_type="logit")).key == "survival.conf_type"
     for alpha in (0, 1, 1.5, -0.1, "0.05", math.nan):
-        assert _refused(lambda: kaplan_meier([1, 2], [1, 1], alpha=alpha)).key == "survival.alpha"
+        assert _refused(lambda alpha=alpha: kaplan_meier([1, 2], [1, 1], alpha=alpha)).key == "survival.alpha"
 
 
 # --- charts -----------------------------------------------------------------------------------

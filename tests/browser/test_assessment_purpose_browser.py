@@ -10,11 +10,11 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
-from workbench import config  # noqa: E402
+from workbench import config
 
-from .needs_assessment_page import FORGE_SCRIPT, AppPage, complete_answers, unique_name  # noqa: E402
+from .needs_assessment_page import FORGE_SCRIPT, AppPage, complete_answers, unique_name
 
 PURPOSES = list(config.load_config()["assessment_purposes"])
 

@@ -13,15 +13,15 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
-from workbench import i18n  # noqa: E402
-from workbench.apps import case as _case_app  # noqa: E402,F401  (adds the case app's texts to i18n)
+from workbench import i18n
+from workbench.apps import case as _case_app  # noqa: F401  (adds the case app's texts to i18n)
 
-from .case_cycle_pages import (CasePage, IntakePage, case_events, day_month_swapped, label, latin,  # noqa: E402
+from .case_cycle_pages import (CasePage, IntakePage, case_events, day_month_swapped, label, latin,
                                option_labels, ua)
-from .conftest import USER  # noqa: E402
-from .needs_assessment_page import FORGE_SCRIPT, AppPage, complete_answers, unique_name  # noqa: E402
+from .conftest import USER
+from .needs_assessment_page import FORGE_SCRIPT, AppPage, complete_answers, unique_name
 
 CHOOSE = i18n.t("case.choose", "uk")  # "— виберіть —", the empty first option of every case-app dropdown
 

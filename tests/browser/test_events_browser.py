@@ -18,13 +18,13 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect
 
-from workbench import config  # noqa: E402
-from workbench.demo import USERS  # noqa: E402
+from workbench import config
+from workbench.demo import USERS
 
-from .conftest import USER  # noqa: E402
-from .needs_assessment_page import FORGE_SCRIPT, unique_name  # noqa: E402
+from .conftest import USER
+from .needs_assessment_page import FORGE_SCRIPT, unique_name
 
 # The events app has no preheated kernel: the page load waits until a new kernel has run the notebook.
 APP_READY_TIMEOUT_MS = 60_000

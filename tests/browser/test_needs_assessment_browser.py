@@ -14,12 +14,12 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
-from workbench import config  # noqa: E402
+from workbench import config
 
-from .conftest import alive  # noqa: E402
-from .needs_assessment_page import (FORGE_SCRIPT, INSTRUMENT, AppPage, complete_answers,  # noqa: E402
+from .conftest import alive
+from .needs_assessment_page import (FORGE_SCRIPT, INSTRUMENT, AppPage, complete_answers,
                                     today_text, unique_name)
 
 

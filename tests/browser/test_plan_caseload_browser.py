@@ -13,11 +13,11 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
-from .conftest import USER  # noqa: E402
-from .needs_assessment_page import AppPage, today_text, unique_name  # noqa: E402
-from .plan_caseload_pages import (FORGE_V1_SCRIPT, PROFILE, V1_PROTOCOL, CaseloadPage, PlanPage,  # noqa: E402
+from .conftest import USER
+from .needs_assessment_page import AppPage, today_text, unique_name
+from .plan_caseload_pages import (FORGE_V1_SCRIPT, PROFILE, V1_PROTOCOL, CaseloadPage, PlanPage,
                                   ProfileForm, complete_profile, domain_label, image_loaded, iso_today, level_label)
 
 LEVELS = ["Не шукає роботи", "Склав резюме", "Пройшов співбесіду", "Вийшов на пробний тиждень",

@@ -7,13 +7,13 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
-from workbench import i18n  # noqa: E402
-from workbench.apps import case  # noqa: E402,F401  (adds the case app's texts to i18n)
+from workbench import i18n
+from workbench.apps import case  # noqa: F401  (adds the case app's texts to i18n)
 
-from .case_cycle_pages import CasePage  # noqa: E402
-from .needs_assessment_page import FORGE_SCRIPT, unique_name  # noqa: E402
+from .case_cycle_pages import CasePage
+from .needs_assessment_page import FORGE_SCRIPT, unique_name
 
 CHOOSE = i18n.t("case.choose", "uk")
 
