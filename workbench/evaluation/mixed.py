@@ -66,6 +66,10 @@ from .values import is_missing, is_number
 from ..i18n import UserError
 
 MIN_CLIENTS = 5
+# A clients' variance component below this share of the residual variance is "at the boundary":
+# zero for any practical reading (lme4 calls such a fit singular). Our own check, so the result says
+# it whether or not the optimiser in use warns about it.
+BOUNDARY_SHARE = 1e-4
 
 i18n.add({
     "mixed.not_frame": {
@@ -153,6 +157,17 @@ i18n.add({
         "en": "The optimiser did NOT converge: do not trust these estimates.",
     },
     "mixed.summary.warning": {"uk": "Попередження: {text}", "en": "Warning: {text}"},
+    "mixed.max_iterations": {
+        "uk": "Найбільша кількість ітерацій має бути цілим числом від 0; отримано «{value}».",
+        "en": "The maximum number of iterations must be a whole number from 0; got '{value}'.",
+    },
+    "mixed.summary.boundary": {
+        "uk": "Оцінка дисперсії «{component}» на межі (майже нуль): відмінностей між клієнтами дані не показують; "
+              "модель зводиться до простішої, а стандартні похибки можуть бути неточними.",
+        "en": "The variance of '{component}' is estimated at the boundary (nearly zero): the data show no "
+              "difference between clients there; the model reduces to a simpler one and its standard errors "
+              "may be off.",
+    },
     "mixed.summary.time": {"uk": "Підгонка тривала {seconds} с.", "en": "The fit took {seconds} s."},
     "mixed.component.intercept": {"uk": "клієнт: рівень (intercept)", "en": "client: intercept"},
     "mixed.component.slope": {"uk": "клієнт: нахил за часом", "en": "client: slope over time"},
@@ -167,8 +182,10 @@ class MixedModelResult:
     ``fixed``: one row per fixed effect — ``term``, ``estimate``, ``std_error``,
     ``ci_lower``, ``ci_upper`` (95%), ``z``, ``p``. ``random``: one row per variance
     component — ``component`` (``intercept``, ``slope``, ``residual``), ``variance``, ``sd``,
-    ``correlation`` (slope with intercept; NaN otherwise). ``fit_seconds`` is the wall time of
-    building and fitting the model. ``model`` is statsmodels' result, for anything more.
+    ``correlation`` (slope with intercept; NaN otherwise). ``at_boundary``: the clients' variance
+    components estimated at (nearly) zero, by our own check (:data:`BOUNDARY_SHARE`), whatever the
+    optimiser said; ``warnings``: the optimiser's own. ``fit_seconds`` is the wall time of building
+    and fitting the model. ``model`` is statsmodels' result, for anything more.
     """
 
     fixed: pd.DataFrame
@@ -183,6 +200,7 @@ class MixedModelResult:
     random_slope: bool
     formula: str
     reference_group: object | None = None
+    at_boundary: list[str] = field(default_factory=list)
     model: object = field(default=None, repr=False)
 
     def summary(self, lang: str | None = None) -> str:
@@ -202,6 +220,8 @@ class MixedModelResult:
                          f"{row.sd:.3f} | {corr}")
         lines.append("")
         lines.append(i18n.t("mixed.summary.converged" if self.converged else "mixed.summary.not_converged", lang))
+        lines += [i18n.t("mixed.summary.boundary", lang, component=i18n.t(f"mixed.component.{name}", lang))
+                  for name in self.at_boundary]
         lines += [i18n.t("mixed.summary.warning", lang, text=text) for text in self.warnings]
         lines.append(i18n.t("mixed.summary.time", lang, seconds=f"{self.fit_seconds:.2f}"))
         return "\n".join(lines)
@@ -272,9 +292,11 @@ def _term_label(name: str, score: str, time: str, group: str | None) -> str:
 
 
 def mixed_model(frame: pd.DataFrame, *, score: str, time: str, client: str, group: str | None = None,
-                random_slope: bool = False, reml: bool = True) -> MixedModelResult:
+                random_slope: bool = False, reml: bool = True, max_iterations: int | None = None) -> MixedModelResult:
     """Fit ``score ~ time [* group]`` with a random intercept (and optionally slope) per client.
 
+    ``max_iterations`` caps each optimiser's iterations (statsmodels' ``maxiter``; None: its default),
+    e.g. to bound the time of a fit on a large export: a fit stopped short reports ``converged`` False.
     See the module docstring for the model, the checks on the data and what the result holds.
     """
     import statsmodels.formula.api as smf
@@ -282,6 +304,9 @@ def mixed_model(frame: pd.DataFrame, *, score: str, time: str, client: str, grou
 
     if not isinstance(frame, pd.DataFrame):
         raise UserError("mixed.not_frame")
+    if max_iterations is not None and (isinstance(max_iterations, bool) or not isinstance(max_iterations, int)
+                                       or max_iterations < 0):
+        raise UserError("mixed.max_iterations", value=str(max_iterations)[:40])
     roles = [score, time, client] + ([group] if group is not None else [])
     for column in roles:
         if column not in frame.columns:
@@ -339,7 +364,7 @@ def mixed_model(frame: pd.DataFrame, *, score: str, time: str, client: str, grou
         warnings.simplefilter("always")
         model = smf.mixedlm(formula_inner, data, groups=data["client"], re_formula="~time" if random_slope else None)
         try:
-            fitted = model.fit(reml=reml)
+            fitted = model.fit(reml=reml, **({} if max_iterations is None else {"maxiter": max_iterations}))
         except (np.linalg.LinAlgError, ValueError) as error:  # e.g. a singular design: a message, not a traceback
             raise UserError("mixed.fit_failed", detail=str(error)[:200]) from None
     fit_seconds = clock.perf_counter() - started
@@ -369,9 +394,10 @@ def mixed_model(frame: pd.DataFrame, *, score: str, time: str, client: str, grou
                      "correlation": cov[0, 1] / denominator if denominator > 0 else math.nan})
     rows.append({"component": "residual", "variance": float(fitted.scale), "sd": math.sqrt(float(fitted.scale)),
                  "correlation": math.nan})
+    at_boundary = [row["component"] for row in rows[:-1] if row["variance"] < BOUNDARY_SHARE * float(fitted.scale)]
     return MixedModelResult(
         fixed=fixed, random=pd.DataFrame(rows), n_clients=int(data["client"].nunique()),
         n_observations=len(data), n_dropped=n_dropped, converged=bool(fitted.converged), warnings=caught,
         fit_seconds=fit_seconds, reml=reml, random_slope=random_slope, formula=formula_shown,
-        reference_group=reference, model=fitted,
+        reference_group=reference, at_boundary=at_boundary, model=fitted,
     )
