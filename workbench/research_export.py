@@ -616,10 +616,11 @@ def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = N
                             shift_dates: bool = False, include_free_text: bool = False, age: str = "band",
                             replace: bool = False, today=None) -> dict:
     """Write the pseudonymised research dataset in ``out_dir`` (see the module docstring) and return its
-    manifest (with ``seconds``, the time it took, which the file does not hold). Refuses (``UserError``, writing nothing) a missing, empty or short secret, an unknown actor
-    or one who is neither researcher nor supervisor, an unknown ``age`` option, a folder that already
-    holds an export (unless ``replace``) and a non-empty folder that holds something else. ``today`` is the
-    day of the export the clients' ``followed_until`` starts from (default: the day of ``made_at``, in UTC)."""
+    manifest (with ``seconds``, the time it took, which the file does not hold). Refuses (``UserError``,
+    writing nothing) a missing, empty or short secret, an unknown actor or one who is neither researcher
+    nor supervisor, an unknown ``age`` option, a folder that already holds an export (unless
+    ``replace``) and a non-empty folder that holds something else. ``today`` is the day of the export
+    the clients' ``followed_until`` starts from (default: the day of ``made_at``, in UTC)."""
     started = time.perf_counter()
     _check_secret(secret)
     if age not in AGE_OPTIONS:

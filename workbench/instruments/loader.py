@@ -94,7 +94,8 @@ i18n.add({
     },
     "instrument.conflicting_version": {
         "uk": "Інструмент «{id}» версії {version} уже зареєстровано з іншим змістом. Змініть версію в аркуші settings.",
-        "en": "The instrument '{id}' version {version} is already registered with different content. Raise the version in the settings sheet.",
+        "en": "The instrument '{id}' version {version} is already registered with different content. "
+              "Raise the version in the settings sheet.",
     },
 })
 
@@ -165,14 +166,14 @@ def _load_cached(path: str, sha256: str) -> Instrument:
     name = Path(path).name
     try:
         definition = get_xlsform(path)
-    except Exception as err:  # pyxform raises many kinds on a broken or hostile file
+    except Exception as err:  # noqa: BLE001  (pyxform raises many kinds on a broken or hostile file)
         raise _unreadable(name, err) from None
     # Our own checks first, so what we refuse is said in both languages with its row;
     # pyxform's checks (duplicate names and the like) come after, in its English.
     instrument = _build(definition, path, sha256)
     try:
         xls2json.parse_file_to_json(path, warnings=[])
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001  (as above: pyxform's own checks raise many kinds)
         raise _unreadable(name, err) from None
     return instrument
 
