@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from workbench.analysis.gas import gas_t_score
+from workbench.gas import gas_t_score
 from workbench.evaluation import cohort
 from workbench.i18n import UserError
 

@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from workbench.analysis.gas import GAS_LEVELS, check_level, gas_level_label, gas_t_score
+from workbench.gas import GAS_LEVELS, check_level, gas_level_label, gas_t_score
 from workbench.i18n import UserError
 from conftest import refused as _refused
 

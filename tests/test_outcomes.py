@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 
 from conftest import TODAY
 from workbench.analysis import outcomes
-from workbench.analysis.gas import gas_t_score
+from workbench.gas import gas_t_score
 from workbench.i18n import UserError
 from workbench.store.plans import add_goal, close_goal, review_goal
 

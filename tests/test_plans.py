@@ -84,12 +84,20 @@ def test_abandoned_goals_take_no_reviews_and_leave_later_scores(db, household_ca
     assert case_t_scores(db, household_case)[-1]["goals"] == 1
 
 
-@pytest.mark.parametrize("level", [3, -3, 1.5, "2.0", "x", None, True])
+@pytest.mark.parametrize("level", [3, -3, 1.5, "2.0", "x", "+-1", "", None, True])
 def test_levels_outside_minus_two_to_two_are_refused(db, household_case, level):
     goal_id = goal(db, household_case)
     with pytest.raises(InvalidInput) as err:
         review_goal(db, ACTOR, goal_id, level=level, reviewed_on="2026-03-01", today=TODAY)
     assert "level" in err.value.problems and "−2" in err.value.problems["level"].message("uk")
+
+
+def test_a_forms_text_is_read_before_the_gas_checks(db, household_case):
+    goal_id = goal(db, household_case, weight=" 1,5 ")
+    review_goal(db, ACTOR, goal_id, level=" -1 ", reviewed_on="2026-03-01", today=TODAY)
+    review_goal(db, ACTOR, goal_id, level="+1", reviewed_on="2026-04-01", today=TODAY)
+    [saved] = case_goals(db, household_case)
+    assert saved["weight"] == 1.5 and [r["level"] for r in saved["reviews"]] == [-1, 1]
 
 
 def test_no_review_before_the_goal_or_on_a_closed_case(db, household_case):
@@ -150,6 +158,6 @@ def test_the_plans_life_domains_read_as_the_profile_names_them():
 
 
 def test_levels_print_with_a_true_minus_and_no_plus_zero():
-    from workbench.analysis.gas import level_text
+    from workbench.gas import level_text
 
     assert [level_text(x) for x in (-2, -1, 0, 1, 2)] == ["−2", "−1", "0", "+1", "+2"]

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import config, i18n
-from .analysis.gas import GAS_LEVELS, check_level, gas_level_label
+from .gas import GAS_LEVELS, check_level, gas_level_label
 
 i18n.add({
     "chart.domain_trend.title": {

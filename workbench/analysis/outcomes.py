@@ -17,11 +17,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import config, i18n
+from ..gas import gas_t_score
 from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
 from ..instruments.model import Instrument
 from .frames import answer_frame, domain_score_frame, goal_frame
-from .gas import gas_t_score
 from .indicators import check_programme
 from .periods import Period
 from .scoring import axes_are_items, profile_labels

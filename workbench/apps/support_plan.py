@@ -14,7 +14,7 @@ import ipywidgets as w
 
 from .. import config, i18n
 from ..access import require_user
-from ..analysis.gas import GAS_LEVELS, gas_level_label, level_text
+from ..gas import GAS_LEVELS, gas_level_label, level_text
 from ..i18n import UserError
 from ..store.assessments import get_assessment, list_assessments
 from ..store.cases import get_case

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import config, i18n
-from ..analysis.gas import gas_t_score
+from ..gas import gas_t_score
 from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
 

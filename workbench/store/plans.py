@@ -10,12 +10,10 @@ Everything is a new row: a goal is closed as achieved or abandoned, never delete
 from __future__ import annotations
 
 import json
-import math
 from datetime import date
 
-from .. import config, i18n
+from .. import config, gas, i18n
 from ..access import require_user
-from ..analysis.gas import gas_t_score
 from ..i18n import UserError
 from .assessments import get_assessment_row
 from .audit import record
@@ -249,7 +247,7 @@ def case_t_scores(db, case_id, rho: float | None = None) -> list[dict]:
             if reached:
                 levels.append(reached[-1])
                 weights.append(goal["weight"] or 1.0)
-        out.append({"on": date.fromisoformat(day), "t_score": gas_t_score(levels, weights, rho), "goals": len(levels)})
+        out.append({"on": date.fromisoformat(day), "t_score": gas.gas_t_score(levels, weights, rho), "goals": len(levels)})
     return out
 
 
@@ -277,25 +275,31 @@ def _open_goal(db, goal_id) -> dict:
     return goal
 
 
-
 def _weight(check: Checker, weight):
+    """The goal's weight by :func:`workbench.gas.check_weight`, after reading a form's text ("1,5" as 1.5)."""
     if weight in (None, ""):
         return None
     if isinstance(weight, str):
         try:
             weight = float(weight.strip().replace(",", "."))
         except ValueError:
-            weight = None
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight <= 0:
+            pass  # left a string, which the check refuses
+    try:
+        return gas.check_weight(weight)
+    except UserError:
         check.problems["weight"] = UserError("plan.weight")
         return None
-    return float(weight)
 
 
 def _level(check: Checker, level):
-    if isinstance(level, str) and level.strip().lstrip("+-").isdigit():
-        level = int(level.strip())
-    if isinstance(level, bool) or not isinstance(level, int) or not -2 <= level <= 2:
+    """The level reached by :func:`workbench.gas.check_level`, after reading a form's text ("+1" as 1)."""
+    if isinstance(level, str):
+        try:
+            level = int(level.strip())
+        except ValueError:
+            pass  # left a string, which the check refuses
+    try:
+        return gas.check_level(level)
+    except UserError:
         check.problems["level"] = UserError("plan.level")
         return None
-    return level

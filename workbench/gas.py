@@ -31,8 +31,8 @@ import math
 from collections.abc import Sequence
 from numbers import Integral, Real
 
-from .. import i18n
-from ..i18n import UserError
+from . import i18n
+from .i18n import UserError
 
 GAS_LEVELS = (-2, -1, 0, 1, 2)
 DEFAULT_RHO = 0.3
@@ -78,7 +78,8 @@ def check_level(level) -> int:
     return int(level)
 
 
-def _check_weight(weight) -> float:
+def check_weight(weight) -> float:
+    """``weight`` as a float if it is a positive, finite number; otherwise :class:`UserError`."""
     if isinstance(weight, bool) or not isinstance(weight, Real) or not math.isfinite(weight) or weight <= 0:
         raise UserError("gas.weight", value=weight)
     return float(weight)
@@ -108,7 +109,7 @@ def gas_t_score(levels: Sequence[int], weights: Sequence[float] | None = None, r
         ws = []
         for position, weight in enumerate(weights, start=1):
             try:
-                ws.append(_check_weight(weight))
+                ws.append(check_weight(weight))
             except UserError as problem:
                 raise UserError("gas.goal", position=position, problem=problem) from None
     # ρ = 1 would make the denominator sqrt((Σw)²) and claim the goals are one goal counted
