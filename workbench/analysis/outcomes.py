@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import config, i18n
-from ..gas import gas_t_score
+from .. import config, gas, i18n
 from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
 from ..instruments.model import Instrument
-from .frames import answer_frame, domain_score_frame, goal_frame
+from ..store.plans import case_goals
+from .frames import answer_frame, domain_score_frame, goal_frame, goal_review_frame
 from .indicators import check_programme
 from .periods import Period
 from .scoring import axes_are_items, profile_labels
@@ -152,6 +152,47 @@ def mean_profiles(scores: pd.DataFrame, period=None) -> tuple[pd.Series, pd.Seri
     return pairs.groupby("axis")["score_first"].mean(), pairs.groupby("axis")["score_latest"].mean()
 
 
+def _reviews(frame: pd.DataFrame, goal: str) -> list[gas.Review]:
+    """A review frame's rows (in their order, the order recorded) as :class:`workbench.gas.Review`."""
+    columns = [goal, "reviewed_on", "level", "weight"]
+    return [gas.Review(*row) for row in frame[columns].itertuples(index=False, name=None)]
+
+
+def plan_t_scores(db, case_id, rho: float | None = None) -> list[dict]:
+    """The case's GAS T-score after each review day, as the support plan shows it: ``{"on": date,
+    "t_score": float, "goals": n}``, oldest first (:func:`workbench.gas.case_t_scores`)."""
+    rho = config.load_config()["gas"]["rho"] if rho is None else rho
+    reviews = [gas.Review(g["id"], r["reviewed_on"], r["level"], g["weight"])
+               for g in case_goals(db, case_id) for r in g["reviews"]]
+    return gas.case_t_scores(reviews, rho)
+
+
+CASE_GAS_COLUMNS = ["case_id", "case_number", "programme", "worker", "goals", "t_score"]
+
+
+def case_gas(db, *, programme: str | None = None, period=None, rho: float | None = None) -> pd.DataFrame:
+    """One row per case with a goal set in the period (default: all) and reviewed by its end: ``case_id,
+    case_number, programme, worker, goals`` (how many count) and ``t_score``, the Kiresuk–Sherman
+    T-score of those goals on the period's end by the one rule of :mod:`workbench.gas` (latest level up
+    to that day, abandoned goals at their last level, goals never reviewed left out, weights applied)."""
+    programme = check_programme(programme)
+    rho = config.load_config()["gas"]["rho"] if rho is None else rho
+    period = Period.parse(period) if period is not None else None
+    reviews = goal_review_frame(db)
+    if period is not None:
+        reviews = reviews[reviews["set_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))]
+    if programme:
+        reviews = reviews[reviews["programme"] == programme]
+    rows = []
+    for case_id, mine in reviews.groupby("case_id", sort=True):
+        score = gas.case_t_score(_reviews(mine, "goal_id"), period.end if period else None, rho)
+        if score is not None:
+            first = mine.iloc[0]
+            rows.append({"case_id": case_id, "case_number": first["case_number"], "programme": first["programme"],
+                         "worker": first["worker"], **score})
+    return pd.DataFrame(rows, columns=CASE_GAS_COLUMNS)
+
+
 GOAL_COLUMNS = ["group", "goals_set", "goals_reviewed", "goals_achieved", "share_achieved", "cases", "mean_t"]
 
 
@@ -160,29 +201,26 @@ def goal_attainment(db, *, by: str = "worker", programme: str | None = None, per
     """Goals set in the period (default: all) per ``by`` (``worker`` or ``programme``): ``goals_set,
     goals_reviewed, goals_achieved`` (latest level ≥ 0 by the period's end, or closed as achieved),
     ``share_achieved`` (of those reviewed or closed as achieved, 0–1), ``cases`` with a GAS score and
-    ``mean_t``: the mean over cases of each case's Kiresuk–Sherman T-score of those goals' latest
-    levels (abandoned goals and goals never reviewed left out; weights applied)."""
+    ``mean_t``: the mean over those cases of :func:`case_gas`'s T-score."""
     if by not in ("worker", "programme"):
         raise ValueError("by must be 'worker' or 'programme'")
     programme = check_programme(programme)
-    rho = config.load_config()["gas"]["rho"] if rho is None else rho
     period = Period.parse(period) if period is not None else None
     goals = goal_frame(db, as_of=period.end if period else None)
     if period is not None:
         goals = goals[goals["set_on"] >= pd.Timestamp(period.start)]
     if programme:
         goals = goals[goals["programme"] == programme]
+    t_scores = case_gas(db, programme=programme, period=period, rho=rho)
     rows = []
     for group, mine in goals.groupby(by):
-        scored = mine[(mine["status"] != "abandoned") & mine["latest_level"].notna()]
-        t_scores = [gas_t_score(g["latest_level"].astype(int).tolist(), g["weight"].tolist(), rho)
-                    for _, g in scored.groupby("case_id")]
+        scored = t_scores.loc[t_scores[by] == group, "t_score"]
         reviewed = int((mine["reviews"] > 0).sum())
         achieved = int(mine["achieved"].sum())
         judged = int(((mine["reviews"] > 0) | (mine["status"] == "achieved")).sum())
         rows.append({"group": group, "goals_set": len(mine), "goals_reviewed": reviewed, "goals_achieved": achieved,
                      "share_achieved": achieved / judged if judged else float("nan"),
-                     "cases": len(t_scores), "mean_t": sum(t_scores) / len(t_scores) if t_scores else float("nan")})
+                     "cases": len(scored), "mean_t": scored.mean() if len(scored) else float("nan")})
     return pd.DataFrame(rows, columns=GOAL_COLUMNS)
 
 

@@ -7,7 +7,7 @@ The unit is the **episode**: one case of a client (a family or a person), keyed 
 - :func:`axis_scores`: one score per assessment and axis (an instrument's domains when it has three or
   more, children's scores averaged; else its scored items, e.g. the CARe profile's life domains);
 - :func:`pre_post`: each episode's first and latest score per axis, and the scale total;
-- :func:`gas_per_episode`: each episode's Kiresuk–Sherman T-score over its goals' latest levels;
+- :func:`gas_per_episode`: each episode's Kiresuk–Sherman T-score over its goals' latest levels (:mod:`workbench.gas`);
 - :func:`time_to_goal` / :func:`time_to_closure`: durations for survival analysis;
 - :func:`long_scores`: one row per assessment with months since intake, for the mixed model.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import config, i18n
-from ..gas import gas_t_score
+from ..gas import Review, case_t_score
 from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
 
@@ -142,15 +142,20 @@ def flow_table(data: dict, instrument_id: str, lang: str | None = None) -> pd.Da
 
 
 def gas_per_episode(data: dict, rho: float | None = None) -> pd.DataFrame:
-    """Per episode with a reviewed goal: ``client, episode, programme, goals, t_score`` (the Kiresuk–Sherman
-    T-score of its goals' latest levels, weights applied, abandoned goals left out)."""
+    """Per episode with a reviewed goal: ``client, episode, programme, goals, t_score``: the Kiresuk–Sherman
+    T-score of its goals' reviews in the export by the one rule of :mod:`workbench.gas` (each goal at its
+    latest level, abandoned goals too, goals never reviewed left out, weights applied)."""
     rho = config.load_config()["gas"]["rho"] if rho is None else rho
-    goals = data["goals"]
-    goals = goals[(goals["status"] != "abandoned") & goals["latest_level"].notna()]
-    goals = goals.merge(data["clients"][["client", "episode", "programme"]], on=["client", "episode"])
-    rows = [{"client": client, "episode": episode, "programme": g["programme"].iloc[0], "goals": len(g),
-             "t_score": gas_t_score(g["latest_level"].astype(int).tolist(), g["weight"].astype(float).tolist(), rho)}
-            for (client, episode), g in goals.groupby(["client", "episode"])]
+    goals = data["goals"][["client", "episode", "goal", "weight"]]
+    # An inner merge keeps the reviews' own order, the order they were recorded in (see the export).
+    reviews = data["goal_reviews"].merge(goals, on="goal").merge(
+        data["clients"][["client", "episode", "programme"]], on=["client", "episode"])
+    rows = []
+    for (client, episode), mine in reviews.groupby(["client", "episode"], sort=True):
+        found = [Review(*row) for row in mine[["goal", "reviewed_on", "level", "weight"]].itertuples(
+            index=False, name=None)]
+        rows.append({"client": client, "episode": episode, "programme": mine["programme"].iloc[0],
+                     **case_t_score(found, rho=rho)})
     return pd.DataFrame(rows, columns=["client", "episode", "programme", "goals", "t_score"])
 
 

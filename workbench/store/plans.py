@@ -3,8 +3,8 @@
 Each goal has a life domain, a target date, the five Goal Attainment Scaling levels
 described in words (−2 much less than expected … 0 the expected outcome … +2 much more)
 and an optional weight. A review records the level reached; the case's Kiresuk–Sherman
-T-score after a review uses every goal's latest level up to that day
-(:func:`case_t_scores`). A supervisor signs off the assessment's conclusion and the plan.
+T-score is computed from the goals and reviews read here by the one rule of
+:mod:`workbench.gas`. A supervisor signs off the assessment's conclusion and the plan.
 Everything is a new row: a goal is closed as achieved or abandoned, never deleted.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from .. import config, gas, i18n
+from .. import gas, i18n
 from ..access import require_user
 from ..i18n import UserError
 from .assessments import get_assessment_row
@@ -225,30 +225,6 @@ def case_goals(db, case_id) -> list[dict]:
         goal["reviews"] = list(db.query("select * from goal_reviews where goal_id = ? order by reviewed_on, id",
                                         [goal["id"]]))
     return goals
-
-
-def case_t_scores(db, case_id, rho: float | None = None) -> list[dict]:
-    """The case's GAS T-score after each review day: ``{"on": date, "t_score": float, "goals": n}``.
-
-    On each day with a review, every goal set by then and not abandoned before then
-    counts with its latest level reviewed up to that day; goals not yet reviewed are
-    left out (their level is not known), and each goal's weight applies (1 if none).
-    """
-    rho = config.load_config()["gas"]["rho"] if rho is None else rho
-    goals = case_goals(db, case_id)
-    days = sorted({r["reviewed_on"] for g in goals for r in g["reviews"]})
-    out = []
-    for day in days:
-        levels, weights = [], []
-        for goal in goals:
-            if goal["status"] == "abandoned" and goal["closed_on"] < day:
-                continue
-            reached = [r["level"] for r in goal["reviews"] if r["reviewed_on"] <= day]
-            if reached:
-                levels.append(reached[-1])
-                weights.append(goal["weight"] or 1.0)
-        out.append({"on": date.fromisoformat(day), "t_score": gas.gas_t_score(levels, weights, rho), "goals": len(levels)})
-    return out
 
 
 def signoffs(db, case_id) -> list[dict]:
