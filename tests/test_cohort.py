@@ -125,8 +125,12 @@ def test_an_instrument_or_programme_not_in_the_export_is_a_clear_message(tmp_pat
         cohort.scale_of(_data(), "care_profile")
     assert "family_needs_assessment" in caught.value.message("en")
     with pytest.raises(UserError) as caught:
-        cohort.check_programme(_data(), "care_leavers")
+        cohort.check_programme(_data(), "care_leavers")  # configured, but not in this export
     assert "care_leavers" in caught.value.message("uk")
+    assert caught.value.message("en").endswith("Possible: Support for families with children in difficult life "
+                                               "circumstances, Support for internally displaced families.")
+    assert cohort.check_programme(_data(), "idp_support") == "idp_support"
+    assert cohort.check_programme(_data(), "") is None
     with pytest.raises(UserError) as caught:
         cohort.load_export(tmp_path)
     assert str(tmp_path) in caught.value.message("en")

@@ -22,7 +22,6 @@ from ..instruments.loader import builtin_names, load_builtin
 from ..instruments.model import Instrument
 from ..store.plans import case_goals
 from .frames import answer_frame, domain_score_frame, goal_frame, goal_review_frame
-from .indicators import check_programme
 from .periods import Period
 from .scoring import axes_are_items, profile_labels
 
@@ -61,7 +60,7 @@ def instrument_named(name: str) -> Instrument:
 def axis_scores(db, instrument: Instrument, *, programme: str | None = None) -> pd.DataFrame:
     """One row per assessment and axis (see the module docstring): ``case_id, case_number, programme,
     worker, assessment_id, assessed_on, axis, score``. Latest versions only; withdrawn consent left out."""
-    programme = check_programme(programme)
+    programme = config.check_programme(programme)
     if not axes_are_items(instrument):
         scores = domain_score_frame(db, instrument.id)
         keys = ["case_id", "case_number", "programme", "worker", "assessment_id", "assessed_on", "domain"]
@@ -175,7 +174,7 @@ def case_gas(db, *, programme: str | None = None, period=None, rho: float | None
     case_number, programme, worker, goals`` (how many count) and ``t_score``, the Kiresuk–Sherman
     T-score of those goals on the period's end by the one rule of :mod:`workbench.gas` (latest level up
     to that day, abandoned goals at their last level, goals never reviewed left out, weights applied)."""
-    programme = check_programme(programme)
+    programme = config.check_programme(programme)
     rho = config.load_config()["gas"]["rho"] if rho is None else rho
     period = Period.parse(period) if period is not None else None
     reviews = goal_review_frame(db)
@@ -204,7 +203,7 @@ def goal_attainment(db, *, by: str = "worker", programme: str | None = None, per
     ``mean_t``: the mean over those cases of :func:`case_gas`'s T-score."""
     if by not in ("worker", "programme"):
         raise ValueError("by must be 'worker' or 'programme'")
-    programme = check_programme(programme)
+    programme = config.check_programme(programme)
     period = Period.parse(period) if period is not None else None
     goals = goal_frame(db, as_of=period.end if period else None)
     if period is not None:

@@ -27,8 +27,6 @@ from ..instruments.loader import builtin_names, load_builtin
 i18n.add({
     "cohort.no_instrument": {"uk": "В експорті немає оцінювань інструментом «{value}». Є: {known}.",
                              "en": "The export holds no assessments with the instrument '{value}'. There are: {known}."},
-    "cohort.unknown_programme": {"uk": "В експорті немає програми «{value}». Є: {known}.",
-                                 "en": "The export holds no programme '{value}'. There are: {known}."},
     "cohort.flow.enrolled": {"uk": "Взято на облік (випадків)", "en": "Enrolled (cases)"},
     "cohort.flow.baseline": {"uk": "Первинне оцінювання", "en": "Assessed at baseline"},
     "cohort.flow.followed_up": {"uk": "Повторне оцінювання (≥ 2)", "en": "Followed up (≥ 2 assessments)"},
@@ -71,12 +69,10 @@ def scale_of(data: dict, instrument_id: str) -> Scale:
 
 
 def check_programme(data: dict, programme: str | None) -> str | None:
-    if programme in (None, ""):
-        return None
-    known = sorted(set(data["clients"]["programme"]))
-    if programme not in known:
-        raise UserError("cohort.unknown_programme", value=str(programme)[:60], known=", ".join(known) or "—")
-    return programme
+    """:func:`workbench.config.check_programme` against the programmes the export holds."""
+    present = set(data["clients"]["programme"])
+    known = [code for code in config.codes_in_order("programmes") if code in present]
+    return config.check_programme(programme, known + sorted(present - set(known)))
 
 
 def _assessments(data: dict, instrument_id: str) -> pd.DataFrame:
