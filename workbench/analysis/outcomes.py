@@ -2,7 +2,9 @@
 
 The **axes** of an instrument are what its star chart shows (``scoring.profile_scores``): its
 domains when it has three or more (the family needs assessment; a family's children's scores
-averaged), else its scored items (the CARe profile's twelve life domains).
+averaged), else its scored items (the CARe profile's twelve life domains). The rules for axis
+scores and for first and latest are :mod:`workbench.analysis.axes`, which the researchers'
+cohort shares; this module reads the live database for them.
 
 For a ``period`` (default: everything up to today), the **clients** are the cases of the programme
 with an assessment of the instrument in the period; each client's *first* assessment is their
@@ -21,6 +23,7 @@ from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
 from ..instruments.model import Instrument
 from ..store.plans import case_goals
+from . import axes
 from .frames import answer_frame, domain_score_frame, goal_frame, goal_review_frame
 from .periods import Period
 from .scoring import axes_are_items, profile_labels
@@ -58,43 +61,33 @@ def instrument_named(name: str) -> Instrument:
 
 
 def axis_scores(db, instrument: Instrument, *, programme: str | None = None) -> pd.DataFrame:
-    """One row per assessment and axis (see the module docstring): ``case_id, case_number, programme,
-    worker, assessment_id, assessed_on, axis, score``. Latest versions only; withdrawn consent left out."""
+    """One row per assessment and axis (:func:`workbench.analysis.axes.axis_scores`): ``case_id, case_number,
+    programme, worker, assessment_id, assessed_on, axis, score``. Latest versions only; withdrawn consent
+    left out."""
     programme = config.check_programme(programme)
-    if not axes_are_items(instrument):
-        scores = domain_score_frame(db, instrument.id)
-        keys = ["case_id", "case_number", "programme", "worker", "assessment_id", "assessed_on", "domain"]
-        frame = scores.dropna(subset=["score"]).groupby(keys, as_index=False)["score"].mean()
-        frame = frame.rename(columns={"domain": "axis"})
+    if axes_are_items(instrument):
+        rows = answer_frame(db, instrument.id).rename(columns={"item": "axis", "number": "score"})
     else:
-        items = {i.name for i in instrument.scored_items() if not i.repeat}
-        answers = answer_frame(db, instrument.id)
-        answers = answers[answers["item"].isin(items) & answers["number"].notna()]
-        frame = answers.rename(columns={"item": "axis", "number": "score"})
+        rows = domain_score_frame(db, instrument.id).rename(columns={"domain": "axis"})
     if programme:
-        frame = frame[frame["programme"] == programme]
+        rows = rows[rows["programme"] == programme]
+    frame = axes.axis_scores(rows, AXIS_COLUMNS[:6], profile_labels(instrument))
     return frame[AXIS_COLUMNS].sort_values(["case_id", "assessed_on", "assessment_id"]).reset_index(drop=True)
 
 
 def first_and_latest(scores: pd.DataFrame, period=None) -> pd.DataFrame:
     """Per client (case) and axis: ``score_first, score_latest, first_on, latest_on, assessments``
-    (see the module docstring for who the clients are)."""
+    (see the module docstring for who the clients are; :func:`workbench.analysis.axes.first_and_latest`)."""
     columns = ["case_id", "case_number", "programme", "worker", "axis", "first_on", "latest_on", "assessments",
                "score_first", "score_latest"]
-    if scores.empty:
-        return pd.DataFrame(columns=columns)
     if period is not None:
         period = Period.parse(period)
         scores = scores[scores["assessed_on"] <= pd.Timestamp(period.end)]
         in_period = scores["assessed_on"] >= pd.Timestamp(period.start)
         scores = scores[scores["case_id"].isin(scores.loc[in_period, "case_id"])]
-    ordered = scores.sort_values(["assessed_on", "assessment_id"])
-    grouped = ordered.groupby(["case_id", "axis"])
-    out = grouped.agg(case_number=("case_number", "first"), programme=("programme", "first"),
-                      worker=("worker", "last"), first_on=("assessed_on", "first"),
-                      latest_on=("assessed_on", "last"), assessments=("assessment_id", "nunique"),
-                      score_first=("score", "first"), score_latest=("score", "last")).reset_index()
-    return out[columns]
+    pairs = axes.first_and_latest(scores, ["case_id", "axis"], time="assessed_on", order="assessment_id",
+                                  carry=["case_number", "programme", "worker"])
+    return pairs.rename(columns={"first": "score_first", "latest": "score_latest"})[columns]
 
 
 def domain_change(scores: pd.DataFrame, instrument: Instrument, period=None, min_change: float = 0.5) -> pd.DataFrame:

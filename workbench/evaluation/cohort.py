@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import config, i18n
+from ..analysis import axes
 from ..gas import Review, case_t_score
 from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
@@ -83,19 +84,17 @@ def _assessments(data: dict, instrument_id: str) -> pd.DataFrame:
 
 def axis_scores(data: dict, scale: Scale) -> pd.DataFrame:
     """One row per assessment and axis: ``client, episode, programme, assessment, assessed_on,
-    days_since_intake, visit, axis, score`` (axes of :class:`Scale`; see the module docstring)."""
-    assessments = _assessments(data, scale.instrument_id)
+    days_since_intake, visit, axis, score`` (axes of :class:`Scale`;
+    :func:`workbench.analysis.axes.axis_scores`)."""
     if scale.by_items:
-        items = data["items"][(data["items"]["instrument_id"] == scale.instrument_id)
-                              & data["items"]["item"].isin(scale.axes) & (data["items"]["instance"] == 0)]
-        scores = items.rename(columns={"item": "axis", "value": "score"})[["assessment", "axis", "score"]]
+        rows = data["items"].rename(columns={"item": "axis", "value": "score"})
     else:
-        scores = data["scores"][data["scores"]["instrument_id"] == scale.instrument_id].dropna(subset=["score"])
-        scores = scores.groupby(["assessment", "domain"], as_index=False)["score"].mean()
-        scores = scores.rename(columns={"domain": "axis"})
+        rows = data["scores"].rename(columns={"domain": "axis"})
+    scores = axes.axis_scores(rows[rows["instrument_id"] == scale.instrument_id], ["assessment"], scale.axes)
+    assessments = _assessments(data, scale.instrument_id)
     frame = assessments[["client", "episode", "programme", "assessment", "assessed_on", "days_since_intake",
                          "visit"]].merge(scores, on="assessment")
-    return frame.sort_values(["client", "episode", "assessed_on", "assessment"]).reset_index(drop=True)
+    return frame.sort_values(["client", "episode", "assessed_on", "visit"]).reset_index(drop=True)
 
 
 def with_total(scores: pd.DataFrame) -> pd.DataFrame:
@@ -107,12 +106,12 @@ def with_total(scores: pd.DataFrame) -> pd.DataFrame:
 
 def pre_post(scores: pd.DataFrame) -> pd.DataFrame:
     """Per episode and axis with two or more assessments: ``client, episode, programme, axis, first,
-    latest, first_on, latest_on, assessments``."""
-    ordered = scores.sort_values(["assessed_on", "assessment"])
-    grouped = ordered.groupby(["client", "episode", "axis"])
-    frame = grouped.agg(programme=("programme", "first"), first=("score", "first"),
-                        latest=("score", "last"), first_on=("assessed_on", "first"),
-                        latest_on=("assessed_on", "last"), assessments=("assessment", "nunique")).reset_index()
+    latest, first_on, latest_on, assessments`` (:func:`workbench.analysis.axes.first_and_latest`, two
+    assessments on one day in the order they were made: their ``visit``)."""
+    frame = axes.first_and_latest(scores, ["client", "episode", "axis"], time="assessed_on", order="visit",
+                                  carry=["programme"])
+    frame = frame[["client", "episode", "programme", "axis", "first", "latest", "first_on", "latest_on",
+                   "assessments"]]
     return frame[frame["assessments"] >= 2].reset_index(drop=True)
 
 
