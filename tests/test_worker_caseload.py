@@ -13,7 +13,7 @@ import pytest
 from conftest import TODAY
 from workbench.analysis.caseload import case_overview, caseload_columns, caseload_table, worker_caseload
 from workbench.apps.caseload_summary import CaseloadSummary
-from workbench.charts import caseload_chart
+from workbench.charts.report import caseload_chart
 from workbench.i18n import UserError
 from workbench.store.assessments import save_assessment
 from workbench.store.cases import open_case

@@ -250,27 +250,6 @@ def gas_summary(gas: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def gas_chart(gas: pd.DataFrame, lang: str | None = None):
-    """Box plots of episodes' GAS T-scores by programme, the expected outcome (50) marked."""
-    import matplotlib.pyplot as plt
-
-    from ..charts import no_data
-
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    fig.suptitle(i18n.t("cohort.gas.title", lang))
-    if gas.empty:
-        return no_data(fig, ax, lang)
-    groups = list(gas.groupby("programme"))
-    ax.boxplot([g["t_score"] for _, g in groups], vert=False)
-    ax.set_yticks(range(1, len(groups) + 1))
-    ax.set_yticklabels([f"{config.label('programmes', p, lang)[:40]} (n={len(g)})" for p, g in groups], fontsize=8)
-    ax.axvline(50, color="black", linewidth=1, linestyle="--")
-    ax.set_xlabel(i18n.t("cohort.gas.x", lang))
-    fig.tight_layout()
-    fig.caption = i18n.t("cohort.gas.caption", lang)
-    return fig
-
-
 i18n.add({
     "cohort.no_export": {"uk": "У теці «{path}» немає дослідницького експорту (manifest.json).",
                          "en": "The folder '{path}' holds no research export (manifest.json)."},
@@ -278,12 +257,4 @@ i18n.add({
     "cohort.col.mean": {"uk": "Середнє", "en": "Mean"},
     "cohort.col.sd": {"uk": "СВ", "en": "SD"},
     "cohort.col.median": {"uk": "Медіана", "en": "Median"},
-    "cohort.gas.title": {"uk": "T-бали досягнення цілей (GAS) за програмами",
-                         "en": "Goal attainment T-scores (GAS) by programme"},
-    "cohort.gas.x": {"uk": "T-бал Кірезука–Шермана (50 = очікуваний результат)",
-                     "en": "Kiresuk–Sherman T-score (50 = the expected outcome)"},
-    "cohort.gas.caption": {
-        "uk": "Кожна скринька — T-бали випадків програми (медіана, квартилі, розмах); пунктир — 50, очікуваний результат.",
-        "en": "Each box is the programme's cases' T-scores (median, quartiles, range); the dashed line is 50, the expected outcome.",
-    },
 })
