@@ -2,7 +2,7 @@
 import pandas as pd
 
 from workbench.analysis.overview import domain_summary
-from workbench.charts import domain_trend_figure
+from workbench.charts.report import domain_trend_figure
 
 
 def scores():
@@ -40,3 +40,23 @@ def test_domain_summary_headers_follow_the_language(instrument):
     assert list(table.columns) == ["Програма", "Домен", "Оцінювання №", "Середній бал", "Кількість оцінювань"]
     assert table["Середній бал"].tolist() == [2.0, 1.5, 1.0, 2.0, 1.9]
     assert domain_summary(scores().iloc[0:0], instrument, "en").columns[0] == "Programme"
+
+
+def test_the_statistics_modules_draw_no_figures():
+    """The analysis and evaluation modules return numbers; every figure is drawn in workbench/charts."""
+    import ast
+    from pathlib import Path
+
+    import workbench
+
+    root = Path(workbench.__file__).parent
+    drawing = []
+    for folder in ("analysis", "evaluation"):
+        for path in sorted((root / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [a.name for a in node.names] if isinstance(node, (ast.Import, ast.ImportFrom)) else []
+                names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                if any(name.split(".")[0] == "matplotlib" or "charts" in name.split(".") for name in names):
+                    drawing.append(f"{folder}/{path.name}")
+    assert drawing == []
+    assert len(list((root / "evaluation").glob("*.py"))) > 5  # the scan did look

@@ -6,7 +6,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pytest
 
-from workbench.charts import goal_progress_chart, star_chart
+from workbench.charts.case import goal_progress_chart, star_chart
 from workbench.i18n import UserError
 
 LATEST = {"housing": 3.5, "health": 4.0, "income": 2.0, "safety": 4.5, "family": 3.0}

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from workbench.analysis.gas import gas_t_score
+from workbench.gas import gas_t_score
 from workbench.evaluation import cohort
 from workbench.i18n import UserError
 
@@ -46,7 +46,14 @@ def _data():
         "latest_level": [1.0, -2.0, 0.0, math.nan],
         "first_reached_on": [D("2026-03-10"), pd.NaT, D("2026-04-10"), pd.NaT],
     })
+    # G-3 was reviewed twice on one day: the review recorded later (0) is its level, as in goals.latest_level.
+    reviews = pd.DataFrame({
+        "goal": ["G-1", "G-1", "G-2", "G-3", "G-3"],
+        "reviewed_on": [D("2026-02-10"), D("2026-03-10"), D("2026-01-20"), D("2026-04-10"), D("2026-04-10")],
+        "level": [-1, 1, -2, 1, 0],
+    })
     return {"clients": clients, "assessments": assessments, "scores": pd.DataFrame(rows), "goals": goals,
+            "goal_reviews": reviews,
             "items": pd.DataFrame(columns=["assessment", "instrument_id", "item", "instance", "value"]),
             "manifest": {"made_at": "2026-07-01T10:00:00+00:00"}}
 
@@ -71,11 +78,14 @@ def test_pre_post_keys_on_client_and_episode_and_averages_children():
     assert pairs.loc[("C-b", 1, "total"), ["first", "latest"]].tolist() == [1.5, 1.5]
 
 
-def test_gas_per_episode_leaves_out_abandoned_and_unreviewed_goals():
+def test_gas_per_episode_keeps_abandoned_goals_and_leaves_out_unreviewed_ones():
     gas = cohort.gas_per_episode(_data(), rho=0.3).set_index(["client", "episode"])
-    assert gas.loc[("C-a", 1), "goals"] == 1 and gas.loc[("C-a", 1), "t_score"] == pytest.approx(gas_t_score([1]))
-    assert gas.loc[("C-b", 1), "t_score"] == 50.0
-    assert ("C-c", 1) not in gas.index
+    # C-a: G-1 at +1 (weight 1) and G-2, abandoned, at its last level −2 (weight 2):
+    # Σwx = 1 − 4 = −3, Σw² = 5, (Σw)² = 9; T = 50 − 30/sqrt(0.7·5 + 0.3·9) = 50 − 30/2.4900 = 37.95.
+    assert gas.loc[("C-a", 1), "goals"] == 2 and round(gas.loc[("C-a", 1), "t_score"], 2) == 37.95
+    assert gas.loc[("C-a", 1), "t_score"] == pytest.approx(gas_t_score([1, -2], [1, 2]))
+    assert gas.loc[("C-b", 1), "t_score"] == 50.0  # G-3's later review of the day, 0
+    assert ("C-c", 1) not in gas.index  # G-4 was never reviewed
 
 
 def test_time_to_goal_censors_at_closure_or_the_export_day():
@@ -115,8 +125,12 @@ def test_an_instrument_or_programme_not_in_the_export_is_a_clear_message(tmp_pat
         cohort.scale_of(_data(), "care_profile")
     assert "family_needs_assessment" in caught.value.message("en")
     with pytest.raises(UserError) as caught:
-        cohort.check_programme(_data(), "care_leavers")
+        cohort.check_programme(_data(), "care_leavers")  # configured, but not in this export
     assert "care_leavers" in caught.value.message("uk")
+    assert caught.value.message("en").endswith("Possible: Support for families with children in difficult life "
+                                               "circumstances, Support for internally displaced families.")
+    assert cohort.check_programme(_data(), "idp_support") == "idp_support"
+    assert cohort.check_programme(_data(), "") is None
     with pytest.raises(UserError) as caught:
         cohort.load_export(tmp_path)
     assert str(tmp_path) in caught.value.message("en")

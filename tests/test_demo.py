@@ -8,9 +8,10 @@ import pytest
 
 from workbench import config
 from workbench.analysis.frames import domain_score_frame
+from workbench.analysis.outcomes import plan_t_scores
 from workbench.demo import SUPERVISOR, build_demo
 from workbench.store.connection import open_db
-from workbench.store.plans import case_goals, case_t_scores, signoffs
+from workbench.store.plans import case_goals, signoffs
 from conftest import TODAY
 
 
@@ -195,12 +196,12 @@ def test_gas_t_scores_of_a_case_with_reviews(demo):
     db = open_db(path)
     case_id = db.execute("""select g.case_id from goals g join goal_reviews r on r.goal_id = g.id
                             group by g.case_id having count(distinct g.id) >= 2 order by g.case_id""").fetchone()[0]
-    scores = case_t_scores(db, case_id)
+    scores = plan_t_scores(db, case_id)
     review_days = {r["reviewed_on"] for g in case_goals(db, case_id) for r in g["reviews"]}
     assert [s["on"].isoformat() for s in scores] == sorted(review_days)
     assert all(20 < s["t_score"] < 80 and s["goals"] >= 1 for s in scores)
     every = [s["t_score"] for (c,) in db.execute("select distinct case_id from goals").fetchall()
-             for s in case_t_scores(db, c)]
+             for s in plan_t_scores(db, c)]
     assert all(20 < t < 80 for t in every) and min(every) < 45 < 55 < max(every)
 
 

@@ -1,4 +1,5 @@
-"""GAS T-scores against numbers worked out by hand from the Kiresuk & Sherman formula.
+"""GAS T-scores against numbers worked out by hand from the Kiresuk & Sherman formula, and the rule
+for which goals count on a day.
 
 Formula (Kiresuk & Sherman 1968; Turner-Stokes 2009 with its erratum):
     T = 50 + 10·Σ(wᵢxᵢ) / sqrt((1 − ρ)·Σwᵢ² + ρ·(Σwᵢ)²)
@@ -6,10 +7,12 @@ No printed worked example was at hand to copy figures from, so every expected nu
 is computed by hand in the comment beside it; none comes from running the code.
 """
 import math
+from datetime import date
 
 import pytest
 
-from workbench.analysis.gas import GAS_LEVELS, check_level, gas_level_label, gas_t_score
+from workbench.gas import (GAS_LEVELS, Review, case_t_score, case_t_scores, check_level, check_weight,
+                           counted_goals, gas_level_label, gas_t_score)
 from workbench.i18n import UserError
 from conftest import refused as _refused
 
@@ -144,3 +147,50 @@ def test_a_label_for_no_level_is_refused(level):
     assert _refused(lambda: gas_level_label(level, "en")).key == "gas.level"
     with pytest.raises(UserError):
         check_level(level)
+
+
+@pytest.mark.parametrize("weight", [0, -1, math.nan, math.inf, None, "2", True])
+def test_check_weight_refuses_what_gas_t_score_refuses(weight):
+    assert _refused(lambda: check_weight(weight)).key == "gas.weight"
+    assert check_weight(2) == 2.0 and check_weight(0.5) == 0.5
+
+
+# --- which goals count on a day ---------------------------------------------------------------------
+
+# Goal 1 (weight 2): −1 on 01.03, +1 on 01.04. Goal 2: −2 on 01.03, then abandoned (no more reviews).
+# Goal 3: reviewed twice on 01.05, +2 then 0 (the later one counts). Given out of date order on purpose.
+REVIEWS = [Review(3, "2026-05-01", 2), Review(1, "2026-04-01", 1, 2.0), Review(1, "2026-03-01", -1, 2.0),
+           Review(2, date(2026, 3, 1), -2), Review(3, "2026-05-01", 0)]
+
+
+def test_each_goal_counts_with_its_latest_level_up_to_the_day():
+    assert counted_goals(REVIEWS, "2026-02-28") == []
+    assert {g.goal: g.level for g in counted_goals(REVIEWS, "2026-03-31")} == {1: -1, 2: -2}
+    # Goal 2 keeps its −2 after its last review; goal 3 counts from its first review on.
+    assert {g.goal: g.level for g in counted_goals(REVIEWS, "2026-04-01")} == {1: 1, 2: -2}
+    assert {g.goal: g.level for g in counted_goals(REVIEWS)} == {1: 1, 2: -2, 3: 0}
+    pd = pytest.importorskip("pandas")  # a frame's Timestamps are days like any other
+    assert counted_goals(REVIEWS, pd.Timestamp("2026-04-01")) == counted_goals(REVIEWS, date(2026, 4, 1))
+
+
+def test_the_case_t_score_weights_the_goals_that_count():
+    assert case_t_score(REVIEWS, "2026-02-01") is None  # nothing reviewed yet
+    # 01.04: +1 (weight 2) and −2 (weight 1): Σwx = 0, so T = 50.
+    assert case_t_score(REVIEWS, "2026-04-15") == {"t_score": 50.0, "goals": 2}
+    # After every review: +1 (weight 2), −2, 0: Σwx = 0 again; three goals.
+    assert case_t_score(REVIEWS) == {"t_score": 50.0, "goals": 3}
+    # 01.03: −1 (weight 2) and −2: Σwx = −4, Σw² = 5, (Σw)² = 9; T = 50 − 40/sqrt(6.2) = 50 − 16.064 = 33.94.
+    assert round(case_t_score(REVIEWS, "2026-03-01", rho=0.3)["t_score"], 2) == 33.94
+
+
+def test_the_t_score_after_each_review_day():
+    scores = case_t_scores(REVIEWS)
+    assert [s["on"] for s in scores] == [date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)]
+    assert [s["goals"] for s in scores] == [2, 2, 3]
+    assert [round(s["t_score"], 2) for s in scores] == [33.94, 50.0, 50.0]
+    assert case_t_scores([]) == []
+
+
+def test_a_bad_level_or_weight_in_a_review_is_refused():
+    _refused(lambda: case_t_score([Review(1, "2026-03-01", 3)]))
+    _refused(lambda: case_t_score([Review(1, "2026-03-01", 1, 0)]))

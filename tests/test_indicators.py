@@ -99,7 +99,7 @@ def test_a_bad_period_is_a_clear_message(db, period, key):
 def test_an_unknown_programme_is_a_clear_message(db):
     with pytest.raises(UserError) as caught:
         indicator_values(db, "2026", programme="'; drop table cases; --")
-    assert "drop table" in caught.value.message("en") and caught.value.key == "indicator.unknown_programme"
+    assert "drop table" in caught.value.message("en") and caught.value.key == "programme.unknown"
     assert db["cases"].exists()
 
 

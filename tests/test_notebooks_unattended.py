@@ -46,7 +46,7 @@ def test_the_period_report_of_an_empty_database_is_zeros_and_no_data(tmp_path, e
 @pytest.mark.timeout(300)
 def test_an_unknown_programme_or_instrument_is_a_message(tmp_path, empty_db):
     shown = _run(tmp_path, "outcomes", database=empty_db, programme="mystery", lang="en")
-    assert "There is no programme 'mystery' in the configuration." in shown
+    assert "There is no programme 'mystery'. Possible: Support for families with children" in shown
     shown = _run(tmp_path, "outcomes", database=empty_db, instrument="outcomes_star", lang="uk")
     assert "Інструмента «outcomes_star» немає" in shown
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import nbformat
@@ -12,7 +11,7 @@ from nbclient import NotebookClient
 
 from conftest import TODAY
 from workbench.analysis import outcomes
-from workbench.analysis.gas import gas_t_score
+from workbench.gas import gas_t_score
 from workbench.i18n import UserError
 from workbench.store.plans import add_goal, close_goal, review_goal
 
@@ -105,9 +104,10 @@ def test_goal_attainment_per_worker(db, household_case):
     assert (row["goals_set"], row["goals_reviewed"], row["goals_achieved"]) == (4, 3, 2)
     assert row["share_achieved"] == pytest.approx(2 / 3)
     assert row["cases"] == 1
-    # The abandoned goal is left out; the T-score of +2 (weight 1) and 0 (weight 2) at ρ = 0.3:
-    assert row["mean_t"] == pytest.approx(gas_t_score([2, 0], [1, 2], 0.3))
-    assert row["mean_t"] == pytest.approx(50 + 10 * 2 / math.sqrt(0.7 * 5 + 0.3 * 9))
+    # The abandoned goal keeps its last level, −2: +2 (weight 1), 0 (weight 2) and −2 (weight 1) at ρ = 0.3
+    # give Σwx = 2 + 0 − 2 = 0, so T = 50 (leaving it out would have given 50 + 20/sqrt(6.2) = 58.03).
+    assert row["mean_t"] == pytest.approx(gas_t_score([2, 0, -2], [1, 2, 1], 0.3))
+    assert row["mean_t"] == pytest.approx(50.0)
     # As it stood on 15.04.2026: the second goal was at −1, the third not yet abandoned.
     earlier = outcomes.goal_attainment(db, by="programme", period=("2026-01-01", "2026-04-15")).iloc[0]
     assert earlier["goals_achieved"] == 1 and earlier["mean_t"] == pytest.approx(gas_t_score([2, -1, -2], [1, 2, 1]))

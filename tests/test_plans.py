@@ -2,13 +2,15 @@
 import pytest
 
 from conftest import TODAY, row_counts
+from workbench.analysis.outcomes import plan_t_scores
+from workbench.gas import gas_t_score
 from workbench.i18n import UserError
 from workbench.store.assessments import save_assessment
 from workbench.store.audit import audit_rows
 from workbench.store.inputs import InvalidInput
 from workbench.store.lifecycle import close_case
-from workbench.store.plans import (add_action, add_goal, case_goals, case_t_scores, close_goal, complete_action,
-                                   review_goal, sign_off, signoffs)
+from workbench.store.plans import (add_action, add_goal, case_goals, close_goal, complete_action, review_goal,
+                                   sign_off, signoffs)
 
 ACTOR = "olena.demo"
 LEVELS = ["Живе на вулиці", "Тимчасовий притулок", "Орендує кімнату разом з іншими",
@@ -61,14 +63,14 @@ def test_reviews_give_the_kiresuk_sherman_t_score_after_each_review(db, househol
     for goal_id in (first, second, third):
         review_goal(db, ACTOR, goal_id, level=-1, reviewed_on="2026-03-01", today=TODAY)
     review_goal(db, ACTOR, first, level="+2", reviewed_on="2026-05-01", note="Орендує квартиру", today=TODAY)
-    scores = case_t_scores(db, household_case)
+    scores = plan_t_scores(db, household_case)
     # Three unweighted goals all at −1, ρ = 0.3: 50 − 30/√4.8 = 36.31 (Kiresuk & Sherman 1968).
     assert scores[0]["t_score"] == pytest.approx(36.31, abs=0.005) and scores[0]["goals"] == 3
     # Then +2, −1, −1: Σx = 0, so T = 50.
     assert scores[1]["t_score"] == pytest.approx(50.0)
 
 
-def test_abandoned_goals_take_no_reviews_and_leave_later_scores(db, household_case):
+def test_abandoned_goals_take_no_reviews_and_keep_their_last_level(db, household_case):
     kept, dropped = goal(db, household_case), goal(db, household_case, title="Навчання")
     review_goal(db, ACTOR, kept, level=0, reviewed_on="2026-03-01", today=TODAY)
     review_goal(db, ACTOR, dropped, level=-2, reviewed_on="2026-03-01", today=TODAY)
@@ -81,15 +83,30 @@ def test_abandoned_goals_take_no_reviews_and_leave_later_scores(db, household_ca
     assert err.value.key == "plan.goal_closed" and "abandoned" in err.value.message("en")
     assert row_counts(db) == before
     review_goal(db, ACTOR, kept, level=1, reviewed_on="2026-04-01", today=TODAY)
-    assert case_t_scores(db, household_case)[-1]["goals"] == 1
+    scores = plan_t_scores(db, household_case)
+    # The abandoned goal keeps its −2 after it was abandoned: two unweighted goals, ρ = 0.3,
+    # denominator sqrt(0.7·2 + 0.3·4) = sqrt(2.6) = 1.6125.
+    # 01.03: 0 and −2, T = 50 − 20/1.6125 = 37.60; 01.04: +1 and −2, T = 50 − 10/1.6125 = 43.80.
+    # (Dropping it would have made 01.04 a lone +1 at 60: abandoning a failing goal must not pay.)
+    assert [s["goals"] for s in scores] == [2, 2]
+    assert [round(s["t_score"], 2) for s in scores] == [37.60, 43.80]
+    assert scores[-1]["t_score"] == pytest.approx(gas_t_score([1, -2]))
 
 
-@pytest.mark.parametrize("level", [3, -3, 1.5, "2.0", "x", None, True])
+@pytest.mark.parametrize("level", [3, -3, 1.5, "2.0", "x", "+-1", "", None, True])
 def test_levels_outside_minus_two_to_two_are_refused(db, household_case, level):
     goal_id = goal(db, household_case)
     with pytest.raises(InvalidInput) as err:
         review_goal(db, ACTOR, goal_id, level=level, reviewed_on="2026-03-01", today=TODAY)
     assert "level" in err.value.problems and "−2" in err.value.problems["level"].message("uk")
+
+
+def test_a_forms_text_is_read_before_the_gas_checks(db, household_case):
+    goal_id = goal(db, household_case, weight=" 1,5 ")
+    review_goal(db, ACTOR, goal_id, level=" -1 ", reviewed_on="2026-03-01", today=TODAY)
+    review_goal(db, ACTOR, goal_id, level="+1", reviewed_on="2026-04-01", today=TODAY)
+    [saved] = case_goals(db, household_case)
+    assert saved["weight"] == 1.5 and [r["level"] for r in saved["reviews"]] == [-1, 1]
 
 
 def test_no_review_before_the_goal_or_on_a_closed_case(db, household_case):
@@ -150,6 +167,6 @@ def test_the_plans_life_domains_read_as_the_profile_names_them():
 
 
 def test_levels_print_with_a_true_minus_and_no_plus_zero():
-    from workbench.analysis.gas import level_text
+    from workbench.gas import level_text
 
     assert [level_text(x) for x in (-2, -1, 0, 1, 2)] == ["−2", "−1", "0", "+1", "+2"]

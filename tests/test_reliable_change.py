@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from workbench.charts.research import reliable_change_chart
 from workbench.evaluation.reliable_change import (
     CATEGORIES, change_categories, check_reliability, classify_change, clinical_cutoffs, cronbach_alpha,
-    reliable_change_chart, reliable_change_criteria, reliable_change_index,
+    reliable_change_criteria, reliable_change_index,
 )
 from conftest import refused as _refused
 

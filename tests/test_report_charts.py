@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbench import charts
 from workbench.analysis import outcomes
 from workbench.analysis.scoring import profile_labels
+from workbench.charts.report import change_chart, goal_attainment_chart, indicator_chart, needs_heatmap
 
 INDICATORS = pd.DataFrame({"name": ["Надано послуг", "Виїзди мобільних бригад"], "value": [120, 7],
                            "previous": [100, 0]})
@@ -18,7 +18,7 @@ def _texts(fig):
 
 @pytest.mark.parametrize("lang, title", [("uk", "Показники за 2026 рік"), ("en", "Indicators for year 2026")])
 def test_the_indicator_chart_has_a_panel_per_indicator_with_both_years(lang, title):
-    fig = charts.indicator_chart(INDICATORS, "2026 рік" if lang == "uk" else "year 2026",
+    fig = indicator_chart(INDICATORS, "2026 рік" if lang == "uk" else "year 2026",
                                  "2025 рік" if lang == "uk" else "year 2025", lang)
     assert fig._suptitle.get_text().startswith(title)
     assert len(fig.axes) == 2
@@ -30,40 +30,40 @@ def test_the_indicator_chart_has_a_panel_per_indicator_with_both_years(lang, tit
 
 @pytest.mark.parametrize("frame", [INDICATORS.iloc[0:0], INDICATORS.assign(value=0, previous=0)])
 def test_the_indicator_chart_says_no_data(frame):
-    fig = charts.indicator_chart(frame, "2026", "2025", "en")
+    fig = indicator_chart(frame, "2026", "2025", "en")
     assert "No data" in _texts(fig) and fig.caption == "No data"
 
 
 def test_the_needs_heatmap_colours_each_client_and_domain():
     matrix = pd.DataFrame({"Здоровʼя": [1.0, 3.0], "Житло": [None, 2.0]}, index=["2026-00001", "2026-00002"])
-    fig = charts.needs_heatmap(matrix, "uk")
+    fig = needs_heatmap(matrix, "uk")
     ax = fig.axes[0]
     assert fig._suptitle.get_text() == "Потреби за останнім оцінюванням: клієнти × домени"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["2026-00001", "2026-00002"]
     assert ax.get_xlabel() == "Домен" and ax.get_ylabel() == "Випадок"
     data = ax.images[0].get_array()
     assert data[1, 0] == 3.0 and data.mask[0, 1]  # a domain not assessed is an empty cell
-    assert "No data" in _texts(charts.needs_heatmap(pd.DataFrame(), "en"))
+    assert "No data" in _texts(needs_heatmap(pd.DataFrame(), "en"))
 
 
 def test_the_change_chart_stacks_improved_unchanged_worse():
     care = outcomes.instrument_named("care_profile")
     change = pd.DataFrame({"axis": ["housing", "finances"], "clients": [4, 0], "improved": [0.5, None],
                            "unchanged": [0.25, None], "worse": [0.25, None]})
-    fig = charts.change_chart(change, profile_labels(care, "en"), "en")
+    fig = change_chart(change, profile_labels(care, "en"), "en")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Housing"]  # a domain with no clients is left out
     assert [round(p.get_width()) for p in ax.patches] == [50, 25, 25]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["improved", "unchanged", "worse"]
-    assert "No data" in _texts(charts.change_chart(change.iloc[0:0], None, "en"))
+    assert "No data" in _texts(change_chart(change.iloc[0:0], None, "en"))
 
 
 def test_the_goal_chart_shows_share_and_mean_t_score():
     goals = pd.DataFrame({"group": ["care_leavers", "idp_support"], "share_achieved": [0.8, 0.5],
                           "mean_t": [57.0, 44.5]})
-    fig = charts.goal_attainment_chart(goals, {"care_leavers": "CARe", "idp_support": "IDP"}, "en")
+    fig = goal_attainment_chart(goals, {"care_leavers": "CARe", "idp_support": "IDP"}, "en")
     share, t = fig.axes
     assert [round(p.get_width()) for p in share.patches] == [80, 50]
     assert [p.get_width() for p in t.patches] == [57.0, 44.5]
     assert t.get_xlabel().startswith("Mean T-score")
-    assert "Немає даних" in _texts(charts.goal_attainment_chart(goals.iloc[0:0], None, "uk"))
+    assert "Немає даних" in _texts(goal_attainment_chart(goals.iloc[0:0], None, "uk"))

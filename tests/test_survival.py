@@ -35,8 +35,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from workbench.charts.research import cumulative_incidence_chart, kaplan_meier_chart
 from workbench.evaluation.survival import (
-    cumulative_incidence, cumulative_incidence_chart, kaplan_meier, kaplan_meier_chart, logrank_test,
+    cumulative_incidence, cumulative_incidence_by_cause, kaplan_meier, kaplan_meier_by_group, logrank_test,
     median_survival)
 from workbench.i18n import UserError
 from conftest import refused as _refused
@@ -478,6 +479,21 @@ def test_bad_options_are_refused():
         assert _refused(lambda alpha=alpha: kaplan_meier([1, 2], [1, 1], alpha=alpha)).key == "survival.alpha"
 
 
+def test_the_tables_the_charts_draw_are_the_estimators_own(gehan, bmt):
+    curves = kaplan_meier_by_group(gehan["weeks"], gehan["relapse"], gehan["group"], conf_type="log-log")
+    assert list(curves) == ["6-MP", "placebo"]
+    mine = gehan["group"] == "placebo"
+    expected = kaplan_meier(gehan.loc[mine, "weeks"], gehan.loc[mine, "relapse"], conf_type="log-log")
+    pd.testing.assert_frame_equal(curves["placebo"], expected)
+    [(group, everyone)] = kaplan_meier_by_group(gehan["weeks"], gehan["relapse"]).items()
+    assert group is None and everyone.attrs["n"] == 42
+    causes = cumulative_incidence_by_cause(bmt["ftime"], bmt["status"])
+    assert list(causes) == [1, 2]
+    pd.testing.assert_frame_equal(causes[2], cumulative_incidence(bmt["ftime"], bmt["status"], cause_of_interest=2))
+    assert cumulative_incidence_by_cause([1, 2], [0, 0]) == {}
+    assert _refused(lambda: kaplan_meier_by_group([1, 2], [1, 1], conf_type="logit")).key == "survival.conf_type"
+
+
 # --- charts -----------------------------------------------------------------------------------
 
 def test_kaplan_meier_chart_by_group(gehan):
@@ -517,8 +533,10 @@ def test_kaplan_meier_chart_says_no_data():
 
 
 def test_charts_refuse_bad_data_before_drawing():
+    open_figures = plt.get_fignums()
     assert _refused(lambda: kaplan_meier_chart([1, -2], [1, 1])).key == "survival.duration_negative"
     assert _refused(lambda: cumulative_incidence_chart([1, 2], [1])).key == "survival.lengths"
+    assert plt.get_fignums() == open_figures  # no half-made figure left behind
 
 
 def test_cumulative_incidence_chart_by_cause(bmt):

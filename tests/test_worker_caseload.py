@@ -13,7 +13,7 @@ import pytest
 from conftest import TODAY
 from workbench.analysis.caseload import case_overview, caseload_columns, caseload_table, worker_caseload
 from workbench.apps.caseload_summary import CaseloadSummary
-from workbench.charts import caseload_chart
+from workbench.charts.report import caseload_chart
 from workbench.i18n import UserError
 from workbench.store.assessments import save_assessment
 from workbench.store.cases import open_case
@@ -264,7 +264,7 @@ def test_the_table_speaks_ukrainian_and_english(db, scenario):
     (dict(end="вчора"), "caseload_summary.bad_date",
      "Кінець періоду: введіть справжню дату у форматі дд.мм.рррр (наприклад, 01.07.2026).",
      "End of the period: enter a real date as dd.mm.yyyy (for example 01.07.2026)."),
-    (dict(programme="astrology"), "caseload_summary.unknown_programme",
+    (dict(programme="astrology"), "programme.unknown",
      "Програми «astrology» немає. Можливі: Супровід сімей з дітьми у складних життєвих обставинах, "
      "Підтримка внутрішньо переміщених сімей, Молодь, що виходить з інтернатного догляду (CARe).",
      "There is no programme 'astrology'. Possible: Support for families with children in difficult life "

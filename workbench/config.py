@@ -13,6 +13,14 @@ from importlib import resources
 
 from . import i18n
 
+i18n.add({
+    "programme.unknown": {
+        "uk": "Програми «{programme}» немає. Можливі: {allowed}.",
+        "en": "There is no programme '{programme}'. Possible: {allowed}.",
+    },
+    "programme.none": {"uk": "жодної", "en": "none"},
+})
+
 
 @lru_cache(maxsize=4)
 def _load(path: str | None) -> dict:
@@ -43,6 +51,18 @@ def codes(kind: str) -> set[str]:
 def codes_in_order(kind: str) -> list[str]:
     """The codes of a configured list in the order the configuration gives them."""
     return [code for code in load_config()[kind] if not code.startswith("_")]
+
+
+def check_programme(programme, known=None) -> str | None:
+    """``programme`` if it is one of ``known`` (default: the configured programmes); None or "" means every
+    programme. Anything else is a ``UserError`` naming the value and the programmes there are."""
+    if programme in (None, ""):
+        return None
+    known = codes_in_order("programmes") if known is None else list(known)
+    if not isinstance(programme, str) or programme not in known:
+        raise i18n.UserError("programme.unknown", programme=str(programme)[:80],
+                             allowed=Labels("programmes", known, "programme.none"))
+    return programme
 
 
 def label(kind: str, code: str, lang: str | None = None) -> str:

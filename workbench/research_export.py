@@ -27,7 +27,8 @@ person case. Rules (see :data:`FILES` for every column):
   another role, a folder already holding an export) writes nothing. The export leaves one ``audit_log``
   row (``export_research``, entity ``research_exports``) after its files are written.
 
-Files and columns (``episode`` tells a client's cases apart; rows are ordered by pseudonym, then date)::
+Files and columns (``episode`` tells a client's cases apart; rows are ordered by pseudonym, then date;
+a goal's reviews of one day in the order recorded)::
 
     clients       client, episode, programme, subject, category, sex, age_band | birth_year, household_size,
                   intake_channel, opened_on, accompaniment_started_on, closed_on, closure_reason, status,
@@ -257,8 +258,8 @@ FILES: dict[str, dict] = {
         },
     },
     "goal_reviews": {
-        "uk": "Один рядок на перегляд цілі.",
-        "en": "One row per goal review.",
+        "uk": "Один рядок на перегляд цілі; перегляди одного дня — у порядку запису (рівень цілі — з останнього).",
+        "en": "One row per goal review; reviews of one day in the order recorded (the goal's level is the last one's).",
         "columns": {
             "goal": _GOAL,
             "reviewed_on": ("date", "Дата перегляду", "Day of the review"),
@@ -500,7 +501,8 @@ def build_research_tables(db, secret, *, shift_dates: bool = False, include_free
         "scores": scores,
         "items": items,
         "goals": goals.sort_values(["client", "episode", "set_on", "goal"]),
-        "goal_reviews": reviews.sort_values(["goal", "reviewed_on", "level"], kind="stable"),
+        # A goal's reviews of one day stay in the order recorded: the later one is the goal's level.
+        "goal_reviews": reviews.sort_values(["goal", "reviewed_on"], kind="stable"),
         "services": services.sort_values(["client", "episode", "provided_on", "service_type"], kind="stable"),
     }
     if include_free_text:

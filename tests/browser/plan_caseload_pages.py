@@ -15,7 +15,7 @@ from datetime import date
 from playwright.sync_api import Page, expect
 
 from workbench import config
-from workbench.analysis.gas import gas_level_label, level_text
+from workbench.gas import gas_level_label, level_text
 from workbench.instruments.loader import load_builtin
 
 from .conftest import Database, Server

@@ -139,10 +139,6 @@ i18n.add({
         "uk": "Період закінчується ({end}) раніше, ніж починається ({start}).",
         "en": "The period ends ({end}) before it starts ({start}).",
     },
-    "caseload_summary.unknown_programme": {
-        "uk": "Програми «{programme}» немає. Можливі: {allowed}.",
-        "en": "There is no programme '{programme}'. Possible: {allowed}.",
-    },
     "caseload_summary.unknown_worker": {
         "uk": "Фахівця «{worker}», який веде випадки, у цій базі немає.",
         "en": "There is no case worker '{worker}' in this database.",
@@ -212,11 +208,7 @@ def worker_caseload(db, *, today: date | None = None, start=None, end=None, prog
         raise UserError("caseload_summary.period_order", start=start_day.strftime("%d.%m.%Y"),
                         end=end_day.strftime("%d.%m.%Y"))
     settings = config.load_config()
-    programme = programme or None
-    if programme is not None and (not isinstance(programme, str)
-                                  or programme not in config.codes_in_order("programmes")):
-        raise UserError("caseload_summary.unknown_programme", programme=str(programme)[:80],
-                        allowed=config.Labels("programmes", config.codes_in_order("programmes")))
+    programme = config.check_programme(programme)
     users = {r["username"]: r for r in staff(db)}
     worker = worker or None
     if worker is not None and (not isinstance(worker, str) or worker not in users

@@ -73,8 +73,6 @@ i18n.add({
     "indicator.rule": {"uk": "правило періоду «{value}» не підходить джерелу «{source}»; можливі: {allowed}.",
                        "en": "the period rule '{value}' does not suit '{source}'; possible: {allowed}."},
     "indicator.duplicate": {"uk": "показник «{id}» оголошено двічі.", "en": "indicator '{id}' is declared twice."},
-    "indicator.unknown_programme": {"uk": "Програми «{value}» немає в налаштуваннях.",
-                                    "en": "There is no programme '{value}' in the configuration."},
 })
 
 DATED, SPAN = ("in_period",), ("overlaps", "starts_in_period", "ends_in_period")
@@ -325,15 +323,6 @@ class IndicatorData:
         return sum(self.count(part, period, programme) for part in indicator.parts)
 
 
-def check_programme(programme: str | None) -> str | None:
-    """``programme`` if configured (None means all); otherwise a clear ``UserError``."""
-    if programme in (None, ""):
-        return None
-    if not isinstance(programme, str) or programme not in config.codes("programmes"):
-        raise UserError("indicator.unknown_programme", value=str(programme)[:60])
-    return programme
-
-
 INDICATOR_COLUMNS = ["indicator", "name", "definition", "value", "previous", "change"]
 
 
@@ -342,7 +331,7 @@ def indicator_values(db_or_data, period, *, programme: str | None = None, indica
     """One row per indicator: ``indicator`` (id), ``name, definition`` (in ``lang``), ``value`` (in
     ``period``), ``previous`` (the same period a year before), ``change`` (value − previous)."""
     period = Period.parse(period)
-    programme = check_programme(programme)
+    programme = config.check_programme(programme)
     data = db_or_data if isinstance(db_or_data, IndicatorData) else IndicatorData(db_or_data)
     indicators = load_indicators() if indicators is None else indicators
     previous = period.previous_year()

@@ -2,7 +2,9 @@
 
 The **axes** of an instrument are what its star chart shows (``scoring.profile_scores``): its
 domains when it has three or more (the family needs assessment; a family's children's scores
-averaged), else its scored items (the CARe profile's twelve life domains).
+averaged), else its scored items (the CARe profile's twelve life domains). The rules for axis
+scores and for first and latest are :mod:`workbench.analysis.axes`, which the researchers'
+cohort shares; this module reads the live database for them.
 
 For a ``period`` (default: everything up to today), the **clients** are the cases of the programme
 with an assessment of the instrument in the period; each client's *first* assessment is their
@@ -16,13 +18,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import config, i18n
+from .. import config, gas, i18n
 from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
 from ..instruments.model import Instrument
-from .frames import answer_frame, domain_score_frame, goal_frame
-from .gas import gas_t_score
-from .indicators import check_programme
+from ..store.plans import case_goals
+from . import axes
+from .frames import answer_frame, domain_score_frame, goal_frame, goal_review_frame
 from .periods import Period
 from .scoring import axes_are_items, profile_labels
 
@@ -59,43 +61,33 @@ def instrument_named(name: str) -> Instrument:
 
 
 def axis_scores(db, instrument: Instrument, *, programme: str | None = None) -> pd.DataFrame:
-    """One row per assessment and axis (see the module docstring): ``case_id, case_number, programme,
-    worker, assessment_id, assessed_on, axis, score``. Latest versions only; withdrawn consent left out."""
-    programme = check_programme(programme)
-    if not axes_are_items(instrument):
-        scores = domain_score_frame(db, instrument.id)
-        keys = ["case_id", "case_number", "programme", "worker", "assessment_id", "assessed_on", "domain"]
-        frame = scores.dropna(subset=["score"]).groupby(keys, as_index=False)["score"].mean()
-        frame = frame.rename(columns={"domain": "axis"})
+    """One row per assessment and axis (:func:`workbench.analysis.axes.axis_scores`): ``case_id, case_number,
+    programme, worker, assessment_id, assessed_on, axis, score``. Latest versions only; withdrawn consent
+    left out."""
+    programme = config.check_programme(programme)
+    if axes_are_items(instrument):
+        rows = answer_frame(db, instrument.id).rename(columns={"item": "axis", "number": "score"})
     else:
-        items = {i.name for i in instrument.scored_items() if not i.repeat}
-        answers = answer_frame(db, instrument.id)
-        answers = answers[answers["item"].isin(items) & answers["number"].notna()]
-        frame = answers.rename(columns={"item": "axis", "number": "score"})
+        rows = domain_score_frame(db, instrument.id).rename(columns={"domain": "axis"})
     if programme:
-        frame = frame[frame["programme"] == programme]
+        rows = rows[rows["programme"] == programme]
+    frame = axes.axis_scores(rows, AXIS_COLUMNS[:6], profile_labels(instrument))
     return frame[AXIS_COLUMNS].sort_values(["case_id", "assessed_on", "assessment_id"]).reset_index(drop=True)
 
 
 def first_and_latest(scores: pd.DataFrame, period=None) -> pd.DataFrame:
     """Per client (case) and axis: ``score_first, score_latest, first_on, latest_on, assessments``
-    (see the module docstring for who the clients are)."""
+    (see the module docstring for who the clients are; :func:`workbench.analysis.axes.first_and_latest`)."""
     columns = ["case_id", "case_number", "programme", "worker", "axis", "first_on", "latest_on", "assessments",
                "score_first", "score_latest"]
-    if scores.empty:
-        return pd.DataFrame(columns=columns)
     if period is not None:
         period = Period.parse(period)
         scores = scores[scores["assessed_on"] <= pd.Timestamp(period.end)]
         in_period = scores["assessed_on"] >= pd.Timestamp(period.start)
         scores = scores[scores["case_id"].isin(scores.loc[in_period, "case_id"])]
-    ordered = scores.sort_values(["assessed_on", "assessment_id"])
-    grouped = ordered.groupby(["case_id", "axis"])
-    out = grouped.agg(case_number=("case_number", "first"), programme=("programme", "first"),
-                      worker=("worker", "last"), first_on=("assessed_on", "first"),
-                      latest_on=("assessed_on", "last"), assessments=("assessment_id", "nunique"),
-                      score_first=("score", "first"), score_latest=("score", "last")).reset_index()
-    return out[columns]
+    pairs = axes.first_and_latest(scores, ["case_id", "axis"], time="assessed_on", order="assessment_id",
+                                  carry=["case_number", "programme", "worker"])
+    return pairs.rename(columns={"first": "score_first", "latest": "score_latest"})[columns]
 
 
 def domain_change(scores: pd.DataFrame, instrument: Instrument, period=None, min_change: float = 0.5) -> pd.DataFrame:
@@ -152,6 +144,47 @@ def mean_profiles(scores: pd.DataFrame, period=None) -> tuple[pd.Series, pd.Seri
     return pairs.groupby("axis")["score_first"].mean(), pairs.groupby("axis")["score_latest"].mean()
 
 
+def _reviews(frame: pd.DataFrame, goal: str) -> list[gas.Review]:
+    """A review frame's rows (in their order, the order recorded) as :class:`workbench.gas.Review`."""
+    columns = [goal, "reviewed_on", "level", "weight"]
+    return [gas.Review(*row) for row in frame[columns].itertuples(index=False, name=None)]
+
+
+def plan_t_scores(db, case_id, rho: float | None = None) -> list[dict]:
+    """The case's GAS T-score after each review day, as the support plan shows it: ``{"on": date,
+    "t_score": float, "goals": n}``, oldest first (:func:`workbench.gas.case_t_scores`)."""
+    rho = config.load_config()["gas"]["rho"] if rho is None else rho
+    reviews = [gas.Review(g["id"], r["reviewed_on"], r["level"], g["weight"])
+               for g in case_goals(db, case_id) for r in g["reviews"]]
+    return gas.case_t_scores(reviews, rho)
+
+
+CASE_GAS_COLUMNS = ["case_id", "case_number", "programme", "worker", "goals", "t_score"]
+
+
+def case_gas(db, *, programme: str | None = None, period=None, rho: float | None = None) -> pd.DataFrame:
+    """One row per case with a goal set in the period (default: all) and reviewed by its end: ``case_id,
+    case_number, programme, worker, goals`` (how many count) and ``t_score``, the Kiresuk–Sherman
+    T-score of those goals on the period's end by the one rule of :mod:`workbench.gas` (latest level up
+    to that day, abandoned goals at their last level, goals never reviewed left out, weights applied)."""
+    programme = config.check_programme(programme)
+    rho = config.load_config()["gas"]["rho"] if rho is None else rho
+    period = Period.parse(period) if period is not None else None
+    reviews = goal_review_frame(db)
+    if period is not None:
+        reviews = reviews[reviews["set_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))]
+    if programme:
+        reviews = reviews[reviews["programme"] == programme]
+    rows = []
+    for case_id, mine in reviews.groupby("case_id", sort=True):
+        score = gas.case_t_score(_reviews(mine, "goal_id"), period.end if period else None, rho)
+        if score is not None:
+            first = mine.iloc[0]
+            rows.append({"case_id": case_id, "case_number": first["case_number"], "programme": first["programme"],
+                         "worker": first["worker"], **score})
+    return pd.DataFrame(rows, columns=CASE_GAS_COLUMNS)
+
+
 GOAL_COLUMNS = ["group", "goals_set", "goals_reviewed", "goals_achieved", "share_achieved", "cases", "mean_t"]
 
 
@@ -160,29 +193,26 @@ def goal_attainment(db, *, by: str = "worker", programme: str | None = None, per
     """Goals set in the period (default: all) per ``by`` (``worker`` or ``programme``): ``goals_set,
     goals_reviewed, goals_achieved`` (latest level ≥ 0 by the period's end, or closed as achieved),
     ``share_achieved`` (of those reviewed or closed as achieved, 0–1), ``cases`` with a GAS score and
-    ``mean_t``: the mean over cases of each case's Kiresuk–Sherman T-score of those goals' latest
-    levels (abandoned goals and goals never reviewed left out; weights applied)."""
+    ``mean_t``: the mean over those cases of :func:`case_gas`'s T-score."""
     if by not in ("worker", "programme"):
         raise ValueError("by must be 'worker' or 'programme'")
-    programme = check_programme(programme)
-    rho = config.load_config()["gas"]["rho"] if rho is None else rho
+    programme = config.check_programme(programme)
     period = Period.parse(period) if period is not None else None
     goals = goal_frame(db, as_of=period.end if period else None)
     if period is not None:
         goals = goals[goals["set_on"] >= pd.Timestamp(period.start)]
     if programme:
         goals = goals[goals["programme"] == programme]
+    t_scores = case_gas(db, programme=programme, period=period, rho=rho)
     rows = []
     for group, mine in goals.groupby(by):
-        scored = mine[(mine["status"] != "abandoned") & mine["latest_level"].notna()]
-        t_scores = [gas_t_score(g["latest_level"].astype(int).tolist(), g["weight"].tolist(), rho)
-                    for _, g in scored.groupby("case_id")]
+        scored = t_scores.loc[t_scores[by] == group, "t_score"]
         reviewed = int((mine["reviews"] > 0).sum())
         achieved = int(mine["achieved"].sum())
         judged = int(((mine["reviews"] > 0) | (mine["status"] == "achieved")).sum())
         rows.append({"group": group, "goals_set": len(mine), "goals_reviewed": reviewed, "goals_achieved": achieved,
                      "share_achieved": achieved / judged if judged else float("nan"),
-                     "cases": len(t_scores), "mean_t": sum(t_scores) / len(t_scores) if t_scores else float("nan")})
+                     "cases": len(scored), "mean_t": scored.mean() if len(scored) else float("nan")})
     return pd.DataFrame(rows, columns=GOAL_COLUMNS)
 
 

@@ -17,7 +17,7 @@ from .. import config, i18n
 from ..access import require_user
 from ..store.audit import record
 from ..store.connection import write_transaction
-from .indicators import IndicatorData, Indicator, check_programme, indicator_values, load_indicators
+from .indicators import IndicatorData, Indicator, indicator_values, load_indicators
 from .periods import Period
 
 i18n.add({
@@ -111,7 +111,7 @@ def period_report(db, period, *, organisation: str | None = None, programme: str
     """The whole report for ``period`` (a :class:`Period` or text such as ``"2026"``, ``"2026-Q1"``)."""
     lang = i18n.normalise_language(lang)
     period = Period.parse(period)
-    programme = check_programme(programme)
+    programme = config.check_programme(programme)
     organisation = organisation or config.load_config()["organisation"][lang]
     data = IndicatorData(db)
     values = indicator_values(data, period, programme=programme,

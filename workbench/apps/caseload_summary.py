@@ -19,7 +19,7 @@ from IPython.display import display
 from .. import config, i18n
 from ..access import WRITER_ROLES
 from ..analysis.caseload import caseload_columns, caseload_table, worker_caseload
-from ..charts import caseload_chart
+from ..charts.report import caseload_chart
 from ..i18n import UserError
 from ..instruments.validation import parse_date
 from ..store.users import staff
@@ -53,7 +53,7 @@ class CaseloadSummary:
     """Filters (worker, programme, period), a summary line, the table and the chart; ``widget`` shows them.
 
     After every change ``frame`` (:func:`worker_caseload`), ``table`` (:func:`caseload_table`),
-    ``figure`` (:func:`~workbench.charts.caseload_chart`) and ``error`` (the ``UserError``
+    ``figure`` (:func:`~workbench.charts.report.caseload_chart`) and ``error`` (the ``UserError``
     refused, or None) hold what is shown.
     """
 

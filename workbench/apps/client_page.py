@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 
 from .. import i18n
 from ..analysis.scoring import profile_labels, profile_scores, score_range
-from ..charts import goal_progress_chart, star_chart
+from ..charts.case import goal_progress_chart, star_chart
 from ..instruments.loader import builtin_names, load_builtin
 from ..store.assessments import get_assessment, list_assessments
 from ..store.plans import case_goals

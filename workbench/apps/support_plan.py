@@ -14,13 +14,14 @@ import ipywidgets as w
 
 from .. import config, i18n
 from ..access import require_user
-from ..analysis.gas import GAS_LEVELS, gas_level_label, level_text
+from ..analysis.outcomes import plan_t_scores
+from ..gas import GAS_LEVELS, gas_level_label, level_text
 from ..i18n import UserError
 from ..store.assessments import get_assessment, list_assessments
 from ..store.cases import get_case
 from ..store.lifecycle import case_state
-from ..store.plans import (add_action, add_goal, case_goals, case_t_scores, close_goal, complete_action,
-                           review_goal, sign_off, signoffs)
+from ..store.plans import (add_action, add_goal, case_goals, close_goal, complete_action, review_goal, sign_off,
+                           signoffs)
 from .client_page import goals_figure, png, png_html
 from .common import (LanguageSwitch, app_page, case_id_from_query, chosen_id, programme_label, start_app,
                      status_html, subject_label, ua_date)
@@ -236,7 +237,7 @@ class SupportPlanApp:
                                     f"<p>{html.escape(i18n.t('plan.no_goals_yet', lang))}</p>")
 
     def _t_score_text(self) -> str:
-        scores = case_t_scores(self.db, self.case_id)
+        scores = plan_t_scores(self.db, self.case_id)
         if not scores:
             return i18n.t("plan.no_t_score", self.lang)
         last = scores[-1]

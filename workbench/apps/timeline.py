@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from .. import config, i18n
-from ..analysis.gas import gas_level_label, level_text
+from ..gas import gas_level_label, level_text
 from ..instruments.loader import builtin_names, load_builtin
 from ..store.assessments import list_assessments
 from ..store.lifecycle import case_events

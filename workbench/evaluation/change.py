@@ -91,8 +91,9 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .. import i18n
-from .values import is_missing
+from ..analysis import axes
 from ..i18n import Text, UserError
+from .values import is_missing
 
 MIN_FOR_SD = 2
 MIN_PAIRS = 3
@@ -562,9 +563,11 @@ def first_and_latest(frame: pd.DataFrame, *, client: str = "client", time: str =
 
     Returns ``(pairs, singles)``: ``pairs`` has columns scale, client, before, after (the rows with
     the earliest and the latest ``time``, whatever their scores — a missing score stays missing
-    and :func:`paired_change` drops and counts that pair); ``singles`` lists the clients measured
+    and :func:`paired_change` drops and counts that pair; the rule of
+    :func:`workbench.analysis.axes.first_and_latest`); ``singles`` lists the clients measured
     only once on a scale (scale, client), who cannot show change. Two rows for one client, scale
-    and time are refused: which one counts is not ours to guess.
+    and time are refused: a long frame has no order column to say which one counts, and it is not
+    ours to guess.
     """
     needed = [client, time, score] + ([scale] if scale is not None else [])
     for column in needed:
@@ -581,18 +584,11 @@ def first_and_latest(frame: pd.DataFrame, *, client: str = "client", time: str =
     if duplicated.any():
         first = data[duplicated].iloc[0]
         raise UserError("evaluation.duplicate_time", client=first[client], scale=first[scale], time=first[time])
-    data = data[data[time].notna()].sort_values([scale, client, time], kind="mergesort")
-    grouped = data.groupby([scale, client], sort=True, dropna=False)
-    counts = grouped[time].size()
-    firsts, lasts = grouped.head(1), grouped.tail(1)
-    pairs = firsts[[scale, client, score]].rename(columns={score: "before"}).merge(
-        lasts[[scale, client, score]].rename(columns={score: "after"}), on=[scale, client])
-    multi = counts[counts >= 2].index
-    pairs = pairs.set_index([scale, client]).loc[multi].reset_index()
-    singles = counts[counts < 2].reset_index()[[scale, client]]
-    pairs = pairs.rename(columns={scale: "scale", client: "client"})
-    singles = singles.rename(columns={scale: "scale", client: "client"})
-    return pairs[["scale", "client", "before", "after"]], singles
+    table = axes.first_and_latest(data[data[time].notna()], [scale, client], time=time, score=score)
+    table = table.rename(columns={scale: "scale", client: "client", "first": "before", "latest": "after"})
+    pairs = table.loc[table["assessments"] >= 2, ["scale", "client", "before", "after"]]
+    singles = table.loc[table["assessments"] < 2, ["scale", "client"]]
+    return pairs.reset_index(drop=True), singles.reset_index(drop=True)
 
 
 def change_table(frame: pd.DataFrame, *, client: str = "client", time: str = "time", score: str = "score",

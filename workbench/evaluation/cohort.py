@@ -7,7 +7,7 @@ The unit is the **episode**: one case of a client (a family or a person), keyed 
 - :func:`axis_scores`: one score per assessment and axis (an instrument's domains when it has three or
   more, children's scores averaged; else its scored items, e.g. the CARe profile's life domains);
 - :func:`pre_post`: each episode's first and latest score per axis, and the scale total;
-- :func:`gas_per_episode`: each episode's Kiresuk–Sherman T-score over its goals' latest levels;
+- :func:`gas_per_episode`: each episode's Kiresuk–Sherman T-score over its goals' latest levels (:mod:`workbench.gas`);
 - :func:`time_to_goal` / :func:`time_to_closure`: durations for survival analysis;
 - :func:`long_scores`: one row per assessment with months since intake, for the mixed model.
 
@@ -20,15 +20,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import config, i18n
-from ..analysis.gas import gas_t_score
+from ..analysis import axes
+from ..gas import Review, case_t_score
 from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
 
 i18n.add({
     "cohort.no_instrument": {"uk": "В експорті немає оцінювань інструментом «{value}». Є: {known}.",
                              "en": "The export holds no assessments with the instrument '{value}'. There are: {known}."},
-    "cohort.unknown_programme": {"uk": "В експорті немає програми «{value}». Є: {known}.",
-                                 "en": "The export holds no programme '{value}'. There are: {known}."},
     "cohort.flow.enrolled": {"uk": "Взято на облік (випадків)", "en": "Enrolled (cases)"},
     "cohort.flow.baseline": {"uk": "Первинне оцінювання", "en": "Assessed at baseline"},
     "cohort.flow.followed_up": {"uk": "Повторне оцінювання (≥ 2)", "en": "Followed up (≥ 2 assessments)"},
@@ -71,12 +70,10 @@ def scale_of(data: dict, instrument_id: str) -> Scale:
 
 
 def check_programme(data: dict, programme: str | None) -> str | None:
-    if programme in (None, ""):
-        return None
-    known = sorted(set(data["clients"]["programme"]))
-    if programme not in known:
-        raise UserError("cohort.unknown_programme", value=str(programme)[:60], known=", ".join(known) or "—")
-    return programme
+    """:func:`workbench.config.check_programme` against the programmes the export holds."""
+    present = set(data["clients"]["programme"])
+    known = [code for code in config.codes_in_order("programmes") if code in present]
+    return config.check_programme(programme, known + sorted(present - set(known)))
 
 
 def _assessments(data: dict, instrument_id: str) -> pd.DataFrame:
@@ -87,19 +84,17 @@ def _assessments(data: dict, instrument_id: str) -> pd.DataFrame:
 
 def axis_scores(data: dict, scale: Scale) -> pd.DataFrame:
     """One row per assessment and axis: ``client, episode, programme, assessment, assessed_on,
-    days_since_intake, visit, axis, score`` (axes of :class:`Scale`; see the module docstring)."""
-    assessments = _assessments(data, scale.instrument_id)
+    days_since_intake, visit, axis, score`` (axes of :class:`Scale`;
+    :func:`workbench.analysis.axes.axis_scores`)."""
     if scale.by_items:
-        items = data["items"][(data["items"]["instrument_id"] == scale.instrument_id)
-                              & data["items"]["item"].isin(scale.axes) & (data["items"]["instance"] == 0)]
-        scores = items.rename(columns={"item": "axis", "value": "score"})[["assessment", "axis", "score"]]
+        rows = data["items"].rename(columns={"item": "axis", "value": "score"})
     else:
-        scores = data["scores"][data["scores"]["instrument_id"] == scale.instrument_id].dropna(subset=["score"])
-        scores = scores.groupby(["assessment", "domain"], as_index=False)["score"].mean()
-        scores = scores.rename(columns={"domain": "axis"})
+        rows = data["scores"].rename(columns={"domain": "axis"})
+    scores = axes.axis_scores(rows[rows["instrument_id"] == scale.instrument_id], ["assessment"], scale.axes)
+    assessments = _assessments(data, scale.instrument_id)
     frame = assessments[["client", "episode", "programme", "assessment", "assessed_on", "days_since_intake",
                          "visit"]].merge(scores, on="assessment")
-    return frame.sort_values(["client", "episode", "assessed_on", "assessment"]).reset_index(drop=True)
+    return frame.sort_values(["client", "episode", "assessed_on", "visit"]).reset_index(drop=True)
 
 
 def with_total(scores: pd.DataFrame) -> pd.DataFrame:
@@ -111,12 +106,12 @@ def with_total(scores: pd.DataFrame) -> pd.DataFrame:
 
 def pre_post(scores: pd.DataFrame) -> pd.DataFrame:
     """Per episode and axis with two or more assessments: ``client, episode, programme, axis, first,
-    latest, first_on, latest_on, assessments``."""
-    ordered = scores.sort_values(["assessed_on", "assessment"])
-    grouped = ordered.groupby(["client", "episode", "axis"])
-    frame = grouped.agg(programme=("programme", "first"), first=("score", "first"),
-                        latest=("score", "last"), first_on=("assessed_on", "first"),
-                        latest_on=("assessed_on", "last"), assessments=("assessment", "nunique")).reset_index()
+    latest, first_on, latest_on, assessments`` (:func:`workbench.analysis.axes.first_and_latest`, two
+    assessments on one day in the order they were made: their ``visit``)."""
+    frame = axes.first_and_latest(scores, ["client", "episode", "axis"], time="assessed_on", order="visit",
+                                  carry=["programme"])
+    frame = frame[["client", "episode", "programme", "axis", "first", "latest", "first_on", "latest_on",
+                   "assessments"]]
     return frame[frame["assessments"] >= 2].reset_index(drop=True)
 
 
@@ -142,15 +137,20 @@ def flow_table(data: dict, instrument_id: str, lang: str | None = None) -> pd.Da
 
 
 def gas_per_episode(data: dict, rho: float | None = None) -> pd.DataFrame:
-    """Per episode with a reviewed goal: ``client, episode, programme, goals, t_score`` (the Kiresuk–Sherman
-    T-score of its goals' latest levels, weights applied, abandoned goals left out)."""
+    """Per episode with a reviewed goal: ``client, episode, programme, goals, t_score``: the Kiresuk–Sherman
+    T-score of its goals' reviews in the export by the one rule of :mod:`workbench.gas` (each goal at its
+    latest level, abandoned goals too, goals never reviewed left out, weights applied)."""
     rho = config.load_config()["gas"]["rho"] if rho is None else rho
-    goals = data["goals"]
-    goals = goals[(goals["status"] != "abandoned") & goals["latest_level"].notna()]
-    goals = goals.merge(data["clients"][["client", "episode", "programme"]], on=["client", "episode"])
-    rows = [{"client": client, "episode": episode, "programme": g["programme"].iloc[0], "goals": len(g),
-             "t_score": gas_t_score(g["latest_level"].astype(int).tolist(), g["weight"].astype(float).tolist(), rho)}
-            for (client, episode), g in goals.groupby(["client", "episode"])]
+    goals = data["goals"][["client", "episode", "goal", "weight"]]
+    # An inner merge keeps the reviews' own order, the order they were recorded in (see the export).
+    reviews = data["goal_reviews"].merge(goals, on="goal").merge(
+        data["clients"][["client", "episode", "programme"]], on=["client", "episode"])
+    rows = []
+    for (client, episode), mine in reviews.groupby(["client", "episode"], sort=True):
+        found = [Review(*row) for row in mine[["goal", "reviewed_on", "level", "weight"]].itertuples(
+            index=False, name=None)]
+        rows.append({"client": client, "episode": episode, "programme": mine["programme"].iloc[0],
+                     **case_t_score(found, rho=rho)})
     return pd.DataFrame(rows, columns=["client", "episode", "programme", "goals", "t_score"])
 
 
@@ -250,27 +250,6 @@ def gas_summary(gas: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def gas_chart(gas: pd.DataFrame, lang: str | None = None):
-    """Box plots of episodes' GAS T-scores by programme, the expected outcome (50) marked."""
-    import matplotlib.pyplot as plt
-
-    from ..charts import no_data
-
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    fig.suptitle(i18n.t("cohort.gas.title", lang))
-    if gas.empty:
-        return no_data(fig, ax, lang)
-    groups = list(gas.groupby("programme"))
-    ax.boxplot([g["t_score"] for _, g in groups], vert=False)
-    ax.set_yticks(range(1, len(groups) + 1))
-    ax.set_yticklabels([f"{config.label('programmes', p, lang)[:40]} (n={len(g)})" for p, g in groups], fontsize=8)
-    ax.axvline(50, color="black", linewidth=1, linestyle="--")
-    ax.set_xlabel(i18n.t("cohort.gas.x", lang))
-    fig.tight_layout()
-    fig.caption = i18n.t("cohort.gas.caption", lang)
-    return fig
-
-
 i18n.add({
     "cohort.no_export": {"uk": "У теці «{path}» немає дослідницького експорту (manifest.json).",
                          "en": "The folder '{path}' holds no research export (manifest.json)."},
@@ -278,12 +257,4 @@ i18n.add({
     "cohort.col.mean": {"uk": "Середнє", "en": "Mean"},
     "cohort.col.sd": {"uk": "СВ", "en": "SD"},
     "cohort.col.median": {"uk": "Медіана", "en": "Median"},
-    "cohort.gas.title": {"uk": "T-бали досягнення цілей (GAS) за програмами",
-                         "en": "Goal attainment T-scores (GAS) by programme"},
-    "cohort.gas.x": {"uk": "T-бал Кірезука–Шермана (50 = очікуваний результат)",
-                     "en": "Kiresuk–Sherman T-score (50 = the expected outcome)"},
-    "cohort.gas.caption": {
-        "uk": "Кожна скринька — T-бали випадків програми (медіана, квартилі, розмах); пунктир — 50, очікуваний результат.",
-        "en": "Each box is the programme's cases' T-scores (median, quartiles, range); the dashed line is 50, the expected outcome.",
-    },
 })

@@ -66,13 +66,11 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .. import i18n
-from ..charts import no_data
 from ..i18n import Text, UserError
 from .change import MIN_FOR_SD, as_scores, check_alpha
 
@@ -134,30 +132,6 @@ i18n.add({
     "evaluation.category.improved": {"uk": "покращення", "en": "improved"},
     "evaluation.category.unchanged": {"uk": "без надійних змін", "en": "unchanged"},
     "evaluation.category.deteriorated": {"uk": "погіршення", "en": "deteriorated"},
-    "evaluation.chart.title": {
-        "uk": "Надійна та клінічно значуща зміна (Якобсон і Труакс)",
-        "en": "Reliable and clinically significant change (Jacobson & Truax)",
-    },
-    "evaluation.chart.x": {"uk": "Бал до", "en": "Score before"},
-    "evaluation.chart.y": {"uk": "Бал після", "en": "Score after"},
-    "evaluation.chart.no_change": {"uk": "Без змін", "en": "No change"},
-    "evaluation.chart.band": {
-        "uk": "Межі надійної зміни (±{threshold})", "en": "Reliable change band (±{threshold})"},
-    "evaluation.chart.cutoff": {"uk": "Межа клінічної значущості ({cutoff})", "en": "Clinical cut-off ({cutoff})"},
-    "evaluation.chart.higher_better": {"uk": "більший бал — краще", "en": "higher scores are better"},
-    "evaluation.chart.higher_worse": {"uk": "більший бал — гірше", "en": "higher scores are worse"},
-    "evaluation.chart.caption": {
-        "uk": "Кожна точка — одна людина: бал до (горизонтальна вісь) і після (вертикальна). Діагональ — "
-              "без змін; сіра смуга — зміни не більші за {threshold} бала, які не виходять за похибку "
-              "вимірювання (|RCI| ≤ 1,96; надійність {reliability}); {direction}. n = {n}.",
-        "en": "Each point is one person: score before (horizontal axis) and after (vertical). The diagonal "
-              "is no change; the grey band holds changes of at most {threshold} points, within measurement "
-              "error (|RCI| ≤ 1.96; reliability {reliability}); {direction}. n = {n}.",
-    },
-    "evaluation.chart.caption_cutoff": {
-        "uk": "Пунктирні лінії — межа клінічної значущості {cutoff}.",
-        "en": "The dashed lines are the clinical cut-off {cutoff}.",
-    },
 })
 
 
@@ -359,76 +333,3 @@ def change_categories(classified: pd.DataFrame, lang: str | None = None) -> pd.D
     table = pd.DataFrame(rows)
     table.attrs.update(n_total=total, cutoff=classified.attrs.get("cutoff"))
     return table
-
-
-# --- chart ------------------------------------------------------------------------------------
-
-_STYLE = {
-    "recovered": ("#1b7837", "o"),
-    "improved": ("#7fbf7b", "^"),
-    "unchanged": ("#878787", "s"),
-    "deteriorated": ("#c51b7d", "v"),
-}
-
-
-def _fmt(value: float, lang: str) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "uk" else text
-
-
-def reliable_change_chart(classified: pd.DataFrame, lang: str | None = None, title: str | None = None):
-    """The classic J&T plot: score before (x) against after (y), one point per client.
-
-    Drawn: the no-change diagonal (gid ``no_change``), the band of changes within measurement
-    error, post = pre ± threshold (gid ``reliable_band``), the cut-off as a vertical and a
-    horizontal dashed line (gid ``cutoff``) when one was given, and the clients coloured by
-    category (one scatter per category, gid ``category_<name>``). Returns the figure;
-    ``fig.caption`` describes it in ``lang``. With no clients the figure says "No data".
-    """
-    lang = i18n.normalise_language(lang)
-    fig, ax = plt.subplots(figsize=(8.4, 5.6))
-    fig.suptitle(title or i18n.t("evaluation.chart.title", lang))
-    if classified is None or len(classified) == 0:
-        return no_data(fig, ax, lang)
-    attrs = classified.attrs
-    threshold, cutoff = attrs["threshold"], attrs.get("cutoff")
-    values = pd.concat([classified["pre"], classified["post"]])
-    low, high = float(values.min()), float(values.max())
-    if cutoff is not None:
-        low, high = min(low, cutoff), max(high, cutoff)
-    pad = max((high - low) * 0.08, threshold * 0.5, 0.5)
-    low, high = low - pad, high + pad
-    line = np.array([low, high])
-    ax.fill_between(line, line - threshold, line + threshold, color="#d9d9d9", alpha=0.6, linewidth=0,
-                    label=i18n.t("evaluation.chart.band", lang, threshold=_fmt(threshold, lang)),
-                    gid="reliable_band")
-    ax.plot(line, line, color="black", linewidth=1, label=i18n.t("evaluation.chart.no_change", lang),
-            gid="no_change")
-    if cutoff is not None:
-        label = i18n.t("evaluation.chart.cutoff", lang, cutoff=_fmt(cutoff, lang))
-        ax.axvline(cutoff, color="#2166ac", linestyle="--", linewidth=1, label=label, gid="cutoff")
-        ax.axhline(cutoff, color="#2166ac", linestyle="--", linewidth=1, gid="cutoff")
-    for name in CATEGORIES:
-        subset = classified[classified["category"] == name]
-        if subset.empty:
-            continue
-        colour, marker = _STYLE[name]
-        ax.scatter(subset["pre"], subset["post"], color=colour, marker=marker, s=36, zorder=3,
-                   label=f"{i18n.t(f'evaluation.category.{name}', lang)} (n={len(subset)})",
-                   gid=f"category_{name}")
-    ax.set_xlim(low, high)
-    ax.set_ylim(low, high)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel(i18n.t("evaluation.chart.x", lang))
-    ax.set_ylabel(i18n.t("evaluation.chart.y", lang))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
-    fig.tight_layout()
-    direction = i18n.t("evaluation.chart.higher_better" if attrs["higher_is_better"]
-                       else "evaluation.chart.higher_worse", lang)
-    caption = i18n.t("evaluation.chart.caption", lang, threshold=_fmt(threshold, lang),
-                     reliability=_fmt(attrs["reliability"], lang), direction=direction, n=len(classified))
-    if cutoff is not None:
-        caption += " " + i18n.t("evaluation.chart.caption_cutoff", lang, cutoff=_fmt(cutoff, lang))
-    fig.caption = caption
-    return fig

@@ -76,9 +76,8 @@ Cumulative incidence with competing outcomes (Aalen & Johansen 1978; Kalbfleisch
     proportion. The interval is on the log(−log) scale (Pintilie 2006, §4.2.2, as
     ``tidycmprsk`` does): F^exp(± z·se/(F·log F)); undefined (NaN) where F is 0 or 1.
 
-Chart functions draw Kaplan–Meier curves by group (with bands and censoring ticks) and the
-cumulative incidence of each cause, titled and labelled in Ukrainian or English, with
-``fig.caption``; with no data they draw a "no data" figure. Bad input raises
+:func:`kaplan_meier_by_group` and :func:`cumulative_incidence_by_cause` give the tables
+:mod:`workbench.charts.research` draws; this module draws nothing. Bad input raises
 :class:`~workbench.i18n.UserError` with a bilingual message (keys ``survival.*``).
 
 Sources:
@@ -104,15 +103,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .. import i18n
-from .values import is_missing, is_number
-from ..charts import no_data
 from ..i18n import Text, UserError
+from .values import is_missing, is_number
 
 CONF_TYPES = ("log", "log-log", "plain")
 TOLERANCE = math.sqrt(np.finfo(float).eps)  # R quantile.survfit's tolerance for "exactly 0.5"
@@ -199,46 +196,6 @@ i18n.add({
     "survival.median.upper_not_reached": {
         "uk": "не досягнуто: верхня межа інтервалу не опустилася до 0,5",
         "en": "not reached: the upper band never fell to 0.5",
-    },
-    "survival.transform.log": {"uk": "логарифмічне перетворення", "en": "log transform"},
-    "survival.transform.log-log": {"uk": "перетворення log(−log)", "en": "log(−log) transform"},
-    "survival.transform.plain": {"uk": "без перетворення", "en": "no transform"},
-    "survival.chart.time": {"uk": "Час від початку спостереження", "en": "Time since the start of follow-up"},
-    "survival.chart.all": {"uk": "Усі", "en": "All"},
-    "survival.chart.km.title": {
-        "uk": "Частка без події з часом (Каплан–Маєр)",
-        "en": "Share without the event over time (Kaplan–Meier)",
-    },
-    "survival.chart.km.y": {"uk": "Частка без події", "en": "Share without the event"},
-    "survival.chart.km.legend": {
-        "uk": "{group} (n = {n}, подій: {events})",
-        "en": "{group} (n = {n}, events: {events})",
-    },
-    "survival.chart.km.caption": {
-        "uk": "Сходинки — оцінка Каплана–Маєра частки тих, у кого подія ще не настала; затінення — "
-              "{level}% поточковий довірчий інтервал (Грінвуд, {transform}); вертикальні риски — "
-              "спостереження, що закінчилися без події (цензуровані). Медіана: {medians}.",
-        "en": "Steps: the Kaplan–Meier estimate of the share still without the event; shading: the "
-              "{level}% pointwise confidence interval (Greenwood, {transform}); vertical ticks: follow-up "
-              "that ended without the event (censored). Median: {medians}.",
-    },
-    "survival.chart.km.median": {"uk": "{group} — {median}", "en": "{group} {median}"},
-    "survival.chart.km.median_not_reached": {"uk": "не досягнуто", "en": "not reached"},
-    "survival.chart.cif.title": {
-        "uk": "Накопичена частота кожного результату (конкуруючі результати)",
-        "en": "Cumulative incidence of each outcome (competing outcomes)",
-    },
-    "survival.chart.cif.y": {"uk": "Накопичена частота", "en": "Cumulative incidence"},
-    "survival.chart.cif.legend": {"uk": "{cause} (подій: {events})", "en": "{cause} (events: {events})"},
-    "survival.chart.cif.caption": {
-        "uk": "Кожна лінія — частка спостережень, що до моменту t завершилися саме цим результатом "
-              "(оцінка Аалена–Йогансена, n = {n}). Інші результати — конкуруючі, а не цензурування: "
-              "лінії разом із часткою тих, у кого ще нічого не сталося, дають 1. Затінення — {level}% "
-              "поточковий довірчий інтервал (дельта-метод, перетворення log(−log)).",
-        "en": "Each line is the share that had ended with that outcome by time t (Aalen–Johansen "
-              "estimate, n = {n}). The other outcomes compete with it rather than censor it: the lines plus "
-              "the share with no outcome yet add up to 1. Shading: the {level}% pointwise confidence "
-              "interval (delta method, log(−log) transform).",
     },
 })
 
@@ -408,6 +365,21 @@ def kaplan_meier(durations: Sequence[float], events: Sequence[int], *, conf_type
         "last_time": float(t.max()),
     })
     return table
+
+
+def kaplan_meier_by_group(durations: Sequence[float], events: Sequence[int], groups: Sequence | None = None, *,
+                          conf_type: str = "log", alpha: float = 0.05) -> dict:
+    """:func:`kaplan_meier` of each group: ``{group: table}`` in the groups' order (a categorical's, else
+    sorted); without ``groups``, one table under the key None. Bad data raise :class:`UserError`."""
+    t = _durations(durations)
+    e = _events(events, len(t))
+    if groups is None:
+        labels, order = np.full(len(t), None, dtype=object), [None]
+    else:
+        labels, order = _groups(groups, len(t))
+    _check_options(conf_type, alpha)
+    return {group: kaplan_meier(t[labels == group], e[labels == group], conf_type=conf_type, alpha=alpha)
+            for group in order}
 
 
 # --- the median -----------------------------------------------------------------------------
@@ -605,124 +577,11 @@ def _cif_variance(cif, surv_before, n, d, d_k) -> np.ndarray:
     return variance
 
 
-# --- charts ---------------------------------------------------------------------------------
-
-def _is_empty(values) -> bool:
-    return values is not None and hasattr(values, "__len__") and not isinstance(values, (str, bytes)) \
-        and len(values) == 0
-
-
-def _level(alpha: float) -> str:
-    return f"{(1 - alpha) * 100:g}"
-
-
-def _format_time(value: float) -> str:
-    return f"{value:g}"
-
-
-def kaplan_meier_chart(durations: Sequence[float], events: Sequence[int], groups: Sequence | None = None, *,
-                       lang: str | None = None, conf_type: str = "log", alpha: float = 0.05,
-                       group_labels: dict | None = None, time_label: str | None = None):
-    """Kaplan–Meier curves, one per group, with confidence bands and censoring ticks.
-
-    ``groups`` is optional (one curve, "All"); ``group_labels`` maps a group to the label
-    shown; ``time_label`` replaces the x-axis label (say "Days since intake"). Each group's
-    artists have gids ``km:<n>`` (the curve), ``band:<n>`` and ``censor:<n>``, n counting
-    groups from 0. Returns the figure; ``fig.caption`` gives the interval and each median.
-    Empty data give a "no data" figure; bad data raise :class:`UserError` before drawing.
-    """
-    lang = i18n.normalise_language(lang)
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    fig.suptitle(i18n.t("survival.chart.km.title", lang))
-    if _is_empty(durations):
-        return no_data(fig, ax, lang)
-    t = _durations(durations)
-    e = _events(events, len(t))
-    if groups is None:
-        labels, order = np.full(len(t), "", dtype=object), [""]
-        names = {"": i18n.t("survival.chart.all", lang)}
-    else:
-        labels, order = _groups(groups, len(t))
-        names = {g: str((group_labels or {}).get(g, g)) for g in order}
-    _check_options(conf_type, alpha)
-    medians = []
-    for number, group in enumerate(order):
-        mine = labels == group
-        km = kaplan_meier(t[mine], e[mine], conf_type=conf_type, alpha=alpha)
-        last = km.attrs["last_time"]
-        x = np.concatenate([[0.0], km["time"], [last]])
-        y = np.concatenate([[1.0], km["survival"], [km["survival"].iloc[-1] if len(km) else 1.0]])
-        low = np.concatenate([[1.0], km["lower"], [km["lower"].iloc[-1] if len(km) else 1.0]])
-        high = np.concatenate([[1.0], km["upper"], [km["upper"].iloc[-1] if len(km) else 1.0]])
-        colour = f"C{number % 10}"
-        line, = ax.step(x, y, where="post", color=colour, linewidth=2,
-                        label=i18n.t("survival.chart.km.legend", lang, group=names[group],
-                                     n=km.attrs["n"], events=km.attrs["n_events"]))
-        line.set_gid(f"km:{number}")
-        band = ax.fill_between(x, low, high, step="post", color=colour, alpha=0.15, linewidth=0)
-        band.set_gid(f"band:{number}")
-        censored = np.asarray(km.attrs["censor_times"], dtype=float)
-        at = np.searchsorted(km["time"].to_numpy(float), censored, side="right") - 1
-        heights = np.where(at >= 0, km["survival"].to_numpy(float)[np.maximum(at, 0)] if len(km) else 1.0, 1.0)
-        ticks, = ax.plot(censored, heights, linestyle="none", marker="|", markersize=9, color=colour)
-        ticks.set_gid(f"censor:{number}")
-        median = median_survival(km)["median"] if len(km) else math.nan
-        text = (i18n.t("survival.chart.km.median_not_reached", lang) if math.isnan(median)
-                else _format_time(median))
-        medians.append(i18n.t("survival.chart.km.median", lang, group=names[group], median=text))
-    ax.set_ylim(0, 1.02)
-    ax.set_xlim(left=0)
-    ax.set_xlabel(time_label or i18n.t("survival.chart.time", lang))
-    ax.set_ylabel(i18n.t("survival.chart.km.y", lang))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    fig.caption = i18n.t("survival.chart.km.caption", lang, level=_level(alpha),
-                         transform=i18n.t(f"survival.transform.{conf_type}", lang), medians="; ".join(medians))
-    return fig
-
-
-def cumulative_incidence_chart(durations: Sequence[float], causes: Sequence, *, censored=0,
-                               cause_labels: dict | None = None, lang: str | None = None,
-                               alpha: float = 0.05, time_label: str | None = None):
-    """The cumulative incidence of every cause (outcome), each a step line with its confidence band.
-
-    ``causes`` as in :func:`cumulative_incidence`; ``cause_labels`` maps a cause to the label
-    shown. Each cause's line has the gid ``cif:<n>`` and its band ``band:<n>``, n counting the
-    causes (sorted) from 0. Returns the figure; ``fig.caption`` explains competing outcomes.
-    Empty data, or no outcome at all, give a "no data" figure.
-    """
-    lang = i18n.normalise_language(lang)
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    fig.suptitle(i18n.t("survival.chart.cif.title", lang))
-    if _is_empty(durations):
-        return no_data(fig, ax, lang)
+def cumulative_incidence_by_cause(durations: Sequence[float], causes: Sequence, *, censored=0,
+                                  alpha: float = 0.05) -> dict:
+    """:func:`cumulative_incidence` of every cause (outcome) but ``censored``, sorted: ``{cause: table}``;
+    empty when every observation is censored. Bad data raise :class:`UserError`."""
     t = _durations(durations)
     labels = _causes(causes, len(t), censored)
-    names = _cause_names(labels, censored)
-    if not names:
-        return no_data(fig, ax, lang)
-    for number, cause in enumerate(names):
-        table = cumulative_incidence(t, labels, cause_of_interest=cause, censored=censored, alpha=alpha)
-        last = table.attrs["last_time"]
-        x = np.concatenate([[0.0], table["time"], [last]])
-        y = np.concatenate([[0.0], table["cif"], [table["cif"].iloc[-1]]])
-        low = np.concatenate([[0.0], table["lower"], [table["lower"].iloc[-1]]])
-        high = np.concatenate([[0.0], table["upper"], [table["upper"].iloc[-1]]])
-        colour = f"C{number % 10}"
-        label = str((cause_labels or {}).get(cause, cause))
-        line, = ax.step(x, y, where="post", color=colour, linewidth=2,
-                        label=i18n.t("survival.chart.cif.legend", lang, cause=label,
-                                     events=table.attrs["n_events_cause"]))
-        line.set_gid(f"cif:{number}")
-        band = ax.fill_between(x, low, high, step="post", color=colour, alpha=0.15, linewidth=0)
-        band.set_gid(f"band:{number}")
-    ax.set_ylim(0, 1)
-    ax.set_xlim(left=0)
-    ax.set_xlabel(time_label or i18n.t("survival.chart.time", lang))
-    ax.set_ylabel(i18n.t("survival.chart.cif.y", lang))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
-    fig.caption = i18n.t("survival.chart.cif.caption", lang, n=len(t), level=_level(alpha))
-    return fig
+    return {cause: cumulative_incidence(t, labels, cause_of_interest=cause, censored=censored, alpha=alpha)
+            for cause in _cause_names(labels, censored)}

@@ -3,19 +3,17 @@
 Each goal has a life domain, a target date, the five Goal Attainment Scaling levels
 described in words (−2 much less than expected … 0 the expected outcome … +2 much more)
 and an optional weight. A review records the level reached; the case's Kiresuk–Sherman
-T-score after a review uses every goal's latest level up to that day
-(:func:`case_t_scores`). A supervisor signs off the assessment's conclusion and the plan.
+T-score is computed from the goals and reviews read here by the one rule of
+:mod:`workbench.gas`. A supervisor signs off the assessment's conclusion and the plan.
 Everything is a new row: a goal is closed as achieved or abandoned, never deleted.
 """
 from __future__ import annotations
 
 import json
-import math
 from datetime import date
 
-from .. import config, i18n
+from .. import gas, i18n
 from ..access import require_user
-from ..analysis.gas import gas_t_score
 from ..i18n import UserError
 from .assessments import get_assessment_row
 from .audit import record
@@ -229,30 +227,6 @@ def case_goals(db, case_id) -> list[dict]:
     return goals
 
 
-def case_t_scores(db, case_id, rho: float | None = None) -> list[dict]:
-    """The case's GAS T-score after each review day: ``{"on": date, "t_score": float, "goals": n}``.
-
-    On each day with a review, every goal set by then and not abandoned before then
-    counts with its latest level reviewed up to that day; goals not yet reviewed are
-    left out (their level is not known), and each goal's weight applies (1 if none).
-    """
-    rho = config.load_config()["gas"]["rho"] if rho is None else rho
-    goals = case_goals(db, case_id)
-    days = sorted({r["reviewed_on"] for g in goals for r in g["reviews"]})
-    out = []
-    for day in days:
-        levels, weights = [], []
-        for goal in goals:
-            if goal["status"] == "abandoned" and goal["closed_on"] < day:
-                continue
-            reached = [r["level"] for r in goal["reviews"] if r["reviewed_on"] <= day]
-            if reached:
-                levels.append(reached[-1])
-                weights.append(goal["weight"] or 1.0)
-        out.append({"on": date.fromisoformat(day), "t_score": gas_t_score(levels, weights, rho), "goals": len(levels)})
-    return out
-
-
 def signoffs(db, case_id) -> list[dict]:
     """The case's sign-offs, oldest first."""
     return [dict(r, goal_ids=json.loads(r["goal_ids"]) if r["goal_ids"] else None)
@@ -277,25 +251,31 @@ def _open_goal(db, goal_id) -> dict:
     return goal
 
 
-
 def _weight(check: Checker, weight):
+    """The goal's weight by :func:`workbench.gas.check_weight`, after reading a form's text ("1,5" as 1.5)."""
     if weight in (None, ""):
         return None
     if isinstance(weight, str):
         try:
             weight = float(weight.strip().replace(",", "."))
         except ValueError:
-            weight = None
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight <= 0:
+            pass  # left a string, which the check refuses
+    try:
+        return gas.check_weight(weight)
+    except UserError:
         check.problems["weight"] = UserError("plan.weight")
         return None
-    return float(weight)
 
 
 def _level(check: Checker, level):
-    if isinstance(level, str) and level.strip().lstrip("+-").isdigit():
-        level = int(level.strip())
-    if isinstance(level, bool) or not isinstance(level, int) or not -2 <= level <= 2:
+    """The level reached by :func:`workbench.gas.check_level`, after reading a form's text ("+1" as 1)."""
+    if isinstance(level, str):
+        try:
+            level = int(level.strip())
+        except ValueError:
+            pass  # left a string, which the check refuses
+    try:
+        return gas.check_level(level)
+    except UserError:
         check.problems["level"] = UserError("plan.level")
         return None
-    return level

@@ -1,4 +1,4 @@
-"""Goal Attainment Scaling (GAS): one T-score for a set of individually scaled goals.
+"""Goal Attainment Scaling (GAS): the levels, their checks, the T-score and which goals count.
 
 Each goal is scored on five levels, 0 being the outcome expected when the goal was set::
 
@@ -17,6 +17,20 @@ Turner-Stokes (2009) is a practical guide to the method; the formula there was m
 corrected by the journal's erratum, and the corrected form is the one above. This module imposes
 no convention for scoring the baseline; it scores the levels it is given.
 
+**Which goals count** in a case's T-score on a day (:func:`counted_goals`) is decided here and
+nowhere else, so the support plan app, the supervisors' outcomes and the researchers' cohort give
+the same T-score for the same case:
+
+- every goal set by then counts with its latest level reviewed up to that day (of two reviews on
+  one day, the one recorded later);
+- a goal never reviewed by then is left out: its level is not known;
+- a goal closed since keeps its last reviewed level, an **abandoned** goal too: were it dropped,
+  abandoning a goal that is going badly would raise the case's score;
+- each goal's weight applies, 1 if it has none.
+
+The module needs only the standard library, so the store, the analysis and the research
+evaluation can all use it.
+
 Sources:
 
 - Kiresuk, T. J., & Sherman, R. E. (1968). Goal attainment scaling: A general method for
@@ -28,11 +42,13 @@ Sources:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
+from datetime import date, datetime
 from numbers import Integral, Real
+from typing import NamedTuple
 
-from .. import i18n
-from ..i18n import UserError
+from . import i18n
+from .i18n import UserError
 
 GAS_LEVELS = (-2, -1, 0, 1, 2)
 DEFAULT_RHO = 0.3
@@ -78,7 +94,8 @@ def check_level(level) -> int:
     return int(level)
 
 
-def _check_weight(weight) -> float:
+def check_weight(weight) -> float:
+    """``weight`` as a float if it is a positive, finite number; otherwise :class:`UserError`."""
     if isinstance(weight, bool) or not isinstance(weight, Real) or not math.isfinite(weight) or weight <= 0:
         raise UserError("gas.weight", value=weight)
     return float(weight)
@@ -108,7 +125,7 @@ def gas_t_score(levels: Sequence[int], weights: Sequence[float] | None = None, r
         ws = []
         for position, weight in enumerate(weights, start=1):
             try:
-                ws.append(_check_weight(weight))
+                ws.append(check_weight(weight))
             except UserError as problem:
                 raise UserError("gas.goal", position=position, problem=problem) from None
     # ρ = 1 would make the denominator sqrt((Σw)²) and claim the goals are one goal counted
@@ -128,3 +145,51 @@ def gas_level_label(level: int, lang: str | None = None) -> str:
 def level_text(level: int) -> str:
     """A level as printed: "+2", "+1", "0", "−1", "−2" (with a true minus sign)."""
     return "0" if level == 0 else f"{level:+d}".replace("-", "−")
+
+
+class Review(NamedTuple):
+    """One review of a goal, as :func:`counted_goals` reads it."""
+
+    goal: Hashable  # the goal's id, or its pseudonym in a research export
+    reviewed_on: date | str  # a date, a datetime (a pandas Timestamp) or an ISO string as the store keeps it
+    level: int  # −2 … +2
+    weight: float | None = None  # the goal's weight; None counts as 1
+
+
+def _day(value) -> date:
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, datetime) else value
+
+
+def counted_goals(reviews: Iterable[Review], on=None) -> list[Review]:
+    """The goals that count on the day ``on`` (default: after the last review), each as its latest review.
+
+    ``reviews`` are one case's goal reviews in the order they were recorded. See the module docstring
+    for the rule; a review is never dated before its goal was set, so a goal reviewed by ``on`` was set
+    by then. Whether a goal was closed since, achieved or abandoned, does not matter: it keeps its level.
+    """
+    day = None if on is None else _day(on)
+    latest: dict = {}
+    # A stable sort: of two reviews on one day, the one recorded later comes later and wins.
+    for review in sorted(reviews, key=lambda r: _day(r.reviewed_on)):
+        if day is None or _day(review.reviewed_on) <= day:
+            latest[review.goal] = review
+    return list(latest.values())
+
+
+def case_t_score(reviews: Iterable[Review], on=None, rho: float = DEFAULT_RHO) -> dict | None:
+    """``{"t_score": T, "goals": n}``: the case's T-score over the goals that count on ``on`` (default:
+    after the last review; :func:`counted_goals`), or None when none counts yet."""
+    goals = counted_goals(reviews, on)
+    if not goals:
+        return None
+    weights = [1.0 if g.weight is None else g.weight for g in goals]
+    return {"t_score": gas_t_score([g.level for g in goals], weights, rho), "goals": len(goals)}
+
+
+def case_t_scores(reviews: Iterable[Review], rho: float = DEFAULT_RHO) -> list[dict]:
+    """The case's T-score after each day with a review, oldest first: ``{"on": date, "t_score": T, "goals": n}``."""
+    reviews = list(reviews)
+    days = sorted({_day(r.reviewed_on) for r in reviews})
+    return [dict(on=day, **case_t_score(reviews, day, rho)) for day in days]
