@@ -43,7 +43,7 @@ def test_star_polygons_carry_the_scores_in_order(figures):
     assert [tick.get_text() for tick in ax.get_xticklabels()] == ["Житло", "Здоровʼя", "Дохід", "Безпека", "Сімʼя"]
     assert list(ax.get_xticks()) == pytest.approx(angles[:-1])
     # Radial axis from the scale's bottom (the centre) to its top, a circle at each integer
-    # (matplotlib draws none at the centre itself, where a "circle" is a point).
+    # (none at the centre itself, where a "circle" is a point: star_chart leaves it out).
     assert ax.get_ylim() == (1, 5)
     assert list(ax.get_yticks()) == [2, 3, 4, 5]
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["Останнє оцінювання", "Перше оцінювання"]

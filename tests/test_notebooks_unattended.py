@@ -14,7 +14,8 @@ def _run(tmp_path, name, **parameters) -> str:
     """Execute ``notebooks/<name>.ipynb`` with ``parameters``; returns everything it printed or displayed."""
     out = tmp_path / f"{name}-ran.ipynb"
     papermill.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), parameters=parameters,
-                               cwd=str(tmp_path), progress_bar=False, kernel_name="python3")
+                               cwd=str(tmp_path), progress_bar=False, kernel_name="python3",
+                               execution_timeout=120)  # a cell that hangs fails, not the whole run
     notebook = nbformat.read(out, as_version=4)
     texts = []
     for cell in notebook.cells:

@@ -84,7 +84,9 @@ class IntakePage:
 
     def choose(self, field: str, kind: str, code: str):
         """Pick ``code`` in the request's dropdown ``field`` (programme, category, intake_channel) by its label."""
-        self.page.select_option(f".wb-intake-{field} select", label=label(kind, code))
+        # By value: ipywidgets sets an option's value to its label as given, while its text has the
+        # label's spaces as no-break spaces, which Playwright before 1.60 does not match to spaces.
+        self.page.select_option(f".wb-intake-{field} select", value=label(kind, code))
 
     def member(self, number: int):
         return self.page.locator(f".wb-member-{number}")
@@ -96,7 +98,7 @@ class IntakePage:
 
     def choose_member(self, number: int, field: str, kind: str, code: str):
         """Pick a member's sex or relation by its label."""
-        self.member(number).locator(f".wb-member-{field} select").select_option(label=label(kind, code))
+        self.member(number).locator(f".wb-member-{field} select").select_option(value=label(kind, code))
 
     def add_member(self, number: int):
         """Click "add a family member" and wait for block ``number`` (the applicant is 0)."""
@@ -155,7 +157,9 @@ class CasePage:
         return self.page.locator(f".wb-{form}-{field}-error")
 
     def select(self, form: str, field: str, text: str):
-        self.page.select_option(f".wb-{form}-{field} select", label=text)
+        # By value: ipywidgets sets an option's value to its label as given, while its text has the
+        # label's spaces as no-break spaces, which Playwright before 1.60 does not match to spaces.
+        self.page.select_option(f".wb-{form}-{field} select", value=text)
 
     def type(self, form: str, field: str, text: str):
         self.page.fill(f".wb-{form}-{field} input", text)

@@ -171,7 +171,9 @@ class PlanPage:
         self.page.fill(f".wb-{form}-{field} input", text)
 
     def select(self, form: str, field: str, label: str):
-        self.page.select_option(f".wb-{form}-{field} select", label=label)
+        # By value: ipywidgets sets an option's value to its label as given, while its text has the
+        # label's spaces as no-break spaces, which Playwright before 1.60 does not match to spaces.
+        self.page.select_option(f".wb-{form}-{field} select", value=label)
 
     def submit(self, form: str):
         self.page.click(f".wb-{form}-submit")

@@ -28,7 +28,7 @@ from .needs_assessment_page import FORGE_SCRIPT, unique_name
 
 # The events app has no preheated kernel: the page load waits until a new kernel has run the notebook.
 APP_READY_TIMEOUT_MS = 60_000
-NAMES = {username: name for username, name, _ in USERS}
+NAMES = {username: name for username, name, _, _ in USERS}
 
 
 class EventsPage:
@@ -48,10 +48,12 @@ class EventsPage:
 
     def choose_type(self, code: str):
         """Pick the event type by its Ukrainian label (the code never reaches the page)."""
-        self.page.select_option(".wb-event-event_type select", label=config.label("event_types", code, "uk"))
+        # By value: ipywidgets sets an option's value to its label as given, while its text has the
+        # label's spaces as no-break spaces, which Playwright before 1.60 does not match to spaces.
+        self.page.select_option(".wb-event-event_type select", value=config.label("event_types", code, "uk"))
 
     def choose_staff(self, *usernames: str):
-        self.page.select_option(".wb-event-staff select", label=[NAMES[u] for u in usernames])
+        self.page.select_option(".wb-event-staff select", value=[NAMES[u] for u in usernames])
 
     def fill(self, project: str, *, event_type: str | None = "training", participants="25", children="7",
              idps="11", staff=(USER, "andrii.demo")):

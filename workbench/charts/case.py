@@ -122,7 +122,10 @@ def star_chart(scores: dict[str, float] | Sequence, compare: dict[str, float] | 
     ax.set_xticks(angles)
     ax.set_xticklabels([(labels or {}).get(d, d) for d in domains])
     ax.set_ylim(low, high)
-    ax.set_yticks(range(math.ceil(low), math.floor(high) + 1))
+    # A circle at each whole score above the centre: at the centre (the scale's bottom) a circle is a
+    # point and its number would sit on the spokes' hub. Leaving it out here, rather than counting on
+    # matplotlib (only 3.11 and newer drop a radial tick at the origin), draws the same chart with each.
+    ax.set_yticks([r for r in range(math.ceil(low), math.floor(high) + 1) if r > low])
     ax.set_rlabel_position(180 / len(domains))  # radial numbers between the first two spokes
     # Below the chart, latest first (though drawn last, to lie on top), clear of the domain labels.
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, fontsize=8, frameon=False)

@@ -1,7 +1,8 @@
 """Analysis frames built from a pseudonymised research export (never from the live database).
 
 The unit is the **episode**: one case of a client (a family or a person), keyed by ``client`` and
-``episode`` (the client's case number 1, 2, … in the export); a client with two cases has two. Functions here shape the export's tables for the statistics in this package:
+``episode`` (the client's case number 1, 2, … in the export); a client with two cases has two.
+Functions here shape the export's tables for the statistics in this package:
 
 - :func:`flow_table`: enrolled → assessed at baseline → followed up → closed (by reason) / still open;
 - :func:`axis_scores`: one score per assessment and axis (an instrument's domains when it has three or
