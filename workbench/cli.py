@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
     demo.add_argument("--households", type=int, default=240, help="number of families")
     demo.add_argument("--replace", action="store_true", help="replace an existing database file")
+    _users_parser(sub)
     serve = sub.add_parser("serve", help="serve the staff apps with Voilà on http://127.0.0.1:PORT/")
     serve.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
     serve.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
@@ -59,10 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"migrate": _migrate, "serve": _serve, "demo": _demo, "report": _report, "export": _export}
+    commands = {"migrate": _migrate, "users": _users, "serve": _serve, "demo": _demo, "report": _report,
+                "export": _export}
     return commands[args.command](args)
 
 i18n.add({
+    "cli.users.add": {"uk": "Користувача {username} додано.", "en": "User {username} added."},
+    "cli.users.deactivate": {"uk": "Користувача {username} деактивовано.", "en": "User {username} deactivated."},
+    "cli.users.role": {"uk": "Роль {username} змінено.", "en": "The role of {username} changed."},
+    "cli.users.team": {"uk": "Команди {username} змінено.", "en": "The teams of {username} changed."},
+    "cli.users.active": {"uk": "активний", "en": "active"},
+    "cli.users.inactive": {"uk": "деактивований", "en": "deactivated"},
     "cli.migrated": {"uk": "База {path}: застосовано міграцій — {count}; структура актуальна.",
                      "en": "Database {path}: {count} migration(s) applied; the schema is up to date."},
     "cli.report.no_notebook": {"uk": "Блокнота {path} немає; є: {known}.", "en": "There is no notebook {path}; there are: {known}."},
@@ -75,6 +83,70 @@ i18n.add({
     "cli.report.ran": {"uk": "{notebook} виконано за {seconds} с; виконаний блокнот: {out}",
                        "en": "{notebook} ran in {seconds} s; executed notebook: {out}"},
 })
+
+
+def _users_parser(sub) -> None:
+    users = sub.add_parser("users", help="add, deactivate and list staff; give roles and teams (audited)",
+                           description="Staff of the centre. The first administrator is added with "
+                                       "`workbench users add NAME --role administrator` while none exists; "
+                                       "after that every change is made as the signed-in user (WB_USER), "
+                                       "who must be an administrator.")
+    users.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
+    verbs = users.add_subparsers(dest="verb", required=True)
+    add = verbs.add_parser("add", help="add a user")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="the name shown in the apps, e.g. 'Олена Тихоліс'")
+    add.add_argument("--role", required=True, help="case_manager, supervisor, head_of_centre, administrator, researcher")
+    add.add_argument("--team", action="append", default=[], help="a team (repeat for several)")
+    deactivate = verbs.add_parser("deactivate", help="deactivate a user (their open cases then need a worker)")
+    deactivate.add_argument("username")
+    deactivate.add_argument("--reason", required=True)
+    role = verbs.add_parser("role", help="give a user another role")
+    role.add_argument("username")
+    role.add_argument("role")
+    role.add_argument("--reason", default=None)
+    team = verbs.add_parser("team", help="put a user in these teams (none: out of every team)")
+    team.add_argument("username")
+    team.add_argument("teams", nargs="*")
+    team.add_argument("--reason", default=None)
+    verbs.add_parser("list", help="list every user with role, teams and whether active")
+
+
+def _users(args) -> int:
+    """``workbench users``: the store's user functions, as the signed-in user (see the parser's description)."""
+    from .access import current_user
+    from .i18n import UserError
+    from .store import users
+
+    try:
+        db = open_db(_prepare_db(args.db))
+        try:
+            if args.verb == "add" and args.role == "administrator" and not users.administrators_exist(db):
+                actor = args.username  # the first administrator adds themselves
+            else:
+                actor = current_user()
+            if args.verb == "add":
+                users.add_user(db, actor, username=args.username, display_name=args.name, role=args.role,
+                               teams=args.team)
+            elif args.verb == "deactivate":
+                users.deactivate_user(db, actor, args.username, reason=args.reason)
+            elif args.verb == "role":
+                users.set_role(db, actor, args.username, args.role, reason=args.reason)
+            elif args.verb == "team":
+                users.set_teams(db, actor, args.username, args.teams, reason=args.reason)
+            else:
+                for user in users.list_users(db, actor):
+                    state = i18n.t("cli.users.active" if user["active"] else "cli.users.inactive")
+                    print(f"{user['username']}\t{user['display_name']}\t{user['role']}\t{state}\t"
+                          f"{', '.join(user['teams']) or '—'}")
+                return 0
+        finally:
+            db.conn.close()
+    except UserError as error:
+        print(error.message(), file=sys.stderr)
+        return 1
+    print(i18n.t(f"cli.users.{args.verb}", username=args.username))
+    return 0
 
 
 def _prepare_db(path: Path | None) -> Path:

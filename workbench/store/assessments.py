@@ -13,15 +13,15 @@ import json
 from datetime import date
 
 from .. import i18n
-from ..access import require_user
 from ..i18n import UserError
 from ..instruments.model import Instrument
 from ..instruments.validation import CheckedSubmission, answer_rows, answers_from_rows, check_submission
-from .audit import record
-from .cases import get_case
+from .audit import _audit
+from .cases import _case_row
 from .connection import now, write_transaction
+from .guard import allow, allow_case, record_id
 from .inputs import Checker, ua_date
-from .instruments import register_instrument
+from .instruments import _register_instrument
 
 i18n.add({
     "assessment.invalid": {
@@ -73,6 +73,7 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     ``assessment_purposes`` (None: ``needs_assessment``). Raises ``SubmissionInvalid`` or
     ``UserError``; nothing is written then.
     """
+    allow(db, actor, "case.write", case_id)
     today = today or date.today()
     check = Checker()
     assessed = check.date("assessed_on", assessed_on or today, today=today)
@@ -81,8 +82,7 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     checked = check_submission(instrument, answers, today=today)
     if not checked.ok:
         raise SubmissionInvalid(checked)
-    require_user(db, actor)
-    case = get_case(db, case_id)
+    case = _case_row(db, case_id)
     if assessed.isoformat() < case["opened_on"]:
         raise UserError("assessment.before_case", opened=ua_date(case["opened_on"]))
     rows = answer_rows(instrument, checked.answers)
@@ -100,7 +100,7 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
             if existing[1] != content:
                 raise UserError("assessment.key_reused")
             return existing[0]
-        register_instrument(db, instrument, actor)
+        _register_instrument(db, instrument, actor)
         assessment_id = db["assessments"].insert({
             "case_id": case["id"], "instrument_id": instrument.id, "instrument_version": instrument.version,
             "assessed_on": assessed.isoformat(), "purpose": purpose, "supersedes": _supersedes,
@@ -110,7 +110,7 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
         db.conn.executemany(
             "insert into answers (assessment_id, repeat, instance, item, value, number) values (?, ?, ?, ?, ?, ?)",
             [(assessment_id, r["repeat"], r["instance"], r["item"], r["value"], r["number"]) for r in rows])
-        record(db, actor=actor, action="correct_assessment" if _supersedes else "save_assessment",
+        _audit(db, actor=actor, action="correct_assessment" if _supersedes else "save_assessment",
                entity="assessments", entity_id=assessment_id,
                details={"case_id": case["id"], "instrument": f"{instrument.id}@{instrument.version}",
                         "answers": len(rows), "supersedes": _supersedes, "purpose": purpose})
@@ -124,6 +124,7 @@ def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument,
 
     The new version keeps the corrected one's purpose unless ``purpose`` gives another.
     """
+    allow_case(db, actor, "case.write", "assessment", assessment_id)
     check = Checker()
     reason = check.text("reason", reason, limit=500)
     if "reason" in check.problems and check.problems["reason"].key == "input.required":
@@ -131,7 +132,7 @@ def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument,
     if purpose is not None:
         purpose = check.code("purpose", purpose, "assessment_purposes")
     check.raise_if_any()
-    old = get_assessment_row(db, assessment_id)
+    old = _assessment_row(db, assessment_id)
     if (old["instrument_id"], old["instrument_version"]) != (instrument.id, instrument.version):
         raise UserError("assessment.other_instrument", id=old["instrument_id"], version=old["instrument_version"])
     newer = db.execute("select id from assessments where supersedes = ?", [old["id"]]).fetchone()
@@ -142,9 +143,14 @@ def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument,
                            today=today, purpose=purpose or old["purpose"], _supersedes=old["id"], _reason=reason)
 
 
-def get_assessment_row(db, assessment_id) -> dict:
+def get_assessment_row(db, actor: str, assessment_id) -> dict:
     """The assessment's own row (no answers); raises ``UserError`` if none."""
-    row = next(db.query("select * from assessments where id = ?", [assessment_id]), None)
+    allow_case(db, actor, "case.read", "assessment", assessment_id)
+    return _assessment_row(db, assessment_id)
+
+
+def _assessment_row(db, assessment_id) -> dict:
+    row = next(db.query("select * from assessments where id = ?", [record_id(assessment_id, "assessment")]), None)
     if row is None:
         raise UserError("assessment.not_found", id=assessment_id)
     return _with_purpose(row)
@@ -155,9 +161,9 @@ def _with_purpose(row: dict) -> dict:
     return dict(row, purpose=row.get("purpose") or DEFAULT_PURPOSE)
 
 
-def get_assessment(db, assessment_id, instrument: Instrument | None = None) -> dict:
+def get_assessment(db, actor: str, assessment_id, instrument: Instrument | None = None) -> dict:
     """The assessment with its answers (typed when ``instrument`` is given) and ``superseded_by``."""
-    row = get_assessment_row(db, assessment_id)
+    row = get_assessment_row(db, actor, assessment_id)
     answer_list = list(db.query("select repeat, instance, item, value from answers where assessment_id = ?",
                                 [row["id"]]))
     newer = db.execute("select id from assessments where supersedes = ?", [row["id"]]).fetchone()
@@ -166,11 +172,11 @@ def get_assessment(db, assessment_id, instrument: Instrument | None = None) -> d
     return row
 
 
-def assessment_history(db, assessment_id) -> list[dict]:
+def assessment_history(db, actor: str, assessment_id) -> list[dict]:
     """Every version of the assessment, oldest first, whichever version is named."""
-    first = get_assessment_row(db, assessment_id)
+    first = get_assessment_row(db, actor, assessment_id)
     while first["supersedes"] is not None:
-        first = get_assessment_row(db, first["supersedes"])
+        first = _assessment_row(db, first["supersedes"])
     chain = [first]
     while True:
         newer = next(db.query("select * from assessments where supersedes = ?", [chain[-1]["id"]]), None)
@@ -179,8 +185,9 @@ def assessment_history(db, assessment_id) -> list[dict]:
         chain.append(_with_purpose(newer))
 
 
-def list_assessments(db, case_id, *, latest_only: bool = True) -> list[dict]:
+def list_assessments(db, actor: str, case_id, *, latest_only: bool = True) -> list[dict]:
     """A case's assessments, newest first; with ``latest_only`` each history shows its latest version."""
+    allow(db, actor, "case.read", case_id)
     sql = """select a.*, exists(select 1 from assessments s where s.supersedes = a.id) as superseded
              from assessments a where a.case_id = ?"""
     rows = [dict(_with_purpose(r), superseded=bool(r["superseded"])) for r in db.query(sql, [case_id])]

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import json
 
-from .connection import now
+from .connection import now, write_transaction
+from .guard import allow
+
+# What an export needs of the policy: the period report is an aggregate, the research export its own act.
+EXPORT_ACTIONS = {"export_report": "aggregate.read", "export_research": "research.export"}
 
 
-def record(db, *, actor: str, action: str, entity: str, entity_id, details: dict | None = None) -> None:
-    """Append one audit row; call inside the write's own transaction so both land or neither."""
+def _audit(db, *, actor: str, action: str, entity: str, entity_id, details: dict | None = None) -> None:
+    """Append one audit row; the store's functions call it inside their own write's transaction (after
+    asking the policy), so both land or neither."""
     db.conn.execute(
         "insert into audit_log (at, actor, action, entity, entity_id, details) values (?, ?, ?, ?, ?, ?)",
         [now(), actor, action, entity, str(entity_id),
@@ -15,8 +20,17 @@ def record(db, *, actor: str, action: str, entity: str, entity_id, details: dict
     )
 
 
-def audit_rows(db, entity: str | None = None, entity_id=None) -> list[dict]:
-    """Audit rows, oldest first, optionally for one entity."""
+def record_export(db, actor: str, *, action: str, entity: str, entity_id, details: dict) -> None:
+    """Audit an export made outside the store (``export_report``: a period report's Excel file;
+    ``export_research``: the pseudonymised dataset), after asking the policy whether ``actor`` may."""
+    allow(db, actor, EXPORT_ACTIONS[action])
+    with write_transaction(db):
+        _audit(db, actor=actor, action=action, entity=entity, entity_id=entity_id, details=details)
+
+
+def audit_rows(db, actor: str, entity: str | None = None, entity_id=None) -> list[dict]:
+    """Audit rows, oldest first, optionally for one entity (the head of centre and administrators)."""
+    allow(db, actor, "audit.read")
     sql, params = "select * from audit_log", []
     if entity is not None:
         sql += " where entity = ?"

@@ -1,25 +1,58 @@
-"""Reads for the supervisor's caseload views (:mod:`workbench.analysis.caseload`): the cases a worker
-holds, every case's state on a day, the goals in force on a day. Cases of persons who withdrew consent
-are kept: they are still work the worker carries."""
+"""Reads for the caseload views (:mod:`workbench.analysis.caseload`): the cases a worker holds, every
+case's state on a day, the goals in force on a day, the cases whose worker was deactivated. Each read
+covers the caseloads the actor may see (:func:`workbench.policy.caseload_scope`: a case manager their
+own, a supervisor their teams', the head of centre all). Cases of persons who withdrew consent are
+kept: they are still work the worker carries."""
 from __future__ import annotations
 
 from datetime import date
 
 import pandas as pd
 
-from .lifecycle import CURRENT_WORKER_SQL
+from .. import i18n, policy
+from ..i18n import UserError
+from .guard import CURRENT_WORKER_SQL, actor_of, allow, current_version
 from .people import SUBJECT_CATEGORY_SQL
-from .records import query_frame
+from .records import _frame
+
+i18n.add({
+    "caseload.not_yours": {
+        "uk": "Навантаження {worker} вам не доступне: ви бачите своє та (супервізор) своєї команди.",
+        "en": "The caseload of {worker} is not yours to see: yours and (a supervisor) your team's.",
+    },
+})
 
 
-def cases_held(db, worker: str | None = None) -> list[dict]:
-    """``{id, case_number, programme, opened_on}`` of every case, by id; of ``worker``'s cases only (the
-    worker now: the latest transfer's, else the one the case was opened with) when given."""
-    sql, params = "select id, case_number, programme, opened_on from cases c", []
-    if worker:
-        sql += f" where ({CURRENT_WORKER_SQL}) = ?"
-        params.append(worker)
-    return list(db.query(sql + " order by id", params))
+def caseload_scope(db, actor: str) -> frozenset | None:
+    """The workers whose caseloads ``actor`` may see (None: everyone's); refuses an actor who may see none."""
+    allow(db, actor, "caseload.read")
+    names = [r[0] for r in db.execute("select username from users")]
+    return policy.caseload_scope(actor_of(db, actor), [actor_of(db, name) for name in names])
+
+
+def cases_held(db, actor: str, worker: str | None = None) -> list[dict]:
+    """``{id, case_number, programme, opened_on, worker}`` of every case ``actor``'s caseload views cover,
+    by id; of ``worker``'s cases only (the worker now: the latest transfer's, else the one the case was
+    opened with) when given, who must be within them."""
+    scope = caseload_scope(db, actor)
+    if worker is not None and scope is not None and worker not in scope:
+        raise UserError("caseload.not_yours", worker=str(worker)[:80])
+    rows = db.query(f"select id, case_number, programme, opened_on, {CURRENT_WORKER_SQL} as worker from cases c "
+                    "order by id")
+    return [r for r in rows if (worker is None or r["worker"] == worker) and (scope is None or r["worker"] in scope)]
+
+
+def cases_needing_a_worker(db, actor: str) -> list[dict]:
+    """Open cases within ``actor``'s caseload views whose worker was deactivated, by id:
+    ``{id, case_number, programme, opened_on, worker, worker_name}``."""
+    from .lifecycle import _state
+
+    out = []
+    for case in cases_held(db, actor):
+        user = current_version(db, case["worker"])
+        if user is not None and not user["active"] and _state(db, case["id"])["status"] != "closed":
+            out.append(dict(case, worker_name=user["display_name"]))
+    return out
 
 
 # Each case with its subject's category and, from its events, its state on the as-of day (as
@@ -59,24 +92,32 @@ from state s order by s.case_id
 """
 
 
-def case_states(db, programme: str | None, start: date, end: date, as_of: date) -> pd.DataFrame:
+def case_states(db, actor: str, programme: str | None, start: date, end: date, as_of: date) -> pd.DataFrame:
     """Every case (of ``programme``, if given), by id: ``case_id, programme, opened_on, category`` (the
     subject person's, :data:`workbench.store.people.SUBJECT_PERSON_SQL`; None for a family with no
     member), ``worker`` (on ``as_of``), ``status_at_start`` (on ``start``), ``status_at_as_of,
     reopened_in_period`` (0/1: reopened within ``[start, end]``), ``cycle_started_on, urgent_on,
     accompaniment_started_on`` (of the cycle in force on ``as_of``), ``assessed_on`` (the cycle's first
-    assessment by ``as_of``). Dates as ISO text; None where there is none."""
-    return query_frame(db, CASE_STATE_SQL, {"programme": programme, "start": start.isoformat(),
-                                            "end": end.isoformat(), "as_of": as_of.isoformat()})
+    assessment by ``as_of``). Dates as ISO text; None where there is none. Only the cases whose worker on
+    ``as_of`` is within ``actor``'s caseload views."""
+    scope = caseload_scope(db, actor)
+    frame = _frame(db, CASE_STATE_SQL, {"programme": programme, "start": start.isoformat(),
+                                        "end": end.isoformat(), "as_of": as_of.isoformat()})
+    return frame if scope is None else frame[frame["worker"].isin(scope)].reset_index(drop=True)
 
 
-def goals_in_force(db, as_of: date) -> pd.DataFrame:
-    """Goals set by ``as_of`` and not closed by then: ``goal_id, case_id, set_on, reviewed_on`` (the
-    latest review by ``as_of``, None if none)."""
+def goals_in_force(db, actor: str, as_of: date) -> pd.DataFrame:
+    """Goals set by ``as_of`` and not closed by then, of the cases within ``actor``'s caseload views:
+    ``goal_id, case_id, set_on, reviewed_on`` (the latest review by ``as_of``, None if none)."""
+    scope = caseload_scope(db, actor)
     day = as_of.isoformat()
-    return query_frame(db, """
+    frame = _frame(db, f"""
         select g.id as goal_id, g.case_id, g.set_on,
                (select max(r.reviewed_on) from goal_reviews r
-                where r.goal_id = g.id and r.reviewed_on <= ?) as reviewed_on
+                where r.goal_id = g.id and r.reviewed_on <= ?) as reviewed_on,
+               (select {CURRENT_WORKER_SQL} from cases c where c.id = g.case_id) as worker
         from goals g left join goal_closures x on x.goal_id = g.id
         where g.set_on <= ? and (x.closed_on is null or x.closed_on > ?)""", [day] * 3)
+    if scope is not None:
+        frame = frame[frame["worker"].isin(scope)]
+    return frame.drop(columns="worker").reset_index(drop=True)

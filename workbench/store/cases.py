@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import date
 
 from .. import i18n
-from ..access import require_user
 from ..i18n import UserError
-from .audit import record
+from .audit import _audit
 from .connection import now, write_transaction
+from .guard import allow, case_of, record_id
 from .inputs import Checker
-from .people import get_person
 
 i18n.add({
     "case.not_found": {"uk": "Випадок №{id} не знайдено.", "en": "Case #{id} was not found."},
@@ -34,6 +33,7 @@ def open_case(db, actor: str, *, programme, worker, household_id=None, person_id
 
     ``opened_on`` is the intake date (when the application, referral or notification came in).
     """
+    allow(db, actor, "case.open", target=worker)
     check = Checker()
     programme = check.code("programme", programme, "programmes")
     opened = check.date("opened_on", opened_on or (today or date.today()), today=today)
@@ -42,15 +42,11 @@ def open_case(db, actor: str, *, programme, worker, household_id=None, person_id
     check.raise_if_any()
     if (household_id is None) == (person_id is None):
         raise UserError("case.one_subject")
-    require_user(db, actor)
-    try:
-        require_user(db, worker, roles=("case_manager", "supervisor"))
-    except UserError:
-        raise UserError("case.worker_unknown", worker=str(worker)[:80]) from None
     with write_transaction(db):
         if person_id is not None:
-            get_person(db, person_id)
-        elif not db.execute("select 1 from households where id = ?", [household_id]).fetchone():
+            if db.execute("select 1 from persons where id = ?", [record_id(person_id, "person")]).fetchone() is None:
+                raise UserError("person.not_found", id=person_id)
+        elif not db.execute("select 1 from households where id = ?", [record_id(household_id, "household")]).fetchone():
             raise UserError("household.not_found", id=household_id)
         year = opened.year
         # Numbering reads then writes: safe because write_transaction holds the write lock.
@@ -61,13 +57,20 @@ def open_case(db, actor: str, *, programme, worker, household_id=None, person_id
             "person_id": person_id, "worker": worker, "opened_on": opened.isoformat(),
             "intake_channel": intake_channel, "referred_by": referred_by,
             "created_at": now(), "created_by": actor}).last_pk
-        record(db, actor=actor, action="open_case", entity="cases", entity_id=case_id,
+        _audit(db, actor=actor, action="open_case", entity="cases", entity_id=case_id,
                details={"case_number": number, "programme": programme, "worker": worker})
     return case_id
 
 
-def get_case(db, case_id) -> dict:
-    """The case's row with a ``subject_label`` (family label or person's name); raises if none."""
+def get_case(db, actor: str, case_id) -> dict:
+    """The case's row with a ``subject_label`` (family label or person's name); raises ``UserError`` if
+    there is none or ``actor`` may not read it."""
+    allow(db, actor, "case.read", case_of(db, "case", case_id))
+    return _case_row(db, case_id)
+
+
+def _case_row(db, case_id) -> dict:
+    """:func:`get_case` without asking the policy: for the store's own functions, which have asked it."""
     row = next(db.query(
         """select c.*, coalesce(h.label, p.family_name || ' ' || p.given_name) as subject_label
            from cases c left join households h on h.id = c.household_id

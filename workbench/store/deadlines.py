@@ -15,16 +15,18 @@ from datetime import date, timedelta
 
 from ..config import load_config
 from ..working_days import WorkCalendar, add_months
-from .lifecycle import case_state
+from .guard import allow
+from .lifecycle import _state
 
 
-def case_deadlines(db, case_id, today: date | None = None, calendar: WorkCalendar | None = None,
+def case_deadlines(db, actor: str, case_id, today: date | None = None, calendar: WorkCalendar | None = None,
                    state: dict | None = None) -> list[dict]:
     """The case's deadlines: kind, due, done_on, state (see the module docstring)."""
+    allow(db, actor, "case.read", case_id)
     today = today or date.today()
     calendar = calendar or WorkCalendar.from_config()
     timelines = load_config()["deadlines"]
-    state = state or case_state(db, case_id)
+    state = state or _state(db, case_id)
     cycle_start = date.fromisoformat(state["cycle_started_on"])
     due = calendar.add_working_days(cycle_start, timelines["needs_assessment_working_days"])
     if state["urgent_on"] and date.fromisoformat(state["urgent_on"]) <= due:

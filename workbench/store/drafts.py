@@ -8,37 +8,63 @@ from __future__ import annotations
 
 import json
 
-from .audit import record
+from .. import i18n
+from ..i18n import UserError
+from .audit import _audit
 from .connection import now, write_transaction
+from .guard import allow
+
+i18n.add({
+    "draft.bad_key": {"uk": "Недійсний ключ чернетки.", "en": "Not a valid draft key."},
+    "draft.not_yours": {
+        "uk": "Ця чернетка належить іншому користувачеві; її не змінено.",
+        "en": "This draft belongs to another user; it was not changed.",
+    },
+})
 
 
 def save_draft(db, actor: str, *, draft_key: str, case_id: int, instrument_id: str, content: dict) -> None:
-    """Keep (or replace) the actor's draft ``draft_key``."""
+    """Keep (or replace) the actor's draft ``draft_key`` of a form for ``case_id``, which the actor must be
+    able to change; another user's draft (or a draft of another case) under the same key is refused."""
+    allow(db, actor, "case.write", case_id)
+    _check_key(draft_key)
     payload = json.dumps(content, ensure_ascii=False, default=str)
     with write_transaction(db):
-        existing = db.execute("select actor from drafts where draft_key = ?", [draft_key]).fetchone()
-        if existing and existing[0] != actor:
-            return  # another user's draft key: never overwrite it
+        existing = db.execute("select actor, case_id from drafts where draft_key = ?", [draft_key]).fetchone()
+        if existing and (existing[0] != actor or existing[1] != case_id):
+            raise UserError("draft.not_yours")
         db.execute("""insert into drafts (draft_key, actor, case_id, instrument_id, content, updated_at)
                       values (?, ?, ?, ?, ?, ?)
                       on conflict(draft_key) do update set content = excluded.content,
                                                           updated_at = excluded.updated_at""",
                    [draft_key, actor, case_id, instrument_id, payload, now()])
         if not existing:
-            record(db, actor=actor, action="start_draft", entity="drafts", entity_id=draft_key,
+            _audit(db, actor=actor, action="start_draft", entity="drafts", entity_id=draft_key,
                    details={"case_id": case_id, "instrument": instrument_id})
 
 
 def find_draft(db, actor: str, case_id: int, instrument_id: str) -> dict | None:
     """The actor's latest draft for this case and instrument, with ``content`` decoded, or None."""
+    allow(db, actor, "case.write", case_id)
     row = next(db.query("""select * from drafts where actor = ? and case_id = ? and instrument_id = ?
                            order by updated_at desc limit 1""", [actor, case_id, instrument_id]), None)
     return dict(row, content=json.loads(row["content"])) if row else None
 
 
-def end_draft(db, actor: str, draft_key: str, *, outcome: str) -> None:
-    """Remove the actor's draft once it is saved (``outcome="saved"``) or discarded."""
+def end_draft(db, actor: str, draft_key: str, *, case_id, outcome: str) -> None:
+    """Remove the actor's draft ``draft_key`` of ``case_id`` once it is saved (``outcome="saved"``) or
+    discarded; nothing when there is none (a form saved before any change was kept as a draft)."""
+    _check_key(draft_key)
+    if outcome not in ("saved", "discarded"):
+        raise UserError("input.invalid_choice")
     with write_transaction(db):
-        cursor = db.execute("delete from drafts where draft_key = ? and actor = ?", [draft_key, actor])
+        allow(db, actor, "case.write", case_id)
+        cursor = db.execute("delete from drafts where draft_key = ? and actor = ? and case_id = ?",
+                            [draft_key, actor, case_id])
         if cursor.rowcount:
-            record(db, actor=actor, action=f"draft_{outcome}", entity="drafts", entity_id=draft_key)
+            _audit(db, actor=actor, action=f"draft_{outcome}", entity="drafts", entity_id=draft_key)
+
+
+def _check_key(draft_key) -> None:
+    if not isinstance(draft_key, str) or not 1 <= len(draft_key) <= 200 or not draft_key.isprintable():
+        raise UserError("draft.bad_key")

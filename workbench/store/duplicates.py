@@ -11,10 +11,11 @@ from datetime import date
 
 from ..instruments.validation import parse_date
 from ..matching import PersonName, blocking_keys, find_possible_duplicates
-from .search import case_ids_of_persons, case_rows
+from .guard import CURRENT_WORKER_SQL, allow, current_version, readable_case_ids
+from .search import _case_ids_of_persons, _case_rows
 
 
-def person_name(row: dict) -> PersonName:
+def _person_name(row: dict) -> PersonName:
     birth = row.get("birth_date")
     if isinstance(birth, str) and birth:
         birth = date.fromisoformat(birth)
@@ -22,20 +23,25 @@ def person_name(row: dict) -> PersonName:
                       row.get("patronymic") or None)
 
 
-def index_person(db, row: dict) -> None:
+def _index_person(db, row: dict) -> None:
     """Write the blocking keys of a registered person (inside the registration's transaction)."""
-    keys = blocking_keys(person_name(row))
+    keys = blocking_keys(_person_name(row))
     db.conn.executemany("insert or ignore into person_keys (person_id, key) values (?, ?)",
                         [(row["id"], key) for key in keys])
 
 
-def possible_duplicates(db, *, family_name="", given_name="", birth_date=None, patronymic=None,
+def possible_duplicates(db, actor: str, *, family_name="", given_name="", birth_date=None, patronymic=None,
                         limit: int = 5) -> list[dict]:
-    """Registered persons who may be the person typed so far, best first, with their cases.
+    """Registered persons who may be the person typed so far, best first, across the whole register (a
+    family must not be registered twice), within what ``actor`` may see.
 
-    ``birth_date`` may be a date, ``dd.mm.yyyy``, ``yyyy-mm-dd`` or an incomplete text (ignored).
-    Each row: the person's fields, ``score`` (0..1) and ``cases`` (case rows they belong to).
+    ``birth_date`` may be a date, ``dd.mm.yyyy``, ``yyyy-mm-dd`` or an incomplete text (ignored). Each
+    row has ``score`` (0..1), ``cases`` (the rows of the person's cases ``actor`` may read) and
+    ``held_by`` (the display names of the workers holding the person's other cases). A person on no
+    case ``actor`` may read is ``restricted``: the row then holds no name, date of birth or id, only
+    that the record exists and whose caseload holds it, so the worker can ask that colleague.
     """
+    allow(db, actor, "register.check")
     family_name = family_name.strip() if isinstance(family_name, str) else ""
     given_name = given_name.strip() if isinstance(given_name, str) else ""
     if len(family_name) + len(given_name) < 3:
@@ -50,9 +56,28 @@ def possible_duplicates(db, *, family_name="", given_name="", birth_date=None, p
     rows = {r["id"]: r for r in db.query(
         f"""select p.id, p.family_name, p.given_name, p.patronymic, p.birth_date from persons p
             where p.id in (select person_id from person_keys where key in ({marks}))""", keys)}
-    found = find_possible_duplicates(new, ((pid, person_name(r)) for pid, r in rows.items()), limit=limit)
+    found = find_possible_duplicates(new, ((pid, _person_name(r)) for pid, r in rows.items()), limit=limit)
     out = []
     for person_id, score in found:
-        case_ids = case_ids_of_persons(db, "select ? as id", [person_id])
-        out.append(dict(rows[person_id], score=score, cases=case_rows(db, case_ids)))
+        case_ids = _case_ids_of_persons(db, "select ? as id", [person_id])
+        readable = readable_case_ids(db, actor, case_ids)
+        others = [c for c in case_ids if c not in readable]
+        entry = {"score": score, "cases": _case_rows(db, readable), "held_by": _holders(db, others),
+                 "restricted": not readable}
+        out.append(entry if not readable else dict(rows[person_id], **entry))
     return out
+
+
+def _holders(db, case_ids: list[int]) -> list[str]:
+    """The display names of the workers holding ``case_ids`` now, each once, in order."""
+    if not case_ids:
+        return []
+    marks = ",".join("?" * len(case_ids))
+    names = []
+    for (worker,) in db.execute(f"select {CURRENT_WORKER_SQL} from cases c where c.id in ({marks}) order by c.id",
+                                case_ids):
+        user = current_version(db, worker)
+        name = user["display_name"] if user else worker
+        if name not in names:
+            names.append(name)
+    return names

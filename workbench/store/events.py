@@ -19,10 +19,10 @@ import re
 from datetime import date
 
 from .. import i18n
-from ..access import require_user
 from ..i18n import UserError
-from .audit import record
+from .audit import _audit
 from .connection import now, write_transaction
+from .guard import allow, record_id
 from .inputs import Checker
 
 MAX_COUNT = 100_000
@@ -92,13 +92,13 @@ def record_event(db, actor: str, *, held_on, event_type, project, place, partici
     IDPs no more than the participants; ``staff`` a non-empty list of distinct usernames of
     this database. Every problem is raised at once as ``InvalidInput``; nothing is written then.
     """
+    allow(db, actor, "events.write")
     values = _checked(db, held_on=held_on, event_type=event_type, project=project, place=place,
                       participants=participants, children=children, idps=idps, staff=staff, note=note,
                       today=today)
-    require_user(db, actor)
     with write_transaction(db):
         event_id = _insert(db, actor, values)
-        record(db, actor=actor, action="record_event", entity="events", entity_id=event_id,
+        _audit(db, actor=actor, action="record_event", entity="events", entity_id=event_id,
                details={"event_type": values["event_type"], "held_on": values["held_on"],
                         "participants": values["participants"]})
     return event_id
@@ -112,6 +112,7 @@ def correct_event(db, actor: str, event_id, *, reason, held_on, event_type, proj
     newer one); ``reason`` is required. The fields are given in full and checked as
     :func:`record_event` checks them.
     """
+    allow(db, actor, "events.write")
     check = Checker()
     reason = check.text("reason", reason, limit=REASON_LIMIT)
     if "reason" in check.problems and check.problems["reason"].key == "input.required":
@@ -120,7 +121,6 @@ def correct_event(db, actor: str, event_id, *, reason, held_on, event_type, proj
                       participants=participants, children=children, idps=idps, staff=staff, note=note,
                       today=today)
     old_id = _event_id(event_id)
-    require_user(db, actor)
     with write_transaction(db):
         # Read inside the write lock: a correction saved meanwhile by someone else is seen here.
         if db.execute("select 1 from events where id = ?", [old_id]).fetchone() is None:
@@ -129,14 +129,15 @@ def correct_event(db, actor: str, event_id, *, reason, held_on, event_type, proj
         if newer != old_id:
             raise UserError("event.already_corrected", id=old_id, newer=newer)
         new_id = _insert(db, actor, dict(values, supersedes=old_id, correction_reason=reason))
-        record(db, actor=actor, action="correct_event", entity="events", entity_id=new_id,
+        _audit(db, actor=actor, action="correct_event", entity="events", entity_id=new_id,
                details={"supersedes": old_id, "reason": reason, "event_type": values["event_type"],
                         "held_on": values["held_on"], "participants": values["participants"]})
     return new_id
 
 
-def get_event(db, event_id) -> dict:
+def get_event(db, actor: str, event_id) -> dict:
     """One version of an event (staff decoded, ``superseded_by`` the next version or None)."""
+    allow(db, actor, "events.read")
     event_id = _event_id(event_id)
     row = next(db.query("select * from events where id = ?", [event_id]), None)
     if row is None:
@@ -145,13 +146,14 @@ def get_event(db, event_id) -> dict:
     return dict(_decoded(row), superseded_by=newer[0] if newer else None)
 
 
-def list_events(db, *, start=None, end=None, latest_only: bool = True) -> list[dict]:
+def list_events(db, actor: str, *, start=None, end=None, latest_only: bool = True) -> list[dict]:
     """Events held from ``start`` to ``end`` (inclusive, either may be None), newest first.
 
     With ``latest_only`` (the default) each event appears once, as its latest version;
     otherwise every version is listed. Each row has ``staff`` as a list, ``version`` (1 for
     the first) and ``versions`` (how many its event has).
     """
+    allow(db, actor, "events.read")
     check = Checker()
     first = check.date("start", start, required=False, not_future=False)
     last = check.date("end", end, required=False, not_future=False)
@@ -183,8 +185,9 @@ def list_events(db, *, start=None, end=None, latest_only: bool = True) -> list[d
     return [_decoded(row) for row in db.query(sql, params)]
 
 
-def event_history(db, event_id) -> list[dict]:
+def event_history(db, actor: str, event_id) -> list[dict]:
     """Every version of the event that ``event_id`` belongs to, oldest first (staff decoded)."""
+    allow(db, actor, "events.read")
     event_id = _event_id(event_id)
     if db.execute("select 1 from events where id = ?", [event_id]).fetchone() is None:
         raise UserError("event.not_found", id=event_id)
@@ -288,12 +291,8 @@ def _shown(names: list[str]) -> str:
 
 
 def _event_id(value) -> int:
-    """An event id from an ``int`` or a string of digits; anything else is an unknown event."""
-    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise UserError("event.not_found", id=str(value)[:40])
-    return value
+    """An event's id: an ``int`` (``guard.bad_id`` otherwise)."""
+    return record_id(value, "event")
 
 
 # --- reading and writing ---------------------------------------------------------------------

@@ -3,12 +3,19 @@ from __future__ import annotations
 
 from ..instruments.loader import InstrumentError
 from ..instruments.model import Instrument
-from .audit import record
+from .audit import _audit
 from .connection import now, write_transaction
+from .guard import allow
 
 
-def register_instrument(db, instrument: Instrument, actor: str) -> None:
-    """Record the instrument version and its items once; the same id and version with other content is refused."""
+def register_instrument(db, actor: str, instrument: Instrument) -> None:
+    """Record the instrument version and its items once (an administrator's act; saving an assessment
+    registers its instrument too); the same id and version with other content is refused."""
+    allow(db, actor, "instruments.manage")
+    _register_instrument(db, instrument, actor)
+
+
+def _register_instrument(db, instrument: Instrument, actor: str) -> None:
     with write_transaction(db):
         row = db.execute("select sha256 from instruments where id = ? and version = ?",
                          [instrument.id, instrument.version]).fetchone()
@@ -25,5 +32,5 @@ def register_instrument(db, instrument: Instrument, actor: str) -> None:
             "type": item.type, "repeat": item.repeat or "", "domain": item.group, "scored": int(item.scored),
             "label_uk": item.label("uk"), "label_en": item.label("en"), "position": position,
         } for position, item in enumerate(instrument.items.values())])
-        record(db, actor=actor, action="register_instrument", entity="instruments",
+        _audit(db, actor=actor, action="register_instrument", entity="instruments",
                entity_id=f"{instrument.id}@{instrument.version}", details={"sha256": instrument.sha256})

@@ -7,11 +7,11 @@ from .. import config
 from ..i18n import UserError
 from .cases import open_case
 from .connection import write_transaction
+from .guard import allow, allow_person
 from .inputs import Checker, InvalidInput
 from .lifecycle import flag_urgent
-from .people import (CONSENT_DATA_PROCESSING, add_household_member, check_contacts, check_person,
-                     create_household, get_person, record_contacts, record_idp_certificate, register_person,
-                     withdrawn_person_ids)
+from .people import (CONSENT_DATA_PROCESSING, _person, _withdrawn_person_ids, add_household_member, check_contacts,
+                     check_person, create_household, record_contacts, record_idp_certificate, register_person)
 
 PERSON_FIELDS = ("family_name", "given_name", "patronymic", "birth_date", "sex")
 
@@ -28,8 +28,11 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
     worker chose the existing record after a duplicate warning). In a programme whose
     subject is a person there is one member and the case is theirs. ``contacts`` and
     ``idp_certificate`` (``number``, ``issued_on``) belong to the applicant;
-    ``urgent_note`` flags a threat to life or health at intake. All or nothing.
+    ``urgent_note`` flags a threat to life or health at intake. All or nothing. Linking an existing
+    person needs the right to read their record (the duplicate warning shows the others only as
+    "registered, held by ..."). ``worker`` (default: the actor) must be able to hold cases.
     """
+    allow(db, actor, "case.open", target=worker or actor)
     check = Checker()
     programme = check.code("programme", programme, "programmes")
     channel = check.code("intake_channel", intake_channel, "intake_channels")
@@ -63,8 +66,9 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
         for n, member in enumerate(members):
             relations.append(member.get("relation") if n else "applicant")
             if member.get("person_id") is not None:
-                person_id = get_person(db, member["person_id"])["id"]
-                if person_id in withdrawn_person_ids(db):
+                allow_person(db, actor, "case.read", member["person_id"])
+                person_id = _person(db, member["person_id"])["id"]
+                if person_id in _withdrawn_person_ids(db):
                     raise UserError("consent.withdrawn_person", id=person_id)
                 person_ids.append(person_id)
             else:
@@ -79,7 +83,7 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
             record_idp_certificate(db, actor, applicant, number=idp_certificate.get("number"),
                                    issued_on=idp_certificate.get("issued_on"), today=today)
         if household:
-            family = get_person(db, applicant)["family_name"]
+            family = _person(db, applicant)["family_name"]
             household_id = create_household(db, actor, label=family, members=[])
             for person_id, relation in zip(person_ids, relations):
                 add_household_member(db, actor, household_id=household_id, person_id=person_id,

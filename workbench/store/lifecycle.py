@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 
 from .. import config, i18n
-from ..access import require_user
 from ..i18n import UserError
-from .audit import record
-from .cases import get_case
+from .audit import _audit
+from .cases import _case_row
 from .connection import now, write_transaction
+from .guard import allow, record_id
 from .inputs import Checker, ua_date
 
 i18n.add({
@@ -38,10 +38,6 @@ i18n.add({
         "en": "The date cannot be before the case's previous event ({last}).",
     },
     "lifecycle.same_worker": {"uk": "Випадок уже веде {worker}.", "en": "{worker} already has this case."},
-    "lifecycle.not_allowed": {
-        "uk": "Змінювати цей випадок може його фахівець ({worker}) або супервізор.",
-        "en": "Only the case's worker ({worker}) or a supervisor can change this case.",
-    },
     "lifecycle.extension_state": {
         "uk": "Продовжити можна лише соціальний супровід, що триває.",
         "en": "Only an accompaniment under way can be extended.",
@@ -62,24 +58,29 @@ MOVES = {
     "closed": (),  # reopening is its own act, with a reason
 }
 
-# The case's worker now, as a SQL expression on a case aliased ``c``: the latest transfer's, else the
-# one the case was opened with (as :func:`case_state` reads it from the events).
-CURRENT_WORKER_SQL = """coalesce((select e.to_worker from case_events e where e.case_id = c.id
-    and e.kind = 'transfer' order by e.id desc limit 1), c.worker)"""
-
-
-def case_events(db, case_id) -> list[dict]:
+def case_events(db, actor: str, case_id) -> list[dict]:
     """The case's events, oldest first."""
+    allow(db, actor, "case.read", case_id)
+    return _events(db, case_id)
+
+
+def _events(db, case_id) -> list[dict]:
     return list(db.query("select * from case_events where case_id = ? order by id", [case_id]))
 
 
-def case_state(db, case_id) -> dict:
+def case_state(db, actor: str, case_id) -> dict:
     """Where the case stands now: status, worker, urgent, cycle start, accompaniment start, extensions, closure."""
-    case = get_case(db, case_id)
+    allow(db, actor, "case.read", case_id)
+    return _state(db, case_id)
+
+
+def _state(db, case_id) -> dict:
+    """:func:`case_state` for the store's own functions, which have asked the policy."""
+    case = _case_row(db, record_id(case_id, "case"))
     state = {"case_id": case["id"], "status": "intake", "worker": case["worker"], "urgent_on": None,
              "cycle_started_on": case["opened_on"], "accompaniment_started_on": None, "extension_months": 0,
              "closed_on": None, "closure_reason": None, "last_event_on": case["opened_on"]}
-    for event in case_events(db, case_id):
+    for event in _events(db, case["id"]):
         kind = event["kind"]
         state["last_event_on"] = max(state["last_event_on"], event["effective_on"])
         if kind == "move":
@@ -107,14 +108,15 @@ def apply_move(state: dict, to_status: str, on: str, reason: str | None) -> None
         state["closed_on"], state["closure_reason"] = on, reason
 
 
-def allowed_moves(db, case_id) -> tuple[str, ...]:
+def allowed_moves(db, actor: str, case_id) -> tuple[str, ...]:
     """The statuses the case can move to now."""
-    return MOVES[case_state(db, case_id)["status"]]
+    return MOVES[case_state(db, actor, case_id)["status"]]
 
 
 def move_case(db, actor: str, case_id, to_status, *, on=None, reason=None, note=None,
               today: date | None = None) -> int:
     """Move the case to ``to_status`` (one of :func:`allowed_moves`); closing needs a reason."""
+    allow(db, actor, "case.write", case_id)
     check = Checker()
     effective = check.date("on", on or (today or date.today()), today=today)
     note = check.text("note", note, required=False, limit=1000)
@@ -145,6 +147,7 @@ def close_case(db, actor: str, case_id, *, reason, note=None, on=None, today: da
 
 def reopen_case(db, actor: str, case_id, *, reason, on=None, today: date | None = None) -> int:
     """Reopen a closed case: it starts a new cycle at intake (a new assessment deadline)."""
+    allow(db, actor, "case.write", case_id)
     check = Checker()
     effective = check.date("on", on or (today or date.today()), today=today)
     reason = _reason(check, reason)
@@ -159,16 +162,13 @@ def reopen_case(db, actor: str, case_id, *, reason, on=None, today: date | None 
 
 def transfer_case(db, actor: str, case_id, *, to_worker, reason, on=None, today: date | None = None) -> int:
     """Hand the case to another case worker (recorded; the old worker's records stay theirs)."""
+    allow(db, actor, "case.transfer", case_id)
     check = Checker()
     effective = check.date("on", on or (today or date.today()), today=today)
     reason = _reason(check, reason)
     check.raise_if_any()
-    try:
-        require_user(db, to_worker, roles=("case_manager", "supervisor"))
-    except UserError:
-        raise UserError("case.worker_unknown", worker=str(to_worker)[:80]) from None
     with write_transaction(db):
-        state = _writable_state(db, actor, case_id, effective)
+        state = _writable_state(db, actor, case_id, effective, action="case.transfer", target=to_worker)
         if to_worker == state["worker"]:
             raise UserError("lifecycle.same_worker", worker=to_worker)
         return _add_event(db, actor, case_id, "transfer", effective, to_worker=to_worker, reason=reason,
@@ -177,6 +177,7 @@ def transfer_case(db, actor: str, case_id, *, to_worker, reason, on=None, today:
 
 def flag_urgent(db, actor: str, case_id, *, note, on=None, today: date | None = None) -> int:
     """Flag a threat to life or health: a short assessment deadline, and the case shows on the supervisor's list."""
+    allow(db, actor, "case.write", case_id)
     check = Checker()
     effective = check.date("on", on or (today or date.today()), today=today)
     note = _reason(check, note, field="note")
@@ -188,6 +189,7 @@ def flag_urgent(db, actor: str, case_id, *, note, on=None, today: date | None = 
 
 def extend_accompaniment(db, actor: str, case_id, *, months, reason, on=None, today: date | None = None) -> int:
     """Extend social accompaniment beyond its term (a complex case), with a reason."""
+    allow(db, actor, "case.write", case_id)
     check = Checker()
     effective = check.date("on", on or (today or date.today()), today=today)
     reason = _reason(check, reason)
@@ -209,12 +211,13 @@ def _reason(check: Checker, value, field: str = "reason"):
     return text
 
 
-def _writable_state(db, actor, case_id, effective: date, allow_closed: bool = False) -> dict:
-    """The case's state, after checking the actor may change it and the date is not before its last event."""
-    actor_row = require_user(db, actor)
-    state = case_state(db, case_id)
-    if actor_row["role"] != "supervisor" and actor != state["worker"]:
-        raise UserError("lifecycle.not_allowed", worker=state["worker"])
+def _writable_state(db, actor, case_id, effective: date, allow_closed: bool = False, action: str = "case.write",
+                    target: str | None = None) -> dict:
+    """The case's state, after asking the policy again inside the write's transaction (the case may have
+    been handed over since the function's first question; ``action``, handing it to ``target``) and
+    checking the date is not before the case's last event."""
+    allow(db, actor, action, case_id, target=target)
+    state = _state(db, case_id)
     if state["status"] == "closed" and not allow_closed:
         raise UserError("lifecycle.closed")
     if effective.isoformat() < state["last_event_on"]:
@@ -226,6 +229,6 @@ def _add_event(db, actor, case_id, kind, effective: date, **fields) -> int:
     event_id = db["case_events"].insert(dict(
         case_id=case_id, kind=kind, effective_on=effective.isoformat(), recorded_at=now(), recorded_by=actor,
         **fields)).last_pk
-    record(db, actor=actor, action=f"case_{kind}", entity="cases", entity_id=case_id,
+    _audit(db, actor=actor, action=f"case_{kind}", entity="cases", entity_id=case_id,
            details={k: v for k, v in fields.items() if v is not None} | {"on": effective.isoformat()})
     return event_id

@@ -5,12 +5,12 @@ import re
 from datetime import date
 
 from .. import config, i18n
-from ..access import require_user
 from ..i18n import UserError
 from ..names import search_form
-from .audit import record
+from .audit import _audit
 from .connection import now, write_transaction
-from .duplicates import index_person
+from .duplicates import _index_person
+from .guard import WHOLE_RECORD, allow, allow_any, allow_person, cases_of_person, record_id
 from .inputs import Checker, InvalidInput
 
 i18n.add({
@@ -111,23 +111,23 @@ def register_person(db, actor: str, *, family_name, given_name, birth_date, sex,
     child); ``consent_purposes`` the purposes agreed (``data_processing`` is required).
     Raises ``InvalidInput`` naming every wrong field; nothing is written then.
     """
+    allow(db, actor, "case.open")
     clean, consent = check_person(family_name=family_name, given_name=given_name, patronymic=patronymic,
                                   birth_date=birth_date, sex=sex, category=category,
                                   consent_given_on=consent_given_on, consent_given_by=consent_given_by,
                                   consent_purposes=consent_purposes, today=today).result()
     consent_on, given_by, purposes = consent["given_on"], consent["given_by"], consent["purposes"]
-    require_user(db, actor)
     with write_transaction(db):
         search_text = search_form(" ".join(filter(None, (clean["family_name"], clean["given_name"],
                                                           clean["patronymic"]))))
         person_id = db["persons"].insert(dict(clean, birth_date=clean["birth_date"].isoformat(),
                                               search_text=search_text, created_at=now(),
                                               created_by=actor)).last_pk
-        index_person(db, dict(clean, id=person_id, birth_date=clean["birth_date"].isoformat()))
+        _index_person(db, dict(clean, id=person_id, birth_date=clean["birth_date"].isoformat()))
         db["consents"].insert_all([{"person_id": person_id, "purpose": purpose, "given_on": consent_on.isoformat(),
                                     "given_by": given_by, "recorded_at": now(), "recorded_by": actor}
                                    for purpose in dict.fromkeys(purposes)])
-        record(db, actor=actor, action="register_person", entity="persons", entity_id=person_id,
+        _audit(db, actor=actor, action="register_person", entity="persons", entity_id=person_id,
                details={"category": clean["category"], "consent_given_on": consent_on.isoformat(),
                         "consent_purposes": list(dict.fromkeys(purposes)), "consent_given_by": given_by})
     return person_id
@@ -137,9 +137,14 @@ def _age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def get_person(db, person_id: int) -> dict:
-    """The person's row; raises ``UserError`` if there is none."""
-    row = next(db.query("select * from persons where id = ?", [person_id]), None)
+def get_person(db, actor: str, person_id) -> dict:
+    """The person's row; raises ``UserError`` if there is none or ``actor`` may read none of their cases."""
+    allow_person(db, actor, "case.read", person_id)
+    return _person(db, person_id)
+
+
+def _person(db, person_id) -> dict:
+    row = next(db.query("select * from persons where id = ?", [record_id(person_id, "person")]), None)
     if row is None:
         raise UserError("person.not_found", id=person_id)
     return row
@@ -147,96 +152,109 @@ def get_person(db, person_id: int) -> dict:
 
 def create_household(db, actor: str, *, label, members: list[tuple[int, str]]) -> int:
     """Create a household (a family) with its members as ``(person_id, relation)``; returns its id."""
+    allow(db, actor, "case.open")
     check = Checker()
     label = check.text("label", label, limit=200)
     relations = [check.code(f"members[{n}].relation", rel, "relations") for n, (_, rel) in enumerate(members)]
     check.raise_if_any()
-    require_user(db, actor)
     with write_transaction(db):
         household_id = db["households"].insert({"label": label, "created_at": now(),
                                                 "created_by": actor}).last_pk
-        record(db, actor=actor, action="create_household", entity="households", entity_id=household_id,
+        _audit(db, actor=actor, action="create_household", entity="households", entity_id=household_id,
                details={"label": label})
         for (person_id, _), relation in zip(members, relations):
             add_household_member(db, actor, household_id=household_id, person_id=person_id, relation=relation)
     return household_id
 
 
-def add_household_member(db, actor: str, *, household_id: int, person_id: int, relation: str) -> int:
-    """Link a person to a household with their relation; a second link of the same person is refused."""
+def add_household_member(db, actor: str, *, household_id, person_id, relation: str) -> int:
+    """Link a person to a household with their relation; a second link of the same person is refused.
+
+    The actor must be able to change the household's case (at intake, before the case exists, to open
+    cases) and to read the person's record if it is already on another case.
+    """
     check = Checker()
     relation = check.code("relation", relation, "relations")
     check.raise_if_any()
-    require_user(db, actor)
     with write_transaction(db):
-        if not db.execute("select 1 from households where id = ?", [household_id]).fetchone():
-            raise UserError("household.not_found", id=household_id)
-        get_person(db, person_id)
+        _allow_household(db, actor, "case.write", household_id)
+        if _person(db, person_id) and cases_of_person(db, person_id):
+            allow_person(db, actor, "case.read", person_id)
         if db.execute("select 1 from household_members where household_id = ? and person_id = ?",
                       [household_id, person_id]).fetchone():
             raise UserError("household.member_twice", person_id=person_id)
         member_id = db["household_members"].insert({
             "household_id": household_id, "person_id": person_id, "relation": relation,
             "added_at": now(), "added_by": actor}).last_pk
-        record(db, actor=actor, action="add_household_member", entity="households", entity_id=household_id,
+        _audit(db, actor=actor, action="add_household_member", entity="households", entity_id=household_id,
                details={"person_id": person_id, "relation": relation})
     return member_id
 
 
-def household_members(db, household_id: int) -> list[dict]:
+def household_members(db, actor: str, household_id) -> list[dict]:
     """Members of a household with their names and relation, in the order they were added."""
+    _allow_household(db, actor, "case.read", household_id)
+    return _household_members(db, household_id)
+
+
+def _household_members(db, household_id) -> list[dict]:
     return list(db.query(
         """select p.*, m.relation from household_members m join persons p on p.id = m.person_id
            where m.household_id = ? order by m.id""", [household_id]))
 
 
 def withdraw_consent(db, actor: str, person_id, *, purpose=CONSENT_DATA_PROCESSING, withdrawn_on=None,
-                     note=None, today: date | None = None) -> int:
-    """Record that the person withdrew a consent (never erased). Without consent to data processing
-    the person is left out of exports and analysis from then on."""
+                     note=None, case_id=None, today: date | None = None) -> list[int]:
+    """Record that the person withdrew their consent for ``purpose`` (never erased): every consent of
+    that purpose in force is withdrawn, so a second one cannot keep the person in. Without consent to
+    data processing the person leaves exports and analysis; without ``research`` consent, the research
+    export. ``case_id`` (the case the worker has open) must be one of the person's cases. Returns the
+    withdrawals' ids."""
+    allow_person(db, actor, "case.write", person_id, case_id)
     check = Checker()
     purpose = check.code("purpose", purpose, "consent_purposes")
     when = check.date("withdrawn_on", withdrawn_on or (today or date.today()), today=today)
     note = check.text("note", note, required=False, limit=1000)
     check.raise_if_any()
-    require_user(db, actor)
     with write_transaction(db):
-        get_person(db, person_id)
-        consent = next(db.query("""select c.* from consents c where c.person_id = ? and c.purpose = ?
-                                   and not exists (select 1 from consent_withdrawals w where w.consent_id = c.id)
-                                   order by c.id desc limit 1""", [person_id, purpose]), None)
-        if consent is None:
+        consents = list(db.query("""select c.* from consents c where c.person_id = ? and c.purpose = ?
+                                    and not exists (select 1 from consent_withdrawals w where w.consent_id = c.id)
+                                    order by c.id""", [person_id, purpose]))
+        if not consents:
             raise UserError("consent.none_active", purpose=config.Labels("consent_purposes", [purpose]))
-        if when.isoformat() < consent["given_on"]:
-            raise UserError("consent.withdrawn_before_given", given=consent["given_on"])
-        withdrawal_id = db["consent_withdrawals"].insert({
+        latest_given = max(c["given_on"] for c in consents)
+        if when.isoformat() < latest_given:
+            raise UserError("consent.withdrawn_before_given", given=latest_given)
+        withdrawals = [db["consent_withdrawals"].insert({
             "consent_id": consent["id"], "withdrawn_on": when.isoformat(), "note": note,
-            "recorded_at": now(), "recorded_by": actor}).last_pk
-        record(db, actor=actor, action="withdraw_consent", entity="persons", entity_id=person_id,
-               details={"purpose": purpose, "withdrawn_on": when.isoformat()})
-    return withdrawal_id
+            "recorded_at": now(), "recorded_by": actor}).last_pk for consent in consents]
+        _audit(db, actor=actor, action="withdraw_consent", entity="persons", entity_id=person_id,
+               details={"purpose": purpose, "withdrawn_on": when.isoformat(),
+                        "consent_ids": [c["id"] for c in consents]})
+    return withdrawals
 
 
-def give_consent(db, actor: str, person_id, *, purpose, given_on, given_by="self", today: date | None = None) -> int:
+def give_consent(db, actor: str, person_id, *, purpose, given_on, given_by="self", case_id=None,
+                 today: date | None = None) -> int:
     """Record a (new) consent of a registered person, e.g. after an earlier withdrawal."""
+    allow_person(db, actor, "case.write", person_id, case_id)
     check = Checker()
     purpose = check.code("purpose", purpose, "consent_purposes")
     given = check.date("given_on", given_on, today=today)
     given_by = check.text("given_by", given_by, limit=200)
     check.raise_if_any()
-    require_user(db, actor)
     with write_transaction(db):
-        get_person(db, person_id)
         consent_id = db["consents"].insert({"person_id": person_id, "purpose": purpose,
                                             "given_on": given.isoformat(), "given_by": given_by,
                                             "recorded_at": now(), "recorded_by": actor}).last_pk
-        record(db, actor=actor, action="give_consent", entity="persons", entity_id=person_id,
+        _audit(db, actor=actor, action="give_consent", entity="persons", entity_id=person_id,
                details={"purpose": purpose, "given_on": given.isoformat()})
     return consent_id
 
 
-def person_consents(db, person_id) -> list[dict]:
+def person_consents(db, actor: str, person_id) -> list[dict]:
     """The person's consents, oldest first, each with ``withdrawn_on`` (None while in force)."""
+    allow_person(db, actor, "case.read", person_id)
     return list(db.query("""select c.*, w.withdrawn_on, w.note as withdrawal_note from consents c
                             left join consent_withdrawals w on w.consent_id = c.id
                             where c.person_id = ? order by c.id""", [person_id]))
@@ -253,13 +271,23 @@ EXCLUDED_CASES_SQL = f"""select c.id from cases c where c.person_id in ({WITHDRA
     or c.household_id in (select m.household_id from household_members m where m.person_id in ({WITHDRAWN_SQL}))"""
 
 
-def withdrawn_person_ids(db) -> set[int]:
+def withdrawn_person_ids(db, actor: str) -> set[int]:
     """Persons with no consent to data processing in force: left out of exports and analysis."""
+    allow_any(db, actor, WHOLE_RECORD)
+    return _withdrawn_person_ids(db)
+
+
+def _withdrawn_person_ids(db) -> set[int]:
     return {r[0] for r in db.execute(WITHDRAWN_SQL)}
 
 
-def excluded_case_ids(db) -> set[int]:
+def excluded_case_ids(db, actor: str) -> set[int]:
     """Cases left out of analysis and exports (:data:`EXCLUDED_CASES_SQL`)."""
+    allow_any(db, actor, WHOLE_RECORD)
+    return _excluded_case_ids(db)
+
+
+def _excluded_case_ids(db) -> set[int]:
     return {r[0] for r in db.execute(EXCLUDED_CASES_SQL)}
 
 
@@ -272,7 +300,7 @@ SUBJECT_PERSON_SQL = """coalesce(c.person_id, (select m.person_id from household
 SUBJECT_CATEGORY_SQL = f"(select sp.category from persons sp where sp.id = {SUBJECT_PERSON_SQL})"
 
 
-def subject_person_ids(db) -> dict[int, int]:
+def _subject_person_ids(db) -> dict[int, int]:
     """``{case id: id of its subject person}`` (:data:`SUBJECT_PERSON_SQL`) for every case with one (a
     family case with no member on record has none)."""
     rows = db.execute(f"select c.id, {SUBJECT_PERSON_SQL} from cases c").fetchall()
@@ -281,20 +309,19 @@ def subject_person_ids(db) -> dict[int, int]:
 
 def record_contacts(db, actor: str, person_id, *, phone=None, email=None, registered_community=None,
                     registered_settlement=None, registered_address=None, actual_community=None,
-                    actual_settlement=None, actual_address=None) -> int:
+                    actual_settlement=None, actual_address=None, case_id=None) -> int:
     """Record the person's contacts and addresses (a new row; the latest is in force)."""
+    allow_person(db, actor, "case.write", person_id, case_id)
     clean, problems = check_contacts(dict(
         phone=phone, email=email, registered_community=registered_community,
         registered_settlement=registered_settlement, registered_address=registered_address,
         actual_community=actual_community, actual_settlement=actual_settlement, actual_address=actual_address))
     if problems:
         raise InvalidInput(problems)
-    require_user(db, actor)
     with write_transaction(db):
-        get_person(db, person_id)
         contact_id = db["person_contacts"].insert(dict(clean, person_id=person_id, recorded_at=now(),
                                                        recorded_by=actor)).last_pk
-        record(db, actor=actor, action="record_contacts", entity="persons", entity_id=person_id)
+        _audit(db, actor=actor, action="record_contacts", entity="persons", entity_id=person_id)
     return contact_id
 
 
@@ -316,23 +343,44 @@ def check_contacts(contacts: dict) -> tuple[dict, dict]:
     return clean, check.problems
 
 
-def latest_contacts(db, person_id) -> dict | None:
+def latest_contacts(db, actor: str, person_id) -> dict | None:
     """The person's contacts in force (the latest row), or None."""
+    allow_person(db, actor, "case.read", person_id)
     return next(db.query("select * from person_contacts where person_id = ? order by id desc limit 1",
                          [person_id]), None)
 
 
-def record_idp_certificate(db, actor: str, person_id, *, number, issued_on, today: date | None = None) -> int:
+def record_idp_certificate(db, actor: str, person_id, *, number, issued_on, case_id=None,
+                           today: date | None = None) -> int:
     """Record an IDP certificate (довідка ВПО): its number and date of issue."""
+    allow_person(db, actor, "case.write", person_id, case_id)
     check = Checker()
     number = check.text("idp_certificate_number", number, limit=50)
     issued = check.date("idp_certificate_issued_on", issued_on, today=today)
     check.raise_if_any()
-    require_user(db, actor)
     with write_transaction(db):
-        get_person(db, person_id)
         certificate_id = db["idp_certificates"].insert({
             "person_id": person_id, "number": number, "issued_on": issued.isoformat(), "recorded_at": now(),
             "recorded_by": actor}).last_pk
-        record(db, actor=actor, action="record_idp_certificate", entity="persons", entity_id=person_id)
+        _audit(db, actor=actor, action="record_idp_certificate", entity="persons", entity_id=person_id)
     return certificate_id
+
+
+def _allow_household(db, actor: str, action: str, household_id) -> None:
+    """Ask the policy about a household through its case(s): ``action`` on one of them; a household
+    with no case yet (intake, before the case is opened) needs the right to open cases."""
+    household_id = record_id(household_id, "household")
+    if not db.execute("select 1 from households where id = ?", [household_id]).fetchone():
+        raise UserError("household.not_found", id=household_id)
+    cases = [r[0] for r in db.execute("select id from cases where household_id = ? order by id", [household_id])]
+    if not cases:
+        allow(db, actor, "case.open")
+        return
+    refusal = None
+    for case in cases:
+        try:
+            allow(db, actor, action, case)
+            return
+        except UserError as error:
+            refusal = refusal or error
+    raise refusal

@@ -1,33 +1,43 @@
 """Reads for the research export that the tidy frames do not give, each narrow so that 20,000 clients
 stay quick: who consented to research, the first version of each assessment (a stable key for its
 pseudonym), scored and text answers of latest versions, goals' own words, and each case's subject
-person (:func:`workbench.store.people.subject_person_ids`). Cases of persons who withdrew their
+person (:func:`subject_person_ids`). Cases of persons who withdrew their
 consent to data processing are left out, as in :mod:`workbench.analysis.frames`."""
 from __future__ import annotations
 
 import pandas as pd
 
-from .people import EXCLUDED_CASES_SQL, excluded_case_ids, subject_person_ids  # noqa: F401  (the export's reads)
+from .guard import allow
+from .people import EXCLUDED_CASES_SQL, _excluded_case_ids, _subject_person_ids
 
 _LATEST_KEPT = f"""not exists (select 1 from assessments s where s.supersedes = a.id)
     and a.case_id not in ({EXCLUDED_CASES_SQL})"""
 
 
-def withdrawn_case_ids(db) -> set[int]:
+def withdrawn_case_ids(db, actor: str) -> set[int]:
     """Cases left out because a person of theirs withdrew consent to data processing."""
-    return excluded_case_ids(db)
+    allow(db, actor, "research.export")
+    return _excluded_case_ids(db)
 
 
-def consented_person_ids(db, purpose: str) -> set[int]:
+def subject_person_ids(db, actor: str) -> dict[int, int]:
+    """``{case id: id of its subject person}`` (:data:`workbench.store.people.SUBJECT_PERSON_SQL`)."""
+    allow(db, actor, "research.export")
+    return _subject_person_ids(db)
+
+
+def consented_person_ids(db, actor: str, purpose: str) -> set[int]:
     """Persons with a consent for ``purpose`` in force (given and not withdrawn)."""
+    allow(db, actor, "research.export")
     return {r[0] for r in db.execute(
         """select distinct c.person_id from consents c where c.purpose = ?
            and not exists (select 1 from consent_withdrawals w where w.consent_id = c.id)""", [purpose])}
 
 
-def assessment_roots(db) -> dict[int, int]:
+def assessment_roots(db, actor: str) -> dict[int, int]:
     """``{assessment id: id of the first version of its chain}`` for every assessment (a correction
     keeps the first version's key, so its pseudonym does not change when it is corrected)."""
+    allow(db, actor, "research.export")
     parent = dict(db.execute("select id, supersedes from assessments").fetchall())
     roots = {}
     for aid in parent:
@@ -62,23 +72,26 @@ def _answers_of_items(db, which: str, value: str) -> pd.DataFrame:
     return frame.merge(_items(db), on="item_row", how="left")
 
 
-def scored_answers(db) -> pd.DataFrame:
+def scored_answers(db, actor: str) -> pd.DataFrame:
     """One row per scored answer of every latest-version assessment kept for analysis:
     ``assessment_id, instrument_id, item, domain, repeat, instance, value`` (the number), ``position``
     (the item's place in the instrument)."""
+    allow(db, actor, "research.export")
     frame = _answers_of_items(db, "i.scored = 1", "x.number")
     frame["value"] = frame["value"].astype(float)
     return frame[["assessment_id", "instrument_id", "item", "domain", "repeat", "instance", "value", "position"]]
 
 
-def text_answers(db) -> pd.DataFrame:
+def text_answers(db, actor: str) -> pd.DataFrame:
     """One row per answer to a text item of every latest-version assessment kept for analysis:
     ``assessment_id, instrument_id, item, repeat, instance, value`` (as written)."""
+    allow(db, actor, "research.export")
     frame = _answers_of_items(db, "i.type = 'text'", "x.value")
     return frame[["assessment_id", "instrument_id", "item", "repeat", "instance", "value"]]
 
 
-def goal_words(db) -> pd.DataFrame:
+def goal_words(db, actor: str) -> pd.DataFrame:
     """``goal_id, wish, title`` of every goal: the client's own words and the goal's title."""
+    allow(db, actor, "research.export")
     return pd.DataFrame.from_records(db.execute("select id, wish, title from goals").fetchall(),
                                      columns=["goal_id", "wish", "title"])

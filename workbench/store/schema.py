@@ -267,10 +267,10 @@ def m0003_person_keys(db):
         primary key (key, person_id)
     ) without rowid;
     """)
-    from .duplicates import index_person
+    from .duplicates import _index_person
 
     for row in db.query("select id, family_name, given_name, patronymic, birth_date from persons"):
-        index_person(db, row)
+        _index_person(db, row)
 
 
 @migrations()
@@ -395,3 +395,45 @@ def m0005_period_indicators(db):
     create index events_held_on on events(held_on);
     """)
     _append_only(db, ("shelter_stays", "shelter_departures", "events"))
+
+
+@migrations()
+def m0006_access(db):
+    """Who may see and change what: each user's role, activity and teams as versions (the latest
+    wins; ``users`` keeps one row per username for the foreign keys), and cases shared with a
+    colleague (revocable, by a row of its own)."""
+    _run(db, """
+    create table user_versions (
+        id integer primary key,
+        username text not null references users(username),
+        display_name text not null,
+        role text not null,
+        active integer not null check (active in (0, 1)),
+        teams text not null,  -- JSON list of team names, sorted
+        reason text,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create index user_versions_user on user_versions(username, id);
+    -- Users saved before this migration: their first version, in no team (a supervisor supervises
+    -- nobody until an administrator puts them in a team).
+    insert into user_versions (username, display_name, role, active, teams, reason, recorded_at, recorded_by)
+        select username, display_name, role, 1, '[]', 'migration m0006', added_at, username from users;
+    create table case_shares (
+        id integer primary key,
+        case_id integer not null references cases(id),
+        shared_with text not null references users(username),
+        reason text,
+        shared_at text not null,
+        shared_by text not null references users(username)
+    );
+    create index case_shares_case on case_shares(case_id);
+    create index case_shares_with on case_shares(shared_with);
+    create table case_share_revocations (
+        id integer primary key,
+        share_id integer not null unique references case_shares(id),
+        revoked_at text not null,
+        revoked_by text not null references users(username)
+    );
+    """)
+    _append_only(db, ("user_versions", "case_shares", "case_share_revocations"))

@@ -5,20 +5,23 @@ import re
 
 from ..instruments.validation import parse_date
 from ..names import search_form, ukrainian_key
+from .guard import allow, readable_case_ids
 
 _CASE_NUMBER = re.compile(r"^\d{4}-\d*$")
 _DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
 MIN_QUERY = 2
 
 
-def find_cases(db, query: str, *, limit: int = 20) -> tuple[list[dict], int]:
-    """Cases whose subject or a household member matches ``query``; returns ``(rows, total)``.
+def find_cases(db, actor: str, query: str, *, limit: int = 20) -> tuple[list[dict], int]:
+    """Cases ``actor`` may read whose subject or a household member matches ``query``; returns
+    ``(rows, total)``.
 
     ``query``: part of a name (every word must match, any case, any apostrophe),
     a date of birth ``dd.mm.yyyy``, or a case number (``2026-00012`` or its
     start). Rows are in Ukrainian alphabetical order of the subject, at most ``limit``.
     User text only ever travels as a bound parameter.
     """
+    allow(db, actor, "cases.search")
     text = (query or "").strip() if isinstance(query, str) else ""
     if len(text) < MIN_QUERY:
         return [], 0
@@ -35,13 +38,19 @@ def find_cases(db, query: str, *, limit: int = 20) -> tuple[list[dict], int]:
             words = search_form(text).split()[:5]
             person_sql = "select id from persons where " + " and ".join(["instr(search_text, ?) > 0"] * len(words))
             params = words
-        case_ids = case_ids_of_persons(db, person_sql, params)
-    rows = case_rows(db, case_ids)
+        case_ids = _case_ids_of_persons(db, person_sql, params)
+    rows = _case_rows(db, readable_case_ids(db, actor, case_ids))
     rows.sort(key=lambda r: (ukrainian_key(r["subject_label"]), r["case_number"]))
     return rows[:limit], len(rows)
 
 
-def case_ids_of_persons(db, person_sql: str, params: list) -> list[int]:
+def case_summaries(db, actor: str, case_ids) -> list[dict]:
+    """The rows :func:`find_cases` gives (subject label, people) for those of ``case_ids`` ``actor`` may read."""
+    allow(db, actor, "cases.search")
+    return _case_rows(db, readable_case_ids(db, actor, case_ids))
+
+
+def _case_ids_of_persons(db, person_sql: str, params: list) -> list[int]:
     """Cases of the persons ``person_sql`` selects (``select id from persons ...``): their own and their households'."""
     return [r[0] for r in db.execute(f"""
         with matched as ({person_sql})
@@ -51,7 +60,7 @@ def case_ids_of_persons(db, person_sql: str, params: list) -> list[int]:
         where m.person_id in (select id from matched)""", params)]
 
 
-def case_rows(db, case_ids: list[int]) -> list[dict]:
+def _case_rows(db, case_ids: list[int]) -> list[dict]:
     """Cases with a subject label and the people in them (name and date of birth)."""
     if not case_ids:
         return []

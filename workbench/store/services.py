@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from .. import i18n
-from ..access import require_user
+from .. import i18n, policy
 from ..i18n import UserError
-from .audit import record
+from .audit import _audit
 from .connection import now, write_transaction
+from .guard import actor_of, allow, allow_case
 from .inputs import Checker, ua_date
-from .lifecycle import case_state
+from .lifecycle import _state
 
 i18n.add({
     "service.before_intake": {
@@ -35,6 +35,7 @@ def record_service(db, actor: str, case_id, *, service_type, provided_on, durati
                    provided_by=None, referral_to=None, referral_outcome=None, note=None,
                    today: date | None = None) -> int:
     """Record a service or contact; returns its id. A referral says where to (and may give an outcome)."""
+    allow(db, actor, "case.write", case_id)
     check = Checker()
     service_type = check.code("service_type", service_type, "service_types")
     provided = check.date("provided_on", provided_on, today=today)
@@ -53,14 +54,12 @@ def record_service(db, actor: str, case_id, *, service_type, provided_on, durati
     elif referral_to or referral_outcome:
         check.problems["referral_to"] = UserError("service.referral_only")
     check.raise_if_any()
-    require_user(db, actor)
     provider = provided_by or actor
-    try:
-        require_user(db, provider)
-    except UserError:
-        raise UserError("case.worker_unknown", worker=str(provider)[:80]) from None
     with write_transaction(db):
-        state = case_state(db, case_id)
+        found = actor_of(db, provider)
+        if found.role not in policy.CASE_HOLDERS or not found.active:
+            raise UserError("case.worker_unknown", worker=str(provider)[:80])
+        state = _state(db, case_id)
         opened = db.execute("select opened_on from cases where id = ?", [state["case_id"]]).fetchone()[0]
         if provided.isoformat() < opened:
             raise UserError("service.before_intake", intake=ua_date(opened))
@@ -71,36 +70,36 @@ def record_service(db, actor: str, case_id, *, service_type, provided_on, durati
             "duration_minutes": duration_minutes, "provided_by": provider, "referral_to": referral_to,
             "referral_outcome": referral_outcome, "note": note, "recorded_at": now(), "recorded_by": actor,
         }).last_pk
-        record(db, actor=actor, action="record_service", entity="cases", entity_id=state["case_id"],
+        _audit(db, actor=actor, action="record_service", entity="cases", entity_id=state["case_id"],
                details={"service_id": service_id, "service_type": service_type})
     return service_id
 
 
-def record_referral_outcome(db, actor: str, service_id, *, outcome, on=None, note=None,
+def record_referral_outcome(db, actor: str, service_id, *, outcome, on=None, note=None, case_id=None,
                             today: date | None = None) -> int:
-    """Record what came of a referral (a new row; the referral's history stays)."""
+    """Record what came of a referral (a new row; the referral's history stays). ``case_id``, if given,
+    must be the referral's case."""
+    allow_case(db, actor, "case.write", "service", service_id, case_id)
     check = Checker()
     outcome = check.code("outcome", outcome, "referral_outcomes")
     effective = check.date("on", on or (today or date.today()), today=today)
     note = check.text("note", note, required=False, limit=1000)
     check.raise_if_any()
-    require_user(db, actor)
     with write_transaction(db):
-        service = next(db.query("select * from services where id = ?", [service_id]), None)
-        if service is None:
-            raise UserError("service.not_found", id=service_id)
+        service = next(db.query("select * from services where id = ?", [service_id]))
         if service["service_type"] != "referral":
             raise UserError("service.not_referral", id=service_id)
         outcome_id = db["referral_outcomes"].insert({
             "service_id": service["id"], "outcome": outcome, "outcome_on": effective.isoformat(), "note": note,
             "recorded_at": now(), "recorded_by": actor}).last_pk
-        record(db, actor=actor, action="record_referral_outcome", entity="cases", entity_id=service["case_id"],
+        _audit(db, actor=actor, action="record_referral_outcome", entity="cases", entity_id=service["case_id"],
                details={"service_id": service["id"], "outcome": outcome})
     return outcome_id
 
 
-def case_services(db, case_id) -> list[dict]:
+def case_services(db, actor: str, case_id) -> list[dict]:
     """The case's services, newest first, each referral with its latest outcome."""
+    allow(db, actor, "case.read", case_id)
     return list(db.query("""
         select s.*, coalesce((select o.outcome from referral_outcomes o where o.service_id = s.id
                               order by o.id desc limit 1), s.referral_outcome) as latest_outcome

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from .. import i18n
-from ..access import require_user
 from ..i18n import UserError
-from .audit import record
-from .cases import get_case
+from .audit import _audit
+from .cases import _case_row
 from .connection import now, write_transaction
+from .guard import allow, allow_person, record_id
 from .inputs import Checker, ua_date
-from .people import get_person
+from .people import _person
 
 i18n.add({
     "shelter.stay_not_found": {"uk": "Перебування №{id} не знайдено.", "en": "Stay #{id} was not found."},
@@ -54,7 +54,8 @@ _STAYS_SQL = """
 def record_stay(db, actor: str, person_id, *, shelter, from_on, case_id=None, today: date | None = None) -> int:
     """Record that a person came to stay at a temporary shelter on ``from_on``; returns the stay's id.
 
-    ``case_id``, if given, must be a case of that person (theirs, or their household's).
+    ``case_id``, if given, must be a case of that person (theirs, or their household's), and the
+    actor must be able to change it; without one, one of the person's cases.
     Raises ``InvalidInput`` or ``UserError``; nothing is written then.
     """
     check = Checker()
@@ -63,17 +64,16 @@ def record_stay(db, actor: str, person_id, *, shelter, from_on, case_id=None, to
     shelter = check.text("shelter", shelter, limit=200)
     start = check.date("from_on", from_on, today=today)
     check.raise_if_any()
-    require_user(db, actor)
     with write_transaction(db):
-        person = get_person(db, person_id)
-        if start.isoformat() < person["birth_date"]:
-            raise UserError("shelter.before_birth", born=ua_date(person["birth_date"]))
+        person = _person(db, person_id)
         if case_id is not None:
-            case = get_case(db, case_id)
-            case_id = case["id"]
+            case = _case_row(db, record_id(case_id, "case"))
             if person["id"] not in _case_person_ids(db, case):
                 raise UserError("shelter.case_other_person", case_id=case_id, person_id=person["id"])
-        for stay in person_stays(db, person["id"]):
+        allow_person(db, actor, "case.write", person["id"], case_id)
+        if start.isoformat() < person["birth_date"]:
+            raise UserError("shelter.before_birth", born=ua_date(person["birth_date"]))
+        for stay in _person_stays(db, person["id"]):
             if stay["to_on"] is None:
                 raise UserError("shelter.open_stay", shelter=stay["shelter"], from_on=ua_date(stay["from_on"]))
             # The new stay is open from its start: any stay that ends after that day overlaps it.
@@ -83,40 +83,50 @@ def record_stay(db, actor: str, person_id, *, shelter, from_on, case_id=None, to
         stay_id = db["shelter_stays"].insert({
             "person_id": person["id"], "case_id": case_id, "shelter": shelter, "from_on": start.isoformat(),
             "recorded_at": now(), "recorded_by": actor}).last_pk
-        record(db, actor=actor, action="record_shelter_stay", entity="persons", entity_id=person["id"],
+        _audit(db, actor=actor, action="record_shelter_stay", entity="persons", entity_id=person["id"],
                details={"stay_id": stay_id, "case_id": case_id, "shelter": shelter, "from_on": start.isoformat()})
     return stay_id
 
 
-def end_stay(db, actor: str, stay_id, *, to_on, today: date | None = None) -> int:
-    """Record that the person left the shelter on ``to_on``; returns the departure's id. A stay ends once."""
+def end_stay(db, actor: str, stay_id, *, to_on, case_id=None, today: date | None = None) -> int:
+    """Record that the person left the shelter on ``to_on``; returns the departure's id. A stay ends once.
+    ``case_id``, if given, must be a case of the stay's person (and the stay's own case, if it has one)."""
     check = Checker()
     end = check.date("to_on", to_on, today=today)
     check.raise_if_any()
-    require_user(db, actor)
     with write_transaction(db):
-        stay = next(db.query(_STAYS_SQL + " where s.id = ?", [stay_id]), None)
+        stay = next(db.query(_STAYS_SQL + " where s.id = ?", [record_id(stay_id, "stay")]), None)
         if stay is None:
             raise UserError("shelter.stay_not_found", id=str(stay_id)[:40])
+        if case_id is not None and stay["case_id"] is not None and record_id(case_id, "case") != stay["case_id"]:
+            raise UserError("guard.case_mismatch", kind=i18n.Text("guard.kind.stay"), id=stay["id"], case_id=case_id)
+        # The stay's own case if it was recorded with one, else the case given, else one of the person's.
+        allow_person(db, actor, "case.write", stay["person_id"], stay["case_id"] or case_id)
         if stay["to_on"] is not None:
             raise UserError("shelter.already_ended", id=stay["id"], to_on=ua_date(stay["to_on"]))
         if end.isoformat() < stay["from_on"]:
             raise UserError("shelter.ends_before_start", from_on=ua_date(stay["from_on"]))
         departure_id = db["shelter_departures"].insert({
             "stay_id": stay["id"], "to_on": end.isoformat(), "recorded_at": now(), "recorded_by": actor}).last_pk
-        record(db, actor=actor, action="end_shelter_stay", entity="persons", entity_id=stay["person_id"],
+        _audit(db, actor=actor, action="end_shelter_stay", entity="persons", entity_id=stay["person_id"],
                details={"stay_id": stay["id"], "to_on": end.isoformat()})
     return departure_id
 
 
-def person_stays(db, person_id) -> list[dict]:
+def person_stays(db, actor: str, person_id) -> list[dict]:
     """The person's stays, oldest first, each with ``to_on`` (None while the stay goes on)."""
+    allow_person(db, actor, "case.read", person_id)
+    return _person_stays(db, person_id)
+
+
+def _person_stays(db, person_id) -> list[dict]:
     return list(db.query(_STAYS_SQL + " where s.person_id = ? order by s.from_on, s.id", [person_id]))
 
 
-def case_stays(db, case_id) -> list[dict]:
+def case_stays(db, actor: str, case_id) -> list[dict]:
     """The stays of the case's persons (the person of a person's case, the members of a family's), oldest first."""
-    ids = _case_person_ids(db, get_case(db, case_id))
+    allow(db, actor, "case.read", case_id)
+    ids = _case_person_ids(db, _case_row(db, case_id))
     if not ids:
         return []
     marks = ", ".join("?" * len(ids))
