@@ -52,8 +52,8 @@ def worker_with_open_cases(path: Path, n: int = 60) -> str:
         if not db.execute("select 1 from users where username = ?", [BENCH_WORKER]).fetchone():
             add_user(db, BENCH_WORKER, "Bench Worker", "case_manager")
         current = [r[0] for r in db.execute("select id from cases order by id desc")
-                   if case_state(db, r[0])["status"] != "closed"]
-        mine = [c for c in current if case_state(db, c)["worker"] == BENCH_WORKER]
+                   if case_state(db, "halyna.demo", r[0])["status"] != "closed"]
+        mine = [c for c in current if case_state(db, "halyna.demo", c)["worker"] == BENCH_WORKER]
         for case_id in [c for c in current if c not in mine][: max(0, n - len(mine))]:
             transfer_case(db, "mariia.demo", case_id, to_worker=BENCH_WORKER, reason="benchmark")
     finally:

@@ -45,7 +45,7 @@ def _measure(kind: str, path: str) -> dict:
         conn = sqlite3.connect(path)
         frame = pd.read_sql("select * from answers", conn)
     else:
-        frame = domain_score_frame(open_db(path), "family_needs_assessment")
+        frame = domain_score_frame(open_db(path), "halyna.demo", "family_needs_assessment")
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"kind": kind, "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime - cpu, "rows": len(frame),

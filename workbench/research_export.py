@@ -60,8 +60,8 @@ from .analysis.frames import (accompaniment_cycles, assessment_frame, case_frame
 from .i18n import UserError
 from .pseudonyms import MAX_SHIFT_DAYS, Pseudonymiser
 from .store import research as store
-from .store.audit import record
-from .store.connection import write_transaction
+from .store.audit import record_export
+from .store.guard import allow
 
 i18n.add({
     "export.secret_missing": {
@@ -78,14 +78,6 @@ i18n.add({
         "uk": "Файл із секретом «{path}» не знайдено.",
         "en": "The secret file '{path}' was not found.",
     },
-    "export.unknown_actor": {
-        "uk": "Користувача «{username}» немає серед працівників цієї бази: експорт для дослідників неможливий.",
-        "en": "'{username}' is not a staff member in this database: no research export.",
-    },
-    "export.wrong_role": {
-        "uk": "Набір даних для дослідників експортує лише така роль: {roles}. Ваша роль: {role}.",
-        "en": "The research dataset is exported only by the role: {roles}. Your role: {role}.",
-    },
     "export.exists": {
         "uk": "У теці «{path}» уже є експорт. Вкажіть іншу теку або замініть його (--replace).",
         "en": "'{path}' already holds an export. Choose another folder or replace it (--replace).",
@@ -101,7 +93,6 @@ i18n.add({
 })
 
 MIN_SECRET_LENGTH = 16
-EXPORT_ROLES = ("researcher", "supervisor")
 RESEARCH_CONSENT = "research"
 AGE_OPTIONS = ("band", "year")
 AGE_BANDS = [(0, 13, "0-13"), (14, 17, "14-17"), (18, 24, "18-24"), (25, 34, "25-34"), (35, 49, "35-49"),
@@ -388,20 +379,20 @@ def _shift(frame: pd.DataFrame, columns, days: pd.Series | None) -> None:
         frame[column] = frame[column] + delta
 
 
-def build_research_tables(db, secret, *, shift_dates: bool = False, include_free_text: bool = False,
+def build_research_tables(db, actor: str, secret, *, shift_dates: bool = False, include_free_text: bool = False,
                           age: str = "band", export_day=None) -> tuple[dict[str, pd.DataFrame], dict]:
     """The research tables as pandas frames (nothing written) and what was left out:
     ``({file name: frame}, {"withdrawn_consent_cases": n, "no_research_consent_cases": n,
     "research_consent_required": bool})``. Columns as in :data:`FILES` for these options; ``export_day``
     (a date, default today in UTC) is each client's ``followed_until`` before its shift."""
     keys = Pseudonymiser(secret)
-    cases = case_frame(db)
-    persons = case_person_frame(db)
-    withdrawn = len(store.withdrawn_case_ids(db))
+    cases = case_frame(db, actor)
+    persons = case_person_frame(db, actor)
+    withdrawn = len(store.withdrawn_case_ids(db, actor))
     required = RESEARCH_CONSENT in config.codes("consent_purposes")
     no_research = 0
     if required:
-        consenting = store.consented_person_ids(db, RESEARCH_CONSENT)
+        consenting = store.consented_person_ids(db, actor, RESEARCH_CONSENT)
         persons["ok"] = persons["person_id"].isin(consenting)
         ok_cases = persons.groupby("case_id")["ok"].all()
         ok_ids = set(ok_cases[ok_cases].index)
@@ -412,11 +403,11 @@ def build_research_tables(db, secret, *, shift_dates: bool = False, include_free
 
     # The subject person (workbench.store.people.SUBJECT_PERSON_SQL): the client of a person case, a family's
     # applicant, else its first member added; the person whose category the case frame gives.
-    subject_of = store.subject_person_ids(db)
+    subject_of = store.subject_person_ids(db, actor)
     subject = (persons[persons["person_id"] == persons["case_id"].map(subject_of)].drop_duplicates("case_id")
                .set_index("case_id")[["sex", "birth_date"]])
     size = persons.groupby("case_id").size()
-    cycles = accompaniment_cycles(db)
+    cycles = accompaniment_cycles(db, actor)
     cycles = cycles[cycles["case_id"].isin(kept)].groupby("case_id").agg(
         accompaniment_started_on=("accompaniment_started_on", "min"), cycles=("cycle", "max"))
 
@@ -457,8 +448,8 @@ def build_research_tables(db, secret, *, shift_dates: bool = False, include_free
            days_of(clients["case_id"]))
 
     # Assessments: latest versions; the pseudonym of the chain's first version; visits per case and instrument.
-    assessments = attach(assessment_frame(db), "client", "episode", "opened_on", "birth_date")
-    roots = store.assessment_roots(db)
+    assessments = attach(assessment_frame(db, actor), "client", "episode", "opened_on", "birth_date")
+    roots = store.assessment_roots(db, actor)
     assessments["assessment"] = keys.many(PREFIXES["assessment"], "assessment",
                                           assessments["assessment_id"].map(roots))
     assessments = assessments.sort_values(["assessed_on", "assessment_id"])
@@ -472,7 +463,7 @@ def build_research_tables(db, secret, *, shift_dates: bool = False, include_free
     order = assessments.sort_values(["client", "episode", "assessed_on", "visit", "assessment"])
     order = pd.Series(range(len(order)), index=order["assessment_id"])
 
-    items = store.scored_answers(db)
+    items = store.scored_answers(db, actor)
     items = items[items["assessment_id"].isin(by_assessment.index)].copy()
     for column in ("client", "assessment"):
         items[column] = items["assessment_id"].map(by_assessment[column])
@@ -481,17 +472,17 @@ def build_research_tables(db, secret, *, shift_dates: bool = False, include_free
     scores = (items.groupby(["order", "client", "assessment", "instrument_id", "domain", "repeat", "instance"],
                             sort=True, dropna=False)["value"].agg(score="mean", n_items="count").reset_index())
 
-    goals = attach(goal_frame(db), "client", "episode")
+    goals = attach(goal_frame(db, actor), "client", "episode")
     goals["goal"] = keys.many(PREFIXES["goal"], "goal", goals["goal_id"])
     _shift(goals, ["set_on", "target_date", "closed_on", "first_reached_on"], days_of(goals["case_id"]))
-    reviews = goal_review_frame(db)
+    reviews = goal_review_frame(db, actor)
     reviews = reviews[reviews["case_id"].isin(kept)].copy()
     reviews["goal"] = reviews["goal_id"].map(goals.set_index("goal_id")["goal"])
     _shift(reviews, ["reviewed_on"], days_of(reviews["case_id"]))
     reviews["level"] = reviews["level"].astype("Int64")
     goals["reviews"] = goals["reviews"].astype("Int64")
 
-    services = attach(service_frame(db), "client", "episode")
+    services = attach(service_frame(db, actor), "client", "episode")
     services["duration_minutes"] = services["duration_minutes"].astype("Int64")
     _shift(services, ["provided_on"], days_of(services["case_id"]))
 
@@ -506,9 +497,9 @@ def build_research_tables(db, secret, *, shift_dates: bool = False, include_free
         "services": services.sort_values(["client", "episode", "provided_on", "service_type"], kind="stable"),
     }
     if include_free_text:
-        words = store.goal_words(db).set_index("goal_id")
+        words = store.goal_words(db, actor).set_index("goal_id")
         tables["goals"] = tables["goals"].join(words, on="goal_id")
-        text = store.text_answers(db)
+        text = store.text_answers(db, actor)
         text = text[text["assessment_id"].isin(by_assessment.index) & ~text["item"].str.endswith("_name")].copy()
         for column in ("client", "assessment"):
             text[column] = text["assessment_id"].map(by_assessment[column])
@@ -597,17 +588,6 @@ def _check_secret(secret) -> None:
         raise UserError("export.secret_short", n=MIN_SECRET_LENGTH)
 
 
-def _check_actor(db, actor) -> None:
-    from .store.users import user_row
-
-    row = user_row(db, str(actor or ""))
-    if row is None:
-        raise UserError("export.unknown_actor", username=str(actor or "")[:80])
-    if row["role"] not in EXPORT_ROLES:
-        raise UserError("export.wrong_role", roles=config.Labels("roles", EXPORT_ROLES),
-                        role=config.Labels("roles", [row["role"]]))
-
-
 def holds_export(out_dir) -> bool:
     """Whether ``out_dir`` holds (part of) a research export."""
     out_dir = Path(out_dir)
@@ -619,15 +599,16 @@ def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = N
                             replace: bool = False, today=None) -> dict:
     """Write the pseudonymised research dataset in ``out_dir`` (see the module docstring) and return its
     manifest (with ``seconds``, the time it took, which the file does not hold). Refuses (``UserError``,
-    writing nothing) a missing, empty or short secret, an unknown actor or one who is neither researcher
-    nor supervisor, an unknown ``age`` option, a folder that already holds an export (unless
-    ``replace``) and a non-empty folder that holds something else. ``today`` is the day of the export
-    the clients' ``followed_until`` starts from (default: the day of ``made_at``, in UTC)."""
+    writing nothing) a missing, empty or short secret, an actor the policy does not allow the export
+    (the head of centre and administrators make it; the researcher receives it), an unknown ``age``
+    option, a folder that already holds an export (unless ``replace``) and a non-empty folder that holds
+    something else. ``today`` is the day of the export the clients' ``followed_until`` starts from
+    (default: the day of ``made_at``, in UTC)."""
     started = time.perf_counter()
     _check_secret(secret)
     if age not in AGE_OPTIONS:
         raise UserError("export.bad_age", age=str(age)[:20])
-    _check_actor(db, actor)
+    allow(db, actor, "research.export")  # before anything is read or written
     out_dir = Path(out_dir)
     if out_dir.exists():
         if holds_export(out_dir):
@@ -637,7 +618,7 @@ def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = N
             raise UserError("export.not_empty", path=str(out_dir))
     options = {"shift_dates": bool(shift_dates), "include_free_text": bool(include_free_text), "age": age}
     made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    tables, left_out = build_research_tables(db, secret, **options,
+    tables, left_out = build_research_tables(db, actor, secret, **options,
                                              export_day=today if today is not None else made_at[:10])
     fingerprint = Pseudonymiser(secret).fingerprint()
     dictionary = data_dictionary(age=age, include_free_text=include_free_text)
@@ -667,12 +648,11 @@ def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = N
     }
     _write(out_dir, tables, dictionary, manifest, age=age, include_free_text=include_free_text)
     try:
-        with write_transaction(db):
-            record(db, actor=actor, action="export_research", entity="research_exports",
-                   entity_id=str(out_dir.resolve()),
-                   details={"out_dir": str(out_dir.resolve()), "options": options, "row_counts": manifest["row_counts"],
-                            "secret_fingerprint": fingerprint, "secret_label": secret_label,
-                            "left_out": manifest["left_out"], "made_at": made_at})
+        record_export(db, actor, action="export_research", entity="research_exports",
+                      entity_id=str(out_dir.resolve()),
+                      details={"out_dir": str(out_dir.resolve()), "options": options,
+                               "row_counts": manifest["row_counts"], "secret_fingerprint": fingerprint,
+                               "secret_label": secret_label, "left_out": manifest["left_out"], "made_at": made_at})
     except BaseException:
         _remove_export(out_dir)  # an export without its audit row must not stay
         raise

@@ -32,7 +32,7 @@ import pandas as pd
 from .. import config, i18n
 from ..i18n import UserError
 from ..instruments.validation import parse_date
-from ..store.caseload import case_states, cases_held, goals_in_force
+from ..store.caseload import case_states, caseload_scope, cases_held, goals_in_force
 from ..store.deadlines import case_deadlines, next_deadline
 from . import overview  # noqa: F401  (registers the shared column headers)
 from ..store.lifecycle import case_state
@@ -54,16 +54,19 @@ i18n.add({
 })
 
 
-def case_overview(db, today: date | None = None, worker: str | None = None, include_closed: bool = False) -> pd.DataFrame:
-    """One row per case (open ones unless ``include_closed``), urgent and overdue first."""
+def case_overview(db, actor: str, today: date | None = None, worker: str | None = None,
+                  include_closed: bool = False) -> pd.DataFrame:
+    """One row per case within ``actor``'s caseload views (of ``worker`` only, if given; open ones unless
+    ``include_closed``), urgent and overdue first."""
     today = today or date.today()
     calendar = WorkCalendar.from_config()
     rows = []
-    for case in cases_held(db, worker):  # the worker's now: the latest transfer's, else the one it was opened with
-        state = case_state(db, case["id"])
+    for case in cases_held(db, actor, worker):  # the worker's now: the latest transfer's, else the one it was opened with
+        state = case_state(db, actor, case["id"])
         if (state["status"] == "closed" and not include_closed) or (worker and state["worker"] != worker):
             continue
-        deadlines = {d["kind"]: d for d in case_deadlines(db, case["id"], today=today, calendar=calendar, state=state)}
+        deadlines = {d["kind"]: d for d in case_deadlines(db, actor, case["id"], today=today, calendar=calendar,
+                                                           state=state)}
         assessment, accompaniment = deadlines["needs_assessment"], deadlines.get("accompaniment_end")
         upcoming = next_deadline(list(deadlines.values()))
         rows.append({
@@ -152,13 +155,14 @@ def caseload_columns() -> list[str]:
     return CASELOAD_FIXED + categories + CASELOAD_DEADLINES + CASELOAD_NORM
 
 
-def worker_caseload(db, *, today: date | None = None, start=None, end=None, programme: str | None = None,
-                    worker: str | None = None) -> pd.DataFrame:
+def worker_caseload(db, actor: str, *, today: date | None = None, start=None, end=None,
+                    programme: str | None = None, worker: str | None = None) -> pd.DataFrame:
     """Each worker's caseload in a period: open cases by category, deadlines due and overdue, the norm.
 
-    One row per worker: every user with the role ``case_manager`` (with zeros when they
-    have no case in the selection) and anyone else who holds a selected case (a case
-    can be handed to a supervisor); only ``worker`` when given. Most loaded first
+    One row per worker whose caseload ``actor`` may see (a supervisor their team's, the head of centre
+    everyone's): every active user with the role ``case_manager`` (with zeros when they have no case in
+    the selection) and anyone else who holds a selected case (a case can be handed to a supervisor; a
+    deactivated worker's cases wait for a new one); only ``worker`` when given. Most loaded first
     (open cases, descending; then the username).
 
     **The period** ``[start, end]`` (dates, ``yyyy-mm-dd`` or ``dd.mm.yyyy``; both days
@@ -209,7 +213,9 @@ def worker_caseload(db, *, today: date | None = None, start=None, end=None, prog
                         end=end_day.strftime("%d.%m.%Y"))
     settings = config.load_config()
     programme = config.check_programme(programme)
-    users = {r["username"]: r for r in staff(db)}
+    scope = caseload_scope(db, actor)
+    users = {r["username"]: r for r in staff(db, actor, active_only=False)
+             if scope is None or r["username"] in scope}
     worker = worker or None
     if worker is not None and (not isinstance(worker, str) or worker not in users
                                or users[worker]["role"] not in ("case_manager", "supervisor")):
@@ -218,15 +224,15 @@ def worker_caseload(db, *, today: date | None = None, start=None, end=None, prog
     timelines = settings["deadlines"]
     norm = settings["caseload_norm"]["cases_per_worker"]
 
-    cases = _cases(db, programme, start_day, end_day, as_of)
+    cases = _cases(db, actor, programme, start_day, end_day, as_of)
     if worker is not None:
         cases = cases[cases["worker"] == worker]
 
     categories = config.codes_in_order("categories")
     categories += sorted(set(cases["category"].dropna()) - set(categories)) if not cases.empty else []
     names = [worker] if worker is not None else (
-        [u for u, r in users.items() if r["role"] == "case_manager"]
-        + sorted(set(cases["worker"]) - {u for u, r in users.items() if r["role"] == "case_manager"}))
+        [u for u, r in users.items() if r["role"] == "case_manager" and r["active"]]
+        + sorted(set(cases["worker"]) - {u for u, r in users.items() if r["role"] == "case_manager" and r["active"]}))
     frame = pd.DataFrame({"worker": pd.Series(names, dtype=object)})
     frame["name"] = frame["worker"].map(lambda u: users[u]["display_name"] if u in users else u)
     if cases.empty:
@@ -240,7 +246,7 @@ def worker_caseload(db, *, today: date | None = None, start=None, end=None, prog
             "assessments_overdue": live[assessment == "overdue"].groupby("worker").size(),
             "accompaniments_past_6_months": live[_accompaniment_past(live, as_of, timelines)].groupby("worker").size(),
         })
-        reviews = _review_states(db, live, as_of, timelines["goal_review_months"])
+        reviews = _review_states(db, actor, live, as_of, timelines["goal_review_months"])
         counts["reviews_due"] = reviews[reviews["state"] == "due"].groupby("worker").size()
         counts["reviews_overdue"] = reviews[reviews["state"] == "overdue"].groupby("worker").size()
         by_category = cases.groupby(["worker", "category"]).size().unstack(fill_value=0)
@@ -287,9 +293,9 @@ def _period_day(value, field_key: str) -> date | None:
     return parsed
 
 
-def _cases(db, programme: str | None, start: date, end: date, as_of: date) -> pd.DataFrame:
+def _cases(db, actor: str, programme: str | None, start: date, end: date, as_of: date) -> pd.DataFrame:
     """The cases (of ``programme``) open at some time in ``[start, end]``, with their state on ``as_of``."""
-    cases = case_states(db, programme, start, end, as_of)
+    cases = case_states(db, actor, programme, start, end, as_of)
     cases["category"] = cases["category"].fillna("other")  # a family with no member on record
     # Open at the end of the period's first day, or opened or reopened within the period.
     open_at_start = (cases["opened_on"] <= start.isoformat()) & cases["status_at_start"].ne("closed")
@@ -326,9 +332,9 @@ def _accompaniment_past(live: pd.DataFrame, as_of: date, timelines: dict) -> pd.
         lambda start: isinstance(start, str) and as_of > add_months(date.fromisoformat(start), months)).astype(bool)
 
 
-def _review_states(db, live: pd.DataFrame, as_of: date, review_months: int) -> pd.DataFrame:
+def _review_states(db, actor: str, live: pd.DataFrame, as_of: date, review_months: int) -> pd.DataFrame:
     """Goals in force on ``as_of`` in the open cases, each with its worker and review ``state`` (due/overdue/None)."""
-    goals = goals_in_force(db, as_of).merge(live[["case_id", "worker"]], on="case_id")
+    goals = goals_in_force(db, actor, as_of).merge(live[["case_id", "worker"]], on="case_id")
     horizon = as_of + timedelta(days=DUE_WINDOW_DAYS)
 
     def state(last: str):

@@ -252,26 +252,27 @@ def _part(entry: dict) -> Part:
 # --- counting -----------------------------------------------------------------------------
 
 class IndicatorData:
-    """The frames indicators count on, read from the store once for a whole report."""
+    """The frames indicators count on, read from the store once for a whole report (as ``actor``, whom
+    the store asks the policy about: supervisors and the head of centre read aggregates)."""
 
-    def __init__(self, db):
+    def __init__(self, db, actor: str):
         # The cases left out and the case events are read once, for every frame that needs them.
-        excluded = frames.excluded_case_ids(db)
-        cycles = frames.accompaniment_cycles(db, excluded=excluded)
-        cases = frames.case_frame(db, cycles=cycles, excluded=excluded)
+        excluded = frames.excluded_case_ids(db, actor)
+        cycles = frames.accompaniment_cycles(db, actor, excluded=excluded)
+        cases = frames.case_frame(db, actor, cycles=cycles, excluded=excluded)
         case_fields = cases[["case_id", "programme", "category", "intake_channel", "subject", "subject_key",
                              "household_id"]]
-        self.case_persons = frames.case_person_frame(db, excluded=excluded)[["case_id", "person_id"]]
-        services = frames.service_frame(db, excluded=excluded, with_subject=False).drop(columns=["programme"])
-        assessments = frames.assessment_frame(db, excluded=excluded).drop(columns=["programme"])
+        self.case_persons = frames.case_person_frame(db, actor, excluded=excluded)[["case_id", "person_id"]]
+        services = frames.service_frame(db, actor, excluded=excluded, with_subject=False).drop(columns=["programme"])
+        assessments = frames.assessment_frame(db, actor, excluded=excluded).drop(columns=["programme"])
         cycles = cycles.merge(case_fields, on="case_id")
         self.tables = {
             "services": services.merge(case_fields, on="case_id"),
             "assessments": assessments.merge(case_fields, on="case_id"),
-            "events": frames.event_frame(db),
+            "events": frames.event_frame(db, actor),
             "cases": cycles,
             "accompaniments": cycles[cycles["accompaniment_started_on"].notna()],
-            "shelter_stays": frames.shelter_frame(db, excluded=excluded),
+            "shelter_stays": frames.shelter_frame(db, actor, excluded=excluded),
         }
 
     def rows(self, part: Part, period: Period, programme: str | None = None) -> pd.DataFrame:
@@ -326,13 +327,12 @@ class IndicatorData:
 INDICATOR_COLUMNS = ["indicator", "name", "definition", "value", "previous", "change"]
 
 
-def indicator_values(db_or_data, period, *, programme: str | None = None, indicators: list[Indicator] | None = None,
-                     lang: str | None = None) -> pd.DataFrame:
+def indicator_values(data: IndicatorData, period, *, programme: str | None = None,
+                     indicators: list[Indicator] | None = None, lang: str | None = None) -> pd.DataFrame:
     """One row per indicator: ``indicator`` (id), ``name, definition`` (in ``lang``), ``value`` (in
     ``period``), ``previous`` (the same period a year before), ``change`` (value − previous)."""
     period = Period.parse(period)
     programme = config.check_programme(programme)
-    data = db_or_data if isinstance(db_or_data, IndicatorData) else IndicatorData(db_or_data)
     indicators = load_indicators() if indicators is None else indicators
     previous = period.previous_year()
     rows = []

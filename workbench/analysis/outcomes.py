@@ -60,15 +60,15 @@ def instrument_named(name: str) -> Instrument:
     return load_builtin(name)
 
 
-def axis_scores(db, instrument: Instrument, *, programme: str | None = None) -> pd.DataFrame:
+def axis_scores(db, actor: str, instrument: Instrument, *, programme: str | None = None) -> pd.DataFrame:
     """One row per assessment and axis (:func:`workbench.analysis.axes.axis_scores`): ``case_id, case_number,
     programme, worker, assessment_id, assessed_on, axis, score``. Latest versions only; withdrawn consent
     left out."""
     programme = config.check_programme(programme)
     if axes_are_items(instrument):
-        rows = answer_frame(db, instrument.id).rename(columns={"item": "axis", "number": "score"})
+        rows = answer_frame(db, actor, instrument.id).rename(columns={"item": "axis", "number": "score"})
     else:
-        rows = domain_score_frame(db, instrument.id).rename(columns={"domain": "axis"})
+        rows = domain_score_frame(db, actor, instrument.id).rename(columns={"domain": "axis"})
     if programme:
         rows = rows[rows["programme"] == programme]
     frame = axes.axis_scores(rows, AXIS_COLUMNS[:6], profile_labels(instrument))
@@ -150,19 +150,19 @@ def _reviews(frame: pd.DataFrame, goal: str) -> list[gas.Review]:
     return [gas.Review(*row) for row in frame[columns].itertuples(index=False, name=None)]
 
 
-def plan_t_scores(db, case_id, rho: float | None = None) -> list[dict]:
+def plan_t_scores(db, actor: str, case_id, rho: float | None = None) -> list[dict]:
     """The case's GAS T-score after each review day, as the support plan shows it: ``{"on": date,
     "t_score": float, "goals": n}``, oldest first (:func:`workbench.gas.case_t_scores`)."""
     rho = config.load_config()["gas"]["rho"] if rho is None else rho
     reviews = [gas.Review(g["id"], r["reviewed_on"], r["level"], g["weight"])
-               for g in case_goals(db, case_id) for r in g["reviews"]]
+               for g in case_goals(db, actor, case_id) for r in g["reviews"]]
     return gas.case_t_scores(reviews, rho)
 
 
 CASE_GAS_COLUMNS = ["case_id", "case_number", "programme", "worker", "goals", "t_score"]
 
 
-def case_gas(db, *, programme: str | None = None, period=None, rho: float | None = None) -> pd.DataFrame:
+def case_gas(db, actor: str, *, programme: str | None = None, period=None, rho: float | None = None) -> pd.DataFrame:
     """One row per case with a goal set in the period (default: all) and reviewed by its end: ``case_id,
     case_number, programme, worker, goals`` (how many count) and ``t_score``, the Kiresuk–Sherman
     T-score of those goals on the period's end by the one rule of :mod:`workbench.gas` (latest level up
@@ -170,7 +170,7 @@ def case_gas(db, *, programme: str | None = None, period=None, rho: float | None
     programme = config.check_programme(programme)
     rho = config.load_config()["gas"]["rho"] if rho is None else rho
     period = Period.parse(period) if period is not None else None
-    reviews = goal_review_frame(db)
+    reviews = goal_review_frame(db, actor)
     if period is not None:
         reviews = reviews[reviews["set_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))]
     if programme:
@@ -188,7 +188,7 @@ def case_gas(db, *, programme: str | None = None, period=None, rho: float | None
 GOAL_COLUMNS = ["group", "goals_set", "goals_reviewed", "goals_achieved", "share_achieved", "cases", "mean_t"]
 
 
-def goal_attainment(db, *, by: str = "worker", programme: str | None = None, period=None,
+def goal_attainment(db, actor: str, *, by: str = "worker", programme: str | None = None, period=None,
                     rho: float | None = None) -> pd.DataFrame:
     """Goals set in the period (default: all) per ``by`` (``worker`` or ``programme``): ``goals_set,
     goals_reviewed, goals_achieved`` (latest level ≥ 0 by the period's end, or closed as achieved),
@@ -198,12 +198,12 @@ def goal_attainment(db, *, by: str = "worker", programme: str | None = None, per
         raise ValueError("by must be 'worker' or 'programme'")
     programme = config.check_programme(programme)
     period = Period.parse(period) if period is not None else None
-    goals = goal_frame(db, as_of=period.end if period else None)
+    goals = goal_frame(db, actor, as_of=period.end if period else None)
     if period is not None:
         goals = goals[goals["set_on"] >= pd.Timestamp(period.start)]
     if programme:
         goals = goals[goals["programme"] == programme]
-    t_scores = case_gas(db, programme=programme, period=period, rho=rho)
+    t_scores = case_gas(db, actor, programme=programme, period=period, rho=rho)
     rows = []
     for group, mine in goals.groupby(by):
         scored = t_scores.loc[t_scores[by] == group, "t_score"]
@@ -229,11 +229,11 @@ def goal_table(goals: pd.DataFrame, by: str = "worker", lang: str | None = None)
 COMPARISON_COLUMNS = ["programme", "clients", "mean_change", "improved", "unchanged", "worse"]
 
 
-def programme_comparison(db, instrument: Instrument, period=None, min_change: float = 0.5) -> pd.DataFrame:
+def programme_comparison(db, actor: str, instrument: Instrument, period=None, min_change: float = 0.5) -> pd.DataFrame:
     """Every programme that uses ``instrument``, side by side: ``clients`` (with ≥ 2 assessments),
     ``mean_change`` (the mean over clients of their mean change across the axes, in scale points),
     ``improved, unchanged, worse`` (shares of client × axis pairs, 0–1, as in :func:`domain_change`)."""
-    scores = axis_scores(db, instrument)
+    scores = axis_scores(db, actor, instrument)
     rows = []
     better = -1 if instrument.score_direction == "need" else 1
     for programme in config.codes_in_order("programmes"):

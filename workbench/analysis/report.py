@@ -1,7 +1,7 @@
 """The period report a municipal centre sends to the city or a donor: the indicators beside the same
 period a year before, with breakdown tables, and one call that writes it all to an Excel workbook.
 
-``period_report(db, "2026")`` gives a :class:`PeriodReport`; ``write_excel(report, path, db=db,
+``period_report(db, actor, "2026")`` gives a :class:`PeriodReport`; ``write_excel(report, path, db=db,
 actor=...)`` writes one sheet per table (each headed by the organisation, the period and the date
 made), numbers stored as numbers, and a sheet of definitions; the export is audited.
 """
@@ -14,9 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config, i18n
-from ..access import require_user
-from ..store.audit import record
-from ..store.connection import write_transaction
+from ..store.audit import record_export
 from .indicators import IndicatorData, Indicator, indicator_values, load_indicators
 from .periods import Period
 
@@ -105,7 +103,7 @@ class PeriodReport:
                              i18n.t("report.col.definition", lang): self.indicators["definition"]})
 
 
-def period_report(db, period, *, organisation: str | None = None, programme: str | None = None,
+def period_report(db, actor: str, period, *, organisation: str | None = None, programme: str | None = None,
                   lang: str | None = None, indicators: list[Indicator] | None = None,
                   made_at: datetime | None = None) -> PeriodReport:
     """The whole report for ``period`` (a :class:`Period` or text such as ``"2026"``, ``"2026-Q1"``)."""
@@ -113,7 +111,7 @@ def period_report(db, period, *, organisation: str | None = None, programme: str
     period = Period.parse(period)
     programme = config.check_programme(programme)
     organisation = organisation or config.load_config()["organisation"][lang]
-    data = IndicatorData(db)
+    data = IndicatorData(db, actor)
     values = indicator_values(data, period, programme=programme,
                               indicators=load_indicators() if indicators is None else indicators, lang=lang)
     report = PeriodReport(organisation, period, programme, lang, made_at or datetime.now(), values)
@@ -197,18 +195,15 @@ def _localised(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 # --- Excel ----------------------------------------------------------------------------------
 
-EXPORT_ROLES = ("case_manager", "supervisor", "researcher")
-
-
 def write_excel(report: PeriodReport, path, *, db, actor: str, lang: str | None = None) -> Path:
     """Write the report to an Excel workbook at ``path``: one sheet per table, then the definitions;
-    each sheet starts with the organisation, title, period, programme and date made. Audited."""
+    each sheet starts with the organisation, title, period, programme and date made. Audited: the
+    store asks the policy whether ``actor`` may export it, and the file is removed if not."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     lang = i18n.normalise_language(lang or report.lang)
-    require_user(db, actor, EXPORT_ROLES)
     path = Path(path)
     book = Workbook()
     book.remove(book.active)
@@ -236,9 +231,12 @@ def write_excel(report: PeriodReport, path, *, db, actor: str, lang: str | None 
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
-    with write_transaction(db):
-        record(db, actor=actor, action="export_report", entity="reports",
-               entity_id=f"{report.period.start.isoformat()}..{report.period.end.isoformat()}",
-               details={"path": str(path), "programme": report.programme, "organisation": report.organisation,
-                        "indicators": len(report.indicators), "sheets": [t for t, _ in sheets]})
+    try:
+        record_export(db, actor, action="export_report", entity="reports",
+                      entity_id=f"{report.period.start.isoformat()}..{report.period.end.isoformat()}",
+                      details={"path": str(path), "programme": report.programme, "organisation": report.organisation,
+                               "indicators": len(report.indicators), "sheets": [t for t, _ in sheets]})
+    except BaseException:
+        path.unlink(missing_ok=True)  # an export the audit does not hold must not stay
+        raise
     return path

@@ -11,19 +11,20 @@ from datetime import date
 
 import ipywidgets as w
 
-from .. import config, i18n
-from ..access import WRITER_ROLES, require_user
+from .. import config, i18n, policy
 from ..i18n import UserError
 from ..store.cases import get_case
 from ..store.deadlines import case_deadlines
+from ..store.guard import actor_of
 from ..store.inputs import InvalidInput
 from ..store.lifecycle import (MOVES, case_state, extend_accompaniment, flag_urgent,
                                move_case, reopen_case, transfer_case)
 from ..store.people import get_person, household_members, person_consents, withdraw_consent
 from ..store.services import case_services, record_referral_outcome, record_service
+from ..store.shares import case_shares, revoke_share, share_case
 from ..store.shelter import case_stays, end_stay, record_stay
 from ..store.users import staff
-from .common import (LanguageSwitch, app_page, case_id_from_query, chosen_id, programme_label, start_app,
+from .common import (LanguageSwitch, app_page, case_id_from_query, picked, programme_label, signed_in, start_app,
                      status_html, subject_label, ua_date)
 from .timeline import timeline_html
 from .widgets import ActionForm, CaseSearch, Done
@@ -100,6 +101,22 @@ i18n.add({
     "case.shelter.to_on": {"uk": "Дата вибуття (дд.мм.рррр)", "en": "Departure date (dd.mm.yyyy)"},
     "case.shelter.ended": {"uk": "Вибуття записано.", "en": "Departure recorded."},
     "case.choose": {"uk": "— виберіть —", "en": "— choose —"},
+    "case.consent.purpose": {"uk": "Згода на", "en": "Consent to"},
+    "case.consent.research_saved": {
+        "uk": "Відкликання згоди на дослідження записано; випадок не потраплятиме до дослідницьких вивантажень.",
+        "en": "Withdrawal of research consent recorded; the case is left out of research exports.",
+    },
+    "case.read_only": {
+        "uk": "Ви переглядаєте цей випадок; змінювати його можуть його фахівець і супервізор команди.",
+        "en": "You are reading this case; its worker and the team's supervisor can change it.",
+    },
+    "case.share.title": {"uk": "Поділитися випадком з колегою", "en": "Share the case with a colleague"},
+    "case.share.with": {"uk": "Колега", "en": "Colleague"},
+    "case.share.saved": {"uk": "Доступ надано.", "en": "The case is shared."},
+    "case.unshare.title": {"uk": "Скасувати доступ колеги", "en": "Revoke a colleague's access"},
+    "case.unshare.share": {"uk": "Доступ", "en": "Share"},
+    "case.unshare.saved": {"uk": "Доступ скасовано.", "en": "The share is revoked."},
+    "case.shared_with": {"uk": "Поділено з: {names}", "en": "Shared with: {names}"},
     "case.to_assessment": {"uk": "Відкрити оцінювання потреб", "en": "Open the needs assessment"},
 })
 
@@ -113,12 +130,12 @@ class CaseApp:
     def __init__(self, db, user: str, lang: str = "uk", today: date | None = None, case_id=None):
         self.db, self.user, self.today = db, user, today
         self.lang = i18n.normalise_language(lang)
-        self.user_row = require_user(db, user)
+        self.user_row = signed_in(db, user, "cases.search")
         self.case_id = None
         self.language = LanguageSwitch(self.lang, self.set_language)
         self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
-        self.search = CaseSearch(db, self.lang, self.show_case)
-        self.header, self.facts, self.urgent = w.HTML(), w.HTML(), w.HTML()
+        self.search = CaseSearch(db, user, self.lang, self.show_case)
+        self.header, self.facts, self.urgent, self.shared = w.HTML(), w.HTML(), w.HTML(), w.HTML()
         self.header.add_class("wb-case-header")
         self.facts.add_class("wb-case-facts")
         self.urgent.add_class("wb-case-urgent")
@@ -130,7 +147,8 @@ class CaseApp:
         self.stays.add_class("wb-shelter-stays")
         self.shelter_box = w.VBox([self.stays, *[self.forms[name].widget for name in SHELTER_FORMS]])
         self.shelter_box.add_class("wb-shelter")
-        self.case_box = w.VBox([self.header, self.facts, self.urgent, self.deadlines, self.members, self.shelter_box,
+        self.case_box = w.VBox([self.header, self.facts, self.shared, self.urgent, self.deadlines, self.members,
+                                self.shelter_box,
                                 *[f.widget for name, f in self.forms.items() if name not in SHELTER_FORMS],
                                 self.timeline],
                                layout=w.Layout(display="none"))
@@ -185,8 +203,15 @@ class CaseApp:
                 self._refresh),
             "consent": ActionForm("wb-consent", "case.consent.title", "case.apply", [
                 ("person_id", w.Dropdown(options=[("", "")]), "case.consent.person"),
+                ("purpose", w.Dropdown(options=[("", "")]), "case.consent.purpose"),
                 ("withdrawn_on", day(), "case.field.on"), ("note", text(), "case.field.note")],
                 self._withdraw, self.lang, self._refresh),
+            "share": ActionForm("wb-share", "case.share.title", "case.apply", [
+                ("with_user", w.Dropdown(options=[("", "")]), "case.share.with"),
+                ("reason", text(), "case.field.reason")], self._share, self.lang, self._refresh),
+            "unshare": ActionForm("wb-unshare", "case.unshare.title", "case.apply", [
+                ("share_id", w.Dropdown(options=[("", "")]), "case.unshare.share")], self._unshare, self.lang,
+                self._refresh),
             "shelter": ActionForm("wb-shelter-stay", "case.shelter.record_title", "case.apply", [
                 ("person_id", w.Dropdown(options=[("", "")]), "case.shelter.person"),
                 ("shelter", text(), "case.shelter.shelter"), ("from_on", day(), "case.shelter.from_on")],
@@ -211,39 +236,47 @@ class CaseApp:
             self.show_case(self.case_id)
 
     def _options(self, kind: str, codes=None) -> list:
-        choose = [(i18n.t("case.choose", self.lang), "")]
+        choose = [(i18n.t("case.choose", self.lang), None)]
         return choose + [(label, code) for label, code in config.choices(kind, self.lang)
                          if codes is None or code in codes]
 
     def show_case(self, case_id):
-        """Show one case: facts, deadlines, people, timeline and the actions possible now."""
+        """Show one case: facts, deadlines, people, timeline and the actions possible now. A case the user
+        may not read shows nothing of it, only the refusal."""
         try:
-            case = get_case(self.db, case_id)
+            case = get_case(self.db, self.user, case_id)
         except UserError as err:
+            self.case_id = None
+            self.case_box.layout.display = "none"
             self.status.value = status_html(err.message(self.lang), "error")
             return
+        self.status.value = ""
         self.case_id = case["id"]
-        state = case_state(self.db, self.case_id)
+        state = case_state(self.db, self.user, self.case_id)
         lang = self.lang
         self.header.value = "<h3>{}</h3>".format(html.escape(i18n.t(
             "case.header", lang, number=case["case_number"], subject=subject_label(case, lang))))
         self.facts.value = html.escape(i18n.t(
             "case.facts", lang, programme=programme_label(case["programme"], lang),
-            status=config.label("case_statuses", state["status"], lang), worker=state["worker"],
+            status=config.label("case_statuses", state["status"], lang), worker=self._name(state["worker"]),
             opened=ua_date(case["opened_on"])))
+        shares = case_shares(self.db, self.user, self.case_id)
+        in_force = [s for s in shares if s["revoked_at"] is None]
+        self.shared.value = html.escape(i18n.t("case.shared_with", lang, names=", ".join(
+            self._name(s["shared_with"]) for s in in_force))) if in_force else ""
         self.urgent.value = status_html(i18n.t("case.urgent_banner", lang, on=ua_date(state["urgent_on"])), "error") \
             if state["urgent_on"] and state["status"] != "closed" else ""
-        members, stays = self._members(case), case_stays(self.db, self.case_id)  # read once per refresh
+        members, stays = self._members(case), case_stays(self.db, self.user, self.case_id)  # read once per refresh
         self._show_deadlines(state)
         self._show_members(members)
         self._show_stays(stays)
         self._show_timeline()
-        self._refresh_forms(state, members, stays)
+        self._refresh_forms(state, members, stays, in_force)
         self.case_box.layout.display = None
 
     def _show_deadlines(self, state):
         lines = []
-        for d in case_deadlines(self.db, self.case_id, today=self.today, state=state):
+        for d in case_deadlines(self.db, self.user, self.case_id, today=self.today, state=state):
             done = i18n.t("case.deadline.done_on", self.lang, on=d["done_on"].strftime("%d.%m.%Y")) if d["done_on"] else ""
             text = i18n.t("case.deadline.row", self.lang, kind=i18n.t(f"case.deadline.{d['kind']}", self.lang),
                           due=d["due"].strftime("%d.%m.%Y"), state=i18n.t(f"case.state.{d['state']}", self.lang),
@@ -254,13 +287,13 @@ class CaseApp:
 
     def _members(self, case) -> list[dict]:
         if case["household_id"]:
-            return household_members(self.db, case["household_id"])
-        return [dict(get_person(self.db, case["person_id"]), relation="applicant")]
+            return household_members(self.db, self.user, case["household_id"])
+        return [dict(get_person(self.db, self.user, case["person_id"]), relation="applicant")]
 
     def _show_members(self, members):
         items = []
         for person in members:
-            consents = [c for c in person_consents(self.db, person["id"]) if c["purpose"] == "data_processing"]
+            consents = [c for c in person_consents(self.db, self.user, person["id"]) if c["purpose"] == "data_processing"]
             withdrawn = consents and all(c["withdrawn_on"] for c in consents)
             note = (" — " + i18n.t("case.consent_withdrawn", self.lang, on=ua_date(consents[-1]["withdrawn_on"]))
                     if withdrawn else "")
@@ -286,43 +319,64 @@ class CaseApp:
         self.stays.value = f"<b>{t('case.shelter.title')}</b>{body}"
 
     def _show_timeline(self):
-        self.timeline.value = timeline_html(self.db, self.case_id, self.lang)
+        self.timeline.value = timeline_html(self.db, self.user, self.case_id, self.lang)
 
-    def _refresh_forms(self, state, members, stays):
+    def _refresh_forms(self, state, members, stays, shares):
+        """Offer what the user may do now: the policy decides what shows (the store decides again)."""
         closed = state["status"] == "closed"
+        choose = (i18n.t("case.choose", self.lang), None)
         move = self.forms["move"]
         move.inputs["to_status"].options = self._options("case_statuses", MOVES[state["status"]])
         move.inputs["reason"].options = self._options("closure_reasons")
         self._closure_fields()
-        workers = [r["username"] for r in staff(self.db, roles=WRITER_ROLES)]
-        self.forms["transfer"].inputs["to_worker"].options = [(i18n.t("case.choose", self.lang), "")] + [
-            (u, u) for u in workers if u != state["worker"]]
+        me = actor_of(self.db, self.user)
+        colleagues = staff(self.db, self.user, roles=policy.CASE_HOLDERS)
+        facts = policy.CaseFacts(self.case_id, state["worker"], actor_of(self.db, state["worker"]).teams,
+                                 frozenset(s["shared_with"] for s in shares))
+        self.forms["transfer"].inputs["to_worker"].options = [choose] + [
+            (u["display_name"], u["username"]) for u in colleagues if u["username"] != state["worker"]
+            and policy.decide(me, "case.transfer", facts, target=actor_of(self.db, u["username"]))]
+        self.forms["share"].inputs["with_user"].options = [choose] + [
+            (u["display_name"], u["username"]) for u in colleagues
+            if u["username"] not in {state["worker"], self.user} | set(facts.shared_with)]
+        self.forms["unshare"].inputs["share_id"].options = [choose] + [
+            (self._name(s["shared_with"]), s["id"]) for s in shares]
         self.forms["service"].inputs["service_type"].options = self._options("service_types")
         self._referral_fields()
-        referrals = [s for s in case_services(self.db, self.case_id) if s["service_type"] == "referral"]
-        self.forms["outcome"].inputs["service_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
-            (f"{ua_date(s['provided_on'])} → {s['referral_to']}", str(s["id"])) for s in referrals]
+        referrals = [s for s in case_services(self.db, self.user, self.case_id) if s["service_type"] == "referral"]
+        self.forms["outcome"].inputs["service_id"].options = [choose] + [
+            (f"{ua_date(s['provided_on'])} → {s['referral_to']}", s["id"]) for s in referrals]
         self.forms["outcome"].inputs["outcome"].options = self._options("referral_outcomes")
         limit = config.load_config()["deadlines"]["max_extension_months"]
-        self.forms["extend"].inputs["months"].options = [(i18n.t("case.choose", self.lang), "")] + [
-            (str(m), str(m)) for m in range(1, limit + 1)]
-        people = [(i18n.t("case.choose", self.lang), "")] + [
-            (f"{p['family_name']} {p['given_name']}", str(p["id"])) for p in members]
+        self.forms["extend"].inputs["months"].options = [choose] + [(str(m), m) for m in range(1, limit + 1)]
+        people = [choose] + [(f"{p['family_name']} {p['given_name']}", p["id"]) for p in members]
         self.forms["consent"].inputs["person_id"].options = people
+        self.forms["consent"].inputs["purpose"].options = self._options("consent_purposes")
         self.forms["shelter"].inputs["person_id"].options = people
         open_stays = [s for s in stays if s["to_on"] is None]
-        self.forms["shelter_end"].inputs["stay_id"].options = [(i18n.t("case.choose", self.lang), "")] + [
-            (f"{s['family_name']} {s['given_name']} — {s['shelter']}, {ua_date(s['from_on'])}", str(s["id"]))
+        self.forms["shelter_end"].inputs["stay_id"].options = [choose] + [
+            (f"{s['family_name']} {s['given_name']} — {s['shelter']}, {ua_date(s['from_on'])}", s["id"])
             for s in open_stays]
-        # Lifecycle acts belong to the case's worker and supervisors (the service checks it too).
-        steering = self.user_row["role"] == "supervisor" or state["worker"] == self.user
-        visible = {"move": steering and not closed, "transfer": steering and not closed, "service": True,
-                   "outcome": bool(referrals), "urgent": steering and not closed,
+        writes = bool(policy.decide(me, "case.write", facts))
+        steering = writes and not closed
+        visible = {"move": steering, "transfer": bool(policy.decide(me, "case.transfer", facts)) and not closed,
+                   "service": writes, "outcome": writes and bool(referrals), "urgent": steering,
                    "extend": steering and state["status"] in ("accompaniment", "review"),
-                   "reopen": steering and closed, "consent": True, "shelter": True,
-                   "shelter_end": bool(open_stays)}
+                   "reopen": writes and closed, "consent": writes, "shelter": writes,
+                   "shelter_end": writes and bool(open_stays),
+                   "share": bool(policy.decide(me, "case.share", facts)) and not closed,
+                   "unshare": bool(policy.decide(me, "case.share", facts)) and bool(shares)}
         for name, form in self.forms.items():
             form.widget.layout.display = None if visible[name] else "none"
+        if not writes:
+            self.status.value = status_html(i18n.t("case.read_only", self.lang))
+
+    def _name(self, username: str) -> str:
+        """A worker's display name (their username if they are not on the staff list)."""
+        names = getattr(self, "_names", None)
+        if names is None:
+            names = self._names = {u["username"]: u["display_name"] for u in staff(self.db, self.user)}
+        return names.get(username, username)
 
     def _refresh(self):
         if self.case_id:
@@ -341,7 +395,7 @@ class CaseApp:
 
     # --- actions: each calls one service function, which does every check -------------------
     def _move(self, v):
-        move_case(self.db, self.user, self.case_id, v["to_status"], on=v["on"], reason=v["reason"] or None,
+        move_case(self.db, self.user, self.case_id, picked(v, "to_status"), on=v["on"], reason=v["reason"] or None,
                   note=v["note"] or None, today=self.today)
         return self._after("case.moved")
 
@@ -357,8 +411,8 @@ class CaseApp:
         return self._after("case.service.saved")
 
     def _outcome(self, v):
-        record_referral_outcome(self.db, self.user, chosen_id(v["service_id"], self._referral_ids()), outcome=v["outcome"],
-                                on=v["on"], today=self.today)
+        record_referral_outcome(self.db, self.user, picked(v, "service_id"), outcome=v["outcome"], on=v["on"],
+                                case_id=self.case_id, today=self.today)
         return self._after("case.outcome.saved")
 
     def _urgent(self, v):
@@ -366,8 +420,7 @@ class CaseApp:
         return self._after("case.urgent.done")
 
     def _extend(self, v):
-        months = int(v["months"]) if str(v["months"]).isdigit() else v["months"]
-        extend_accompaniment(self.db, self.user, self.case_id, months=months, reason=v["reason"], on=v["on"],
+        extend_accompaniment(self.db, self.user, self.case_id, months=v["months"], reason=v["reason"], on=v["on"],
                              today=self.today)
         return self._after("case.extended")
 
@@ -376,34 +429,39 @@ class CaseApp:
         return self._after("case.reopened")
 
     def _withdraw(self, v):
-        member_ids = [p["id"] for p in self._members(get_case(self.db, self.case_id))]
-        withdraw_consent(self.db, self.user, chosen_id(v["person_id"], member_ids), withdrawn_on=v["withdrawn_on"],
-                         note=v["note"] or None, today=self.today)
-        return self._after("case.consent.saved")
+        # The service withdraws every consent of that purpose in force, and checks the person is this case's.
+        purpose = v["purpose"] or None
+        withdraw_consent(self.db, self.user, picked(v, "person_id"), purpose=purpose, withdrawn_on=v["withdrawn_on"],
+                         note=v["note"] or None, case_id=self.case_id, today=self.today)
+        return self._after("case.consent.research_saved" if purpose == "research" else "case.consent.saved")
 
     def _record_stay(self, v):
-        person = v["person_id"]
-        person_id = int(person) if isinstance(person, str) and person.isdigit() else (str(person or "")[:40] or None)
         try:
             # The service checks that the person is one of this case's (a page can send any id).
-            record_stay(self.db, self.user, person_id, shelter=v["shelter"], from_on=v["from_on"],
+            # The service reports a missing person with the other fields' problems, all at once.
+            record_stay(self.db, self.user, v["person_id"], shelter=v["shelter"], from_on=v["from_on"],
                         case_id=self.case_id, today=self.today)
         except UserError as err:
-            if err.key in ("person.not_found", "shelter.case_other_person"):
+            if err.key in ("person.not_found", "shelter.case_other_person", "guard.case_mismatch", "guard.bad_id"):
                 raise InvalidInput({"person_id": err}) from None  # shown under the person's field
             raise
         return self._after("case.shelter.recorded")
 
     def _end_stay(self, v):
-        if v["stay_id"] in (None, ""):
-            raise InvalidInput({"stay_id": UserError("input.required")})
-        stay_ids = [s["id"] for s in case_stays(self.db, self.case_id)]
         try:
-            stay_id = chosen_id(v["stay_id"], stay_ids)  # only a stay of this case's persons
+            # Only a stay of this case's persons: the service checks it against the case.
+            end_stay(self.db, self.user, picked(v, "stay_id"), to_on=v["to_on"], case_id=self.case_id,
+                     today=self.today)
         except UserError as err:
-            raise InvalidInput({"stay_id": err}) from None
-        end_stay(self.db, self.user, stay_id, to_on=v["to_on"], today=self.today)
+            if err.key in ("guard.case_mismatch", "shelter.stay_not_found", "guard.bad_id"):
+                raise InvalidInput({"stay_id": err}) from None
+            raise
         return self._after("case.shelter.ended")
 
-    def _referral_ids(self) -> list[int]:
-        return [s["id"] for s in case_services(self.db, self.case_id) if s["service_type"] == "referral"]
+    def _share(self, v):
+        share_case(self.db, self.user, self.case_id, with_user=picked(v, "with_user"), reason=v["reason"] or None)
+        return self._after("case.share.saved")
+
+    def _unshare(self, v):
+        revoke_share(self.db, self.user, picked(v, "share_id"), case_id=self.case_id)
+        return self._after("case.unshare.saved")

@@ -12,15 +12,21 @@ from datetime import date
 import ipywidgets as w
 
 from .. import config, i18n
-from ..access import require_user
 from ..analysis.caseload import case_overview
 from ..names import search_form, ukrainian_key
-from ..store.search import case_rows
+from ..store.caseload import cases_needing_a_worker
+from ..store.search import case_summaries
 from .client_page import case_assessments, client_page_parts, default_instrument, png_html
-from .common import LanguageSwitch, app_page, programme_label, start_app, subject_label, ua_date
+from .common import (LanguageSwitch, app_page, programme_label, signed_in, start_app, status_html, subject_label,
+                     ua_date)
 
 i18n.add({
     "caseload.title": {"uk": "Мої випадки", "en": "My caseload"},
+    "caseload.need_worker": {
+        "uk": "Випадки без фахівця (обліковий запис деактивовано), чекають на передачу: {cases}.",
+        "en": "Cases without a worker (the account was deactivated), waiting to be handed over: {cases}.",
+    },
+    "caseload.need_worker_item": {"uk": "{number} ({name})", "en": "{number} ({name})"},
     "caseload.count": {"uk": "Відкритих випадків: {n}; прострочено: {overdue}; термінових: {urgent}.",
                        "en": "Open cases: {n}; overdue: {overdue}; urgent: {urgent}."},
     "caseload.filter": {"uk": "Пошук серед моїх випадків", "en": "Search my cases"},
@@ -52,10 +58,11 @@ class CaseloadApp:
     def __init__(self, db, user: str, lang: str = "uk", today: date | None = None):
         self.db, self.user, self.today = db, user, today
         self.lang = i18n.normalise_language(lang)
-        self.user_row = require_user(db, user)
+        self.user_row = signed_in(db, user, "caseload.read")
         self.case_id = None
         self.language = LanguageSwitch(self.lang, self.set_language)
-        self.heading, self.signed_in, self.summary = w.HTML(), w.HTML(), w.HTML()
+        self.heading, self.signed_in, self.summary, self.orphans = w.HTML(), w.HTML(), w.HTML(), w.HTML()
+        self.orphans.add_class("wb-caseload-need-worker")
         self.summary.add_class("wb-caseload-summary")
         self.filter = w.Text(layout=w.Layout(width="30em"))
         self.filter.add_class("wb-caseload-filter")
@@ -90,9 +97,11 @@ class CaseloadApp:
                               self.timeline], layout=w.Layout(display="none", border="1px solid #999", padding="8px"))
         self.client.add_class("wb-client")
         self._quiet = False
-        self.widget = app_page(self.heading, self.language, self.signed_in, self.summary,
+        self.widget = app_page(self.heading, self.language, self.signed_in, self.summary, self.orphans,
                                w.HBox([self.filter, self.sort]), self.shown, self.rows, self.client)
         self.cases = self._load()
+        # A supervisor's list (the head's too) shows the cases whose worker was deactivated.
+        self.without_worker = cases_needing_a_worker(self.db, self.user)
         self.set_language(self.lang)
 
     @classmethod
@@ -101,8 +110,8 @@ class CaseloadApp:
 
     def _load(self) -> list[dict]:
         """The worker's open cases with their subject, people and deadlines (read once per page)."""
-        overview = case_overview(self.db, today=self.today, worker=self.user)
-        details = {r["id"]: r for r in case_rows(self.db, [int(i) for i in overview["case_id"]])}
+        overview = case_overview(self.db, self.user, today=self.today, worker=self.user)
+        details = {r["id"]: r for r in case_summaries(self.db, self.user, [int(i) for i in overview["case_id"]])}
         cases = []
         for row in overview.to_dict("records"):
             detail = details[row["case_id"]]
@@ -126,6 +135,9 @@ class CaseloadApp:
         self.summary.value = html.escape(i18n.t(
             "caseload.count", lang, n=len(self.cases), overdue=sum(c["overdue"] for c in self.cases),
             urgent=sum(c["urgent"] for c in self.cases)))
+        self.orphans.value = status_html(i18n.t("caseload.need_worker", lang, cases=", ".join(
+            i18n.t("caseload.need_worker_item", lang, number=c["case_number"], name=c["worker_name"])
+            for c in self.without_worker)), "error") if self.without_worker else ""
         self.show_list()
         if self.case_id:
             self.open_client(self.case_id)
@@ -177,7 +189,7 @@ class CaseloadApp:
             from ..instruments.loader import builtin_names, load_builtin
 
             self.instrument.options = [(load_builtin(n).title(self.lang), n) for n in builtin_names()]
-            self.instrument.value = default_instrument(self.db, case_id)
+            self.instrument.value = default_instrument(self.db, self.user, case_id)
             self._fill_assessment_choices()
         finally:
             self._quiet = False
@@ -185,7 +197,7 @@ class CaseloadApp:
         self.client.layout.display = None
 
     def _fill_assessment_choices(self):
-        saved = case_assessments(self.db, self.case_id, self.instrument.value)
+        saved = case_assessments(self.db, self.user, self.case_id, self.instrument.value)
         options = [(f"№{a['id']} · {ua_date(a['assessed_on'])}", str(a["id"])) for a in saved]
         nothing = [(i18n.t("caseload.nothing", self.lang), "")]
         self.current.options = options or nothing
@@ -209,7 +221,7 @@ class CaseloadApp:
     def _charts_changed(self):
         if self._quiet or not self.case_id:
             return
-        parts = client_page_parts(self.db, self.case_id, self.lang, instrument_id=self.instrument.value,
+        parts = client_page_parts(self.db, self.user, self.case_id, self.lang, instrument_id=self.instrument.value,
                                   current_id=_int(self.current.value), compare_id=_int(self.compare.value))
         self.star.value = png_html(parts["star"], parts["star_caption"])
         self.goals.value = png_html(parts["goals"], parts["goals_caption"])

@@ -16,12 +16,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from .. import config, i18n
-from ..access import WRITER_ROLES
+from .. import config, i18n, policy
 from ..analysis.caseload import caseload_columns, caseload_table, worker_caseload
 from ..charts.report import caseload_chart
 from ..i18n import UserError
 from ..instruments.validation import parse_date
+from ..store.caseload import caseload_scope
 from ..store.users import staff
 from .common import LanguageSwitch, status_html
 
@@ -57,14 +57,16 @@ class CaseloadSummary:
     refused, or None) hold what is shown.
     """
 
-    def __init__(self, db, *, start=None, end=None, programme=None, worker=None, lang: str | None = None,
+    def __init__(self, db, actor: str, *, start=None, end=None, programme=None, worker=None, lang: str | None = None,
                  organisation: str | None = None, today: date | None = None):
-        self.db, self.today = db, today or date.today()
+        self.db, self.actor, self.today = db, actor, today or date.today()
         self.lang = i18n.normalise_language(lang)
         self.organisation = organisation
         self.frame = self.table = self.figure = self.error = None
         self._summary, self._quiet = "", False
-        workers = sorted(staff(db, roles=WRITER_ROLES), key=lambda r: (r["role"], r["display_name"]))
+        scope = caseload_scope(db, actor)  # a supervisor's team, the head of centre's everyone
+        workers = sorted((r for r in staff(db, actor, roles=policy.CASE_HOLDERS) if scope is None or r["username"] in scope),
+                         key=lambda r: (r["role"], r["display_name"]))
         self._workers = [(f"{r['display_name']} ({r['username']})", r["username"]) for r in workers]
         self.language = LanguageSwitch(self.lang, self.set_language)
         self.heading, self.message = w.HTML(), w.HTML()
@@ -95,7 +97,7 @@ class CaseloadSummary:
         filters = self.filters() if filters is None else filters
         self.error = None
         try:
-            self.frame = worker_caseload(self.db, today=self.today, **filters)
+            self.frame = worker_caseload(self.db, self.actor, today=self.today, **filters)
         except UserError as err:
             self.error = err
             self.frame = pd.DataFrame(columns=caseload_columns())

@@ -25,17 +25,17 @@ i18n.add({
 })
 
 
-def case_assessments(db, case_id, instrument_id: str) -> list[dict]:
+def case_assessments(db, actor: str, case_id, instrument_id: str) -> list[dict]:
     """The case's latest-version assessments of one instrument, oldest first."""
-    return sorted((a for a in list_assessments(db, case_id) if a["instrument_id"] == instrument_id),
+    return sorted((a for a in list_assessments(db, actor, case_id) if a["instrument_id"] == instrument_id),
                   key=lambda a: (a["assessed_on"], a["id"]))
 
 
-def star_figure(db, case_id, instrument_id: str, current_id=None, compare_id="first", lang=None):
+def star_figure(db, actor: str, case_id, instrument_id: str, current_id=None, compare_id="first", lang=None):
     """The star chart of one instrument: ``current_id`` (default the latest) over ``compare_id``
     (``"first"``: the first assessment; None: no comparison)."""
     instrument = load_builtin(instrument_id)
-    saved = case_assessments(db, case_id, instrument_id)
+    saved = case_assessments(db, actor, case_id, instrument_id)
     if not saved:
         return star_chart({}, lang=lang)
     by_id = {a["id"]: a for a in saved}
@@ -43,7 +43,7 @@ def star_figure(db, case_id, instrument_id: str, current_id=None, compare_id="fi
     compare = (saved[0] if saved[0] is not current else None) if compare_id == "first" else by_id.get(compare_id)
 
     def scores(row):
-        return profile_scores(instrument, get_assessment(db, row["id"], instrument)["answers"])
+        return profile_scores(instrument, get_assessment(db, actor, row["id"], instrument)["answers"])
 
     def name(row):
         return i18n.t("client.series", lang, title=f"№{row['id']}", date=ua_date(row["assessed_on"]))
@@ -54,10 +54,10 @@ def star_figure(db, case_id, instrument_id: str, current_id=None, compare_id="fi
                       higher_is_better=instrument.score_direction == "functioning")
 
 
-def goals_figure(db, case_id, lang=None):
+def goals_figure(db, actor: str, case_id, lang=None):
     """The goal progress chart of the case's goals."""
     goals = [{"title": g["title"], "set_on": g["set_on"], "target_date": g["target_date"],
-              "reviews": [(r["reviewed_on"], r["level"]) for r in g["reviews"]]} for g in case_goals(db, case_id)]
+              "reviews": [(r["reviewed_on"], r["level"]) for r in g["reviews"]]} for g in case_goals(db, actor, case_id)]
     return goal_progress_chart(goals, lang)
 
 
@@ -84,17 +84,17 @@ def png_html(data: bytes, alt: str) -> str:
     return f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" style="max-width:100%">'
 
 
-def default_instrument(db, case_id) -> str:
+def default_instrument(db, actor: str, case_id) -> str:
     """The instrument the case has assessments of (the most recent one's), else the first built-in."""
-    saved = list_assessments(db, case_id)
+    saved = list_assessments(db, actor, case_id)
     return saved[0]["instrument_id"] if saved else builtin_names()[0]
 
 
-def client_page_parts(db, case_id, lang=None, instrument_id=None, current_id=None, compare_id="first") -> dict:
+def client_page_parts(db, actor: str, case_id, lang=None, instrument_id=None, current_id=None, compare_id="first") -> dict:
     """Everything the client's page shows: ``timeline`` (HTML), ``star`` and ``goals`` (PNG bytes), captions."""
-    instrument_id = instrument_id or default_instrument(db, case_id)
-    star = star_figure(db, case_id, instrument_id, current_id, compare_id, lang)
-    goals = goals_figure(db, case_id, lang)
+    instrument_id = instrument_id or default_instrument(db, actor, case_id)
+    star = star_figure(db, actor, case_id, instrument_id, current_id, compare_id, lang)
+    goals = goals_figure(db, actor, case_id, lang)
     captions = (star.caption, goals.caption)
-    return {"timeline": timeline_html(db, case_id, lang), "star": png(star), "goals": png(goals),
+    return {"timeline": timeline_html(db, actor, case_id, lang), "star": png(star), "goals": png(goals),
             "star_caption": captions[0], "goals_caption": captions[1], "instrument_id": instrument_id}

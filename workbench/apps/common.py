@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 
 import ipywidgets as w
 
@@ -84,17 +85,31 @@ def start_app(factory):
         return w.HTML(status_html(text, "error"))
 
 
+def signed_in(db, user: str, action: str) -> dict:
+    """The signed-in user's own row, once the policy allows them ``action`` (what the app is for:
+    ``cases.search`` for the case apps, ``case.open`` for intake, ``events.read`` for the events log);
+    raises the policy's ``UserError``, which :func:`start_app` shows instead of the app."""
+    from ..store.guard import allow
+    from ..store.users import staff_member
+
+    allow(db, user, action)
+    return staff_member(db, user, user)
+
+
+def picked(values: dict, field: str):
+    """A dropdown's value from an action form, or a "required" message under the field while "— choose —"
+    (None) is picked. Whether the record picked belongs to the case is the store's to check."""
+    from ..store.inputs import InvalidInput
+
+    if values[field] in (None, ""):
+        raise InvalidInput({field: UserError("input.required")})
+    return values[field]
+
+
 def case_id_from_query() -> int | None:
     """The ``case`` parameter of the page's address (``app.ipynb?case=12``), which Voilà passes as QUERY_STRING."""
     from urllib.parse import parse_qs
 
     value = (parse_qs(os.environ.get("QUERY_STRING", "")).get("case") or [None])[0]
-    return int(value) if value and value.isdigit() else None
-
-
-def chosen_id(value, allowed: list[int]) -> int:
-    """An id picked in a dropdown, accepted only if it belongs to this case (a page can send any value)."""
-    chosen = int(value) if isinstance(value, str) and value.isdigit() else None
-    if chosen not in allowed:
-        raise UserError("input.invalid_choice")
-    return chosen
+    # ASCII digits only (str.isdigit takes "²" too); the store checks the id's range and who may read it.
+    return int(value) if value and re.fullmatch(r"[0-9]{1,19}", value) else None

@@ -14,12 +14,12 @@ from datetime import date
 import ipywidgets as w
 
 from .. import config, i18n
-from ..access import require_user
 from ..i18n import UserError
 from ..names import ukrainian_key
 from ..store.events import correct_event, get_event, list_events, record_event
+from ..store.guard import may
 from ..store.users import staff
-from .common import LanguageSwitch, app_page, chosen_id, start_app, status_html, ua_date
+from .common import LanguageSwitch, app_page, signed_in, start_app, status_html, ua_date
 from .widgets import ActionForm, Done
 
 i18n.add({
@@ -90,14 +90,15 @@ class EventsApp:
     def __init__(self, db, user: str, lang: str = "uk", today: date | None = None, limit: int = LIST_LIMIT):
         self.db, self.user, self.today, self.limit = db, user, today, limit
         self.lang = i18n.normalise_language(lang)
-        self.user_row = require_user(db, user)
+        self.user_row = signed_in(db, user, "events.read")
+        self.writes = may(db, user, "events.write")  # the head of centre reads the log; the form is the staff's
         self.correcting: dict | None = None  # the event version being corrected (held here, never in a widget)
         self.saved: Done | None = None  # the last save's message while the form is unchanged since
         self._quiet = False
         self.events: list[dict] = []
         self.language = LanguageSwitch(self.lang, self.set_language)
         self.heading, self.signed_in = w.HTML(), w.HTML()
-        users = sorted(staff(self.db),
+        users = sorted(staff(self.db, self.user),
                        key=lambda row: (ukrainian_key(row["display_name"]), row["username"]))
         self.staff_names = {row["username"]: row["display_name"] for row in users}  # in alphabetical order
         text = dict(layout=w.Layout(width="30em"))
@@ -128,7 +129,7 @@ class EventsApp:
         self.recent_title, self.shown, self.table = w.HTML(), w.HTML(), w.HTML()
         self.table.add_class("wb-events-list")
         self.shown.add_class("wb-events-shown")
-        self.pick = w.Dropdown(options=[("", "")], layout=w.Layout(width="40em"))
+        self.pick = w.Dropdown(options=[("", None)], layout=w.Layout(width="40em"))
         self.pick.add_class("wb-event-pick")
         self.pick_label = w.HTML()
         self.load_button = w.Button(icon="pencil")
@@ -141,6 +142,9 @@ class EventsApp:
                                self.recent_title, self.shown, self.table,
                                w.VBox([self.pick_label, w.HBox([self.pick, self.load_button]), self.status]))
         self.widget.add_class("wb-events")
+        if not self.writes:
+            for part in (self.form.widget, self.correcting_box, self.pick, self.load_button, self.pick_label):
+                part.layout.display = "none"
         self._reset_form()
         self.set_language(self.lang)
 
@@ -187,7 +191,7 @@ class EventsApp:
     def show_list(self):
         """The recent events (latest versions, newest first) and the picker of the one to correct."""
         lang = self.lang
-        events = list_events(self.db)
+        events = list_events(self.db, self.user)
         self.events = events[:self.limit]
         self.recent_title.value = f"<h3>{html.escape(i18n.t('events.recent', lang))}</h3>"
         self.shown.value = html.escape(i18n.t("events.shown", lang, shown=len(self.events), total=len(events))) \
@@ -203,11 +207,11 @@ class EventsApp:
         self._quiet = True
         try:
             value = self.pick.value
-            self.pick.options = [(i18n.t("events.choose", lang), "")] + [
+            self.pick.options = [(i18n.t("events.choose", lang), None)] + [
                 (i18n.t("events.pick_option", lang, id=e["id"], on=ua_date(e["held_on"]),
-                        type=config.label("event_types", e["event_type"], lang), project=e["project"]), str(e["id"]))
+                        type=config.label("event_types", e["event_type"], lang), project=e["project"]), e["id"])
                 for e in self.events]
-            self.pick.value = value if value in {str(e["id"]) for e in self.events} else ""
+            self.pick.value = value if value in {e["id"] for e in self.events} else None
         finally:
             self._quiet = False
 
@@ -255,11 +259,13 @@ class EventsApp:
         """Load the chosen listed event into the form to correct it (``value`` is the picker's)."""
         self.status_error = None
         self._show_status()
+        if value is None:
+            return False
         try:
-            event = get_event(self.db, chosen_id(value, [e["id"] for e in self.events]))
+            event = get_event(self.db, self.user, value)
             if event["superseded_by"]:  # corrected meanwhile (on another page): correct the latest
                 latest = event["superseded_by"]
-                while (newer := get_event(self.db, latest)["superseded_by"]):
+                while (newer := get_event(self.db, self.user, latest)["superseded_by"]):
                     latest = newer
                 raise UserError("event.already_corrected", id=event["id"], newer=latest)
         except UserError as err:

@@ -12,14 +12,13 @@ from datetime import date
 import ipywidgets as w
 
 from .. import config, i18n
-from ..access import require_user
 from ..i18n import UserError
 from ..store.cases import get_case
 from ..store.duplicates import possible_duplicates
 from ..store.inputs import InvalidInput
 from ..store.intake import intake
 from . import registration  # noqa: F401  (registers the person-field labels shared with it)
-from .common import ERROR_STYLE, LanguageSwitch, app_page, start_app, status_html, ua_date
+from .common import ERROR_STYLE, LanguageSwitch, app_page, signed_in, start_app, status_html, ua_date
 
 i18n.add({
     "intake.title": {"uk": "Прийом звернення", "en": "Intake"},
@@ -42,6 +41,12 @@ i18n.add({
     "intake.duplicates": {"uk": "Можливо, ця особа вже є в базі:", "en": "This person may already be registered:"},
     "intake.use_existing": {"uk": "Це ця особа — використати наявний запис", "en": "Same person: use the existing record"},
     "intake.open_case": {"uk": "Відкрити випадок {number}", "en": "Open case {number}"},
+    "intake.duplicate_elsewhere": {
+        "uk": "Схожу особу вже зареєстровано; її випадок веде {holders}. Зверніться до колеги, перш ніж реєструвати її знову.",
+        "en": "A matching person is already registered; their case is held by {holders}. Ask that colleague before "
+              "registering them again.",
+    },
+    "intake.also_held_by": {"uk": "(інші випадки веде {holders})", "en": "(other cases held by {holders})"},
     "intake.existing_linked": {"uk": "Наявний запис №{id}: {name}, {birth}.", "en": "Existing record #{id}: {name}, {birth}."},
     "intake.undo_existing": {"uk": "Ні, це інша особа", "en": "No, another person"},
     "intake.contacts": {"uk": "Контакти та адреси заявника", "en": "The applicant's contacts and addresses"},
@@ -136,12 +141,18 @@ class MemberBlock:
         if self.person_id is not None:
             self._replace_duplicates([])
             return
-        found = possible_duplicates(self.app.db, family_name=self.inputs["family_name"].value,
+        found = possible_duplicates(self.app.db, self.app.user, family_name=self.inputs["family_name"].value,
                                     given_name=self.inputs["given_name"].value,
                                     birth_date=self.inputs["birth_date"].value,
                                     patronymic=self.inputs["patronymic"].value)
         rows = []
         for person in found:
+            if person["restricted"]:  # on cases this worker may not see: say it exists and whose, nothing more
+                row = w.HTML(status_html(i18n.t("intake.duplicate_elsewhere", lang,
+                                                holders=", ".join(person["held_by"])), "info"))
+                row.add_class("wb-duplicate-elsewhere")
+                rows.append(row)
+                continue
             name = " ".join(filter(None, (person["family_name"], person["given_name"], person["patronymic"])))
             text = f"{name}, {ua_date(person['birth_date'])}"
             use = w.Button(description=i18n.t("intake.use_existing", lang), layout=w.Layout(width="auto"))
@@ -151,6 +162,8 @@ class MemberBlock:
                 '<a href="case.ipynb?case={}" target="_blank">{}</a>'.format(
                     case["id"], html.escape(i18n.t("intake.open_case", lang, number=case["case_number"])))
                 for case in person["cases"])
+            if person["held_by"]:
+                links += " " + html.escape(i18n.t("intake.also_held_by", lang, holders=", ".join(person["held_by"])))
             row = w.HBox([w.HTML(html.escape(text)), use, w.HTML(links)])
             row.add_class("wb-duplicate")
             rows.append(row)
@@ -203,7 +216,7 @@ class IntakeApp:
     def __init__(self, db, user: str, lang: str = "uk", today: date | None = None):
         self.db, self.user, self.today = db, user, today
         self.lang = i18n.normalise_language(lang)
-        self.user_row = require_user(db, user)
+        self.user_row = signed_in(db, user, "case.open")
         self.language = LanguageSwitch(self.lang, self.set_language)
         self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
         self.status.add_class("wb-status")
@@ -334,7 +347,7 @@ class IntakeApp:
         except UserError as err:
             self.result.value = status_html(err.message(self.lang), "error")
             return None
-        case = get_case(self.db, case_id)["case_number"]
+        case = get_case(self.db, self.user, case_id)["case_number"]
         self.result.value = status_html(i18n.t("intake.registered", self.lang, number=case), "ok") + (
             f'<p><a class="wb-open-case" href="case.ipynb?case={case_id}">{html.escape(i18n.t("intake.links", self.lang))}</a>'
             f' · <a href="needs_assessment.ipynb">{html.escape(i18n.t("intake.to_assessment", self.lang))}</a></p>')

@@ -13,7 +13,6 @@ from datetime import date
 import ipywidgets as w
 
 from .. import config, i18n
-from ..access import require_user
 from ..forms.view import FormView
 from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
@@ -22,8 +21,10 @@ from ..store.assessments import (DEFAULT_PURPOSE, SubmissionInvalid, assessment_
                                  get_assessment, list_assessments, save_assessment)
 from ..store.cases import get_case
 from ..store.drafts import end_draft, find_draft, save_draft
+from ..store.guard import may
 from ..store.inputs import InvalidInput
-from .common import LanguageSwitch, app_page, programme_label, start_app, status_html, subject_label, ua_date
+from .common import (LanguageSwitch, app_page, programme_label, signed_in, start_app, status_html, subject_label,
+                     ua_date)
 from .registration import RegistrationForm
 from .widgets import CaseSearch
 
@@ -79,7 +80,8 @@ class NeedsAssessmentApp:
     def __init__(self, db, user: str, lang: str = "uk", instrument: Instrument | None = None,
                  today: date | None = None):
         self.db, self.user, self.lang, self.today = db, user, i18n.normalise_language(lang), today
-        self.user_row = require_user(db, user)
+        self.user_row = signed_in(db, user, "cases.search")
+        self.writes = False  # whether the user may change the case shown (the policy's answer, for the view)
         # Every built-in instrument can be filled; a case starts with its programme's (configuration).
         self.instruments = {i.id: i for i in ([instrument] if instrument else
                                               [load_builtin(name) for name in builtin_names()])}
@@ -98,10 +100,12 @@ class NeedsAssessmentApp:
         self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
         self.status.add_class("wb-status")
         # Finding a client
-        self.case_search = CaseSearch(db, self.lang, self.show_case)
+        self.case_search = CaseSearch(db, user, self.lang, self.show_case)
         self.search, self.matches = self.case_search.box, self.case_search.matches
         self.register_button = w.Button(icon="user-plus")
         self.register_button.add_class("wb-register")
+        if not may(db, user, "case.open"):  # the head of centre reads; registering is the case workers'
+            self.register_button.layout.display = "none"
         self.register_button.on_click(lambda _: self.open_registration())
         self.registration: RegistrationForm | None = None
         self.registration_box = w.VBox()
@@ -212,8 +216,12 @@ class NeedsAssessmentApp:
     def show_case(self, case_id: int, keep_status: bool = False):
         """Show the case's saved assessments and any draft of this user's."""
         try:
-            case = get_case(self.db, case_id)
+            case = get_case(self.db, self.user, case_id)
         except UserError as err:
+            if self.form:
+                self.close_form()
+            self.case_id = None
+            self.case_box.layout.display = "none"
             self.status.value = status_html(err.message(self.lang), "error")
             return
         if self.case_id != case["id"]:
@@ -225,6 +233,9 @@ class NeedsAssessmentApp:
                 self.instrument_choice.value = default  # shows this case through _instrument_chosen
                 return
         self.case_id = case["id"]
+        self.writes = may(self.db, self.user, "case.write", self.case_id)
+        self.new_button.layout.display = None if self.writes else "none"
+        self.save_button.layout.display = None if self.writes else "none"
         if not keep_status:
             self.status.value = ""
         self.case_header.value = "<h3>{}</h3>".format(html.escape(i18n.t(
@@ -232,10 +243,10 @@ class NeedsAssessmentApp:
             programme=programme_label(case["programme"], self.lang))))
         self.case_box.layout.display = None
         rows = []
-        for saved in list_assessments(self.db, self.case_id):
+        for saved in list_assessments(self.db, self.user, self.case_id):
             if saved["instrument_id"] != self.instrument.id:
                 continue
-            version = len(assessment_history(self.db, saved["id"]))
+            version = len(assessment_history(self.db, self.user, saved["id"]))
             text = i18n.t("na.saved_row", self.lang, id=saved["id"], date=ua_date(saved["assessed_on"]),
                           who=saved["created_by"], version=version,
                           purpose=config.label("assessment_purposes", saved["purpose"], self.lang))
@@ -260,7 +271,8 @@ class NeedsAssessmentApp:
             self.show_case(self.case_id, keep_status=True)
 
     def _offer_draft(self):
-        draft = None if self.form else find_draft(self.db, self.user, self.case_id, self.instrument.id)
+        draft = None if self.form or not self.writes else find_draft(self.db, self.user, self.case_id,
+                                                                        self.instrument.id)
         if not draft:
             self.draft_box.children = []
             return
@@ -275,7 +287,7 @@ class NeedsAssessmentApp:
         self.draft_box.children = [offer, w.HBox([resume, discard])]
 
     def _discard_draft(self, draft):
-        end_draft(self.db, self.user, draft["draft_key"], outcome="discarded")
+        end_draft(self.db, self.user, draft["draft_key"], case_id=self.case_id, outcome="discarded")
         self.draft_box.children = []
 
     # --- the form --------------------------------------------------------------------------
@@ -294,7 +306,7 @@ class NeedsAssessmentApp:
             self.reason.value = content.get("reason") or ""
             self._set_purpose(content.get("purpose"))
         elif correcting:
-            saved = get_assessment(self.db, correcting, self.instrument)
+            saved = get_assessment(self.db, self.user, correcting, self.instrument)
             self.editing = {"submission_key": str(uuid.uuid4()), "supersedes": saved["id"],
                             "draft_key": str(uuid.uuid4())}
             self.form.set_values(saved["answers"])
@@ -322,7 +334,7 @@ class NeedsAssessmentApp:
         self.save_button.description = i18n.t("na.save_correction" if supersedes else "na.save", self.lang)
         if supersedes:
             lines = []
-            for number, version in enumerate(assessment_history(self.db, supersedes), start=1):
+            for number, version in enumerate(assessment_history(self.db, self.user, supersedes), start=1):
                 reason = f" — {version['correction_reason']}" if version["correction_reason"] else ""
                 lines.append(html.escape(i18n.t("na.history_row", self.lang, version=number, id=version["id"],
                                                 date=ua_date(version["assessed_on"]), who=version["created_by"],
@@ -360,14 +372,17 @@ class NeedsAssessmentApp:
 
     def keep_draft(self):
         """Keep the form in progress as a draft (called on every change)."""
-        if self._loading or not (self.form and self.editing and self.case_id):
+        if self._loading or not (self.form and self.editing and self.case_id and self.writes):
             return
-        save_draft(self.db, self.user, draft_key=self.editing["draft_key"], case_id=self.case_id,
-                   instrument_id=self.instrument.id,
-                   content={"values": self.form.values(), "assessed_on": self.assessed_on.value,
-                            "reason": self.reason.value, "purpose": self.purpose.value,
-                            "submission_key": self.editing["submission_key"],
-                            "supersedes": self.editing["supersedes"]})
+        try:
+            save_draft(self.db, self.user, draft_key=self.editing["draft_key"], case_id=self.case_id,
+                       instrument_id=self.instrument.id,
+                       content={"values": self.form.values(), "assessed_on": self.assessed_on.value,
+                                "reason": self.reason.value, "purpose": self.purpose.value,
+                                "submission_key": self.editing["submission_key"],
+                                "supersedes": self.editing["supersedes"]})
+        except UserError as err:  # e.g. the case was handed to someone else meanwhile
+            self.form_status.value = status_html(err.message(self.lang), "error")
 
     def save(self) -> int | None:
         """Save the open form (a new assessment or a correction); returns the id or None."""
@@ -392,7 +407,7 @@ class NeedsAssessmentApp:
             self._show_form_error()
             return None
         old = self.editing["supersedes"]
-        end_draft(self.db, self.user, self.editing["draft_key"], outcome="saved")
+        end_draft(self.db, self.user, self.editing["draft_key"], case_id=self.case_id, outcome="saved")
         self.close_form(keep_draft=True)
         message = (i18n.t("na.correction_saved", self.lang, id=assessment_id, old=old) if old
                    else i18n.t("na.saved", self.lang, id=assessment_id))

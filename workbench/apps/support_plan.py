@@ -13,17 +13,17 @@ from datetime import date
 import ipywidgets as w
 
 from .. import config, i18n
-from ..access import require_user
 from ..analysis.outcomes import plan_t_scores
 from ..gas import GAS_LEVELS, gas_level_label, level_text
 from ..i18n import UserError
 from ..store.assessments import get_assessment, list_assessments
 from ..store.cases import get_case
+from ..store.guard import may
 from ..store.lifecycle import case_state
 from ..store.plans import (add_action, add_goal, case_goals, close_goal, complete_action, review_goal, sign_off,
                            signoffs)
 from .client_page import goals_figure, png, png_html
-from .common import (LanguageSwitch, app_page, case_id_from_query, chosen_id, programme_label, start_app,
+from .common import (LanguageSwitch, app_page, case_id_from_query, picked, programme_label, signed_in, start_app,
                      status_html, subject_label, ua_date)
 from .widgets import ActionForm, CaseSearch, Done
 
@@ -93,11 +93,11 @@ class SupportPlanApp:
     def __init__(self, db, user: str, lang: str = "uk", today: date | None = None, case_id=None):
         self.db, self.user, self.today = db, user, today
         self.lang = i18n.normalise_language(lang)
-        self.user_row = require_user(db, user)
+        self.user_row = signed_in(db, user, "cases.search")
         self.case_id = None
         self.language = LanguageSwitch(self.lang, self.set_language)
         self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
-        self.search = CaseSearch(db, self.lang, self.show_case)
+        self.search = CaseSearch(db, user, self.lang, self.show_case)
         self.header, self.wishes, self.goals, self.t_score, self.signed = (w.HTML() for _ in range(5))
         for name in ("header", "wishes", "goals", "t_score", "signed"):
             getattr(self, name).add_class(f"wb-plan-{name}")
@@ -168,35 +168,38 @@ class SupportPlanApp:
     def show_case(self, case_id):
         """Show the case's wishes, goals, T-score, chart and sign-offs, and the forms."""
         try:
-            case = get_case(self.db, case_id)
+            case = get_case(self.db, self.user, case_id)
         except UserError as err:
+            self.case_id = None
+            self.case_box.layout.display = "none"
             self.status.value = status_html(err.message(self.lang), "error")
             return
+        self.status.value = ""
         self.case_id = case["id"]
         lang = self.lang
-        state = case_state(self.db, self.case_id)
+        state = case_state(self.db, self.user, self.case_id)
         self.header.value = "<h3>{}</h3>".format(html.escape(i18n.t(
             "plan.header", lang, number=case["case_number"], subject=subject_label(case, lang),
             programme=programme_label(case["programme"], lang),
             status=config.label("case_statuses", state["status"], lang))))
         self._show_wishes()
-        goals = case_goals(self.db, self.case_id)
+        goals = case_goals(self.db, self.user, self.case_id)
         self._show_goals(goals)
         self._show_t_score()
-        figure = goals_figure(self.db, self.case_id, lang)
+        figure = goals_figure(self.db, self.user, self.case_id, lang)
         self.chart.value = png_html(png(figure), figure.caption)
         self._show_signoffs()
         self._refresh_choices(goals)
         self.case_box.layout.display = None
 
     def _show_wishes(self):
-        profiles = [a for a in list_assessments(self.db, self.case_id) if a["instrument_id"] == "care_profile"]
+        profiles = [a for a in list_assessments(self.db, self.user, self.case_id) if a["instrument_id"] == "care_profile"]
         if not profiles:
             self.wishes.value = html.escape(i18n.t("plan.no_wishes", self.lang))
             self.wish_buttons.children = []
             return
         latest = profiles[0]
-        answers = get_assessment(self.db, latest["id"])["answers"]
+        answers = get_assessment(self.db, self.user, latest["id"])["answers"]
         self.wishes.value = f"<b>{html.escape(i18n.t('plan.wishes', self.lang, id=latest['id']))}</b>"
         buttons = []
         for n in (1, 2, 3):
@@ -237,7 +240,7 @@ class SupportPlanApp:
                                     f"<p>{html.escape(i18n.t('plan.no_goals_yet', lang))}</p>")
 
     def _t_score_text(self) -> str:
-        scores = plan_t_scores(self.db, self.case_id)
+        scores = plan_t_scores(self.db, self.user, self.case_id)
         if not scores:
             return i18n.t("plan.no_t_score", self.lang)
         last = scores[-1]
@@ -249,7 +252,7 @@ class SupportPlanApp:
 
     def _show_signoffs(self):
         lines = []
-        for s in signoffs(self.db, self.case_id):
+        for s in signoffs(self.db, self.user, self.case_id):
             what = i18n.t("plan.signed.plan", self.lang) if s["kind"] == "plan" else \
                 i18n.t("plan.signed.assessment", self.lang, id=s["assessment_id"])
             lines.append(i18n.t("plan.signed", self.lang, what=what, on=ua_date(s["signed_on"]), who=s["signed_by"]))
@@ -257,28 +260,32 @@ class SupportPlanApp:
 
     def _refresh_choices(self, goals):
         lang = self.lang
-        choose = [(i18n.t("plan.choose", lang), "")]
-        open_goals = choose + [(f"№{g['id']} {g['title']}", str(g["id"])) for g in goals if g["status"] == "open"]
+        choose = [(i18n.t("plan.choose", lang), None)]
+        open_goals = choose + [(f"№{g['id']} {g['title']}", g["id"]) for g in goals if g["status"] == "open"]
         self.forms["goal"].inputs["domain"].options = choose + config.choices("life_domains", lang)
         for name in ("action", "review", "close"):
             self.forms[name].inputs["goal_id"].options = open_goals
         self.forms["done"].inputs["action_id"].options = choose + [
-            (f"№{a['id']} {a['what']}", str(a["id"])) for g in goals if g["status"] == "open"
+            (f"№{a['id']} {a['what']}", a["id"]) for g in goals if g["status"] == "open"
             for a in g["actions"] if not a["done_on"]]
         self.forms["review"].inputs["level"].options = choose + [
-            (f"{level_text(level)} — {gas_level_label(level, lang)}", str(level)) for level in GAS_LEVELS]
+            (f"{level_text(level)} — {gas_level_label(level, lang)}", level) for level in GAS_LEVELS]
         self.forms["close"].inputs["kind"].options = choose + [
             (i18n.t("plan.closed.achieved", lang), "achieved"), (i18n.t("plan.closed.abandoned", lang), "abandoned")]
         self.forms["signoff"].inputs["kind"].options = choose + [
             (i18n.t("plan.signed.plan", lang), "plan"), (i18n.t("plan.signed.assessment", lang, id="…"), "assessment")]
         self.forms["signoff"].inputs["assessment_id"].options = choose + [
-            (f"№{a['id']} · {ua_date(a['assessed_on'])}", str(a["id"])) for a in list_assessments(self.db, self.case_id)]
-        self.forms["signoff"].widget.layout.display = None if self.user_row["role"] == "supervisor" else "none"
+            (f"№{a['id']} · {ua_date(a['assessed_on'])}", a["id"]) for a in list_assessments(self.db, self.user,
+                                                                                            self.case_id)]
+        # What shows follows the policy (the store decides again): the head of centre reads only.
+        writes = may(self.db, self.user, "case.write", self.case_id)
+        for form in self.forms.values():
+            form.widget.layout.display = None if writes else "none"
+        self.forms["signoff"].widget.layout.display = (
+            None if may(self.db, self.user, "case.sign_off", self.case_id) else "none")
+        self.wish_buttons.layout.display = None if writes else "none"
 
-    # --- actions: each calls one service function, which does every check --------------------
-    def _goal_ids(self) -> list[int]:
-        return [g["id"] for g in case_goals(self.db, self.case_id)]
-
+    # --- actions: each calls one service function, which does every check (the record's case too) --
     def _add_goal(self, v):
         add_goal(self.db, self.user, self.case_id, wish=v["wish"], title=v["title"], domain=v["domain"],
                  set_on=v["set_on"], target_date=v["target_date"], levels=[v[f] for f in LEVEL_FIELDS],
@@ -287,32 +294,31 @@ class SupportPlanApp:
         return Done("plan.saved_goal")
 
     def _add_action(self, v):
-        add_action(self.db, self.user, chosen_id(v["goal_id"], self._goal_ids()), what=v["what"], who=v["who"],
-                   due_on=v["due_on"], today=self.today)
+        add_action(self.db, self.user, picked(v, "goal_id"), what=v["what"], who=v["who"], due_on=v["due_on"],
+                   case_id=self.case_id, today=self.today)
         self.show_case(self.case_id)
         return Done("plan.saved_action")
 
     def _done(self, v):
-        actions = [a["id"] for g in case_goals(self.db, self.case_id) for a in g["actions"]]
-        complete_action(self.db, self.user, chosen_id(v["action_id"], actions), done_on=v["on"], today=self.today)
+        complete_action(self.db, self.user, picked(v, "action_id"), done_on=v["on"], case_id=self.case_id,
+                        today=self.today)
         self.show_case(self.case_id)
         return Done("plan.saved_done")
 
     def _review(self, v):
-        review_goal(self.db, self.user, chosen_id(v["goal_id"], self._goal_ids()), level=v["level"],
-                    reviewed_on=v["reviewed_on"], note=v["note"] or None, today=self.today)
+        review_goal(self.db, self.user, picked(v, "goal_id"), level=v["level"], reviewed_on=v["reviewed_on"],
+                    note=v["note"] or None, case_id=self.case_id, today=self.today)
         self.show_case(self.case_id)
         return Done("plan.saved_review", t=self._t_score_text())
 
     def _close(self, v):
-        close_goal(self.db, self.user, chosen_id(v["goal_id"], self._goal_ids()), kind=v["kind"], on=v["on"],
-                   reason=v["reason"] or None, today=self.today)
+        close_goal(self.db, self.user, picked(v, "goal_id"), kind=v["kind"], on=v["on"], reason=v["reason"] or None,
+                   case_id=self.case_id, today=self.today)
         self.show_case(self.case_id)
         return Done("plan.saved_close")
 
     def _sign_off(self, v):
-        assessment = int(v["assessment_id"]) if str(v["assessment_id"]).isdigit() else None
-        sign_off(self.db, self.user, self.case_id, kind=v["kind"], assessment_id=assessment, on=v["on"],
+        sign_off(self.db, self.user, self.case_id, kind=v["kind"], assessment_id=v["assessment_id"], on=v["on"],
                  note=v["note"] or None, today=self.today)
         self.show_case(self.case_id)
         return Done("plan.saved_signoff")

@@ -31,11 +31,11 @@ i18n.add({
     "timeline.title": {"uk": "Хронологія", "en": "Timeline"},
 })
 
-def case_timeline(db, case_id, lang: str | None = None) -> list[tuple[str, str, str]]:
+def case_timeline(db, actor: str, case_id, lang: str | None = None) -> list[tuple[str, str, str]]:
     """``(iso date, text, who)`` for everything recorded on the case, newest first."""
     lang = i18n.normalise_language(lang)
     rows = []
-    for e in case_events(db, case_id):
+    for e in case_events(db, actor, case_id):
         reason = e["reason"] or ""
         if e["kind"] == "move":
             extra = f" ({config.label('closure_reasons', reason, lang)}{'; ' + e['note'] if e['note'] else ''})" \
@@ -51,11 +51,11 @@ def case_timeline(db, case_id, lang: str | None = None) -> list[tuple[str, str, 
         else:
             text = i18n.t("timeline.reopen", lang, reason=reason)
         rows.append((e["effective_on"], 3, e["id"], text, e["recorded_by"]))
-    for a in list_assessments(db, case_id):
+    for a in list_assessments(db, actor, case_id):
         title = _instrument_title(a["instrument_id"], lang)
         rows.append((a["assessed_on"], 1, a["id"], i18n.t("timeline.assessment", lang, instrument=title, id=a["id"]),
                      a["created_by"]))
-    for goal in case_goals(db, case_id):
+    for goal in case_goals(db, actor, case_id):
         rows.append((goal["set_on"], 2, goal["id"], i18n.t("timeline.goal", lang, title=goal["title"],
                                                             target=ua_date(goal["target_date"])), goal["created_by"]))
         for review in goal["reviews"]:
@@ -66,11 +66,11 @@ def case_timeline(db, case_id, lang: str | None = None) -> list[tuple[str, str, 
             rows.append((goal["closed_on"], 5, goal["id"], i18n.t(
                 "timeline.goal_closed", lang, title=goal["title"], kind=i18n.t(f"plan.closed.{goal['closed_kind']}", lang)),
                 goal["created_by"]))
-    for s in signoffs(db, case_id):
+    for s in signoffs(db, actor, case_id):
         text = i18n.t("timeline.signoff.plan", lang) if s["kind"] == "plan" else \
             i18n.t("timeline.signoff.assessment", lang, id=s["assessment_id"])
         rows.append((s["signed_on"], 6, s["id"], text, s["signed_by"]))
-    for s in case_services(db, case_id):
+    for s in case_services(db, actor, case_id):
         extra = f" → {s['referral_to']} ({config.label('referral_outcomes', s['latest_outcome'], lang)})" \
             if s["service_type"] == "referral" else ""
         rows.append((s["provided_on"], 0, s["id"], i18n.t("timeline.service", lang, type=config.label(
@@ -86,8 +86,8 @@ def _instrument_title(instrument_id: str, lang: str) -> str:
     return instrument_id
 
 
-def timeline_html(db, case_id, lang: str | None = None) -> str:
+def timeline_html(db, actor: str, case_id, lang: str | None = None) -> str:
     """The timeline as an HTML list (every text escaped)."""
     items = "".join(f"<li>{ua_date(day)}: {html.escape(text)} {html.escape(i18n.t('timeline.by', lang, who=who))}</li>"
-                    for day, text, who in case_timeline(db, case_id, lang))
+                    for day, text, who in case_timeline(db, actor, case_id, lang))
     return f"<b>{html.escape(i18n.t('timeline.title', lang))}</b><ul>{items}</ul>"

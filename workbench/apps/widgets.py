@@ -103,10 +103,11 @@ class ActionForm:
 
 
 class CaseSearch:
-    """The search box for a client's case; ``on_pick(case_id)`` when a match is clicked."""
+    """The search box for a client's case (among those ``user`` may read); ``on_pick(case_id)`` when a
+    match is clicked."""
 
-    def __init__(self, db, lang: str, on_pick):
-        self.db, self.lang, self.on_pick = db, lang, on_pick
+    def __init__(self, db, user: str, lang: str, on_pick):
+        self.db, self.user, self.lang, self.on_pick = db, user, lang, on_pick
         self.label = w.HTML()
         self.box = w.Text(layout=w.Layout(width="40em"))
         self.box.add_class("wb-search")
@@ -128,7 +129,7 @@ class CaseSearch:
             hint = [w.HTML(f"<small>{html.escape(i18n.t('search.hint', self.lang))}</small>")]
             self.matches.children = hint if text.strip() else []
             return
-        rows, total = find_cases(self.db, text)
+        rows, total = find_cases(self.db, self.user, text)  # only cases the user may read
         buttons = []
         for row in rows:
             people = ", ".join(f"{p['family_name']} {p['given_name']} {ua_date(p['birth_date'])}" for p in row["people"])
