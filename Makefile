@@ -39,11 +39,12 @@ $(DB): | $(STAMP)
 demo-db: $(STAMP)
 	$(BIN)/workbench demo --db $(DB) --replace
 
-# The demo's pseudonymised research dataset, made by the demo researcher with a secret that is plainly a demo's.
+# The demo's pseudonymised research dataset, made by the demo head of centre (a researcher only receives it)
+# with a secret that is plainly a demo's.
 RESEARCH_EXPORT := data/research_export
 
 $(RESEARCH_EXPORT)/manifest.json: $(DB) | $(STAMP)
-	JUPYTERHUB_USER= WB_USER=oksana.demo WB_EXPORT_SECRET=demo-secret-NOT-FOR-REAL-DATA-2026 \
+	JUPYTERHUB_USER= WB_USER=halyna.demo WB_EXPORT_SECRET=demo-secret-NOT-FOR-REAL-DATA-2026 \
 		$(BIN)/workbench export --db $(DB) --out $(RESEARCH_EXPORT) --replace \
 		--secret-label "DEMO SECRET — not for real data"
 	@touch $@
@@ -60,10 +61,10 @@ demo: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
 lab: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
 	WB_DB=$(abspath $(DB)) WB_RESEARCH_EXPORT=$(abspath $(RESEARCH_EXPORT)) WB_USER=mariia.demo $(BIN)/jupyter lab --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
-# The lint gate, then the suite on two workers (tests/conftest.py keeps the browser tests and each
-# notebook's cells together in one worker).
+# The lint gate, then the suite on two workers, each file's tests in one worker (a notebook's cells
+# share their kernel; a module's fixtures, a browser test file's Voilà server, are built once there).
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache .

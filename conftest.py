@@ -17,13 +17,15 @@ def pytest_configure(config):
     # Kernels that nbval starts inherit this environment.
     os.environ["WB_TEST_DB"] = str(path)
     os.environ["WB_DB"] = str(path)
-    os.environ.setdefault("WB_USER", "olena.demo")
+    # The supervisors' notebooks run as the demo supervisor of the team Північ (the staff apps too: a
+    # supervisor may do what a case manager does).
+    os.environ.setdefault("WB_USER", "mariia.demo")
     # The research notebook reads a pseudonymised export, never the database: export the same demo.
     from workbench.research_export import export_research_dataset
     from workbench.store.connection import open_db
 
     db = open_db(path)
     export_research_dataset(db, folder / "research_export", secret="test-secret-for-the-notebooks-only",
-                            secret_label="TEST SECRET", actor="oksana.demo")
+                            secret_label="TEST SECRET", actor="halyna.demo")  # the head of centre makes it
     db.conn.close()
     os.environ["WB_RESEARCH_EXPORT"] = str(folder / "research_export")

@@ -68,16 +68,27 @@ from .store.services import record_referral_outcome, record_service
 from .store.shelter import end_stay, record_stay
 from .store.users import add_user
 
+# The demo's staff: two teams, each with two case managers and a supervisor; a head of centre who reads
+# everything and writes nothing on a case; an administrator (users, no case content); a researcher who
+# only receives exports. The administrator comes first: they add the others.
+ADMINISTRATOR = "admin.demo"
 USERS = [
-    ("olena.demo", "Олена Тихоліс (демо)", "case_manager"),
-    ("andrii.demo", "Андрій Вербанюк (демо)", "case_manager"),
-    ("iryna.demo", "Ірина Колосаєнко (демо)", "case_manager"),
-    ("petro.demo", "Петро Ясногірко (демо)", "case_manager"),
-    ("mariia.demo", "Марія Левадчук (демо), супервізорка", "supervisor"),
-    ("oksana.demo", "Оксана Дібровець (демо), дослідниця", "researcher"),
+    (ADMINISTRATOR, "Адміністратор системи (демо)", "administrator", []),
+    ("olena.demo", "Олена Тихоліс (демо)", "case_manager", ["Північ"]),
+    ("andrii.demo", "Андрій Вербанюк (демо)", "case_manager", ["Північ"]),
+    ("iryna.demo", "Ірина Колосаєнко (демо)", "case_manager", ["Південь"]),
+    ("petro.demo", "Петро Ясногірко (демо)", "case_manager", ["Південь"]),
+    ("mariia.demo", "Марія Левадчук (демо), супервізорка", "supervisor", ["Північ"]),
+    ("taras.demo", "Тарас Житняк (демо), супервізор", "supervisor", ["Південь"]),
+    ("halyna.demo", "Галина Очеретюк (демо), керівниця центру", "head_of_centre", []),
+    ("oksana.demo", "Оксана Дібровець (демо), дослідниця", "researcher", []),
 ]
-CASE_MANAGERS = [u for u, _, r in USERS if r == "case_manager"]
-SUPERVISOR = "mariia.demo"
+CASE_MANAGERS = [u for u, _, r, _ in USERS if r == "case_manager"]
+SUPERVISOR = "mariia.demo"  # of the team Північ; the events log's corrections are hers
+HEAD = "halyna.demo"  # the demo reads what it needs through the head of centre, who may read every case
+TEAM_OF = {u: teams[0] for u, _, r, teams in USERS if r in ("case_manager", "supervisor")}
+SUPERVISOR_OF = {u: next(s for s, _, r, t in USERS if r == "supervisor" and t[0] == TEAM_OF[u])
+                 for u in CASE_MANAGERS}
 
 _STEMS = ["Тихо", "Верба", "Колос", "Ясно", "Левад", "Дібро", "Ковил", "Житн", "Сосн", "Калин", "Ожин",
           "Явор", "Гречан", "Лепест", "Очерет", "Буков", "Ясен", "Терн", "Чебрец", "Ромаш", "Вишн", "Морел"]
@@ -95,7 +106,7 @@ _RATE = {"family_support": -0.35, "idp_support": -0.12}
 _QOL_RATE = 0.25  # care leavers' quality of life, per follow-up (1–5, higher is better)
 _GOAL_RATE = {"care_leavers": 1.0, "family_support": 0.6, "idp_support": 0.3}  # GAS level per review
 _GOAL_START, _GOAL_SPREAD, _GOAL_NOISE = -1.2, 0.3, 0.4  # GAS: level before the first review, per goal, per review
-_WORKER_NAMES = {u: name for u, name, _ in USERS}
+_WORKER_NAMES = {u: name for u, name, _, _ in USERS}
 
 # Wishes in the person's own words, each with its life domain, the goal's title and the GAS
 # levels −1, 0 (the expected outcome), +1 and +2; level −2 comes from _MUCH_WORSE.
@@ -377,8 +388,8 @@ def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: i
     instrument = load_builtin("family_needs_assessment")
     profile = load_builtin("care_profile")
     with write_transaction(db):
-        for username, name, role in USERS:
-            add_user(db, username, name, role)
+        for username, name, role, teams in USERS:
+            add_user(db, ADMINISTRATOR, username=username, display_name=name, role=role, teams=teams)
     summary = DemoSummary(0, households, 0, 0, 0)
     for _ in range(households):
         with write_transaction(db):
@@ -387,10 +398,10 @@ def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: i
         with write_transaction(db):
             _care_leaver_case(rng, plans, db, profile, today, summary)
     summary.events, summary.shelter_stays = _activity(random.Random(f"{seed}/activity"), db, today)
-    summary.services = len(records.services(db, with_subject=False))
-    summary.goals = len(records.goals(db))
-    summary.goal_reviews = len(records.goal_reviews(db))
-    summary.closed = sum(case_state(db, case["id"])["status"] == "closed" for case in cases_held(db))
+    summary.services = len(records.services(db, HEAD, with_subject=False))
+    summary.goals = len(records.goals(db, HEAD))
+    summary.goal_reviews = len(records.goal_reviews(db, HEAD))
+    summary.closed = sum(case_state(db, HEAD, case["id"])["status"] == "closed" for case in cases_held(db, HEAD))
     db.conn.close()
     return summary
 
@@ -435,8 +446,8 @@ def _family_case(rng, plans, db, instrument, today, summary):
     plan = _Plan(plans, db, case_id, programme, today, wishes, worse=rate > 0) if saved else None
     _case_path(rng, db, case_id, saved, opened, programme, today, plan)
     if rng.random() < 0.02:
-        applicant = household_members(db, get_case(db, case_id)["household_id"])[0]
-        withdraw_consent(db, SUPERVISOR, applicant["id"], withdrawn_on=today - timedelta(days=rng.randint(0, 20)),
+        applicant = household_members(db, HEAD, get_case(db, HEAD, case_id)["household_id"])[0]
+        withdraw_consent(db, _supervisor(db, case_id), applicant["id"], withdrawn_on=today - timedelta(days=rng.randint(0, 20)),
                          note="Письмова заява про відкликання згоди (демо)", today=today)
 
 
@@ -488,7 +499,7 @@ def _care_profiles(rng, db, case_id, profile, opened, today):
         optional = {"supports": "; ".join(supports), "achievements": achievement, "priority_wish": priority,
                     "worker_notes": rng.choice(_WORKER_NOTES)}
         answers.update({k: v for k, v in optional.items() if v})
-        author = case_state(db, case_id)["worker"]
+        author = case_state(db, HEAD, case_id)["worker"]
         assessment_id = save_assessment(db, author, case_id=case_id, instrument=profile, answers=answers,
                                         assessed_on=when, today=today,
                                         purpose=_purpose("care_leavers", case_id, visit))
@@ -555,7 +566,7 @@ def _assessments(rng, db, worker, case_id, instrument, programme, opened, childr
     while when <= today and visit < min(dropout_after, 5):
         latent = {d: v + rate * visit for d, v in baseline.items()}
         answers = _answers(rng, instrument, latent, children, when, visit, urgent)
-        author = case_state(db, case_id)["worker"]
+        author = case_state(db, HEAD, case_id)["worker"]
         assessment_id = save_assessment(db, author, case_id=case_id, instrument=instrument, answers=answers,
                                         assessed_on=when, today=today, purpose=_purpose(programme, case_id, visit))
         saved.append((assessment_id, answers, when, author))
@@ -568,7 +579,7 @@ def _case_path(rng, db, case_id, saved, opened, programme, today, plan=None):
     """Walk the case through the lifecycle along its assessments, with services on the way."""
     def act(day, fn, *args, **kwargs):
         if day <= today:
-            fn(db, case_state(db, case_id)["worker"], case_id, *args, on=day, today=today, **kwargs)
+            fn(db, case_state(db, HEAD, case_id)["worker"], case_id, *args, on=day, today=today, **kwargs)
             return True
         return False
 
@@ -596,24 +607,29 @@ def _case_path(rng, db, case_id, saved, opened, programme, today, plan=None):
     if rng.random() < 0.3:
         day = plan_day + timedelta(days=rng.randint(5, 30))
         if day <= today:
-            service = record_service(db, case_state(db, case_id)["worker"], case_id, service_type="referral",
+            service = record_service(db, case_state(db, HEAD, case_id)["worker"], case_id, service_type="referral",
                                      provided_on=day, referral_to=rng.choice(_REFERRERS), today=today)
             outcome_day = day + timedelta(days=rng.randint(5, 30))
             if outcome_day <= today:
-                record_referral_outcome(db, SUPERVISOR, service, today=today, on=outcome_day,
+                record_referral_outcome(db, _supervisor(db, case_id), service, today=today, on=outcome_day,
                                         outcome=rng.choice(["received", "received", "declined_by_provider",
                                                             "declined_by_client"]))
     if rng.random() < 0.1:
         act(plan_day + timedelta(days=rng.randint(1, 20)), record_service_on, "mobile_team_visit", 120)
     if rng.random() < 0.08:
-        current = case_state(db, case_id)["worker"]
-        act(plan_day + timedelta(days=rng.randint(10, 40)), transfer_case,
-            to_worker=rng.choice([w for w in CASE_MANAGERS if w != current]), reason="Перерозподіл навантаження (демо)")
+        current = case_state(db, HEAD, case_id)["worker"]
+        day = plan_day + timedelta(days=rng.randint(10, 40))
+        picked = rng.choice([w for w in CASE_MANAGERS if w != current])  # drawn as before, so the stream stays
+        colleague = picked if TEAM_OF[picked] == TEAM_OF[current] else next(
+            w for w in CASE_MANAGERS if w != current and TEAM_OF[w] == TEAM_OF[current])
+        if day <= today:  # a supervisor hands a case over, inside the team
+            transfer_case(db, SUPERVISOR_OF[current], case_id, to_worker=colleague, on=day, today=today,
+                          reason="Перерозподіл навантаження (демо)")
     for _, _, day, _ in saved[1:]:
-        if max(day, date.fromisoformat(case_state(db, case_id)["last_event_on"])) > today:
+        if max(day, date.fromisoformat(case_state(db, HEAD, case_id)["last_event_on"])) > today:
             break
-        day = max(day, date.fromisoformat(case_state(db, case_id)["last_event_on"]))
-        state = case_state(db, case_id)
+        day = max(day, date.fromisoformat(case_state(db, HEAD, case_id)["last_event_on"]))
+        state = case_state(db, HEAD, case_id)
         started = state["accompaniment_started_on"]
         if started and not state["extension_months"] and (day - date.fromisoformat(started)).days > 150 \
                 and rng.random() < 0.75:
@@ -623,7 +639,7 @@ def _case_path(rng, db, case_id, saved, opened, programme, today, plan=None):
             plan.review(day)
         act(day, record_service_on, "home_visit", 60)
         act(day, move_case, "accompaniment")
-    last_day = max(saved[-1][2], date.fromisoformat(case_state(db, case_id)["last_event_on"]))
+    last_day = max(saved[-1][2], date.fromisoformat(case_state(db, HEAD, case_id)["last_event_on"]))
     if len(saved) <= 2 and last_day + timedelta(days=90) < today:
         act(last_day + timedelta(days=rng.randint(20, 60)), close_case,
             reason=rng.choice(["refused", "moved_away", "moved_away", "transferred"]))
@@ -647,7 +663,7 @@ class _Plan:
         self.goals = []  # [goal_id, offset, rate, reviews so far, open]
 
     def _worker(self):
-        return case_state(self.db, self.case_id)["worker"]
+        return case_state(self.db, HEAD, self.case_id)["worker"]
 
     def start(self, first, day):
         """The plan on ``day``: a goal from each wish, its actions, and the supervisor's sign-offs."""
@@ -668,17 +684,17 @@ class _Plan:
             self.goals.append([goal_id, rng.gauss(0, _GOAL_SPREAD), rate, 0, True])
         if rng.random() < 0.85:
             signed = min(day + timedelta(days=rng.randint(0, 4)), self.today)
-            sign_off(self.db, SUPERVISOR, self.case_id, kind="plan", on=signed, today=self.today,
+            sign_off(self.db, _supervisor(self.db, self.case_id), self.case_id, kind="plan", on=signed, today=self.today,
                      note=rng.choice([None, "Цілі реалістичні, сформульовані словами клієнта (демо)"]))
         if rng.random() < 0.85:
             signed = min(assessed_on + timedelta(days=rng.randint(1, 5)), self.today)
-            sign_off(self.db, SUPERVISOR, self.case_id, kind="assessment", assessment_id=assessment_id, on=signed,
+            sign_off(self.db, _supervisor(self.db, self.case_id), self.case_id, kind="assessment", assessment_id=assessment_id, on=signed,
                      today=self.today)
 
     def review(self, day):
         """Review every open goal on ``day``; mark due actions done; close some goals."""
         rng, worker = self.rng, self._worker()
-        saved = {g["id"]: g for g in case_goals(self.db, self.case_id)}  # each goal's actions, done or not
+        saved = {g["id"]: g for g in case_goals(self.db, HEAD, self.case_id)}  # each goal's actions, done or not
         for goal in self.goals:
             goal_id, offset, rate, k, is_open = goal
             if not is_open:
@@ -703,7 +719,7 @@ class _Plan:
     def close_reached(self, day):
         """Before the case closes with its goals achieved: close the open goals reviewed at ≥ 0 as achieved."""
         worker = self._worker()
-        for goal in case_goals(self.db, self.case_id):
+        for goal in case_goals(self.db, HEAD, self.case_id):
             if goal["status"] == "open" and goal["reviews"] and goal["reviews"][-1]["level"] >= 0:
                 close_goal(self.db, worker, goal["id"], kind="achieved", on=day, today=self.today)
 
@@ -786,21 +802,27 @@ def _activity(rng, db, today):
                 correct_event(db, SUPERVISOR, event_id, reason="Дораховано учасників за реєстраційним листом (демо)",
                               **fields)
                 events += 1
-    for case in cases_held(db):
+    for case in cases_held(db, HEAD):
         if case["programme"] != "idp_support" or rng.random() >= 0.35:
             continue
-        case_id, household_id = case["id"], get_case(db, case["id"])["household_id"]
+        case_id, household_id = case["id"], get_case(db, HEAD, case["id"])["household_id"]
         arrived = max(date.fromisoformat(case["opened_on"]) - timedelta(days=rng.randint(0, 60)),
                       today - timedelta(days=900))
         left = arrived + timedelta(days=rng.randint(30, 330))
         shelter = rng.choice(_SHELTERS)
-        for member in household_members(db, household_id):
+        supervisor = _supervisor(db, case_id)
+        for member in household_members(db, HEAD, household_id):
             came = max(arrived, date.fromisoformat(member["birth_date"]))  # a baby born in the shelter
             if came > left:
                 continue
-            stay = record_stay(db, SUPERVISOR, member["id"], shelter=shelter, from_on=came, case_id=case_id,
+            stay = record_stay(db, supervisor, member["id"], shelter=shelter, from_on=came, case_id=case_id,
                                today=today)
             stays += 1
             if left <= today:
-                end_stay(db, SUPERVISOR, stay, to_on=left, today=today)
+                end_stay(db, supervisor, stay, to_on=left, today=today)
     return events, stays
+
+
+def _supervisor(db, case_id) -> str:
+    """The supervisor of the team of the case's worker now."""
+    return SUPERVISOR_OF[case_state(db, HEAD, case_id)["worker"]]
