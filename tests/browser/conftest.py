@@ -119,6 +119,27 @@ def server(chromium, tmp_path_factory) -> Server:
         raise
 
 
+@pytest.fixture(scope="session")
+def staff_server(server):
+    """``staff_server(user)``: a server of the same database signed in as ``user`` (a supervisor, the head of
+    centre), started on first use and stopped at the end of the session. No preheated pool: these pages
+    start a kernel each, which is enough for the few tests that use them."""
+    running = {}
+
+    def get(user: str) -> Server:
+        if user not in running:
+            srv = Server(server.db_path, user, pools={"needs_assessment.ipynb": 0},
+                         log_path=server.db_path.with_name(f"server-{user}.log"), timeout_s=SERVER_START_TIMEOUT_S)
+            running[user] = srv.__enter__()
+        return running[user]
+
+    try:
+        yield get
+    finally:
+        for srv in running.values():
+            srv.__exit__(None, None, None)
+
+
 # --- the browser -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
