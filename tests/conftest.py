@@ -49,14 +49,14 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def db(db_path):
-    """A fresh database with the demo's staff."""
-    from workbench.store.users import add_user
-    from workbench.demo import USERS
+    """A fresh database with the demo's staff (two teams, every role; the administrator adds them)."""
+    from workbench.demo import ADMINISTRATOR, USERS
     from workbench.store.connection import open_db
+    from workbench.store.users import add_user
 
     database = open_db(db_path, migrate=True)
-    for username, name, role in USERS:
-        add_user(database, username, name, role)
+    for username, name, role, teams in USERS:
+        add_user(database, ADMINISTRATOR, username=username, display_name=name, role=role, teams=teams)
     yield database
     database.conn.close()
 
@@ -93,6 +93,54 @@ def valid_answers(instrument):
 
     latent = {d.name: 1.5 for d in instrument.domains()}
     return _answers(random.Random(7), instrument, latent, [("Злата", 7)], date(2026, 2, 1), 0)
+
+
+def worker_of(db, case_id) -> str:
+    """The case's worker now (read as the demo's head of centre, who may read every case)."""
+    from workbench.store.lifecycle import case_state
+
+    return case_state(db, "halyna.demo", case_id)["worker"]
+
+
+def supervisor_of(db, case_id) -> str:
+    """The demo supervisor of the team of the case's worker now."""
+    from workbench.demo import SUPERVISOR_OF
+
+    return SUPERVISOR_OF[worker_of(db, case_id)]
+
+
+# --- helpers the widget tests share ---------------------------------------------------------------
+
+def fill(view, answers):
+    """Type a submission into the widgets as text, the way the browser sends it."""
+    for name, value in answers.items():
+        if name in view.repeats:
+            for entry in value:
+                view.repeats[name].add()
+                fields = view.repeats[name].instances[-1].fields
+                for item, v in entry.items():
+                    fields[item].set_value(v)
+        elif name in view.fields:
+            view.fields[name].set_value(value)
+
+
+def find(widget, css):
+    """The first widget in the tree carrying the CSS class ``css``."""
+    if css in getattr(widget, "_dom_classes", ()):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = find(child, css)
+        if found is not None:
+            return found
+    return None
+
+
+def inline_png(html_text: str) -> bytes:
+    """The PNG an ``<img src="data:image/png;base64,...">`` carries."""
+    import base64
+    import re
+
+    return base64.b64decode(re.search(r"base64,([^\"]+)", html_text).group(1))
 
 
 def row_counts(db) -> dict:
@@ -172,7 +220,7 @@ def world(db, instrument, valid_answers):
                     today=TODAY)
     for kind in ("mobile_team_visit", "humanitarian_aid"):
         record_service(db, WORLD_ACTOR, b, service_type=kind, provided_on="2026-01-20", today=TODAY)
-    mother, son = [m["id"] for m in household_members(db, db["cases"].get(b)["household_id"])]
+    mother, son = [m["id"] for m in household_members(db, "halyna.demo", db["cases"].get(b)["household_id"])]
     stay = record_stay(db, WORLD_ACTOR, mother, shelter="Гуртожиток на Лісовій", from_on="2025-12-20", today=TODAY)
     end_stay(db, WORLD_ACTOR, stay, to_on="2026-01-31", today=TODAY)
     record_stay(db, WORLD_ACTOR, son, shelter="Гуртожиток на Лісовій", from_on="2026-01-05", today=TODAY)

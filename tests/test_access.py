@@ -1,6 +1,6 @@
 import pytest
 
-from workbench.access import current_user, require_user
+from workbench.access import current_user
 from workbench.i18n import UserError
 
 
@@ -24,9 +24,10 @@ def test_no_user_is_a_clear_error(monkeypatch):
     assert "WB_USER" in err.value.message("uk") and "WB_USER" in err.value.message("en")
 
 
-def test_require_user_checks_existence_and_role(db):
-    assert require_user(db, "olena.demo")["role"] == "case_manager"
-    with pytest.raises(UserError, match="not a staff member"):
-        require_user(db, "nobody")
-    with pytest.raises(UserError, match="needs the role"):
-        require_user(db, "oksana.demo")  # a researcher does not write case records
+def test_the_store_reads_who_acts_from_the_users_latest_version(db):
+    from workbench.store.guard import actor_of
+
+    olena = actor_of(db, "olena.demo")
+    assert (olena.role, olena.active, olena.teams) == ("case_manager", True, frozenset({"Північ"}))
+    assert actor_of(db, "nobody").role is None
+    assert actor_of(db, ["olena.demo"]).role is None  # a name that is not text is nobody

@@ -31,9 +31,9 @@ def test_the_configured_purposes_have_both_languages():
 def test_without_a_purpose_an_assessment_is_a_needs_assessment(db, household_case, instrument, valid_answers):
     assessment_id = save(db, household_case, instrument, valid_answers)
     assert db["assessments"].get(assessment_id)["purpose"] == "needs_assessment"  # stored, not left null
-    assert get_assessment(db, assessment_id)["purpose"] == "needs_assessment"
-    assert [a["purpose"] for a in list_assessments(db, household_case)] == ["needs_assessment"]
-    assert audit_rows(db, "assessments", assessment_id)[0]["details"]["purpose"] == "needs_assessment"
+    assert get_assessment(db, "halyna.demo", assessment_id)["purpose"] == "needs_assessment"
+    assert [a["purpose"] for a in list_assessments(db, "halyna.demo", household_case)] == ["needs_assessment"]
+    assert audit_rows(db, "admin.demo", "assessments", assessment_id)[0]["details"]["purpose"] == "needs_assessment"
 
 
 @pytest.mark.parametrize("purpose", ["child_war_status", "review", "needs_assessment"])
@@ -41,10 +41,10 @@ def test_a_configured_purpose_is_stored_read_back_and_audited(db, household_case
                                                               purpose):
     assessment_id = save(db, household_case, instrument, valid_answers, purpose=purpose)
     assert db["assessments"].get(assessment_id)["purpose"] == purpose
-    assert get_assessment(db, assessment_id, instrument)["purpose"] == purpose
-    assert [a["purpose"] for a in list_assessments(db, household_case, latest_only=False)] == [purpose]
-    assert [a["purpose"] for a in assessment_history(db, assessment_id)] == [purpose]
-    audit = audit_rows(db, "assessments", assessment_id)
+    assert get_assessment(db, "halyna.demo", assessment_id, instrument)["purpose"] == purpose
+    assert [a["purpose"] for a in list_assessments(db, "halyna.demo", household_case, latest_only=False)] == [purpose]
+    assert [a["purpose"] for a in assessment_history(db, "halyna.demo", assessment_id)] == [purpose]
+    audit = audit_rows(db, "admin.demo", "assessments", assessment_id)
     assert [a["action"] for a in audit] == ["save_assessment"] and audit[0]["details"]["purpose"] == purpose
 
 
@@ -71,11 +71,11 @@ def test_a_correction_keeps_the_purpose_unless_given_another(db, household_case,
     kept = correct_assessment(db, ACTOR, assessment_id=first, instrument=instrument,
                               answers=dict(valid_answers, conclusion_text="Уточнено"), reason="Уточнення",
                               today=TODAY)
-    assert get_assessment(db, kept)["purpose"] == "child_war_status"
+    assert get_assessment(db, "halyna.demo", kept)["purpose"] == "child_war_status"
     changed = correct_assessment(db, ACTOR, assessment_id=kept, instrument=instrument, answers=valid_answers,
                                  reason="Це був перегляд", purpose="review", today=TODAY)
-    assert [a["purpose"] for a in assessment_history(db, first)] == ["child_war_status", "child_war_status", "review"]
-    assert audit_rows(db, "assessments", changed)[0]["details"] == {
+    assert [a["purpose"] for a in assessment_history(db, "halyna.demo", first)] == ["child_war_status", "child_war_status", "review"]
+    assert audit_rows(db, "admin.demo", "assessments", changed)[0]["details"] == {
         "case_id": household_case, "instrument": f"{instrument.id}@{instrument.version}",
         "answers": len(answer_rows(instrument, check_submission(instrument, valid_answers, today=TODAY).answers)),
         "supersedes": kept, "purpose": "review"}
@@ -105,7 +105,7 @@ def test_the_same_key_with_another_purpose_is_key_reuse(db, household_case, inst
     assert save(db, household_case, instrument, valid_answers, assessed_on="2026-03-01") == no_key
     other = save(db, household_case, instrument, valid_answers, assessed_on="2026-03-01", purpose="child_war_status")
     assert other != no_key
-    assert {get_assessment(db, i)["purpose"] for i in (no_key, other)} == {"needs_assessment", "child_war_status"}
+    assert {get_assessment(db, "halyna.demo", i)["purpose"] for i in (no_key, other)} == {"needs_assessment", "child_war_status"}
 
 
 def test_a_needs_assessment_hashes_as_before_the_purpose_existed(db, household_case, instrument, valid_answers):
@@ -128,10 +128,10 @@ def test_rows_saved_before_the_purpose_column_read_as_needs_assessments(db, hous
                assessed_on="2026-01-20")
     old_id = db["assessments"].insert(old).last_pk  # as a row written before m0005 (purpose null)
     assert db["assessments"].get(old_id)["purpose"] is None
-    assert get_assessment(db, old_id)["purpose"] == "needs_assessment"
-    assert {a["id"]: a["purpose"] for a in list_assessments(db, household_case)} == {
+    assert get_assessment(db, "halyna.demo", old_id)["purpose"] == "needs_assessment"
+    assert {a["id"]: a["purpose"] for a in list_assessments(db, "halyna.demo", household_case)} == {
         first: "needs_assessment", old_id: "needs_assessment"}
     newer = correct_assessment(db, ACTOR, assessment_id=old_id, instrument=instrument, answers=valid_answers,
                                reason="Уточнення", today=TODAY)
-    assert [a["purpose"] for a in assessment_history(db, newer)] == ["needs_assessment", "needs_assessment"]
+    assert [a["purpose"] for a in assessment_history(db, "halyna.demo", newer)] == ["needs_assessment", "needs_assessment"]
     assert db["assessments"].get(newer)["purpose"] == "needs_assessment"

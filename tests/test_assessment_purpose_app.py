@@ -3,8 +3,7 @@ import html
 
 import pytest
 
-from conftest import TODAY, row_counts
-from test_form_view import fill
+from conftest import TODAY, fill, row_counts
 from workbench import config
 from workbench.apps.needs_assessment import NeedsAssessmentApp
 from workbench.store.assessments import assessment_history, save_assessment
@@ -47,14 +46,14 @@ def test_the_chosen_purpose_is_saved_shown_and_kept_or_changed_by_a_correction(a
     assert LABEL_UK["child_war_status"] in app.history.value
     app.reason.value = "Уточнення"
     app.save_button.click()
-    second = assessment_history(app.db, first["id"])[-1]
+    second = assessment_history(app.db, "halyna.demo", first["id"])[-1]
     assert second["id"] != first["id"] and second["purpose"] == "child_war_status"
 
     app.saved_list.children[0].children[1].click()
     app.purpose.value = "review"
     app.reason.value = "Це був перегляд"
     app.save_button.click()
-    history = assessment_history(app.db, first["id"])
+    history = assessment_history(app.db, "halyna.demo", first["id"])
     assert [v["purpose"] for v in history] == ["child_war_status", "child_war_status", "review"]
     app.set_language("en")
     assert LABEL_EN["review"] in app.saved_list.children[0].children[0].value

@@ -1,22 +1,13 @@
 """My caseload: only the signed-in worker's open cases, searchable and sortable, and the client's page."""
 import pytest
 
-from conftest import TODAY
-from test_case_app import find
+from conftest import TODAY, find, inline_png
 from workbench.apps.caseload import CaseloadApp
 from workbench.apps.client_page import client_page_parts
 from workbench.store.assessments import save_assessment
 from workbench.store.intake import register_client
 from workbench.store.lifecycle import close_case, transfer_case
 from workbench.store.plans import add_goal, review_goal
-
-def inline_png(html_text: str) -> bytes:
-    """The PNG an ``<img src="data:image/png;base64,...">`` carries."""
-    import base64
-    import re
-
-    return base64.b64decode(re.search(r"base64,([^\"]+)", html_text).group(1))
-
 
 LEVELS = ["гірше", "трохи гірше", "як очікували", "трохи краще", "значно краще"]
 
@@ -30,7 +21,7 @@ def cases(db, household_case):
     mine = [household_case, client("Явір"), client("Бук")]
     theirs = client("Граб", worker="andrii.demo")
     handed = client("Клен")
-    transfer_case(db, "olena.demo", handed, to_worker="andrii.demo", reason="Відпустка", today=TODAY)
+    transfer_case(db, "mariia.demo", handed, to_worker="andrii.demo", reason="Відпустка", today=TODAY)
     closed = client("Дуб")
     close_case(db, "olena.demo", closed, reason="refused", today=TODAY)
     return {"mine": mine, "theirs": theirs, "handed": handed, "closed": closed}
@@ -83,6 +74,6 @@ def test_the_client_page_shows_timeline_and_both_charts(db, cases, instrument, v
 
 
 def test_client_page_parts_without_assessments_or_goals_say_no_data(db, cases):
-    parts = client_page_parts(db, cases["mine"][1], "en")
+    parts = client_page_parts(db, "halyna.demo", cases["mine"][1], "en")
     assert parts["star_caption"] == "No data" and parts["goals_caption"] == "No data"
     assert parts["star"].startswith(b"\x89PNG")

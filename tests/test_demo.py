@@ -9,10 +9,10 @@ import pytest
 from workbench import config
 from workbench.analysis.frames import domain_score_frame
 from workbench.analysis.outcomes import plan_t_scores
-from workbench.demo import SUPERVISOR, build_demo
+from workbench.demo import build_demo
 from workbench.store.connection import open_db
 from workbench.store.plans import case_goals, signoffs
-from conftest import TODAY
+from conftest import TODAY, supervisor_of
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,10 @@ def test_the_demo_has_households_people_cases_and_assessments(demo):
     assert summary.corrections > 0
     with_consent = db.execute("select count(distinct person_id) from consents where purpose = 'data_processing'")
     assert with_consent.fetchone()[0] == db["persons"].count
-    assert {r["role"] for r in db.query("select role from users")} == {"case_manager", "supervisor", "researcher"}
+    assert {r["role"] for r in db.query("select role from users")} == {"case_manager", "supervisor", "researcher",
+                                                                        "head_of_centre", "administrator"}
+    teams = {r["teams"] for r in db.query("select teams from user_versions")}
+    assert teams == {"[]", '["Північ"]', '["Південь"]'}  # two teams; the head, administrator and researcher in none
     programmes = {r["programme"] for r in db.query("select programme from cases")}
     assert programmes == {"family_support", "idp_support", "care_leavers"}
 
@@ -54,7 +57,7 @@ def test_the_same_seed_gives_the_same_data(tmp_path, demo):
 def test_the_planted_effects_are_there(demo):
     path, _ = demo
     db = open_db(path)
-    frame = domain_score_frame(db, "family_needs_assessment")  # care leavers' profiles are scored the other way
+    frame = domain_score_frame(db, "halyna.demo", "family_needs_assessment")  # care leavers' profiles are scored the other way
     per_case = frame.groupby(["programme", "case_id", "visit"])["score"].mean().reset_index()
     first = per_case[per_case["visit"] == 1].set_index("case_id")["score"]
     last = per_case.sort_values("visit").groupby("case_id").last()
@@ -79,7 +82,7 @@ def test_the_demo_walks_cases_through_the_whole_cycle(demo):
 
     path, summary = demo
     db = open_db(path)
-    states = [case_state(db, r[0]) for r in db.execute("select id from cases")]
+    states = [case_state(db, "halyna.demo", r[0]) for r in db.execute("select id from cases")]
     statuses = Counter(s["status"] for s in states)
     assert statuses["closed"] >= 10 and statuses["accompaniment"] >= 10
     reasons = Counter(s["closure_reason"] for s in states if s["closure_reason"])
@@ -90,7 +93,7 @@ def test_the_demo_walks_cases_through_the_whole_cycle(demo):
     assert summary.services == sum(services.values())
     kinds = Counter(r[0] for r in db.execute("select kind from case_events"))
     assert kinds["transfer"] >= 1 and kinds["extension"] >= 1
-    first_deadline = Counter(case_deadlines(db, s["case_id"], today=TODAY, state=s)[0]["state"] for s in states)
+    first_deadline = Counter(case_deadlines(db, "halyna.demo", s["case_id"], today=TODAY, state=s)[0]["state"] for s in states)
     assert first_deadline["late"] >= 5 and first_deadline["done"] > first_deadline["late"]
 
 
@@ -101,7 +104,7 @@ def _care_leaver_cases(db) -> set[int]:
 def test_care_leavers_have_care_profiles_and_their_quality_of_life_rises(demo):
     path, _ = demo
     db = open_db(path)
-    frame = domain_score_frame(db, "care_profile")
+    frame = domain_score_frame(db, "halyna.demo", "care_profile")
     assert set(frame["programme"]) == {"care_leavers"}
     assert set(frame["domain"]) == {"quality_of_life"} and frame["score"].between(1, 5).all()
     per_case = frame.groupby(["case_id", "visit"])["score"].mean().reset_index()
@@ -130,19 +133,19 @@ def test_care_leaver_cases_move_through_the_lifecycle(demo):
 
     path, _ = demo
     db = open_db(path)
-    states = [case_state(db, case_id) for case_id in _care_leaver_cases(db)]
+    states = [case_state(db, "halyna.demo", case_id) for case_id in _care_leaver_cases(db)]
     statuses = Counter(s["status"] for s in states)
     assert statuses["closed"] >= 2 and statuses["accompaniment"] + statuses["review"] >= 5
     assert statuses["intake"] == statuses["assessment"] == 0
     assert {"refused", "moved_away"} & {s["closure_reason"] for s in states}
-    first_deadline = Counter(case_deadlines(db, s["case_id"], today=TODAY, state=s)[0]["state"] for s in states)
+    first_deadline = Counter(case_deadlines(db, "halyna.demo", s["case_id"], today=TODAY, state=s)[0]["state"] for s in states)
     assert first_deadline["overdue"] == 0 and first_deadline["done"] > first_deadline["late"]
 
 
 def _goals_by_programme(db) -> dict[str, list[dict]]:
     goals = defaultdict(list)
     for case_id, programme in db.execute("select id, programme from cases").fetchall():
-        goals[programme] += [dict(g, programme=programme) for g in case_goals(db, case_id)]
+        goals[programme] += [dict(g, programme=programme) for g in case_goals(db, "halyna.demo", case_id)]
     return goals
 
 
@@ -185,8 +188,8 @@ def test_plans_have_goals_actions_reviews_closures_and_sign_offs(demo):
     assert status["abandoned"] >= 3 and status["achieved"] >= 20 and status["open"] >= 20
     assert all(g["closed_reason"] for g in all_goals if g["status"] == "abandoned")
     assert all(g["reviews"] and g["reviews"][-1]["level"] >= 0 for g in all_goals if g["status"] == "achieved")
-    plan_signed = sum(any(s["kind"] == "plan" and s["signed_by"] == SUPERVISOR for s in signoffs(db, case_id))
-                      for case_id in per_case)
+    plan_signed = sum(any(s["kind"] == "plan" and s["signed_by"] == supervisor_of(db, case_id)
+                          for s in signoffs(db, "halyna.demo", case_id)) for case_id in per_case)
     assert plan_signed > 0.7 * len(per_case)
     assert db.execute("select count(*) from signoffs where kind = 'assessment'").fetchone()[0] > 0.7 * len(per_case)
 
@@ -196,17 +199,17 @@ def test_gas_t_scores_of_a_case_with_reviews(demo):
     db = open_db(path)
     case_id = db.execute("""select g.case_id from goals g join goal_reviews r on r.goal_id = g.id
                             group by g.case_id having count(distinct g.id) >= 2 order by g.case_id""").fetchone()[0]
-    scores = plan_t_scores(db, case_id)
-    review_days = {r["reviewed_on"] for g in case_goals(db, case_id) for r in g["reviews"]}
+    scores = plan_t_scores(db, "halyna.demo", case_id)
+    review_days = {r["reviewed_on"] for g in case_goals(db, "halyna.demo", case_id) for r in g["reviews"]}
     assert [s["on"].isoformat() for s in scores] == sorted(review_days)
     assert all(20 < s["t_score"] < 80 and s["goals"] >= 1 for s in scores)
     every = [s["t_score"] for (c,) in db.execute("select distinct case_id from goals").fetchall()
-             for s in plan_t_scores(db, c)]
+             for s in plan_t_scores(db, "halyna.demo", c)]
     assert all(20 < t < 80 for t in every) and min(every) < 45 < 55 < max(every)
 
 
 def test_the_demo_gives_every_period_indicator_data_in_both_years(demo):
-    from workbench.analysis.indicators import indicator_values
+    from workbench.analysis.indicators import IndicatorData, indicator_values
 
     path, summary = demo
     db = open_db(path)
@@ -215,7 +218,7 @@ def test_the_demo_gives_every_period_indicator_data_in_both_years(demo):
     assert set(purposes) == {"needs_assessment", "review", "child_war_status"}
     assert db.execute("select count(*) from events where supersedes is not null").fetchone()[0] > 0
     # A year's window ending on the demo's today, and the year before it.
-    values = indicator_values(db, ("2025-06-16", "2026-06-15")).set_index("indicator")
+    values = indicator_values(IndicatorData(db, "halyna.demo"), ("2025-06-16", "2026-06-15")).set_index("indicator")
     assert (values["value"] > 0).all(), values[values["value"] == 0].index.tolist()
     # The demo's cases start ~15 months back: the year before has fewer, and no closures or status checks yet.
     assert (values.drop(index=["cases_closed_goals_achieved", "child_war_status_assessments"])["previous"] > 0).all()

@@ -40,7 +40,7 @@ def test_an_event_is_recorded_with_every_field_and_an_audit_row(db):
     before = counts(db)
     event_id = record(db)
     assert counts(db) == (before[0] + 1, before[1] + 1)
-    row = get_event(db, event_id)
+    row = get_event(db, "halyna.demo", event_id)
     assert {k: row[k] for k in ("held_on", "event_type", "project", "place", "participants", "children", "idps",
                                 "staff", "note", "supersedes", "correction_reason", "recorded_by")} == {
         "held_on": "2026-06-05", "event_type": "group_session", "project": "Батьківська школа",
@@ -51,7 +51,7 @@ def test_an_event_is_recorded_with_every_field_and_an_audit_row(db):
     # Stored as a JSON list of usernames.
     assert db.execute("select staff from events where id = ?", [event_id]).fetchone()[0] == \
         '["olena.demo", "andrii.demo"]'
-    [audit] = audit_rows(db, "events", event_id)
+    [audit] = audit_rows(db, "admin.demo", "events", event_id)
     assert (audit["actor"], audit["action"]) == (ACTOR, "record_event")
     assert audit["details"] == {"event_type": "group_session", "held_on": "2026-06-05", "participants": 18}
 
@@ -61,7 +61,7 @@ def test_defaults_dates_and_numbers_in_their_accepted_forms(db):
                          participants=0, staff=("mariia.demo",), today=TODAY)
     second = record(db, held_on=TODAY.isoformat(), participants=" 100000 ", children="007", idps=100000,
                     note="   ", project="  Проєкт  ")
-    one, two = get_event(db, first), get_event(db, second)
+    one, two = get_event(db, "halyna.demo", first), get_event(db, "halyna.demo", second)
     assert (one["held_on"], one["participants"], one["children"], one["idps"], one["staff"], one["note"]) == (
         "2000-01-01", 0, 0, 0, ["mariia.demo"], None)
     assert (two["held_on"], two["participants"], two["children"], two["idps"], two["note"], two["project"]) == (
@@ -134,8 +134,8 @@ def test_the_counts_are_compared_with_the_participants_they_belong_to(db):
 
 
 def test_the_actor_must_be_a_known_writer(db):
-    refused(db, "access.unknown_user", write=lambda db, **c: record_event(db, "mallory", today=TODAY, **VALID))
-    refused(db, "access.wrong_role", write=lambda db, **c: record_event(db, "oksana.demo", today=TODAY, **VALID))
+    refused(db, "policy.unknown_user", write=lambda db, **c: record_event(db, "mallory", today=TODAY, **VALID))
+    refused(db, "policy.role", write=lambda db, **c: record_event(db, "oksana.demo", today=TODAY, **VALID))
 
 
 def test_the_database_refuses_changing_or_deleting_an_event(db):
@@ -144,31 +144,31 @@ def test_the_database_refuses_changing_or_deleting_an_event(db):
         db.execute("update events set participants = 99 where id = ?", [event_id])
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         db.execute("delete from events where id = ?", [event_id])
-    assert get_event(db, event_id)["participants"] == 18
+    assert get_event(db, "halyna.demo", event_id)["participants"] == 18
 
 
 def test_a_correction_is_a_new_version_in_one_line_of_history(db):
     first = record(db)
     second = correct_event(db, "andrii.demo", first, reason="Учасників було 20", today=TODAY,
                            **dict(VALID, participants=20))
-    third = correct_event(db, ACTOR, str(second), reason="  Додано місце  ", today=TODAY,
+    third = correct_event(db, ACTOR, second, reason="  Додано місце  ", today=TODAY,
                           **dict(VALID, participants=20, place="Бучанський ЦСС, зала 3"))
-    assert [e["id"] for e in event_history(db, first)] == [first, second, third]
-    assert event_history(db, third) == event_history(db, second) == event_history(db, first)
-    chain = event_history(db, second)
+    assert [e["id"] for e in event_history(db, "halyna.demo", first)] == [first, second, third]
+    assert event_history(db, "halyna.demo", third) == event_history(db, "halyna.demo", second) == event_history(db, "halyna.demo", first)
+    chain = event_history(db, "halyna.demo", second)
     assert [(e["supersedes"], e["correction_reason"], e["participants"], e["recorded_by"]) for e in chain] == [
         (None, None, 18, ACTOR), (first, "Учасників було 20", 20, "andrii.demo"),
         (second, "Додано місце", 20, ACTOR)]
-    assert get_event(db, first)["superseded_by"] == second
-    assert get_event(db, third)["superseded_by"] is None
+    assert get_event(db, "halyna.demo", first)["superseded_by"] == second
+    assert get_event(db, "halyna.demo", third)["superseded_by"] is None
     # The list shows the event once, as its latest version, with how many versions it has.
-    [listed] = list_events(db)
+    [listed] = list_events(db, "halyna.demo")
     assert (listed["id"], listed["place"], listed["version"], listed["versions"]) == (
         third, "Бучанський ЦСС, зала 3", 3, 3)
-    everything = list_events(db, latest_only=False)
+    everything = list_events(db, "halyna.demo", latest_only=False)
     assert [(e["id"], e["version"], e["versions"]) for e in everything] == [
         (third, 3, 3), (second, 2, 3), (first, 1, 3)]
-    audit = audit_rows(db, "events")
+    audit = audit_rows(db, "admin.demo", "events")
     assert [(a["action"], a["entity_id"], a["actor"]) for a in audit] == [
         ("record_event", str(first), ACTOR), ("correct_event", str(second), "andrii.demo"),
         ("correct_event", str(third), ACTOR)]
@@ -199,9 +199,10 @@ def test_a_correction_needs_a_reason_and_valid_fields_and_an_existing_event(db):
     err = refused(db, write=lambda db, **c: correct(db, first, reason=None, participants=-1, staff=["nobody"]))
     assert set(err.problems) == {"reason", "participants", "staff"}
     refused(db, write=lambda db, **c: correct(db, first, reason="р" * 501))
-    for missing in (9999, "9999", True, 1.0, None, "1; drop table events"):
-        refused(db, "event.not_found", write=lambda db, missing=missing, **c: correct(db, missing))
-    assert event_history(db, first)[-1]["id"] == first
+    refused(db, "event.not_found", write=lambda db, **c: correct(db, 9999))
+    for wrong in ("9999", True, 1.0, None, "1; drop table events", [first], 2**70):
+        refused(db, "guard.bad_id", write=lambda db, wrong=wrong, **c: correct(db, wrong))
+    assert event_history(db, "halyna.demo", first)[-1]["id"] == first
 
 
 def test_lists_by_period_newest_first(db):
@@ -209,19 +210,19 @@ def test_lists_by_period_newest_first(db):
     june_a = record(db, held_on="2026-06-01")
     june_b = record(db, held_on="2026-06-01", event_type="training")
     old = record(db, held_on="2025-12-31")
-    assert [e["id"] for e in list_events(db)] == [june_b, june_a, may, old]
-    assert [e["id"] for e in list_events(db, start="2026-06-01")] == [june_b, june_a]
-    assert [e["id"] for e in list_events(db, start="01.01.2026", end=date(2026, 5, 31))] == [may]
-    assert [e["id"] for e in list_events(db, end="2025-12-31")] == [old]
-    assert all(e["staff"] == ["olena.demo", "andrii.demo"] for e in list_events(db))
+    assert [e["id"] for e in list_events(db, "halyna.demo")] == [june_b, june_a, may, old]
+    assert [e["id"] for e in list_events(db, "halyna.demo", start="2026-06-01")] == [june_b, june_a]
+    assert [e["id"] for e in list_events(db, "halyna.demo", start="01.01.2026", end=date(2026, 5, 31))] == [may]
+    assert [e["id"] for e in list_events(db, "halyna.demo", end="2025-12-31")] == [old]
+    assert all(e["staff"] == ["olena.demo", "andrii.demo"] for e in list_events(db, "halyna.demo"))
     with pytest.raises(InvalidInput) as err:
-        list_events(db, start="32.01.2026")
+        list_events(db, "halyna.demo", start="32.01.2026")
     assert list(err.value.problems) == ["start"]
 
 
 def test_reading_an_unknown_event_is_a_clear_error(db):
     with pytest.raises(UserError) as err:
-        event_history(db, 42)
+        event_history(db, "halyna.demo", 42)
     assert err.value.message("en") == "Event #42 was not found."
     with pytest.raises(UserError):
-        get_event(db, "abc")
+        get_event(db, "halyna.demo", "abc")

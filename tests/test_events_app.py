@@ -51,7 +51,7 @@ def test_an_event_is_recorded_through_the_form_and_listed(app, db):
             row["idps"], row["staff"], row["note"], row["recorded_by"]) == (
         "2026-06-10", "awareness_campaign", "Безпечна громада", "Ірпінь, бібліотека", 40, 12, 9,
         '["olena.demo", "iryna.demo"]', "Роздано 200 листівок", ACTOR)
-    assert [a["action"] for a in audit_rows(db, "events")] == ["record_event"]
+    assert [a["action"] for a in audit_rows(db, "admin.demo", "events")] == ["record_event"]
     # The list shows it, with the staff's names; the form is ready for the next event.
     for text in ("10.06.2026", "Інформаційна кампанія", "Безпечна громада", "Ірпінь, бібліотека",
                  "Олена Тихоліс (демо), Ірина Колосаєнко (демо)"):
@@ -125,8 +125,8 @@ def test_a_future_date_and_a_date_before_2000_are_refused(app, db):
 def test_an_event_is_corrected_as_a_new_version_with_a_reason(app, db):
     fill(app)
     app.form.submit.click()
-    first = list_events(db)[0]["id"]
-    app.pick.value = str(first)
+    first = list_events(db, "halyna.demo")[0]["id"]
+    app.pick.value = first
     assert app.load_for_correction(app.pick.value)
     assert app.inputs["project"].value == "Безпечна громада" and app.inputs["participants"].value == "40"
     assert app.inputs["held_on"].value == "10.06.2026" and app.inputs["staff"].value == ("olena.demo", "iryna.demo")
@@ -141,12 +141,12 @@ def test_an_event_is_corrected_as_a_new_version_with_a_reason(app, db):
     app.inputs["reason"].value = "Двоє прийшли пізніше"
     app.form.submit.click()
     app.form.submit.click()  # a double click
-    history = event_history(db, first)
+    history = event_history(db, "halyna.demo", first)
     assert [(e["participants"], e["supersedes"], e["correction_reason"]) for e in history] == [
         (40, None, None), (42, first, "Двоє прийшли пізніше")]
     second = history[1]["id"]
     assert f"Виправлення збережено: захід №{second} замінює №{first}." in app.form.status.value
-    assert [a["action"] for a in audit_rows(db, "events")] == ["record_event", "correct_event"]
+    assert [a["action"] for a in audit_rows(db, "admin.demo", "events")] == ["record_event", "correct_event"]
     # Back to a new event; the list shows the latest version once, with its version count.
     assert app.correcting is None and app.form.rows["reason"].layout.display == "none"
     assert app.table.value.count('class="wb-event-row"') == 1
@@ -164,31 +164,35 @@ def test_a_version_corrected_elsewhere_cannot_be_corrected_again(app, db):
     app.show_list()
     # Someone corrects it on another page while this list still offers the first version.
     second = correct_event(db, "andrii.demo", first, reason="інше місце", **dict(fields, place="Ірпінь"))
-    app.pick.value = str(first)
+    app.pick.value = first
     app.load_button.click()
     assert app.correcting is None
     assert f"Захід №{first} уже виправлено: остання версія — №{second}." in app.status.value
     assert f'data-event="{second}"' in app.table.value and f'data-event="{first}"' not in app.table.value
 
     # The latest version loads; corrected elsewhere again before this page saves, the save is refused.
-    assert app.load_for_correction(str(second)) and app.correcting["id"] == second
+    assert app.load_for_correction(second) and app.correcting["id"] == second
     assert app.status.value == ""
     third = correct_event(db, "andrii.demo", second, reason="ще одна правка", **dict(fields, place="Гостомель"))
     app.inputs["reason"].value = "моя правка"
     app.form.submit.click()
     assert f"Захід №{second} уже виправлено: остання версія — №{third}." in app.form.status.value
-    assert db["events"].count == 3 and [a["action"] for a in audit_rows(db, "events")].count("correct_event") == 2
+    assert db["events"].count == 3 and [a["action"] for a in audit_rows(db, "admin.demo", "events")].count("correct_event") == 2
     assert f'data-event="{third}"' in app.table.value  # the list was read again
     app.cancel.click()
     assert app.correcting is None and app.inputs["project"].value == "" and app.form.status.value == ""
 
 
-def test_only_listed_events_can_be_picked(app, db):
-    assert not app.load_for_correction("")
+def test_a_picked_event_must_exist(app, db):
+    # The picker offers listed events only (a page can send only an index of its options); what reaches
+    # the service otherwise is refused there.
+    assert not app.load_for_correction(None) and app.status.value == ""
     assert not app.load_for_correction("999")
-    assert "Виберіть значення зі списку." in app.status.value
+    assert "«999» не є номером запису (захід)." in app.status.value
     app.set_language("en")
-    assert "Choose a value from the list." in app.status.value
+    assert "&#x27;999&#x27; is not the number of a record (event)." in app.status.value  # escaped HTML
+    assert not app.load_for_correction(999)
+    assert "Event #999 was not found." in app.status.value
     assert app.correcting is None
 
 

@@ -1,19 +1,6 @@
 """The form view built from an instrument, driven as a user would: set values, read messages."""
-from conftest import TODAY
+from conftest import TODAY, fill
 from workbench.forms.view import FormView
-
-
-def fill(view, answers):
-    """Type a submission into the widgets as text, the way the browser sends it."""
-    for name, value in answers.items():
-        if name in view.repeats:
-            for entry in value:
-                view.repeats[name].add()
-                fields = view.repeats[name].instances[-1].fields
-                for item, v in entry.items():
-                    fields[item].set_value(v)
-        elif name in view.fields:
-            view.fields[name].set_value(value)
 
 
 def test_every_item_gets_a_field_and_groups_become_sections(instrument):

@@ -27,11 +27,11 @@ LEVELS = ["Не ходить до школи", "Пропускає щотижн�
 
 def _planted_case(db) -> int:
     """An open case whose people all consent to research: it gets a goal that goes badly and is abandoned."""
-    consenting, withdrawn = consented_person_ids(db, "research"), withdrawn_case_ids(db)
-    persons = case_person_frame(db)
-    for case in case_frame(db).sort_values("case_id").itertuples():
+    consenting, withdrawn = consented_person_ids(db, "halyna.demo", "research"), withdrawn_case_ids(db, "halyna.demo")
+    persons = case_person_frame(db, "halyna.demo")
+    for case in case_frame(db, "halyna.demo").sort_values("case_id").itertuples():
         people = set(persons.loc[persons["case_id"] == case.case_id, "person_id"])
-        if (case.case_id not in withdrawn and people <= consenting and case_state(db, case.case_id)["status"] != "closed"
+        if (case.case_id not in withdrawn and people <= consenting and case_state(db, "halyna.demo", case.case_id)["status"] != "closed"
                 and case.opened_on <= pd.Timestamp("2026-03-01")):
             return int(case.case_id)
     raise AssertionError("the demo has no open case that consents to research")
@@ -44,7 +44,7 @@ def demo(tmp_path_factory):
     build_demo(root / "demo.db", seed=11, households=30, care_leavers=8, today=TODAY)
     db = open_db(root / "demo.db")
     planted = _planted_case(db)
-    worker = case_frame(db).set_index("case_id").loc[planted, "worker"]
+    worker = case_frame(db, "halyna.demo").set_index("case_id").loc[planted, "worker"]
     failing = add_goal(db, worker, planted, wish="Щоб дитина ходила до школи", title="Школа", domain="work_education",
                        set_on="2026-03-02", target_date="2026-08-01", levels=LEVELS, today=TODAY)
     review_goal(db, worker, failing, level=-1, reviewed_on="2026-04-01", today=TODAY)
@@ -53,7 +53,7 @@ def demo(tmp_path_factory):
     kept = add_goal(db, worker, planted, wish="Мати роботу", title="Робота", domain="work_education",
                     set_on="2026-03-02", target_date="2026-08-01", levels=LEVELS, weight=2, today=TODAY)
     review_goal(db, worker, kept, level=1, reviewed_on="2026-06-01", today=TODAY)
-    export_research_dataset(db, root / "export", secret=SECRET, actor="oksana.demo", today=TODAY)
+    export_research_dataset(db, root / "export", secret=SECRET, actor="halyna.demo", today=TODAY)
     yield {"db": db, "planted": planted, "export": cohort.load_export(root / "export")}
     db.conn.close()
 
@@ -61,7 +61,7 @@ def demo(tmp_path_factory):
 def _episodes(db, data) -> dict[tuple, int]:
     """``{(client, episode): case_id}`` for the exported cases, worked out as the export numbers episodes."""
     keys = Pseudonymiser(SECRET)
-    cases = case_frame(db)
+    cases = case_frame(db, "halyna.demo")
     cases["client"] = [keys.pseudonym("C", "client", s) for s in cases["subject_key"]]
     exported = data["clients"][["client", "episode", "opened_on"]]
     cases = cases.merge(exported[["client", "opened_on"]].drop_duplicates(), on=["client", "opened_on"])
@@ -74,26 +74,26 @@ def _episodes(db, data) -> dict[tuple, int]:
 
 def test_the_app_the_outcomes_and_the_cohort_give_the_same_t_score(demo):
     db, data = demo["db"], demo["export"]
-    by_case = outcomes.case_gas(db).set_index("case_id")
+    by_case = outcomes.case_gas(db, "halyna.demo").set_index("case_id")
     episodes = _episodes(db, data)
     research = cohort.gas_per_episode(data)
     compared, with_abandoned = 0, 0
     for row in research.itertuples():
         case_id = episodes[(row.client, row.episode)]
-        app = outcomes.plan_t_scores(db, case_id)[-1]
+        app = outcomes.plan_t_scores(db, "halyna.demo", case_id)[-1]
         assert app["t_score"] == pytest.approx(row.t_score, abs=1e-9) == by_case.loc[case_id, "t_score"]
         assert app["goals"] == row.goals == by_case.loc[case_id, "goals"]
         compared += 1
-        with_abandoned += any(g["status"] == "abandoned" and g["reviews"] for g in case_goals(db, case_id))
+        with_abandoned += any(g["status"] == "abandoned" and g["reviews"] for g in case_goals(db, "halyna.demo", case_id))
     assert compared >= 20 and with_abandoned >= 1 and demo["planted"] in episodes.values()
     # Every case with a review has the same score in the app and the outcomes, exported or not.
-    every = {case_id: outcomes.plan_t_scores(db, case_id)
+    every = {case_id: outcomes.plan_t_scores(db, "halyna.demo", case_id)
              for (case_id,) in db.execute("select distinct g.case_id from goals g join goal_reviews r on r.goal_id = g.id")}
     assert set(by_case.index) <= set(every)
     for case_id, t in by_case["t_score"].items():
         assert every[case_id][-1]["t_score"] == pytest.approx(t, abs=1e-9)
     # The outcomes notebook's table: each programme's mean T-score is the mean of its cases' app T-scores.
-    table = outcomes.goal_attainment(db, by="programme").set_index("group")
+    table = outcomes.goal_attainment(db, "halyna.demo", by="programme").set_index("group")
     for programme, mine in by_case.groupby("programme"):
         assert table.loc[programme, "mean_t"] == pytest.approx(mine["t_score"].mean())
         assert table.loc[programme, "cases"] == len(mine)
@@ -103,22 +103,22 @@ def test_an_abandoned_goal_keeps_its_last_level_everywhere(demo):
     """The planted case: goals from before, the abandoned goal at −2 (its last review) and a new goal at +1
     (weight 2). Dropping the abandoned goal would have raised the case's score."""
     db, data, case_id = demo["db"], demo["export"], demo["planted"]
-    goals = [g for g in case_goals(db, case_id) if g["reviews"]]
+    goals = [g for g in case_goals(db, "halyna.demo", case_id) if g["reviews"]]
     levels = [g["reviews"][-1]["level"] for g in goals]
     weights = [g["weight"] or 1 for g in goals]
     expected = gas_t_score(levels, weights)
     without = gas_t_score(*zip(*[(x, w) for x, w, g in zip(levels, weights, goals) if g["status"] != "abandoned"]))
     assert -2 in levels and without > expected
-    assert outcomes.plan_t_scores(db, case_id)[-1]["t_score"] == pytest.approx(expected)
-    assert outcomes.case_gas(db).set_index("case_id").loc[case_id, "t_score"] == pytest.approx(expected)
+    assert outcomes.plan_t_scores(db, "halyna.demo", case_id)[-1]["t_score"] == pytest.approx(expected)
+    assert outcomes.case_gas(db, "halyna.demo").set_index("case_id").loc[case_id, "t_score"] == pytest.approx(expected)
     client, episode = next(k for k, v in _episodes(db, data).items() if v == case_id)
     research = cohort.gas_per_episode(data).set_index(["client", "episode"])
     assert research.loc[(client, episode), "t_score"] == pytest.approx(expected)
     # What the support plan app shows, rounded as it prints it.
-    app = SupportPlanApp(db, "mariia.demo", "en", today=TODAY, case_id=case_id)
+    app = SupportPlanApp(db, "halyna.demo", "en", today=TODAY, case_id=case_id)  # the head of centre reads it
     assert f"{expected:.1f}" in app.t_score.value and "01.06.2026" in app.t_score.value
     # Before the goal was abandoned, on the day of its −2: the same rule, the same score in both places.
     on = date(2026, 5, 1)
-    history = {s["on"]: s["t_score"] for s in outcomes.plan_t_scores(db, case_id)}
-    spring = outcomes.case_gas(db, period=("2020-01-01", on)).set_index("case_id")
+    history = {s["on"]: s["t_score"] for s in outcomes.plan_t_scores(db, "halyna.demo", case_id)}
+    spring = outcomes.case_gas(db, "halyna.demo", period=("2020-01-01", on)).set_index("case_id")
     assert spring.loc[case_id, "t_score"] == pytest.approx(history[on])

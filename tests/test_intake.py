@@ -31,22 +31,22 @@ def family_intake(db, **kw):
 
 def test_a_family_intake_writes_everything_in_one_go(db):
     case_id = family_intake(db)
-    case = get_case(db, case_id)
+    case = get_case(db, "halyna.demo", case_id)
     assert (case["programme"], case["intake_channel"], case["referred_by"], case["opened_on"]) == \
         ("idp_support", "referral", "Служба у справах дітей", "2026-01-09")
-    members = household_members(db, case["household_id"])
+    members = household_members(db, "halyna.demo", case["household_id"])
     assert [(m["given_name"], m["relation"]) for m in members] == [("Оксана", "applicant"), ("Назар", "child")]
     mother, son = members
-    assert latest_contacts(db, mother["id"])["registered_settlement"] == "Маріуполь"
+    assert latest_contacts(db, "halyna.demo", mother["id"])["registered_settlement"] == "Маріуполь"
     assert db["idp_certificates"].count == 1
-    consents = person_consents(db, son["id"])
+    consents = person_consents(db, "halyna.demo", son["id"])
     assert {c["purpose"] for c in consents} == {"data_processing", "data_sharing"}
     assert consents[0]["given_by"] == "мати, Левадчук Оксана"
 
 
 def test_urgent_intake_flags_the_case(db):
     case_id = family_intake(db, urgent_note="Загроза життю дитини")
-    assert case_state(db, case_id)["urgent_on"] == "2026-01-09"
+    assert case_state(db, "halyna.demo", case_id)["urgent_on"] == "2026-01-09"
 
 
 @pytest.mark.parametrize("change, field", [
@@ -73,17 +73,17 @@ def test_a_person_programme_takes_one_person(db):
         family_intake(db, programme="care_leavers")
     assert err.value.key == "intake.one_person"
     case_id = family_intake(db, programme="care_leavers", members=[MOTHER])
-    assert get_case(db, case_id)["person_id"] is not None
+    assert get_case(db, "halyna.demo", case_id)["person_id"] is not None
 
 
 def test_an_existing_person_is_linked_not_registered_again(db):
     first = family_intake(db)
-    son_id = household_members(db, get_case(db, first)["household_id"])[1]["id"]
+    son_id = household_members(db, "halyna.demo", get_case(db, "halyna.demo", first)["household_id"])[1]["id"]
     persons = db["persons"].count
     second = family_intake(db, programme="family_support",
                            members=[dict(MOTHER, given_name="Ірина"), {"person_id": son_id, "relation": "child"}])
     assert db["persons"].count == persons + 1
-    assert household_members(db, get_case(db, second)["household_id"])[1]["id"] == son_id
+    assert household_members(db, "halyna.demo", get_case(db, "halyna.demo", second)["household_id"])[1]["id"] == son_id
     before = row_counts(db)
     with pytest.raises(UserError) as err:
         family_intake(db, members=[dict(MOTHER, given_name="Віра"), {"person_id": son_id, "relation": "child"},
@@ -96,20 +96,20 @@ def test_withdrawn_consent_is_kept_and_leaves_the_person_out_of_analysis(db, hou
                                                                           valid_answers):
     save_assessment(db, ACTOR, case_id=household_case, instrument=instrument, answers=valid_answers,
                     assessed_on="2026-02-01", today=TODAY)
-    assert not domain_score_frame(db).empty
-    mother = household_members(db, get_case(db, household_case)["household_id"])[0]["id"]
+    assert not domain_score_frame(db, "halyna.demo").empty
+    mother = household_members(db, "halyna.demo", get_case(db, "halyna.demo", household_case)["household_id"])[0]["id"]
     with pytest.raises(UserError) as err:
         withdraw_consent(db, ACTOR, mother, withdrawn_on="2025-01-01", today=TODAY)
     assert err.value.key == "consent.withdrawn_before_given"
     withdraw_consent(db, ACTOR, mother, withdrawn_on="2026-03-01", note="Письмова заява", today=TODAY)
-    assert withdrawn_person_ids(db) == {mother}
-    assert person_consents(db, mother)[0]["withdrawn_on"] == "2026-03-01"  # recorded, not erased
-    assert domain_score_frame(db).empty  # the family's case leaves the analysis
+    assert withdrawn_person_ids(db, "halyna.demo") == {mother}
+    assert person_consents(db, "halyna.demo", mother)[0]["withdrawn_on"] == "2026-03-01"  # recorded, not erased
+    assert domain_score_frame(db, "halyna.demo").empty  # the family's case leaves the analysis
     with pytest.raises(UserError) as err:
         withdraw_consent(db, ACTOR, mother, today=TODAY)
     assert err.value.key == "consent.none_active"
     give_consent(db, ACTOR, mother, purpose="data_processing", given_on="2026-04-01", today=TODAY)
-    assert withdrawn_person_ids(db) == set() and not domain_score_frame(db).empty
+    assert withdrawn_person_ids(db, "halyna.demo") == set() and not domain_score_frame(db, "halyna.demo").empty
 
 
 def test_a_young_childs_consent_must_name_who_gave_it(db):
@@ -121,7 +121,7 @@ def test_a_young_childs_consent_must_name_who_gave_it(db):
 
 def test_a_person_who_withdrew_consent_cannot_be_linked_to_a_new_case(db):
     first = family_intake(db)
-    son_id = household_members(db, get_case(db, first)["household_id"])[1]["id"]
+    son_id = household_members(db, "halyna.demo", get_case(db, "halyna.demo", first)["household_id"])[1]["id"]
     withdraw_consent(db, ACTOR, son_id, today=TODAY)
     with pytest.raises(UserError) as err:
         family_intake(db, members=[dict(MOTHER, given_name="Віра"), {"person_id": son_id, "relation": "child"}])

@@ -38,8 +38,8 @@ def test_register_a_family_with_two_members(app):
     app.inputs["phone"].value = "+380 50 111-22-33"
     case_id = app.register()
     assert case_id and "Зареєстровано" in app.result.value and "case.ipynb?case=" in app.result.value
-    case = get_case(app.db, case_id)
-    assert [m["given_name"] for m in household_members(app.db, case["household_id"])] == ["Дарина", "Матвій"]
+    case = get_case(app.db, "halyna.demo", case_id)
+    assert [m["given_name"] for m in household_members(app.db, "halyna.demo", case["household_id"])] == ["Дарина", "Матвій"]
     assert app.register() == case_id  # a second click adds nothing
     assert app.db["cases"].count == 2
 
@@ -69,7 +69,7 @@ def test_urgent_intake_needs_a_note_and_flags_the_case(app):
     assert app.register() is None and "Це поле обовʼязкове" in app.errors["urgent_note"].value
     app.inputs["urgent_note"].value = "Насильство в сімʼї"
     case_id = app.register()
-    assert case_state(app.db, case_id)["urgent_on"] == TODAY.isoformat()
+    assert case_state(app.db, "halyna.demo", case_id)["urgent_on"] == TODAY.isoformat()
 
 
 @pytest.mark.parametrize("family, given, birth", [
@@ -92,7 +92,7 @@ def test_the_duplicate_warning_offers_the_existing_person(app, household_case, f
     persons = app.db["persons"].count
     case_id = app.register()
     assert app.db["persons"].count == persons  # linked, not registered again
-    assert household_members(app.db, get_case(app.db, case_id)["household_id"])[0]["given_name"] == "Ганна"
+    assert household_members(app.db, "halyna.demo", get_case(app.db, "halyna.demo", case_id)["household_id"])[0]["given_name"] == "Ганна"
 
 
 def test_different_people_raise_no_warning(app, household_case):

@@ -24,11 +24,11 @@ def walk(db, case_id, *statuses, on="2026-02-01"):
 
 
 def test_a_case_starts_at_intake_and_follows_the_valid_moves(db, household_case):
-    assert case_state(db, household_case)["status"] == "intake"
-    assert allowed_moves(db, household_case) == ("assessment", "closed")
+    assert case_state(db, "halyna.demo", household_case)["status"] == "intake"
+    assert allowed_moves(db, "halyna.demo", household_case) == ("assessment", "closed")
     walk(db, household_case, "assessment", "plan", "accompaniment", "review", "accompaniment", "review", "plan")
-    assert case_state(db, household_case)["status"] == "plan"
-    moves = [a for a in audit_rows(db, "cases", household_case) if a["action"] == "case_move"]
+    assert case_state(db, "halyna.demo", household_case)["status"] == "plan"
+    moves = [a for a in audit_rows(db, "admin.demo", "cases", household_case) if a["action"] == "case_move"]
     assert len(moves) == 7 and moves[0]["actor"] == ACTOR
 
 
@@ -42,7 +42,7 @@ def test_invalid_moves_are_refused_with_the_possible_ones_named(db, household_ca
     with pytest.raises(UserError) as err:
         move_case(db, ACTOR, household_case, forbidden, today=TODAY)
     assert err.value.key == "lifecycle.invalid_move"
-    allowed = MOVES[case_state(db, household_case)["status"]]
+    allowed = MOVES[case_state(db, "halyna.demo", household_case)["status"]]
     from workbench.config import label
     for status in allowed:
         assert label("case_statuses", status, "uk") in err.value.message("uk")
@@ -57,7 +57,7 @@ def test_closure_needs_a_reason_and_other_needs_a_note(db, household_case):
             close_case(db, ACTOR, household_case, reason=reason, note=note, today=TODAY)
         assert key in {p.key for p in err.value.problems.values()}
     close_case(db, ACTOR, household_case, reason="moved_away", on="2026-03-01", today=TODAY)
-    state = case_state(db, household_case)
+    state = case_state(db, "halyna.demo", household_case)
     assert (state["status"], state["closed_on"], state["closure_reason"]) == ("closed", "2026-03-01", "moved_away")
     with pytest.raises(UserError, match="closed"):
         move_case(db, ACTOR, household_case, "assessment", today=TODAY)
@@ -70,9 +70,9 @@ def test_a_closed_case_can_be_reopened_and_starts_a_new_cycle(db, household_case
     with pytest.raises(InvalidInput):
         reopen_case(db, ACTOR, household_case, reason=" ", today=TODAY)
     reopen_case(db, ACTOR, household_case, reason="The family asked again", on="2026-05-04", today=TODAY)
-    state = case_state(db, household_case)
+    state = case_state(db, "halyna.demo", household_case)
     assert state["status"] == "intake" and state["cycle_started_on"] == "2026-05-04"
-    due = case_deadlines(db, household_case, today=TODAY, calendar=CAL)[0]
+    due = case_deadlines(db, "halyna.demo", household_case, today=TODAY, calendar=CAL)[0]
     assert due["due"] == date(2026, 5, 11) and due["state"] == "overdue"
 
 
@@ -84,41 +84,48 @@ def test_a_date_before_the_previous_event_is_refused(db, household_case):
 
 
 def test_transfer_to_another_worker_is_recorded(db, household_case):
-    transfer_case(db, ACTOR, household_case, to_worker="andrii.demo", reason="Olena goes on leave",
+    with pytest.raises(UserError) as err:  # the worker does not hand her own case over: her supervisor does
+        transfer_case(db, ACTOR, household_case, to_worker="andrii.demo", reason="x", today=TODAY)
+    assert err.value.key == "policy.supervisor_of_team"
+    transfer_case(db, "mariia.demo", household_case, to_worker="andrii.demo", reason="Olena goes on leave",
                   on="2026-02-01", today=TODAY)
-    assert case_state(db, household_case)["worker"] == "andrii.demo"
+    assert case_state(db, "halyna.demo", household_case)["worker"] == "andrii.demo"
     with pytest.raises(UserError) as err:
         move_case(db, ACTOR, household_case, "assessment", today=TODAY)  # Olena no longer has the case
-    assert err.value.key == "lifecycle.not_allowed"
-    move_case(db, "mariia.demo", household_case, "assessment", today=TODAY)  # a supervisor can
-    for worker, key in (("andrii.demo", "lifecycle.same_worker"), ("oksana.demo", "case.worker_unknown"),
-                        ("ghost", "case.worker_unknown")):
+    assert err.value.key == "policy.not_your_case"
+    move_case(db, "andrii.demo", household_case, "assessment", today=TODAY)  # its worker now can
+    move_case(db, "mariia.demo", household_case, "plan", today=TODAY)  # and so can his supervisor
+    for worker, key in (("andrii.demo", "lifecycle.same_worker"), ("oksana.demo", "policy.target_cannot_hold"),
+                        ("ghost", "policy.target_cannot_hold"), ("iryna.demo", "policy.target_not_in_team")):
         with pytest.raises(UserError) as err:
-            transfer_case(db, "andrii.demo", household_case, to_worker=worker, reason="x", today=TODAY)
+            transfer_case(db, "mariia.demo", household_case, to_worker=worker, reason="x", today=TODAY)
         assert err.value.key == key
-    assert [a["details"]["to_worker"] for a in audit_rows(db, "cases", household_case)
+    with pytest.raises(UserError) as err:  # another team's supervisor does not even see the case
+        transfer_case(db, "taras.demo", household_case, to_worker="iryna.demo", reason="x", today=TODAY)
+    assert err.value.key == "policy.not_your_case"
+    assert [a["details"]["to_worker"] for a in audit_rows(db, "admin.demo", "cases", household_case)
             if a["action"] == "case_transfer"] == ["andrii.demo"]
 
 
 def test_needs_assessment_deadline_is_five_working_days_after_intake(db, household_case):
     # The case came in on Saturday 10.01.2026: due Friday 16.01.2026.
-    deadline = case_deadlines(db, household_case, today=date(2026, 1, 16), calendar=CAL)[0]
+    deadline = case_deadlines(db, "halyna.demo", household_case, today=date(2026, 1, 16), calendar=CAL)[0]
     assert (deadline["kind"], deadline["due"], deadline["state"]) == ("needs_assessment", date(2026, 1, 16), "open")
-    assert case_deadlines(db, household_case, today=date(2026, 1, 19), calendar=CAL)[0]["state"] == "overdue"
+    assert case_deadlines(db, "halyna.demo", household_case, today=date(2026, 1, 19), calendar=CAL)[0]["state"] == "overdue"
 
 
 def test_an_assessment_meets_the_deadline_or_is_late(db, household_case, instrument, valid_answers):
     save_assessment(db, ACTOR, case_id=household_case, instrument=instrument, answers=valid_answers,
                     assessed_on="2026-01-20", today=TODAY)
-    deadline = case_deadlines(db, household_case, today=TODAY, calendar=CAL)[0]
+    deadline = case_deadlines(db, "halyna.demo", household_case, today=TODAY, calendar=CAL)[0]
     assert deadline["done_on"] == date(2026, 1, 20) and deadline["state"] == "late"
 
 
 def test_urgent_flag_sets_a_short_deadline(db, household_case):
     flag_urgent(db, ACTOR, household_case, note="Дитину залишено без нагляду", on="2026-01-12", today=TODAY)
-    deadline = case_deadlines(db, household_case, today=date(2026, 1, 12), calendar=CAL)[0]
+    deadline = case_deadlines(db, "halyna.demo", household_case, today=date(2026, 1, 12), calendar=CAL)[0]
     assert deadline["due"] == date(2026, 1, 13)
-    assert case_state(db, household_case)["urgent_on"] == "2026-01-12"
+    assert case_state(db, "halyna.demo", household_case)["urgent_on"] == "2026-01-12"
     with pytest.raises(InvalidInput):
         flag_urgent(db, ACTOR, household_case, note="", today=TODAY)
 
@@ -126,7 +133,7 @@ def test_urgent_flag_sets_a_short_deadline(db, household_case):
 def test_accompaniment_lasts_six_months_unless_extended(db, household_case):
     walk(db, household_case, "assessment", "plan", on="2026-01-15")
     move_case(db, ACTOR, household_case, "accompaniment", on="2026-01-31", today=TODAY)
-    end = case_deadlines(db, household_case, today=date(2026, 8, 1), calendar=CAL)[1]
+    end = case_deadlines(db, "halyna.demo", household_case, today=date(2026, 8, 1), calendar=CAL)[1]
     assert (end["kind"], end["due"], end["state"]) == ("accompaniment_end", date(2026, 7, 31), "overdue")
     for months in (0, 7, "3", True):
         with pytest.raises(InvalidInput):
@@ -135,12 +142,12 @@ def test_accompaniment_lasts_six_months_unless_extended(db, household_case):
         extend_accompaniment(db, ACTOR, household_case, months=3, reason="", today=TODAY)
     extend_accompaniment(db, ACTOR, household_case, months=3, reason="Складний випадок", on="2026-06-01",
                          today=TODAY)
-    end = case_deadlines(db, household_case, today=date(2026, 8, 1), calendar=CAL)[1]
+    end = case_deadlines(db, "halyna.demo", household_case, today=date(2026, 8, 1), calendar=CAL)[1]
     assert end["due"] == date(2026, 10, 31) and end["state"] == "open"
-    assert next_deadline(case_deadlines(db, household_case, today=date(2026, 8, 1), calendar=CAL))["kind"] \
+    assert next_deadline(case_deadlines(db, "halyna.demo", household_case, today=date(2026, 8, 1), calendar=CAL))["kind"] \
         == "needs_assessment"
     close_case(db, ACTOR, household_case, reason="goals_achieved", on="2026-06-10", today=TODAY)
-    end = case_deadlines(db, household_case, today=date(2026, 8, 1), calendar=CAL)[1]
+    end = case_deadlines(db, "halyna.demo", household_case, today=date(2026, 8, 1), calendar=CAL)[1]
     assert end["state"] == "done" and end["done_on"] == date(2026, 6, 10)
 
 

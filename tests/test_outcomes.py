@@ -83,8 +83,8 @@ def test_an_unknown_instrument_or_programme_is_a_clear_message(db):
         outcomes.instrument_named("outcomes_star")
     assert "family_needs_assessment" in caught.value.message("en")
     with pytest.raises(UserError):
-        outcomes.axis_scores(db, FAMILY, programme="nobody")
-    assert outcomes.axis_scores(db, FAMILY).empty  # an empty database: an empty frame
+        outcomes.axis_scores(db, "halyna.demo", FAMILY, programme="nobody")
+    assert outcomes.axis_scores(db, "halyna.demo", FAMILY).empty  # an empty database: an empty frame
 
 
 def test_goal_attainment_per_worker(db, household_case):
@@ -100,7 +100,7 @@ def test_goal_attainment_per_worker(db, household_case):
     review_goal(db, "olena.demo", second, level=0, reviewed_on="2026-05-01", today=TODAY)
     review_goal(db, "olena.demo", third, level=-2, reviewed_on="2026-04-01", today=TODAY)
     close_goal(db, "olena.demo", third, kind="abandoned", on="2026-05-02", reason="Переїзд школи", today=TODAY)
-    row = outcomes.goal_attainment(db, by="worker").set_index("group").loc["olena.demo"]
+    row = outcomes.goal_attainment(db, "halyna.demo", by="worker").set_index("group").loc["olena.demo"]
     assert (row["goals_set"], row["goals_reviewed"], row["goals_achieved"]) == (4, 3, 2)
     assert row["share_achieved"] == pytest.approx(2 / 3)
     assert row["cases"] == 1
@@ -109,7 +109,7 @@ def test_goal_attainment_per_worker(db, household_case):
     assert row["mean_t"] == pytest.approx(gas_t_score([2, 0, -2], [1, 2, 1], 0.3))
     assert row["mean_t"] == pytest.approx(50.0)
     # As it stood on 15.04.2026: the second goal was at −1, the third not yet abandoned.
-    earlier = outcomes.goal_attainment(db, by="programme", period=("2026-01-01", "2026-04-15")).iloc[0]
+    earlier = outcomes.goal_attainment(db, "halyna.demo", by="programme", period=("2026-01-01", "2026-04-15")).iloc[0]
     assert earlier["goals_achieved"] == 1 and earlier["mean_t"] == pytest.approx(gas_t_score([2, -1, -2], [1, 2, 1]))
     assert never
 

@@ -20,7 +20,7 @@ SHEETS_UK = ["Показники", "Послуги за видами", "Захо
 @pytest.fixture
 def report(db, world):
     withdraw_consent(db, "olena.demo", world["c_person"], withdrawn_on="2026-04-01", today=TODAY)
-    return period_report(db, "2026", organisation="ЦСС Тестової громади", made_at=MADE)
+    return period_report(db, "halyna.demo", "2026", organisation="ЦСС Тестової громади", made_at=MADE)
 
 
 def _rows(sheet):
@@ -96,16 +96,16 @@ def test_an_english_workbook_for_a_donor(db, report, tmp_path):
 
 def test_the_export_is_audited_and_an_unknown_user_writes_nothing(db, report, tmp_path):
     path = write_excel(report, tmp_path / "звіт.xlsx", db=db, actor="mariia.demo")
-    rows = [r for r in audit_rows(db, "reports")]
+    rows = [r for r in audit_rows(db, "admin.demo", "reports")]
     assert len(rows) == 1 and rows[0]["actor"] == "mariia.demo" and rows[0]["action"] == "export_report"
     assert rows[0]["details"]["path"] == str(path) and rows[0]["entity_id"] == "2026-01-01..2026-12-31"
     with pytest.raises(UserError):
         write_excel(report, tmp_path / "other.xlsx", db=db, actor="stranger")
-    assert not (tmp_path / "other.xlsx").exists() and len(audit_rows(db, "reports")) == 1
+    assert not (tmp_path / "other.xlsx").exists() and len(audit_rows(db, "admin.demo", "reports")) == 1
 
 
 def test_a_programme_report_says_events_are_counted_whole(db, world, tmp_path):
-    report = period_report(db, "2026", programme="idp_support", made_at=MADE, lang="en")
+    report = period_report(db, "halyna.demo", "2026", programme="idp_support", made_at=MADE, lang="en")
     path = write_excel(report, tmp_path / "idp.xlsx", db=db, actor="mariia.demo")
     lines = [row[0] for row in _rows(load_workbook(path)["Indicators"])[:7]]
     assert "Programme: Support for internally displaced families" in lines
@@ -113,7 +113,7 @@ def test_a_programme_report_says_events_are_counted_whole(db, world, tmp_path):
 
 
 def test_an_empty_database_gives_a_report_of_zeros(db, tmp_path):
-    report = period_report(db, "2026-Q1", made_at=MADE)
+    report = period_report(db, "halyna.demo", "2026-Q1", made_at=MADE)
     assert (report.indicators[["value", "previous"]] == 0).all().all()
     assert report.table("services").iloc[-1, 1] == 0
     path = write_excel(report, tmp_path / "порожній.xlsx", db=db, actor="mariia.demo")
@@ -122,8 +122,8 @@ def test_an_empty_database_gives_a_report_of_zeros(db, tmp_path):
 
 def test_bad_parameters_are_clear_messages(db):
     with pytest.raises(UserError) as caught:
-        period_report(db, "31.12.2026–01.01.2026")
+        period_report(db, "halyna.demo", "31.12.2026–01.01.2026")
     assert "31.12.2026" in caught.value.message("uk")
     with pytest.raises(UserError) as caught:
-        period_report(db, "2026", programme="mystery")
+        period_report(db, "halyna.demo", "2026", programme="mystery")
     assert "mystery" in caught.value.message("en")

@@ -32,10 +32,10 @@ def test_a_goal_keeps_the_wish_the_levels_and_actions(db, household_case):
     with pytest.raises(UserError) as err:
         complete_action(db, ACTOR, action, today=TODAY)
     assert err.value.key == "plan.action_done"
-    [saved] = case_goals(db, household_case)
+    [saved] = case_goals(db, "halyna.demo", household_case)
     assert saved["wish"] == "Хочу мати своє житло" and saved["levels"] == LEVELS and saved["weight"] == 2.0
     assert saved["status"] == "open" and saved["actions"][0]["done_on"] == "2026-02-14"
-    assert any(a["action"] == "add_goal" for a in audit_rows(db, "cases", household_case))
+    assert any(a["action"] == "add_goal" for a in audit_rows(db, "admin.demo", "cases", household_case))
 
 
 @pytest.mark.parametrize("change, field", [
@@ -63,7 +63,7 @@ def test_reviews_give_the_kiresuk_sherman_t_score_after_each_review(db, househol
     for goal_id in (first, second, third):
         review_goal(db, ACTOR, goal_id, level=-1, reviewed_on="2026-03-01", today=TODAY)
     review_goal(db, ACTOR, first, level="+2", reviewed_on="2026-05-01", note="Орендує квартиру", today=TODAY)
-    scores = plan_t_scores(db, household_case)
+    scores = plan_t_scores(db, "halyna.demo", household_case)
     # Three unweighted goals all at −1, ρ = 0.3: 50 − 30/√4.8 = 36.31 (Kiresuk & Sherman 1968).
     assert scores[0]["t_score"] == pytest.approx(36.31, abs=0.005) and scores[0]["goals"] == 3
     # Then +2, −1, −1: Σx = 0, so T = 50.
@@ -83,7 +83,7 @@ def test_abandoned_goals_take_no_reviews_and_keep_their_last_level(db, household
     assert err.value.key == "plan.goal_closed" and "abandoned" in err.value.message("en")
     assert row_counts(db) == before
     review_goal(db, ACTOR, kept, level=1, reviewed_on="2026-04-01", today=TODAY)
-    scores = plan_t_scores(db, household_case)
+    scores = plan_t_scores(db, "halyna.demo", household_case)
     # The abandoned goal keeps its −2 after it was abandoned: two unweighted goals, ρ = 0.3,
     # denominator sqrt(0.7·2 + 0.3·4) = sqrt(2.6) = 1.6125.
     # 01.03: 0 and −2, T = 50 − 20/1.6125 = 37.60; 01.04: +1 and −2, T = 50 − 10/1.6125 = 43.80.
@@ -105,7 +105,7 @@ def test_a_forms_text_is_read_before_the_gas_checks(db, household_case):
     goal_id = goal(db, household_case, weight=" 1,5 ")
     review_goal(db, ACTOR, goal_id, level=" -1 ", reviewed_on="2026-03-01", today=TODAY)
     review_goal(db, ACTOR, goal_id, level="+1", reviewed_on="2026-04-01", today=TODAY)
-    [saved] = case_goals(db, household_case)
+    [saved] = case_goals(db, "halyna.demo", household_case)
     assert saved["weight"] == 1.5 and [r["level"] for r in saved["reviews"]] == [-1, 1]
 
 
@@ -130,7 +130,7 @@ def test_sign_off_by_a_supervisor_of_a_plan_with_goals_and_of_an_assessment(db, 
     goal_id = goal(db, household_case)
     with pytest.raises(UserError) as err:
         sign_off(db, ACTOR, household_case, kind="plan", today=TODAY)
-    assert err.value.key == "plan.supervisor_only"
+    assert err.value.key == "policy.supervisor_of_team"
     sign_off(db, "mariia.demo", household_case, kind="plan", on="2026-02-03", note="Погоджено", today=TODAY)
     assessment = save_assessment(db, ACTOR, case_id=household_case, instrument=instrument, answers=valid_answers,
                                  assessed_on="2026-02-01", today=TODAY)
@@ -138,7 +138,7 @@ def test_sign_off_by_a_supervisor_of_a_plan_with_goals_and_of_an_assessment(db, 
         sign_off(db, "mariia.demo", household_case, kind="assessment", assessment_id=99999, today=TODAY)
     assert err.value.key in ("assessment.not_found", "plan.assessment_other_case")
     sign_off(db, "mariia.demo", household_case, kind="assessment", assessment_id=assessment, today=TODAY)
-    recorded = signoffs(db, household_case)
+    recorded = signoffs(db, "halyna.demo", household_case)
     assert [(s["kind"], s["signed_by"]) for s in recorded] == [("plan", "mariia.demo"), ("assessment", "mariia.demo")]
     assert recorded[0]["goal_ids"] == [goal_id] and recorded[0]["signed_on"] == "2026-02-03"
 

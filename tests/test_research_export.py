@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import TODAY
+from conftest import TODAY, worker_of
 from workbench.analysis.frames import domain_score_frame
 from workbench.i18n import UserError
 from workbench.pseudonyms import Pseudonymiser
@@ -26,8 +26,8 @@ from workbench.store.people import give_consent, withdraw_consent
 
 SECRET = "test-secret-for-the-research-export-1"
 OTHER_SECRET = "another-secret-quite-unrelated-2"
-RESEARCHER = "oksana.demo"
-SUPERVISOR = "mariia.demo"
+RESEARCHER = "oksana.demo"  # receives the export, never makes it
+EXPORTER = "halyna.demo"  # the head of centre makes it
 
 
 # --- the source database and its exports (built once for the module) --------------------------------
@@ -43,7 +43,7 @@ def source(tmp_path_factory):
     db = open_db(path)
     research = _research_person_ids(db)
     person_case = db.execute("select id, person_id from cases where person_id is not null order by id").fetchone()
-    give_consent(db, SUPERVISOR, person_case[1], purpose="research", given_on="2026-06-01", today=TODAY)
+    give_consent(db, worker_of(db, person_case[0]), person_case[1], purpose="research", given_on="2026-06-01", today=TODAY)
     planted = []
     for case_id, household_id in db.execute("select id, household_id from cases where household_id is not null "
                                             "order by id desc").fetchall():
@@ -51,7 +51,7 @@ def source(tmp_path_factory):
                                             [household_id])]
         if len(members) > 1 and set(members) <= research and case_id not in _excluded(db):
             # The first family withdraws consent to data processing, the second only to research.
-            withdraw_consent(db, SUPERVISOR, members[-1], purpose="research" if planted else "data_processing",
+            withdraw_consent(db, worker_of(db, case_id), members[-1], purpose="research" if planted else "data_processing",
                              withdrawn_on="2026-06-10", today=TODAY)
             planted.append((case_id, f"h{household_id}"))
             if len(planted) == 2:
@@ -88,7 +88,7 @@ def exports(source, tmp_path_factory):
                                   ("free_text", SECRET, {"include_free_text": True, "age": "year"}),
                                   ("everything", OTHER_SECRET, {"include_free_text": True, "shift_dates": True,
                                                                 "age": "year"})]:
-        manifest = export_research_dataset(db, root / name, secret=secret, secret_label="TEST SECRET", actor=RESEARCHER,
+        manifest = export_research_dataset(db, root / name, secret=secret, secret_label="TEST SECRET", actor=EXPORTER,
                                            today=TODAY, **options)
         made[name] = {"dir": root / name, "manifest": manifest, "tables": read_research_dataset(root / name)}
     db.conn.close()
@@ -464,8 +464,10 @@ def _audit_count(db) -> int:
     ({"secret": ""}, "export.secret_missing"),
     ({"secret": "                    "}, "export.secret_missing"),
     ({"secret": "fifteen-chars!!"}, "export.secret_short"),
-    ({"actor": "nobody.here"}, "export.unknown_actor"),
-    ({"actor": "olena.demo"}, "export.wrong_role"),
+    ({"actor": "nobody.here"}, "policy.unknown_user"),
+    ({"actor": "olena.demo"}, "policy.role"),
+    ({"actor": RESEARCHER}, "policy.role"),
+    ({"actor": "mariia.demo"}, "policy.role"),
     ({"age": "exact"}, "export.bad_age"),
 ])
 def test_a_refused_export_writes_nothing(copy_db, tmp_path, kwargs, key):
@@ -473,7 +475,7 @@ def test_a_refused_export_writes_nothing(copy_db, tmp_path, kwargs, key):
 
     before, files = row_counts(copy_db), sorted(tmp_path.iterdir())
     out = tmp_path / "out"
-    arguments = {"secret": SECRET, "actor": RESEARCHER, **kwargs}
+    arguments = {"secret": SECRET, "actor": EXPORTER, **kwargs}
     with pytest.raises(UserError) as refused:
         export_research_dataset(copy_db, out, **arguments)
     assert refused.value.key == key
@@ -484,14 +486,14 @@ def test_a_refused_export_writes_nothing(copy_db, tmp_path, kwargs, key):
 
 def test_a_folder_holding_an_export_is_refused_unless_replaced(copy_db, tmp_path):
     out = tmp_path / "out"
-    first = export_research_dataset(copy_db, out, secret=SECRET, actor=RESEARCHER, include_free_text=True)
+    first = export_research_dataset(copy_db, out, secret=SECRET, actor=EXPORTER, include_free_text=True)
     written = {p.name: p.read_bytes() for p in out.iterdir()}
     count = _audit_count(copy_db)
     with pytest.raises(UserError) as refused:
-        export_research_dataset(copy_db, out, secret=SECRET, actor=RESEARCHER)
+        export_research_dataset(copy_db, out, secret=SECRET, actor=EXPORTER)
     assert refused.value.key == "export.exists" and "--replace" in refused.value.message("en")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == written and _audit_count(copy_db) == count
-    second = export_research_dataset(copy_db, out, secret=SECRET, actor=RESEARCHER, replace=True)
+    second = export_research_dataset(copy_db, out, secret=SECRET, actor=EXPORTER, replace=True)
     assert _audit_count(copy_db) == count + 1
     names = {p.name for p in out.iterdir()}
     assert "text_answers.csv" not in names and "text_answers.parquet" not in names  # nothing stale is left
@@ -508,12 +510,12 @@ def test_a_folder_holding_something_else_is_refused(copy_db, tmp_path):
     count = _audit_count(copy_db)
     for replace in (False, True):
         with pytest.raises(UserError) as refused:
-            export_research_dataset(copy_db, out, secret=SECRET, actor=RESEARCHER, replace=replace)
+            export_research_dataset(copy_db, out, secret=SECRET, actor=EXPORTER, replace=replace)
         assert refused.value.key == "export.not_empty"
     assert [p.name for p in out.iterdir()] == ["mine.txt"] and _audit_count(copy_db) == count
     empty = tmp_path / "empty"
     empty.mkdir()
-    export_research_dataset(copy_db, empty, secret=SECRET, actor=RESEARCHER)  # an empty folder is fine
+    export_research_dataset(copy_db, empty, secret=SECRET, actor=EXPORTER)  # an empty folder is fine
     assert (empty / "manifest.json").is_file()
 
 
@@ -521,13 +523,13 @@ def test_a_folder_holding_something_else_is_refused(copy_db, tmp_path):
 
 def test_one_audit_row_per_export_without_the_secret(copy_db, tmp_path):
     count = _audit_count(copy_db)
-    manifest = export_research_dataset(copy_db, tmp_path / "out", secret=SECRET, secret_label="TEST", actor=RESEARCHER,
+    manifest = export_research_dataset(copy_db, tmp_path / "out", secret=SECRET, secret_label="TEST", actor=EXPORTER,
                                        shift_dates=True)
     assert _audit_count(copy_db) == count + 1
     actor, action, entity, entity_id, details = copy_db.execute(
         "select actor, action, entity, entity_id, details from audit_log order by id desc limit 1").fetchone()
     details = json.loads(details)
-    assert (actor, action, entity) == (RESEARCHER, "export_research", "research_exports")
+    assert (actor, action, entity) == (EXPORTER, "export_research", "research_exports")
     assert details["out_dir"] == str((tmp_path / "out").resolve()) == entity_id
     assert details["options"] == {"shift_dates": True, "include_free_text": False, "age": "band"}
     assert details["row_counts"] == manifest["row_counts"]
@@ -541,7 +543,7 @@ def test_the_manifest_counts_match_the_files_and_csv_and_parquet_hold_the_same_r
         made = exports[which]
         manifest = json.loads((made["dir"] / "manifest.json").read_text(encoding="utf-8"))
         assert manifest["row_counts"] == {n: len(t) for n, t in made["tables"].items()}
-        assert manifest["secret_label"] == "TEST SECRET" and manifest["made_by"] == RESEARCHER
+        assert manifest["secret_label"] == "TEST SECRET" and manifest["made_by"] == EXPORTER
         assert manifest["workbench_version"] and manifest["made_at"]
         secret = SECRET if which != "everything" else OTHER_SECRET
         assert manifest["secret_fingerprint"] == hmac.new(secret.encode(), b"fingerprint",
@@ -609,7 +611,7 @@ def test_scores_and_assessments_match_the_tidy_frames(exports, source):
     roots = {}
     for aid, supersedes in db.execute("select id, supersedes from assessments order by id"):
         roots[aid] = roots[supersedes] if supersedes is not None else aid
-    expected = domain_score_frame(db)
+    expected = domain_score_frame(db, "halyna.demo")
     expected = expected.assign(assessment=[keys.pseudonym("A", "assessment", roots[a])
                                            for a in expected["assessment_id"]])
     expected = expected[expected["assessment"].isin(set(tables["assessments"]["assessment"]))]
@@ -636,7 +638,7 @@ def test_the_command_reads_the_secret_from_a_file_or_the_environment_never_an_ar
 
     db_path = Path(copy_db.conn.execute("pragma database_list").fetchone()[2])
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
-    monkeypatch.setenv("WB_USER", RESEARCHER)
+    monkeypatch.setenv("WB_USER", EXPORTER)
     secret_file = tmp_path / "secret.txt"
     secret_file.write_text(SECRET + "\n", encoding="utf-8")
     assert main(["export", "--db", str(db_path), "--out", str(tmp_path / "a"), "--secret-file", str(secret_file),
@@ -674,12 +676,12 @@ def test_a_new_case_with_nothing_recorded_yet_exports_as_one_client(db, househol
     from workbench.store.people import give_consent
 
     database = db
-    empty = export_research_dataset(database, tmp_path / "before", secret=SECRET, actor=RESEARCHER)
+    empty = export_research_dataset(database, tmp_path / "before", secret=SECRET, actor=EXPORTER)
     assert set(empty["row_counts"].values()) == {0}
     assert empty["left_out"]["no_research_consent_cases"] == 1
     for (person_id,) in database.execute("select id from persons").fetchall():
-        give_consent(database, SUPERVISOR, person_id, purpose="research", given_on="2026-02-01", today=today)
-    manifest = export_research_dataset(database, tmp_path / "after", secret=SECRET, actor=RESEARCHER, age="year")
+        give_consent(database, "olena.demo", person_id, purpose="research", given_on="2026-02-01", today=today)
+    manifest = export_research_dataset(database, tmp_path / "after", secret=SECRET, actor=EXPORTER, age="year")
     assert manifest["row_counts"]["clients"] == 1 and manifest["row_counts"]["assessments"] == 0
     clients = read_research_dataset(tmp_path / "after")["clients"]
     row = clients.iloc[0]

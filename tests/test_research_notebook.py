@@ -33,7 +33,7 @@ def export(tmp_path_factory):
     folder = tmp_path_factory.mktemp("research")
     build_demo(folder / "demo.db", seed=2026)
     db = open_db(folder / "demo.db")
-    export_research_dataset(db, folder / "export", secret="a-test-secret-of-some-length", actor="oksana.demo")
+    export_research_dataset(db, folder / "export", secret="a-test-secret-of-some-length", actor="halyna.demo")
     db.conn.close()
     return folder / "export"
 

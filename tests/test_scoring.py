@@ -58,7 +58,7 @@ def test_the_frame_from_the_store_matches_the_pure_scores(db, household_case, in
                        reason="уточнення", today=TODAY)
     save_assessment(db, "olena.demo", case_id=household_case, instrument=instrument,
                     answers=dict(valid_answers, visit_date="2026-04-01"), assessed_on="2026-04-01", today=TODAY)
-    frame = domain_score_frame(db, "family_needs_assessment")
+    frame = domain_score_frame(db, "halyna.demo", "family_needs_assessment")
     assert list(frame.columns) == DOMAIN_SCORE_COLUMNS
     assert frame["assessment_id"].nunique() == 2  # the corrected version counted once
     assert sorted(frame["visit"].unique()) == [1, 2]
@@ -70,5 +70,5 @@ def test_the_frame_from_the_store_matches_the_pure_scores(db, household_case, in
 
 
 def test_an_empty_database_gives_an_empty_frame_with_the_columns(db):
-    frame = domain_score_frame(db)
+    frame = domain_score_frame(db, "halyna.demo")
     assert frame.empty and list(frame.columns) == DOMAIN_SCORE_COLUMNS

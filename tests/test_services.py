@@ -15,7 +15,7 @@ def test_services_are_recorded_with_type_date_duration_and_who(db, household_cas
                            duration_minutes="90", today=TODAY)
     second = record_service(db, ACTOR, household_case, service_type="humanitarian_aid", provided_on="2026-02-03",
                             provided_by="andrii.demo", note="Продуктовий набір", today=TODAY)
-    rows = case_services(db, household_case)
+    rows = case_services(db, "halyna.demo", household_case)
     assert [r["id"] for r in rows] == [second, first]
     assert rows[1]["duration_minutes"] == 90 and rows[0]["provided_by"] == "andrii.demo"
 
@@ -23,9 +23,9 @@ def test_services_are_recorded_with_type_date_duration_and_who(db, household_cas
 def test_a_referral_has_a_destination_and_outcomes_over_time(db, household_case):
     referral = record_service(db, ACTOR, household_case, service_type="referral", provided_on="2026-02-01",
                               referral_to="Центр первинної медичної допомоги", today=TODAY)
-    assert case_services(db, household_case)[0]["latest_outcome"] == "pending"
+    assert case_services(db, "halyna.demo", household_case)[0]["latest_outcome"] == "pending"
     record_referral_outcome(db, ACTOR, referral, outcome="received", on="2026-02-20", today=TODAY)
-    assert case_services(db, household_case)[0]["latest_outcome"] == "received"
+    assert case_services(db, "halyna.demo", household_case)[0]["latest_outcome"] == "received"
     with pytest.raises(InvalidInput):
         record_service(db, ACTOR, household_case, service_type="referral", provided_on="2026-02-01", today=TODAY)
     other = record_service(db, ACTOR, household_case, service_type="consultation", provided_on="2026-02-01",
@@ -43,7 +43,7 @@ def test_a_referral_has_a_destination_and_outcomes_over_time(db, household_case)
     (dict(duration_minutes=2000), "input.invalid"),
     (dict(duration_minutes="1.5"), "input.invalid"),
     (dict(referral_to="somewhere"), "input.invalid"),
-    (dict(provided_by="oksana.demo"), "access.wrong_role"),
+    (dict(provided_by="oksana.demo"), "policy.role"),
 ])
 def test_bad_services_are_refused_and_write_nothing(db, household_case, change, key):
     before = row_counts(db)

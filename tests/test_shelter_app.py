@@ -20,7 +20,7 @@ def stranger_case(db):
     case_id = register_client(db, "olena.demo", family_name="Чужинець", given_name="Іван", birth_date="01.01.2000",
                               sex="male", category="idp", consent_given_on="01.02.2026", programme="idp_support",
                               today=TODAY)
-    [person] = household_members(db, db["cases"].get(case_id)["household_id"])
+    [person] = household_members(db, "halyna.demo", db["cases"].get(case_id)["household_id"])
     return case_id, person["id"]
 
 
@@ -39,18 +39,18 @@ def test_a_stay_is_recorded_shown_and_ended(app, household_case):
     form.inputs["from_on"].value = "01.03.2026"
     form.submit.click()
     assert "Перебування записано" in form.status.value
-    [stay] = case_stays(app.db, household_case)
-    assert (stay["person_id"], stay["case_id"], stay["from_on"]) == (int(child), household_case, "2026-03-01")
+    [stay] = case_stays(app.db, "halyna.demo", household_case)
+    assert (stay["person_id"], stay["case_id"], stay["from_on"]) == (child, household_case, "2026-03-01")
     assert "Тихоліс Злата" in app.stays.value and "01.03.2026" in app.stays.value and "триває" in app.stays.value
     assert "&lt;b&gt;Харків&lt;/b&gt;" in app.stays.value and "<b>Харків" not in app.stays.value
 
     assert end.widget.layout.display is None
-    assert options(end.inputs["stay_id"]) == [str(stay["id"])]
-    end.inputs["stay_id"].value = str(stay["id"])
+    assert options(end.inputs["stay_id"]) == [stay["id"]]
+    end.inputs["stay_id"].value = stay["id"]
     end.inputs["to_on"].value = "20.03.2026"
     end.submit.click()
     assert "Вибуття записано" in end.status.value
-    assert person_stays(app.db, int(child))[0]["to_on"] == "2026-03-20"
+    assert person_stays(app.db, "halyna.demo", child)[0]["to_on"] == "2026-03-20"
     assert "20.03.2026" in app.stays.value and "триває" not in app.stays.value
     assert end.widget.layout.display == "none"
     app.set_language("en")
@@ -81,8 +81,8 @@ def test_a_forged_person_is_refused_by_the_service_and_the_message_shown(app, ho
     _, stranger = stranger_case
     form = app.forms["shelter"]
     # A page can send any value: here the dropdown is made to hold a person of another case.
-    form.inputs["person_id"].options = [("Підставлена особа", str(stranger)), ("Нікого", "999999")]
-    form.inputs["person_id"].value = str(stranger)
+    form.inputs["person_id"].options = [("Підставлена особа", stranger), ("Нікого", 999999)]
+    form.inputs["person_id"].value = stranger
     form.inputs["shelter"].value = "Притулок"
     form.inputs["from_on"].value = "01.03.2026"
     before = row_counts(app.db)
@@ -91,11 +91,12 @@ def test_a_forged_person_is_refused_by_the_service_and_the_message_shown(app, ho
     assert f"не стосується особи №{stranger}" in form.errors["person_id"].value
     app.set_language("en")
     assert f"is not a case of person #{stranger}" in form.errors["person_id"].value
-    form.inputs["person_id"].options = [("Нікого", "999999")]
+    form.inputs["person_id"].options = [("Нікого", 999999)]
+    form.inputs["person_id"].value = 999999
     form.submit.click()
     assert "#999999 was not found" in form.errors["person_id"].value
     assert row_counts(app.db) == before
-    for forged in ("999999", str(stranger), "1 or 1=1", "<script>"):
+    for forged in (999999, stranger, str(stranger), "1 or 1=1", "<script>", [stranger], 2**70):
         with pytest.raises(InvalidInput) as err:
             app._record_stay({"person_id": forged, "shelter": "Притулок", "from_on": "01.03.2026"})
         assert set(err.value.problems) == {"person_id"}
@@ -105,7 +106,7 @@ def test_a_forged_person_is_refused_by_the_service_and_the_message_shown(app, ho
 def test_a_second_stay_while_one_goes_on_is_refused_with_its_message(app, household_case):
     form = app.forms["shelter"]
     mother = options(form.inputs["person_id"])[0]
-    record_stay(app.db, "olena.demo", int(mother), shelter="Притулок А", from_on="2026-03-01", today=TODAY)
+    record_stay(app.db, "olena.demo", mother, shelter="Притулок А", from_on="2026-03-01", today=TODAY)
     app.show_case(household_case)
     form.inputs["person_id"].value = mother
     form.inputs["shelter"].value = "Притулок Б"
@@ -119,31 +120,31 @@ def test_a_second_stay_while_one_goes_on_is_refused_with_its_message(app, househ
 def test_ending_a_stay_is_checked(app, household_case, stranger_case):
     stranger_case_id, stranger = stranger_case
     mother = options(app.forms["shelter"].inputs["person_id"])[0]
-    mine = record_stay(app.db, "olena.demo", int(mother), shelter="Притулок", from_on="2026-03-01", today=TODAY)
+    mine = record_stay(app.db, "olena.demo", mother, shelter="Притулок", from_on="2026-03-01", today=TODAY)
     theirs = record_stay(app.db, "olena.demo", stranger, shelter="Інший", from_on="2026-03-01",
                          case_id=stranger_case_id, today=TODAY)
     app.show_case(household_case)
     end = app.forms["shelter_end"]
-    assert options(end.inputs["stay_id"]) == [str(mine)]  # only the stays of this case's persons
+    assert options(end.inputs["stay_id"]) == [mine]  # only the stays of this case's persons
     before = row_counts(app.db)
     end.submit.click()  # nothing chosen
     assert "обовʼязкове" in end.errors["stay_id"].value
-    end.inputs["stay_id"].value = str(mine)
+    end.inputs["stay_id"].value = mine
     end.inputs["to_on"].value = "28.02.2026"
     end.submit.click()
     assert "раніше дати заселення (01.03.2026)" in end.status.value
-    end.inputs["stay_id"].options = [("Чуже перебування", str(theirs))]  # forged: another case's stay
+    end.inputs["stay_id"].options = [("Чуже перебування", theirs)]  # forged: another case's stay
     end.inputs["to_on"].value = "10.03.2026"
     end.submit.click()
-    assert "Виберіть значення зі списку" in end.errors["stay_id"].value
+    assert f"№{theirs} не належить до випадку №{household_case}" in end.errors["stay_id"].value
     assert row_counts(app.db) == before
-    assert person_stays(app.db, stranger)[0]["to_on"] is None
+    assert person_stays(app.db, "halyna.demo", stranger)[0]["to_on"] is None
     # A stale page: the stay was ended elsewhere meanwhile; the service says so.
     app.show_case(household_case)
-    end.inputs["stay_id"].value = str(mine)
+    end.inputs["stay_id"].value = mine
     from workbench.store.shelter import end_stay
 
-    end_stay(app.db, "andrii.demo", mine, to_on="2026-03-05", today=TODAY)
+    end_stay(app.db, "mariia.demo", mine, to_on="2026-03-05", today=TODAY)
     before = row_counts(app.db)
     end.submit.click()
     assert "уже завершено 05.03.2026" in end.status.value

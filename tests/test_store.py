@@ -59,18 +59,18 @@ def test_saved_records_cannot_be_updated_or_deleted(db, household_case, instrume
                 "delete from audit_log", "update persons set given_name = 'X'", "delete from cases"):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             db.execute(sql)
-    assert get_assessment(db, assessment_id)["assessed_on"] == "2026-02-01"
+    assert get_assessment(db, "halyna.demo", assessment_id)["assessed_on"] == "2026-02-01"
 
 
 def test_save_read_back_and_audit(db, household_case, instrument, valid_answers):
     assessment_id = save(db, household_case, instrument, valid_answers)
-    saved = get_assessment(db, assessment_id, instrument)
+    saved = get_assessment(db, "halyna.demo", assessment_id, instrument)
     assert saved["case_id"] == household_case and saved["created_by"] == ACTOR
     assert (saved["instrument_id"], saved["instrument_version"]) == (instrument.id, instrument.version)
     assert saved["answers"]["household_size"] == valid_answers["household_size"]
     assert saved["answers"]["child"][0]["health"] == valid_answers["child"][0]["health"]
     assert saved["superseded_by"] is None
-    audit = audit_rows(db, "assessments", assessment_id)
+    audit = audit_rows(db, "admin.demo", "assessments", assessment_id)
     assert [a["action"] for a in audit] == ["save_assessment"] and audit[0]["actor"] == ACTOR
 
 
@@ -81,14 +81,14 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays(db, household_case,
     second = correct_assessment(db, ACTOR, assessment_id=first, instrument=instrument, answers=corrected,
                                 reason="Помилка в оцінці житла", today=TODAY)
     assert second != first
-    assert get_assessment(db, first, instrument)["answers"]["housing"] == valid_answers["housing"]
-    assert get_assessment(db, first)["superseded_by"] == second
-    assert get_assessment(db, second, instrument)["answers"]["housing"] == new_housing
-    assert [a["id"] for a in assessment_history(db, first)] == [first, second]
-    assert [a["id"] for a in assessment_history(db, second)] == [first, second]
-    assert [a["id"] for a in list_assessments(db, household_case)] == [second]
-    assert len(list_assessments(db, household_case, latest_only=False)) == 2
-    assert audit_rows(db, "assessments", second)[0]["details"]["supersedes"] == first
+    assert get_assessment(db, "halyna.demo", first, instrument)["answers"]["housing"] == valid_answers["housing"]
+    assert get_assessment(db, "halyna.demo", first)["superseded_by"] == second
+    assert get_assessment(db, "halyna.demo", second, instrument)["answers"]["housing"] == new_housing
+    assert [a["id"] for a in assessment_history(db, "halyna.demo", first)] == [first, second]
+    assert [a["id"] for a in assessment_history(db, "halyna.demo", second)] == [first, second]
+    assert [a["id"] for a in list_assessments(db, "halyna.demo", household_case)] == [second]
+    assert len(list_assessments(db, "halyna.demo", household_case, latest_only=False)) == 2
+    assert audit_rows(db, "admin.demo", "assessments", second)[0]["details"]["supersedes"] == first
     with pytest.raises(UserError) as err:
         correct_assessment(db, ACTOR, assessment_id=first, instrument=instrument, answers=corrected,
                            reason="again", today=TODAY)
@@ -112,12 +112,12 @@ def test_saving_the_same_submission_twice_creates_one_assessment(db, household_c
 
 @pytest.mark.parametrize("change, expected", [
     (dict(case_id=99999), "case.not_found"),
-    (dict(case_id="1; drop table answers"), "case.not_found"),
+    (dict(case_id="1; drop table answers"), "guard.bad_id"),
     (dict(assessed_on="2026-02-30"), "input.invalid"),
     (dict(assessed_on="2027-01-01"), "input.invalid"),
     (dict(assessed_on="2025-12-31"), "assessment.before_case"),
-    (dict(actor="intruder"), "access.unknown_user"),
-    (dict(actor="oksana.demo"), "access.wrong_role"),
+    (dict(actor="intruder"), "policy.unknown_user"),
+    (dict(actor="oksana.demo"), "policy.role"),
     (dict(answers={"household_size": "abc"}), "assessment.invalid"),
 ])
 def test_refused_saves_write_nothing(db, household_case, instrument, valid_answers, change, expected):
@@ -179,17 +179,17 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(db_path, db, hou
 
 
 def test_people_households_and_cases(db, household_case):
-    case = get_case(db, household_case)
+    case = get_case(db, "halyna.demo", household_case)
     assert case["case_number"] == "2026-00001" and case["subject_label"] == "Тихоліс"
-    members = household_members(db, case["household_id"])
+    members = household_members(db, "halyna.demo", case["household_id"])
     assert [(m["given_name"], m["relation"]) for m in members] == [("Ганна", "applicant"), ("Злата", "child")]
     with pytest.raises(UserError) as err:
         add_household_member(db, ACTOR, household_id=case["household_id"], person_id=members[0]["id"],
                              relation="child")
     assert err.value.key == "household.member_twice"
-    second = open_case(db, ACTOR, programme="idp_support", worker="andrii.demo",
+    second = open_case(db, "mariia.demo", programme="idp_support", worker="andrii.demo",  # his supervisor
                        household_id=case["household_id"], opened_on="2026-03-01", today=TODAY)
-    assert get_case(db, second)["case_number"] == "2026-00002"
+    assert get_case(db, "halyna.demo", second)["case_number"] == "2026-00002"
 
 
 @pytest.mark.parametrize("change, fields", [
@@ -225,15 +225,19 @@ def test_text_that_looks_like_sql_or_html_is_stored_exactly(db):
 
 
 def test_a_case_needs_exactly_one_subject_and_a_known_worker(db, household_case):
-    case = get_case(db, household_case)
+    case = get_case(db, "halyna.demo", household_case)
     with pytest.raises(UserError, match="exactly one"):
         open_case(db, ACTOR, programme="family_support", worker=ACTOR, today=TODAY)
     with pytest.raises(UserError, match="exactly one"):
         open_case(db, ACTOR, programme="family_support", worker=ACTOR, household_id=case["household_id"],
                   person_id=1, today=TODAY)
     with pytest.raises(UserError) as err:
-        open_case(db, ACTOR, programme="family_support", worker="oksana.demo",
+        open_case(db, "mariia.demo", programme="family_support", worker="oksana.demo",
                   household_id=case["household_id"], today=TODAY)
-    assert err.value.key == "case.worker_unknown"
+    assert err.value.key == "policy.target_cannot_hold"
+    with pytest.raises(UserError) as err:
+        open_case(db, ACTOR, programme="family_support", worker="andrii.demo", household_id=case["household_id"],
+                  today=TODAY)
+    assert err.value.key == "policy.open_for_team"  # a case manager opens cases for herself
     with pytest.raises(InvalidInput):
         open_case(db, ACTOR, programme="astrology", worker=ACTOR, household_id=case["household_id"], today=TODAY)

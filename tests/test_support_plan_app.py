@@ -1,8 +1,7 @@
 """The support plan app: a wish becomes a goal, reviews show the T-score, a supervisor signs off."""
 import pytest
 
-from conftest import TODAY
-from test_caseload_app import inline_png
+from conftest import TODAY, inline_png
 from workbench.apps.support_plan import LEVEL_FIELDS, SupportPlanApp
 from workbench.i18n import UserError
 from workbench.instruments.loader import load_builtin
@@ -44,11 +43,11 @@ def test_profile_wish_goal_review_t_score(db, young):
     assert "Хочу жити окремо" in app.wish_buttons.children[0].children[0].value
     form = add_goal_through_the_form(app)
     assert "Мету додано" in form.status.value
-    [goal] = case_goals(db, young)
+    [goal] = case_goals(db, "halyna.demo", young)
     assert goal["wish"] == "Хочу жити окремо" and goal["levels"][2] == "Опис рівня level_0"
     review = app.forms["review"]
-    review.inputs["goal_id"].value = str(goal["id"])
-    review.inputs["level"].value = "2"
+    review.inputs["goal_id"].value = goal["id"]
+    review.inputs["level"].value = 2
     review.submit.click()
     assert "70.0" in review.status.value and "70.0" in app.t_score.value  # one goal at +2 gives 70
     assert "+2" in app.goals.value
@@ -58,14 +57,14 @@ def test_profile_wish_goal_review_t_score(db, young):
 def test_bad_goal_and_forged_review_write_nothing(db, young):
     app = SupportPlanApp(db, "olena.demo", "en", today=TODAY, case_id=young)
     form = add_goal_through_the_form(app, weight="-2")
-    assert "positive number" in form.errors["weight"].value and not case_goals(db, young)
+    assert "positive number" in form.errors["weight"].value and not case_goals(db, "halyna.demo", young)
     form.inputs["weight"].value = ""
     form.inputs["target_date"].value = "01.01.2026"  # before the goal is set
     form.submit.click()
-    assert "target date" in form.errors["target_date"].value.lower() and not case_goals(db, young)
+    assert "target date" in form.errors["target_date"].value.lower() and not case_goals(db, "halyna.demo", young)
     form.inputs["target_date"].value = "01.12.2026"
     form.submit.click()
-    goal_id = case_goals(db, young)[0]["id"]
+    goal_id = case_goals(db, "halyna.demo", young)[0]["id"]
     before = db["goal_reviews"].count
     with pytest.raises(UserError):  # a level the dropdown does not offer, sent by a forged message
         app._review({"goal_id": str(goal_id), "level": "5", "reviewed_on": "15.06.2026", "note": ""})
@@ -83,7 +82,7 @@ def test_only_a_supervisor_signs_off_and_not_an_empty_plan(db, young):
     form = supervisor.forms["signoff"]
     form.inputs["kind"].value = "plan"
     form.submit.click()
-    assert "без жодної чинної мети" in form.status.value and not signoffs(db, young)
+    assert "без жодної чинної мети" in form.status.value and not signoffs(db, "halyna.demo", young)
     add_goal_through_the_form(supervisor)
     form.submit.click()
-    assert [s["kind"] for s in signoffs(db, young)] == ["plan"] and "mariia.demo" in supervisor.signed.value
+    assert [s["kind"] for s in signoffs(db, "halyna.demo", young)] == ["plan"] and "mariia.demo" in supervisor.signed.value

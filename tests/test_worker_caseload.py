@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import TODAY
+from conftest import TODAY, worker_of
 from workbench.analysis.caseload import case_overview, caseload_columns, caseload_table, worker_caseload
 from workbench.apps.caseload_summary import CaseloadSummary
 from workbench.charts.report import caseload_chart
@@ -55,8 +55,8 @@ def goal(db, case_id, title, set_on="2026-02-01"):
 def scenario(db, instrument, valid_answers):
     """Eight cases of known state; returns their ids by name."""
     def assess(case_id, on):
-        save_assessment(db, OLENA, case_id=case_id, instrument=instrument, answers=valid_answers, assessed_on=on,
-                        today=TODAY)
+        save_assessment(db, worker_of(db, case_id), case_id=case_id, instrument=instrument, answers=valid_answers,
+                        assessed_on=on, today=TODAY)
 
     ids = {}
     # 1. A family whose child (category 'other') was added before the applicant mother (IDP): an IDP case.
@@ -105,12 +105,12 @@ def scenario(db, instrument, valid_answers):
     ids["transfer"] = transfer = client(db, OLENA, "Явор", category="care_leaver", programme="care_leavers",
                                         on="2026-02-02")
     assess(transfer, "2026-02-03")
-    transfer_case(db, OLENA, transfer, to_worker=ANDRII, reason="Відпустка", on="2026-05-11", today=TODAY)
+    transfer_case(db, MARIIA, transfer, to_worker=ANDRII, reason="Відпустка", on="2026-05-11", today=TODAY)
     # 7. Andrii's family case, assessed, handed to the supervisor on 01.06.
     ids["to_supervisor"] = supervised = client(db, ANDRII, "Калин", category="family_difficult_circumstances",
                                                programme="family_support", on="2026-03-03")
     assess(supervised, "2026-03-04")
-    transfer_case(db, ANDRII, supervised, to_worker=MARIIA, reason="Складний випадок", on="2026-06-01",
+    transfer_case(db, MARIIA, supervised, to_worker=MARIIA, reason="Складний випадок", on="2026-06-01",
                   today=TODAY)
     # 8. Andrii's IDP case: urgent, assessed, in accompaniment from 01.11.2025, closed 16.02, reopened Wednesday
     # 10.06: a new cycle, with a new assessment due 17.06 and neither the urgent flag nor the accompaniment.
@@ -134,7 +134,7 @@ def expect(**counts):
 
 
 def test_every_column_as_of_today(db, scenario):
-    frame = worker_caseload(db, today=TODAY)
+    frame = worker_caseload(db, "halyna.demo", today=TODAY)
     assert list(frame.columns) == caseload_columns() == (
         ["worker", "name"] + COUNTS + ["norm", "over_norm", "load"])
     # Most loaded first; case managers without cases follow with zeros; the supervisor holds a handed-on case.
@@ -157,7 +157,7 @@ def test_every_column_as_of_today(db, scenario):
 
 
 def test_a_past_period_judges_deadlines_on_its_last_day(db, scenario):
-    frame = worker_caseload(db, today=TODAY, start="2026-04-01", end="30.04.2026")
+    frame = worker_caseload(db, "halyna.demo", today=TODAY, start="2026-04-01", end="30.04.2026")
     # April: cases 1, 2, 5 (closed only on 04.05) and 6 (handed on only on 11.05) are Olena's; 7 is still Andrii's;
     # 8 was closed all April; 3 and 4 did not exist. The supervisor holds nothing, so has no row.
     assert list(frame["worker"]) == [OLENA, ANDRII, "iryna.demo", "petro.demo"]
@@ -168,20 +168,20 @@ def test_a_past_period_judges_deadlines_on_its_last_day(db, scenario):
         accompaniments_past_6_months=0)  # case 2's six months end on 01.05
     assert rows(frame)[ANDRII] == expect(open_cases=1, category_family_difficult_circumstances=1)
     # The day after the six months, the accompaniment is past them; the day after 01.05 the reviews are overdue.
-    may = rows(worker_caseload(db, today=TODAY, start="2026-05-02", end="2026-05-02"))[OLENA]
+    may = rows(worker_caseload(db, "halyna.demo", today=TODAY, start="2026-05-02", end="2026-05-02"))[OLENA]
     assert may["accompaniments_past_6_months"] == 1 and may["reviews_overdue"] == 3 and may["reviews_due"] == 0
-    assert rows(worker_caseload(db, today=TODAY, end="2026-05-01"))[OLENA]["accompaniments_past_6_months"] == 0
+    assert rows(worker_caseload(db, "halyna.demo", today=TODAY, end="2026-05-01"))[OLENA]["accompaniments_past_6_months"] == 0
     # On 07.01 case 1's assessment (done on 08.01) was still to do, due 12.01.
-    assert rows(worker_caseload(db, today=TODAY, end="2026-01-07"))[OLENA] == expect(
+    assert rows(worker_caseload(db, "halyna.demo", today=TODAY, end="2026-01-07"))[OLENA] == expect(
         open_cases=2, category_idp=1, category_care_leaver=1, assessments_due=1, assessments_overdue=1)
 
 
 def test_the_period_selects_cases_whose_open_interval_overlaps_it(db, scenario):
     def olena(**period):
-        return rows(worker_caseload(db, today=TODAY, **period))[OLENA]["open_cases"]
+        return rows(worker_caseload(db, "halyna.demo", today=TODAY, **period))[OLENA]["open_cases"]
 
     def andrii(**period):
-        return rows(worker_caseload(db, today=TODAY, **period))[ANDRII]["open_cases"]
+        return rows(worker_caseload(db, "halyna.demo", today=TODAY, **period))[ANDRII]["open_cases"]
 
     # February: 1, 2 and 6 (opened 02.02) are Olena's; Andrii's case 8 was open until it closed on 16.02.
     assert olena(start="2026-02-01", end="2026-03-01") == 3
@@ -191,8 +191,8 @@ def test_the_period_selects_cases_whose_open_interval_overlaps_it(db, scenario):
     assert olena(start="2026-05-03", end="2026-05-03") == 4
     assert olena(start="2026-05-04", end="2026-05-10") == 3
     # A period reaching into the future: deadlines as of today; case 5 and all of today's cases count.
-    future = worker_caseload(db, today=TODAY, start="2026-05-01", end="2026-12-31")
-    assert rows(future)[OLENA] == dict(rows(worker_caseload(db, today=TODAY))[OLENA], open_cases=5,
+    future = worker_caseload(db, "halyna.demo", today=TODAY, start="2026-05-01", end="2026-12-31")
+    assert rows(future)[OLENA] == dict(rows(worker_caseload(db, "halyna.demo", today=TODAY))[OLENA], open_cases=5,
                                        category_family_difficult_circumstances=2)
     # Only the end: the cases open on that day (case 1 opens only on 05.01).
     assert olena(end="2026-01-01") == 1 and andrii(end="2026-01-01") == 1
@@ -202,21 +202,21 @@ def test_the_period_selects_cases_whose_open_interval_overlaps_it(db, scenario):
 
 
 def test_a_transferred_case_counts_for_the_worker_who_has_it(db, scenario):
-    assert rows(worker_caseload(db, today=TODAY, worker=ANDRII)) == {
+    assert rows(worker_caseload(db, "halyna.demo", today=TODAY, worker=ANDRII)) == {
         ANDRII: expect(open_cases=2, category_care_leaver=1, category_idp=1, assessments_due=1)}
-    before = worker_caseload(db, today=TODAY, worker=OLENA, end="2026-05-10")
-    after = worker_caseload(db, today=TODAY, worker=OLENA, end="2026-05-11")
+    before = worker_caseload(db, "halyna.demo", today=TODAY, worker=OLENA, end="2026-05-10")
+    after = worker_caseload(db, "halyna.demo", today=TODAY, worker=OLENA, end="2026-05-11")
     assert before.loc[0, "category_care_leaver"] == 2 and after.loc[0, "category_care_leaver"] == 1
-    assert list(worker_caseload(db, today=TODAY, worker=MARIIA)["open_cases"]) == [1]
+    assert list(worker_caseload(db, "halyna.demo", today=TODAY, worker=MARIIA)["open_cases"]) == [1]
 
 
 def test_the_programme_filter(db, scenario):
-    care = rows(worker_caseload(db, today=TODAY, programme="care_leavers"))
+    care = rows(worker_caseload(db, "halyna.demo", today=TODAY, programme="care_leavers"))
     assert care == {OLENA: expect(open_cases=1, category_care_leaver=1, assessments_overdue=1,
                                   accompaniments_past_6_months=1),
                     ANDRII: expect(open_cases=1, category_care_leaver=1),
                     "iryna.demo": ZERO, "petro.demo": ZERO}
-    idp = rows(worker_caseload(db, today=TODAY, programme="idp_support"))
+    idp = rows(worker_caseload(db, "halyna.demo", today=TODAY, programme="idp_support"))
     assert idp[OLENA] == expect(open_cases=2, category_idp=2, assessments_overdue=1, reviews_due=2,
                                 reviews_overdue=1)
     assert idp[ANDRII] == expect(open_cases=1, category_idp=1, assessments_due=1)
@@ -226,7 +226,7 @@ def test_the_norm_comes_from_the_configuration(db, scenario, tmp_path, monkeypat
     settings = tmp_path / "config.json"
     settings.write_text(json.dumps({"caseload_norm": {"cases_per_worker": 2}}), encoding="utf-8")
     monkeypatch.setenv("WB_CONFIG", str(settings))
-    frame = worker_caseload(db, today=TODAY)
+    frame = worker_caseload(db, "halyna.demo", today=TODAY)
     assert list(frame["norm"]) == [2] * 5
     # Above the norm is over it; at the norm is not.
     assert dict(zip(frame["worker"], frame["over_norm"])) == {
@@ -238,7 +238,7 @@ def test_the_norm_comes_from_the_configuration(db, scenario, tmp_path, monkeypat
 
 
 def test_the_table_speaks_ukrainian_and_english(db, scenario):
-    frame = worker_caseload(db, today=TODAY)
+    frame = worker_caseload(db, "halyna.demo", today=TODAY)
     uk, en = caseload_table(frame, "uk"), caseload_table(frame, "en")
     assert list(en.columns) == [
         "Worker", "Open cases", "Category: Family with children in difficult life circumstances",
@@ -277,25 +277,42 @@ def test_the_table_speaks_ukrainian_and_english(db, scenario):
 ])
 def test_bad_input_is_refused_in_both_languages(db, scenario, filters, key, uk, en):
     with pytest.raises(UserError) as err:
-        worker_caseload(db, today=TODAY, **filters)
+        worker_caseload(db, "halyna.demo", today=TODAY, **filters)
     assert err.value.key == key
     assert err.value.message("uk") == uk and err.value.message("en") == en
 
 
+def test_each_sees_the_caseloads_the_policy_gives(db, scenario):
+    # The head of centre: everyone. A supervisor: her team (Північ). A case manager: herself. The others: nobody.
+    everyone = set(worker_caseload(db, "halyna.demo", today=TODAY)["worker"])
+    assert {"olena.demo", "andrii.demo", "iryna.demo", "petro.demo", MARIIA} <= everyone
+    assert set(worker_caseload(db, MARIIA, today=TODAY)["worker"]) == {OLENA, ANDRII, MARIIA}
+    assert set(worker_caseload(db, "taras.demo", today=TODAY)["worker"]) == {"iryna.demo", "petro.demo"}
+    assert list(worker_caseload(db, OLENA, today=TODAY)["worker"]) == [OLENA]
+    for outsider in ("oksana.demo", "admin.demo", "nobody"):
+        with pytest.raises(UserError) as refused:
+            worker_caseload(db, outsider, today=TODAY)
+        assert refused.value.key.startswith("policy.")
+
+
 def test_an_empty_database_gives_an_empty_table(tmp_path, db):
+    from workbench.store.users import add_user
+
     empty = open_db(tmp_path / "empty.db", migrate=True)
-    frame = worker_caseload(empty, today=TODAY)
+    add_user(empty, "boss", username="boss", display_name="Адміністратор", role="administrator")
+    add_user(empty, "boss", username="head", display_name="Керівниця", role="head_of_centre")
+    frame = worker_caseload(empty, "head", today=TODAY)
     assert frame.empty and list(frame.columns) == caseload_columns()
     table = caseload_table(frame, "en")
     assert table.empty and table.columns[0] == "Worker"
     # Staff but no cases: every case manager, with zeros.
-    staff = worker_caseload(db, today=TODAY)
+    staff = worker_caseload(db, "halyna.demo", today=TODAY)
     assert list(staff["worker"]) == ["andrii.demo", "iryna.demo", OLENA, "petro.demo"]
     assert staff[COUNTS].to_numpy().sum() == 0 and not staff["over_norm"].any()
 
 
 def test_the_chart_shows_bars_the_norm_and_who_is_over_it(db, scenario):
-    frame = worker_caseload(db, today=TODAY)
+    frame = worker_caseload(db, "halyna.demo", today=TODAY)
     fig = caseload_chart(frame, "en", norm=1)
     ax = fig.axes[0]
     assert fig._suptitle.get_text() == "Caseload: open cases per worker"
@@ -321,15 +338,15 @@ def test_the_chart_shows_bars_the_norm_and_who_is_over_it(db, scenario):
 
 
 def test_the_chart_says_no_data_when_empty(db):
-    frame = worker_caseload(db, today=TODAY).iloc[0:0]
+    frame = worker_caseload(db, "halyna.demo", today=TODAY).iloc[0:0]
     for lang, text in (("en", "No data"), ("uk", "Немає даних")):
         fig = caseload_chart(frame, lang)
         assert fig.caption == text and not fig.axes[0].patches
-        assert fig._suptitle.get_text() == caseload_chart(worker_caseload(db, today=TODAY), lang)._suptitle.get_text()
+        assert fig._suptitle.get_text() == caseload_chart(worker_caseload(db, "halyna.demo", today=TODAY), lang)._suptitle.get_text()
 
 
 def test_the_view_starts_from_the_parameters_and_redraws(db, scenario):
-    view = CaseloadSummary(db, start="01.04.2026", end="2026-04-30", programme=None, worker=None, lang="en",
+    view = CaseloadSummary(db, "halyna.demo", start="01.04.2026", end="2026-04-30", programme=None, worker=None, lang="en",
                            today=TODAY)
     assert view.start.value == date(2026, 4, 1) and view.end.value == date(2026, 4, 30)
     assert view.error is None and list(view.frame["worker"])[:2] == [OLENA, ANDRII]
@@ -348,7 +365,7 @@ def test_the_view_starts_from_the_parameters_and_redraws(db, scenario):
 
 
 def test_the_view_shows_a_refused_parameter_instead_of_a_traceback(db, scenario):
-    view = CaseloadSummary(db, start="2026-06-10", end="2026-06-01", programme="astrology", lang="uk", today=TODAY)
+    view = CaseloadSummary(db, "halyna.demo", start="2026-06-10", end="2026-06-01", programme="astrology", lang="uk", today=TODAY)
     assert view.error.key == "caseload_summary.period_order"
     assert "Період закінчується (01.06.2026)" in view.message.value
     assert view.frame.empty and view.figure.caption == "Немає даних"
@@ -362,7 +379,7 @@ def _per_case(db, today):
     """The same counts the slow way, one case at a time through the store's own functions."""
     counts = Counter()
     for (case_id,) in db.execute("select id from cases"):
-        state = case_state(db, case_id)
+        state = case_state(db, "halyna.demo", case_id)
         if state["status"] == "closed":
             continue
         worker = state["worker"]
@@ -373,7 +390,7 @@ def _per_case(db, today):
             """select p.category from household_members m join persons p on p.id = m.person_id
                where m.household_id = ? and m.relation = 'applicant'""", [person or household]).fetchone()[0]
         counts[worker, f"category_{category}"] += 1
-        [assessment] = [d for d in case_deadlines(db, case_id, today=today, state=state)
+        [assessment] = [d for d in case_deadlines(db, "halyna.demo", case_id, today=today, state=state)
                         if d["kind"] == "needs_assessment"]
         if assessment["state"] == "overdue":
             counts[worker, "assessments_overdue"] += 1
@@ -382,7 +399,7 @@ def _per_case(db, today):
         started = state["accompaniment_started_on"]
         if started and today > add_months(date.fromisoformat(started), 6):
             counts[worker, "accompaniments_past_6_months"] += 1
-        for g in case_goals(db, case_id):
+        for g in case_goals(db, "halyna.demo", case_id):
             if g["status"] == "open":
                 due = add_months(date.fromisoformat(max([g["set_on"]] + [r["reviewed_on"] for r in g["reviews"]])), 3)
                 if today > due:
@@ -403,12 +420,12 @@ def test_the_counts_agree_with_the_store_case_by_case_on_demo_data(tmp_path, rep
     demo = open_db(path)
     today = TODAY + timedelta(days=offset)  # some days on, more of the demo's deadlines have passed
     started = time.perf_counter()
-    frame = worker_caseload(demo, today=today)
+    frame = worker_caseload(demo, "halyna.demo", today=today)
     elapsed = time.perf_counter() - started
     got = Counter({(r["worker"], c): int(r[c]) for r in frame.to_dict("records") for c in COUNTS if r[c]})
     expected = _per_case(demo, today)
     assert got == expected
-    assert sum(v for (_, c), v in got.items() if c == "open_cases") == len(case_overview(demo, today=today))
+    assert sum(v for (_, c), v in got.items() if c == "open_cases") == len(case_overview(demo, "halyna.demo", today=today))
     assert sum(v for (_, c), v in got.items() if c != "open_cases") > 0  # the demo has deadlines to count
     if offset == 0:
         report_figure(f"worker_caseload on {demo['cases'].count} demo cases: {elapsed * 1000:.0f} ms")
@@ -424,7 +441,8 @@ def test_the_notebook_runs_unattended_and_meets_bad_parameters_with_a_message(tm
         out = tmp_path / "caseload-ran.ipynb"
         papermill.execute_notebook(str(Path(__file__).resolve().parents[1] / "notebooks" / "caseload.ipynb"),
                                    str(out), parameters=dict(database=str(db_path), **parameters),
-                                   cwd=str(tmp_path), progress_bar=False, kernel_name="python3")
+                                   cwd=str(tmp_path), progress_bar=False, kernel_name="python3",
+                                   execution_timeout=120)  # a cell that hangs fails, not the whole run
         outputs = [o for cell in nbformat.read(out, as_version=4).cells for o in cell.get("outputs", [])]
         return "\n".join([o.get("text", "") for o in outputs]
                          + [str(v) for o in outputs for k, v in o.get("data", {}).items() if k == "text/plain"])

@@ -206,7 +206,8 @@ def test_the_caseload_lists_exactly_the_workers_open_cases_filters_and_opens_a_c
     ids = {kind: db.register(name, "Ірина") for kind, name in names.items()}
     database = writable(db)
     try:
-        transfer_case(database, USER, ids["handed"], to_worker="andrii.demo", reason="Відпустка (браузерний тест)")
+        transfer_case(database, "mariia.demo", ids["handed"], to_worker="andrii.demo",  # her supervisor
+                      reason="Відпустка (браузерний тест)")
         close_case(database, USER, ids["closed"], reason="refused")
     finally:
         database.conn.close()
