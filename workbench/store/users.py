@@ -14,7 +14,7 @@ from .. import i18n, policy
 from ..i18n import UserError
 from .audit import _audit
 from .connection import now, write_transaction
-from .guard import allow, current_version
+from .guard import actor_of, allow, current_version
 from .inputs import Checker
 
 i18n.add({
@@ -150,8 +150,6 @@ def administrators_exist(db) -> bool:
 
 def _self(db, actor: str) -> None:
     """An active user may read their own row whatever their role (the researcher too)."""
-    from .guard import actor_of
-
     found = actor_of(db, actor)
     if found.role is None:
         raise UserError("policy.unknown_user", username=str(actor)[:80])
