@@ -35,6 +35,18 @@ def refused(call, key: str | None = None):
     return caught.value
 
 
+def pytest_sessionfinish(session):
+    """In a pytest-xdist worker: hand the figures to the controller, which prints the summary."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["figures"] = list(FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """In the controller: gather each worker's figures as it finishes."""
+    FIGURES.extend(getattr(node, "workeroutput", {}).get("figures", []))
+
+
 def pytest_terminal_summary(terminalreporter):
     if FIGURES:
         terminalreporter.write_sep("-", "figures measured by the tests")
