@@ -17,6 +17,7 @@ import sqlite_utils
 
 from .. import i18n
 from ..i18n import UserError
+from ..files import write_private
 from ..paths import data_dir
 
 i18n.add({
@@ -71,6 +72,8 @@ def apply_migrations(path: str | os.PathLike) -> list[str]:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        write_private(path, b"")  # an empty file is a valid new SQLite database
     db = _connect(path)
     try:
         with write_transaction(db):
@@ -82,6 +85,8 @@ def apply_migrations(path: str | os.PathLike) -> list[str]:
 
 
 def _connect(path: Path) -> sqlite_utils.Database:
+    # SQLite gives its -wal and -shm files the database file's own mode, so a private database
+    # (files.write_private) keeps its WAL private too.
     # isolation_level=None: we issue BEGIN ourselves; sqlite-utils nests its own
     # writes inside ours as savepoints.
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
