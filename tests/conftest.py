@@ -155,6 +155,20 @@ def inline_png(html_text: str) -> bytes:
     return base64.b64decode(re.search(r"base64,([^\"]+)", html_text).group(1))
 
 
+def copy_database(source, target) -> Path:
+    """Copy a database with the files that belong with it (its audit key and the chain's head), as a
+    backup must; returns ``target``."""
+    import shutil
+
+    from workbench.store import chain
+
+    shutil.copy(source, target)
+    for belonging, copied in zip(chain.files(source), chain.files(target)):
+        if belonging.exists():
+            shutil.copy(belonging, copied)
+    return Path(target)
+
+
 def row_counts(db) -> dict:
     """How many rows each table holds (to show that a refused write wrote nothing)."""
     return {t: db[t].count for t in db.table_names()}

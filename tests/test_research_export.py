@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import TODAY, worker_of
+from conftest import TODAY, copy_database, worker_of
 from workbench.analysis.frames import domain_score_frame
 from workbench.i18n import UserError
 from workbench.pseudonyms import Pseudonymiser
@@ -66,7 +65,7 @@ def source(tmp_path_factory):
 def copy_db(source, tmp_path):
     """A copy of the source database for one test (exports write audit rows)."""
     path = tmp_path / "copy.db"
-    shutil.copy(source["path"], path)
+    copy_database(source["path"], path)
     database = open_db(path)
     yield database
     database.conn.close()
@@ -79,7 +78,7 @@ def exports(source, tmp_path_factory):
     on when the tests run)."""
     root = tmp_path_factory.mktemp("exports")
     path = root / "source.db"
-    shutil.copy(source["path"], path)
+    copy_database(source["path"], path)
     db = open_db(path)
     made = {}
     for name, secret, options in [("default", SECRET, {}), ("again", SECRET, {}), ("other", OTHER_SECRET, {}),

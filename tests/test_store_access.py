@@ -12,14 +12,13 @@ import importlib
 import inspect
 import re
 import pkgutil
-import shutil
 from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
 
 import workbench.store
-from conftest import TODAY, row_counts
+from conftest import TODAY, copy_database, row_counts
 from workbench.i18n import UserError
 
 WORKER, SUPER, OTHER, OTHER_SUPER = "a.worker", "a.super", "b.worker", "b.super"
@@ -390,7 +389,7 @@ def _copy(world_file, tmp_path, recipe):
 
     path, ids = world_file
     copy = tmp_path / "copy.db"
-    shutil.copy(path, copy)
+    copy_database(path, copy)
     db = open_db(copy)
     w = dict(ids)
     if recipe.setup:

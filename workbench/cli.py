@@ -17,6 +17,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     migrate = sub.add_parser("migrate", help="create the database or bring its schema up to date")
     migrate.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
+    check = sub.add_parser("check", help="verify the audit chain, the records' hashes, the triggers and the "
+                                         "files' permissions; exits 1 when the record cannot be trusted")
+    check.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
     demo = sub.add_parser("demo", help="write a synthetic demo database")
     demo.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
@@ -60,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"migrate": _migrate, "users": _users, "serve": _serve, "demo": _demo, "report": _report,
+    commands = {"migrate": _migrate, "check": _check, "users": _users, "serve": _serve, "demo": _demo, "report": _report,
                 "export": _export}
     return commands[args.command](args)
 
@@ -161,6 +164,26 @@ def _migrate(args) -> int:
     applied = apply_migrations(path)
     print(i18n.t("cli.migrated", path=path, count=len(applied)))
     return 0
+
+
+def _check(args) -> int:
+    from .store.integrity import check_database, describe
+
+    # Opened as it is: a check changes nothing (no migrations either).
+    from .i18n import UserError
+
+    try:
+        db = open_db(Path(args.db) if args.db else default_path())
+        try:
+            report = check_database(db)
+        finally:
+            db.conn.close()
+    except UserError as error:  # no database, a schema behind, no key: nothing could be checked
+        print(error.message("uk"), error.message("en"), sep="\n", file=sys.stderr)
+        return 2
+    for line in describe(report):
+        print(line, file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
 
 
 def _serve(args) -> int:

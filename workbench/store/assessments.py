@@ -86,13 +86,8 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     if assessed.isoformat() < case["opened_on"]:
         raise UserError("assessment.before_case", opened=ua_date(case["opened_on"]))
     rows = answer_rows(instrument, checked.answers)
-    hashed = [case["id"], instrument.id, instrument.version, assessed.isoformat(), _supersedes,
-              sorted((r["repeat"], r["instance"], r["item"], r["value"]) for r in rows)]
-    if purpose != DEFAULT_PURPOSE:
-        # Another purpose is other content (the same key saved again with it is refused); a needs
-        # assessment hashes as before the purpose existed, so keys saved then still match.
-        hashed.append(purpose)
-    content = hashlib.sha256(json.dumps(hashed, ensure_ascii=False).encode()).hexdigest()
+    content = content_sha256(case["id"], instrument.id, instrument.version, assessed.isoformat(), _supersedes,
+                             [(r["repeat"], r["instance"], r["item"], r["value"]) for r in rows], purpose)
     key = submission_key or "content:" + content
     with write_transaction(db):
         existing = db.execute("select id, content_sha256 from assessments where submission_key = ?", [key]).fetchone()
@@ -115,6 +110,18 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
                details={"case_id": case["id"], "instrument": f"{instrument.id}@{instrument.version}",
                         "answers": len(rows), "supersedes": _supersedes, "purpose": purpose})
     return assessment_id
+
+
+def content_sha256(case_id: int, instrument_id: str, instrument_version: str, assessed_on: str,
+                   supersedes: int | None, answers, purpose: str) -> str:
+    """The hash of an assessment's content, written with it and re-checked by ``workbench check``:
+    ``answers`` are its (repeat, instance, item, value) tuples in any order."""
+    hashed = [case_id, instrument_id, instrument_version, assessed_on, supersedes, sorted(map(tuple, answers))]
+    if purpose != DEFAULT_PURPOSE:
+        # Another purpose is other content (the same key saved again with it is refused); a needs
+        # assessment hashes as before the purpose existed, so keys saved then still match.
+        hashed.append(purpose)
+    return hashlib.sha256(json.dumps(hashed, ensure_ascii=False).encode()).hexdigest()
 
 
 def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument, answers: dict, reason,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from . import chain
 from .connection import now, write_transaction
 from .guard import allow
 
@@ -12,12 +13,11 @@ EXPORT_ACTIONS = {"export_report": "aggregate.read", "export_research": "researc
 
 def _audit(db, *, actor: str, action: str, entity: str, entity_id, details: dict | None = None) -> None:
     """Append one audit row; the store's functions call it inside their own write's transaction (after
-    asking the policy), so both land or neither."""
-    db.conn.execute(
-        "insert into audit_log (at, actor, action, entity, entity_id, details) values (?, ?, ?, ?, ?, ?)",
-        [now(), actor, action, entity, str(entity_id),
-         json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)],
-    )
+    asking the policy), so both land or neither. The row is inserted, sealed, as the transaction commits."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("_audit runs inside the write's transaction")  # a bug of ours: nothing would seal it
+    chain.queue(db, {"at": now(), "actor": actor, "action": action, "entity": entity, "entity_id": str(entity_id),
+                     "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)})
 
 
 def record_export(db, actor: str, *, action: str, entity: str, entity_id, details: dict) -> None:

@@ -19,6 +19,7 @@ from .. import i18n
 from ..i18n import UserError
 from ..files import write_private
 from ..paths import data_dir
+from . import chain
 
 i18n.add({
     "db.missing": {
@@ -100,20 +101,25 @@ def _connect(path: Path) -> sqlite_utils.Database:
 
 @contextmanager
 def write_transaction(db: sqlite_utils.Database):
-    """Run the block as one ``BEGIN IMMEDIATE`` transaction (nested calls join the outer one)."""
+    """Run the block as one ``BEGIN IMMEDIATE`` transaction (nested calls join the outer one); the
+    audit rows it queued are sealed just before it commits (:mod:`workbench.store.chain`)."""
     conn = db.conn
     if conn.in_transaction:
         yield db
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
+        chain.begin(db)
         yield db
+        chain.seal(db)  # the audit rows, sealed, with the hash of the records this transaction wrote
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        chain.rolled_back(db)
         raise
     else:
         conn.execute("COMMIT")
+        chain.after_commit(db)  # the chain's head, outside the database
 
 
 def now() -> str:

@@ -7,6 +7,7 @@ Drafts are the one exception: a form in progress is not a record.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from sqlite_utils.migrations import Migrations
@@ -15,6 +16,17 @@ migrations = Migrations("workbench")
 
 APPEND_ONLY = ("users", "persons", "consents", "households", "household_members", "cases",
                "instruments", "instrument_items", "assessments", "answers", "audit_log")
+CASE_CYCLE = ("person_contacts", "idp_certificates", "consent_withdrawals", "case_events", "services",
+              "referral_outcomes")
+SUPPORT_PLANS = ("goals", "goal_actions", "action_completions", "goal_closures", "goal_reviews", "signoffs")
+PERIOD_INDICATORS = ("shelter_stays", "shelter_departures", "events")
+ACCESS = ("user_versions", "case_shares", "case_share_revocations")
+
+# The tables of records whose rows the audit chain hashes (workbench.store.chain): every append-only
+# table but the audit log itself, and answers, which have no rowid and are hashed with their assessment.
+# A migration that adds a record table adds it here and calls _append_only and _no_replace on it.
+RECORD_TABLES = tuple(t for t in APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS
+                      if t not in ("audit_log", "answers"))
 
 
 def _run(db, script: str) -> None:
@@ -37,6 +49,44 @@ def _append_only(db, tables) -> None:
         create trigger {table}_no_delete before delete on {table}
             begin select raise(abort, 'append-only: {table} rows are never deleted'); end;
         """)
+
+
+def _no_replace(db, tables) -> None:
+    """``BEFORE INSERT`` triggers on ``tables`` that refuse a row whose key (primary key or any unique
+    one) already exists: ``INSERT OR REPLACE`` would otherwise delete the old row without firing the
+    delete trigger, and ``INSERT OR IGNORE`` would silently keep it."""
+    for table in tables:
+        conditions = []
+        for key in unique_keys(db, table):
+            match = " and ".join(f"{column} = new.{column}" for column in key)  # NULLs never clash
+            conditions.append(f"exists (select 1 from {table} where {match})")
+        _run(db, f"""
+        create trigger {table}_no_replace before insert on {table}
+            when {' or '.join(conditions)}
+            begin select raise(abort, 'append-only: a {table} row with this key already exists'); end;
+        """)
+
+
+def unique_keys(db, table: str) -> list[tuple[str, ...]]:
+    """The columns of each key of ``table`` that must be unique: its primary key and unique indexes
+    (partial indexes left out: they are unique only where their condition holds)."""
+    keys = []
+    primary = [row[1] for row in sorted(db.execute(f"pragma table_info({table})").fetchall(), key=lambda r: r[5])
+               if row[5]]
+    if primary:
+        keys.append(tuple(primary))
+    for _, name, unique, origin, partial in db.execute(f"pragma index_list({table})").fetchall():
+        if unique and not partial and origin != "pk":
+            keys.append(tuple(row[2] for row in db.execute(f"pragma index_info({name})").fetchall()))
+    return keys
+
+
+def triggers_expected() -> set[str]:
+    """The name of every trigger that keeps the records append-only (``workbench check`` looks for each)."""
+    names = set()
+    for table in APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS:
+        names |= {f"{table}_no_update", f"{table}_no_delete", f"{table}_no_replace"}
+    return names
 
 
 @migrations()
@@ -253,8 +303,7 @@ def m0002_case_cycle(db):
     );
     create index referral_outcomes_service on referral_outcomes(service_id, id);
     """)
-    _append_only(db, ("person_contacts", "idp_certificates", "consent_withdrawals", "case_events", "services",
-                      "referral_outcomes"))
+    _append_only(db, CASE_CYCLE)
 
 
 @migrations()
@@ -345,7 +394,7 @@ def m0004_support_plans(db):
     );
     create index signoffs_case on signoffs(case_id);
     """)
-    _append_only(db, ("goals", "goal_actions", "action_completions", "goal_closures", "goal_reviews", "signoffs"))
+    _append_only(db, SUPPORT_PLANS)
 
 
 @migrations()
@@ -394,7 +443,7 @@ def m0005_period_indicators(db):
     );
     create index events_held_on on events(held_on);
     """)
-    _append_only(db, ("shelter_stays", "shelter_departures", "events"))
+    _append_only(db, PERIOD_INDICATORS)
 
 
 @migrations()
@@ -436,4 +485,32 @@ def m0006_access(db):
         revoked_by text not null references users(username)
     );
     """)
-    _append_only(db, ("user_versions", "case_shares", "case_share_revocations"))
+    _append_only(db, ACCESS)
+
+
+@migrations()
+def m0007_audit_chain(db):
+    """The tamper-evident audit trail (workbench.store.chain): each audit row's seal, the ranges and hash of
+    the records its action wrote, and triggers closing INSERT OR REPLACE on every record table. The key is
+    made beside the database; a first sealed row covers every record saved before the chain began."""
+    from . import chain
+    from .connection import now
+
+    _run(db, """
+    alter table audit_log add column rows text;
+    alter table audit_log add column rows_sha256 text;
+    alter table audit_log add column seal text;
+    """)
+    _no_replace(db, APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS)
+    path = chain.database_file(db)
+    key = bytes.fromhex(chain.create_key(path).read_text().strip())
+    chain.head_path(path).unlink(missing_ok=True)  # a head left by an earlier database of the same name
+    marks = chain.high_marks(db)
+    ranges = chain.hashed_ranges(db, {table: [1, high] for table, high in marks.items() if high})
+    last = db.execute("select coalesce(max(id), 0) from audit_log").fetchone()[0]
+    row = {"id": last + 1, "at": now(), "actor": "workbench", "action": "start_audit_chain", "entity": "audit_log",
+           "entity_id": str(last + 1), "details": json.dumps({"unsealed_rows_before": last}),
+           "rows": json.dumps(ranges, sort_keys=True), "rows_sha256": chain.rows_sha256(ranges)}
+    row["seal"] = chain.seal_of(key, chain.GENESIS, row)
+    chain._insert(db, row)
+    chain._state(db)["head"] = (row["id"], row["seal"])  # written once the migration commits
