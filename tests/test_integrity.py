@@ -165,7 +165,7 @@ def test_editing_an_answer_is_caught_twice(copy, capsys):
     assessment_id, item = conn.execute("select assessment_id, item from answers where number is not null "
                                        "order by assessment_id limit 1").fetchone()
     conn.close()
-    tamper(copy, (f"update answers set value = '0', number = 0 where assessment_id = ? and item = ?",
+    tamper(copy, ("update answers set value = '0', number = 0 where assessment_id = ? and item = ?",
                   [assessment_id, item]), drop=["answers_no_update"])
     code, shown = check(copy, capsys)
     assert code == 1

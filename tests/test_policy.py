@@ -121,3 +121,11 @@ def test_whose_caseloads_each_may_see():
     assert policy.caseload_scope(HEAD, staff) is None
     assert policy.caseload_scope(ADMIN, staff) == frozenset()
     assert policy.caseload_scope(GONE, staff) == frozenset()
+
+
+def test_who_opened_a_case_is_for_its_teams_supervisor_and_the_head():
+    assert allowed(SUPERVISOR, "case.readings", CASE) and allowed(HEAD, "case.readings", CASE)
+    for actor in (WORKER, COLLEAGUE, OTHER_TEAM, OTHER_SUPERVISOR, ADMIN, RESEARCHER, GONE, UNKNOWN):
+        assert not allowed(actor, "case.readings", CASE), actor
+    refusal = decide(OTHER_SUPERVISOR, "case.readings", CASE).reason
+    assert "supervisor of its worker's team (olena)" in refusal.message("en") and "керівник центру" in refusal.message("uk")

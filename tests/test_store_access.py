@@ -41,6 +41,13 @@ EXEMPT = {
     "deadlines.next_deadline": "picks from deadlines already read; no database",
     "users.administrators_exist": "says only whether an administrator exists: the first may add themselves",
     "guard.*": "the policy's own plumbing: who acts and the case's facts, for the policy to judge",
+    "chain.*": "the audit chain's own plumbing (seals, key and head files), called inside writes that asked",
+    "integrity.check_database": "`workbench check`, an operator's act with the file in hand (as migrate); "
+                                "it shows table names and row numbers, never a client's data",
+    "integrity.describe": "formats a check's report; no database",
+    "assessments.content_sha256": "a hash of content already in hand; no database",
+    "schema.unique_keys": "the schema's own keys, for the migrations; reads no record",
+    "schema.triggers_expected": "names of triggers; no database",
 }
 
 
@@ -259,6 +266,14 @@ def recipes() -> dict[str, Recipe]:
             db, a, None, date(2026, 1, 1), date(2026, 6, 30), TODAY), **CASELOAD),
         "caseload.goals_in_force": Recipe(lambda db, a, w: caseload.goals_in_force(db, a, TODAY), **CASELOAD),
         # aggregates, research, audit, users
+        "audit.record_opening": Recipe(lambda db, a, w: audit.record_opening(db, a, opened="case", record=w["case"]),
+                                       **READ),
+        "audit.case_readings": Recipe(lambda db, a, w: audit.case_readings(db, a, w["case"]), allowed=(SUPER, HEAD),
+                                      refused=(WORKER, OTHER, OTHER_SUPER) + NOBODY,
+                                      why="who opened a client's record: the team's supervisor and the head of centre"),
+        "audit.readings_by_case": Recipe(lambda db, a, w: audit.readings_by_case(db, a), allowed=(SUPER, OTHER_SUPER, HEAD),
+                                         refused=(WORKER, OTHER, ADMIN) + NOBODY,
+                                         why="who opened clients' records: supervisors and the head of centre"),
         "audit.audit_rows": Recipe(lambda db, a, w: audit.audit_rows(db, a), allowed=(HEAD, ADMIN),
                                    refused=(WORKER, SUPER) + NOBODY, why="who did what is for the head and administrators"),
         "audit.record_export": Recipe(lambda db, a, w: audit.record_export(

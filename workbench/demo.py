@@ -398,12 +398,28 @@ def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: i
         with write_transaction(db):
             _care_leaver_case(rng, plans, db, profile, today, summary)
     summary.events, summary.shelter_stays = _activity(random.Random(f"{seed}/activity"), db, today)
+    _openings(random.Random(f"{seed}/openings"), db)
     summary.services = len(records.services(db, HEAD, with_subject=False))
     summary.goals = len(records.goals(db, HEAD))
     summary.goal_reviews = len(records.goal_reviews(db, HEAD))
     summary.closed = sum(case_state(db, HEAD, case["id"])["status"] == "closed" for case in cases_held(db, HEAD))
     db.conn.close()
     return summary
+
+
+def _openings(rng, db) -> None:
+    """Who opened which record (a stream of its own, so the data stay as they were): each worker their own
+    cases, now and then; the head of centre a few; the audit log records each opening."""
+    from .store.audit import record_opening
+
+    from .store.guard import may
+
+    for case in cases_held(db, HEAD):
+        for _ in range(rng.choice([0, 1, 1, 2, 3])):
+            if may(db, case["worker"], "case.read", case["id"]):  # a deactivated worker opens nothing
+                record_opening(db, case["worker"], opened=rng.choice(["case", "plan"]), record=case["id"])
+        if rng.random() < 0.1:
+            record_opening(db, HEAD, opened="case", record=case["id"])
 
 
 def _family_case(rng, plans, db, instrument, today, summary):

@@ -13,7 +13,7 @@ The roles:
   of their team(s) too; signs off plans and assessments; hands a case to another worker of their
   team; reads the aggregates (frames, caseloads, period reports) of the organisation;
 - **head of centre** (``head_of_centre``): reads every case and every aggregate, makes the research
-  export; writes nothing on a case;
+  export; writes nothing on a case; sees who opened any client's record (a supervisor: their team's);
 - **administrator** (``administrator``): users, teams, instruments and configuration, the research
   export; no case content;
 - **researcher** (``researcher``): pseudonymised exports only, never the live database.
@@ -33,7 +33,7 @@ ROLES = ("case_manager", "supervisor", "head_of_centre", "administrator", "resea
 CASE_HOLDERS = ("case_manager", "supervisor")  # who can be a case's worker
 
 # Actions on one case (they need its facts) and actions on no case in particular.
-CASE_ACTIONS = ("case.read", "case.write", "case.share", "case.transfer", "case.sign_off")
+CASE_ACTIONS = ("case.read", "case.write", "case.share", "case.transfer", "case.sign_off", "case.readings")
 GENERAL_ACTIONS = {
     "case.open": CASE_HOLDERS,                        # intake: register a family or person, open a case
     "register.check": CASE_HOLDERS,                   # the duplicate warning across the whole register
@@ -47,6 +47,7 @@ GENERAL_ACTIONS = {
     "instruments.manage": ("administrator",),
     "research.export": ("head_of_centre", "administrator"),
     "audit.read": ("head_of_centre", "administrator"),
+    "readings.read": ("supervisor", "head_of_centre"),  # who opened records; each case then needs case.readings
 }
 ACTIONS = CASE_ACTIONS + tuple(GENERAL_ACTIONS)
 
@@ -79,6 +80,10 @@ i18n.add({
         "uk": "Це робить супервізор команди, до якої належить фахівець випадку ({worker}).",
         "en": "This is done by a supervisor of the team of the case's worker ({worker}).",
     },
+    "policy.readings_by_supervisor": {
+        "uk": "Хто відкривав випадок, бачать керівник центру й супервізор команди його фахівця ({worker}).",
+        "en": "Who opened a case is seen by the head of centre and a supervisor of its worker's team ({worker}).",
+    },
     "policy.target_not_in_team": {
         "uk": "Передати випадок можна лише фахівцеві вашої команди; {target} до неї не належить.",
         "en": "A case can be handed only to a worker of your team; {target} is not in it.",
@@ -101,6 +106,7 @@ i18n.add({
     "policy.action.case.share": {"uk": "ділитися випадком", "en": "share a case"},
     "policy.action.case.transfer": {"uk": "передавати випадок іншому фахівцеві", "en": "hand a case to another worker"},
     "policy.action.case.sign_off": {"uk": "затверджувати план чи оцінювання", "en": "sign off a plan or an assessment"},
+    "policy.action.case.readings": {"uk": "бачити, хто відкривав випадок", "en": "see who opened a case"},
     "policy.action.case.open": {"uk": "реєструвати звернення й відкривати випадки", "en": "register clients and open cases"},
     "policy.action.register.check": {"uk": "перевіряти реєстр на дублікати", "en": "check the register for duplicates"},
     "policy.action.cases.search": {"uk": "шукати випадки", "en": "search cases"},
@@ -112,6 +118,8 @@ i18n.add({
     "policy.action.users.manage": {"uk": "керувати користувачами й командами", "en": "manage users and teams"},
     "policy.action.instruments.manage": {"uk": "керувати інструментами", "en": "manage instruments"},
     "policy.action.research.export": {"uk": "робити дослідницьке вивантаження", "en": "make the research export"},
+    "policy.action.readings.read": {"uk": "бачити, хто відкривав записи клієнтів",
+                                    "en": "see who opened clients' records"},
     "policy.action.audit.read": {"uk": "переглядати журнал аудиту", "en": "read the audit log"},
 })
 
@@ -194,6 +202,10 @@ def _decide_on_case(actor: Actor, action: str, case: CaseFacts, target: Actor | 
     if action == "case.read":
         if role == "head_of_centre" or (role in CASE_HOLDERS and (holds or shared or supervises)):
             return ALLOWED
+    if action == "case.readings":  # who opened a client's record: the head of centre and the team's supervisor
+        if role == "head_of_centre" or supervises:
+            return ALLOWED
+        return _no("policy.readings_by_supervisor", worker=case.worker)
     if role == "head_of_centre":
         return _no("policy.head_reads_only")
     if role not in CASE_HOLDERS:

@@ -24,8 +24,8 @@ from ..store.services import case_services, record_referral_outcome, record_serv
 from ..store.shares import case_shares, revoke_share, share_case
 from ..store.shelter import case_stays, end_stay, record_stay
 from ..store.users import staff
-from .common import (LanguageSwitch, app_page, case_id_from_query, picked, programme_label, signed_in, start_app,
-                     status_html, subject_label, ua_date)
+from .common import (LanguageSwitch, app_page, case_id_from_query, note_opening, picked, programme_label, signed_in,
+                     start_app, status_html, subject_label, ua_date)
 from .timeline import timeline_html
 from .widgets import ActionForm, CaseSearch, Done
 
@@ -252,6 +252,7 @@ class CaseApp:
             return
         self.status.value = ""
         self.case_id = case["id"]
+        note_opening(self, self.case_id, "case", self.case_id)
         state = case_state(self.db, self.user, self.case_id)
         lang = self.lang
         self.header.value = "<h3>{}</h3>".format(html.escape(i18n.t(

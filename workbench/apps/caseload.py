@@ -17,8 +17,8 @@ from ..names import search_form, ukrainian_key
 from ..store.caseload import cases_needing_a_worker
 from ..store.search import case_summaries
 from .client_page import case_assessments, client_page_parts, default_instrument, png_html
-from .common import (LanguageSwitch, app_page, programme_label, signed_in, start_app, status_html, subject_label,
-                     ua_date)
+from .common import (LanguageSwitch, app_page, note_opening, programme_label, signed_in, start_app, status_html,
+                     subject_label, ua_date)
 
 i18n.add({
     "caseload.title": {"uk": "Мої випадки", "en": "My caseload"},
@@ -180,6 +180,7 @@ class CaseloadApp:
         if case is None:
             return  # not this worker's case: a forged click shows nothing
         self.case_id = case_id
+        note_opening(self, case_id, "case", case_id)  # the client's page: timeline and charts
         detail = case["detail"]
         self.client_header.value = "<h3>{}</h3>".format(html.escape(i18n.t(
             "caseload.client", self.lang, number=case["case_number"], subject=subject_label(detail, self.lang),

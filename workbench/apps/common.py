@@ -113,3 +113,16 @@ def case_id_from_query() -> int | None:
     value = (parse_qs(os.environ.get("QUERY_STRING", "")).get("case") or [None])[0]
     # ASCII digits only (str.isdigit takes "²" too); the store checks the id's range and who may read it.
     return int(value) if value and re.fullmatch(r"[0-9]{1,19}", value) else None
+
+
+def note_opening(view, case_id: int, opened: str, record: int) -> None:
+    """Audit that the view's user opened a record of ``case_id`` (``opened``: case, assessment, plan),
+    once: not again on a refresh or a language switch while the same case stays open in ``view``."""
+    from ..store.audit import record_opening
+
+    seen = getattr(view, "_openings", None)
+    if seen is None or seen[0] != case_id:
+        seen = view._openings = (case_id, set())
+    if (opened, record) not in seen[1]:
+        record_opening(view.db, view.user, opened=opened, record=record)
+        seen[1].add((opened, record))

@@ -23,8 +23,8 @@ from ..store.cases import get_case
 from ..store.drafts import end_draft, find_draft, save_draft
 from ..store.guard import may
 from ..store.inputs import InvalidInput
-from .common import (LanguageSwitch, app_page, programme_label, signed_in, start_app, status_html, subject_label,
-                     ua_date)
+from .common import (LanguageSwitch, app_page, note_opening, programme_label, signed_in, start_app, status_html,
+                     subject_label, ua_date)
 from .registration import RegistrationForm
 from .widgets import CaseSearch
 
@@ -233,6 +233,7 @@ class NeedsAssessmentApp:
                 self.instrument_choice.value = default  # shows this case through _instrument_chosen
                 return
         self.case_id = case["id"]
+        note_opening(self, self.case_id, "case", self.case_id)
         self.writes = may(self.db, self.user, "case.write", self.case_id)
         self.new_button.layout.display = None if self.writes else "none"
         self.save_button.layout.display = None if self.writes else "none"
@@ -307,6 +308,7 @@ class NeedsAssessmentApp:
             self._set_purpose(content.get("purpose"))
         elif correcting:
             saved = get_assessment(self.db, self.user, correcting, self.instrument)
+            note_opening(self, self.case_id, "assessment", saved["id"])
             self.editing = {"submission_key": str(uuid.uuid4()), "supersedes": saved["id"],
                             "draft_key": str(uuid.uuid4())}
             self.form.set_values(saved["answers"])

@@ -23,8 +23,8 @@ from ..store.lifecycle import case_state
 from ..store.plans import (add_action, add_goal, case_goals, close_goal, complete_action, review_goal, sign_off,
                            signoffs)
 from .client_page import goals_figure, png, png_html
-from .common import (LanguageSwitch, app_page, case_id_from_query, picked, programme_label, signed_in, start_app,
-                     status_html, subject_label, ua_date)
+from .common import (LanguageSwitch, app_page, case_id_from_query, note_opening, picked, programme_label, signed_in,
+                     start_app, status_html, subject_label, ua_date)
 from .widgets import ActionForm, CaseSearch, Done
 
 i18n.add({
@@ -176,6 +176,7 @@ class SupportPlanApp:
             return
         self.status.value = ""
         self.case_id = case["id"]
+        note_opening(self, self.case_id, "plan", self.case_id)
         lang = self.lang
         state = case_state(self.db, self.user, self.case_id)
         self.header.value = "<h3>{}</h3>".format(html.escape(i18n.t(

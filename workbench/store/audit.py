@@ -1,11 +1,12 @@
-"""The append-only audit log: every write and every export of personal data leaves a row."""
+"""The append-only audit log: every write, every opening of a client's record and every export of personal
+data leaves a row (sealed into the chain of :mod:`workbench.store.chain`)."""
 from __future__ import annotations
 
 import json
 
 from . import chain
 from .connection import now, write_transaction
-from .guard import allow
+from .guard import allow, allow_case, may, record_id
 
 # What an export needs of the policy: the period report is an aggregate, the research export its own act.
 EXPORT_ACTIONS = {"export_report": "aggregate.read", "export_research": "research.export"}
@@ -39,3 +40,55 @@ def audit_rows(db, actor: str, entity: str | None = None, entity_id=None) -> lis
             sql += " and entity_id = ?"
             params.append(str(entity_id))
     return [dict(r, details=json.loads(r["details"])) for r in db.query(sql + " order by id", params)]
+
+
+# What a staff member opens: the case record, one assessment, the support plan.
+OPENED = {"case": "cases", "assessment": "assessments", "plan": "support_plans"}
+
+
+def record_opening(db, actor: str, *, opened: str, record, case_id=None) -> int:
+    """Audit that ``actor`` opened a client's record: ``opened`` is "case" (``record`` the case id),
+    "assessment" (``record`` its id) or "plan" (``record`` the case id). The apps call it once per
+    opening, not per refresh. Refused like a read of the case; returns the case id."""
+    if opened not in OPENED:
+        raise ValueError(f"unknown kind of record {opened!r}")  # a bug of ours
+    kind = "assessment" if opened == "assessment" else "case"
+    case = allow_case(db, actor, "case.read", kind, record, case_id)
+    with write_transaction(db):
+        _audit(db, actor=actor, action="open_record", entity=OPENED[opened], entity_id=record,
+               details={"case_id": case, "opened": opened})
+    return case
+
+
+def case_readings(db, actor: str, case_id) -> list[dict]:
+    """Who opened the case's records and when, newest first: ``at``, ``actor`` (username),
+    ``display_name``, ``opened`` (case, assessment, plan) and ``record``. For the head of centre and a
+    supervisor of the case's team (``case.readings``)."""
+    case_id = record_id(case_id, "case")
+    allow(db, actor, "case.readings", case_id)
+    rows = db.execute("""
+        select a.at, a.actor, coalesce((select v.display_name from user_versions v where v.username = a.actor
+               order by v.id desc limit 1), a.actor), json_extract(a.details, '$.opened'), a.entity_id
+        from audit_log a where a.action = 'open_record' and json_extract(a.details, '$.case_id') = ?
+        order by a.id desc""", [case_id]).fetchall()
+    return [{"at": at, "actor": who, "display_name": name, "opened": opened, "record": int(record)}
+            for at, who, name, opened, record in rows]
+
+
+def readings_by_case(db, actor: str) -> list[dict]:
+    """Per case whose openings ``actor`` may see (``case.readings``): ``case_id``, ``case_number``,
+    ``openings``, ``last_at`` and ``last_by`` (a display name), the most recently opened first."""
+    allow(db, actor, "readings.read")
+    rows = db.execute("""
+        select json_extract(a.details, '$.case_id') as case_id, c.case_number, count(*), max(a.id)
+        from audit_log a join cases c on c.id = json_extract(a.details, '$.case_id')
+        where a.action = 'open_record' group by 1, 2 order by 4 desc""").fetchall()
+    found = []
+    for case_id, number, count, last_id in rows:
+        if not may(db, actor, "case.readings", case_id):
+            continue
+        at, who = db.execute("""select a.at, coalesce((select v.display_name from user_versions v
+                                where v.username = a.actor order by v.id desc limit 1), a.actor)
+                                from audit_log a where a.id = ?""", [last_id]).fetchone()
+        found.append({"case_id": case_id, "case_number": number, "openings": count, "last_at": at, "last_by": who})
+    return found
