@@ -79,7 +79,8 @@ i18n.add({
         "uk": "Тригера {name} немає: записи цієї таблиці можна змінити чи видалити.",
         "en": "The trigger {name} is missing: the records of its table can be changed or deleted.",
     },
-    "check.integrity": {"uk": "SQLite integrity_check: {message}", "en": "SQLite integrity_check: {message}"},
+    "check.integrity": {"uk": "Вбудована перевірка цілісності бази (integrity_check): {message}",
+                        "en": "SQLite integrity_check: {message}"},
     "check.foreign_key": {
         "uk": "Запис №{rowid} таблиці {table} посилається на відсутній запис у {parent}.",
         "en": "Row #{rowid} of {table} refers to a missing row of {parent}.",
