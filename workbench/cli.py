@@ -189,8 +189,14 @@ def _check(args) -> int:
 def _serve(args) -> int:
     import os
 
-    from .serve import serve
+    from .i18n import UserError
+    from .serve import allowed_hosts, serve
 
+    try:
+        allowed_hosts()  # a bad `serve.hosts` in the configuration: said in words, before anything starts
+    except UserError as error:
+        print(error.message(), file=sys.stderr)
+        return 1
     # The kernels read WB_DB; migrations run here, once, never on a page load.
     os.environ["WB_DB"] = str(_prepare_db(args.db).resolve())
     serve(args.apps, port=args.port, preheat=not args.no_preheat)

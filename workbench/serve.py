@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -11,16 +12,100 @@ import time
 import urllib.request
 from pathlib import Path
 
-from . import paths
+from . import i18n, paths
+from .config import load_config
+
+i18n.add({
+    "serve.host_refused": {
+        "uk": "Цей сервер не відповідає на адресу «{host}». Відкрийте його через localhost або 127.0.0.1 "
+              "чи через назву, яку дозволяє конфігурація (serve.hosts).",
+        "en": "This server does not answer to '{host}'. Open it at localhost or 127.0.0.1, "
+              "or at a name the configuration allows (serve.hosts).",
+    },
+    "serve.origin_refused": {
+        "uk": "Зʼєднання зі сторінки іншого сайту ({origin}) відхилено.",
+        "en": "A connection from another site's page ({origin}) is refused.",
+    },
+    "serve.hosts_invalid": {
+        "uk": "У конфігурації serve.hosts має бути список назв, наприклад [\"workbench.centre.example\"].",
+        "en": "In the configuration, serve.hosts must be a list of names, e.g. [\"workbench.centre.example\"].",
+    },
+})
 
 # Apps that case managers open many times a day get a preheated kernel waiting
 # (the notebook runs ahead up to wait_for_request()); each costs ~100 MB and a
 # core while it fills, so only these are pooled.
 PREHEATED_APPS = {"needs_assessment.ipynb": 1, "caseload.ipynb": 1}
 
+# The names the server answers to whatever the configuration says: the loopback ones, as a browser
+# sends them in ``Host`` (tornado's ``request.host_name``: lower case, the port cut off).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def allowed_hosts() -> tuple[str, ...]:
+    """The names the server answers to: loopback, and the configuration's ``serve.hosts`` (e.g. the name a
+    reverse proxy in front of it passes on), in lower case; any port."""
+    section = load_config().get("serve") or {}
+    hosts = section.get("hosts", []) if isinstance(section, dict) else None
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and h.strip() for h in hosts):
+        raise i18n.UserError("serve.hosts_invalid")
+    return tuple(dict.fromkeys([*LOOPBACK_HOSTS, *(h.strip().lower() for h in hosts)]))
+
+
+def origin_pattern(hosts) -> re.Pattern:
+    """An ``Origin`` of one of ``hosts`` (http or https, any port)."""
+    names = "|".join(re.escape(host) for host in hosts)
+    return re.compile(rf"https?://(?:{names})(?::\d+)?", re.IGNORECASE)
+
+
+def _refusal(request, hosts, origins) -> str | None:
+    """Why ``request`` is refused (a message in both languages), or None. A ``Host`` not among ``hosts`` is
+    what DNS rebinding sends; a websocket handshake whose ``Origin`` is not one of ours comes from another
+    site's page (browsers always send ``Origin`` there; a client without it is no browser's page)."""
+    if request.host_name not in hosts:
+        key, params = "serve.host_refused", {"host": request.host[:100]}
+    elif (request.headers.get("Upgrade", "").lower() == "websocket"
+          and (origin := request.headers.get("Origin")) is not None and not origins.fullmatch(origin)):
+        key, params = "serve.origin_refused", {"origin": origin[:100]}
+    else:
+        return None
+    return "\n".join(i18n.t(key, lang, **params) for lang in i18n.LANGUAGES) + "\n"
+
+
+def install_host_guard(app, hosts) -> None:
+    """Refuse (403) every request of tornado ``app`` that :func:`_refusal` refuses, on every route.
+
+    Jupyter Server checks ``Host`` in its own handlers (``check_host``), but Voilà turns that off
+    (``allow_remote_access=True``) and serves static files and its query websocket through plain tornado
+    handlers, so the guard sits in front of them all: the first rule of the application's router.
+    """
+    from tornado.routing import Matcher, Rule
+    from tornado.web import RequestHandler
+
+    hosts = frozenset(hosts)
+    origins = origin_pattern(sorted(hosts))
+
+    class Refused(Matcher):
+        def match(self, request):
+            message = _refusal(request, hosts, origins)
+            return None if message is None else {"target_kwargs": {"message": message}}
+
+    class Refuse(RequestHandler):
+        def initialize(self, message: str) -> None:
+            self.message = message
+
+        def prepare(self) -> None:
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.set_header("X-Content-Type-Options", "nosniff")
+            self.finish(self.message)
+
+    app.default_router.rules.insert(0, Rule(Refused(), Refuse))
+
 
 def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None = None):
-    """The traitlets ``Config`` for Voilà: loopback only, our pools, no stray ``voila.json``."""
+    """The traitlets ``Config`` for Voilà: loopback only, our pools, no stray ``voila.json``.
+    (``serve()`` adds the guard on ``Host`` and ``Origin``, which a ``Config`` cannot.)"""
     from traitlets.config import Config
 
     config = Config()
@@ -46,12 +131,22 @@ def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None =
 
 def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
           pools: dict[str, int] | None = None) -> None:
-    """Run Voilà in this process until stopped (``WB_DB`` and ``WB_USER`` pass on to the kernels)."""
+    """Run Voilà in this process until stopped (``WB_DB`` and ``WB_USER`` pass on to the kernels).
+
+    It answers only to the names of :func:`allowed_hosts` and refuses websockets from other sites' pages:
+    a page the user visits cannot reach it through DNS rebinding."""
     from voila.app import Voila
+
+    hosts = allowed_hosts()  # a bad configuration stops the server before it starts
+
+    class GuardedVoila(Voila):
+        def listen(self):  # Voilà's start(): the application and its routes are made, nothing is served yet
+            install_host_guard(self.app, hosts)
+            super().listen()
 
     apps_dir = Path(apps_dir or paths.apps_dir())
     os.environ.setdefault("MPLBACKEND", "Agg")
-    Voila.launch_instance(argv=[str(apps_dir)], config=voila_config(port, preheat, pools))
+    GuardedVoila.launch_instance(argv=[str(apps_dir)], config=voila_config(port, preheat, pools))
 
 
 class VoilaServer:
