@@ -71,10 +71,15 @@ def worker_with_open_cases(path: Path, n: int = 60) -> str:
 
 # --- The answers database (issue 6): 20,000 persons × 6 family needs assessments --------------------------
 
-ANSWERS_VERSION = "v1"  # part of the cached file's name: change it whenever the generator below changes
+ANSWERS_VERSION = "v2"  # part of the cached file's name: change it whenever the generator below changes
 ANSWERS_START, ANSWERS_END = date(2025, 1, 1), date(2026, 11, 15)
 ANSWERS_PROGRAMMES = {"family_support": 0.47, "idp_support": 0.43, "care_leavers": 0.10}
+# The staff (issue 12): an administrator who adds the others, the case managers and their supervisor in one
+# team, and a head of centre (who reads every aggregate and makes the research export).
+ANSWERS_ADMINISTRATOR = "admin.bench"
 ANSWERS_SUPERVISOR = "supervisor.bench"
+ANSWERS_HEAD = "head.bench"
+ANSWERS_TEAM = "Бенчмарк"
 _CATEGORY = {"family_support": "family_difficult_circumstances", "idp_support": "idp", "care_leavers": "care_leaver"}
 _NEED_RATE = {"family_support": -0.30, "idp_support": -0.12, "care_leavers": -0.20}  # need level per follow-up
 _GAS_RATE = {"family_support": 0.6, "idp_support": 0.3, "care_leavers": 0.8}  # GAS level per review
@@ -175,6 +180,9 @@ def answers_database(persons: int = 20_000, assessments_per_person: int = 6, see
     (in one transaction, without audit rows), not through the service functions, so that about 5 million
     answers take a minute or two instead of hours. What is written is still what the services would write:
 
+    - the staff, added through ``add_user`` (audited): the administrator ``admin.bench`` (the first, who
+      adds the others), ``workers`` case managers ``workerNN.bench`` and their supervisor ``supervisor.bench``
+      in one team, and the head of centre ``head.bench``; the administrator registers the instrument;
     - one case per person, opened 2025-01-01 .. 2026-06 across the three configured programmes and ``workers``
       case managers; ``family_support`` and ``idp_support`` cases belong to a one-person household (the
       applicant; the children are in the assessment's repeat, not registered), ``care_leavers`` cases to the
@@ -227,15 +235,20 @@ class _AnswersGenerator:
         self.rows.setdefault(table, []).append(row)
 
     def run(self) -> dict:
-        from workbench.store.duplicates import index_person
+        from workbench.store.duplicates import _index_person  # what registering a person writes (no policy)
         from workbench.store.instruments import register_instrument
 
         db = open_db(self.path, migrate=True)
         conn = db.conn
+        admin = ANSWERS_ADMINISTRATOR
+        add_user(db, admin, username=admin, display_name="Адміністратор (бенчмарк)", role="administrator")
         for username in self.workers:
-            add_user(db, username, f"Фахівець {username.split('.')[0][6:]} (бенчмарк)", "case_manager")
-        add_user(db, ANSWERS_SUPERVISOR, "Супервізорка (бенчмарк)", "supervisor")
-        register_instrument(db, self.fna, ANSWERS_SUPERVISOR)
+            add_user(db, admin, username=username, display_name=f"Фахівець {username.split('.')[0][6:]} (бенчмарк)",
+                     role="case_manager", teams=[ANSWERS_TEAM])
+        add_user(db, admin, username=ANSWERS_SUPERVISOR, display_name="Супервізорка (бенчмарк)", role="supervisor",
+                 teams=[ANSWERS_TEAM])
+        add_user(db, admin, username=ANSWERS_HEAD, display_name="Керівниця центру (бенчмарк)", role="head_of_centre")
+        register_instrument(db, admin, self.fna)
         conn.execute("PRAGMA journal_mode=OFF")  # a fixture written once into a fresh file: no journal needed
         conn.execute("PRAGMA synchronous=OFF")
         cases = self._cases()
@@ -255,7 +268,7 @@ class _AnswersGenerator:
         for table, cols in columns.items():
             self._insert(conn, table, cols, self.rows.pop(table, []))
         for row in conn.execute("select id, family_name, given_name, patronymic, birth_date from persons").fetchall():
-            index_person(db, dict(zip(("id", "family_name", "given_name", "patronymic", "birth_date"), row)))
+            _index_person(db, dict(zip(("id", "family_name", "given_name", "patronymic", "birth_date"), row)))
         counts = self._assessments(conn, cases)
         self._case_rows(conn, cases)
         self._events(conn)
