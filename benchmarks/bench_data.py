@@ -17,7 +17,7 @@ from workbench.store.users import add_user  # noqa: E402
 from workbench.config import load_config  # noqa: E402
 from workbench.demo import (_ABANDON_REASONS, _ACTIONS, _COMMUNITIES, _ENDINGS, _FAMILY_WISHES,  # noqa: E402
                             _FEMALE_GIVEN, _FROM, _MALE_GIVEN, _MUCH_WORSE, _REFERRERS, _REVIEW_NOTES, _STEMS,
-                            build_demo)
+                            ADMINISTRATOR, HEAD, SUPERVISOR, TEAM_OF, build_demo)
 from workbench.instruments.loader import load_builtin  # noqa: E402
 from workbench.instruments.validation import answer_rows, check_submission  # noqa: E402
 from workbench.names import search_form  # noqa: E402
@@ -26,12 +26,15 @@ from workbench.store.lifecycle import case_state, transfer_case  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 BENCH_WORKER = "bench.worker"
+# Part of the cached demo database's name: change it whenever the demo's staff or data change. "teams" since the
+# demo has teams, an administrator and a head of centre (issue 12): an older cached file has none of them.
+DEMO_VERSION = "teams"
 
 
 def large_database(persons: int = 20_000, seed: int = 7) -> Path:
     """A demo database of about ``persons`` people (families of ~4), built once and reused."""
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"demo-{persons}-{seed}.db"
+    path = OUT / f"demo-{persons}-{seed}-{DEMO_VERSION}.db"
     if not path.exists():
         started = time.perf_counter()
         households = int(persons / 4.05)
@@ -46,16 +49,21 @@ def large_database(persons: int = 20_000, seed: int = 7) -> Path:
 
 
 def worker_with_open_cases(path: Path, n: int = 60) -> str:
-    """A case manager who has exactly ``n`` open cases (handed over from the demo's workers)."""
+    """A case manager of the demo's team Північ who has (at least) ``n`` open cases, handed over to her by the
+    team's supervisor (``mariia.demo``) from the team's other workers. The demo's administrator adds her; the
+    head of centre reads the cases' states (she reads every case)."""
+    team = TEAM_OF[SUPERVISOR]
     db = open_db(path)
     try:
         if not db.execute("select 1 from users where username = ?", [BENCH_WORKER]).fetchone():
-            add_user(db, BENCH_WORKER, "Bench Worker", "case_manager")
-        current = [r[0] for r in db.execute("select id from cases order by id desc")
-                   if case_state(db, "halyna.demo", r[0])["status"] != "closed"]
-        mine = [c for c in current if case_state(db, "halyna.demo", c)["worker"] == BENCH_WORKER]
-        for case_id in [c for c in current if c not in mine][: max(0, n - len(mine))]:
-            transfer_case(db, "mariia.demo", case_id, to_worker=BENCH_WORKER, reason="benchmark")
+            add_user(db, ADMINISTRATOR, username=BENCH_WORKER, display_name="Bench Worker", role="case_manager",
+                     teams=[team])
+        states = [case_state(db, HEAD, r[0]) for r in db.execute("select id from cases order by id desc")]
+        current = [s for s in states if s["status"] != "closed"]
+        mine = [s["case_id"] for s in current if s["worker"] == BENCH_WORKER]
+        others = [s["case_id"] for s in current if s["worker"] != BENCH_WORKER and TEAM_OF.get(s["worker"]) == team]
+        for case_id in others[: max(0, n - len(mine))]:
+            transfer_case(db, SUPERVISOR, case_id, to_worker=BENCH_WORKER, reason="benchmark")
     finally:
         db.conn.close()
     return BENCH_WORKER
@@ -63,10 +71,15 @@ def worker_with_open_cases(path: Path, n: int = 60) -> str:
 
 # --- The answers database (issue 6): 20,000 persons × 6 family needs assessments --------------------------
 
-ANSWERS_VERSION = "v1"  # part of the cached file's name: change it whenever the generator below changes
+ANSWERS_VERSION = "v2"  # part of the cached file's name: change it whenever the generator below changes
 ANSWERS_START, ANSWERS_END = date(2025, 1, 1), date(2026, 11, 15)
 ANSWERS_PROGRAMMES = {"family_support": 0.47, "idp_support": 0.43, "care_leavers": 0.10}
+# The staff (issue 12): an administrator who adds the others, the case managers and their supervisor in one
+# team, and a head of centre (who reads every aggregate and makes the research export).
+ANSWERS_ADMINISTRATOR = "admin.bench"
 ANSWERS_SUPERVISOR = "supervisor.bench"
+ANSWERS_HEAD = "head.bench"
+ANSWERS_TEAM = "Бенчмарк"
 _CATEGORY = {"family_support": "family_difficult_circumstances", "idp_support": "idp", "care_leavers": "care_leaver"}
 _NEED_RATE = {"family_support": -0.30, "idp_support": -0.12, "care_leavers": -0.20}  # need level per follow-up
 _GAS_RATE = {"family_support": 0.6, "idp_support": 0.3, "care_leavers": 0.8}  # GAS level per review
@@ -167,6 +180,9 @@ def answers_database(persons: int = 20_000, assessments_per_person: int = 6, see
     (in one transaction, without audit rows), not through the service functions, so that about 5 million
     answers take a minute or two instead of hours. What is written is still what the services would write:
 
+    - the staff, added through ``add_user`` (audited): the administrator ``admin.bench`` (the first, who
+      adds the others), ``workers`` case managers ``workerNN.bench`` and their supervisor ``supervisor.bench``
+      in one team, and the head of centre ``head.bench``; the administrator registers the instrument;
     - one case per person, opened 2025-01-01 .. 2026-06 across the three configured programmes and ``workers``
       case managers; ``family_support`` and ``idp_support`` cases belong to a one-person household (the
       applicant; the children are in the assessment's repeat, not registered), ``care_leavers`` cases to the
@@ -219,15 +235,20 @@ class _AnswersGenerator:
         self.rows.setdefault(table, []).append(row)
 
     def run(self) -> dict:
-        from workbench.store.duplicates import index_person
+        from workbench.store.duplicates import _index_person  # what registering a person writes (no policy)
         from workbench.store.instruments import register_instrument
 
         db = open_db(self.path, migrate=True)
         conn = db.conn
+        admin = ANSWERS_ADMINISTRATOR
+        add_user(db, admin, username=admin, display_name="Адміністратор (бенчмарк)", role="administrator")
         for username in self.workers:
-            add_user(db, username, f"Фахівець {username.split('.')[0][6:]} (бенчмарк)", "case_manager")
-        add_user(db, ANSWERS_SUPERVISOR, "Супервізорка (бенчмарк)", "supervisor")
-        register_instrument(db, self.fna, ANSWERS_SUPERVISOR)
+            add_user(db, admin, username=username, display_name=f"Фахівець {username.split('.')[0][6:]} (бенчмарк)",
+                     role="case_manager", teams=[ANSWERS_TEAM])
+        add_user(db, admin, username=ANSWERS_SUPERVISOR, display_name="Супервізорка (бенчмарк)", role="supervisor",
+                 teams=[ANSWERS_TEAM])
+        add_user(db, admin, username=ANSWERS_HEAD, display_name="Керівниця центру (бенчмарк)", role="head_of_centre")
+        register_instrument(db, admin, self.fna)
         conn.execute("PRAGMA journal_mode=OFF")  # a fixture written once into a fresh file: no journal needed
         conn.execute("PRAGMA synchronous=OFF")
         cases = self._cases()
@@ -247,7 +268,7 @@ class _AnswersGenerator:
         for table, cols in columns.items():
             self._insert(conn, table, cols, self.rows.pop(table, []))
         for row in conn.execute("select id, family_name, given_name, patronymic, birth_date from persons").fetchall():
-            index_person(db, dict(zip(("id", "family_name", "given_name", "patronymic", "birth_date"), row)))
+            _index_person(db, dict(zip(("id", "family_name", "given_name", "patronymic", "birth_date"), row)))
         counts = self._assessments(conn, cases)
         self._case_rows(conn, cases)
         self._events(conn)

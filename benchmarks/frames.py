@@ -5,7 +5,8 @@ assessments, about 5% of them superseded by a correction), measures in fresh pro
 measurement, alternating, ``--runs`` times each:
 
 (a) ``pandas.read_sql("select * from answers", sqlite3 connection)``;
-(b) ``workbench.analysis.frames.domain_score_frame(open_db(path), "family_needs_assessment")``;
+(b) ``workbench.analysis.frames.domain_score_frame(open_db(path), actor, "family_needs_assessment")``, read
+    by the database's head of centre (``bench_data.ANSWERS_HEAD``: an aggregate of every case);
 
 each with its wall time (from opening the database to the finished frame; imports not counted), its CPU
 time (user + system, steadier than wall time on a busy machine) and its process's peak memory
@@ -29,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 GIB = 1024 ** 3
 
 
-def _measure(kind: str, path: str) -> dict:
-    """One measurement in this (fresh) process: wall time and peak memory of ``kind``."""
+def _measure(kind: str, path: str, actor: str) -> dict:
+    """One measurement in this (fresh) process: wall time and peak memory of ``kind`` (the frame read by ``actor``)."""
     import sqlite3
 
     import pandas as pd
@@ -45,16 +46,16 @@ def _measure(kind: str, path: str) -> dict:
         conn = sqlite3.connect(path)
         frame = pd.read_sql("select * from answers", conn)
     else:
-        frame = domain_score_frame(open_db(path), "halyna.demo", "family_needs_assessment")
+        frame = domain_score_frame(open_db(path), actor, "family_needs_assessment")
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"kind": kind, "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime - cpu, "rows": len(frame),
             "max_rss": usage.ru_maxrss * 1024}  # Linux: ru_maxrss is in KiB
 
 
-def _fresh(kind: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", kind, str(path)], check=True, capture_output=True,
-                         text=True, cwd=ROOT)
+def _fresh(kind: str, path: Path, actor: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(path), actor], check=True,
+                         capture_output=True, text=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -62,13 +63,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--persons", type=int, default=20_000)
-    parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "PATH", "ACTOR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(_measure(*args.child)))
         return
     sys.path.insert(0, str(ROOT))
-    from bench_data import answers_database
+    from bench_data import ANSWERS_HEAD, answers_database
 
     from workbench.store.connection import open_db
     from workbench.store.people import EXCLUDED_CASES_SQL
@@ -88,7 +89,7 @@ def main() -> None:
     results: dict[str, list[dict]] = {"read_sql": [], "frame": []}
     for run in range(args.runs):
         for kind in results:
-            result = _fresh(kind, path)
+            result = _fresh(kind, path, ANSWERS_HEAD)
             results[kind].append(result)
             print(f"  run {run + 1} {kind:8}: {result['seconds']:6.2f} s (CPU {result['cpu']:6.2f} s), "
                   f"peak {result['max_rss'] / 2**20:6,.0f} MiB, "

@@ -6,17 +6,17 @@ aside (report their time separately)".
 The source is the generated database of :func:`bench_data.answers_database` (20,000 persons × 6 family needs
 assessments). The research export writes an audit row, so it is never made from that cached original but from a
 copy of it, ``benchmarks/out/research-source-<version>.db``, made once (SQLite's backup API) and then reused.
-Benchmark fixtures in the copy only, written directly with SQL, not through the service functions:
+One benchmark fixture, in the copy only, written directly with SQL, not through the service functions:
 
 - **research consents**: the generator gives about 70% of persons a consent to ``research``, and the export leaves
   out every case in which a person has no such consent in force, which would leave about 14,000 clients. So that
   the export holds about 20,000 clients (less those whose persons withdrew their consent to data processing, whom
   the export leaves out in any case), the copy gets a ``consents`` row with purpose ``research`` for every person
   who has none in force (given on the day of their consent to data processing, recorded by the person's
-  registering worker), inserted with one ``insert … select`` and no audit row, like ``answers_database``'s rows;
-- **the exporting user**: a researcher of the copy if there is one, else a supervisor (``supervisor.bench`` in
-  the generated database); only if there is neither is a researcher ``researcher.bench`` added
-  (``workbench.access.add_user``).
+  registering worker), inserted with one ``insert … select`` and no audit row, like ``answers_database``'s rows.
+
+The export is made by the head of centre of the generated database (``bench_data.ANSWERS_HEAD``): the policy
+gives the research export to the head of centre and administrators; the researcher only receives it.
 
 The export (pseudonyms from a secret labelled "BENCHMARK SECRET", plainly not an organisation's) is cached in
 ``benchmarks/out/research-export-<version>/`` and made again only if it is missing; when it is made, its time
@@ -48,13 +48,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_data import OUT, answers_database  # noqa: E402
+from bench_data import ANSWERS_HEAD, OUT, answers_database  # noqa: E402
 
 NOTEBOOK = ROOT / "notebooks" / "research_evaluation.ipynb"
-RESEARCH_VERSION = "r1"  # part of the copy's and the export's names: change it when the fixtures below change
+RESEARCH_VERSION = "r2"  # part of the copy's and the export's names: change it when the fixtures below change
 SECRET = "BENCHMARK-SECRET-not-for-real-data-0000"
 SECRET_LABEL = "BENCHMARK SECRET — not for real data"
-RESEARCHER = "researcher.bench"
+EXPORTER = ANSWERS_HEAD  # the head of centre makes the export
 PROGRAMMES = ["family_support", "idp_support"]
 
 
@@ -62,18 +62,6 @@ def _version(original: Path) -> str:
     from workbench import __version__
 
     return f"{original.stem}-{RESEARCH_VERSION}-wb{__version__}"
-
-
-def _exporter(db) -> str:
-    """Who exports: a researcher of the database, else a supervisor; a researcher is added if there is neither."""
-    from workbench.store.users import add_user
-
-    for role in ("researcher", "supervisor"):
-        row = db.execute("select username from users where role = ? order by username limit 1", [role]).fetchone()
-        if row:
-            return row[0]
-    add_user(db, RESEARCHER, "Дослідниця (бенчмарк)", "researcher")
-    return RESEARCHER
 
 
 def source_database(original: Path) -> Path:
@@ -95,7 +83,6 @@ def source_database(original: Path) -> Path:
         source.close()
     db = open_db(partial, migrate=True)  # pending migrations run here, in the copy
     try:
-        _exporter(db)
         with write_transaction(db):
             before = db.execute("select count(*) from consents where purpose = 'research'").fetchone()[0]
             db.execute("""
@@ -132,7 +119,7 @@ def research_export(copy: Path, version: str) -> Path:
         return folder
     db = open_db(copy)
     try:
-        actor = _exporter(db)
+        actor = EXPORTER
         started = time.perf_counter()
         manifest = export_research_dataset(db, folder, secret=SECRET, secret_label=SECRET_LABEL, actor=actor,
                                            replace=True)

@@ -1,9 +1,11 @@
 """Save latency of one full needs assessment into a database that already holds 1,000,000 answers.
 
 Prints the median and 95th percentile over 200 saves (target: p95 <= 15 ms). Each save
-goes through the whole service: checks, the case lookup, BEGIN IMMEDIATE, the assessment
-row, its answers, the audit row, COMMIT. The 1,000,000 background answers are copied
-from a real saved assessment with plain SQL to keep the set-up short.
+goes through the whole service: the policy's check, checks, the case lookup, BEGIN IMMEDIATE,
+the assessment row, its answers, the audit row, COMMIT. The database has the demo's staff; the
+demo case manager olena.demo registers the client and saves every assessment on her own case.
+The 1,000,000 background answers are copied from a real saved assessment with plain SQL to keep
+the set-up short.
 
     .venv/bin/python benchmarks/save_latency.py [--answers 1000000] [--saves 200]
 """
@@ -20,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.store.users import add_user
-from workbench.demo import _answers
+from workbench.demo import ADMINISTRATOR, USERS, _answers
 from workbench.instruments.loader import load_builtin
 from workbench.store.assessments import save_assessment
 from workbench.store.connection import open_db, write_transaction
 from workbench.store.intake import register_client
+from workbench.store.users import add_user
 
 TODAY = date(2026, 6, 15)
 
@@ -37,7 +39,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="wb-bench-"))
     db = open_db(folder / "bench.db", migrate=True)
-    add_user(db, "olena.demo", "Bench", "case_manager")
+    for username, name, role, teams in USERS:  # the demo's staff, added as the demo adds them (its administrator first)
+        add_user(db, ADMINISTRATOR, username=username, display_name=name, role=role, teams=teams)
     case_id = register_client(db, "olena.demo", family_name="Тест", given_name="Бенч", birth_date="01.01.1990",
                               sex="female", category="idp", consent_given_on="01.01.2026",
                               programme="idp_support", today=TODAY)
