@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from . import i18n
+from .files import make_private, private_folder, private_umask
 from .paths import data_dir, notebooks_dir
 from .store.connection import apply_migrations, default_path, open_db
 
@@ -211,11 +212,23 @@ def _report(args) -> int:
                      declared=", ".join(declared)), file=sys.stderr)
         return 1
     out = args.out or data_dir() / "reports" / f"{source.stem}-{time.strftime('%Y%m%d-%H%M%S')}.ipynb"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    # The executed notebook holds the report's figures: private like the database (workbench.files). The
+    # reports folder is made private; a folder given with --out is left as it is, but made private if new.
+    if args.out is None:
+        private_folder(out.parent)
+    else:
+        with private_umask():
+            out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists():
+        make_private(out)  # papermill rewrites it in place, keeping its mode
     started = time.perf_counter()
     try:
-        papermill.execute_notebook(str(source), str(out), parameters=parameters, cwd=str(Path.cwd()),
-                                   progress_bar=False)
+        # papermill writes the notebook as it runs, and the kernel (a child process) whatever the notebook
+        # writes: under the private umask, every file is private from its first byte. The umask is the
+        # process's; this command does nothing else meanwhile.
+        with private_umask():
+            papermill.execute_notebook(str(source), str(out), parameters=parameters, cwd=str(Path.cwd()),
+                                       progress_bar=False)
     except papermill.PapermillExecutionError as error:
         print(i18n.t("cli.report.failed", notebook=source.name, cell=error.exec_count,
                      error=f"{error.ename}: {error.evalue}", out=out), file=sys.stderr)
