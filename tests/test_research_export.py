@@ -524,6 +524,21 @@ def test_exact_dates_are_warned_about_in_the_manifest_and_the_dictionary(exports
     assert "exact_dates" not in {w["warning"] for w in exports["default"]["manifest"]["export_warnings"]}
 
 
+def test_the_research_notebook_shows_the_unique_share_and_the_warnings(exports):
+    from workbench.evaluation import cohort
+
+    data = cohort.load_export(exports["everything"]["dir"])
+    manifest = data["manifest"]
+    assert {w["warning"] for w in manifest["export_warnings"]} == {"exact_dates", "above_target", "free_text"}
+    share = f"{100 * manifest['disclosure']['unique_share_after']:.1f}%"
+    english, ukrainian = cohort.export_notes(data, "en"), cohort.export_notes(data, "uk")
+    assert english[0].startswith("Clients unique on programme") and share in english[0]
+    assert ukrainian[0].startswith("Унікальних клієнтів") and share.replace(".", ",") in ukrainian[0]
+    assert english[1:] == [f"**Warning: {w['en']}**" for w in manifest["export_warnings"]]
+    assert ukrainian[1:] == [f"**Застереження: {w['uk']}**" for w in manifest["export_warnings"]]
+    assert cohort.export_notes({"manifest": {"made_at": "2026-06-15T10:00:00+00:00"}}, "en") == []  # an older export
+
+
 # --- private files ------------------------------------------------------------------------------------
 
 def _mode(path: Path) -> int:
