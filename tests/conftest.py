@@ -174,6 +174,64 @@ def row_counts(db) -> dict:
     return {t: db[t].count for t in db.table_names()}
 
 
+# --- what an outsider may know of a research export's clients (test_research_export, test_research_notebook) ---
+# Worked out from the database by SQL and plain Python, without the export's or workbench.disclosure's code.
+
+FINE_AGES = [(0, 13, "0-13"), (14, 17, "14-17"), (18, 24, "18-24"), (25, 34, "25-34"), (35, 49, "35-49"),
+             (50, 64, "50-64"), (65, 999, "65+")]
+BROAD_AGES = [(0, 17, "0-17"), (18, 34, "18-34"), (35, 64, "35-64"), (65, 999, "65+")]
+HOUSEHOLD_BANDS = [(1, 1, "1"), (2, 2, "2"), (3, 4, "3-4"), (5, 999, "5+")]
+
+
+def case_facts(db) -> list[dict]:
+    """Per case: ``case_id, subject`` (``h12``/``p34``), ``episode`` (the subject's cases by opening day),
+    ``programme, sex, birth_date, opened_on`` (real, ISO) and ``household_size`` (persons of the case)."""
+    rows = db.execute("""select c.id, c.household_id, c.person_id, c.programme, c.opened_on, p.sex, p.birth_date,
+        case when c.person_id is not null then 1
+             else (select count(*) from household_members m where m.household_id = c.household_id) end
+        from cases c left join persons p on p.id = coalesce(c.person_id, (select m.person_id from household_members m
+            where m.household_id = c.household_id order by m.relation != 'applicant', m.id limit 1))
+        order by coalesce('h' || c.household_id, 'p' || c.person_id), c.opened_on, c.id""").fetchall()
+    facts, seen = [], {}
+    for case_id, household, person, programme, opened_on, sex, born, size in rows:
+        subject = f"h{household}" if household is not None else f"p{person}"
+        seen[subject] = seen.get(subject, 0) + 1
+        facts.append({"case_id": case_id, "subject": subject, "episode": seen[subject], "programme": programme,
+                      "sex": sex, "birth_date": born, "opened_on": opened_on, "household_size": size})
+    return facts
+
+
+def whole_years(born: str | None, on: str) -> int | None:
+    if not born:
+        return None
+    b, o = date.fromisoformat(born), date.fromisoformat(on)
+    return o.year - b.year - ((o.month, o.day) < (b.month, b.day))
+
+
+def band_of(value, bands) -> str | None:
+    if value is None:
+        return None
+    return next(label for low, high, label in bands if low <= value <= high)
+
+
+def period_of(day: str, period: str) -> str:
+    """``2026-03-14`` → day ``2026-03-14``, month ``2026-03``, quarter ``2026-Q1``, half-year ``2026-H1``,
+    year ``2026``."""
+    year, month = day[:4], int(day[5:7])
+    return {"day": day, "month": day[:7], "quarter": f"{year}-Q{(month - 1) // 3 + 1}",
+            "half-year": f"{year}-H{(month - 1) // 6 + 1}", "year": year}[period]
+
+
+def share_of_unique(keys_by_client: list[tuple[str, tuple]]) -> float:
+    """``[(client, key), ...]``: the share of clients with a key (of any of their cases) no other client has."""
+    holders: dict[tuple, set] = {}
+    for client, key in keys_by_client:
+        holders.setdefault(key, set()).add(client)
+    clients = {client for client, _ in keys_by_client}
+    unique = {client for client, key in keys_by_client if holders[key] == {client}}
+    return len(unique) / len(clients) if clients else 0.0
+
+
 # --- the world of the period indicators (test_indicators, test_period_report, test_tidy_frames) ---
 
 WORLD_ACTOR = "olena.demo"

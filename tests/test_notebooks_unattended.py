@@ -73,3 +73,30 @@ def test_an_excel_export_without_a_signed_in_user_is_a_message(tmp_path, empty_d
     shown = _run(tmp_path, "period_report", database=empty_db, period="2026", lang="en",
                  excel=str(tmp_path / "r.xlsx"))
     assert "Cannot tell who you are" in shown and not (tmp_path / "r.xlsx").exists()
+
+
+@pytest.mark.timeout(300)
+def test_workbench_report_writes_its_notebook_and_workbook_private(tmp_path, empty_db, monkeypatch, capsys):
+    import os
+
+    from openpyxl import load_workbook
+
+    from workbench.cli import main
+
+    monkeypatch.setenv("WB_USER", "mariia.demo")
+    monkeypatch.setenv("WB_LANG", "en")
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    out, excel = tmp_path / "reports" / "q1.ipynb", tmp_path / "excel" / "q1.xlsx"
+    old = os.umask(0o022)  # a permissive umask: the private modes must come from the command
+    try:
+        assert main(["report", "period_report", "--db", empty_db, "--period", "2026-Q1", "--lang", "en",
+                     "--out", str(out), "--excel", str(excel)]) == 0
+        after = os.umask(0o022)
+    finally:
+        os.umask(old)
+    assert after == 0o022  # the command gave the process its umask back
+    assert "period_report.ipynb ran in" in capsys.readouterr().out
+    for path in (out, excel):
+        assert path.is_file() and path.stat().st_mode & 0o777 == 0o600, path
+        assert path.parent.stat().st_mode & 0o777 == 0o700, path.parent  # made by the command, so private
+    assert len(load_workbook(excel).sheetnames) == 6

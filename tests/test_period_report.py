@@ -104,6 +104,25 @@ def test_the_export_is_audited_and_an_unknown_user_writes_nothing(db, report, tm
     assert not (tmp_path / "other.xlsx").exists() and len(audit_rows(db, "admin.demo", "reports")) == 1
 
 
+def test_the_workbook_is_private_from_its_first_byte(db, report, tmp_path):
+    import os
+
+    old = os.umask(0o022)  # a permissive umask, as on many machines: the private mode must come from the code
+    try:
+        path = write_excel(report, tmp_path / "new" / "q.xlsx", db=db, actor="mariia.demo")
+        (tmp_path / "plain.txt").write_text("x", encoding="utf-8")
+        stale = tmp_path / "stale.xlsx"
+        stale.write_bytes(b"an old report")
+        assert stale.stat().st_mode & 0o777 == 0o644
+        write_excel(report, stale, db=db, actor="mariia.demo")  # an existing file is narrowed and replaced
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "plain.txt").stat().st_mode & 0o777 == 0o644
+    assert stale.stat().st_mode & 0o777 == 0o600 and load_workbook(stale).sheetnames == SHEETS_UK
+    assert load_workbook(path).sheetnames == SHEETS_UK
+
+
 def test_a_programme_report_says_events_are_counted_whole(db, world, tmp_path):
     report = period_report(db, "halyna.demo", "2026", programme="idp_support", made_at=MADE, lang="en")
     path = write_excel(report, tmp_path / "idp.xlsx", db=db, actor="mariia.demo")

@@ -1,6 +1,7 @@
 """The pseudonymised research export: no direct identifier in any file, stable keyed pseudonyms,
-shifted dates that keep each client's intervals, free text only when asked, refusals that write
-nothing, the audit row, the data dictionary, consent, and CSV and Parquet holding the same rows."""
+dates shifted by default keeping each client's intervals (exact only when asked, with a warning),
+quasi-identifiers coarsened by default, free text only when asked, refusals that write nothing, the
+audit row, the data dictionary, consent, CSV and Parquet holding the same rows, private files."""
 from __future__ import annotations
 
 import hashlib
@@ -15,7 +16,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import TODAY, copy_database, worker_of
+from conftest import (BROAD_AGES, FINE_AGES, HOUSEHOLD_BANDS, TODAY, band_of, case_facts, copy_database, period_of,
+                      share_of_unique, whole_years, worker_of)
 from workbench.analysis.frames import domain_score_frame
 from workbench.i18n import UserError
 from workbench.pseudonyms import Pseudonymiser
@@ -73,19 +75,20 @@ def copy_db(source, tmp_path):
 
 @pytest.fixture(scope="module")
 def exports(source, tmp_path_factory):
-    """Exports of the same database: default, again with the same secret, with another secret, shifted
-    (twice), with free text and birth years; all on the day ``TODAY`` (``followed_until`` does not depend
-    on when the tests run)."""
+    """Exports of the same database: default (dates shifted, quasi-identifiers coarsened), again with the same
+    secret, with another secret, with exact dates (twice), with free text and birth years, and everything
+    (exact dates, free text, birth years); all on the day ``TODAY`` (``followed_until`` does not depend on
+    when the tests run)."""
     root = tmp_path_factory.mktemp("exports")
     path = root / "source.db"
     copy_database(source["path"], path)
     db = open_db(path)
     made = {}
     for name, secret, options in [("default", SECRET, {}), ("again", SECRET, {}), ("other", OTHER_SECRET, {}),
-                                  ("shifted", SECRET, {"shift_dates": True}),
-                                  ("shifted_again", SECRET, {"shift_dates": True}),
+                                  ("exact", SECRET, {"shift_dates": False}),
+                                  ("exact_again", SECRET, {"shift_dates": False}),
                                   ("free_text", SECRET, {"include_free_text": True, "age": "year"}),
-                                  ("everything", OTHER_SECRET, {"include_free_text": True, "shift_dates": True,
+                                  ("everything", OTHER_SECRET, {"include_free_text": True, "shift_dates": False,
                                                                 "age": "year"})]:
         manifest = export_research_dataset(db, root / name, secret=secret, secret_label="TEST SECRET", actor=EXPORTER,
                                            today=TODAY, **options)
@@ -200,7 +203,7 @@ DATE_COLUMNS = {name: [c for c, (kind, _, _) in spec["columns"].items() if kind 
 
 # --- no direct identifiers ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("which", ["default", "shifted", "free_text", "everything"])
+@pytest.mark.parametrize("which", ["default", "exact", "free_text", "everything"])
 def test_no_direct_identifier_of_the_source_is_in_any_output_file(exports, source, which, report_figure):
     db = open_db(source["path"])
     ids = source_identifiers(db)
@@ -214,9 +217,10 @@ def test_no_direct_identifier_of_the_source_is_in_any_output_file(exports, sourc
     found = find_identifiers(texts, names=ids["names"] | ids["workers"], strings=strings)
     assert found == []
     # Exact dates of birth: with real dates, a birthday can fall on a day something happened in some
-    # case (an export must keep those); every other birth date must be absent everywhere.
-    births = ids["births"] - activity if which in ("default", "free_text") else {
-        b for b in ids["births"] if "." in b}
+    # case (an export must keep those), and every other birth date must be absent everywhere; with shifted
+    # dates any ISO day may turn up, so the Ukrainian form (dd.mm.yyyy) is what must be absent.
+    exact = not exports[which]["manifest"]["options"]["shift_dates"]
+    births = ids["births"] - activity if exact else {b for b in ids["births"] if "." in b}
     assert len(births) > 100
     assert find_identifiers(texts, strings=births) == []
     no_birth_column = [c for t in exports[which]["tables"].values() for c in t.columns if "birth_date" in c]
@@ -241,9 +245,14 @@ def test_every_date_of_a_client_is_one_of_its_own_case_dates(exports, source):
             .replace("from goal_reviews", "from goal_reviews r join goals g on g.id = r.goal_id where g.case_id = :c")
             .replace("from goal_closures", "from goal_closures x join goals g on g.id = x.goal_id where g.case_id = :c")
             .replace("from services", "from services where case_id = :c"), {"c": case_id}))
-    tables = exports["default"]["tables"]
-    # The one date that is not a case's: the day of the export, unshifted here.
-    assert (tables["clients"]["followed_until"] == pd.Timestamp(TODAY)).all()
+    tables = exports["exact"]["tables"]
+    # The one date that is not a case's: an open case's day of the export (unshifted here); a closed case
+    # is followed until its closing day.
+    clients = tables["clients"]
+    open_cases = clients["closed_on"].isna()
+    assert 3 <= open_cases.sum() < len(clients)
+    assert (clients.loc[open_cases, "followed_until"] == pd.Timestamp(TODAY)).all()
+    assert (clients.loc[~open_cases, "followed_until"] == clients.loc[~open_cases, "closed_on"]).all()
     client_of_goal = tables["goals"].set_index("goal")["client"]
     checked = 0
     for name, frame in tables.items():
@@ -313,8 +322,8 @@ def test_a_corrected_assessment_keeps_the_pseudonym_of_its_first_version(exports
 
 # --- dates --------------------------------------------------------------------------------------------
 
-def test_shifted_dates_move_each_client_by_one_stable_non_zero_shift(exports):
-    real, shifted, again = (exports[n]["tables"] for n in ("default", "shifted", "shifted_again"))
+def test_dates_are_shifted_by_default_each_client_by_one_stable_non_zero_shift(exports):
+    real, shifted, again = (exports[n]["tables"] for n in ("exact", "default", "again"))
     shifts = {}
     for name in real:
         if not DATE_COLUMNS[name]:
@@ -340,10 +349,11 @@ def test_shifted_dates_move_each_client_by_one_stable_non_zero_shift(exports):
     pd.testing.assert_series_equal(real["assessments"]["days_since_intake"],
                                    shifted["assessments"].set_index("assessment").loc[
                                        real["assessments"]["assessment"], "days_since_intake"].reset_index(drop=True))
-    assert exports["shifted"]["manifest"]["options"]["shift_dates"] is True
-    dictionary = (exports["shifted"]["dir"] / "data_dictionary.md").read_text(encoding="utf-8")
+    assert exports["default"]["manifest"]["options"]["shift_dates"] is True
+    assert exports["exact"]["manifest"]["options"]["shift_dates"] is False
+    dictionary = (exports["default"]["dir"] / "data_dictionary.md").read_text(encoding="utf-8")
     assert "Dates are shifted" in dictionary and "Дати зсунуто" in dictionary
-    assert "Dates are the real ones" in (exports["default"]["dir"] / "data_dictionary.md").read_text(encoding="utf-8")
+    assert "Dates are the real ones" in (exports["exact"]["dir"] / "data_dictionary.md").read_text(encoding="utf-8")
 
 
 def test_open_cases_and_goals_are_censored_alike_on_a_shifted_and_an_unshifted_export(exports):
@@ -351,10 +361,10 @@ def test_open_cases_and_goals_are_censored_alike_on_a_shifted_and_an_unshifted_e
     included) and events are the same on both exports of the same database with the same secret."""
     from workbench.evaluation import cohort
 
-    real, shifted = (cohort.load_export(exports[n]["dir"]) for n in ("default", "shifted"))
+    real, shifted = (cohort.load_export(exports[n]["dir"]) for n in ("exact", "default"))
     for data in (real, shifted):
         assert data["manifest"]["files"]["clients"]["columns"]["followed_until"] == "date"
-        dictionary = pd.read_csv(exports["shifted"]["dir"] / "data_dictionary.csv", keep_default_na=False)
+        dictionary = pd.read_csv(exports["default"]["dir"] / "data_dictionary.csv", keep_default_na=False)
         assert (dictionary["column"] == "followed_until").sum() == 1
     keys = ["client", "episode"]
     a = real["clients"].set_index(keys)
@@ -387,13 +397,50 @@ def test_open_cases_and_goals_are_censored_alike_on_a_shifted_and_an_unshifted_e
                                   closure["real"])
     wrong = cohort.time_to_closure(on_export_day(shifted)).set_index(keys).sort_index()
     assert (wrong["days"] != closure["real"]["days"])[open_cases].all()
+    # A closed case is followed until its closing day, so its followed_until tells nothing its closed_on does
+    # not. An open case's is the day of the export moved by the client's shift: whoever knows the day of the
+    # export learns that shift (the manifest's disclosure counts such cases and its treatment says so).
+    closed = a["closed_on"].notna().to_numpy()
+    assert (b["followed_until"] == b["closed_on"])[closed].all()
+    assert ((b["followed_until"] - pd.Timestamp(TODAY)).dt.days == moved)[~closed].all()
+    summary = exports["default"]["manifest"]["disclosure"]
+    assert summary["open_cases"] == (~closed).sum()
+    assert any(f"Open cases ({summary['open_cases']})" in line for line in exports["default"]["manifest"]["treatment"]["en"])
 
 
-def test_ages_as_bands_or_birth_years(exports, source):
-    default, years = exports["default"]["tables"], exports["free_text"]["tables"]
-    bands = {"0-13", "14-17", "18-24", "25-34", "35-49", "50-64", "65+"}
-    assert set(default["clients"]["age_band"].dropna()) <= bands and "birth_year" not in default["clients"]
-    assert set(default["assessments"]["age_at_assessment"].dropna()) <= bands
+def _facts_by_pseudonym(db, secret=SECRET) -> dict:
+    keys = Pseudonymiser(secret)
+    return {(keys.pseudonym("C", "client", f["subject"]), f["episode"]): f for f in case_facts(db)}
+
+
+def test_ages_and_household_sizes_are_the_chosen_levels_bands(exports, source):
+    db = open_db(source["path"])
+    facts = _facts_by_pseudonym(db)
+    checked = 0
+    for which in ("default", "exact"):
+        made = exports[which]
+        level = made["manifest"]["disclosure"]["level"]
+        ages = FINE_AGES if level["age"] == "fine" else BROAD_AGES
+        for row in made["tables"]["clients"].itertuples():
+            fact = facts[(row.client, row.episode)]
+            assert row.age_band == band_of(whole_years(fact["birth_date"], fact["opened_on"]), ages)
+            size = fact["household_size"]
+            assert row.household_size == (str(size) if level["household"] == "exact" else
+                                          band_of(size, HOUSEHOLD_BANDS))
+            checked += 1
+        labels = [label for *_, label in ages]
+        assert set(made["tables"]["assessments"]["age_at_assessment"].dropna()) <= set(labels)
+        dictionary = (made["dir"] / "data_dictionary.md").read_text(encoding="utf-8")
+        assert f"({', '.join(labels)})" in dictionary and "1, 2, 3-4, 5+" in dictionary
+        assert made["manifest"]["files"]["clients"]["columns"]["household_size"] == "code"
+    assert checked > 50
+    # This small database (37 clients) cannot get under 5% unique: the coarsest level is used; with exact
+    # dates that is the exact day with broad ages and banded households.
+    assert exports["default"]["manifest"]["disclosure"]["level"] == {"intake": "year", "age": "broad",
+                                                                      "household": "banded"}
+    assert exports["exact"]["manifest"]["disclosure"]["level"] == {"intake": "day", "age": "broad",
+                                                                    "household": "banded"}
+    years = exports["free_text"]["tables"]
     assert "age_band" not in years["clients"] and years["assessments"]["age_at_assessment"].dtype == "Int64"
     db = open_db(source["path"])
     by_pseudonym = _client_keys(SECRET, db)
@@ -407,6 +454,135 @@ def test_ages_as_bands_or_birth_years(exports, source):
         assert year == int(born[:4])
         checked += 1
     assert checked > 10
+
+
+# --- disclosure control -------------------------------------------------------------------------------
+
+def _own_share(rows, level: dict, *, age: str) -> float:
+    """The share of unique clients among ``[(client, fact), ...]`` at ``level``, worked out here."""
+    keyed = []
+    for client, fact in rows:
+        if age == "year":
+            years = fact["birth_date"][:4] if fact["birth_date"] else None
+        else:
+            years = band_of(whole_years(fact["birth_date"], fact["opened_on"]),
+                            FINE_AGES if level["age"] == "fine" else BROAD_AGES)
+        size = fact["household_size"]
+        household = str(size) if level["household"] == "exact" else band_of(size, HOUSEHOLD_BANDS)
+        keyed.append((client, (fact["programme"], fact["sex"], years, household,
+                               period_of(fact["opened_on"], level["intake"]))))
+    return share_of_unique(keyed)
+
+
+@pytest.mark.parametrize("which", ["default", "exact", "free_text"])
+def test_the_manifests_disclosure_is_what_the_database_gives(exports, source, which):
+    """The shares before and after, recomputed from the database at every rung of the ladder: the level chosen
+    is the first under 5% unique, else the coarsest, flagged and warned about in both languages."""
+    from workbench.disclosure import LADDER
+
+    db = open_db(source["path"])
+    facts = _facts_by_pseudonym(db)
+    made = exports[which]
+    options, summary = made["manifest"]["options"], made["manifest"]["disclosure"]
+    rows = [(row.client, facts[(row.client, row.episode)]) for row in made["tables"]["clients"].itertuples()]
+    assert summary["clients"] == len({client for client, _ in rows}) > 30
+    assert summary["target"] == 0.05
+    assert summary["quasi_identifiers"] == ["programme", "sex", "age_band" if options["age"] == "band" else
+                                            "birth_year", "household_size", "intake_period"]
+    # Exact dates: the export shows the day, so every rung counts on it; birth years are counted as they are.
+    pins = {**({} if options["shift_dates"] else {"intake": "day"}),
+            **({"age": "birth_year"} if options["age"] == "year" else {})}
+    ladder = []
+    for level in LADDER:
+        level = {**level.as_dict(), **pins}
+        if level not in ladder:
+            ladder.append(level)
+    shares = [_own_share(rows, level, age=options["age"]) for level in ladder]
+    assert summary["unique_share_before"] == pytest.approx(shares[0], abs=1e-4)
+    assert shares[0] > 0.9  # at full precision nearly everyone is unique
+    under = [n for n, share in enumerate(shares) if share < 0.05]
+    chosen = under[0] if under else len(ladder) - 1
+    assert summary["level"] == ladder[chosen] and summary["ladder_steps"] == len(ladder)
+    assert summary["unique_share_after"] == pytest.approx(shares[chosen], abs=1e-4)
+    assert summary["meets_target"] is bool(under) and summary["ladder_step"] == chosen + 1
+    warnings = {w["warning"]: w for w in made["manifest"]["export_warnings"]}
+    assert ("above_target" in warnings) is not bool(under)
+    if not under:
+        share = f"{100 * shares[chosen]:.1f}%"
+        assert share in warnings["above_target"]["en"] and share.replace(".", ",") in warnings["above_target"]["uk"]
+    assert ("exact_dates" in warnings) is not options["shift_dates"]
+
+
+def test_exact_dates_are_warned_about_in_the_manifest_and_the_dictionary(exports):
+    exact = exports["exact"]
+    warning = next(w for w in exact["manifest"]["export_warnings"] if w["warning"] == "exact_dates")
+    assert "--exact-dates" in warning["en"] and "--exact-dates" in warning["uk"]
+    assert warning["uk"] != warning["en"]
+    dictionary = (exact["dir"] / "data_dictionary.md").read_text(encoding="utf-8")
+    assert "## Застереження / Warnings" in dictionary and warning["en"] in dictionary and warning["uk"] in dictionary
+    assert "exact_dates" not in {w["warning"] for w in exports["default"]["manifest"]["export_warnings"]}
+
+
+def test_the_research_notebook_shows_the_unique_share_and_the_warnings(exports):
+    from workbench.evaluation import cohort
+
+    data = cohort.load_export(exports["everything"]["dir"])
+    manifest = data["manifest"]
+    assert {w["warning"] for w in manifest["export_warnings"]} == {"exact_dates", "above_target", "free_text"}
+    share = f"{100 * manifest['disclosure']['unique_share_after']:.1f}%"
+    english, ukrainian = cohort.export_notes(data, "en"), cohort.export_notes(data, "uk")
+    assert english[0].startswith("Clients unique on programme") and share in english[0]
+    assert ukrainian[0].startswith("Унікальних клієнтів") and share.replace(".", ",") in ukrainian[0]
+    assert english[1:] == [f"**Warning: {w['en']}**" for w in manifest["export_warnings"]]
+    assert ukrainian[1:] == [f"**Застереження: {w['uk']}**" for w in manifest["export_warnings"]]
+    assert cohort.export_notes({"manifest": {"made_at": "2026-06-15T10:00:00+00:00"}}, "en") == []  # an older export
+
+
+# --- private files ------------------------------------------------------------------------------------
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.fixture
+def open_umask():
+    """A permissive umask (022) for the test, as on many machines: private modes must come from the code."""
+    import os
+
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_the_export_folder_and_every_file_are_private(copy_db, tmp_path, open_umask):
+    out = tmp_path / "new" / "export"
+    export_research_dataset(copy_db, out, secret=SECRET, actor=EXPORTER, include_free_text=True)
+    assert _mode(out) == 0o700 and _mode(out.parent) == 0o700  # made on the way: private too
+    files = list(out.iterdir())
+    assert len(files) >= 19 and {_mode(p) for p in files} == {0o600}
+    (tmp_path / "plain.txt").write_text("x", encoding="utf-8")
+    assert _mode(tmp_path / "plain.txt") == 0o644  # the umask alone would leave files readable by all
+    # An empty folder given for the export, and an export replaced in it, become private as well.
+    empty = tmp_path / "empty"
+    empty.mkdir(mode=0o755)
+    assert _mode(empty) == 0o755
+    export_research_dataset(copy_db, empty, secret=SECRET, actor=EXPORTER)
+    export_research_dataset(copy_db, empty, secret=SECRET, actor=EXPORTER, replace=True)
+    assert _mode(empty) == 0o700 and {_mode(p) for p in empty.iterdir()} == {0o600}
+
+
+def test_a_configured_group_may_read_the_export(copy_db, tmp_path, open_umask, monkeypatch):
+    import grp
+    import os
+
+    group = grp.getgrgid(os.getgid()).gr_name
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"files": {"group": group}}), encoding="utf-8")
+    monkeypatch.setenv("WB_CONFIG", str(config))
+    out = tmp_path / "export"
+    export_research_dataset(copy_db, out, secret=SECRET, actor=EXPORTER)
+    assert _mode(out) == 0o750 and {_mode(p) for p in out.iterdir()} == {0o640}
+    assert {p.stat().st_gid for p in out.iterdir()} == {os.getgid()}
 
 
 # --- free text ----------------------------------------------------------------------------------------
@@ -437,7 +613,7 @@ def test_free_text_is_absent_by_default_and_present_only_when_asked(exports, sou
     default = output_texts(exports["default"]["dir"])
     assert find_identifiers(default, strings=everything) == []
     assert "wish" not in exports["default"]["tables"]["goals"] and "text_answers" not in exports["default"]["tables"]
-    assert exports["default"]["manifest"]["warnings"] == []
+    assert "free_text" not in {w["warning"] for w in exports["default"]["manifest"]["export_warnings"]}
 
     asked = exports["free_text"]
     goals = asked["tables"]["goals"]
@@ -448,8 +624,8 @@ def test_free_text_is_absent_by_default_and_present_only_when_asked(exports, sou
     assert set(answers["item"]).isdisjoint({"child_name"})
     written = output_texts(asked["dir"])
     assert find_identifiers(written, strings=texts["other"] | texts["child_names"]) == []
-    assert any("free text" in w for w in asked["manifest"]["warnings"])
-    assert any("вільний текст" in w for w in asked["manifest"]["warnings"])
+    warning = next(w for w in asked["manifest"]["export_warnings"] if w["warning"] == "free_text")
+    assert "free text" in warning["en"] and "вільний текст" in warning["uk"]
 
 
 # --- refusals -----------------------------------------------------------------------------------------
@@ -522,16 +698,18 @@ def test_a_folder_holding_something_else_is_refused(copy_db, tmp_path):
 
 def test_one_audit_row_per_export_without_the_secret(copy_db, tmp_path):
     count = _audit_count(copy_db)
-    manifest = export_research_dataset(copy_db, tmp_path / "out", secret=SECRET, secret_label="TEST", actor=EXPORTER,
-                                       shift_dates=True)
+    manifest = export_research_dataset(copy_db, tmp_path / "out", secret=SECRET, secret_label="TEST", actor=EXPORTER)
     assert _audit_count(copy_db) == count + 1
     actor, action, entity, entity_id, details = copy_db.execute(
         "select actor, action, entity, entity_id, details from audit_log order by id desc limit 1").fetchone()
     details = json.loads(details)
     assert (actor, action, entity) == (EXPORTER, "export_research", "research_exports")
     assert details["out_dir"] == str((tmp_path / "out").resolve()) == entity_id
-    assert details["options"] == {"shift_dates": True, "include_free_text": False, "age": "band"}
+    assert details["options"] == {"shift_dates": True, "include_free_text": False, "age": "band"}  # the defaults
     assert details["row_counts"] == manifest["row_counts"]
+    assert details["disclosure"] == {k: manifest["disclosure"][k] for k in ("level", "unique_share_before",
+                                                                            "unique_share_after", "meets_target")}
+    assert details["export_warnings"] == [w["warning"] for w in manifest["export_warnings"]]
     assert details["secret_fingerprint"] == manifest["secret_fingerprint"]
     everything = json.dumps(details) + "".join(output_texts(tmp_path / "out").values())
     assert SECRET not in everything and SECRET[:16] not in everything
@@ -641,18 +819,31 @@ def test_the_command_reads_the_secret_from_a_file_or_the_environment_never_an_ar
     secret_file = tmp_path / "secret.txt"
     secret_file.write_text(SECRET + "\n", encoding="utf-8")
     assert main(["export", "--db", str(db_path), "--out", str(tmp_path / "a"), "--secret-file", str(secret_file),
-                 "--shift-dates", "--age", "year", "--secret-label", "DEMO SECRET — not for real data"]) == 0
+                 "--age", "year", "--secret-label", "DEMO SECRET — not for real data"]) == 0
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["secret_fingerprint"] == Pseudonymiser(SECRET).fingerprint()  # the newline is not the secret's
-    assert manifest["options"] == {"shift_dates": True, "include_free_text": False, "age": "year"}
+    assert manifest["options"] == {"shift_dates": True, "include_free_text": False, "age": "year"}  # shifted
     assert manifest["secret_label"] == "DEMO SECRET — not for real data"
+    shown = capsys.readouterr()
+    after = f"{100 * manifest['disclosure']['unique_share_after']:.1f}%"
+    assert "research export in" in shown.out and "Дослідницький експорт у" in shown.out
+    assert f"Clients unique on programme, sex, age, household size and intake period: {after}" in shown.out
+    assert f"Унікальних клієнтів за програмою, статтю, віком, розміром домогосподарства й періодом прийому: " \
+           f"{after.replace('.', ',')}" in shown.out
+    assert "Dates are the real ones" not in shown.err
     monkeypatch.setenv("WB_EXPORT_SECRET", OTHER_SECRET)
-    assert main(["export", "--db", str(db_path), "--out", str(tmp_path / "b"), "--free-text"]) == 0
+    assert main(["export", "--db", str(db_path), "--out", str(tmp_path / "b"), "--free-text", "--exact-dates"]) == 0
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["secret_fingerprint"] == Pseudonymiser(OTHER_SECRET).fingerprint()
-    assert "research export in" in capsys.readouterr().out
-    with pytest.raises(SystemExit):
-        main(["export", "--db", str(db_path), "--out", str(tmp_path / "c"), "--secret", SECRET])
+    assert manifest["options"] == {"shift_dates": False, "include_free_text": True, "age": "band"}
+    assert {w["warning"] for w in manifest["export_warnings"]} >= {"exact_dates", "free_text"}
+    shown = capsys.readouterr()
+    for warning in manifest["export_warnings"]:  # on stderr, in both languages
+        assert f"WARNING: {warning['en']}" in shown.err and f"УВАГА: {warning['uk']}" in shown.err
+    assert "Dates are the real ones, not shifted (--exact-dates)" in shown.err
+    for gone in (["--secret", SECRET], ["--shift-dates"]):  # the secret never on the command line; shifting is
+        with pytest.raises(SystemExit):                     # the default, with no flag of its own
+            main(["export", "--db", str(db_path), "--out", str(tmp_path / "c"), *gone])
     monkeypatch.setenv("WB_EXPORT_SECRET", "too-short")
     assert main(["export", "--db", str(db_path), "--out", str(tmp_path / "d")]) == 1
     monkeypatch.delenv("WB_EXPORT_SECRET")
@@ -680,11 +871,13 @@ def test_a_new_case_with_nothing_recorded_yet_exports_as_one_client(db, househol
     assert empty["left_out"]["no_research_consent_cases"] == 1
     for (person_id,) in database.execute("select id from persons").fetchall():
         give_consent(database, "olena.demo", person_id, purpose="research", given_on="2026-02-01", today=today)
-    manifest = export_research_dataset(database, tmp_path / "after", secret=SECRET, actor=EXPORTER, age="year")
+    manifest = export_research_dataset(database, tmp_path / "after", secret=SECRET, actor=EXPORTER, age="year",
+                                       shift_dates=False)  # to compare the day with the database's
     assert manifest["row_counts"]["clients"] == 1 and manifest["row_counts"]["assessments"] == 0
     clients = read_research_dataset(tmp_path / "after")["clients"]
     row = clients.iloc[0]
     assert (row["programme"], row["subject"], row["sex"], row["birth_year"], row["household_size"], row["episode"]) == (
-        "family_support", "household", "female", 1990, 2, 1)
+        "family_support", "household", "female", 1990, "2", 1)  # one client is unique at any level: the coarsest
+    assert manifest["disclosure"]["unique_share_after"] == 1.0 and not manifest["disclosure"]["meets_target"]
     assert row["opened_on"] == pd.Timestamp("2026-01-10") and pd.isna(row["closed_on"])
     assert row["followed_until"] == pd.Timestamp(manifest["made_at"][:10])  # the day of the export, unshifted

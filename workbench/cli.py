@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from . import i18n
+from .files import make_private, private_folder, private_umask
 from .paths import data_dir, notebooks_dir
 from .store.connection import apply_migrations, default_path, open_db
 
@@ -53,8 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "never on the command line)")
     export.add_argument("--secret-label", default=None,
                         help="a label of the secret for the manifest (never the secret)")
-    export.add_argument("--shift-dates", action="store_true",
-                        help="shift each client's dates by a keyed −180…+180 days")
+    export.add_argument("--exact-dates", action="store_true",
+                        help="keep the real dates (by default each client's dates move by a keyed −180…+180 days); "
+                             "with exact dates nearly every client is unique: a warning is printed and recorded")
     export.add_argument("--free-text", action="store_true", help="include goals' wishes and titles and text answers")
     export.add_argument("--age", choices=["band", "year"], default="band", help="age bands (default) or birth year")
     export.add_argument("--replace", action="store_true", help="replace an export already in the folder")
@@ -85,6 +87,15 @@ i18n.add({
                           "en": "{notebook} stopped at cell {cell}: {error} (see {out})."},
     "cli.report.ran": {"uk": "{notebook} виконано за {seconds} с; виконаний блокнот: {out}",
                        "en": "{notebook} ran in {seconds} s; executed notebook: {out}"},
+    "cli.export.done": {"uk": "Дослідницький експорт у {out}: {counts}; секрет {fingerprint} ({seconds} с)",
+                        "en": "research export in {out}: {counts}; secret {fingerprint} ({seconds} s)"},
+    "cli.export.unique_share": {
+        "uk": "Унікальних клієнтів за програмою, статтю, віком, розміром домогосподарства й періодом прийому: {after} "
+              "(за повної точності — {before}; ціль — менше {target}). Рівень: {level}.",
+        "en": "Clients unique on programme, sex, age, household size and intake period: {after} (at full precision: "
+              "{before}; the target is under {target}). Level: {level}.",
+    },
+    "cli.export.warning": {"uk": "УВАГА: {text}", "en": "WARNING: {text}"},
 })
 
 
@@ -230,11 +241,23 @@ def _report(args) -> int:
                      declared=", ".join(declared)), file=sys.stderr)
         return 1
     out = args.out or data_dir() / "reports" / f"{source.stem}-{time.strftime('%Y%m%d-%H%M%S')}.ipynb"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    # The executed notebook holds the report's figures: private like the database (workbench.files). The
+    # reports folder is made private; a folder given with --out is left as it is, but made private if new.
+    if args.out is None:
+        private_folder(out.parent)
+    else:
+        with private_umask():
+            out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists():
+        make_private(out)  # papermill rewrites it in place, keeping its mode
     started = time.perf_counter()
     try:
-        papermill.execute_notebook(str(source), str(out), parameters=parameters, cwd=str(Path.cwd()),
-                                   progress_bar=False)
+        # papermill writes the notebook as it runs, and the kernel (a child process) whatever the notebook
+        # writes: under the private umask, every file is private from its first byte. The umask is the
+        # process's; this command does nothing else meanwhile.
+        with private_umask():
+            papermill.execute_notebook(str(source), str(out), parameters=parameters, cwd=str(Path.cwd()),
+                                       progress_bar=False)
     except papermill.PapermillExecutionError as error:
         print(i18n.t("cli.report.failed", notebook=source.name, cell=error.exec_count,
                      error=f"{error.ename}: {error.evalue}", out=out), file=sys.stderr)
@@ -267,7 +290,7 @@ def _export(args) -> int:
 
     from .access import current_user
     from .i18n import UserError
-    from .research_export import export_research_dataset
+    from .research_export import export_research_dataset, percent
 
     try:
         if args.secret_file is not None:
@@ -277,14 +300,10 @@ def _export(args) -> int:
         else:
             secret = os.environ.get("WB_EXPORT_SECRET")
         actor = current_user()
-        path = args.db or default_path()
-        if not Path(path).is_file():
-            print(f"no database at {path}", file=sys.stderr)
-            return 1
-        db = open_db(path)
+        db = open_db(args.db or default_path())  # a missing database is refused, not created
         try:
             manifest = export_research_dataset(db, args.out, secret=secret, secret_label=args.secret_label, actor=actor,
-                                               shift_dates=args.shift_dates, include_free_text=args.free_text,
+                                               shift_dates=not args.exact_dates, include_free_text=args.free_text,
                                                age=args.age, replace=args.replace)
         finally:
             db.conn.close()
@@ -292,8 +311,16 @@ def _export(args) -> int:
         print(error.message(), file=sys.stderr)
         return 1
     counts = ", ".join(f"{name} {n}" for name, n in manifest["row_counts"].items())
-    print(f"research export in {args.out}: {counts}; secret {manifest['secret_fingerprint']} "
-          f"({manifest['seconds']:.1f} s)")
+    shown = manifest["disclosure"]
+    for lang in i18n.LANGUAGES:  # what the export did and how unique its clients are, in both languages
+        print(i18n.t("cli.export.done", lang, out=args.out, counts=counts, fingerprint=manifest["secret_fingerprint"],
+                     seconds=f"{manifest['seconds']:.1f}"))
+        print(i18n.t("cli.export.unique_share", lang, after=percent(shown["unique_share_after"], lang),
+                     before=percent(shown["unique_share_before"], lang), target=percent(shown["target"], lang, 0),
+                     level=shown["level_described"][lang]))
+    for warning in manifest["export_warnings"]:  # exact dates, above the target, free text
+        for lang in i18n.LANGUAGES:
+            print(i18n.t("cli.export.warning", lang, text=warning[lang]), file=sys.stderr)
     return 0
 
 

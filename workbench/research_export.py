@@ -2,8 +2,13 @@
 
 :func:`export_research_dataset` writes, in one folder, every table both as CSV (UTF-8) and Parquet,
 a data dictionary (``data_dictionary.csv`` and ``.md``, in Ukrainian and English) and
-``manifest.json`` (when, by whom, the options, the secret's label and fingerprint, row counts).
-:func:`read_research_dataset` reads it back as typed pandas frames.
+``manifest.json`` (when, by whom, the options, the secret's label and fingerprint, row counts, the disclosure
+control and the export's warnings). The folder is private (0700) and every file in it too (0600), from the
+first byte (:mod:`workbench.files`). :func:`read_research_dataset` reads it back as typed pandas frames.
+
+Safe by default: dates shifted per client, the quasi-identifiers coarsened until fewer than 5% of the clients are
+unique on them, no free text. Exact dates (``shift_dates=False``, ``workbench export --exact-dates``) and free
+text are asked for, and warned about in ``export_warnings``.
 
 The research unit, the **client**, is a case's subject: the family of a family case, the person of a
 person case. Rules (see :data:`FILES` for every column):
@@ -14,23 +19,29 @@ person case. Rules (see :data:`FILES` for every column):
   case number, name, contact, address, IDP certificate or exact birth date is written; free text is
   left out unless asked for (then only goals' wish and title and answers to text items, never an
   item whose name ends in ``_name``), with a warning in the manifest.
-- **Dates** are kept, or with ``shift_dates`` every date of a client moves by the same −180…+180 days
-  (never 0; from the keyed hash, so the same in every export), keeping the intervals within a client.
-  ``followed_until`` (the day of the export, moved by the client's own shift) is where open goals and
-  cases are censored, so censored durations are the same on a shifted export as on an unshifted one.
-  Ages are computed on the real dates first: bands (0-13 … 65+) or, with ``age="year"``, the birth year.
+- **Dates**: by default (``shift_dates``) every date of a client moves by the same −180…+180 days
+  (never 0; from the keyed hash, so the same in every export), keeping the intervals within a client;
+  ``shift_dates=False`` keeps the real dates, with a warning. ``followed_until`` is where open goals and
+  cases are censored: a closed case's closing day, an open case's day of the export moved by the client's
+  own shift, so censored durations are the same on a shifted export as on an unshifted one (and a closed
+  case's does not give its shift away).
+- **Quasi-identifiers** (programme, sex, age, household size, intake period) are coarsened with
+  :func:`workbench.disclosure.choose_level`, counted on the real dates before any shift: ``age_band`` and
+  ``age_at_assessment`` are the chosen level's age bands, ``household_size`` its band code; the manifest's
+  ``disclosure`` says which level, and the share of unique clients before and after. Ages are computed on the
+  real dates first; with ``age="year"`` the birth year is given instead of bands (and counted as it is).
 - **Who is in it**: cases of persons who withdrew their consent to data processing are left out (the
   tidy frames do so), and so are cases in which any person has no consent to ``research`` (the
   configured purpose "use of pseudonymised data to evaluate results") in force, when that purpose is
   configured.
-- Only a researcher or a supervisor exports. A refusal (no, empty or short secret, an unknown actor or
-  another role, a folder already holding an export) writes nothing. The export leaves one ``audit_log``
+- The head of centre or an administrator exports; the researcher receives it. A refusal (no, empty or
+  short secret, an unknown actor or another role, a folder already holding an export) writes nothing. The export leaves one ``audit_log``
   row (``export_research``, entity ``research_exports``) after its files are written.
 
 Files and columns (``episode`` tells a client's cases apart; rows are ordered by pseudonym, then date;
 a goal's reviews of one day in the order recorded)::
 
-    clients       client, episode, programme, subject, category, sex, age_band | birth_year, household_size,
+    clients       client, episode, programme, subject, category, sex, age_band | birth_year, household_size (band),
                   intake_channel, opened_on, accompaniment_started_on, closed_on, closure_reason, status,
                   followed_until, cycles, worker
     assessments   client, episode, assessment, instrument_id, instrument_version, purpose, assessed_on,
@@ -54,9 +65,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, config, i18n
+from . import __version__, config, disclosure, i18n
 from .analysis.frames import (accompaniment_cycles, assessment_frame, case_frame, case_person_frame, goal_frame,
                               goal_review_frame, service_frame)
+from .files import make_private, private_folder, private_umask, write_private
 from .i18n import UserError
 from .pseudonyms import MAX_SHIFT_DAYS, Pseudonymiser
 from .store import research as store
@@ -90,20 +102,53 @@ i18n.add({
         "uk": "Вік: «band» (вікові групи) або «year» (рік народження), а не «{age}».",
         "en": "Age: 'band' (age bands) or 'year' (birth year), not '{age}'.",
     },
+    "export.warning.exact_dates": {
+        "uk": "Дати справжні, не зсунуті (--exact-dates): разом із програмою, статтю, віком і розміром "
+              "домогосподарства за днем прийому унікальні {share} клієнтів. Поводьтеся з набором як з персональними "
+              "даними й передавайте його лише за угодою про обробку даних.",
+        "en": "Dates are the real ones, not shifted (--exact-dates): with programme, sex, age and household size, "
+              "{share} of the clients are unique on the day they came. Treat the dataset as personal data and hand "
+              "it over only under a data processing agreement.",
+    },
+    "export.warning.above_target": {
+        "uk": "Навіть на найгрубшому рівні ({level}) унікальні {share} клієнтів — не менше за ціль {target}. "
+              "Дані не приховано: поводьтеся з набором як з персональними даними.",
+        "en": "Even at the coarsest level ({level}) {share} of the clients are unique, not under the target of "
+              "{target}. Nothing was suppressed: treat the dataset as personal data.",
+    },
+    "export.warning.free_text": {
+        "uk": "Набір містить вільний текст (побажання, назви цілей, текстові відповіді): він може містити "
+              "імена, місця та інші відомості, за якими можна впізнати людей. Поводьтеся з ним як з персональними даними.",
+        "en": "This dataset holds free text (wishes, goal titles, text answers): it can contain names, places and "
+              "other details by which people can be recognised. Treat it as personal data.",
+    },
+    "export.treatment.disclosure": {
+        "uk": "Квазіідентифікатори — програма, стать, вік, розмір домогосподарства й період прийому (за справжніми "
+              "датами, до зсуву) — огрублено до рівня: {level}. Унікальних за ними клієнтів — {after}; за повної "
+              "точності ({full}) — {before}; ціль — менше {target}.",
+        "en": "Quasi-identifiers (programme, sex, age, household size and intake period, on the real dates before "
+              "any shift) are coarsened to: {level}. Clients unique on them: {after}; at full precision ({full}): "
+              "{before}; the target is under {target}.",
+    },
+    "export.treatment.open_cases": {
+        "uk": "Відкриті випадки ({n}) простежено до дня експорту (followed_until): хто знає цей день, може обчислити, "
+              "коли саме відкрито такий випадок. Частка унікальних клієнтів цього не враховує.",
+        "en": "Open cases ({n}) are followed up to the day of the export (followed_until): whoever knows that day "
+              "can work out the day such a case opened. The share of unique clients does not count that.",
+    },
 })
 
 MIN_SECRET_LENGTH = 16
 RESEARCH_CONSENT = "research"
 AGE_OPTIONS = ("band", "year")
-AGE_BANDS = [(0, 13, "0-13"), (14, 17, "14-17"), (18, 24, "18-24"), (25, 34, "25-34"), (35, 49, "35-49"),
-             (50, 64, "50-64"), (65, 200, "65+")]
 PREFIXES = {"client": "C", "worker": "W", "assessment": "A", "goal": "G"}
-FREE_TEXT_WARNING = {
-    "uk": "Набір містить вільний текст (побажання, назви цілей, текстові відповіді): він може містити "
-          "імена, місця та інші відомості, за якими можна впізнати людей. Поводьтеся з ним як з персональними даними.",
-    "en": "This dataset holds free text (wishes, goal titles, text answers): it can contain names, places and "
-          "other details by which people can be recognised. Treat it as personal data.",
-}
+
+
+def percent(share: float, lang: str | None = None, digits: int = 1) -> str:
+    """A share as a percentage, e.g. "3,7%" in Ukrainian, "3.7%" in English (``digits`` decimals)."""
+    text = f"{100 * share:.{digits}f}%"
+    return text.replace(".", ",") if i18n.normalise_language(lang) == "uk" else text
+
 
 # --- every file and column: (type, meaning in Ukrainian, meaning in English) ---------------------------
 # Types: pseudonym, code (a configured code, e.g. a programme), date, integer, number, text (free text).
@@ -141,14 +186,15 @@ FILES: dict[str, dict] = {
                          "The client's category (of the person or the family's applicant)"),
             "sex": ("code", "Стать особи або заявника сімʼї (female/male)",
                     "Sex of the person or of the family's applicant (female/male)"),
-            "age_band": ("code", "Вікова група особи або заявника на дату відкриття випадку (0-13, 14-17, 18-24, "
-                                 "25-34, 35-49, 50-64, 65+)",
-                         "Age band of the person or applicant on the day the case opened (0-13, 14-17, 18-24, "
-                         "25-34, 35-49, 50-64, 65+)"),
+            "age_band": ("code", "Вікова група особи або заявника на дату відкриття випадку (групи — у словнику "
+                                 "кожного експорту)",
+                         "Age band of the person or applicant on the day the case opened (each export's dictionary "
+                         "names its bands)"),
             "birth_year": ("integer", "Рік народження особи або заявника (не точна дата)",
                            "Birth year of the person or applicant (not the exact date)"),
-            "household_size": ("integer", "Кількість осіб, зареєстрованих у випадку (1 для випадку однієї особи)",
-                               "Persons registered in the case (1 for a person case)"),
+            "household_size": ("code", "Кількість осіб, зареєстрованих у випадку, як код групи (1 для випадку "
+                                       "однієї особи)",
+                               "Persons registered in the case, as a band code (1 for a person case)"),
             "intake_channel": ("code", "Як випадок надійшов (application, referral, notification)",
                                "How the case came in (application, referral, notification)"),
             "opened_on": ("date", "Дата відкриття випадку (прийому)", "Day the case was opened (intake)"),
@@ -160,10 +206,11 @@ FILES: dict[str, dict] = {
                                "Closure reason (goals_achieved, moved_away, refused, …)"),
             "status": ("code", "Стан випадку на день експорту (intake … closed)",
                        "The case's status on the day of the export (intake … closed)"),
-            "followed_until": ("date", "Останній день, який охоплюють дані цього клієнта (день експорту, зсунутий "
-                                       "разом з іншими датами клієнта); на ньому цензуруються відкриті цілі й випадки",
-                               "The last day this client's data cover (the day of the export, shifted with the "
-                               "client's other dates); open goals and cases are censored on it"),
+            "followed_until": ("date", "День, на якому цензуруються відкриті цілі й випадок: для закритого випадку "
+                                       "— день закриття; для відкритого — день експорту, зсунутий разом з іншими "
+                                       "датами клієнта",
+                               "The day open goals and the case are censored on: a closed case's closing day; an "
+                               "open case's day of the export, shifted with the client's other dates"),
             "cycles": ("integer", "Кількість циклів випадку (>1: випадок відкривали повторно)",
                        "Cycles of the case (>1: the case was reopened)"),
             "worker": ("pseudonym", "Псевдонім фахівця, який веде випадок зараз",
@@ -283,35 +330,57 @@ FILES: dict[str, dict] = {
         },
     },
 }
-_AGE_AT_ASSESSMENT_BAND = ("code", "Вікова група особи або заявника сімʼї на дату оцінювання",
-                           "Age band of the person or the family's applicant on the day")
 OTHER_FILES = {
     "data_dictionary": ("Цей словник: кожен файл і стовпець, тип і значення", "This dictionary: every file and "
                         "column, its type and meaning"),
-    "manifest": ("Опис експорту: коли, ким, параметри, відбиток секрету, кількість рядків",
-                 "About the export: when, by whom, options, the secret's fingerprint, row counts"),
+    "manifest": ("Опис експорту: коли, ким, параметри, відбиток секрету, кількість рядків, контроль розкриття "
+                 "(рівень огрублення, частка унікальних клієнтів до й після), застереження",
+                 "About the export: when, by whom, options, the secret's fingerprint, row counts, disclosure control "
+                 "(the level of coarsening, the share of unique clients before and after), warnings"),
 }
 DATA_FILES = list(FILES)
 KNOWN_NAMES = ({f"{name}.{ext}" for name in FILES for ext in ("csv", "parquet")}
                | {"data_dictionary.csv", "data_dictionary.md", "manifest.json"})
 
 
-def _columns(name: str, *, age: str, include_free_text: bool) -> dict[str, tuple]:
-    """The columns of one file, as written with these options, and their (type, uk, en)."""
+def _labels(bands) -> str:
+    return ", ".join(label for _, _, label in bands)
+
+
+def _columns(name: str, *, age: str, include_free_text: bool, level: disclosure.Level | None = None
+             ) -> dict[str, tuple]:
+    """The columns of one file, as written with these options and at this disclosure level (default: full
+    precision), and their (type, uk, en)."""
+    level = level or disclosure.FULL_PRECISION
     columns = dict(FILES[name]["columns"])
+    ages = _labels(disclosure.AGE_BANDS[level.age]) if age == "band" and level.age in disclosure.AGE_BANDS else ""
     if name == "clients":
         columns.pop("birth_year" if age == "band" else "age_band")
+        if age == "band":
+            columns["age_band"] = ("code", f"Вікова група особи або заявника на дату відкриття випадку ({ages})",
+                                   f"Age band of the person or applicant on the day the case opened ({ages})")
+        households = disclosure.HOUSEHOLD_BANDS[level.household]
+        columns["household_size"] = (
+            ("code", "Кількість осіб, зареєстрованих у випадку (1 для випадку однієї особи), як код: 1, 2, 3, …",
+             "Persons registered in the case (1 for a person case), as a code: 1, 2, 3, …") if households is None
+            else ("code", f"Кількість осіб, зареєстрованих у випадку, групою: {_labels(households)} (1 для "
+                          "випадку однієї особи)",
+                  f"Persons registered in the case, in bands: {_labels(households)} (1 for a person case)"))
     if name == "assessments" and age == "band":
-        columns["age_at_assessment"] = _AGE_AT_ASSESSMENT_BAND
+        columns["age_at_assessment"] = ("code", f"Вікова група особи або заявника сімʼї на дату оцінювання ({ages})",
+                                        f"Age band of the person or the family's applicant on the day ({ages})")
     if name == "goals" and not include_free_text:
         columns.pop("wish")
         columns.pop("title")
     return columns
 
 
-def treatment(*, shift_dates: bool, age: str, include_free_text: bool, lang: str) -> list[str]:
-    """How dates, ages, pseudonyms and free text were treated, as sentences in ``lang``."""
+def treatment(*, shift_dates: bool, age: str, include_free_text: bool, lang: str,
+              disclosure_summary: dict | None = None) -> list[str]:
+    """How dates, ages, pseudonyms, quasi-identifiers and free text were treated, as sentences in ``lang``
+    (``disclosure_summary``: the manifest's ``disclosure``; without it, ages as full-precision bands)."""
     uk = lang == "uk"
+    level = (disclosure.Level(**disclosure_summary["level"]) if disclosure_summary else disclosure.FULL_PRECISION)
     lines = [
         ("Псевдоніми: HMAC-SHA256 із секретом організації над внутрішнім ключем (client:…, worker:…, assessment:…, "
          "goal:…), перші 16 шістнадцяткових знаків із префіксом C-, W-, A-, G-. Той самий секрет дає ті самі "
@@ -335,16 +404,25 @@ def treatment(*, shift_dates: bool, age: str, include_free_text: bool, lang: str
     else:
         lines.append("Дати справжні (не зсунуті)." if uk else "Dates are the real ones (not shifted).")
     if age == "band":
-        lines.append("Вік — вікові групи (0-13, 14-17, 18-24, 25-34, 35-49, 50-64, 65+), обчислені за справжніми "
-                     "датами народження й подій; точні дати народження не експортуються." if uk else
-                     "Age is given in bands (0-13, 14-17, 18-24, 25-34, 35-49, 50-64, 65+), computed on the real "
-                     "dates of birth and events; exact dates of birth are not exported.")
+        bands = _labels(disclosure.AGE_BANDS[level.age])
+        lines.append(f"Вік — вікові групи ({bands}), обчислені за справжніми датами народження й подій; точні дати "
+                     "народження не експортуються." if uk else
+                     f"Age is given in bands ({bands}), computed on the real dates of birth and events; exact dates "
+                     "of birth are not exported.")
     else:
         lines.append("Вік — рік народження та повні роки на дату оцінювання, обчислені за справжніми датами; "
                      "точні дати народження не експортуються." if uk else
                      "Age is given as the birth year and whole years on the day of each assessment, computed on the "
                      "real dates; exact dates of birth are not exported.")
-    lines.append(FREE_TEXT_WARNING[lang] if include_free_text else
+    if disclosure_summary:
+        full = disclosure.Level(**disclosure_summary["full_precision"])
+        lines.append(i18n.t("export.treatment.disclosure", lang, level=level.describe(lang),
+                            after=percent(disclosure_summary["unique_share_after"], lang),
+                            before=percent(disclosure_summary["unique_share_before"], lang),
+                            full=full.describe(lang), target=percent(disclosure_summary["target"], lang, 0)))
+        if disclosure_summary["open_cases"]:
+            lines.append(i18n.t("export.treatment.open_cases", lang, n=disclosure_summary["open_cases"]))
+    lines.append(i18n.t("export.warning.free_text", lang) if include_free_text else
                  ("Вільного тексту (побажань, нотаток, назв цілей, описів рівнів, текстових відповідей) у наборі немає."
                   if uk else
                   "No free text (wishes, notes, goal titles, level descriptions, text answers) is included."))
@@ -363,14 +441,6 @@ def _age_years(born: pd.Series, on: pd.Series) -> pd.Series:
     return (years - before.astype("Int64")).astype("Int64")
 
 
-def age_band(years: pd.Series) -> pd.Series:
-    """The band (``0-13`` … ``65+``) of ages in whole years; missing stays missing."""
-    out = pd.Series(None, index=years.index, dtype="object")
-    for low, high, label in AGE_BANDS:
-        out[((years >= low) & (years <= high)).fillna(False).astype(bool)] = label
-    return out
-
-
 def _shift(frame: pd.DataFrame, columns, days: pd.Series | None) -> None:
     if days is None:
         return
@@ -379,12 +449,13 @@ def _shift(frame: pd.DataFrame, columns, days: pd.Series | None) -> None:
         frame[column] = frame[column] + delta
 
 
-def build_research_tables(db, actor: str, secret, *, shift_dates: bool = False, include_free_text: bool = False,
+def build_research_tables(db, actor: str, secret, *, shift_dates: bool = True, include_free_text: bool = False,
                           age: str = "band", export_day=None) -> tuple[dict[str, pd.DataFrame], dict]:
-    """The research tables as pandas frames (nothing written) and what was left out:
+    """The research tables as pandas frames (nothing written), what was left out and the disclosure control:
     ``({file name: frame}, {"withdrawn_consent_cases": n, "no_research_consent_cases": n,
-    "research_consent_required": bool})``. Columns as in :data:`FILES` for these options; ``export_day``
-    (a date, default today in UTC) is each client's ``followed_until`` before its shift."""
+    "research_consent_required": bool, "disclosure": {...}})`` (the manifest's ``disclosure``, see
+    :func:`disclosure_control`). Columns as in :data:`FILES` for these options at the level chosen;
+    ``export_day`` (a date, default today in UTC) is an open case's ``followed_until`` before its shift."""
     keys = Pseudonymiser(secret)
     cases = case_frame(db, actor)
     persons = case_person_frame(db, actor)
@@ -426,10 +497,18 @@ def build_research_tables(db, actor: str, secret, *, shift_dates: bool = False, 
     cases["closure_reason"] = cases["closure_reason"].where(
         cases["closure_reason"].isna() | cases["closure_reason"].isin(known_reasons), "other")
     years = _age_years(cases["birth_date"], cases["opened_on"])
+    # Counted on the real dates, before any shift: what an outsider may know of the client.
+    summary = disclosure_control(pd.DataFrame({
+        "client": cases["client"], "programme": cases["programme"], "sex": cases["sex"], "age": years,
+        "birth_year": cases["birth_date"].dt.year, "household_size": cases["household_size"],
+        "intake": cases["opened_on"]}), shift_dates=shift_dates, age=age)
+    level = disclosure.Level(**summary["level"])
+    summary["open_cases"] = int(cases["closed_on"].isna().sum())
     if age == "band":
-        cases["age_band"] = age_band(years)
+        cases["age_band"] = disclosure.age_band(years, level.age)
     else:
         cases["birth_year"] = cases["birth_date"].dt.year.astype("Int64")
+    cases["household_size"] = disclosure.household_band(cases["household_size"], level.household)
     by_case = cases.set_index("case_id")
 
     def days_of(case_ids: pd.Series) -> pd.Series | None:
@@ -443,7 +522,10 @@ def build_research_tables(db, actor: str, secret, *, shift_dates: bool = False, 
 
     clients = cases.copy()
     day = pd.Timestamp(export_day if export_day is not None else datetime.now(timezone.utc).date())
-    clients["followed_until"] = pd.Series(day.normalize(), index=clients.index, dtype="datetime64[ns]")
+    # An open case is censored on the day of the export; a closed one on its closing day, which tells nothing
+    # of its shift (the day of the export, shifted, would give it away to whoever knows the day).
+    clients["followed_until"] = clients["closed_on"].where(
+        clients["closed_on"].notna(), pd.Series(day.normalize(), index=clients.index, dtype="datetime64[ns]"))
     _shift(clients, ["opened_on", "accompaniment_started_on", "closed_on", "followed_until"],
            days_of(clients["case_id"]))
 
@@ -456,7 +538,7 @@ def build_research_tables(db, actor: str, secret, *, shift_dates: bool = False, 
     assessments["visit"] = (assessments.groupby(["case_id", "instrument_id"]).cumcount() + 1).astype("Int64")
     assessments["days_since_intake"] = (assessments["assessed_on"] - assessments["opened_on"]).dt.days.astype("Int64")
     years = _age_years(assessments["birth_date"], assessments["assessed_on"])
-    assessments["age_at_assessment"] = age_band(years) if age == "band" else years
+    assessments["age_at_assessment"] = disclosure.age_band(years, level.age) if age == "band" else years
     assessments["versions"] = assessments["versions"].astype("Int64")
     _shift(assessments, ["assessed_on"], days_of(assessments["case_id"]))
     by_assessment = assessments.set_index("assessment_id")
@@ -506,7 +588,8 @@ def build_research_tables(db, actor: str, secret, *, shift_dates: bool = False, 
         text["order"] = text["assessment_id"].map(order)
         tables["text_answers"] = text.sort_values(["order", "repeat", "instance", "item"], kind="stable")
     for name, frame in tables.items():
-        tables[name] = frame[list(_columns(name, age=age, include_free_text=include_free_text))].reset_index(drop=True)
+        tables[name] = frame[list(_columns(name, age=age, include_free_text=include_free_text, level=level))
+                             ].reset_index(drop=True)
     # 64-bit pseudonyms: a collision should never happen; if it did, refuse rather than merge two records.
     for name, column in (("assessments", "assessment"), ("goals", "goal")):
         if tables[name][column].duplicated().any():
@@ -514,7 +597,37 @@ def build_research_tables(db, actor: str, secret, *, shift_dates: bool = False, 
     if len(set(client_of.values())) != len(client_of):
         raise RuntimeError("pseudonym collision in clients")
     return tables, {"withdrawn_consent_cases": withdrawn, "no_research_consent_cases": no_research,
-                    "research_consent_required": required}
+                    "research_consent_required": required, "disclosure": summary}
+
+
+def disclosure_control(quasi: pd.DataFrame, *, shift_dates: bool, age: str) -> dict:
+    """The manifest's ``disclosure`` for the clients' quasi-identifiers ``quasi`` (one row per case, real dates:
+    ``client, programme, sex, age, birth_year, household_size, intake``, see :func:`workbench.disclosure.keys`):
+    the level chosen from the ladder, the share of unique clients at full precision and at that level, the target.
+    With exact dates every level counts on the intake day (the export shows it); with birth years, on those."""
+    ladder = disclosure.LADDER
+    if not shift_dates:
+        ladder = disclosure.pinned(ladder, intake="day")
+    if age == "year":
+        ladder = disclosure.pinned(ladder, age=disclosure.BIRTH_YEAR)
+    full = ladder[0]
+    choice = disclosure.choose_level(quasi, ladder=ladder)
+    before = disclosure.unique_share(disclosure.keys(quasi, full), quasi["client"])
+    return {
+        "quasi_identifiers": ["programme", "sex", "age_band" if age == "band" else "birth_year", "household_size",
+                              "intake_period"],
+        "intake_period": "the period of the real day the case opened, before any shift",
+        "clients": int(quasi["client"].nunique()),
+        "target": disclosure.TARGET,
+        "level": choice.level.as_dict(),
+        "level_described": {lang: choice.level.describe(lang) for lang in i18n.LANGUAGES},
+        "ladder_step": choice.step,
+        "ladder_steps": len(ladder),
+        "full_precision": full.as_dict(),
+        "unique_share_before": round(before, 4),
+        "unique_share_after": round(choice.unique_share, 4),
+        "meets_target": choice.meets_target,
+    }
 
 
 # --- writing --------------------------------------------------------------------------------------------
@@ -541,15 +654,17 @@ def _arrow_table(frame: pd.DataFrame, types: dict[str, str]):
     return pa.Table.from_arrays(arrays, names=list(types))
 
 
-def data_dictionary(*, age: str = "band", include_free_text: bool = False) -> pd.DataFrame:
-    """Every file and column with its type and meaning (``file, column, type, meaning_uk, meaning_en``);
-    a file's own row has an empty ``column``."""
+def data_dictionary(*, age: str = "band", include_free_text: bool = False,
+                    level: disclosure.Level | None = None) -> pd.DataFrame:
+    """Every file and column with its type and meaning (``file, column, type, meaning_uk, meaning_en``) at
+    the disclosure ``level`` (default: full precision); a file's own row has an empty ``column``."""
     rows = []
     names = DATA_FILES if include_free_text else [n for n in DATA_FILES if n != "text_answers"]
     for name in names:
         rows.append({"file": f"{name}.csv / {name}.parquet", "column": "", "type": "",
                      "meaning_uk": FILES[name]["uk"], "meaning_en": FILES[name]["en"]})
-        for column, (kind, uk, en) in _columns(name, age=age, include_free_text=include_free_text).items():
+        for column, (kind, uk, en) in _columns(name, age=age, include_free_text=include_free_text,
+                                               level=level).items():
             rows.append({"file": f"{name}.csv / {name}.parquet", "column": column, "type": kind,
                          "meaning_uk": uk, "meaning_en": en})
     for name, (uk, en) in OTHER_FILES.items():
@@ -558,13 +673,16 @@ def data_dictionary(*, age: str = "band", include_free_text: bool = False) -> pd
     return pd.DataFrame(rows, columns=["file", "column", "type", "meaning_uk", "meaning_en"])
 
 
-def _dictionary_markdown(dictionary: pd.DataFrame, options: dict) -> str:
+def _dictionary_markdown(dictionary: pd.DataFrame, manifest: dict) -> str:
     lines = ["# Словник даних / Data dictionary", "",
              "Псевдонімізований набір даних для оцінки результатів методу (workbench "
              f"{__version__}). / A pseudonymised dataset to evaluate the method's results (workbench {__version__}).",
              "", "## Як оброблено дані / How the data were treated", ""]
-    for uk, en in zip(treatment(lang="uk", **options), treatment(lang="en", **options)):
+    for uk, en in zip(manifest["treatment"]["uk"], manifest["treatment"]["en"]):
         lines += [f"- {uk}", f"  / {en}"]
+    if manifest["export_warnings"]:
+        lines += ["", "## Застереження / Warnings", ""]
+        lines += [f"- **{w['uk']}**\n  / **{w['en']}**" for w in manifest["export_warnings"]]
     lines += ["", "Типи / types: pseudonym — псевдонім / pseudonym; code — код із налаштувань / a configured code; "
               "date — дата РРРР-ММ-ДД / a date YYYY-MM-DD; integer — ціле / whole number; number — число / number; "
               "text — вільний текст / free text.", ""]
@@ -595,10 +713,13 @@ def holds_export(out_dir) -> bool:
 
 
 def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = None, actor: str,
-                            shift_dates: bool = False, include_free_text: bool = False, age: str = "band",
+                            shift_dates: bool = True, include_free_text: bool = False, age: str = "band",
                             replace: bool = False, today=None) -> dict:
     """Write the pseudonymised research dataset in ``out_dir`` (see the module docstring) and return its
-    manifest (with ``seconds``, the time it took, which the file does not hold). Refuses (``UserError``,
+    manifest (with ``seconds``, the time it took, which the file does not hold). Dates are shifted per client
+    unless ``shift_dates`` is false; the quasi-identifiers are coarsened (the manifest's ``disclosure``); exact
+    dates, free text and a share of unique clients above the target are the manifest's ``export_warnings``.
+    Refuses (``UserError``,
     writing nothing) a missing, empty or short secret, an actor the policy does not allow the export
     (the head of centre and administrators make it; the researcher receives it), an unknown ``age``
     option, a folder that already holds an export (unless ``replace``) and a non-empty folder that holds
@@ -620,11 +741,13 @@ def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = N
     made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     tables, left_out = build_research_tables(db, actor, secret, **options,
                                              export_day=today if today is not None else made_at[:10])
+    summary = left_out["disclosure"]
+    level = disclosure.Level(**summary["level"])
     fingerprint = Pseudonymiser(secret).fingerprint()
-    dictionary = data_dictionary(age=age, include_free_text=include_free_text)
+    dictionary = data_dictionary(age=age, include_free_text=include_free_text, level=level)
     files = {}
     for name, frame in tables.items():
-        columns = _columns(name, age=age, include_free_text=include_free_text)
+        columns = _columns(name, age=age, include_free_text=include_free_text, level=level)
         files[name] = {"csv": f"{name}.csv", "parquet": f"{name}.parquet", "rows": len(frame),
                        "columns": {c: kind for c, (kind, _, _) in columns.items()}}
     manifest = {
@@ -641,18 +764,22 @@ def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = N
         "research_consent_required": left_out["research_consent_required"],
         "left_out": {"withdrawn_consent_cases": left_out["withdrawn_consent_cases"],
                      "no_research_consent_cases": left_out["no_research_consent_cases"]},
-        "treatment": {"uk": treatment(lang="uk", **options), "en": treatment(lang="en", **options)},
-        "warnings": [FREE_TEXT_WARNING["uk"], FREE_TEXT_WARNING["en"]] if include_free_text else [],
+        "treatment": {lang: treatment(lang=lang, disclosure_summary=summary, **options) for lang in i18n.LANGUAGES},
+        "disclosure": summary,
+        "export_warnings": export_warnings(summary, **options),
         "row_counts": {name: len(frame) for name, frame in tables.items()},
         "files": files,
     }
-    _write(out_dir, tables, dictionary, manifest, age=age, include_free_text=include_free_text)
+    _write(out_dir, tables, dictionary, manifest, age=age, include_free_text=include_free_text, level=level)
     try:
         record_export(db, actor, action="export_research", entity="research_exports",
                       entity_id=str(out_dir.resolve()),
                       details={"out_dir": str(out_dir.resolve()), "options": options,
                                "row_counts": manifest["row_counts"], "secret_fingerprint": fingerprint,
-                               "secret_label": secret_label, "left_out": manifest["left_out"], "made_at": made_at})
+                               "secret_label": secret_label, "left_out": manifest["left_out"], "made_at": made_at,
+                               "disclosure": {k: summary[k] for k in ("level", "unique_share_before",
+                                                                      "unique_share_after", "meets_target")},
+                               "export_warnings": [w["warning"] for w in manifest["export_warnings"]]})
     except BaseException:
         _remove_export(out_dir)  # an export without its audit row must not stay
         raise
@@ -660,27 +787,53 @@ def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = N
     return manifest
 
 
-def _write(out_dir: Path, tables, dictionary, manifest, *, age, include_free_text) -> None:
-    """Write every file in a temporary folder beside ``out_dir``, then move them in (the manifest last)."""
+def export_warnings(summary: dict, *, shift_dates: bool, include_free_text: bool, age: str) -> list[dict]:
+    """The manifest's ``export_warnings``: ``{"warning": code, "uk": text, "en": text}`` for exact dates, a share
+    of unique clients not under the target, and free text."""
+    found = []
+    share, target = summary["unique_share_after"], summary["target"]
+    if not shift_dates:
+        found.append(("exact_dates", {lang: i18n.t("export.warning.exact_dates", lang, share=percent(share, lang))
+                                      for lang in i18n.LANGUAGES}))
+    if not summary["meets_target"]:
+        level = disclosure.Level(**summary["level"])
+        found.append(("above_target", {lang: i18n.t("export.warning.above_target", lang, level=level.describe(lang),
+                                                    share=percent(share, lang), target=percent(target, lang, 0))
+                                       for lang in i18n.LANGUAGES}))
+    if include_free_text:
+        found.append(("free_text", {lang: i18n.t("export.warning.free_text", lang) for lang in i18n.LANGUAGES}))
+    return [{"warning": code, **texts} for code, texts in found]
+
+
+def _write(out_dir: Path, tables, dictionary, manifest, *, age, include_free_text, level) -> None:
+    """Write every file in a private temporary folder beside ``out_dir``, each file private from its first byte
+    (made in memory, then :func:`workbench.files.write_private`), then move them in (the manifest last)."""
+    import pyarrow as pa
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    def arrow_bytes(write, table) -> bytes:
+        sink = pa.BufferOutputStream()
+        write(table, sink)
+        return sink.getvalue().to_pybytes()
+
+    with private_umask():  # folders the export makes on the way are private too
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
     temporary = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
     shutil.rmtree(temporary, ignore_errors=True)
-    temporary.mkdir()
+    private_folder(temporary)
     try:
         for name, frame in tables.items():
-            columns = _columns(name, age=age, include_free_text=include_free_text)
+            columns = _columns(name, age=age, include_free_text=include_free_text, level=level)
             types = {c: kind for c, (kind, _, _) in columns.items()}
             table = _arrow_table(frame, types)
-            pcsv.write_csv(table, temporary / f"{name}.csv")
-            pq.write_table(table, temporary / f"{name}.parquet")
-        dictionary.to_csv(temporary / "data_dictionary.csv", index=False, encoding="utf-8")
-        (temporary / "data_dictionary.md").write_text(
-            _dictionary_markdown(dictionary, manifest["options"]), encoding="utf-8")
-        (temporary / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            write_private(temporary / f"{name}.csv", arrow_bytes(pcsv.write_csv, table))
+            write_private(temporary / f"{name}.parquet", arrow_bytes(pq.write_table, table))
+        write_private(temporary / "data_dictionary.csv", dictionary.to_csv(index=False))
+        write_private(temporary / "data_dictionary.md", _dictionary_markdown(dictionary, manifest))
+        write_private(temporary / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         if out_dir.exists():
+            make_private(out_dir)
             _remove_export(out_dir, keep_folder=True)
             names = sorted(p.name for p in temporary.iterdir() if p.name != "manifest.json") + ["manifest.json"]
             for name in names:

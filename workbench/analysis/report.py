@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config, i18n
+from ..files import private_umask, write_private
 from ..store.audit import record_export
 from .indicators import IndicatorData, Indicator, indicator_values, load_indicators
 from .periods import Period
@@ -197,8 +198,11 @@ def _localised(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def write_excel(report: PeriodReport, path, *, db, actor: str, lang: str | None = None) -> Path:
     """Write the report to an Excel workbook at ``path``: one sheet per table, then the definitions;
-    each sheet starts with the organisation, title, period, programme and date made. Audited: the
-    store asks the policy whether ``actor`` may export it, and the file is removed if not."""
+    each sheet starts with the organisation, title, period, programme and date made. The file is private
+    (0600, :mod:`workbench.files`) from its first byte: the workbook is made in memory, then written. Audited:
+    the store asks the policy whether ``actor`` may export it, and the file is removed if not."""
+    from io import BytesIO
+
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -229,8 +233,11 @@ def write_excel(report: PeriodReport, path, *, db, actor: str, lang: str | None 
             width = max((len(str(c.value)) for c in cells if c.value is not None), default=8)
             sheet.column_dimensions[get_column_letter(number)].width = min(max(width + 2, 10), 60)
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with private_umask():  # folders made on the way are private too
+        path.parent.mkdir(parents=True, exist_ok=True)
+    content = BytesIO()
+    book.save(content)
+    write_private(path, content.getvalue())
     try:
         record_export(db, actor, action="export_report", entity="reports",
                       entity_id=f"{report.period.start.isoformat()}..{report.period.end.isoformat()}",

@@ -229,6 +229,23 @@ def load_export(folder=None) -> dict:
     return data
 
 
+def export_notes(data: dict, lang: str | None = None) -> list[str]:
+    """What a researcher should know before reading the export, as Markdown lines in ``lang``: the share of
+    its clients unique on their quasi-identifiers (the manifest's ``disclosure``), then its warnings (exact
+    dates, a share not under the target, free text). An export made before these were recorded has none."""
+    from ..research_export import percent
+
+    lang = i18n.normalise_language(lang)
+    manifest = data.get("manifest", {})
+    notes = []
+    shown = manifest.get("disclosure")
+    if shown:
+        notes.append(i18n.t("cohort.disclosure", lang, share=percent(shown["unique_share_after"], lang),
+                            target=percent(shown["target"], lang, 0), level=shown["level_described"][lang]))
+    notes += [f"**{i18n.t('cohort.warning', lang, text=w[lang])}**" for w in manifest.get("export_warnings", [])]
+    return notes
+
+
 def baseline_items(data: dict, scale: Scale) -> pd.DataFrame:
     """Item scores of each episode's first assessment, one row per assessment, one column per item
     outside repeats (for Cronbach's alpha of the scale at baseline)."""
@@ -258,4 +275,11 @@ i18n.add({
     "cohort.col.mean": {"uk": "Середнє", "en": "Mean"},
     "cohort.col.sd": {"uk": "СВ", "en": "SD"},
     "cohort.col.median": {"uk": "Медіана", "en": "Median"},
+    "cohort.disclosure": {
+        "uk": "Унікальних клієнтів за програмою, статтю, віком, розміром домогосподарства й періодом прийому: {share} "
+              "(ціль — менше {target}); огрублення: {level}.",
+        "en": "Clients unique on programme, sex, age, household size and intake period: {share} (the target is "
+              "under {target}); coarsened to: {level}.",
+    },
+    "cohort.warning": {"uk": "Застереження: {text}", "en": "Warning: {text}"},
 })
