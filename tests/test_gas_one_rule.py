@@ -54,7 +54,7 @@ def demo(tmp_path_factory):
                     set_on="2026-03-02", target_date="2026-08-01", levels=LEVELS, weight=2, today=TODAY)
     review_goal(db, worker, kept, level=1, reviewed_on="2026-06-01", today=TODAY)
     # Exact dates: the exported cases are matched to the database's by their opening day.
-    export_research_dataset(db, root / "export", secret=SECRET, actor="halyna.demo", today=TODAY, shift_dates=False)
+    export_research_dataset(db, root / "export", secret=SECRET, actor="halyna.demo", shift_dates=False)
     yield {"db": db, "planted": planted, "export": cohort.load_export(root / "export")}
     db.conn.close()
 

@@ -91,7 +91,7 @@ def exports(source, tmp_path_factory):
                                   ("everything", OTHER_SECRET, {"include_free_text": True, "shift_dates": False,
                                                                 "age": "year"})]:
         manifest = export_research_dataset(db, root / name, secret=secret, secret_label="TEST SECRET", actor=EXPORTER,
-                                           today=TODAY, **options)
+                                           **options)
         made[name] = {"dir": root / name, "manifest": manifest, "tables": read_research_dataset(root / name)}
     db.conn.close()
     return made
@@ -246,12 +246,13 @@ def test_every_date_of_a_client_is_one_of_its_own_case_dates(exports, source):
             .replace("from goal_closures", "from goal_closures x join goals g on g.id = x.goal_id where g.case_id = :c")
             .replace("from services", "from services where case_id = :c"), {"c": case_id}))
     tables = exports["exact"]["tables"]
-    # The one date that is not a case's: an open case's day of the export (unshifted here); a closed case
-    # is followed until its closing day.
+    # followed_until is no new date: an open case's last recorded contact, a closed case's closing day.
     clients = tables["clients"]
     open_cases = clients["closed_on"].isna()
     assert 3 <= open_cases.sum() < len(clients)
-    assert (clients.loc[open_cases, "followed_until"] == pd.Timestamp(TODAY)).all()
+    contact = last_contact(tables)
+    assert (clients.loc[open_cases, "followed_until"].to_numpy() == contact.loc[open_cases].to_numpy()).all()
+    assert (clients.loc[open_cases, "followed_until"] < pd.Timestamp(TODAY)).any()  # not the day of the export
     assert (clients.loc[~open_cases, "followed_until"] == clients.loc[~open_cases, "closed_on"]).all()
     client_of_goal = tables["goals"].set_index("goal")["client"]
     checked = 0
@@ -356,6 +357,22 @@ def test_dates_are_shifted_by_default_each_client_by_one_stable_non_zero_shift(e
     assert "Dates are the real ones" in (exports["exact"]["dir"] / "data_dictionary.md").read_text(encoding="utf-8")
 
 
+def last_contact(tables) -> pd.Series:
+    """Each clients row's latest day among its intake, accompaniment, assessments, goals (set, closed, first
+    reached), reviews and services, read from the export's own tables (index as the clients table's)."""
+    keys = ["client", "episode"]
+    goal_episode = tables["goals"].set_index("goal")["episode"]
+    reviews = tables["goal_reviews"].assign(episode=tables["goal_reviews"]["goal"].map(goal_episode),
+                                            client=tables["goal_reviews"]["goal"].map(
+                                                tables["goals"].set_index("goal")["client"]))
+    days = [tables["clients"][keys + [c]].rename(columns={c: "day"}) for c in ("opened_on", "accompaniment_started_on")]
+    for frame, columns in ((tables["assessments"], ["assessed_on"]), (tables["services"], ["provided_on"]),
+                           (tables["goals"], ["set_on", "closed_on", "first_reached_on"]), (reviews, ["reviewed_on"])):
+        days += [frame[keys + [c]].rename(columns={c: "day"}) for c in columns]
+    latest = pd.concat(days).dropna().groupby(keys)["day"].max()
+    return pd.Series(tables["clients"].set_index(keys).index.map(latest), index=tables["clients"].index)
+
+
 def test_open_cases_and_goals_are_censored_alike_on_a_shifted_and_an_unshifted_export(exports):
     """Each client's ``followed_until`` moves with its own shift, so the survival durations (censored ones
     included) and events are the same on both exports of the same database with the same secret."""
@@ -387,22 +404,12 @@ def test_open_cases_and_goals_are_censored_alike_on_a_shifted_and_an_unshifted_e
     censored_at_the_end = (goals["real"]["event"] == 0) & goal_rows["closed_on"].isna() & open_cases.reindex(
         goal_rows.index.droplevel("goal")).to_numpy()
     assert censored_at_the_end.sum() >= 3
-    # Censoring every client on the export's one (real) day, as before ``followed_until``, would not do:
-    # right on the unshifted export, off by each client's shift on the shifted one.
-    def on_export_day(data):
-        return {**data, "clients": data["clients"].drop(columns="followed_until"),
-                "manifest": {**data["manifest"], "made_at": TODAY.isoformat()}}
-
-    pd.testing.assert_frame_equal(cohort.time_to_closure(on_export_day(real)).set_index(keys).sort_index(),
-                                  closure["real"])
-    wrong = cohort.time_to_closure(on_export_day(shifted)).set_index(keys).sort_index()
-    assert (wrong["days"] != closure["real"]["days"])[open_cases].all()
-    # A closed case is followed until its closing day, so its followed_until tells nothing its closed_on does
-    # not. An open case's is the day of the export moved by the client's shift: whoever knows the day of the
-    # export learns that shift (the manifest's disclosure counts such cases and its treatment says so).
+    # A closed case is followed until its closing day and an open one until its last recorded contact, shifted
+    # like its other dates: followed_until is a day the export shows anyway, so it gives no shift away.
     closed = a["closed_on"].notna().to_numpy()
     assert (b["followed_until"] == b["closed_on"])[closed].all()
-    assert ((b["followed_until"] - pd.Timestamp(TODAY)).dt.days == moved)[~closed].all()
+    contact = last_contact(shifted).set_axis(shifted["clients"].set_index(keys).index).loc[a.index]
+    assert (b["followed_until"] == contact)[~closed].all()
     summary = exports["default"]["manifest"]["disclosure"]
     assert summary["open_cases"] == (~closed).sum()
     assert any(f"Open cases ({summary['open_cases']})" in line for line in exports["default"]["manifest"]["treatment"]["en"])
@@ -880,4 +887,4 @@ def test_a_new_case_with_nothing_recorded_yet_exports_as_one_client(db, househol
         "family_support", "household", "female", 1990, "2", 1)  # one client is unique at any level: the coarsest
     assert manifest["disclosure"]["unique_share_after"] == 1.0 and not manifest["disclosure"]["meets_target"]
     assert row["opened_on"] == pd.Timestamp("2026-01-10") and pd.isna(row["closed_on"])
-    assert row["followed_until"] == pd.Timestamp(manifest["made_at"][:10])  # the day of the export, unshifted
+    assert row["followed_until"] == row["opened_on"]  # its only contact so far: the intake

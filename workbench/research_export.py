@@ -22,9 +22,10 @@ person case. Rules (see :data:`FILES` for every column):
 - **Dates**: by default (``shift_dates``) every date of a client moves by the same −180…+180 days
   (never 0; from the keyed hash, so the same in every export), keeping the intervals within a client;
   ``shift_dates=False`` keeps the real dates, with a warning. ``followed_until`` is where open goals and
-  cases are censored: a closed case's closing day, an open case's day of the export moved by the client's
-  own shift, so censored durations are the same on a shifted export as on an unshifted one (and a closed
-  case's does not give its shift away).
+  cases are censored: a closed case's closing day, an open case's last recorded contact (the latest day of
+  its intake, accompaniment, assessments, goals, reviews and services), shifted like the client's other
+  dates: censored durations are the same on a shifted export as on an unshifted one, and followed_until is
+  a day the export shows anyway, so it gives no client's shift away.
 - **Quasi-identifiers** (programme, sex, age, household size, intake period) are coarsened with
   :func:`workbench.disclosure.choose_level`, counted on the real dates before any shift: ``age_band`` and
   ``age_at_assessment`` are the chosen level's age bands, ``household_size`` its band code; the manifest's
@@ -131,10 +132,10 @@ i18n.add({
               "{before}; the target is under {target}.",
     },
     "export.treatment.open_cases": {
-        "uk": "Відкриті випадки ({n}) простежено до дня експорту (followed_until): хто знає цей день, може обчислити, "
-              "коли саме відкрито такий випадок. Частка унікальних клієнтів цього не враховує.",
-        "en": "Open cases ({n}) are followed up to the day of the export (followed_until): whoever knows that day "
-              "can work out the day such a case opened. The share of unique clients does not count that.",
+        "uk": "Відкриті випадки ({n}) цензуровано в день останнього записаного контакту (followed_until), а не в день "
+              "експорту: зсунутий день експорту видав би зсув дат клієнта кожному, хто знає цей день.",
+        "en": "Open cases ({n}) are censored on their last recorded contact (followed_until), not on the day of the "
+              "export: that day, shifted, would give the client's date shift away to whoever knows it.",
     },
 })
 
@@ -207,10 +208,12 @@ FILES: dict[str, dict] = {
             "status": ("code", "Стан випадку на день експорту (intake … closed)",
                        "The case's status on the day of the export (intake … closed)"),
             "followed_until": ("date", "День, на якому цензуруються відкриті цілі й випадок: для закритого випадку "
-                                       "— день закриття; для відкритого — день експорту, зсунутий разом з іншими "
-                                       "датами клієнта",
+                                       "— день закриття; для відкритого — день останнього записаного контакту "
+                                       "(прийом, супровід, оцінювання, цілі, перегляди, послуги), зсунутий разом з "
+                                       "іншими датами клієнта",
                                "The day open goals and the case are censored on: a closed case's closing day; an "
-                               "open case's day of the export, shifted with the client's other dates"),
+                               "open case's last recorded contact (intake, accompaniment, assessments, goals, "
+                               "reviews, services), shifted with the client's other dates"),
             "cycles": ("integer", "Кількість циклів випадку (>1: випадок відкривали повторно)",
                        "Cycles of the case (>1: the case was reopened)"),
             "worker": ("pseudonym", "Псевдонім фахівця, який веде випадок зараз",
@@ -450,12 +453,11 @@ def _shift(frame: pd.DataFrame, columns, days: pd.Series | None) -> None:
 
 
 def build_research_tables(db, actor: str, secret, *, shift_dates: bool = True, include_free_text: bool = False,
-                          age: str = "band", export_day=None) -> tuple[dict[str, pd.DataFrame], dict]:
+                          age: str = "band") -> tuple[dict[str, pd.DataFrame], dict]:
     """The research tables as pandas frames (nothing written), what was left out and the disclosure control:
     ``({file name: frame}, {"withdrawn_consent_cases": n, "no_research_consent_cases": n,
     "research_consent_required": bool, "disclosure": {...}})`` (the manifest's ``disclosure``, see
-    :func:`disclosure_control`). Columns as in :data:`FILES` for these options at the level chosen;
-    ``export_day`` (a date, default today in UTC) is an open case's ``followed_until`` before its shift."""
+    :func:`disclosure_control`). Columns as in :data:`FILES` for these options at the level chosen."""
     keys = Pseudonymiser(secret)
     cases = case_frame(db, actor)
     persons = case_person_frame(db, actor)
@@ -521,13 +523,19 @@ def build_research_tables(db, actor: str, secret, *, shift_dates: bool = True, i
         return frame.join(by_case[list(columns)], on="case_id")
 
     clients = cases.copy()
-    day = pd.Timestamp(export_day if export_day is not None else datetime.now(timezone.utc).date())
-    # An open case is censored on the day of the export; a closed one on its closing day, which tells nothing
-    # of its shift (the day of the export, shifted, would give it away to whoever knows the day).
-    clients["followed_until"] = clients["closed_on"].where(
-        clients["closed_on"].notna(), pd.Series(day.normalize(), index=clients.index, dtype="datetime64[ns]"))
-    _shift(clients, ["opened_on", "accompaniment_started_on", "closed_on", "followed_until"],
-           days_of(clients["case_id"]))
+    # An open case is censored on its last recorded contact (seen[case_id], the latest real day among its own
+    # records), a closed one on its closing day: both are days the export shows anyway, so followed_until
+    # tells nothing new. The day of the export would not do: shifted, it gives every open client's shift
+    # away to whoever knows that day.
+    seen = {}
+
+    def note_seen(frame: pd.DataFrame, columns) -> None:
+        for column in columns:
+            latest = frame.groupby("case_id")[column].max()
+            for case_id, day in latest.dropna().items():
+                seen[case_id] = max(seen.get(case_id, day), day)
+
+    note_seen(clients, ["opened_on", "accompaniment_started_on"])
 
     # Assessments: latest versions; the pseudonym of the chain's first version; visits per case and instrument.
     assessments = attach(assessment_frame(db, actor), "client", "episode", "opened_on", "birth_date")
@@ -540,6 +548,7 @@ def build_research_tables(db, actor: str, secret, *, shift_dates: bool = True, i
     years = _age_years(assessments["birth_date"], assessments["assessed_on"])
     assessments["age_at_assessment"] = disclosure.age_band(years, level.age) if age == "band" else years
     assessments["versions"] = assessments["versions"].astype("Int64")
+    note_seen(assessments, ["assessed_on"])
     _shift(assessments, ["assessed_on"], days_of(assessments["case_id"]))
     by_assessment = assessments.set_index("assessment_id")
     order = assessments.sort_values(["client", "episode", "assessed_on", "visit", "assessment"])
@@ -556,17 +565,24 @@ def build_research_tables(db, actor: str, secret, *, shift_dates: bool = True, i
 
     goals = attach(goal_frame(db, actor), "client", "episode")
     goals["goal"] = keys.many(PREFIXES["goal"], "goal", goals["goal_id"])
+    note_seen(goals, ["set_on", "closed_on", "first_reached_on"])  # a target date is a plan, not a contact
     _shift(goals, ["set_on", "target_date", "closed_on", "first_reached_on"], days_of(goals["case_id"]))
     reviews = goal_review_frame(db, actor)
     reviews = reviews[reviews["case_id"].isin(kept)].copy()
     reviews["goal"] = reviews["goal_id"].map(goals.set_index("goal_id")["goal"])
+    note_seen(reviews, ["reviewed_on"])
     _shift(reviews, ["reviewed_on"], days_of(reviews["case_id"]))
     reviews["level"] = reviews["level"].astype("Int64")
     goals["reviews"] = goals["reviews"].astype("Int64")
 
     services = attach(service_frame(db, actor), "client", "episode")
     services["duration_minutes"] = services["duration_minutes"].astype("Int64")
+    note_seen(services, ["provided_on"])
     _shift(services, ["provided_on"], days_of(services["case_id"]))
+    last_contact = pd.to_datetime(clients["case_id"].map(seen))
+    clients["followed_until"] = clients["closed_on"].where(clients["closed_on"].notna(), last_contact)
+    _shift(clients, ["opened_on", "accompaniment_started_on", "closed_on", "followed_until"],
+           days_of(clients["case_id"]))
 
     tables = {
         "clients": clients.sort_values(["client", "episode"]),
@@ -714,7 +730,7 @@ def holds_export(out_dir) -> bool:
 
 def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = None, actor: str,
                             shift_dates: bool = True, include_free_text: bool = False, age: str = "band",
-                            replace: bool = False, today=None) -> dict:
+                            replace: bool = False) -> dict:
     """Write the pseudonymised research dataset in ``out_dir`` (see the module docstring) and return its
     manifest (with ``seconds``, the time it took, which the file does not hold). Dates are shifted per client
     unless ``shift_dates`` is false; the quasi-identifiers are coarsened (the manifest's ``disclosure``); exact
@@ -723,8 +739,7 @@ def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = N
     writing nothing) a missing, empty or short secret, an actor the policy does not allow the export
     (the head of centre and administrators make it; the researcher receives it), an unknown ``age``
     option, a folder that already holds an export (unless ``replace``) and a non-empty folder that holds
-    something else. ``today`` is the day of the export the clients' ``followed_until`` starts from
-    (default: the day of ``made_at``, in UTC)."""
+    something else."""
     started = time.perf_counter()
     _check_secret(secret)
     if age not in AGE_OPTIONS:
@@ -739,8 +754,7 @@ def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = N
             raise UserError("export.not_empty", path=str(out_dir))
     options = {"shift_dates": bool(shift_dates), "include_free_text": bool(include_free_text), "age": age}
     made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    tables, left_out = build_research_tables(db, actor, secret, **options,
-                                             export_day=today if today is not None else made_at[:10])
+    tables, left_out = build_research_tables(db, actor, secret, **options)
     summary = left_out["disclosure"]
     level = disclosure.Level(**summary["level"])
     fingerprint = Pseudonymiser(secret).fingerprint()
