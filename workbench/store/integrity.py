@@ -56,8 +56,12 @@ i18n.add({
         "en": "The chain's head file {path} is missing: whether the last audit rows were deleted cannot be checked.",
     },
     "check.tail_deleted": {
-        "uk": "Голова ланцюжка називає рядок аудиту №{head}, а останній у базі — №{last}: кінець журналу видалено.",
-        "en": "The chain's head names audit row #{head}, but the last in the database is #{last}: the log's tail was deleted.",
+        "uk": "Голова ланцюжка називає рядок аудиту №{head}, а останній у базі — №{last}: кінець журналу видалено. "
+              "(Так само виглядає копія, зроблена під час роботи без файлу -wal: копіюйте зупинену базу або "
+              "командою sqlite3 .backup.)",
+        "en": "The chain's head names audit row #{head}, but the last in the database is #{last}: the log's tail was "
+              "deleted. (A copy made while the workbench was writing, without its -wal file, looks the same: copy a "
+              "stopped database, or with sqlite3's .backup.)",
     },
     "check.head_seal": {
         "uk": "Рядок аудиту №{head} не збігається з головою ланцюжка: журнал переписано.",
