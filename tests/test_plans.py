@@ -134,6 +134,9 @@ def test_sign_off_by_a_supervisor_of_a_plan_with_goals_and_of_an_assessment(db, 
     sign_off(db, "mariia.demo", household_case, kind="plan", on="2026-02-03", note="Погоджено", today=TODAY)
     assessment = save_assessment(db, ACTOR, case_id=household_case, instrument=instrument, answers=valid_answers,
                                  assessed_on="2026-02-01", today=TODAY)
+    with pytest.raises(UserError) as err:  # no assessment chosen: said in words, not as "assessment #None"
+        sign_off(db, "mariia.demo", household_case, kind="assessment", today=TODAY)
+    assert "Choose the assessment" in str(err.value.problems["assessment_id"].message("en"))
     with pytest.raises(UserError) as err:
         sign_off(db, "mariia.demo", household_case, kind="assessment", assessment_id=99999, today=TODAY)
     assert err.value.key in ("assessment.not_found", "plan.assessment_other_case")

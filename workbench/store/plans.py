@@ -48,6 +48,10 @@ i18n.add({
         "uk": "План без жодної чинної мети затвердити не можна.",
         "en": "A plan without any goal in force cannot be signed off.",
     },
+    "plan.assessment_required": {
+        "uk": "Виберіть оцінювання, висновок якого затверджуєте.",
+        "en": "Choose the assessment whose conclusion you sign off.",
+    },
     "plan.assessment_other_case": {
         "uk": "Оцінювання №{id} не належить до цього випадку або вже виправлене.",
         "en": "Assessment #{id} is not this case's latest version.",
@@ -188,6 +192,8 @@ def sign_off(db, actor: str, case_id, *, kind, assessment_id=None, on=None, note
     note = check.text("note", note, required=False, limit=1000)
     if kind not in ("plan", "assessment"):
         check.problems["kind"] = UserError("input.invalid_choice")
+    elif kind == "assessment" and assessment_id is None:
+        check.problems["assessment_id"] = UserError("plan.assessment_required")
     check.raise_if_any()
     with write_transaction(db):
         state = _state(db, case_id)
