@@ -6,7 +6,7 @@ import json
 
 from . import chain
 from .connection import now, write_transaction
-from .guard import allow, allow_case, may, record_id
+from .guard import allow, allow_case, current_version, may, record_id
 
 # What an export needs of the policy: the period report is an aggregate, the research export its own act.
 EXPORT_ACTIONS = {"export_report": "aggregate.read", "export_research": "research.export"}
@@ -67,28 +67,29 @@ def case_readings(db, actor: str, case_id) -> list[dict]:
     case_id = record_id(case_id, "case")
     allow(db, actor, "case.readings", case_id)
     rows = db.execute("""
-        select a.at, a.actor, coalesce((select v.display_name from user_versions v where v.username = a.actor
-               order by v.id desc limit 1), a.actor), json_extract(a.details, '$.opened'), a.entity_id
+        select a.at, a.actor, json_extract(a.details, '$.opened'), a.entity_id
         from audit_log a where a.action = 'open_record' and json_extract(a.details, '$.case_id') = ?
         order by a.id desc""", [case_id]).fetchall()
-    return [{"at": at, "actor": who, "display_name": name, "opened": opened, "record": int(record)}
-            for at, who, name, opened, record in rows]
+    names = _display_names(db, {who for _, who, _, _ in rows})
+    return [{"at": at, "actor": who, "display_name": names[who], "opened": opened, "record": int(record)}
+            for at, who, opened, record in rows]
 
 
 def readings_by_case(db, actor: str) -> list[dict]:
     """Per case whose openings ``actor`` may see (``case.readings``): ``case_id``, ``case_number``,
     ``openings``, ``last_at`` and ``last_by`` (a display name), the most recently opened first."""
     allow(db, actor, "readings.read")
+    # One pass over the openings: SQLite takes at and actor from the row with max(a.id) of each group.
     rows = db.execute("""
-        select json_extract(a.details, '$.case_id') as case_id, c.case_number, count(*), max(a.id)
+        select json_extract(a.details, '$.case_id'), c.case_number, count(*), max(a.id), a.at, a.actor
         from audit_log a join cases c on c.id = json_extract(a.details, '$.case_id')
         where a.action = 'open_record' group by 1, 2 order by 4 desc""").fetchall()
-    found = []
-    for case_id, number, count, last_id in rows:
-        if not may(db, actor, "case.readings", case_id):
-            continue
-        at, who = db.execute("""select a.at, coalesce((select v.display_name from user_versions v
-                                where v.username = a.actor order by v.id desc limit 1), a.actor)
-                                from audit_log a where a.id = ?""", [last_id]).fetchone()
-        found.append({"case_id": case_id, "case_number": number, "openings": count, "last_at": at, "last_by": who})
-    return found
+    rows = [row for row in rows if may(db, actor, "case.readings", row[0])]
+    names = _display_names(db, {row[5] for row in rows})
+    return [{"case_id": case_id, "case_number": number, "openings": count, "last_at": at, "last_by": names[who]}
+            for case_id, number, count, _, at, who in rows]
+
+
+def _display_names(db, usernames) -> dict:
+    """Each username's display name now (the username itself for one no longer known)."""
+    return {who: (current_version(db, who) or {}).get("display_name", who) for who in usernames}
