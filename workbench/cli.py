@@ -178,12 +178,11 @@ def _migrate(args) -> int:
 
 
 def _check(args) -> int:
+    from .i18n import UserError
     from .store.integrity import check_database, describe
 
-    # Opened as it is: a check changes nothing (no migrations either).
-    from .i18n import UserError
-
     try:
+        # Opened as it is: a check changes nothing (no migrations either).
         db = open_db(Path(args.db) if args.db else default_path())
         try:
             report = check_database(db)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .. import i18n
 from ..config import load_config
-from ..files import write_private
+from ..files import make_private, write_private
 from ..i18n import UserError
 
 i18n.add({
@@ -85,7 +85,7 @@ def create_key(db_path: Path) -> Path:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(os.urandom(32).hex() + "\n")
-        write_private(path, path.read_bytes())  # the configured group, if any
+        make_private(path)  # the configured group, if any
     return path
 
 

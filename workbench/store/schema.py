@@ -24,9 +24,10 @@ ACCESS = ("user_versions", "case_shares", "case_share_revocations")
 
 # The tables of records whose rows the audit chain hashes (workbench.store.chain): every append-only
 # table but the audit log itself, and answers, which have no rowid and are hashed with their assessment.
-# A migration that adds a record table adds it here and calls _append_only and _no_replace on it.
-RECORD_TABLES = tuple(t for t in APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS
-                      if t not in ("audit_log", "answers"))
+# A migration that adds a record table adds its tuple to ALL_APPEND_ONLY and calls _append_only and
+# _no_replace on it.
+ALL_APPEND_ONLY = APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS
+RECORD_TABLES = tuple(t for t in ALL_APPEND_ONLY if t not in ("audit_log", "answers"))
 
 
 def _run(db, script: str) -> None:
@@ -84,7 +85,7 @@ def unique_keys(db, table: str) -> list[tuple[str, ...]]:
 def triggers_expected() -> set[str]:
     """The name of every trigger that keeps the records append-only (``workbench check`` looks for each)."""
     names = set()
-    for table in APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS:
+    for table in ALL_APPEND_ONLY:
         names |= {f"{table}_no_update", f"{table}_no_delete", f"{table}_no_replace"}
     return names
 
@@ -501,6 +502,7 @@ def m0007_audit_chain(db):
     alter table audit_log add column rows_sha256 text;
     alter table audit_log add column seal text;
     """)
+    # The tables as they were at this migration (not ALL_APPEND_ONLY, which later migrations grow).
     _no_replace(db, APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS)
     path = chain.database_file(db)
     key = bytes.fromhex(chain.create_key(path).read_text().strip())
