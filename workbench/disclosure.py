@@ -21,9 +21,8 @@ A level says how precisely each quasi-identifier is counted:
   ``broad`` (0-17, 18-34, 35-64, 65+); ``birth_year`` when the export gives birth years (the ladder then keeps it).
 - ``household``: the household size, ``exact`` or ``banded`` (1, 2, 3-4, 5+).
 
-The exported age and household columns are the chosen level's bands. What a count does not cover: open cases
-are followed up to the day of the export (the export's ``followed_until``), so whoever knows that day can tell
-how long before it an open case opened, and so its real intake day; a shift does not hide that.
+The exported age and household columns are the chosen level's bands. (An open case's ``followed_until`` is its
+last recorded contact, a day the export shows anyway, so it does not give the client's shift away.)
 
 Everything here is pure: pandas in, numbers and labels out; nothing is read or written.
 """

@@ -523,16 +523,15 @@ def build_research_tables(db, actor: str, secret, *, shift_dates: bool = True, i
         return frame.join(by_case[list(columns)], on="case_id")
 
     clients = cases.copy()
-    # An open case is censored on its last recorded contact (seen[case_id], the latest real day among its own
-    # records), a closed one on its closing day: both are days the export shows anyway, so followed_until
-    # tells nothing new. The day of the export would not do: shifted, it gives every open client's shift
-    # away to whoever knows that day.
+    # An open case is censored on its last recorded contact (the latest real day among its own records, noted
+    # in ``seen`` before each frame's shift), a closed one on its closing day: both are days the export shows
+    # anyway, so followed_until tells nothing new. The day of the export would not do: shifted, it gives every
+    # open client's shift away to whoever knows that day.
     seen = {}
 
     def note_seen(frame: pd.DataFrame, columns) -> None:
         for column in columns:
-            latest = frame.groupby("case_id")[column].max()
-            for case_id, day in latest.dropna().items():
+            for case_id, day in frame.groupby("case_id")[column].max().dropna().items():
                 seen[case_id] = max(seen.get(case_id, day), day)
 
     note_seen(clients, ["opened_on", "accompaniment_started_on"])
