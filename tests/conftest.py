@@ -121,6 +121,43 @@ def supervisor_of(db, case_id) -> str:
     return SUPERVISOR_OF[worker_of(db, case_id)]
 
 
+def advance(db, case_id, *statuses, on="2026-02-01", actor=None, override=False, today=TODAY) -> None:
+    """Move a case through ``statuses`` on day ``on`` the way the rules allow: before each move, what it
+    lacks is recorded for real (a needs assessment, a goal, the supervisor's sign-off, a goal review), or,
+    with ``override``, let through by the team's supervisor with a reason (records the counts do not see)."""
+    from workbench.case_cycle import missing
+    from workbench.demo import _answers
+    from workbench.instruments.loader import load_builtin
+    from workbench.store.assessments import save_assessment
+    from workbench.store.lifecycle import move_case, move_readiness, override_condition
+    from workbench.store.plans import add_goal, case_goals, review_goal, sign_off
+
+    day = date.fromisoformat(on) if isinstance(on, str) else on
+    for status in statuses:
+        worker, supervisor = actor or worker_of(db, case_id), supervisor_of(db, case_id)
+        for condition in missing(move_readiness(db, supervisor, case_id, on=day), status) if status != "closed" else ():
+            if override or (condition == "needs_assessment" and
+                            move_readiness(db, supervisor, case_id, on=day).instrument != "family_needs_assessment"):
+                override_condition(db, supervisor, case_id, to_status=status, condition=condition,
+                                   reason="Рішення супервізора (тест)", on=day, today=today)
+            elif condition == "needs_assessment":
+                instrument = load_builtin("family_needs_assessment")
+                answers = _answers(random.Random(7), instrument, {d.name: 1.5 for d in instrument.domains()},
+                                   [("Злата", 7)], day, 0)
+                save_assessment(db, worker, case_id=case_id, instrument=instrument, answers=answers,
+                                assessed_on=day, today=today)
+            elif condition == "plan_goal":
+                add_goal(db, worker, case_id, wish="Хочу, щоб діти ходили до школи", title="Діти відвідують школу",
+                         domain="child_wellbeing", set_on=day, target_date=day.replace(year=day.year + 1),
+                         levels=["гірше", "як є", "очікувано", "краще", "набагато краще"], today=today)
+            elif condition == "plan_signed_off":
+                sign_off(db, supervisor, case_id, kind="plan", on=day, today=today)
+            elif condition == "goal_review":
+                goal = next(g for g in case_goals(db, supervisor, case_id) if g["status"] == "open")
+                review_goal(db, worker, goal["id"], level=0, reviewed_on=day, today=today)
+        move_case(db, actor or worker_of(db, case_id), case_id, status, on=day, today=today)
+
+
 # --- helpers the widget tests share ---------------------------------------------------------------
 
 def fill(view, answers):
@@ -245,10 +282,10 @@ def _world_member(given, born, sex="female", relation="applicant", family="Ти�
 
 
 def _world_moves(db, case_id, *steps):
-    from workbench.store.lifecycle import move_case
-
+    """The world's moves, let through by the supervisor where a condition is lacking: the world's counts
+    are known in advance, so it adds no assessment, goal or review of its own."""
     for status, on in steps:
-        move_case(db, WORLD_ACTOR, case_id, status, on=on, today=TODAY)
+        advance(db, case_id, status, on=on, actor=WORLD_ACTOR, override=True)
 
 
 @pytest.fixture

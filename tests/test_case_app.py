@@ -41,10 +41,10 @@ def test_a_stale_or_forged_move_is_refused_and_nothing_is_written(app, household
     before = app.db["case_events"].count
     move.submit.click()
     assert app.db["case_events"].count == before
-    assert "неможливий" in move.status.value
+    assert "стан випадку змінився: було «Прийом звернення», тепер «Оцінювання потреб»" in move.status.value
     assert options(move.inputs["to_status"]) == ["plan", "closed"]  # the page re-read the case
     app.set_language("en")
-    assert "cannot move" in move.status.value
+    assert "The case changed while the page was open" in move.status.value
     # A forged value reaching the handler directly meets the same check.
     with pytest.raises(UserError):
         app._move({"to_status": "review", "on": "12.01.2026", "reason": "", "note": ""})

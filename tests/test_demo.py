@@ -1,5 +1,6 @@
 """The demo database: built by the same service code, deterministic, with the planted effects findable."""
 import hashlib
+import sqlite3
 import statistics
 from collections import Counter, defaultdict
 from datetime import date
@@ -12,7 +13,7 @@ from workbench.analysis.outcomes import plan_t_scores
 from workbench.demo import build_demo
 from workbench.store.connection import open_db
 from workbench.store.plans import case_goals, signoffs
-from conftest import TODAY, supervisor_of
+from conftest import TODAY, copy_database, supervisor_of
 
 
 @pytest.fixture(scope="module")
@@ -222,3 +223,25 @@ def test_the_demo_gives_every_period_indicator_data_in_both_years(demo):
     assert (values["value"] > 0).all(), values[values["value"] == 0].index.tolist()
     # The demo's cases start ~15 months back: the year before has fewer, and no closures or status checks yet.
     assert (values.drop(index=["cases_closed_goals_achieved", "child_war_status_assessments"])["previous"] > 0).all()
+
+
+def test_the_demo_breaks_no_rule_and_the_check_finds_a_move_that_does(demo, tmp_path):
+    from workbench.store.cycle import moves_against_rules
+
+    db = open_db(demo[0])
+    moves = db.execute("select count(*) from case_events where kind = 'move'").fetchone()[0]
+    assert moves > 100 and moves_against_rules(db, "halyna.demo") == []
+    db.conn.close()
+    # The check is no empty promise: a move written past the store (a plain sqlite3 client) is found.
+    copy = copy_database(demo[0], tmp_path / "copy.db")
+    raw = sqlite3.connect(copy)
+    # a move to planning dated the day before the case came in: no needs assessment can be in its cycle
+    case_id, recorded_by, before_intake = raw.execute(
+        "select id, worker, date(opened_on, '-1 day') from cases order by id limit 1").fetchone()
+    raw.execute("""insert into case_events (case_id, kind, from_status, to_status, effective_on, recorded_at, recorded_by)
+                   values (?, 'move', 'assessment', 'plan', ?, '2026-01-01T00:00:00', ?)""",
+                [case_id, before_intake, recorded_by])
+    raw.commit()
+    raw.close()
+    found = moves_against_rules(open_db(copy), "halyna.demo")
+    assert [(f["case_id"], f["to_status"], f["missing"]) for f in found] == [(case_id, "plan", ["needs_assessment"])]

@@ -3,12 +3,13 @@ from datetime import date
 
 import pytest
 
-from conftest import row_counts
+from conftest import advance, row_counts
 from workbench.i18n import UserError
 from workbench.store.assessments import save_assessment
 from workbench.store.audit import audit_rows
 from workbench.store.deadlines import case_deadlines, next_deadline
 from workbench.store.inputs import InvalidInput
+from workbench.store.plans import case_goals
 from workbench.store.lifecycle import (MOVES, allowed_moves, case_state, close_case, extend_accompaniment,
                                        flag_urgent, move_case, reopen_case, transfer_case)
 from workbench.working_days import WorkCalendar
@@ -19,8 +20,8 @@ CAL = WorkCalendar()
 
 
 def walk(db, case_id, *statuses, on="2026-02-01"):
-    for status in statuses:
-        move_case(db, ACTOR, case_id, status, on=on, today=TODAY)
+    """Through ``statuses``, each move's conditions recorded for real first (conftest's ``advance``)."""
+    advance(db, case_id, *statuses, on=on, actor=ACTOR)
 
 
 def test_a_case_starts_at_intake_and_follows_the_valid_moves(db, household_case):
@@ -94,7 +95,7 @@ def test_transfer_to_another_worker_is_recorded(db, household_case):
         move_case(db, ACTOR, household_case, "assessment", today=TODAY)  # Olena no longer has the case
     assert err.value.key == "policy.not_your_case"
     move_case(db, "andrii.demo", household_case, "assessment", today=TODAY)  # its worker now can
-    move_case(db, "mariia.demo", household_case, "plan", today=TODAY)  # and so can his supervisor
+    advance(db, household_case, "plan", on=TODAY.isoformat(), actor="mariia.demo")  # and so can his supervisor
     for worker, key in (("andrii.demo", "lifecycle.same_worker"), ("oksana.demo", "policy.target_cannot_hold"),
                         ("ghost", "policy.target_cannot_hold"), ("iryna.demo", "policy.target_not_in_team")):
         with pytest.raises(UserError) as err:
@@ -132,7 +133,7 @@ def test_urgent_flag_sets_a_short_deadline(db, household_case):
 
 def test_accompaniment_lasts_six_months_unless_extended(db, household_case):
     walk(db, household_case, "assessment", "plan", on="2026-01-15")
-    move_case(db, ACTOR, household_case, "accompaniment", on="2026-01-31", today=TODAY)
+    walk(db, household_case, "accompaniment", on="2026-01-31")
     end = case_deadlines(db, "halyna.demo", household_case, today=date(2026, 8, 1), calendar=CAL)[1]
     assert (end["kind"], end["due"], end["state"]) == ("accompaniment_end", date(2026, 7, 31), "overdue")
     for months in (0, 7, "3", True):
@@ -144,9 +145,11 @@ def test_accompaniment_lasts_six_months_unless_extended(db, household_case):
                          today=TODAY)
     end = case_deadlines(db, "halyna.demo", household_case, today=date(2026, 8, 1), calendar=CAL)[1]
     assert end["due"] == date(2026, 10, 31) and end["state"] == "open"
+    # The needs assessment saved before planning met its deadline: the end of accompaniment is next.
     assert next_deadline(case_deadlines(db, "halyna.demo", household_case, today=date(2026, 8, 1), calendar=CAL))["kind"] \
-        == "needs_assessment"
-    close_case(db, ACTOR, household_case, reason="goals_achieved", on="2026-06-10", today=TODAY)
+        == "accompaniment_end"
+    goals = {g["id"]: {"kind": "achieved"} for g in case_goals(db, ACTOR, household_case)}
+    close_case(db, ACTOR, household_case, reason="goals_achieved", goals=goals, on="2026-06-10", today=TODAY)
     end = case_deadlines(db, "halyna.demo", household_case, today=date(2026, 8, 1), calendar=CAL)[1]
     assert end["state"] == "done" and end["done_on"] == date(2026, 6, 10)
 

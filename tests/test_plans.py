@@ -114,10 +114,11 @@ def test_no_review_before_the_goal_or_on_a_closed_case(db, household_case):
     with pytest.raises(UserError) as err:
         review_goal(db, ACTOR, goal_id, level=0, reviewed_on="2026-01-15", today=TODAY)
     assert err.value.key == "plan.review_before_set"
-    close_case(db, ACTOR, household_case, reason="moved_away", on="2026-04-01", today=TODAY)
-    with pytest.raises(UserError) as err:
+    close_case(db, ACTOR, household_case, reason="moved_away", on="2026-04-01", today=TODAY,
+               goals={goal_id: {"kind": "abandoned", "reason": "Сімʼя переїхала"}})
+    with pytest.raises(UserError) as err:  # the goal closed with the case
         review_goal(db, ACTOR, goal_id, level=0, reviewed_on="2026-04-02", today=TODAY)
-    assert err.value.key == "plan.case_closed"
+    assert err.value.key == "plan.goal_closed"
     with pytest.raises(UserError):
         goal(db, household_case)
 

@@ -40,6 +40,7 @@ EXEMPT = {
     "lifecycle.apply_move": "what a move does to a state already read; no database",
     "deadlines.next_deadline": "picks from deadlines already read; no database",
     "users.administrators_exist": "says only whether an administrator exists: the first may add themselves",
+    "cycle.cycle_facts": "a case's facts for the move rules, read inside the functions that asked the policy",
     "guard.*": "the policy's own plumbing: who acts and the case's facts, for the policy to judge",
     "chain.*": "the audit chain's own plumbing (seals, key and head files), called inside writes that asked",
     "integrity.check_database": "`workbench check`, an operator's act with the file in hand (as migrate); "
@@ -99,18 +100,33 @@ INSTRUMENT, ANSWERS = _valid_answers()
 
 
 def _moved(*statuses):
+    """Setup: the case moved through ``statuses``, what each move lacks let through by the team's supervisor."""
     def setup(db, w):
-        from workbench.store.lifecycle import move_case
+        from workbench.case_cycle import missing
+        from workbench.store.lifecycle import move_case, move_readiness, override_condition
 
         for n, status in enumerate(statuses):
-            move_case(db, WORKER, w["case"], status, on=f"2026-02-{10 + n:02d}", today=TODAY)
+            day = date(2026, 2, 10 + n)
+            for condition in missing(move_readiness(db, SUPER, w["case"], on=day), status):
+                override_condition(db, SUPER, w["case"], to_status=status, condition=condition, reason="рішення",
+                                   on=day, today=TODAY)
+            move_case(db, WORKER, w["case"], status, on=day, today=TODAY)
     return setup
+
+
+def _open_goals_abandoned(db, w) -> dict:
+    """What a closing says of the case's open goals: each abandoned, with a reason."""
+    from workbench.store.plans import case_goals
+
+    return {g["id"]: {"kind": "abandoned", "reason": "відмова"} for g in case_goals(db, HEAD, w["case"])
+            if g["status"] == "open"}
 
 
 def _closed(db, w):
     from workbench.store.lifecycle import close_case
 
-    close_case(db, WORKER, w["case"], reason="refused", on="2026-02-10", today=TODAY)
+    close_case(db, WORKER, w["case"], reason="refused", goals=_open_goals_abandoned(db, w), on="2026-02-10",
+               today=TODAY)
 
 
 def _shared(db, w):
@@ -120,7 +136,7 @@ def _shared(db, w):
 
 
 def recipes() -> dict[str, Recipe]:
-    from workbench.store import (assessments, audit, caseload, cases, deadlines, drafts, duplicates, events,
+    from workbench.store import (assessments, audit, caseload, cases, cycle, deadlines, drafts, duplicates, events,
                                  instruments, intake, lifecycle, people, plans, records, research, search,
                                  services, shares, shelter, users)
 
@@ -140,11 +156,18 @@ def recipes() -> dict[str, Recipe]:
         "lifecycle.allowed_moves": Recipe(lambda db, a, w: lifecycle.allowed_moves(db, a, w["case"]), **READ),
         "lifecycle.move_case": Recipe(lambda db, a, w: lifecycle.move_case(db, a, w["case"], "assessment",
                                                                            on="2026-03-01", today=TODAY), **WRITE),
-        "lifecycle.close_case": Recipe(lambda db, a, w: lifecycle.close_case(db, a, w["case"], reason="refused",
-                                                                             on="2026-03-01", today=TODAY), **WRITE),
+        "lifecycle.close_case": Recipe(lambda db, a, w: lifecycle.close_case(
+            db, a, w["case"], reason="refused", goals=_open_goals_abandoned(db, w), on="2026-03-01", today=TODAY),
+            **WRITE),
         "lifecycle.reopen_case": Recipe(lambda db, a, w: lifecycle.reopen_case(db, a, w["case"], reason="знову",
                                                                                on="2026-03-01", today=TODAY),
                                         setup=_closed, **WRITE),
+        "lifecycle.move_readiness": Recipe(lambda db, a, w: lifecycle.move_readiness(db, a, w["case"], today=TODAY),
+                                           **READ),
+        "lifecycle.override_condition": Recipe(lambda db, a, w: lifecycle.override_condition(
+            db, a, w["case"], to_status="accompaniment", condition="plan_signed_off", reason="супервізор у відпустці",
+            on="2026-03-01", today=TODAY), setup=_moved("assessment", "plan"), **SUPERVISOR_ONLY),
+        "cycle.moves_against_rules": Recipe(lambda db, a, w: cycle.moves_against_rules(db, a), **AGGREGATE),
         "lifecycle.transfer_case": Recipe(lambda db, a, w: lifecycle.transfer_case(
             db, a, w["case"], to_worker=COLLEAGUE, reason="відпустка", on="2026-03-01", today=TODAY), **SUPERVISOR_ONLY),
         "lifecycle.flag_urgent": Recipe(lambda db, a, w: lifecycle.flag_urgent(db, a, w["case"], note="загроза",

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import TODAY, worker_of
+from conftest import TODAY, advance, worker_of
 from workbench.analysis.caseload import case_overview, caseload_columns, caseload_table, worker_caseload
 from workbench.apps.caseload_summary import CaseloadSummary
 from workbench.charts.report import caseload_chart
@@ -20,8 +20,7 @@ from workbench.store.cases import open_case
 from workbench.store.connection import open_db
 from workbench.store.deadlines import case_deadlines
 from workbench.store.intake import register_client
-from workbench.store.lifecycle import (case_state, close_case, extend_accompaniment, flag_urgent, move_case,
-                                       reopen_case, transfer_case)
+from workbench.store.lifecycle import (case_state, close_case, extend_accompaniment, flag_urgent, reopen_case, transfer_case)
 from workbench.store.people import create_household, register_person
 from workbench.store.plans import add_goal, case_goals, close_goal, review_goal
 from workbench.working_days import add_months
@@ -43,7 +42,8 @@ def client(db, actor, name, *, category, programme, on, worker=None):
 def walk(db, actor, case_id, *days):
     """Move the case along assessment → plan → accompaniment on the given days."""
     for status, day in zip(("assessment", "plan", "accompaniment"), days):
-        move_case(db, actor, case_id, status, on=day, today=TODAY)
+        # the supervisor lets what a move lacks through: the counts here are of the records made on purpose
+        advance(db, case_id, status, on=day, actor=actor, override=True)
 
 
 def goal(db, case_id, title, set_on="2026-02-01"):

@@ -53,6 +53,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from . import case_cycle
 from .instruments.loader import load_builtin
 from .store import records
 from .store.assessments import correct_assessment, save_assessment
@@ -326,6 +327,10 @@ _ACTIONS = {
                         ("Допомогти оформити довідки й записати дитину", "worker")],
 }
 _CLIENT = {"care_leavers": "Молода людина", "family_support": "Мама (заявниця)", "idp_support": "Мама (заявниця)"}
+_CLOSING_REASONS = {"goals_achieved": "Випадок закрито: решту цілей досягнуто не повністю (демо)",
+                    "refused": "Клієнт відмовився від супроводу (демо)",
+                    "moved_away": "Сімʼя переїхала; супровід не завершено (демо)",
+                    "transferred": "Випадок передано іншій службі (демо)"}
 _ABANDON_REASONS = ["Людина вирішила, що ця мета вже неважлива", "Мету замінено реалістичнішою",
                     "Послуга, від якої залежала мета, недоступна в громаді", "Обставини змінилися; мета втратила сенс",
                     "Людина обрала іншу мету, важливішу для неї зараз"]
@@ -607,9 +612,14 @@ def _case_path(rng, db, case_id, saved, opened, programme, today, plan=None):
     plan_day = first + timedelta(days=rng.randint(2, 7))
     if not act(plan_day, move_case, "plan"):
         return
-    if plan:
-        plan.start(saved[0], plan_day)
-    if not act(plan_day + timedelta(days=rng.randint(1, 5)), move_case, "accompaniment"):
+    signed = plan.start(saved[0], plan_day) if plan else None
+    # Accompaniment begins once the plan is signed off, where the rules ask for that.
+    begin = plan_day + timedelta(days=rng.randint(1, 5))
+    if plan and "plan_signed_off" in case_cycle.rules().get("accompaniment", ()):
+        if signed is None and begin <= today:
+            plan.sign(begin)
+        begin = max(begin, signed or begin)
+    if not act(begin, move_case, "accompaniment"):
         return
     if programme == "idp_support":
         for _ in range(rng.randint(1, 3)):
@@ -650,20 +660,33 @@ def _case_path(rng, db, case_id, saved, opened, programme, today, plan=None):
         if started and not state["extension_months"] and (day - date.fromisoformat(started)).days > 150 \
                 and rng.random() < 0.75:
             act(day, extend_accompaniment, months=rng.choice([3, 6]), reason="Складний випадок (демо)")
-        act(day, move_case, "review")
-        if plan:
+        if plan:  # the goals are reviewed first: a case review needs one since the planning
             plan.review(day)
+        act(day, move_case, "review")
         act(day, record_service_on, "home_visit", 60)
         act(day, move_case, "accompaniment")
     last_day = max(saved[-1][2], date.fromisoformat(case_state(db, HEAD, case_id)["last_event_on"]))
     if len(saved) <= 2 and last_day + timedelta(days=90) < today:
-        act(last_day + timedelta(days=rng.randint(20, 60)), close_case,
-            reason=rng.choice(["refused", "moved_away", "moved_away", "transferred"]))
+        day = last_day + timedelta(days=rng.randint(20, 60))
+        reason = rng.choice(["refused", "moved_away", "moved_away", "transferred"])
+        act(day, close_case, reason=reason, goals=_closing_outcomes(db, case_id, reason))
     elif len(saved) >= 4 and rng.random() < 0.6:
         day = last_day + timedelta(days=rng.randint(3, 14))
-        if plan and day <= today:
-            plan.close_reached(day)
-        act(day, close_case, reason="goals_achieved")
+        act(day, close_case, reason="goals_achieved", goals=_closing_outcomes(db, case_id, "goals_achieved"))
+
+
+def _closing_outcomes(db, case_id, reason) -> dict:
+    """What becomes of each open goal when the case closes: achieved if last reviewed at 0 or above and the
+    goals were reached, else abandoned with the closing's reason."""
+    outcomes = {}
+    for goal in case_goals(db, HEAD, case_id):
+        if goal["status"] != "open":
+            continue
+        if reason == "goals_achieved" and goal["reviews"] and goal["reviews"][-1]["level"] >= 0:
+            outcomes[goal["id"]] = {"kind": "achieved"}
+        else:
+            outcomes[goal["id"]] = {"kind": "abandoned", "reason": _CLOSING_REASONS[reason]}
+    return outcomes
 
 
 class _Plan:
@@ -698,14 +721,21 @@ class _Plan:
                            due_on=day + timedelta(days=rng.randint(10, 60)), today=self.today)
             rate = rng.gauss(-0.1, 0.2) if self.worse else _GOAL_RATE[self.programme] + rng.gauss(0, 0.2)
             self.goals.append([goal_id, rng.gauss(0, _GOAL_SPREAD), rate, 0, True])
+        signed = None
         if rng.random() < 0.85:
             signed = min(day + timedelta(days=rng.randint(0, 4)), self.today)
             sign_off(self.db, _supervisor(self.db, self.case_id), self.case_id, kind="plan", on=signed, today=self.today,
                      note=rng.choice([None, "Цілі реалістичні, сформульовані словами клієнта (демо)"]))
         if rng.random() < 0.85:
-            signed = min(assessed_on + timedelta(days=rng.randint(1, 5)), self.today)
-            sign_off(self.db, _supervisor(self.db, self.case_id), self.case_id, kind="assessment", assessment_id=assessment_id, on=signed,
-                     today=self.today)
+            concluded = min(assessed_on + timedelta(days=rng.randint(1, 5)), self.today)
+            sign_off(self.db, _supervisor(self.db, self.case_id), self.case_id, kind="assessment",
+                     assessment_id=assessment_id, on=concluded, today=self.today)
+        return signed
+
+    def sign(self, day):
+        """The supervisor signs off the plan on ``day`` (a plan the demo's draw left unsigned, where the rules
+        need a signed plan before accompaniment)."""
+        sign_off(self.db, _supervisor(self.db, self.case_id), self.case_id, kind="plan", on=day, today=self.today)
 
     def review(self, day):
         """Review every open goal on ``day``; mark due actions done; close some goals."""
@@ -724,20 +754,20 @@ class _Plan:
             level = min(2, max(-2, round(_GOAL_START + offset + rate * k + rng.gauss(0, _GOAL_NOISE))))
             review_goal(self.db, worker, goal_id, level=level, reviewed_on=day, note=rng.choice(_REVIEW_NOTES),
                         today=self.today)
-            if level >= 1 and rng.random() < 0.5:
+            achieved = level >= 1 and rng.random() < 0.5
+            abandoned = not achieved and rng.random() < 0.035
+            reason = rng.choice(_ABANDON_REASONS) if abandoned else None
+            # While accompaniment goes on the plan keeps a goal in force (the rules ask for one): the last
+            # open goal is resolved when the case closes.
+            if sum(g[4] for g in self.goals) == 1:
+                continue
+            if achieved:
                 close_goal(self.db, worker, goal_id, kind="achieved", on=day, today=self.today)
                 goal[4] = False
-            elif rng.random() < 0.035:
-                close_goal(self.db, worker, goal_id, kind="abandoned", on=day, reason=rng.choice(_ABANDON_REASONS),
-                           today=self.today)
+            elif abandoned:
+                close_goal(self.db, worker, goal_id, kind="abandoned", on=day, reason=reason, today=self.today)
                 goal[4] = False
 
-    def close_reached(self, day):
-        """Before the case closes with its goals achieved: close the open goals reviewed at ≥ 0 as achieved."""
-        worker = self._worker()
-        for goal in case_goals(self.db, HEAD, self.case_id):
-            if goal["status"] == "open" and goal["reviews"] and goal["reviews"][-1]["level"] >= 0:
-                close_goal(self.db, worker, goal["id"], kind="achieved", on=day, today=self.today)
 
 
 def record_service_on(db, actor, case_id, service_type, duration, *, on, today):

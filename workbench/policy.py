@@ -11,7 +11,8 @@ The roles:
   shared with them; opens new cases; records group work in the events log;
 - **supervisor** (``supervisor``): everything a case manager may do, on the cases held by the workers
   of their team(s) too; signs off plans and assessments; hands a case to another worker of their
-  team; reads the aggregates (frames, caseloads, period reports) of the organisation;
+  team; lets such a case move without one of the cycle's conditions, with a written reason; reads
+  the aggregates (frames, caseloads, period reports) of the organisation;
 - **head of centre** (``head_of_centre``): reads every case and every aggregate, makes the research
   export; writes nothing on a case; sees who opened any client's record (a supervisor: their team's);
 - **administrator** (``administrator``): users, teams, instruments and configuration, the research
@@ -26,14 +27,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import i18n
+from . import case_cycle, config, i18n
 from .i18n import UserError
 
 ROLES = ("case_manager", "supervisor", "head_of_centre", "administrator", "researcher")
 CASE_HOLDERS = ("case_manager", "supervisor")  # who can be a case's worker
 
 # Actions on one case (they need its facts) and actions on no case in particular.
-CASE_ACTIONS = ("case.read", "case.write", "case.share", "case.transfer", "case.sign_off", "case.readings")
+CASE_ACTIONS = ("case.read", "case.write", "case.share", "case.transfer", "case.sign_off", "case.readings",
+                "case.override")
 GENERAL_ACTIONS = {
     "case.open": CASE_HOLDERS,                        # intake: register a family or person, open a case
     "register.check": CASE_HOLDERS,                   # the duplicate warning across the whole register
@@ -106,6 +108,8 @@ i18n.add({
     "policy.action.case.share": {"uk": "ділитися випадком", "en": "share a case"},
     "policy.action.case.transfer": {"uk": "передавати випадок іншому фахівцеві", "en": "hand a case to another worker"},
     "policy.action.case.sign_off": {"uk": "затверджувати план чи оцінювання", "en": "sign off a plan or an assessment"},
+    "policy.action.case.override": {"uk": "дозволяти перехід без умови циклу випадку",
+                                    "en": "let a case move without one of the cycle's conditions"},
     "policy.action.case.readings": {"uk": "бачити, хто відкривав випадок", "en": "see who opened a case"},
     "policy.action.case.open": {"uk": "реєструвати звернення й відкривати випадки", "en": "register clients and open cases"},
     "policy.action.register.check": {"uk": "перевіряти реєстр на дублікати", "en": "check the register for duplicates"},
@@ -218,7 +222,7 @@ def _decide_on_case(actor: Actor, action: str, case: CaseFacts, target: Actor | 
         if not (holds or supervises):
             return _no("policy.share_by_holder")
         return _may_hold(target) if target is not None else ALLOWED
-    # case.transfer and case.sign_off: a supervisor of the worker's team.
+    # case.transfer, case.sign_off and case.override: a supervisor of the worker's team.
     if not supervises:
         return _no("policy.supervisor_of_team", worker=case.worker)
     if action == "case.transfer" and target is not None:
@@ -227,6 +231,21 @@ def _decide_on_case(actor: Actor, action: str, case: CaseFacts, target: Actor | 
             return held
         if not actor.teams & target.teams:
             return _no("policy.target_not_in_team", target=_shown(target.username))
+    return ALLOWED
+
+
+def decide_move(actor: Actor, case: CaseFacts, cycle: case_cycle.CycleFacts, to_status: str) -> Decision:
+    """May ``actor`` move the case to ``to_status`` now? Whoever may change the case (``case.write``), once
+    the case has what the configured move rules ask for (:func:`workbench.case_cycle.missing`) or a
+    supervisor has overridden what it lacks. Whether ``to_status`` is a possible move at all is the
+    store's to check against :data:`workbench.case_cycle.MOVES`."""
+    allowed = decide(actor, "case.write", case)
+    if not allowed:
+        return allowed
+    lacking = case_cycle.missing(cycle, to_status)
+    if lacking:
+        return _no("cycle.missing", to_label=config.Labels("case_statuses", [to_status]),
+                   missing=case_cycle.Conditions(lacking, cycle.instrument))
     return ALLOWED
 
 

@@ -11,14 +11,15 @@ from datetime import date
 
 import ipywidgets as w
 
-from .. import config, i18n, policy
+from .. import case_cycle, config, i18n, policy
 from ..i18n import UserError
 from ..store.cases import get_case
 from ..store.deadlines import case_deadlines
 from ..store.guard import actor_of
 from ..store.inputs import InvalidInput
-from ..store.lifecycle import (MOVES, case_state, extend_accompaniment, flag_urgent,
-                               move_case, reopen_case, transfer_case)
+from ..store.lifecycle import (MOVES, case_state, extend_accompaniment, flag_urgent, move_case, move_readiness,
+                               override_condition, reopen_case, transfer_case)
+from ..store.plans import case_goals
 from ..store.people import get_person, household_members, person_consents, withdraw_consent
 from ..store.services import case_services, record_referral_outcome, record_service
 from ..store.shares import case_shares, revoke_share, share_case
@@ -118,7 +119,73 @@ i18n.add({
     "case.unshare.saved": {"uk": "Доступ скасовано.", "en": "The share is revoked."},
     "case.shared_with": {"uk": "Поділено з: {names}", "en": "Shared with: {names}"},
     "case.to_assessment": {"uk": "Відкрити оцінювання потреб", "en": "Open the needs assessment"},
+    "case.next_step": {"uk": "Наступний крок", "en": "Next step"},
+    "case.next.move": {"uk": "перевести випадок до стану «{to}».", "en": "move the case to '{to}'."},
+    "case.next.todo": {"uk": "{todo}; тоді — перехід до стану «{to}».", "en": "{todo}; then move the case to '{to}'."},
+    "case.next.closed": {"uk": "Випадок закрито.", "en": "The case is closed."},
+    "case.next.overridden": {
+        "uk": "Супервізор дозволив цей перехід без умов: {conditions}.",
+        "en": "A supervisor let this move happen without: {conditions}.",
+    },
+    "case.open_assessment": {"uk": "Оцінювання потреб", "en": "Needs assessment"},
+    "case.open_plan": {"uk": "План супроводу", "en": "Support plan"},
+    "case.move.lacks": {"uk": "{to} — бракує: {missing}", "en": "{to} — missing: {missing}"},
+    "case.move.goals": {"uk": "Що стало з кожною відкритою метою", "en": "What became of each open goal"},
+    "case.goal.kind": {"uk": "Результат", "en": "Outcome"},
+    "case.goal.reason": {"uk": "Чому скасовано", "en": "Why abandoned"},
+    "case.override.title": {
+        "uk": "Дозволити перехід без умови (рішення супервізора)",
+        "en": "Let the case move without a condition (a supervisor's decision)",
+    },
+    "case.override.condition": {"uk": "Перехід і умова", "en": "Move and condition"},
+    "case.override.option": {"uk": "«{to}» без: {condition}", "en": "'{to}' without: {condition}"},
+    "case.override.saved": {"uk": "Рішення записано; воно видно в хронології.",
+                            "en": "The decision is recorded; it shows in the timeline."},
 })
+
+
+class GoalOutcomes(w.VBox):
+    """When a case closes: each open goal with its outcome (achieved / abandoned) and, if abandoned, why.
+    ``value`` is what :func:`workbench.store.lifecycle.move_case` takes as ``goals``."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[int, tuple] = {}
+        self.lang = "uk"
+
+    def show(self, goals: list[dict], lang: str):
+        """Offer the case's open ``goals`` (a choice already made for a goal still open is kept)."""
+        self.lang = lang
+        before = {goal_id: (kind.value, reason.value) for goal_id, (_, kind, reason, _) in self.rows.items()}
+        self.rows = {}
+        for goal in goals:
+            kind = w.Dropdown(options=[(i18n.t("case.choose", lang), None),
+                                       (i18n.t("plan.closed.achieved", lang), "achieved"),
+                                       (i18n.t("plan.closed.abandoned", lang), "abandoned")],
+                              description=i18n.t("case.goal.kind", lang))
+            kind.add_class(f"wb-goal-outcome-{goal['id']}")
+            reason = w.Text(placeholder=i18n.t("case.goal.reason", lang), layout=w.Layout(width="100%"))
+            reason.add_class(f"wb-goal-reason-{goal['id']}")
+            kind.value, reason.value = before.get(goal["id"], (None, ""))
+            error = w.HTML()
+            self.rows[goal["id"]] = (w.HTML(f"<b>{html.escape(goal['title'])}</b>"), kind, reason, error)
+        self.children = [w.VBox(list(row)) for row in self.rows.values()]
+
+    @property
+    def value(self) -> dict:
+        return {goal_id: {"kind": kind.value, "reason": reason.value or None}
+                for goal_id, (_, kind, reason, _) in self.rows.items() if kind.value}
+
+    @value.setter
+    def value(self, _):  # a form's reset: no outcome chosen
+        for _, kind, reason, error in self.rows.values():
+            kind.value, reason.value, error.value = None, "", ""
+
+    def show_errors(self, problems: dict):
+        """Each goal's problem (``goals[ID]`` of an ``InvalidInput``) under that goal."""
+        for goal_id, (_, _, _, error) in self.rows.items():
+            problem = problems.get(f"goals[{goal_id}]")
+            error.value = status_html(problem.message(self.lang), "error") if problem else ""
 
 
 SHELTER_FORMS = ("shelter", "shelter_end")  # shown together with the stays, below the people
@@ -142,12 +209,17 @@ class CaseApp:
         self.deadlines, self.members, self.timeline = w.HTML(), w.HTML(), w.HTML()
         self.deadlines.add_class("wb-case-deadlines")
         self.timeline.add_class("wb-case-timeline")
+        self.next_step = w.HTML()
+        self.next_step.add_class("wb-next-step")
+        self.goal_outcomes = GoalOutcomes()
+        self.shown_status = None  # the status the page shows: a move made from a stale page is refused
         self.forms = self._build_forms()
         self.stays = w.HTML()
         self.stays.add_class("wb-shelter-stays")
         self.shelter_box = w.VBox([self.stays, *[self.forms[name].widget for name in SHELTER_FORMS]])
         self.shelter_box.add_class("wb-shelter")
-        self.case_box = w.VBox([self.header, self.facts, self.shared, self.urgent, self.deadlines, self.members,
+        self.case_box = w.VBox([self.header, self.facts, self.shared, self.urgent, self.deadlines, self.next_step,
+                                self.members,
                                 self.shelter_box,
                                 *[f.widget for name, f in self.forms.items() if name not in SHELTER_FORMS],
                                 self.timeline],
@@ -176,7 +248,11 @@ class CaseApp:
                 ("to_status", w.Dropdown(options=[("", "")]), "case.move.to"),
                 ("on", day(), "case.field.on"),
                 ("reason", w.Dropdown(options=[("", "")]), "case.field.closure_reason"),
+                ("goals", self.goal_outcomes, "case.move.goals"),
                 ("note", text(), "case.field.note")], self._move, self.lang, self._refresh),
+            "override": ActionForm("wb-override", "case.override.title", "case.apply", [
+                ("condition", w.Dropdown(options=[("", "")], layout=w.Layout(width="auto")), "case.override.condition"),
+                ("reason", text(), "case.field.reason")], self._override, self.lang, self._refresh),
             "transfer": ActionForm("wb-transfer", "case.transfer.title", "case.apply", [
                 ("to_worker", w.Dropdown(options=[("", "")]), "case.transfer.to"),
                 ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")],
@@ -268,11 +344,14 @@ class CaseApp:
         self.urgent.value = status_html(i18n.t("case.urgent_banner", lang, on=ua_date(state["urgent_on"])), "error") \
             if state["urgent_on"] and state["status"] != "closed" else ""
         members, stays = self._members(case), case_stays(self.db, self.user, self.case_id)  # read once per refresh
+        self.shown_status = state["status"]
+        facts = move_readiness(self.db, self.user, self.case_id, today=self.today)
         self._show_deadlines(state)
+        self._show_next_step(facts)
         self._show_members(members)
         self._show_stays(stays)
         self._show_timeline()
-        self._refresh_forms(state, members, stays, in_force)
+        self._refresh_forms(state, members, stays, in_force, facts)
         self.case_box.layout.display = None
 
     def _show_deadlines(self, state):
@@ -285,6 +364,32 @@ class CaseApp:
             style = "color:#b00020;font-weight:bold" if d["state"] == "overdue" else ""
             lines.append(f'<li class="wb-deadline-{d["state"]}" style="{style}">{html.escape(text)}</li>')
         self.deadlines.value = f"<b>{html.escape(i18n.t('case.deadlines', self.lang))}</b><ul>{''.join(lines)}</ul>"
+
+    def _show_next_step(self, facts: case_cycle.CycleFacts):
+        """What to do next: the forward move, or what it still lacks, with the page where that is done."""
+        lang = self.lang
+        to, lacking = case_cycle.next_step(facts)
+        if to is None:
+            text, links = html.escape(i18n.t("case.next.closed", lang)), ""
+        else:
+            to_label = config.label("case_statuses", to, lang)
+            if lacking:
+                todo = case_cycle.Conditions(lacking, facts.instrument, "todo").message(lang)
+                text = html.escape(i18n.t("case.next.todo", lang, todo=todo[:1].upper() + todo[1:], to=to_label))
+            else:
+                move = i18n.t("case.next.move", lang, to=to_label)
+                text = html.escape(move[:1].upper() + move[1:])
+            pages = {"needs_assessment": ("needs_assessment", "case.open_assessment")}
+            pages.update({c: ("support_plan", "case.open_plan") for c in ("plan_goal", "plan_signed_off", "goal_review")})
+            wanted = dict.fromkeys(pages[c] for c in lacking)
+            links = "".join(f' <a class="wb-next-{page}" href="{page}.ipynb?case={self.case_id}">'
+                            f'{html.escape(i18n.t(key, lang))}</a>' for page, key in wanted)
+            waived = [c for (move, c) in facts.overridden if move == to]
+            if waived:
+                text += " " + html.escape(i18n.t("case.next.overridden", lang, conditions=case_cycle.Conditions(
+                    waived, facts.instrument).message(lang)))
+        self.next_step.value = (f'<div style="border-left:4px solid #0d47a1;padding:4px 8px;margin:4px 0">'
+                                f'<b>{html.escape(i18n.t("case.next_step", lang))}:</b> {text}{links}</div>')
 
     def _members(self, case) -> list[dict]:
         if case["household_id"]:
@@ -322,15 +427,21 @@ class CaseApp:
     def _show_timeline(self):
         self.timeline.value = timeline_html(self.db, self.user, self.case_id, self.lang)
 
-    def _refresh_forms(self, state, members, stays, shares):
+    def _refresh_forms(self, state, members, stays, shares, facts):
         """Offer what the user may do now: the policy decides what shows (the store decides again)."""
         closed = state["status"] == "closed"
         choose = (i18n.t("case.choose", self.lang), None)
         move = self.forms["move"]
-        move.inputs["to_status"].options = self._options("case_statuses", MOVES[state["status"]])
+        move.inputs["to_status"].options = [choose] + [(self._move_label(facts, to), to) for to in MOVES[state["status"]]]
         move.inputs["reason"].options = self._options("closure_reasons")
+        self.goal_outcomes.show([g for g in case_goals(self.db, self.user, self.case_id) if g["status"] == "open"],
+                                self.lang)
         self._closure_fields()
-        me = actor_of(self.db, self.user)
+        self.forms["override"].inputs["condition"].options = [choose] + [
+            (i18n.t("case.override.option", self.lang, to=config.label("case_statuses", to, self.lang),
+                    condition=case_cycle.Conditions([c], facts.instrument).message(self.lang)), f"{to}|{c}")
+            for to, c in case_cycle.overridable(facts)]
+        me, cycle = actor_of(self.db, self.user), facts
         colleagues = staff(self.db, self.user, roles=policy.CASE_HOLDERS)
         facts = policy.CaseFacts(self.case_id, state["worker"], actor_of(self.db, state["worker"]).teams,
                                  frozenset(s["shared_with"] for s in shares))
@@ -366,7 +477,8 @@ class CaseApp:
                    "reopen": writes and closed, "consent": writes, "shelter": writes,
                    "shelter_end": writes and bool(open_stays),
                    "share": bool(policy.decide(me, "case.share", facts)) and not closed,
-                   "unshare": bool(policy.decide(me, "case.share", facts)) and bool(shares)}
+                   "unshare": bool(policy.decide(me, "case.share", facts)) and bool(shares),
+                   "override": bool(policy.decide(me, "case.override", facts)) and bool(case_cycle.overridable(cycle))}
         for name, form in self.forms.items():
             form.widget.layout.display = None if visible[name] else "none"
         if not writes:
@@ -383,9 +495,19 @@ class CaseApp:
         if self.case_id:
             self.show_case(self.case_id)
 
+    def _move_label(self, facts, to: str) -> str:
+        """A move as offered: the status, and what the case still lacks for it (the store refuses it then)."""
+        label = config.label("case_statuses", to, self.lang)
+        lacking = case_cycle.missing(facts, to) if to != "closed" else ()
+        if not lacking:
+            return label
+        return i18n.t("case.move.lacks", self.lang, to=label,
+                      missing=case_cycle.Conditions(lacking, facts.instrument).message(self.lang))
+
     def _closure_fields(self):
         closing = self.forms["move"].inputs["to_status"].value == "closed"
         self.forms["move"].show_field("reason", closing)
+        self.forms["move"].show_field("goals", closing and bool(self.goal_outcomes.rows))
 
     def _referral_fields(self):
         self.forms["service"].show_field("referral_to", self.forms["service"].inputs["service_type"].value == "referral")
@@ -396,9 +518,22 @@ class CaseApp:
 
     # --- actions: each calls one service function, which does every check -------------------
     def _move(self, v):
-        move_case(self.db, self.user, self.case_id, picked(v, "to_status"), on=v["on"], reason=v["reason"] or None,
-                  note=v["note"] or None, today=self.today)
+        to_status = picked(v, "to_status")
+        self.goal_outcomes.show_errors({})
+        try:
+            move_case(self.db, self.user, self.case_id, to_status, on=v["on"], reason=v["reason"] or None,
+                      note=v["note"] or None, expected_status=self.shown_status,
+                      goals=v.get("goals") if to_status == "closed" else None, today=self.today)
+        except InvalidInput as err:
+            self.goal_outcomes.show_errors(err.problems)
+            raise
         return self._after("case.moved")
+
+    def _override(self, v):
+        to_status, _, condition = str(picked(v, "condition")).partition("|")
+        override_condition(self.db, self.user, self.case_id, to_status=to_status, condition=condition,
+                           reason=v["reason"], today=self.today)
+        return self._after("case.override.saved")
 
     def _transfer(self, v):
         transfer_case(self.db, self.user, self.case_id, to_worker=v["to_worker"], reason=v["reason"], on=v["on"],

@@ -4,9 +4,11 @@ from __future__ import annotations
 import html
 
 from .. import config, i18n
+from ..case_cycle import Conditions
 from ..gas import gas_level_label, level_text
 from ..instruments.loader import builtin_names, load_builtin
 from ..store.assessments import list_assessments
+from ..store.cases import get_case
 from ..store.lifecycle import case_events
 from ..store.plans import case_goals, signoffs
 from ..store.services import case_services
@@ -27,6 +29,10 @@ i18n.add({
     "timeline.signoff.plan": {"uk": "План затверджено", "en": "Plan signed off"},
     "timeline.signoff.assessment": {"uk": "Висновок оцінювання №{id} затверджено",
                                     "en": "Conclusion of assessment #{id} signed off"},
+    "timeline.override": {
+        "uk": "Супервізор дозволив перехід до «{to_status}» без умови «{condition}»: {reason}",
+        "en": "A supervisor let the case move to '{to_status}' without '{condition}': {reason}",
+    },
     "timeline.by": {"uk": "({who})", "en": "({who})"},
     "timeline.title": {"uk": "Хронологія", "en": "Timeline"},
 })
@@ -35,6 +41,7 @@ def case_timeline(db, actor: str, case_id, lang: str | None = None) -> list[tupl
     """``(iso date, text, who)`` for everything recorded on the case, newest first."""
     lang = i18n.normalise_language(lang)
     rows = []
+    instrument = config.load_config()["programmes"].get(get_case(db, actor, case_id)["programme"], {}).get("instrument", "")
     for e in case_events(db, actor, case_id):
         reason = e["reason"] or ""
         if e["kind"] == "move":
@@ -48,6 +55,9 @@ def case_timeline(db, actor: str, case_id, lang: str | None = None) -> list[tupl
             text = i18n.t("timeline.extension", lang, months=e["months"], reason=reason)
         elif e["kind"] == "urgent":
             text = i18n.t("timeline.urgent", lang, note=e["note"] or "")
+        elif e["kind"] == "override":
+            text = i18n.t("timeline.override", lang, to_status=config.label("case_statuses", e["to_status"], lang),
+                          condition=Conditions([e["note"]], instrument).message(lang), reason=reason)
         else:
             text = i18n.t("timeline.reopen", lang, reason=reason)
         rows.append((e["effective_on"], 3, e["id"], text, e["recorded_by"]))

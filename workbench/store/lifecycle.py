@@ -1,21 +1,25 @@
 """The case lifecycle: intake → assessment → plan → accompaniment → review → closed, reopenable.
 
-Every move, transfer, urgent flag and extension is a row in ``case_events``; a case's
+Every move, transfer, urgent flag, extension and override is a row in ``case_events``; a case's
 status and worker now are read from its latest events, never updated in place.
-Only the moves in :data:`MOVES` are possible; the service refuses any other,
-whatever a page sends.
+Only the moves in :data:`workbench.case_cycle.MOVES` are possible, each once the case has what the
+configured rules ask for (asked of the policy, :func:`workbench.policy.decide_move`) or a supervisor
+has overridden what it lacks; closing resolves every open goal in the same transaction. The
+service refuses anything else, whatever a page sends.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from .. import config, i18n
+from .. import config, i18n, policy
+from ..case_cycle import MOVES, CycleFacts, overridable
 from ..i18n import UserError
 from .audit import _audit
 from .cases import _case_row
 from .connection import now, write_transaction
-from .guard import allow, record_id
-from .inputs import Checker, ua_date
+from .cycle import cycle_facts
+from .guard import actor_of, allow, case_facts, record_id
+from .inputs import Checker, InvalidInput, ua_date
 
 i18n.add({
     "lifecycle.invalid_move": {
@@ -47,16 +51,34 @@ i18n.add({
         "en": "An extension is 1 to {limit} months.",
     },
     "lifecycle.reason_required": {"uk": "Вкажіть причину.", "en": "Give the reason."},
+    "lifecycle.stale": {
+        "uk": "Поки сторінка була відкрита, стан випадку змінився: було «{shown}», тепер «{now}». "
+              "Сторінку оновлено; перегляньте випадок і виберіть дію ще раз.",
+        "en": "The case changed while the page was open: it was '{shown}', it is now '{now}'. "
+              "The page is refreshed; look at the case and choose again.",
+    },
+    "lifecycle.goals_only_closing": {
+        "uk": "Що стане з цілями, вказують лише під час закриття випадку.",
+        "en": "What becomes of the goals is said only when closing the case.",
+    },
+    "lifecycle.goal_outcome": {"uk": "Виберіть: досягнуто або скасовано.", "en": "Choose: achieved or abandoned."},
+    "lifecycle.goal_abandon_reason": {
+        "uk": "Вкажіть, чому мету скасовано.",
+        "en": "Say why the goal is abandoned.",
+    },
+    "lifecycle.goal_unresolved": {
+        "uk": "Мета «{title}» ще відкрита: вкажіть, досягнуто її чи скасовано.",
+        "en": "The goal '{title}' is still open: say whether it was achieved or abandoned.",
+    },
+    "lifecycle.goal_not_open": {
+        "uk": "Мета №{id} не є відкритою метою цього випадку.",
+        "en": "Goal #{id} is not an open goal of this case.",
+    },
+    "lifecycle.nothing_to_override": {
+        "uk": "Цієї умови не бракує для жодного з переходів, можливих зараз: скасовувати нічого.",
+        "en": "No move possible now lacks this condition: there is nothing to override.",
+    },
 })
-
-MOVES = {
-    "intake": ("assessment", "closed"),
-    "assessment": ("plan", "closed"),
-    "plan": ("accompaniment", "closed"),
-    "accompaniment": ("review", "closed"),
-    "review": ("accompaniment", "plan", "closed"),
-    "closed": (),  # reopening is its own act, with a reason
-}
 
 def case_events(db, actor: str, case_id) -> list[dict]:
     """The case's events, oldest first."""
@@ -113,9 +135,14 @@ def allowed_moves(db, actor: str, case_id) -> tuple[str, ...]:
     return MOVES[case_state(db, actor, case_id)["status"]]
 
 
-def move_case(db, actor: str, case_id, to_status, *, on=None, reason=None, note=None,
-              today: date | None = None) -> int:
-    """Move the case to ``to_status`` (one of :func:`allowed_moves`); closing needs a reason."""
+def move_case(db, actor: str, case_id, to_status, *, on=None, reason=None, note=None, expected_status=None,
+              goals=None, today: date | None = None) -> int:
+    """Move the case to ``to_status`` (one of :func:`allowed_moves`), once it has what the configured
+    rules ask for (:mod:`workbench.case_cycle`). ``expected_status`` is the status the page showed: if
+    the case has moved since, the move is refused (``lifecycle.stale``). Closing needs a reason and
+    ``goals``, what becomes of each goal in force: ``{goal_id: {"kind": "achieved"|"abandoned",
+    "reason": text}}`` (an abandoned goal needs a reason); they are closed in the same transaction.
+    Raises ``UserError``/``InvalidInput``; nothing is written then."""
     allow(db, actor, "case.write", case_id)
     check = Checker()
     effective = check.date("on", on or (today or date.today()), today=today)
@@ -126,23 +153,99 @@ def move_case(db, actor: str, case_id, to_status, *, on=None, reason=None, note=
             check.problems["reason"] = UserError("lifecycle.closure_reason")
         if reason == "other" and not note:
             check.problems["note"] = UserError("lifecycle.other_needs_note")
+        outcomes = _goal_outcomes(check, goals)
+    elif goals:
+        raise UserError("lifecycle.goals_only_closing")
     check.raise_if_any()
     with write_transaction(db):
-        state = _writable_state(db, actor, case_id, effective)
+        state = _writable_state(db, actor, case_id, effective, expected_status=expected_status)
         current = state["status"]
         if to_status not in MOVES.get(current, ()):
-            if current == "closed":
-                raise UserError("lifecycle.closed")
             raise UserError("lifecycle.invalid_move", from_label=config.Labels("case_statuses", [current]),
                             to_label=config.Labels("case_statuses", [str(to_status)[:40]]),
                             allowed=config.Labels("case_statuses", MOVES.get(current, ()), "lifecycle.nothing"))
+        if to_status == "closed":
+            _close_goals(db, actor, case_id, outcomes, effective)
+        else:
+            decision = policy.decide_move(actor_of(db, actor), case_facts(db, case_id),
+                                          cycle_facts(db, case_id, effective.isoformat()), to_status)
+            if not decision:
+                raise decision.reason
         return _add_event(db, actor, case_id, "move", effective, from_status=current, to_status=to_status,
                           reason=reason if to_status == "closed" else None, note=note)
 
 
-def close_case(db, actor: str, case_id, *, reason, note=None, on=None, today: date | None = None) -> int:
-    """Close the case with a reason from ``closure_reasons`` (``other`` needs a note)."""
-    return move_case(db, actor, case_id, "closed", on=on, reason=reason, note=note, today=today)
+def close_case(db, actor: str, case_id, *, reason, goals=None, note=None, on=None, expected_status=None,
+               today: date | None = None) -> int:
+    """Close the case with a reason from ``closure_reasons`` (``other`` needs a note), resolving each goal
+    in force as :func:`move_case` says."""
+    return move_case(db, actor, case_id, "closed", on=on, reason=reason, note=note, goals=goals,
+                     expected_status=expected_status, today=today)
+
+
+def move_readiness(db, actor: str, case_id, on=None, today: date | None = None) -> CycleFacts:
+    """The case's :class:`~workbench.case_cycle.CycleFacts` for a move on ``on`` (default today): what a
+    view shows as the next step (:func:`workbench.case_cycle.next_step`); the store decides again."""
+    allow(db, actor, "case.read", case_id)
+    day = on or today or date.today()
+    return cycle_facts(db, record_id(case_id, "case"), day.isoformat())
+
+
+def override_condition(db, actor: str, case_id, *, to_status, condition, reason, on=None,
+                       today: date | None = None) -> int:
+    """A supervisor of the case's team lets its next move to ``to_status`` happen without ``condition``
+    (one the case lacks now), with a written reason; recorded as a case event, shown in the timeline."""
+    allow(db, actor, "case.override", case_id)
+    check = Checker()
+    effective = check.date("on", on or (today or date.today()), today=today)
+    reason = _reason(check, reason)
+    check.raise_if_any()
+    with write_transaction(db):
+        state = _writable_state(db, actor, case_id, effective, action="case.override")
+        facts = cycle_facts(db, state["case_id"], effective.isoformat())
+        if (to_status, condition) not in overridable(facts):
+            raise UserError("lifecycle.nothing_to_override")
+        return _add_event(db, actor, case_id, "override", effective, to_status=to_status, note=condition,
+                          reason=reason)
+
+
+def _goal_outcomes(check: Checker, goals) -> dict[int, tuple[str, str | None]]:
+    """``goals`` of a closing as ``{goal_id: (kind, reason)}``; each problem noted under ``goals[ID]``."""
+    if goals is None:
+        return {}
+    if not isinstance(goals, dict):
+        check.problems["goals"] = UserError("lifecycle.goal_outcome")
+        return {}
+    outcomes = {}
+    for goal_id, outcome in goals.items():
+        goal_id = record_id(goal_id, "goal")
+        field = f"goals[{goal_id}]"
+        kind = outcome.get("kind") if isinstance(outcome, dict) else None
+        if kind not in ("achieved", "abandoned"):
+            check.problems[field] = UserError("lifecycle.goal_outcome")
+            continue
+        text = check.text(field, outcome.get("reason"), required=kind == "abandoned", limit=1000)
+        if field in check.problems and check.problems[field].key == "input.required":
+            check.problems[field] = UserError("lifecycle.goal_abandon_reason")
+        outcomes[goal_id] = (kind, text)
+    return outcomes
+
+
+def _close_goals(db, actor, case_id, outcomes: dict, effective: date) -> None:
+    """Close every goal in force of the closing case as ``outcomes`` say, inside the closing's
+    transaction; a goal left without an outcome, or one not the case's open goal, refuses the closing."""
+    from .plans import _goals, _close_goal_row  # plans reads the case's state from this module
+
+    open_goals = {g["id"]: g for g in _goals(db, case_id) if g["status"] == "open"}
+    strays = sorted(set(outcomes) - set(open_goals))
+    if strays:
+        raise UserError("lifecycle.goal_not_open", id=strays[0])
+    left = [g for goal_id, g in open_goals.items() if goal_id not in outcomes]
+    if left:
+        raise InvalidInput({f"goals[{g['id']}]": UserError("lifecycle.goal_unresolved", title=g["title"])
+                            for g in left})
+    for goal_id, (kind, reason) in outcomes.items():
+        _close_goal_row(db, actor, open_goals[goal_id], kind, effective, reason)
 
 
 def reopen_case(db, actor: str, case_id, *, reason, on=None, today: date | None = None) -> int:
@@ -212,12 +315,16 @@ def _reason(check: Checker, value, field: str = "reason"):
 
 
 def _writable_state(db, actor, case_id, effective: date, allow_closed: bool = False, action: str = "case.write",
-                    target: str | None = None) -> dict:
+                    target: str | None = None, expected_status: str | None = None) -> dict:
     """The case's state, after asking the policy again inside the write's transaction (the case may have
-    been handed over since the function's first question; ``action``, handing it to ``target``) and
-    checking the date is not before the case's last event."""
+    been handed over since the function's first question; ``action``, handing it to ``target``),
+    checking the case is still in ``expected_status`` (if given: the status the page showed) and the
+    date is not before the case's last event."""
     allow(db, actor, action, case_id, target=target)
     state = _state(db, case_id)
+    if expected_status is not None and state["status"] != expected_status:
+        raise UserError("lifecycle.stale", shown=config.Labels("case_statuses", [str(expected_status)[:40]]),
+                        now=config.Labels("case_statuses", [state["status"]]))
     if state["status"] == "closed" and not allow_closed:
         raise UserError("lifecycle.closed")
     if effective.isoformat() < state["last_event_on"]:

@@ -170,15 +170,19 @@ def close_goal(db, actor: str, goal_id, *, kind, on=None, reason=None, case_id=N
         check.problems["kind"] = UserError("plan.kind")
     check.raise_if_any()
     with write_transaction(db):
-        goal = _open_goal(db, goal_id)
-        last = db.execute("select max(reviewed_on) from goal_reviews where goal_id = ?", [goal["id"]]).fetchone()[0]
-        if day.isoformat() < max(goal["set_on"], last or ""):
-            raise UserError("plan.before_goal", set_on=ua_date(max(goal["set_on"], last or "")))
-        closure_id = db["goal_closures"].insert({"goal_id": goal["id"], "kind": kind, "closed_on": day.isoformat(),
-                                                 "reason": reason, "recorded_at": now(),
-                                                 "recorded_by": actor}).last_pk
-        _audit(db, actor=actor, action=f"goal_{kind}", entity="cases", entity_id=goal["case_id"],
-               details={"goal_id": goal["id"]})
+        return _close_goal_row(db, actor, _open_goal(db, goal_id), kind, day, reason)
+
+
+def _close_goal_row(db, actor: str, goal: dict, kind: str, day: date, reason: str | None) -> int:
+    """Write an open ``goal``'s closure (inside the caller's transaction, the policy asked): not before
+    the goal was set or last reviewed. Shared by :func:`close_goal` and the closing of a case."""
+    last = db.execute("select max(reviewed_on) from goal_reviews where goal_id = ?", [goal["id"]]).fetchone()[0]
+    if day.isoformat() < max(goal["set_on"], last or ""):
+        raise UserError("plan.before_goal", set_on=ua_date(max(goal["set_on"], last or "")))
+    closure_id = db["goal_closures"].insert({"goal_id": goal["id"], "kind": kind, "closed_on": day.isoformat(),
+                                             "reason": reason, "recorded_at": now(), "recorded_by": actor}).last_pk
+    _audit(db, actor=actor, action=f"goal_{kind}", entity="cases", entity_id=goal["case_id"],
+           details={"goal_id": goal["id"]})
     return closure_id
 
 

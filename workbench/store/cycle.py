@@ -1,0 +1,77 @@
+"""What a case has in its current cycle on a day: the facts the move rules of
+:mod:`workbench.case_cycle` ask about, read from the tables (never stored), and a replay of every
+recorded move against those rules (what ``workbench check``-style proofs over a database use).
+"""
+from __future__ import annotations
+
+import json
+
+from .. import case_cycle, config
+from .cases import _case_row
+from .guard import MAX_ID, allow
+
+_NEEDS_ASSESSMENT = """select 1 from assessments where case_id = ? and instrument_id = ?
+    and coalesce(purpose, 'needs_assessment') = 'needs_assessment' and assessed_on between ? and ? limit 1"""
+_GOALS_IN_FORCE = """select g.id from goals g where g.case_id = ? and g.set_on <= ?
+    and not exists (select 1 from goal_closures x where x.goal_id = g.id and x.closed_on <= ?)"""
+_LATEST_PLAN_SIGNOFF = """select goal_ids from signoffs where case_id = ? and kind = 'plan'
+    and signed_on between ? and ? order by signed_on desc, id desc limit 1"""
+_REVIEW_SINCE = """select 1 from goal_reviews r join goals g on g.id = r.goal_id
+    where g.case_id = ? and r.reviewed_on between ? and ? limit 1"""
+
+
+def cycle_facts(db, case_id: int, on: str, before_event: int | None = None) -> case_cycle.CycleFacts:
+    """The case's :class:`~workbench.case_cycle.CycleFacts` on day ``on`` (ISO text): its status and
+    cycle from its events (only those with an id below ``before_event``, when replaying a past move),
+    the conditions met by records dated by ``on``, and the overrides in force. The caller has asked
+    the policy."""
+    case = _case_row(db, case_id)
+    instrument = config.load_config()["programmes"].get(case["programme"], {}).get("instrument", "")
+    status, cycle_start, plan_start = "intake", case["opened_on"], None
+    moved_into: dict[str, int] = {}  # to_status: the id of the case's last move into it, this cycle
+    overrides: list[tuple[int, str, str]] = []
+    for event_id, kind, to_status, condition, effective in db.execute(
+            """select id, kind, to_status, note, effective_on from case_events where case_id = ? and id < ?
+               order by id""", [case["id"], before_event or MAX_ID]):
+        if kind == "move":
+            status, moved_into[to_status] = to_status, event_id
+            if to_status == "plan":
+                plan_start = effective
+        elif kind == "reopen":
+            status, cycle_start, plan_start, moved_into, overrides = "intake", effective, None, {}, []
+        elif kind == "override":
+            overrides.append((event_id, to_status, condition))
+    # An override lets the next such move through: once the case has made it, it is spent.
+    overridden = frozenset((to, c) for event_id, to, c in overrides if event_id > moved_into.get(to, 0))
+    met = set()
+    if instrument and db.execute(_NEEDS_ASSESSMENT, [case["id"], instrument, cycle_start, on]).fetchone():
+        met.add("needs_assessment")
+    in_force = {row[0] for row in db.execute(_GOALS_IN_FORCE, [case["id"], on, on])}
+    if in_force:
+        met.add("plan_goal")
+        signed = db.execute(_LATEST_PLAN_SIGNOFF, [case["id"], cycle_start, on]).fetchone()
+        if signed and signed[0] and in_force <= set(json.loads(signed[0])):
+            met.add("plan_signed_off")
+    if db.execute(_REVIEW_SINCE, [case["id"], plan_start or cycle_start, on]).fetchone():
+        met.add("goal_review")
+    return case_cycle.CycleFacts(status, frozenset(met), overridden, instrument)
+
+
+def moves_against_rules(db, actor: str) -> list[dict]:
+    """Every recorded move that the configured rules would refuse on its day (none overridden), and
+    every closed case left with a goal in force, oldest first: ``case_id, case_number, event_id,
+    to_status, on, missing`` (conditions, or ``["open_goals"]`` for a closing). A proof over a whole
+    database, for supervisors and the head of centre (``aggregate.read``)."""
+    allow(db, actor, "aggregate.read")
+    found = []
+    for event_id, case_id, number, to_status, on in db.execute(
+            """select e.id, e.case_id, c.case_number, e.to_status, e.effective_on from case_events e
+               join cases c on c.id = e.case_id where e.kind = 'move' order by e.id""").fetchall():
+        if to_status == "closed":
+            lacking = ["open_goals"] if db.execute(_GOALS_IN_FORCE, [case_id, on, on]).fetchone() else []
+        else:
+            lacking = list(case_cycle.missing(cycle_facts(db, case_id, on, before_event=event_id), to_status))
+        if lacking:
+            found.append({"case_id": case_id, "case_number": number, "event_id": event_id, "to_status": to_status,
+                          "on": on, "missing": lacking})
+    return found
