@@ -228,9 +228,13 @@ def test_the_demo_gives_every_period_indicator_data_in_both_years(demo):
 def test_the_demo_breaks_no_rule_and_the_check_finds_a_move_that_does(demo, tmp_path):
     from workbench.store.cycle import moves_against_rules
 
+    from workbench.store.integrity import check_database
+
     db = open_db(demo[0])
     moves = db.execute("select count(*) from case_events where kind = 'move'").fetchone()[0]
     assert moves > 100 and moves_against_rules(db, "halyna.demo") == []
+    report = check_database(db)  # `workbench check` replays the moves too
+    assert not report.problems and not [w for w in report.warnings if w.key.startswith("check.move")]
     db.conn.close()
     # The check is no empty promise: a move written past the store (a plain sqlite3 client) is found.
     copy = copy_database(demo[0], tmp_path / "copy.db")
@@ -243,5 +247,9 @@ def test_the_demo_breaks_no_rule_and_the_check_finds_a_move_that_does(demo, tmp_
                 [case_id, before_intake, recorded_by])
     raw.commit()
     raw.close()
-    found = moves_against_rules(open_db(copy), "halyna.demo")
+    copied = open_db(copy)
+    found = moves_against_rules(copied, "halyna.demo")
     assert [(f["case_id"], f["to_status"], f["missing"]) for f in found] == [(case_id, "plan", ["needs_assessment"])]
+    number = copied.execute("select case_number from cases where id = ?", [case_id]).fetchone()[0]
+    warned = [w.message("uk") for w in check_database(copied).warnings if w.key == "check.move_against_rules"]
+    assert len(warned) == 1 and number in warned[0] and "«Планування»" in warned[0]

@@ -51,7 +51,8 @@ class Text:
         self.key, self.params = key, params
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
+        # A parameter may itself be translatable (a label, a list of conditions): render it in the same language.
+        return t(self.key, lang, **{k: (v.message(lang) if hasattr(v, "message") else v) for k, v in self.params.items()})
 
 
 class UserError(Exception):

@@ -182,7 +182,8 @@ def test_only_valid_moves_are_offered_and_forged_or_stale_moves_are_refused(case
     (b) Stale option: with the page open, the case is moved to assessment behind its back
         (``move_case`` on a connection of the test's own). The page still offers
         "Оцінювання потреб"; choosing it and applying is refused by the service, which
-        reads the case's status in its write transaction, and no ``case_events`` row is added.
+        reads the case's status in its write transaction and finds it is no longer the one the
+        page showed, and no ``case_events`` row is added.
     """
     from workbench.store.connection import open_db
     from workbench.store.lifecycle import move_case
@@ -216,7 +217,7 @@ def test_only_valid_moves_are_offered_and_forged_or_stale_moves_are_refused(case
     case_page.select("move", "to_status", label("case_statuses", "assessment"))  # a real choice this time
     case_page.submit("move")
     expect(case_page.status("move")).to_contain_text(
-        "Перехід зі стану «Оцінювання потреб» до «Оцінювання потреб» неможливий")
+        "Поки сторінка була відкрита, стан випадку змінився: було «Прийом звернення», тепер «Оцінювання потреб»")
     assert [e["to_status"] for e in case_events(db, case_id)] == ["assessment"], "no new case_events row"
     assert audit_moves(db, case_id) == 1
     assert page.evaluate("window.__binarySent") == 0 and len(page.evaluate("window.__forged")) == 1

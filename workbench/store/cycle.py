@@ -59,19 +59,25 @@ def cycle_facts(db, case_id: int, on: str, before_event: int | None = None) -> c
 
 def moves_against_rules(db, actor: str) -> list[dict]:
     """Every recorded move that the configured rules would refuse on its day (none overridden), and
-    every closed case left with a goal in force, oldest first: ``case_id, case_number, event_id,
-    to_status, on, missing`` (conditions, or ``["open_goals"]`` for a closing). A proof over a whole
-    database, for supervisors and the head of centre (``aggregate.read``)."""
+    every closed case left with a goal in force, oldest first: ``case_id, case_number, programme,
+    event_id, to_status, on, missing`` (conditions, or ``["open_goals"]`` for a closing). A proof over a
+    whole database, for supervisors and the head of centre (``aggregate.read``); ``workbench check``
+    warns of each."""
     allow(db, actor, "aggregate.read")
+    return _moves_against_rules(db)
+
+
+def _moves_against_rules(db) -> list[dict]:
+    """:func:`moves_against_rules` without asking the policy: for ``workbench check``, an operator's act."""
     found = []
-    for event_id, case_id, number, to_status, on in db.execute(
-            """select e.id, e.case_id, c.case_number, e.to_status, e.effective_on from case_events e
+    for event_id, case_id, number, programme, to_status, on in db.execute(
+            """select e.id, e.case_id, c.case_number, c.programme, e.to_status, e.effective_on from case_events e
                join cases c on c.id = e.case_id where e.kind = 'move' order by e.id""").fetchall():
         if to_status == "closed":
             lacking = ["open_goals"] if db.execute(_GOALS_IN_FORCE, [case_id, on, on]).fetchone() else []
         else:
             lacking = list(case_cycle.missing(cycle_facts(db, case_id, on, before_event=event_id), to_status))
         if lacking:
-            found.append({"case_id": case_id, "case_number": number, "event_id": event_id, "to_status": to_status,
-                          "on": on, "missing": lacking})
+            found.append({"case_id": case_id, "case_number": number, "programme": programme, "event_id": event_id,
+                          "to_status": to_status, "on": on, "missing": lacking})
     return found

@@ -26,6 +26,8 @@ from ..files import file_mode, folder_mode, too_open
 from ..i18n import Text
 from . import chain
 from .assessments import content_sha256
+from .cycle import _moves_against_rules
+from .inputs import ua_date
 from .schema import RECORD_TABLES, triggers_expected
 
 i18n.add({
@@ -93,6 +95,14 @@ i18n.add({
         "uk": "Файл {path} можуть читати інші користувачі комп'ютера (права {mode}); має бути {wanted}.",
         "en": "Others on this machine can read {path} (mode {mode}); it should be {wanted}.",
     },
+    "check.move_against_rules": {
+        "uk": "Випадок {number}: перехід до «{to_label}» {on} без того, чого вимагають чинні правила циклу: {missing}.",
+        "en": "Case {number}: the move to '{to_label}' on {on} lacks what the cycle's rules now in force ask: {missing}.",
+    },
+    "check.open_goals_closed": {
+        "uk": "Випадок {number}: закрито {on}, а мета лишилася відкритою.",
+        "en": "Case {number}: closed on {on} with a goal left open.",
+    },
     "check.ok": {
         "uk": "Перевірено {rows} рядків аудиту й {records} записів: журнал цілий, записи такі, як їх зробив робочий застосунок.",
         "en": "{rows} audit rows and {records} records checked: the log is whole and the records are as the workbench wrote them.",
@@ -137,7 +147,25 @@ def check_database(db) -> Report:
     for table, rowid, parent, _ in db.execute("pragma foreign_key_check"):
         report.problems.append(Text("check.foreign_key", table=table, rowid=rowid, parent=parent))
     _check_files(db, path, report)
+    _check_moves(db, report)
     return report
+
+
+def _check_moves(db, report: Report) -> None:
+    """Warn of each recorded move the case cycle's rules now in force would refuse (a warning: the rules
+    may have been tightened since the move was made, and an override counts)."""
+    from .. import config
+    from ..case_cycle import Conditions
+
+    instruments = {code: p.get("instrument", "") for code, p in config.load_config()["programmes"].items()}
+    for move in _moves_against_rules(db):
+        on = ua_date(move["on"])
+        if move["to_status"] == "closed":
+            report.warnings.append(Text("check.open_goals_closed", number=move["case_number"], on=on))
+        else:
+            report.warnings.append(Text("check.move_against_rules", number=move["case_number"], on=on,
+                                        to_label=config.Labels("case_statuses", [move["to_status"]]),
+                                        missing=Conditions(move["missing"], instruments.get(move["programme"], ""))))
 
 
 def _check_chain(db, key: bytes, path: Path, report: Report) -> list[tuple[int, str, dict, str]]:
