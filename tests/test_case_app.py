@@ -88,6 +88,8 @@ def test_services_and_consent(app, household_case):
     consent.inputs["purpose"].value = "research"  # research use alone: the person stays a client
     consent.submit.click()
     assert "дослідницьких" in consent.status.value and "згоду відкликано" not in app.members.value
+    assert consent.inputs["person_id"].value is None  # the saved form is emptied: a new withdrawal is chosen anew
+    consent.inputs["person_id"].value = mother
     consent.inputs["purpose"].value = "data_processing"
     consent.submit.click()
     assert "згоду відкликано" in app.members.value

@@ -75,15 +75,6 @@ COLUMNS = ("id", "held_on", "event_type", "project", "place", "participants", "c
 LIST_LIMIT = 50
 
 
-class EventForm(ActionForm):
-    """The shared action form, which can also forget what it last said (a new or loaded event)."""
-
-    def clear(self):
-        self._last = None
-        self._show(None)
-        self.status.value = ""
-
-
 class EventsApp:
     """The app's widgets; ``widget`` is what Voilà shows."""
 
@@ -93,8 +84,6 @@ class EventsApp:
         self.user_row = signed_in(db, user, "events.read")
         self.writes = may(db, user, "events.write")  # the head of centre reads the log; the form is the staff's
         self.correcting: dict | None = None  # the event version being corrected (held here, never in a widget)
-        self.saved: Done | None = None  # the last save's message while the form is unchanged since
-        self._quiet = False
         self.events: list[dict] = []
         self.language = LanguageSwitch(self.lang, self.set_language)
         self.heading, self.signed_in = w.HTML(), w.HTML()
@@ -103,7 +92,7 @@ class EventsApp:
         self.staff_names = {row["username"]: row["display_name"] for row in users}  # in alphabetical order
         text = dict(layout=w.Layout(width="30em"))
         number = dict(layout=w.Layout(width="8em"))
-        self.form = EventForm("wb-event", "events.form.new", "events.save", [
+        self.form = ActionForm("wb-event", "events.form.new", "events.save", [
             ("held_on", w.Text(layout=w.Layout(width="10em")), "events.f.held_on"),
             ("event_type", w.Dropdown(options=[("", "")]), "events.f.event_type"),
             ("project", w.Text(**text), "events.f.project"),
@@ -116,10 +105,8 @@ class EventsApp:
              "events.f.staff"),
             ("note", w.Textarea(layout=w.Layout(width="30em", height="4em")), "events.f.note"),
             ("reason", w.Text(**text), "events.f.reason"),
-        ], self._save, self.lang, on_refused=self.show_list)
+        ], self._save, self.lang, on_refused=self.show_list, reset=self._reset_form)
         self.inputs = self.form.inputs
-        for widget in self.inputs.values():
-            widget.observe(self._changed, "value")
         self.correcting_line = w.HTML()
         self.correcting_line.add_class("wb-event-correcting")
         self.cancel = w.Button(icon="times")
@@ -157,14 +144,11 @@ class EventsApp:
         self.lang = lang
         self.heading.value = f"<h2>{html.escape(i18n.t('events.title', lang))}</h2>"
         self.signed_in.value = f"<i>{html.escape(i18n.t('app.signed_in_as', lang, name=self.user_row['display_name']))}</i>"
-        self._quiet = True
-        try:
+        with self.form.unchanged():  # relabelled, the choice kept: not the user's change
             kind = self.inputs["event_type"]
             value = kind.value
             kind.options = [(i18n.t("events.choose", lang), "")] + config.choices("event_types", lang)
             kind.value = value if value in config.codes("event_types") else ""
-        finally:
-            self._quiet = False
         self.inputs["held_on"].placeholder = i18n.t("events.date_placeholder", lang)
         self.cancel.description = i18n.t("events.cancel", lang)
         self.pick_label.value = f"<b>{html.escape(i18n.t('events.pick', lang))}</b>"
@@ -204,16 +188,12 @@ class EventsApp:
             rows = "".join(self._row_html(event) for event in self.events)
             self.table.value = (f'<table style="border-collapse:collapse"><thead><tr>{head}</tr></thead>'
                                 f"<tbody>{rows}</tbody></table>")
-        self._quiet = True
-        try:
-            value = self.pick.value
-            self.pick.options = [(i18n.t("events.choose", lang), None)] + [
-                (i18n.t("events.pick_option", lang, id=e["id"], on=ua_date(e["held_on"]),
-                        type=config.label("event_types", e["event_type"], lang), project=e["project"]), e["id"])
-                for e in self.events]
-            self.pick.value = value if value in {e["id"] for e in self.events} else None
-        finally:
-            self._quiet = False
+        value = self.pick.value
+        self.pick.options = [(i18n.t("events.choose", lang), None)] + [
+            (i18n.t("events.pick_option", lang, id=e["id"], on=ua_date(e["held_on"]),
+                    type=config.label("event_types", e["event_type"], lang), project=e["project"]), e["id"])
+            for e in self.events]
+        self.pick.value = value if value in {e["id"] for e in self.events} else None
 
     def _row_html(self, event: dict) -> str:
         lang = self.lang
@@ -230,12 +210,8 @@ class EventsApp:
         return f'<tr class="wb-event-row" data-event="{event["id"]}">{tds}</tr>'
 
     # --- the form ------------------------------------------------------------------------------
-    def _changed(self, _change):
-        if not self._quiet:
-            self.saved = None  # a change makes the form a new submission
-
     def _reset_form(self, event: dict | None = None):
-        """Empty the form for a new event, or fill it with ``event`` to correct it."""
+        """Empty the form for a new event (also after a save), or fill it with ``event`` to correct it."""
         today_text = (self.today or date.today()).strftime("%d.%m.%Y")
         values = {"held_on": today_text, "event_type": "", "project": "", "place": "", "participants": "",
                   "children": "0", "idps": "0", "staff": (self.user,) if self.user in self.staff_names else (),
@@ -246,12 +222,8 @@ class EventsApp:
                           children=str(event["children"]), idps=str(event["idps"]),
                           staff=tuple(name for name in event["staff"] if name in self.staff_names),
                           note=event["note"] or "")
-        self._quiet = True
-        try:
-            for name, value in values.items():
-                self.inputs[name].value = value
-        finally:
-            self._quiet = False
+        for name, value in values.items():
+            self.inputs[name].value = value
         self.correcting = event
         self._show_mode()
 
@@ -274,20 +246,17 @@ class EventsApp:
             self.show_list()
             return False
         event["version"] = next((e["version"] for e in self.events if e["id"] == event["id"]), 1)
-        self.saved = None
-        self.form.clear()
         self._reset_form(event)
+        self.form.open_anew()
         return True
 
     def cancel_correction(self):
-        self.form.clear()
-        self.saved = None
         self._reset_form()
+        self.form.open_anew()
 
     def _save(self, v) -> Done:
-        """Record the event (or its correction) through the service; a second click of a double click saves nothing."""
-        if self.saved is not None:
-            return self.saved  # nothing changed since the last save
+        """Record the event (or its correction) through the service (once per opening of the form, which is
+        then emptied for the next event: see ActionForm)."""
         staff = list(v["staff"]) if isinstance(v["staff"], tuple) else v["staff"]
         fields = dict(held_on=v["held_on"], event_type=v["event_type"], project=v["project"], place=v["place"],
                       participants=v["participants"], children=v["children"], idps=v["idps"], staff=staff,
@@ -299,7 +268,5 @@ class EventsApp:
         else:
             new = record_event(self.db, self.user, **fields)
             done = Done("events.saved", id=new)
-        self._reset_form()
         self.show_list()
-        self.saved = done
         return done

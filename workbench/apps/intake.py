@@ -19,6 +19,7 @@ from ..store.inputs import InvalidInput
 from ..store.intake import intake
 from . import registration  # noqa: F401  (registers the person-field labels shared with it)
 from .common import ERROR_STYLE, LanguageSwitch, app_page, signed_in, start_app, status_html, ua_date
+from .widgets import Submission
 
 i18n.add({
     "intake.title": {"uk": "Прийом звернення", "en": "Intake"},
@@ -250,7 +251,7 @@ class IntakeApp:
         self.register_button.on_click(lambda _: self.register())
         self.result = w.HTML()
         self.result.add_class("wb-intake-result")
-        self.registered_case: int | None = None
+        self.registering = Submission()  # one intake per opening of the page: never renewed (a new page starts another)
         t = self.section_titles
         self.widget = app_page(
             self.heading, self.language, self.signed_in, self.status,
@@ -321,9 +322,12 @@ class IntakeApp:
         self.members_box.children = [m.widget for m in self.members]
 
     def register(self) -> int | None:
-        """Register the family (or person) and open the case; every check is the service's."""
-        if self.registered_case is not None:
-            return self.registered_case  # a second click (even on the disabled button) registers nothing more
+        """Register the family (or person) and open the case, once: a second click (even on the disabled
+        button) registers nothing more and gives the same case."""
+        return self.registering.run(self._register)
+
+    def _register(self) -> int | None:
+        """The registration itself; every check is the service's. None when it was refused."""
         v = {name: widget.value for name, widget in self.inputs.items()}
         purposes = [code for code, box in self.consents.items() if box.value]
         consent_on = v["consent_given_on"] if purposes else None
@@ -351,8 +355,7 @@ class IntakeApp:
         self.result.value = status_html(i18n.t("intake.registered", self.lang, number=case), "ok") + (
             f'<p><a class="wb-open-case" href="case.ipynb?case={case_id}">{html.escape(i18n.t("intake.links", self.lang))}</a>'
             f' · <a href="needs_assessment.ipynb">{html.escape(i18n.t("intake.to_assessment", self.lang))}</a></p>')
-        self.register_button.disabled = True  # one intake per form; a new page starts another
-        self.registered_case = case_id
+        self.register_button.disabled = True  # a hint: the guard is self.registering
         return case_id
 
     def _show_problems(self, err: InvalidInput):

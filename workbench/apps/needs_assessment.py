@@ -26,7 +26,7 @@ from ..store.inputs import InvalidInput
 from .common import (LanguageSwitch, app_page, note_opening, programme_label, signed_in, start_app, status_html,
                      subject_label, ua_date)
 from .registration import RegistrationForm
-from .widgets import CaseSearch
+from .widgets import CaseSearch, Submission, once
 
 i18n.add({
     "na.title": {"uk": "Оцінювання потреб", "en": "Needs assessment"},
@@ -94,6 +94,7 @@ class NeedsAssessmentApp:
         self.case_id: int | None = None
         self.form: FormView | None = None
         self.editing: dict | None = None  # submission_key, supersedes, draft_key of the open form
+        self.saving = Submission()  # the open form's submission (its key is editing["submission_key"])
         self.form_error: UserError | None = None
         self._loading = False
         self.language = LanguageSwitch(self.lang, self.set_language)
@@ -282,7 +283,7 @@ class NeedsAssessmentApp:
         discard = w.Button(description=i18n.t("na.draft_discard", self.lang))
         discard.add_class("wb-draft-discard")
         resume.on_click(lambda _: self.open_form(draft=draft))
-        discard.on_click(lambda _: self._discard_draft(draft))
+        once(discard, lambda: self._discard_draft(draft))
         when = draft["updated_at"][:16].replace("T", " ")
         offer = w.HTML(status_html(i18n.t("na.draft_offer", self.lang, when=when)))
         self.draft_box.children = [offer, w.HBox([resume, discard])]
@@ -290,6 +291,7 @@ class NeedsAssessmentApp:
     def _discard_draft(self, draft):
         end_draft(self.db, self.user, draft["draft_key"], case_id=self.case_id, outcome="discarded")
         self.draft_box.children = []
+        return draft["draft_key"]
 
     # --- the form --------------------------------------------------------------------------
     def open_form(self, correcting: int | None = None, draft: dict | None = None):
@@ -320,6 +322,7 @@ class NeedsAssessmentApp:
             self.assessed_on.value = today.strftime("%d.%m.%Y")
             self.reason.value = ""
             self._set_purpose(DEFAULT_PURPOSE)
+        self.saving = Submission(self.editing["submission_key"])  # a new opening (a draft's keeps its key)
         self.form_holder.children = [self.form.widget]
         self.form_error = None
         self._show_form_error()
@@ -387,9 +390,13 @@ class NeedsAssessmentApp:
             self.form_status.value = status_html(err.message(self.lang), "error")
 
     def save(self) -> int | None:
-        """Save the open form (a new assessment or a correction); returns the id or None."""
+        """Save the open form once (a new assessment or a correction); returns the id or None. A second click,
+        after the form closed, gives the same id and saves nothing (see widgets.Submission)."""
+        return self.saving.run(self._save)
+
+    def _save(self) -> int | None:
         if not (self.form and self.editing and self.case_id):
-            return None  # e.g. the second click of a double click, after the form closed
+            return None  # no form open: a click on the hidden button
         self.form.check(show_all=True, today=self.today)
         # No choice at all (a page can clear the dropdown) is not the default: the service refuses it.
         purpose = self.purpose.value if self.purpose.value is not None else ""

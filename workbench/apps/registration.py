@@ -11,6 +11,7 @@ from ..i18n import UserError
 from ..store.inputs import InvalidInput
 from ..store.intake import register_client
 from .common import ERROR_STYLE, status_html
+from .widgets import Submission
 
 i18n.add({
     "reg.title": {"uk": "Нова особа або сімʼя", "en": "New person or family"},
@@ -55,6 +56,7 @@ class RegistrationForm:
         self.status = w.HTML()
         self.submit = w.Button(button_style="primary")
         self.cancel = w.Button()
+        self.submission = Submission()  # one registration per opening of this form (it closes once done)
         self.submit.on_click(lambda _: self.register())
         self.cancel.on_click(lambda _: self.on_cancel())
         rows = []
@@ -87,7 +89,11 @@ class RegistrationForm:
         self.cancel.description = i18n.t("reg.cancel", lang)
 
     def register(self) -> int | None:
-        """Register from the widgets' values; every check happens in the service."""
+        """Register, once: a second click gives the same case and registers nothing more."""
+        return self.submission.run(self._register)
+
+    def _register(self) -> int | None:
+        """Register from the widgets' values; every check happens in the service. None when refused."""
         values = {name: widget.value for name, widget in self.inputs.items()}
         if not self.consent.value:
             values["consent_given_on"] = None

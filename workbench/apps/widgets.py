@@ -1,7 +1,10 @@
-"""Small widget pieces the staff apps share: a labelled action form and the case search box."""
+"""Small widget pieces the staff apps share: one submission per form opening, a labelled action form and the
+case search box."""
 from __future__ import annotations
 
 import html
+import uuid
+from contextlib import contextmanager
 
 import ipywidgets as w
 
@@ -26,18 +29,85 @@ i18n.add({
 })
 
 
+class Submission:
+    """One opening of a form, with its submission key: the form's action is done at most once per key.
+
+    In Voilà two clicks arrive as two widget messages, handled one after the other, and a
+    click on a disabled or hidden button still arrives, so the guard is here, in Python.
+    :meth:`run` does the action once: a second click, or a replayed message, gets what the
+    first run gave and writes nothing; a click arriving while the action runs does nothing.
+    An action that was refused (it raises ``UserError``, or returns None: nothing was written)
+    leaves the key unused, so the corrected form can be sent. :meth:`renew` starts a new
+    opening (a new key): when the user changes the form after a save, or another form opens.
+    """
+
+    def __init__(self, key: str | None = None):
+        self.running = False
+        self.renew(key)
+
+    def renew(self, key: str | None = None) -> None:
+        self.key = key or str(uuid.uuid4())  # e.g. the needs assessment's, which the store is idempotent on
+        self.result = None  # what the action gave for this key (None: not done yet)
+
+    @property
+    def used(self) -> bool:
+        return self.result is not None
+
+    def run(self, action, then=None):
+        """``action()`` unless this key was used (then its first result) or it is running (then None).
+
+        ``then(result)`` follows a run that did something, still within it (a form cleared there
+        is not the user's change)."""
+        if self.running or self.result is not None:
+            return None if self.running else self.result
+        self.running = True
+        try:
+            result = action()
+            if result is not None:
+                self.result = result
+                if then is not None:
+                    then(result)
+        finally:
+            self.running = False
+        return self.result
+
+
+def once(button: w.Button, action, again=None) -> Submission:
+    """Make ``button`` do ``action()`` at most once (see :class:`Submission`; renew it for a new opening).
+
+    ``again(result)`` is called for a click after the action was done, e.g. to show its message again."""
+    submission = Submission()
+
+    def click(_):
+        replay = submission.used
+        result = submission.run(action)
+        if replay and again is not None:
+            again(result)
+
+    button.on_click(click)
+    return submission
+
+
 class ActionForm:
     """A titled form: labelled inputs, a submit button, a message per field and one for the form.
 
     ``fields`` is a list of ``(name, widget, label_key)``; ``handler(values)`` does the
     work through a service function and returns a success message (or raises
     ``UserError``/``InvalidInput``, whose messages are shown, in the current language).
+
+    Each opening of the form is one :class:`Submission`: the handler runs at most once for it
+    (a double click records one service), and a second click shows the same success again.
+    After a save the inputs go back to their defaults (``reset()``, by default the values the
+    inputs were built with); the user's next change starts a new opening. Changes made while
+    the handler runs, or within :meth:`unchanged`, are the app's, not a new opening.
     """
 
     def __init__(self, css: str, title_key: str, submit_key: str, fields: list, handler, lang: str,
-                 on_refused=None):
+                 on_refused=None, reset=None):
         self.title_key, self.submit_key, self.handler, self.lang = title_key, submit_key, handler, lang
         self.on_refused = on_refused  # e.g. re-read the case: what was offered may have gone stale
+        self.submission = Submission()
+        self._quiet = False
         self.inputs = {name: widget for name, widget, _ in fields}
         self.label_keys = {name: key for name, _, key in fields}
         self.labels = {name: w.HTML() for name in self.inputs}
@@ -50,8 +120,11 @@ class ActionForm:
         self.submit = w.Button(button_style="primary")
         self.submit.add_class(f"{css}-submit")
         self.submit.on_click(lambda _: self.run())
+        self.defaults = {name: widget.value for name, widget in self.inputs.items()}
+        self.reset = reset or self.clear_inputs
         for name, widget in self.inputs.items():
             widget.add_class(f"{css}-{name}")
+            widget.observe(self._changed, "value")
         self.widget = w.VBox([self.title, *self.rows.values(), self.submit, self.status],
                              layout=w.Layout(border="1px solid #ddd", padding="6px", margin="4px 0"))
         self.widget.add_class(css)
@@ -73,15 +146,49 @@ class ActionForm:
     def values(self) -> dict:
         return {name: widget.value for name, widget in self.inputs.items()}
 
-    def run(self):
+    def _changed(self, _change):
+        if not (self._quiet or self.submission.running):
+            self.submission.renew()  # the user changed the form: a new opening
+
+    @contextmanager
+    def unchanged(self):
+        """Changes to the inputs within this block are the app's (relabelling, a refresh), not a new opening."""
+        quiet, self._quiet = self._quiet, True
         try:
-            result = self.handler(self.values())
+            yield
+        finally:
+            self._quiet = quiet
+
+    def clear_inputs(self):
+        """Each input back to the value it was built with (a dropdown whose options have changed since: to
+        no choice)."""
+        for name, widget in self.inputs.items():
+            default = self.defaults[name]
+            if isinstance(widget, w.widgets.widget_selection._Selection):
+                offered = [option[1] if isinstance(option, tuple) else option for option in widget.options]
+                widget.value = default if default in offered else None
+            else:
+                widget.value = default
+
+    def open_anew(self):
+        """A new opening (another record loaded, a correction cancelled): a new key, no message left over."""
+        self.submission.renew()
+        self._last = None
+        self._show(None)
+        self.status.value = ""
+
+    def run(self):
+        """Submit the form: the handler runs at most once per opening (see :class:`Submission`)."""
+        try:
+            result = self.submission.run(lambda: self.handler(self.values()), then=lambda _: self.reset())
         except UserError as err:
             self._last = err
             if self.on_refused and not isinstance(err, InvalidInput):
                 self.on_refused()
         else:
-            self._last = result
+            if result is None:
+                return  # a click arriving while the handler runs
+            self._last = result  # the first run's message, or the same again for a second click
         self._show(self._last)
 
     def _show(self, outcome):
