@@ -62,7 +62,10 @@ def test_a_stay_is_recorded_and_ended_and_a_forged_person_refused(case_page, db)
     expect(section).to_contain_text(f"{family} Оксана")
     expect(section).to_contain_text("триває")
 
-    # A second stay while this one goes on is refused with the service's message.
+    # The saved form is emptied. A second stay while this one goes on is refused with the service's message.
+    expect(page.locator(".wb-shelter-stay-shelter input")).to_have_value("")
+    case_page.type("shelter-stay", "shelter", "Притулок «Надія» (браузерний тест)")
+    case_page.type("shelter-stay", "from_on", arrived)
     case_page.select("shelter-stay", "person_id", f"{family} Оксана")
     case_page.submit("shelter-stay")
     expect(case_page.status("shelter-stay")).to_contain_text("ще перебуває в притулку")
