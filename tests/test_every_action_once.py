@@ -167,7 +167,15 @@ def _members(db, case_id):
 
 
 def _to(db, case_id, *statuses):
+    """Move the case on; what the case cycle's rules ask for and the case lacks, the supervisor overrides."""
+    from workbench import case_cycle
+    from workbench.store.cycle import cycle_facts
+    from workbench.store.lifecycle import override_condition
+
     for status in statuses:
+        for condition in case_cycle.missing(cycle_facts(db, case_id, "2026-02-01"), status):
+            override_condition(db, "mariia.demo", case_id, to_status=status, condition=condition,
+                               reason="Тест кнопок", on="2026-02-01", today=TODAY)
         move_case(db, "olena.demo", case_id, status, on="2026-02-01", reason="moved_away" if status == "closed"
                   else None, today=TODAY)
 
@@ -176,8 +184,12 @@ def case_scenario(name, db, case_id):
     """``(user, table, first, second, refused)`` for the case app's form ``name`` (set up in ``db``)."""
     mother, child = (p["id"] for p in _members(db, case_id))
     if name == "move":
-        return ("olena.demo", "case_events", values(to_status="assessment"), values(to_status="plan"),
-                values(to_status="closed", reason=None))
+        return ("olena.demo", "case_events", values(to_status="assessment"),
+                values(to_status="closed", reason="moved_away"), values(to_status="closed", reason=None))
+    if name == "override":
+        _to(db, case_id, "assessment")
+        return ("mariia.demo", "case_events", values(condition="plan|needs_assessment", reason="Оцінено на папері"),
+                None, values(condition="plan|needs_assessment", reason=""))
     if name == "transfer":
         return ("mariia.demo", "case_events", values(to_worker="andrii.demo", reason="Відпустка"),
                 values(to_worker="mariia.demo", reason="Повернення"), values(to_worker="andrii.demo", reason=""))
@@ -221,7 +233,7 @@ def case_scenario(name, db, case_id):
     raise AssertionError(name)
 
 
-CASE_FORMS = ("move", "transfer", "service", "outcome", "urgent", "extend", "reopen", "consent", "share", "unshare",
+CASE_FORMS = ("move", "override", "transfer", "service", "outcome", "urgent", "extend", "reopen", "consent", "share", "unshare",
               "shelter", "shelter_end")
 
 
