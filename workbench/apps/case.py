@@ -144,14 +144,19 @@ i18n.add({
 })
 
 
-class GoalOutcomes(w.VBox):
+class GoalOutcomes(w.VBox, w.ValueWidget):
     """When a case closes: each open goal with its outcome (achieved / abandoned) and, if abandoned, why.
-    ``value`` is what :func:`workbench.store.lifecycle.move_case` takes as ``goals``."""
+    ``value`` (kept in the kernel, not synced) is what :func:`workbench.store.lifecycle.move_case` takes as
+    ``goals``; it changes as the user answers, so the form sees a change (a new opening); setting it to
+    ``{}`` (a form's reset) clears every answer."""
 
     def __init__(self):
         super().__init__()
         self.rows: dict[int, tuple] = {}
         self.lang = "uk"
+        self._collecting = False
+        self.value = {}
+        self.observe(self._reset, "value")
 
     def show(self, goals: list[dict], lang: str):
         """Offer the case's open ``goals`` (a choice already made for a goal still open is kept)."""
@@ -167,19 +172,25 @@ class GoalOutcomes(w.VBox):
             reason = w.Text(placeholder=i18n.t("case.goal.reason", lang), layout=w.Layout(width="100%"))
             reason.add_class(f"wb-goal-reason-{goal['id']}")
             kind.value, reason.value = before.get(goal["id"], (None, ""))
+            kind.observe(self._collect, "value")
+            reason.observe(self._collect, "value")
             error = w.HTML()
             self.rows[goal["id"]] = (w.HTML(f"<b>{html.escape(goal['title'])}</b>"), kind, reason, error)
         self.children = [w.VBox(list(row)) for row in self.rows.values()]
+        self._collect()
 
-    @property
-    def value(self) -> dict:
-        return {goal_id: {"kind": kind.value, "reason": reason.value or None}
-                for goal_id, (_, kind, reason, _) in self.rows.items() if kind.value}
+    def _collect(self, _change=None):
+        self._collecting = True
+        try:
+            self.value = {goal_id: {"kind": kind.value, "reason": reason.value or None}
+                          for goal_id, (_, kind, reason, _) in self.rows.items() if kind.value}
+        finally:
+            self._collecting = False
 
-    @value.setter
-    def value(self, _):  # a form's reset: no outcome chosen
-        for _, kind, reason, error in self.rows.values():
-            kind.value, reason.value, error.value = None, "", ""
+    def _reset(self, change):
+        if not self._collecting and not change["new"]:  # a form's reset: no outcome chosen
+            for _, kind, reason, error in self.rows.values():
+                kind.value, reason.value, error.value = None, "", ""
 
     def show_errors(self, problems: dict):
         """Each goal's problem (``goals[ID]`` of an ``InvalidInput``) under that goal."""
