@@ -104,7 +104,7 @@ def valid_answers(instrument):
     from workbench.demo import _answers
 
     latent = {d.name: 1.5 for d in instrument.domains()}
-    return _answers(random.Random(7), instrument, latent, [("Злата", 7)], date(2026, 2, 1), 0)
+    return _answers(random.Random(7), instrument, latent, [(2, "Злата", date(2018, 9, 30))], date(2026, 2, 1), 0)
 
 
 def worker_of(db, case_id) -> str:
@@ -127,9 +127,11 @@ def fill(view, answers):
     """Type a submission into the widgets as text, the way the browser sends it."""
     for name, value in answers.items():
         if name in view.repeats:
-            for entry in value:
-                view.repeats[name].add()
-                fields = view.repeats[name].instances[-1].fields
+            block = view.repeats[name]
+            for number, entry in enumerate(value):
+                if number >= len(block.instances):  # entries the form started with (a case's children) are rated
+                    block.add()
+                fields = block.instances[number].fields
                 for item, v in entry.items():
                     fields[item].set_value(v)
         elif name in view.fields:
