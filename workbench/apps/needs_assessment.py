@@ -338,7 +338,9 @@ class NeedsAssessmentApp:
         if links_children(self.form_instrument):
             parents = case_parents(self.db, self.user, self.case_id, on=today)
             family = next((p["family_name"] for p in parents if p["relation"] == "applicant"), "")
-            self.children_panel = NewChildrenPanel(self.form, self.lang, parents, family)
+            self.children_panel = NewChildrenPanel(self.form, self.lang, parents, family, on_change=self.keep_draft)
+            if draft:
+                self.children_panel.restore(draft["content"].get("new_children"))
         self.children_holder.children = [self.children_panel.widget] if self.children_panel else []
         self.form_holder.children = [self.form.widget]
         self.form_error = None
@@ -426,7 +428,8 @@ class NeedsAssessmentApp:
                                 "reason": self.reason.value, "purpose": self.purpose.value,
                                 "submission_key": self.editing["submission_key"],
                                 "supersedes": self.editing["supersedes"],
-                                "instrument_version": self.form_instrument.version})
+                                "instrument_version": self.form_instrument.version,
+                                "new_children": self.children_panel.value() if self.children_panel else {}})
         except UserError as err:  # e.g. the case was handed to someone else meanwhile
             self.form_status.value = status_html(err.message(self.lang), "error")
 

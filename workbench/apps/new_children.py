@@ -53,6 +53,7 @@ class NewChildBlock:
         self.labels, self.errors, rows = {}, {}, []
         for name, widget in self.inputs.items():
             widget.add_class(f"wb-new-child-{name}")
+            widget.observe(lambda _: panel.changed(), "value")
             self.labels[name], self.errors[name] = w.HTML(), w.HTML()
             rows.append(w.VBox([self.labels[name], widget, self.errors[name]]))
         self.title, self.choice = w.HTML(), w.HTML()
@@ -133,8 +134,10 @@ class NewChildBlock:
 class NewChildrenPanel:
     """One :class:`NewChildBlock` per child entry of ``form`` that has no register number; ``widget`` to show."""
 
-    def __init__(self, form: FormView, lang: str, parents: list[dict], family_name: str = ""):
+    def __init__(self, form: FormView, lang: str, parents: list[dict], family_name: str = "", on_change=None):
         self.form, self.lang, self.parents, self.family_name = form, lang, parents, family_name
+        self.on_change = on_change
+        self._quiet = False
         self.blocks: dict = {}  # the form's Instance -> its block
         self.title, self.explain = w.HTML(), w.HTML()
         self.list = w.VBox()
@@ -171,6 +174,26 @@ class NewChildrenPanel:
         numbers = {entry: n for n, entry in enumerate(self.entries(), start=1)}
         for entry, block in self.blocks.items():
             block.set_language(lang, numbers.get(entry, 0))
+
+    def changed(self):
+        if self.on_change and not self._quiet:
+            self.on_change()
+
+    def restore(self, specs: dict):
+        """Fill the blocks from ``value()`` as a draft kept it (numbers as text); a link or confirmation is not
+        restored (the duplicate warning comes again on saving)."""
+        self._quiet = True
+        try:
+            for number, spec in (specs or {}).items():
+                block = self._block(int(number)) if str(number).isdigit() else None
+                if block is None or not isinstance(spec, dict):
+                    continue
+                for name in ("family_name", "patronymic", "sex", "consent_by"):
+                    options = getattr(block.inputs[name], "options", None)
+                    if spec.get(name) is not None and (options is None or spec[name] in [o[1] for o in options]):
+                        block.inputs[name].value = spec[name]
+        finally:
+            self._quiet = False
 
     def value(self) -> dict[int, dict]:
         """``new_children`` for the store: the entry's number (1-based) -> what registering the child needs."""

@@ -73,8 +73,8 @@ i18n.add({
         "en": "'.' (the current answer) is allowed only in the constraint column.",
     },
     "instrument.bad_read_only": {
-        "uk": "у стовпці {column} підтримується лише yes або no (вираз не підтримується).",
-        "en": "the column {column} supports only yes or no (an expression is not supported).",
+        "uk": "у стовпці {name} підтримується лише yes або no (вираз не підтримується).",
+        "en": "the column {name} supports only yes or no (an expression is not supported).",
     },
     "instrument.unknown_version": {
         "uk": "Версії {version} інструмента «{name}» у складі програми немає.",
@@ -333,7 +333,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
         for column in READ_ONLY_COLUMNS:
             flag = _cell(row, column).lower()
             if flag and flag not in YES + NO:
-                raise _at(file, "survey", row_number, column, "instrument.bad_read_only", column=column)
+                raise _at(file, "survey", row_number, column, "instrument.bad_read_only", name=column)
             item.read_only = item.read_only or flag in YES
         required = _cell(row, "required")
         if required.lower() in YES:
