@@ -149,6 +149,7 @@ class AppPage:
 
     def save(self):
         self.page.click(".wb-save")
+        self.added_children = 0  # the next form (a correction, another case) has its own
 
     # --- waiting on the kernel ------------------------------------------------------------------
     def wait_for_draft(self, case_id: int, values: dict, timeout: float = 20.0, **content) -> dict:
