@@ -302,8 +302,10 @@ def world(db, instrument, valid_answers):
                members=[_world_member("Оксана", "1988-07-07", family="Левадчук"),
                         _world_member("Назар", "2012-03-03", sex="male", relation="child", family="Левадчук")],
                consent_given_on="2026-01-15", intake_on="2026-01-15", today=TODAY)
-    save_assessment(db, WORLD_ACTOR, case_id=b, instrument=instrument, answers=valid_answers, assessed_on="2026-01-22",
-                    today=TODAY)
+    nazar = db.execute("select id from persons where given_name = 'Назар'").fetchone()[0]
+    nazar_rated = dict(valid_answers["child"][0], child_person=nazar, child_name="Назар", child_birth_date=date(2012, 3, 3))
+    save_assessment(db, WORLD_ACTOR, case_id=b, instrument=instrument, answers=dict(valid_answers, child=[nazar_rated]),
+                    assessed_on="2026-01-22", today=TODAY)
     for kind in ("mobile_team_visit", "humanitarian_aid"):
         record_service(db, WORLD_ACTOR, b, service_type=kind, provided_on="2026-01-20", today=TODAY)
     mother, son = [m["id"] for m in household_members(db, "halyna.demo", db["cases"].get(b)["household_id"])]
