@@ -28,7 +28,7 @@ OUT = ROOT / "benchmarks" / "out"
 BENCH_WORKER = "bench.worker"
 # Part of the cached demo database's name: change it whenever the demo's staff or data change. "teams" since the
 # demo has teams, an administrator and a head of centre (issue 12): an older cached file has none of them.
-DEMO_VERSION = "teams"
+DEMO_VERSION = "children"  # was "teams"; the demo's assessments link their children to the registered ones (issue 14)
 
 
 def large_database(persons: int = 20_000, seed: int = 7) -> Path:
@@ -71,7 +71,7 @@ def worker_with_open_cases(path: Path, n: int = 60) -> str:
 
 # --- The answers database (issue 6): 20,000 persons × 6 family needs assessments --------------------------
 
-ANSWERS_VERSION = "v2"  # part of the cached file's name: change it whenever the generator below changes
+ANSWERS_VERSION = "v3"  # part of the cached file's name: change it whenever the generator below changes
 ANSWERS_START, ANSWERS_END = date(2025, 1, 1), date(2026, 11, 15)
 ANSWERS_PROGRAMMES = {"family_support": 0.47, "idp_support": 0.43, "care_leavers": 0.10}
 # The staff (issue 12): an administrator who adds the others, the case managers and their supervisor in one
@@ -146,10 +146,13 @@ def _fna_answers(r: random.Random, fna, case: dict, visit: int, day: date) -> di
     answers["conclusion_text"] = r.choice(_TEXTS["conclusion_text"])
     if r.random() < 0.6:
         answers["recommended_services"] = r.choice(_TEXTS["recommended_services"])
-    years = (day - case["opened"]).days // 365
     children = []
-    for name, age in case["children"]:
-        child = {"child_name": name, "child_age": min(17, age + years)}
+    for person_id, name, born in case["children"]:
+        # child_age as the instrument computes it: whole years on the visit day (a calculate item, so stored).
+        child = {"child_name": name, "child_birth_date": born,
+                 "child_age": day.year - born.year - ((day.month, day.day) < (born.month, born.day))}
+        if person_id is not None:
+            child["child_person"] = person_id
         child.update({item: level("child_development") for item in case["scored"]["child_development"]})
         if r.random() < 0.5:
             child["child_notes"] = r.choice(_TEXTS["child_notes"])
@@ -185,8 +188,11 @@ def answers_database(persons: int = 20_000, assessments_per_person: int = 6, see
       in one team, and the head of centre ``head.bench``; the administrator registers the instrument;
     - one case per person, opened 2025-01-01 .. 2026-06 across the three configured programmes and ``workers``
       case managers; ``family_support`` and ``idp_support`` cases belong to a one-person household (the
-      applicant; the children are in the assessment's repeat, not registered), ``care_leavers`` cases to the
-      person (young parents leaving care, assessed with the same instrument here);
+      applicant and the children, registered with the parent's consent after all the applicants, so person
+      ``n`` is case ``n``'s applicant; each assessment's child entries are linked to them: ``child_person``,
+      name, date of birth and the age computed on the visit day), ``care_leavers`` cases to the person (young
+      parents leaving care, assessed with the same instrument here; a person's case has no household, so their
+      children's entries carry no register number);
     - every answer set is made like a filled form and is one ``check_submission`` accepts: a sample (every
       500th) is checked on the way, and its rows compared with ``answer_rows`` of the checked answers;
       rows, content hash and submission key are made as ``save_assessment`` makes them;
@@ -319,17 +325,35 @@ class _AnswersGenerator:
             })
         cases.sort(key=lambda c: c["opened"])  # ids, case numbers and persons in the order of intake
         by_year: dict[int, int] = {}
-        household = 0
+        household, child_id = 0, len(cases)
         for n, case in enumerate(cases, start=1):
             self._person_and_case(n, case, by_year)
+            # Each child's date of birth: the age at intake and a day of the year from the case and child number
+            # (not from the random stream, which the rest of the data follows).
+            children = [(name, case["opened"] - timedelta(days=age * 365 + (n * 37 + k * 101) % 365))
+                        for k, (name, age) in enumerate(case["children"])]
             if case["programme"] != "care_leavers":
                 household += 1
                 case["household_id"] = household
-                at = case["created_at"]
-                self.add("households", (household, f"Сімʼя {case['family']} {case['given']}", at, case["worker"]))
-                self.add("household_members", (household, n, "applicant", at, case["worker"]))
+                at, worker = case["created_at"], case["worker"]
+                self.add("households", (household, f"Сімʼя {case['family']} {case['given']}", at, worker))
+                self.add("household_members", (household, n, "applicant", at, worker))
+                linked = []
+                for name, born in children:
+                    child_id += 1
+                    sex = "female" if name in _FEMALE_GIVEN else "male"
+                    self.add("persons", (child_id, case["family"], name, None, born.isoformat(), sex,
+                                         _CATEGORY[case["programme"]], search_form(f"{case['family']} {name}"),
+                                         at, worker))
+                    self.add("consents", (len(self.rows["consents"]) + 1, child_id, "data_processing",
+                                          case["opened"].isoformat(),
+                                          f"законний представник: {case['family']} {case['given']}", at, worker))
+                    self.add("household_members", (household, child_id, "child", at, worker))
+                    linked.append((child_id, name, born))
+                case["children"] = linked
             else:
                 case["household_id"] = None
+                case["children"] = [(None, name, born) for name, born in children]
             self.add("cases", (n, case["number"], case["programme"], case["household_id"],
                                None if case["household_id"] else n, case["worker"], case["opened"].isoformat(),
                                case["channel"], rng.choice(_REFERRERS) if case["channel"] != "application" else None,
@@ -441,7 +465,8 @@ class _AnswersGenerator:
 
     def _check(self, answers: dict, rows: list) -> None:
         """The answer set passes ``check_submission`` and its rows are those of the checked answers."""
-        checked = check_submission(self.fna, answers, today=ANSWERS_END)
+        typed = dict(answers, child=[{k: v for k, v in c.items() if k != "child_age"} for c in answers["child"]])
+        checked = check_submission(self.fna, typed, today=ANSWERS_END)  # child_age is computed, not typed
         assert checked.ok, checked.messages("en")
         key = lambda r: (r["repeat"], r["instance"], r["item"])  # noqa: E731
         assert sorted(answer_rows(self.fna, checked.answers), key=key) == sorted(rows, key=key)

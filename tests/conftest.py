@@ -104,7 +104,7 @@ def valid_answers(instrument):
     from workbench.demo import _answers
 
     latent = {d.name: 1.5 for d in instrument.domains()}
-    return _answers(random.Random(7), instrument, latent, [("Злата", 7)], date(2026, 2, 1), 0)
+    return _answers(random.Random(7), instrument, latent, [(2, "Злата", date(2018, 9, 30))], date(2026, 2, 1), 0)
 
 
 def worker_of(db, case_id) -> str:
@@ -129,6 +129,7 @@ def advance(db, case_id, *statuses, on="2026-02-01", actor=None, override=False,
     from workbench.demo import _answers
     from workbench.instruments.loader import load_builtin
     from workbench.store.assessments import save_assessment
+    from workbench.store.children import case_children
     from workbench.store.lifecycle import move_case, move_readiness, override_condition
     from workbench.store.plans import add_goal, case_goals, review_goal, sign_off
 
@@ -142,8 +143,10 @@ def advance(db, case_id, *statuses, on="2026-02-01", actor=None, override=False,
                                    reason="Рішення супервізора (тест)", on=day, today=today)
             elif condition == "needs_assessment":
                 instrument = load_builtin("family_needs_assessment")
+                children = [(c["person_id"], c["given_name"], c["birth_date"])
+                            for c in case_children(db, supervisor, case_id, on=day)]  # the case's own, linked
                 answers = _answers(random.Random(7), instrument, {d.name: 1.5 for d in instrument.domains()},
-                                   [("Злата", 7)], day, 0)
+                                   children, day, 0)
                 save_assessment(db, worker, case_id=case_id, instrument=instrument, answers=answers,
                                 assessed_on=day, today=today)
             elif condition == "plan_goal":
@@ -164,9 +167,11 @@ def fill(view, answers):
     """Type a submission into the widgets as text, the way the browser sends it."""
     for name, value in answers.items():
         if name in view.repeats:
-            for entry in value:
-                view.repeats[name].add()
-                fields = view.repeats[name].instances[-1].fields
+            block = view.repeats[name]
+            for number, entry in enumerate(value):
+                if number >= len(block.instances):  # entries the form started with (a case's children) are rated
+                    block.add()
+                fields = block.instances[number].fields
                 for item, v in entry.items():
                     fields[item].set_value(v)
         elif name in view.fields:
@@ -337,8 +342,10 @@ def world(db, instrument, valid_answers):
                members=[_world_member("Оксана", "1988-07-07", family="Левадчук"),
                         _world_member("Назар", "2012-03-03", sex="male", relation="child", family="Левадчук")],
                consent_given_on="2026-01-15", intake_on="2026-01-15", today=TODAY)
-    save_assessment(db, WORLD_ACTOR, case_id=b, instrument=instrument, answers=valid_answers, assessed_on="2026-01-22",
-                    today=TODAY)
+    nazar = db.execute("select id from persons where given_name = 'Назар'").fetchone()[0]
+    nazar_rated = dict(valid_answers["child"][0], child_person=nazar, child_name="Назар", child_birth_date=date(2012, 3, 3))
+    save_assessment(db, WORLD_ACTOR, case_id=b, instrument=instrument, answers=dict(valid_answers, child=[nazar_rated]),
+                    assessed_on="2026-01-22", today=TODAY)
     for kind in ("mobile_team_visit", "humanitarian_aid"):
         record_service(db, WORLD_ACTOR, b, service_type=kind, provided_on="2026-01-20", today=TODAY)
     mother, son = [m["id"] for m in household_members(db, "halyna.demo", db["cases"].get(b)["household_id"])]

@@ -344,7 +344,15 @@ def test_references_and_current():
 def test_supported_functions():
     assert set(SUPPORTED_FUNCTIONS) == {
         "selected", "count-selected", "string-length", "today", "now", "date", "not", "true",
-        "false", "number", "string", "int", "round", "if", "concat", "boolean-from-string"}
+        "false", "number", "string", "int", "round", "if", "concat", "boolean-from-string", "format-date"}
+
+
+def test_format_date_writes_a_date_by_odks_codes():
+    assert run("format-date(${d}, '%Y%m%d')", {"d": D(2026, 3, 5)}) == "20260305"
+    assert run("format-date(${d}, '%e.%n.%y, 100%')", {"d": "2026-03-05"}) == "5.3.26, 100%"
+    assert run("format-date(${d}, '%Y')", {"d": ""}) == ""
+    assert run("format-date(${d}, '%Y')", {"d": "not a date"}) == ""
+    assert run("format-date(today(), '%d.%m.%Y')") == "15.03.2024"
 
 
 def test_lookup_key_error_propagates():

@@ -46,10 +46,13 @@ def test_repeats_are_addable_and_removable_and_checked_per_child(instrument):
     block = view.repeats["child"]
     block.add()
     block.add()
-    block.instances[0].fields["child_age"].input.value = "20"
-    assert "від 0 до 17" in block.instances[0].fields["child_age"].error.value
+    view.fields["visit_date"].input.value = "01.02.2026"
+    block.instances[0].fields["child_birth_date"].input.value = "01.01.2006"
+    assert "до 18 років" in block.instances[0].fields["child_birth_date"].error.value
+    assert block.instances[0].fields["child_person"].input.disabled  # read-only: from the register
+    assert block.instances[0].fields["child_age"].input is None  # computed, not typed
     block.remove(block.instances[0])
-    assert len(block.instances) == 1 and block.instances[0].fields["child_age"].instance == 1
+    assert len(block.instances) == 1 and block.instances[0].fields["child_birth_date"].instance == 1
     assert len(view.values()["child"]) == 1
 
 

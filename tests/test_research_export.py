@@ -21,7 +21,8 @@ from conftest import (BROAD_AGES, FINE_AGES, HOUSEHOLD_BANDS, TODAY, band_of, ca
 from workbench.analysis.frames import domain_score_frame
 from workbench.i18n import UserError
 from workbench.pseudonyms import Pseudonymiser
-from workbench.research_export import (FILES, KNOWN_NAMES, export_research_dataset, read_research_dataset)
+from workbench.research_export import (FILES, IDENTIFYING_ITEMS, KNOWN_NAMES, export_research_dataset,
+                                       read_research_dataset)
 from workbench.store.connection import open_db
 from workbench.store.people import give_consent, withdraw_consent
 
@@ -633,6 +634,29 @@ def test_free_text_is_absent_by_default_and_present_only_when_asked(exports, sou
     assert find_identifiers(written, strings=texts["other"] | texts["child_names"]) == []
     warning = next(w for w in asked["manifest"]["export_warnings"] if w["warning"] == "free_text")
     assert "free text" in warning["en"] and "вільний текст" in warning["uk"]
+
+
+def test_a_childs_name_date_of_birth_and_register_number_never_leave(exports, source):
+    """The child section links each child to the register (issue 14): the answers hold the child's exact date of
+    birth and register number, which no export carries (the birth dates themselves are searched for above, among
+    the persons' — the children are registered persons now)."""
+    db = open_db(source["path"])
+    births = {r[0] for r in db.execute("select value from answers where item = 'child_birth_date'")}
+    linked = db.execute("""select count(*) from answers x join household_members m on m.person_id = cast(x.value as int)
+                           join cases c on c.household_id = m.household_id
+                           join assessments a on a.id = x.assessment_id and a.case_id = c.id
+                           where x.item = 'child_person'""").fetchone()[0]
+    registered = {r[0] for r in db.execute("select birth_date from persons")}
+    total = db.execute("select count(*) from answers where item = 'child_person'").fetchone()[0]
+    db.conn.close()
+    assert len(births) > 20 and births <= registered
+    assert total > 20 and linked == total  # every child entry of the demo is one of its case's registered children
+    assert {"child_person", "child_birth_date"} <= set(IDENTIFYING_ITEMS)
+    for name, made in exports.items():
+        for table, frame in made["tables"].items():
+            assert not [c for c in frame.columns if c.startswith("child_")], (name, table)
+            if "item" in frame.columns:
+                assert set(frame["item"]).isdisjoint(set(IDENTIFYING_ITEMS) | {"child_name"}), (name, table)
 
 
 # --- refusals -----------------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ EXEMPT = {
                                 "it shows table names and row numbers, never a client's data",
     "integrity.describe": "formats a check's report; no database",
     "assessments.content_sha256": "a hash of content already in hand; no database",
+    "children.links_children": "whether an instrument has the child link; no database",
+    "children.child_entries": "child entries from rows already read; no database",
     "schema.unique_keys": "the schema's own keys, for the migrations; reads no record",
     "schema.triggers_expected": "names of triggers; no database",
 }
@@ -93,7 +95,7 @@ def _valid_answers():
 
     instrument = load_builtin("family_needs_assessment")
     latent = {d.name: 1.5 for d in instrument.domains()}
-    return instrument, _answers(random.Random(7), instrument, latent, [("Злата", 7)], date(2026, 2, 1), 0)
+    return instrument, _answers(random.Random(7), instrument, latent, [(2, "Злата", date(2018, 9, 30))], date(2026, 2, 1), 0)
 
 
 INSTRUMENT, ANSWERS = _valid_answers()
@@ -136,8 +138,9 @@ def _shared(db, w):
 
 
 def recipes() -> dict[str, Recipe]:
-    from workbench.store import (assessments, audit, caseload, cases, cycle, deadlines, drafts, duplicates, events,
-                                 instruments, intake, lifecycle, people, plans, records, research, search,
+    from workbench.store import (assessments, audit, caseload, cases, children, cycle, deadlines, drafts,
+                                 duplicates, events, instruments, intake, lifecycle, people, plans, records, research,
+                                 search,
                                  services, shares, shelter, users)
 
     member = {"family_name": "Новенька", "given_name": "Яна", "birth_date": "1991-01-01", "sex": "female",
@@ -188,6 +191,10 @@ def recipes() -> dict[str, Recipe]:
             db, a, household_id=w["household"], person_id=w["loner"], relation="grandparent"),
             setup=_loner, **WRITE),
         "people.household_members": Recipe(lambda db, a, w: people.household_members(db, a, w["household"]), **READ),
+        "children.case_children": Recipe(lambda db, a, w: children.case_children(db, a, w["case"], on="2026-03-01"),
+                                         **READ),
+        "children.case_parents": Recipe(lambda db, a, w: children.case_parents(db, a, w["case"], on="2026-03-01"),
+                                        **READ),
         "people.withdraw_consent": Recipe(lambda db, a, w: people.withdraw_consent(
             db, a, w["mother"], purpose="research", withdrawn_on="2026-03-01", today=TODAY), **WRITE),
         "people.give_consent": Recipe(lambda db, a, w: people.give_consent(

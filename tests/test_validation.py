@@ -71,11 +71,25 @@ def test_bad_values_get_a_message_in_both_languages(instrument, valid_answers, i
 
 
 def test_each_child_is_checked_on_its_own(instrument, valid_answers):
-    second = dict(valid_answers["child"][0], child_name="Остап", child_age="18")
+    second = dict(valid_answers["child"][0], child_name="Остап", child_birth_date="01.01.2008")  # 18 on the visit
     third = dict(valid_answers["child"][0], child_name="", health="7")
-    found, _ = problems(instrument, dict(valid_answers, child=[valid_answers["child"][0], second, third]))
-    assert set(found) == {("child_age", 2), ("child_name", 3), ("health", 3)}
-    assert found[("child_age", 2)].message("uk") == "Вік дитини має бути від 0 до 17 років."
+    found, checked = problems(instrument, dict(valid_answers, child=[valid_answers["child"][0], second, third]))
+    assert set(found) == {("child_birth_date", 2), ("child_name", 3), ("health", 3)}
+    assert found[("child_birth_date", 2)].message("uk") == (
+        "Дата народження не може бути пізнішою за дату візиту, а дитині на день візиту має бути до 18 років.")
+    # The age is computed from the date of birth on the visit day (completed years), never typed.
+    assert [c.get("child_age") for c in checked.answers["child"]] == [7, 18, 7]
+
+
+def test_the_childs_age_is_whole_years_on_the_visit_day(instrument, valid_answers):
+    for born, visit, age in (("2019-02-02", "2026-02-01", 6), ("2019-02-01", "2026-02-01", 7),
+                             ("2024-02-29", "2025-02-28", 0), ("2024-02-29", "2025-03-01", 1)):
+        child = dict(valid_answers["child"][0], child_birth_date=born)
+        _, checked = problems(instrument, dict(valid_answers, visit_date=visit, child=[child]))
+        assert checked.answers["child"][0]["child_age"] == age, (born, visit)
+    forged = dict(valid_answers["child"][0], child_age="3")
+    found, _ = problems(instrument, dict(valid_answers, child=[forged]))
+    assert found[("child_age", 1)].key == "validation.not_input"
 
 
 def test_answers_to_hidden_items_are_dropped(instrument, valid_answers):

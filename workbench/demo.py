@@ -452,6 +452,7 @@ def _family_case(rng, plans, db, instrument, today, summary):
         urgent_note="Загроза здоровʼю дитини (демо)" if urgent else None, today=today)
     summary.cases += 1
     summary.persons += len(members)
+    children = _registered_children(db, worker, case_id)
     saved, rate = _assessments(rng, db, worker, case_id, instrument, programme, opened, children, today, urgent)
     summary.assessments += len(saved)
     for n, (assessment_id, answers, assessed_on, author) in enumerate(saved):
@@ -802,11 +803,28 @@ def _answers(rng, instrument, latent, children, when, visit, urgent=False) -> di
     answers["in_difficult_circumstances"] = "yes" if need >= 1.2 else "no"
     if need >= 1.2:
         answers["case_complexity"] = "complex" if need >= 2 else "simple"
+    # Each child as registered on the case (``(person id, given name, date of birth)``, see
+    # ``_registered_children``), linked to the person; a child 18 or older on the visit day is no longer
+    # rated as a child (the levels are drawn all the same, so the random stream does not depend on it).
     answers["child"] = [
-        dict({"child_name": name, "child_age": min(17, age + visit // 6)},
+        dict({"child_person": person_id, "child_name": name, "child_birth_date": born},
              **{i.name: _level(rng, latent["child_development"]) for i in instrument.scored_items("child_development")})
-        for name, age in children]
+        for person_id, name, born in children]
+    answers["child"] = [c for c in answers["child"] if _age_on(c["child_birth_date"], when) < 18]
+    if not answers["child"]:
+        del answers["child"]
     return answers
+
+
+def _age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _registered_children(db, actor, case_id) -> list[tuple[int, str, date]]:
+    """The case's members registered as children at intake, as ``(person id, given name, date of birth)``."""
+    case = get_case(db, actor, case_id)
+    return [(m["id"], m["given_name"], date.fromisoformat(m["birth_date"]))
+            for m in household_members(db, actor, case["household_id"]) if m["relation"] == "child"]
 
 
 # --- group and project work, and temporary shelter (a third random stream) ----------------------

@@ -18,7 +18,9 @@ person case. Rules (see :data:`FILES` for every column):
   ``goal:ID``: stable across exports with the same secret, unrelated under another. No internal id,
   case number, name, contact, address, IDP certificate or exact birth date is written; free text is
   left out unless asked for (then only goals' wish and title and answers to text items, never an
-  item whose name ends in ``_name``), with a warning in the manifest.
+  item whose name ends in ``_name`` nor one of :data:`IDENTIFYING_ITEMS`), with a warning in the manifest.
+  Only scored answers and (asked for) text answers leave: a child's date of birth and register number
+  (``child_birth_date``, ``child_person``) never do, whatever their type.
 - **Dates**: by default (``shift_dates``) every date of a client moves by the same −180…+180 days
   (never 0; from the keyed hash, so the same in every export), keeping the intervals within a client;
   ``shift_dates=False`` keeps the real dates, with a warning. ``followed_until`` is where open goals and
@@ -75,6 +77,10 @@ from .pseudonyms import MAX_SHIFT_DAYS, Pseudonymiser
 from .store import research as store
 from .store.audit import record_export
 from .store.guard import allow
+
+# Answers that identify a person whatever their type: the child section's link to the register and the child's
+# exact date of birth (the child's age in whole years, ``child_age``, is what analysis uses).
+IDENTIFYING_ITEMS = ("child_person", "child_birth_date")
 
 i18n.add({
     "export.secret_missing": {
@@ -597,7 +603,8 @@ def build_research_tables(db, actor: str, secret, *, shift_dates: bool = True, i
         words = store.goal_words(db, actor).set_index("goal_id")
         tables["goals"] = tables["goals"].join(words, on="goal_id")
         text = store.text_answers(db, actor)
-        text = text[text["assessment_id"].isin(by_assessment.index) & ~text["item"].str.endswith("_name")].copy()
+        text = text[text["assessment_id"].isin(by_assessment.index) & ~text["item"].str.endswith("_name")
+                    & ~text["item"].isin(IDENTIFYING_ITEMS)].copy()
         for column in ("client", "assessment"):
             text[column] = text["assessment_id"].map(by_assessment[column])
         text["order"] = text["assessment_id"].map(order)

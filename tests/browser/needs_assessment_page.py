@@ -16,6 +16,7 @@ from datetime import date
 
 from playwright.sync_api import Page, expect
 
+from workbench import config
 from workbench.instruments.loader import load_builtin
 
 from .conftest import USER, Database, Server
@@ -35,8 +36,9 @@ def today_text() -> str:
     return date.today().strftime("%d.%m.%Y")
 
 
-def complete_answers(household_size: str = "4", child_health: str = "2") -> dict:
-    """Every required answer of the family needs assessment, as the widgets hold it (text)."""
+def complete_answers(household_size: str = "4", child_health: str | None = None) -> dict:
+    """Every required answer of the family needs assessment, as the widgets hold it (text); with
+    ``child_health``, one child (born seven years ago) not yet on the case, added to the child section."""
     answers = {"visit_date": today_text(), "urgent": "no", "household_size": household_size}
     for item in INSTRUMENT.scored_items("parenting_capacity"):
         answers[item.name] = "1"
@@ -45,12 +47,15 @@ def complete_answers(household_size: str = "4", child_health: str = "2") -> dict
     answers["in_difficult_circumstances"] = "yes"
     answers["case_complexity"] = "simple"  # relevant once the family is in difficult circumstances
     answers["conclusion_text"] = "Сімʼя потребує підтримки в догляді за дитиною (браузерний тест)."
-    child = {"child_name": "Злата", "child_age": "7"}
-    for item in INSTRUMENT.scored_items("child_development"):
-        child[item.name] = "1"
-    child["health"] = child_health
-    answers["child"] = [child]
+    if child_health is not None:
+        born = date.today().replace(year=date.today().year - 7, day=1)
+        answers["child"] = [dict(child_ratings(child_health), child_name="Злата", child_birth_date=born.strftime("%d.%m.%Y"))]
     return answers
+
+
+def child_ratings(health: str = "2") -> dict:
+    """A child's developmental needs, rated (1, and ``health``)."""
+    return dict({item.name: "1" for item in INSTRUMENT.scored_items("child_development")}, health=health)
 
 
 class AppPage:
@@ -59,6 +64,7 @@ class AppPage:
     def __init__(self, page: Page, server: Server, db: Database):
         self.page, self.server, self.db = page, server, db
         self.sockets: list[str] = []
+        self.added_children = 0  # children added to the form (not on the case), whose registration is filled
         page.on("websocket", lambda ws: self.sockets.append(ws.url))
 
     # --- loading -------------------------------------------------------------------------------
@@ -111,12 +117,20 @@ class AppPage:
         """Type/click ``answers`` (as :func:`complete_answers` gives) into the open form."""
         for name, value in answers.items():
             if name == "child":
+                # The form starts with the children registered on the case (name and date of birth filled in
+                # from the register): those are rated; the others are added and registered on saving.
+                started = self.page.locator(".wb-instance-child").count()
                 for number, child in enumerate(value, start=1):
-                    self.page.click(".wb-add-child")
                     scope = f".wb-instance-child >> nth={number - 1} >>"
+                    if number > started:
+                        self.page.click(".wb-add-child")
                     self.page.locator(".wb-instance-child").nth(number - 1).wait_for()
                     for item, text in child.items():
-                        self._answer(item, text, scope)
+                        if number > started or item not in ("child_name", "child_birth_date"):
+                            self._answer(item, text, scope)
+                    if number > started:
+                        self.register_added_child(self.added_children)
+                        self.added_children += 1
             else:
                 self._answer(name, value)
 
@@ -126,8 +140,16 @@ class AppPage:
         else:
             self.type(name, value, scope)
 
+    def register_added_child(self, index: int, sex: str = "female"):
+        """Fill the registration of the ``index``-th added child: the sex, and the first parent as consenting."""
+        block = self.page.locator(".wb-new-child").nth(index)
+        block.wait_for()
+        block.locator(".wb-new-child-sex select").select_option(value=config.label("sexes", sex, "uk"))
+        block.locator(".wb-new-child-consent_by select").select_option(index=1)
+
     def save(self):
         self.page.click(".wb-save")
+        self.added_children = 0  # the next form (a correction, another case) has its own
 
     # --- waiting on the kernel ------------------------------------------------------------------
     def wait_for_draft(self, case_id: int, values: dict, timeout: float = 20.0, **content) -> dict:
@@ -139,7 +161,9 @@ class AppPage:
                                   order by updated_at desc limit 1""", [USER, case_id])
             if row:
                 last = json.loads(row[0]["content"])
-                if _matches(last.get("values") or {}, values) and all(last.get(k) == v for k, v in content.items()):
+                registered = [c for c in (last.get("new_children") or {}).values() if c.get("sex") and c.get("consent_by")]
+                if (_matches(last.get("values") or {}, values) and all(last.get(k) == v for k, v in content.items())
+                        and len(registered) >= self.added_children):
                     return last
             if time.monotonic() > deadline:
                 raise AssertionError(f"the kernel never held {values} {content}; last draft: {last}")

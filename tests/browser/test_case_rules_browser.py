@@ -43,9 +43,11 @@ def save_needs_assessment(database, case_id):
     from workbench.demo import _answers
     from workbench.instruments.loader import load_builtin
     from workbench.store.assessments import save_assessment
+    from workbench.store.children import case_children
 
     instrument = load_builtin("family_needs_assessment")
-    answers = _answers(random.Random(3), instrument, {d.name: 1.5 for d in instrument.domains()}, [("Злата", 7)],
+    children = [(c["person_id"], c["given_name"], c["birth_date"]) for c in case_children(database, USER, case_id)]
+    answers = _answers(random.Random(3), instrument, {d.name: 1.5 for d in instrument.domains()}, children,
                        date.today(), 0)
     return save_assessment(database, USER, case_id=case_id, instrument=instrument, answers=answers)
 

@@ -88,6 +88,13 @@ def test_register_fill_save_and_correct(app, db):
     assert first_answers[("", 0, "household_size")] == ("4", 4.0)
     assert first_answers[("child", 1, "health")] == ("3", 3.0)
     assert first_answers[("child", 1, "child_name")][0] == "Злата"
+    # The child added in the form is registered on the family's household, with the mother's consent.
+    child = db.rows("""select p.* from persons p join household_members m on m.person_id = p.id
+                       where m.household_id = ? and m.relation = 'child'""", [case[0]["household_id"]])
+    assert [(c["family_name"], c["given_name"], c["sex"]) for c in child] == [(family_name, "Злата", "female")]
+    assert first_answers[("child", 1, "child_person")][0] == str(child[0]["id"])
+    assert db.value("select given_by from consents where person_id = ?", [child[0]["id"]]).endswith(
+        f"{family_name} {given_name}, особа №{person[0]['id']}")
     assert first_answers[("", 0, "conclusion_text")][0] == filled["conclusion_text"]
     assert db.value("select count(*) from drafts where case_id = ?", [case_id]) == 0
 

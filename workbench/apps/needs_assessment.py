@@ -15,16 +15,18 @@ import ipywidgets as w
 from .. import config, i18n
 from ..forms.view import FormView
 from ..i18n import UserError
-from ..instruments.loader import builtin_names, load_builtin
+from ..instruments.loader import InstrumentError, builtin_names, load_builtin, load_builtin_version
 from ..instruments.model import Instrument
 from ..store.assessments import (DEFAULT_PURPOSE, SubmissionInvalid, assessment_history, correct_assessment,
-                                 get_assessment, list_assessments, save_assessment)
+                                 get_assessment, get_assessment_row, list_assessments, save_assessment)
 from ..store.cases import get_case
+from ..store.children import CHILD_REPEAT, ChildDuplicates, case_children, case_parents, child_entries, links_children
 from ..store.drafts import end_draft, find_draft, save_draft
 from ..store.guard import may
 from ..store.inputs import InvalidInput
 from .common import (LanguageSwitch, app_page, note_opening, programme_label, signed_in, start_app, status_html,
                      subject_label, ua_date)
+from .new_children import NewChildrenPanel
 from .registration import RegistrationForm
 from .widgets import CaseSearch, Submission, once
 
@@ -93,6 +95,8 @@ class NeedsAssessmentApp:
         self.instrument_choice.observe(lambda _: self._instrument_chosen(), "value")
         self.case_id: int | None = None
         self.form: FormView | None = None
+        self.form_instrument: Instrument | None = None  # the open form's (a correction keeps its version)
+        self.children_panel: NewChildrenPanel | None = None
         self.editing: dict | None = None  # submission_key, supersedes, draft_key of the open form
         self.saving = Submission()  # the open form's submission (its key is editing["submission_key"])
         self.form_error: UserError | None = None
@@ -138,6 +142,7 @@ class NeedsAssessmentApp:
         for widget in (self.assessed_on, self.reason, self.purpose):
             widget.observe(lambda _: self.keep_draft(), "value")
         self.form_holder = w.VBox()
+        self.children_holder = w.VBox()
         self.save_button = w.Button(button_style="success", icon="save")
         self.save_button.add_class("wb-save")
         self.save_button.on_click(lambda _: self.save())
@@ -148,7 +153,7 @@ class NeedsAssessmentApp:
         self.form_status.add_class("wb-form-status")
         self.form_box = w.VBox([self.form_title, self.history, self.assessed_on_label, self.assessed_on,
                                 self.purpose_label, self.purpose, self.purpose_error, self.reason_box,
-                                self.form_holder, self.form_status,
+                                self.form_holder, self.children_holder, self.form_status,
                                 w.HBox([self.save_button, self.close_button])],
                                layout=w.Layout(display="none", border="1px solid #999", padding="8px"))
         self.widget = app_page(self.heading, self.language, self.signed_in, self.status, self.case_search.widget,
@@ -193,6 +198,8 @@ class NeedsAssessmentApp:
             self.registration.set_language(lang)
         if self.form:
             self.form.set_language(lang)
+            if self.children_panel:
+                self.children_panel.set_language(lang)
             self._form_heading()
             self._show_form_error()
         self.case_search.set_language(lang)
@@ -298,8 +305,11 @@ class NeedsAssessmentApp:
         """Open an empty form, a saved assessment for correction, or a kept draft."""
         self.status.value = ""
         self._loading = True  # filling the form is not the user's change: no draft for it
-        self.form = FormView(self.instrument, self.lang, on_change=lambda _: self.keep_draft())
         today = self.today or date.today()
+        saved = get_assessment_row(self.db, self.user, correcting) if correcting and not draft else None
+        version = (saved or {}).get("instrument_version") or (draft and self._draft_version(draft["content"]))
+        self.form_instrument = self._instrument_version(version)
+        self.form = FormView(self.form_instrument, self.lang, on_change=lambda _: self._form_changed())
         if draft:
             content = draft["content"]
             self.editing = {"submission_key": content["submission_key"], "supersedes": content.get("supersedes"),
@@ -309,7 +319,7 @@ class NeedsAssessmentApp:
             self.reason.value = content.get("reason") or ""
             self._set_purpose(content.get("purpose"))
         elif correcting:
-            saved = get_assessment(self.db, self.user, correcting, self.instrument)
+            saved = get_assessment(self.db, self.user, correcting, self.form_instrument)
             note_opening(self, self.case_id, "assessment", saved["id"])
             self.editing = {"submission_key": str(uuid.uuid4()), "supersedes": saved["id"],
                             "draft_key": str(uuid.uuid4())}
@@ -322,6 +332,18 @@ class NeedsAssessmentApp:
             self.assessed_on.value = today.strftime("%d.%m.%Y")
             self.reason.value = ""
             self._set_purpose(DEFAULT_PURPOSE)
+            if links_children(self.form_instrument):
+                # The child section starts from the children registered on the case, linked to them.
+                self.form.set_values({CHILD_REPEAT: child_entries(case_children(self.db, self.user, self.case_id,
+                                                                                on=today))})
+        self.children_panel = None
+        if links_children(self.form_instrument):
+            parents = case_parents(self.db, self.user, self.case_id, on=today)
+            family = next((p["family_name"] for p in parents if p["relation"] == "applicant"), "")
+            self.children_panel = NewChildrenPanel(self.form, self.lang, parents, family, on_change=self.keep_draft)
+            if draft:
+                self.children_panel.restore(draft["content"].get("new_children"))
+        self.children_holder.children = [self.children_panel.widget] if self.children_panel else []
         self.saving = Submission(self.editing["submission_key"])  # a new opening (a draft's keeps its key)
         self.form_holder.children = [self.form.widget]
         self.form_error = None
@@ -330,6 +352,27 @@ class NeedsAssessmentApp:
         self._form_heading()
         self.form_box.layout.display = None
         self._loading = False
+
+    def _instrument_version(self, version) -> Instrument:
+        """The instrument chosen, at ``version`` when an assessment saved with an earlier version is corrected."""
+        if not version or version == self.instrument.version:
+            return self.instrument
+        try:
+            return load_builtin_version(self.instrument.id, version)
+        except InstrumentError:
+            return self.instrument  # not shipped: the store refuses the correction and says which version
+
+    def _draft_version(self, content: dict):
+        if content.get("instrument_version"):
+            return content["instrument_version"]
+        if content.get("supersedes"):
+            return get_assessment_row(self.db, self.user, content["supersedes"])["instrument_version"]
+        return None
+
+    def _form_changed(self):
+        if self.children_panel and not self._loading:
+            self.children_panel.set_language(self.lang)  # a child's name in its registration block
+        self.keep_draft()
 
     def _form_heading(self):
         supersedes = self.editing and self.editing["supersedes"]
@@ -370,6 +413,8 @@ class NeedsAssessmentApp:
         # The invalid-input errors already say "not saved"; others get it said.
         text = err.message(self.lang) if isinstance(err, (SubmissionInvalid, InvalidInput)) \
             else i18n.t("na.not_saved", self.lang, reason=err.message(self.lang))
+        if isinstance(err, InvalidInput) and any(key.startswith("child[") for key in err.problems):
+            text = err.summary(self.lang)  # an added child's problems are shown in their registration block
         if problem:  # the purpose's problem is shown under the dropdown: say the rest here
             rest = {name: p for name, p in err.problems.items() if name != "purpose"}
             text = InvalidInput(rest).message(self.lang) if rest else err.summary(self.lang)
@@ -385,7 +430,9 @@ class NeedsAssessmentApp:
                        content={"values": self.form.values(), "assessed_on": self.assessed_on.value,
                                 "reason": self.reason.value, "purpose": self.purpose.value,
                                 "submission_key": self.editing["submission_key"],
-                                "supersedes": self.editing["supersedes"]})
+                                "supersedes": self.editing["supersedes"],
+                                "instrument_version": self.form_instrument.version,
+                                "new_children": self.children_panel.value() if self.children_panel else {}})
         except UserError as err:  # e.g. the case was handed to someone else meanwhile
             self.form_status.value = status_html(err.message(self.lang), "error")
 
@@ -400,18 +447,25 @@ class NeedsAssessmentApp:
         self.form.check(show_all=True, today=self.today)
         # No choice at all (a page can clear the dropdown) is not the default: the service refuses it.
         purpose = self.purpose.value if self.purpose.value is not None else ""
+        new_children = self.children_panel.value() if self.children_panel else None
         try:
             if self.editing["supersedes"]:
                 assessment_id = correct_assessment(
-                    self.db, self.user, assessment_id=self.editing["supersedes"], instrument=self.instrument,
+                    self.db, self.user, assessment_id=self.editing["supersedes"], instrument=self.form_instrument,
                     answers=self.form.values(), reason=self.reason.value, assessed_on=self.assessed_on.value,
-                    submission_key=self.editing["submission_key"], today=self.today, purpose=purpose)
+                    submission_key=self.editing["submission_key"], today=self.today, purpose=purpose,
+                    new_children=new_children)
             else:
                 assessment_id = save_assessment(
-                    self.db, self.user, case_id=self.case_id, instrument=self.instrument,
+                    self.db, self.user, case_id=self.case_id, instrument=self.form_instrument,
                     answers=self.form.values(), assessed_on=self.assessed_on.value,
-                    submission_key=self.editing["submission_key"], today=self.today, purpose=purpose)
+                    submission_key=self.editing["submission_key"], today=self.today, purpose=purpose,
+                    new_children=new_children)
         except UserError as err:
+            if self.children_panel:
+                if isinstance(err, ChildDuplicates):
+                    self.children_panel.show_duplicates(err.candidates)
+                self.children_panel.show_problems(err.problems if isinstance(err, InvalidInput) else {})
             self.form_error = err
             self._show_form_error()
             return None
@@ -429,6 +483,8 @@ class NeedsAssessmentApp:
         self.form = None
         self.editing = None
         self.form_error = None
+        self.children_panel = None
+        self.children_holder.children = []
         self._show_form_error()
         self.form_holder.children = []
         self.form_box.layout.display = "none"

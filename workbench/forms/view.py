@@ -62,6 +62,8 @@ class Field:
             widget = w.Textarea(rows=2, layout=w.Layout(width="95%"))
         else:
             widget = w.Text(layout=w.Layout(width="16em"))
+        # A read-only item is shown, not typed (the store checks the value all the same).
+        widget.disabled = self.item.read_only
         widget.observe(lambda change: self._changed(on_change), "value")
         return widget
 

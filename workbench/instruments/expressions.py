@@ -37,7 +37,10 @@ Semantics (XPath 1.0 as ODK/KoBo use it):
   date(a): a date from a date, an ISO 'YYYY-MM-DD' string or a number of days
   since 1970-01-01, else NaN (invalid dates too); today()/now(): the given date
   (now() has no time of day); int: truncates toward zero; round(a, places):
-  half away from zero; boolean-from-string: 'true' or '1', any case.
+  half away from zero; boolean-from-string: 'true' or '1', any case;
+  format-date(d, f): the date d (a date or ISO string; else "") written by f,
+  where %Y %y %m %n %d %e are ODK's year, 2-digit year, month, month without
+  zero, day, day without zero, and anything else is kept as written.
 * ${name} inside quotes is plain text (not a reference).
 """
 from __future__ import annotations
@@ -235,7 +238,7 @@ _ARITY = {  # name: (fewest, most or None for any number)
     "selected": (2, 2), "count-selected": (1, 1), "string-length": (1, 1), "today": (0, 0),
     "now": (0, 0), "date": (1, 1), "not": (1, 1), "true": (0, 0), "false": (0, 0),
     "number": (1, 1), "string": (1, 1), "int": (1, 1), "round": (1, 2), "if": (3, 3),
-    "concat": (0, None), "boolean-from-string": (1, 1),
+    "concat": (0, None), "boolean-from-string": (1, 1), "format-date": (2, 2),
 }
 SUPPORTED_FUNCTIONS: tuple[str, ...] = tuple(_ARITY)
 
@@ -514,6 +517,24 @@ def _fn_date(v):
         return _NAN
 
 
+_DATE_PARTS = {"Y": lambda d: f"{d.year:04d}", "y": lambda d: f"{d.year % 100:02d}", "m": lambda d: f"{d.month:02d}",
+               "n": lambda d: str(d.month), "d": lambda d: f"{d.day:02d}", "e": lambda d: str(d.day)}
+
+
+def _fn_format_date(v, fmt):
+    day, pattern, out, i = _as_date(v), _string(fmt), [], 0
+    if day is None:
+        return ""
+    while i < len(pattern):
+        if pattern[i] == "%" and i + 1 < len(pattern) and pattern[i + 1] in _DATE_PARTS:
+            out.append(_DATE_PARTS[pattern[i + 1]](day))
+            i += 2
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
+
+
 def _fn_int(v):
     x = _number(v)
     return x if math.isnan(x) or math.isinf(x) else _tidy(math.trunc(x))
@@ -557,6 +578,7 @@ _FUNCTIONS = {
     "if": lambda args, env: _eval(args[1] if truthy(_eval(args[0], env)) else args[2], env),
     "concat": _strict(lambda *parts: "".join(_string(p) for p in parts)),
     "boolean-from-string": _strict(lambda a: _string(a).strip().lower() in ("true", "1")),
+    "format-date": _strict(_fn_format_date),
 }
 
 

@@ -72,6 +72,14 @@ i18n.add({
         "uk": "крапка «.» (поточна відповідь) дозволена лише в стовпці constraint.",
         "en": "'.' (the current answer) is allowed only in the constraint column.",
     },
+    "instrument.bad_read_only": {
+        "uk": "у стовпці {name} підтримується лише yes або no (вираз не підтримується).",
+        "en": "the column {name} supports only yes or no (an expression is not supported).",
+    },
+    "instrument.unknown_version": {
+        "uk": "Версії {version} інструмента «{name}» у складі програми немає.",
+        "en": "Version {version} of the instrument '{name}' is not shipped with the workbench.",
+    },
     "instrument.calculation_not_calculate": {
         "uk": "стовпець calculation підтримується лише для типу calculate.",
         "en": "the calculation column is supported only for the calculate type.",
@@ -102,6 +110,8 @@ i18n.add({
 MAX_FILE_MB = 5
 SUFFIXES = (".xlsx", ".xls", ".csv", ".md")
 BUILTIN_DIR = "builtin"
+PREVIOUS_DIR = "previous"  # earlier versions of built-in instruments, as ``<name>-<version>.md``, to correct
+# assessments saved with them (a correction keeps its instrument's version)
 
 # Metadata rows KoBoToolbox and ODK add to every form: they record the device's
 # own facts and have no widget, so we skip them instead of refusing the form.
@@ -118,8 +128,12 @@ SELECT_PREFIXES = (("select_one ", "select_one"), ("select one ", "select_one"),
                    ("select all that apply ", "select_multiple"))
 # Columns whose value changes what the form does: refused when filled, since
 # silently ignoring them would change the instrument's meaning.
-UNSUPPORTED_COLUMNS = ("choice_filter", "repeat_count", "trigger", "default", "read_only",
-                       "parameters", "jr:count", "readonly")
+UNSUPPORTED_COLUMNS = ("choice_filter", "repeat_count", "trigger", "default", "parameters", "jr:count")
+# ``read_only`` (``readonly``) is supported as yes or no only: the form shows the value and the worker
+# cannot type it (the store still checks what arrives, since a page can send any value).
+READ_ONLY_COLUMNS = ("read_only", "readonly")
+YES = ("yes", "true", "true()", "1")
+NO = ("no", "false", "false()", "0")
 LANGUAGE_NAMES = {"english": "en", "ukrainian": "uk", "українська": "uk", "англійська": "en"}
 _LANG_CODE = re.compile(r"\(([A-Za-z-]+)\)\s*$")
 
@@ -154,6 +168,20 @@ def load_builtin(name: str) -> Instrument:
     if name not in builtin_names():
         raise InstrumentError("instrument.unknown_builtin", name=name, available=", ".join(builtin_names()))
     with resources.as_file(resources.files("workbench.instruments").joinpath(BUILTIN_DIR, name + ".md")) as p:
+        return load_instrument(p)
+
+
+def load_builtin_version(name: str, version: str) -> Instrument:
+    """The built-in instrument ``name`` at ``version``: the current one, or an earlier version kept
+    for correcting assessments saved with it; raises :class:`InstrumentError` if neither is shipped."""
+    current = load_builtin(name)
+    if current.version == version:
+        return current
+    file = f"{name}-{version}.md"
+    folder = resources.files("workbench.instruments").joinpath(PREVIOUS_DIR)
+    if not isinstance(version, str) or "/" in version or not folder.joinpath(file).is_file():
+        raise InstrumentError("instrument.unknown_version", name=name, version=version)
+    with resources.as_file(folder.joinpath(file)) as p:
         return load_instrument(p)
 
 
@@ -302,10 +330,15 @@ def _build(definition, path: str, sha256: str) -> Instrument:
                 raise _at(file, "survey", row_number, "type", "instrument.unknown_list", list_name=list_name)
             item.list_name = list_name
             item.choices = choices[list_name]
+        for column in READ_ONLY_COLUMNS:
+            flag = _cell(row, column).lower()
+            if flag and flag not in YES + NO:
+                raise _at(file, "survey", row_number, column, "instrument.bad_read_only", name=column)
+            item.read_only = item.read_only or flag in YES
         required = _cell(row, "required")
-        if required.lower() in ("yes", "true", "true()", "1"):
+        if required.lower() in YES:
             item.required = True
-        elif required and required.lower() not in ("no", "false", "false()", "0"):
+        elif required and required.lower() not in NO:
             item.required = parse(required, row_number, "required", item)
         if _cell(row, "relevant"):
             item.relevant = parse(_cell(row, "relevant"), row_number, "relevant", item)

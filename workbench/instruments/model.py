@@ -46,6 +46,7 @@ class Item:
     group: str | None = None      # innermost enclosing group: the item's domain
     repeat: str | None = None     # enclosing repeat, if any
     parents: tuple[str, ...] = ()  # enclosing groups and repeats, outermost first
+    read_only: bool = False  # shown, not typed (the ``read_only`` column); the store checks the value
 
     @property
     def scored(self) -> bool:

@@ -377,6 +377,8 @@ def answers_from_rows(instrument: Instrument | None, rows) -> dict:
                 value = date.fromisoformat(value)
             elif item.type == "select_multiple":
                 value = value.split()
+            elif item.type == "calculate" and _INTEGER.match(value):
+                value = int(value)  # a computed whole number (a child's age) reads back as it was computed
         if row["repeat"]:
             instances = answers.setdefault(row["repeat"], [])
             while len(instances) < row["instance"]:

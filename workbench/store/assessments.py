@@ -18,6 +18,8 @@ from ..instruments.model import Instrument
 from ..instruments.validation import CheckedSubmission, answer_rows, answers_from_rows, check_submission
 from .audit import _audit
 from .cases import _case_row
+from .children import (CHILD_PERSON, CHILD_REPEAT, _apply_children, _prepare_children, _stored_child_ids,
+                       links_children)
 from .connection import now, write_transaction
 from .guard import allow, allow_case, record_id
 from .inputs import Checker, ua_date
@@ -65,13 +67,17 @@ class SubmissionInvalid(UserError):
 
 def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers: dict, assessed_on=None,
                     submission_key: str | None = None, today: date | None = None, purpose=None,
+                    new_children: dict | None = None,
                     _supersedes: int | None = None, _reason: str | None = None) -> int:
     """Validate and save an assessment for a case in one transaction; returns its id.
 
     ``submission_key`` identifies one filling of a form (the form view makes one);
     saving the same key again returns the same id. ``purpose`` is a code of the configured
-    ``assessment_purposes`` (None: ``needs_assessment``). Raises ``SubmissionInvalid`` or
-    ``UserError``; nothing is written then.
+    ``assessment_purposes`` (None: ``needs_assessment``). When the instrument links its child
+    entries to persons (``child_person``), a child entry without one is registered on the case's
+    household in the same transaction, as ``new_children`` says (see
+    :func:`workbench.store.children._prepare_children`). Raises ``SubmissionInvalid``, ``UserError``
+    (``ChildDuplicates`` for an added child who may already be registered); nothing is written then.
     """
     allow(db, actor, "case.write", case_id)
     today = today or date.today()
@@ -85,12 +91,40 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     case = _case_row(db, case_id)
     if assessed.isoformat() < case["opened_on"]:
         raise UserError("assessment.before_case", opened=ua_date(case["opened_on"]))
-    rows = answer_rows(instrument, checked.answers)
-    content = content_sha256(case["id"], instrument.id, instrument.version, assessed.isoformat(), _supersedes,
-                             [(r["repeat"], r["instance"], r["item"], r["value"]) for r in rows], purpose)
-    key = submission_key or "content:" + content
+    linking = links_children(instrument)
+    if new_children and not linking:
+        raise UserError("validation.not_instances", name=CHILD_REPEAT)
+
+    def content_of(answers):
+        rows = answer_rows(instrument, answers)
+        return rows, content_sha256(case["id"], instrument.id, instrument.version, assessed.isoformat(), _supersedes,
+                                    [(r["repeat"], r["instance"], r["item"], r["value"]) for r in rows], purpose)
+
     with write_transaction(db):
-        existing = db.execute("select id, content_sha256 from assessments where submission_key = ?", [key]).fetchone()
+        answers = checked.answers
+        key = submission_key
+        existing = db.execute("select id, content_sha256 from assessments where submission_key = ?",
+                              [key]).fetchone() if key else None
+        if existing and linking:
+            # The same form saved again (a second click): its added children were registered by the first save.
+            stored = _stored_child_ids(db, existing[0])
+            answers = dict(answers, **{CHILD_REPEAT: [
+                dict(e, **{CHILD_PERSON: e.get(CHILD_PERSON) or stored.get(n)}) if e.get(CHILD_PERSON) or stored.get(n)
+                else e for n, e in enumerate(answers.get(CHILD_REPEAT) or [], start=1)]}) \
+                if answers.get(CHILD_REPEAT) else answers
+            new_children = None
+        plan = _prepare_children(db, actor, case, answers, new_children, assessed, today) if linking else None
+        if plan is not None:
+            answers = _apply_children(db, actor, plan, answers, today)
+            # The register's names and dates of birth may differ from those typed (a linked duplicate): check again.
+            rechecked = check_submission(instrument, _inputs_only(instrument, answers), today=today)
+            if not rechecked.ok:
+                raise SubmissionInvalid(rechecked)
+            answers = rechecked.answers
+        rows, content = content_of(answers)
+        key = key or "content:" + content
+        existing = existing or db.execute("select id, content_sha256 from assessments where submission_key = ?",
+                                          [key]).fetchone()
         if existing:
             if existing[1] != content:
                 raise UserError("assessment.key_reused")
@@ -112,6 +146,13 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     return assessment_id
 
 
+def _inputs_only(instrument: Instrument, answers: dict) -> dict:
+    """Clean answers without their calculated values (checking them again computes those anew)."""
+    def keep(scope):
+        return {k: v for k, v in scope.items() if k in instrument.repeats or instrument.items[k].type != "calculate"}
+    return {k: [keep(e) for e in v] if k in instrument.repeats else v for k, v in keep(answers).items()}
+
+
 def content_sha256(case_id: int, instrument_id: str, instrument_version: str, assessed_on: str,
                    supersedes: int | None, answers, purpose: str) -> str:
     """The hash of an assessment's content, written with it and re-checked by ``workbench check``:
@@ -126,7 +167,7 @@ def content_sha256(case_id: int, instrument_id: str, instrument_version: str, as
 
 def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument, answers: dict, reason,
                        assessed_on=None, submission_key: str | None = None, today: date | None = None,
-                       purpose=None) -> int:
+                       purpose=None, new_children: dict | None = None) -> int:
     """Save a correction: a new version that supersedes ``assessment_id`` (which must be the latest).
 
     The new version keeps the corrected one's purpose unless ``purpose`` gives another.
@@ -147,7 +188,8 @@ def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument,
         raise UserError("assessment.already_corrected", newer=newer[0])
     return save_assessment(db, actor, case_id=old["case_id"], instrument=instrument, answers=answers,
                            assessed_on=assessed_on or old["assessed_on"], submission_key=submission_key,
-                           today=today, purpose=purpose or old["purpose"], _supersedes=old["id"], _reason=reason)
+                           today=today, purpose=purpose or old["purpose"], new_children=new_children,
+                           _supersedes=old["id"], _reason=reason)
 
 
 def get_assessment_row(db, actor: str, assessment_id) -> dict:
