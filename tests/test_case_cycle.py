@@ -270,3 +270,17 @@ def test_the_override_form_is_the_supervisors(db, household_case):
     supervisor.forms["move"].inputs["to_status"].value = "plan"
     supervisor.forms["move"].submit.click()
     assert case_state(db, WORKER, household_case)["status"] == "plan"
+
+
+def test_the_support_plan_app_shows_the_same_next_step(db, household_case):
+    from workbench.apps.support_plan import SupportPlanApp
+
+    advance(db, household_case, "assessment", "plan", on="2026-01-20", actor=WORKER)
+    app = SupportPlanApp(db, WORKER, "uk", today=TODAY, case_id=household_case)
+    assert "Додайте до плану хоча б одну мету; попросіть супервізора затвердити план; тоді — перехід до стану " \
+           "«Соціальний супровід»" in app.next_step.value
+    goal(db, household_case)
+    sign_off(db, SUPERVISOR, household_case, kind="plan", on="2026-02-02", today=TODAY)
+    app.show_case(household_case)
+    assert "Перевести випадок до стану «Соціальний супровід»" in app.next_step.value
+    assert "wb-next-support_plan" not in app.next_step.value  # nothing is lacking: no page to go to

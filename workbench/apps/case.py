@@ -27,6 +27,7 @@ from ..store.shelter import case_stays, end_stay, record_stay
 from ..store.users import staff
 from .common import (LanguageSwitch, app_page, case_id_from_query, note_opening, picked, programme_label, signed_in,
                      start_app, status_html, subject_label, ua_date)
+from .next_step import next_step_html
 from .timeline import timeline_html
 from .widgets import ActionForm, CaseSearch, Done
 
@@ -119,16 +120,6 @@ i18n.add({
     "case.unshare.saved": {"uk": "Доступ скасовано.", "en": "The share is revoked."},
     "case.shared_with": {"uk": "Поділено з: {names}", "en": "Shared with: {names}"},
     "case.to_assessment": {"uk": "Відкрити оцінювання потреб", "en": "Open the needs assessment"},
-    "case.next_step": {"uk": "Наступний крок", "en": "Next step"},
-    "case.next.move": {"uk": "перевести випадок до стану «{to}».", "en": "move the case to '{to}'."},
-    "case.next.todo": {"uk": "{todo}; тоді — перехід до стану «{to}».", "en": "{todo}; then move the case to '{to}'."},
-    "case.next.closed": {"uk": "Випадок закрито.", "en": "The case is closed."},
-    "case.next.overridden": {
-        "uk": "Супервізор дозволив цей перехід без умов: {conditions}.",
-        "en": "A supervisor let this move happen without: {conditions}.",
-    },
-    "case.open_assessment": {"uk": "Оцінювання потреб", "en": "Needs assessment"},
-    "case.open_plan": {"uk": "План супроводу", "en": "Support plan"},
     "case.move.lacks": {"uk": "{to} — бракує: {missing}", "en": "{to} — missing: {missing}"},
     "case.move.goals": {"uk": "Що стало з кожною відкритою метою", "en": "What became of each open goal"},
     "case.goal.kind": {"uk": "Результат", "en": "Outcome"},
@@ -358,7 +349,7 @@ class CaseApp:
         self.shown_status = state["status"]
         facts = move_readiness(self.db, self.user, self.case_id, today=self.today)
         self._show_deadlines(state)
-        self._show_next_step(facts)
+        self.next_step.value = next_step_html(facts, self.case_id, self.lang)
         self._show_members(members)
         self._show_stays(stays)
         self._show_timeline()
@@ -375,32 +366,6 @@ class CaseApp:
             style = "color:#b00020;font-weight:bold" if d["state"] == "overdue" else ""
             lines.append(f'<li class="wb-deadline-{d["state"]}" style="{style}">{html.escape(text)}</li>')
         self.deadlines.value = f"<b>{html.escape(i18n.t('case.deadlines', self.lang))}</b><ul>{''.join(lines)}</ul>"
-
-    def _show_next_step(self, facts: case_cycle.CycleFacts):
-        """What to do next: the forward move, or what it still lacks, with the page where that is done."""
-        lang = self.lang
-        to, lacking = case_cycle.next_step(facts)
-        if to is None:
-            text, links = html.escape(i18n.t("case.next.closed", lang)), ""
-        else:
-            to_label = config.label("case_statuses", to, lang)
-            if lacking:
-                todo = case_cycle.Conditions(lacking, facts.instrument, "todo").message(lang)
-                text = html.escape(i18n.t("case.next.todo", lang, todo=todo[:1].upper() + todo[1:], to=to_label))
-            else:
-                move = i18n.t("case.next.move", lang, to=to_label)
-                text = html.escape(move[:1].upper() + move[1:])
-            pages = {"needs_assessment": ("needs_assessment", "case.open_assessment")}
-            pages.update({c: ("support_plan", "case.open_plan") for c in ("plan_goal", "plan_signed_off", "goal_review")})
-            wanted = dict.fromkeys(pages[c] for c in lacking)
-            links = "".join(f' <a class="wb-next-{page}" href="{page}.ipynb?case={self.case_id}">'
-                            f'{html.escape(i18n.t(key, lang))}</a>' for page, key in wanted)
-            waived = [c for (move, c) in facts.overridden if move == to]
-            if waived:
-                text += " " + html.escape(i18n.t("case.next.overridden", lang, conditions=case_cycle.Conditions(
-                    waived, facts.instrument).message(lang)))
-        self.next_step.value = (f'<div style="border-left:4px solid #0d47a1;padding:4px 8px;margin:4px 0">'
-                                f'<b>{html.escape(i18n.t("case.next_step", lang))}:</b> {text}{links}</div>')
 
     def _members(self, case) -> list[dict]:
         if case["household_id"]:

@@ -19,10 +19,11 @@ from ..i18n import UserError
 from ..store.assessments import get_assessment, list_assessments
 from ..store.cases import get_case
 from ..store.guard import may
-from ..store.lifecycle import case_state
+from ..store.lifecycle import case_state, move_readiness
 from ..store.plans import (add_action, add_goal, case_goals, close_goal, complete_action, review_goal, sign_off,
                            signoffs)
 from .client_page import goals_figure, png, png_html
+from .next_step import next_step_html
 from .common import (LanguageSwitch, app_page, case_id_from_query, note_opening, picked, programme_label, signed_in,
                      start_app, status_html, subject_label, ua_date)
 from .widgets import ActionForm, CaseSearch, Done
@@ -98,14 +99,14 @@ class SupportPlanApp:
         self.language = LanguageSwitch(self.lang, self.set_language)
         self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
         self.search = CaseSearch(db, user, self.lang, self.show_case)
-        self.header, self.wishes, self.goals, self.t_score, self.signed = (w.HTML() for _ in range(5))
-        for name in ("header", "wishes", "goals", "t_score", "signed"):
+        self.header, self.next_step, self.wishes, self.goals, self.t_score, self.signed = (w.HTML() for _ in range(6))
+        for name in ("header", "next_step", "wishes", "goals", "t_score", "signed"):
             getattr(self, name).add_class(f"wb-plan-{name}")
         self.wish_buttons = w.VBox()
         self.chart = w.HTML()  # PNG inline: see client_page.png_html
         self.chart.add_class("wb-plan-chart")
         self.forms = self._build_forms()
-        self.case_box = w.VBox([self.header, self.wishes, self.wish_buttons, self.goals, self.t_score, self.chart,
+        self.case_box = w.VBox([self.header, self.next_step, self.wishes, self.wish_buttons, self.goals, self.t_score, self.chart,
                                 self.signed, *[f.widget for f in self.forms.values()]],
                                layout=w.Layout(display="none"))
         self.widget = app_page(self.heading, self.language, self.signed_in, self.status, self.search.widget,
@@ -183,6 +184,8 @@ class SupportPlanApp:
             "plan.header", lang, number=case["case_number"], subject=subject_label(case, lang),
             programme=programme_label(case["programme"], lang),
             status=config.label("case_statuses", state["status"], lang))))
+        self.next_step.value = next_step_html(move_readiness(self.db, self.user, self.case_id, today=self.today),
+                                              self.case_id, lang)
         self._show_wishes()
         goals = case_goals(self.db, self.user, self.case_id)
         self._show_goals(goals)
