@@ -233,7 +233,9 @@ def test_closing_in_the_app_asks_about_each_open_goal(db, household_case):
     assert row_counts(db) == before
     assert "Мета «Житло на зиму» ще відкрита" in app.goal_outcomes.rows[second][3].value
     _, kind, reason, error = app.goal_outcomes.rows[first]
+    assert reason.layout.display == "none"  # why it was abandoned is asked once it is
     kind.value = "abandoned"
+    assert reason.layout.display is None
     app.goal_outcomes.rows[second][1].value = "achieved"
     move.submit.click()
     assert "чому мету скасовано" in error.value and row_counts(db) == before
@@ -279,8 +281,18 @@ def test_the_support_plan_app_shows_the_same_next_step(db, household_case):
     app = SupportPlanApp(db, WORKER, "uk", today=TODAY, case_id=household_case)
     assert "Додайте до плану хоча б одну мету; попросіть супервізора затвердити план; тоді — перехід до стану " \
            "«Соціальний супровід»" in app.next_step.value
+    assert "support_plan.ipynb" not in app.next_step.value  # no link to the page it is shown on
     goal(db, household_case)
     sign_off(db, SUPERVISOR, household_case, kind="plan", on="2026-02-02", today=TODAY)
     app.show_case(household_case)
     assert "Перевести випадок до стану «Соціальний супровід»" in app.next_step.value
     assert "wb-next-support_plan" not in app.next_step.value  # nothing is lacking: no page to go to
+
+
+def test_the_replay_judges_a_move_by_what_was_recorded_when_it_was_made(db, household_case):
+    """Goals closed later on the day of a move were in force when it was made (found by a new user's trial:
+    a date-only replay called that move unguarded)."""
+    advance(db, household_case, "assessment", "plan", "accompaniment", on="2026-01-20", actor=WORKER)
+    goals = {g["id"]: {"kind": "achieved"} for g in case_goals(db, WORKER, household_case)}
+    close_case(db, WORKER, household_case, reason="goals_achieved", goals=goals, on="2026-01-20", today=TODAY)
+    assert moves_against_rules(db, "halyna.demo") == []

@@ -160,15 +160,22 @@ class GoalOutcomes(w.VBox, w.ValueWidget):
                                        (i18n.t("plan.closed.abandoned", lang), "abandoned")],
                               description=i18n.t("case.goal.kind", lang))
             kind.add_class(f"wb-goal-outcome-{goal['id']}")
-            reason = w.Text(placeholder=i18n.t("case.goal.reason", lang), layout=w.Layout(width="100%"))
+            reason = w.Text(placeholder=i18n.t("case.goal.reason", lang), layout=w.Layout(width="30em", max_width="100%"))
             reason.add_class(f"wb-goal-reason-{goal['id']}")
             kind.value, reason.value = before.get(goal["id"], (None, ""))
             kind.observe(self._collect, "value")
             reason.observe(self._collect, "value")
+            self._reason_shown(kind, reason)
+            kind.observe(lambda _, kind=kind, reason=reason: self._reason_shown(kind, reason), "value")
             error = w.HTML()
             self.rows[goal["id"]] = (w.HTML(f"<b>{html.escape(goal['title'])}</b>"), kind, reason, error)
         self.children = [w.VBox(list(row)) for row in self.rows.values()]
         self._collect()
+
+    @staticmethod
+    def _reason_shown(kind, reason):
+        """Why a goal is abandoned is asked only when it is."""
+        reason.layout.display = None if kind.value == "abandoned" else "none"
 
     def _collect(self, _change=None):
         self._collecting = True
@@ -247,7 +254,9 @@ class CaseApp:
 
         forms = {
             "move": ActionForm("wb-move", "case.move.title", "case.apply", [
-                ("to_status", w.Dropdown(options=[("", "")]), "case.move.to"),
+                # wide enough for what a move still lacks ("Планування — бракує: …")
+                ("to_status", w.Dropdown(options=[("", "")], layout=w.Layout(width="44em", max_width="100%")),
+                 "case.move.to"),
                 ("on", day(), "case.field.on"),
                 ("reason", w.Dropdown(options=[("", "")]), "case.field.closure_reason"),
                 ("goals", self.goal_outcomes, "case.move.goals"),

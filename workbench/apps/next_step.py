@@ -25,9 +25,10 @@ PAGES = {"needs_assessment": ("needs_assessment", "next.open_assessment"),
          "goal_review": ("support_plan", "next.open_plan")}
 
 
-def next_step_html(facts: case_cycle.CycleFacts, case_id: int, lang: str) -> str:
+def next_step_html(facts: case_cycle.CycleFacts, case_id: int, lang: str, here: str = "case") -> str:
     """The case's next step as an HTML block (every text escaped): what to do, then the move, with links
-    to the pages where what is lacking is done, and a supervisor's overrides in force."""
+    to the pages where what is lacking is done (not to ``here``, the page showing it), and a supervisor's
+    overrides in force."""
     to, lacking = case_cycle.next_step(facts)
     links = ""
     if to is None:
@@ -41,7 +42,7 @@ def next_step_html(facts: case_cycle.CycleFacts, case_id: int, lang: str) -> str
             text = i18n.t("next.move", lang, to=to_label)
             text = text[:1].upper() + text[1:]
         text = html.escape(text)
-        for page, key in dict.fromkeys(PAGES[c] for c in lacking):
+        for page, key in dict.fromkeys(PAGES[c] for c in lacking if PAGES[c][0] != here):
             links += f' <a class="wb-next-{page}" href="{page}.ipynb?case={case_id}">{html.escape(i18n.t(key, lang))}</a>'
         waived = [c for move, c in facts.overridden if move == to]
         if waived:

@@ -185,7 +185,7 @@ class SupportPlanApp:
             programme=programme_label(case["programme"], lang),
             status=config.label("case_statuses", state["status"], lang))))
         self.next_step.value = next_step_html(move_readiness(self.db, self.user, self.case_id, today=self.today),
-                                              self.case_id, lang)
+                                              self.case_id, lang, here="support_plan")
         self._show_wishes()
         goals = case_goals(self.db, self.user, self.case_id)
         self._show_goals(goals)

@@ -10,21 +10,27 @@ from .. import case_cycle, config
 from .cases import _case_row
 from .guard import MAX_ID, allow
 
-_NEEDS_ASSESSMENT = """select 1 from assessments where case_id = ? and instrument_id = ?
-    and coalesce(purpose, 'needs_assessment') = 'needs_assessment' and assessed_on between ? and ? limit 1"""
-_GOALS_IN_FORCE = """select g.id from goals g where g.case_id = ? and g.set_on <= ?
-    and not exists (select 1 from goal_closures x where x.goal_id = g.id and x.closed_on <= ?)"""
-_LATEST_PLAN_SIGNOFF = """select goal_ids from signoffs where case_id = ? and kind = 'plan'
-    and signed_on between ? and ? order by signed_on desc, id desc limit 1"""
+# Each query reads the records dated by the move's day (:on) and, replaying a past move, recorded by the
+# time the move was (:until; the end of time for a move being made now: every record present counts).
+_NEEDS_ASSESSMENT = """select 1 from assessments where case_id = :case and instrument_id = :instrument
+    and coalesce(purpose, 'needs_assessment') = 'needs_assessment' and assessed_on between :start and :on
+    and created_at <= :until limit 1"""
+_GOALS_IN_FORCE = """select g.id from goals g where g.case_id = :case and g.set_on <= :on and g.created_at <= :until
+    and not exists (select 1 from goal_closures x where x.goal_id = g.id and x.closed_on <= :on
+                    and x.recorded_at <= :until)"""
+_LATEST_PLAN_SIGNOFF = """select goal_ids from signoffs where case_id = :case and kind = 'plan'
+    and signed_on between :start and :on and signed_at <= :until order by signed_on desc, id desc limit 1"""
 _REVIEW_SINCE = """select 1 from goal_reviews r join goals g on g.id = r.goal_id
-    where g.case_id = ? and r.reviewed_on between ? and ? limit 1"""
+    where g.case_id = :case and r.reviewed_on between :plan_start and :on and r.recorded_at <= :until limit 1"""
+_END_OF_TIME = "9999"
 
 
 def cycle_facts(db, case_id: int, on: str, before_event: int | None = None) -> case_cycle.CycleFacts:
     """The case's :class:`~workbench.case_cycle.CycleFacts` on day ``on`` (ISO text): its status and
-    cycle from its events (only those with an id below ``before_event``, when replaying a past move),
-    the conditions met by records dated by ``on``, and the overrides in force. The caller has asked
-    the policy."""
+    cycle from its events, the conditions met by records dated by ``on``, and the overrides in force.
+    Replaying a past move (``before_event``, its event id), only the events before it and the records
+    recorded by its time count: a goal closed later the same day was in force when the move was made.
+    The caller has asked the policy."""
     case = _case_row(db, case_id)
     instrument = config.load_config()["programmes"].get(case["programme"], {}).get("instrument", "")
     status, cycle_start, plan_start = "intake", case["opened_on"], None
@@ -43,16 +49,20 @@ def cycle_facts(db, case_id: int, on: str, before_event: int | None = None) -> c
             overrides.append((event_id, to_status, condition))
     # An override lets the next such move through: once the case has made it, it is spent.
     overridden = frozenset((to, c) for event_id, to, c in overrides if event_id > moved_into.get(to, 0))
+    until = _END_OF_TIME if before_event is None else db.execute(
+        "select recorded_at from case_events where id = ?", [before_event]).fetchone()[0]
+    facts = {"case": case["id"], "instrument": instrument, "start": cycle_start, "plan_start": plan_start or cycle_start,
+             "on": on, "until": until}
     met = set()
-    if instrument and db.execute(_NEEDS_ASSESSMENT, [case["id"], instrument, cycle_start, on]).fetchone():
+    if instrument and db.execute(_NEEDS_ASSESSMENT, facts).fetchone():
         met.add("needs_assessment")
-    in_force = {row[0] for row in db.execute(_GOALS_IN_FORCE, [case["id"], on, on])}
+    in_force = {row[0] for row in db.execute(_GOALS_IN_FORCE, facts)}
     if in_force:
         met.add("plan_goal")
-        signed = db.execute(_LATEST_PLAN_SIGNOFF, [case["id"], cycle_start, on]).fetchone()
+        signed = db.execute(_LATEST_PLAN_SIGNOFF, facts).fetchone()
         if signed and signed[0] and in_force <= set(json.loads(signed[0])):
             met.add("plan_signed_off")
-    if db.execute(_REVIEW_SINCE, [case["id"], plan_start or cycle_start, on]).fetchone():
+    if db.execute(_REVIEW_SINCE, facts).fetchone():
         met.add("goal_review")
     return case_cycle.CycleFacts(status, frozenset(met), overridden, instrument)
 
@@ -70,11 +80,12 @@ def moves_against_rules(db, actor: str) -> list[dict]:
 def _moves_against_rules(db) -> list[dict]:
     """:func:`moves_against_rules` without asking the policy: for ``workbench check``, an operator's act."""
     found = []
-    for event_id, case_id, number, programme, to_status, on in db.execute(
-            """select e.id, e.case_id, c.case_number, c.programme, e.to_status, e.effective_on from case_events e
-               join cases c on c.id = e.case_id where e.kind = 'move' order by e.id""").fetchall():
-        if to_status == "closed":
-            lacking = ["open_goals"] if db.execute(_GOALS_IN_FORCE, [case_id, on, on]).fetchone() else []
+    for event_id, case_id, number, programme, to_status, on, at in db.execute(
+            """select e.id, e.case_id, c.case_number, c.programme, e.to_status, e.effective_on, e.recorded_at
+               from case_events e join cases c on c.id = e.case_id where e.kind = 'move' order by e.id""").fetchall():
+        if to_status == "closed":  # the goals closed with the case are recorded just before its move
+            open_goals = db.execute(_GOALS_IN_FORCE, {"case": case_id, "on": on, "until": at}).fetchone()
+            lacking = ["open_goals"] if open_goals else []
         else:
             lacking = list(case_cycle.missing(cycle_facts(db, case_id, on, before_event=event_id), to_status))
         if lacking:
