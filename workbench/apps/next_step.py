@@ -16,7 +16,7 @@ i18n.add({
         "en": "A supervisor let this move happen without: {conditions}.",
     },
     "next.open_assessment": {"uk": "Оцінювання потреб", "en": "Needs assessment"},
-    "next.open_plan": {"uk": "План супроводу", "en": "Support plan"},
+    "next.open_plan": {"uk": "План підтримки", "en": "Support plan"},
 })
 
 # Where each condition is met: the app and its link text.
