@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import config, i18n
+from .instruments.loader import instrument_title
 
 MOVES = {
     "intake": ("assessment", "closed"),
@@ -113,7 +114,5 @@ class Conditions:
         self.conditions, self.instrument, self.kind = tuple(conditions), instrument, kind
 
     def message(self, lang: str | None = None) -> str:
-        from .instruments.loader import builtin_names, load_builtin
-
-        title = load_builtin(self.instrument).title(lang) if self.instrument in builtin_names() else self.instrument
+        title = instrument_title(self.instrument, lang)
         return "; ".join(i18n.t(f"cycle.{self.kind}.{c}", lang, instrument=title) for c in self.conditions)

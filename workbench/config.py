@@ -37,6 +37,11 @@ def load_config() -> dict:
     return _load(os.environ.get("WB_CONFIG") or None)
 
 
+def programme_instrument(programme: str) -> str:
+    """The instrument a programme's cases start with (its ``instrument``), or "" if it names none."""
+    return load_config()["programmes"].get(programme, {}).get("instrument", "")
+
+
 def choices(kind: str, lang: str | None = None) -> list[tuple[str, str]]:
     """``[(label, code), ...]`` of a configured list (``programmes``, ``categories``, …) in ``lang``."""
     lang = i18n.normalise_language(lang)

@@ -62,7 +62,7 @@ from .store.caseload import cases_held
 from .store.connection import open_db, write_transaction
 from .store.intake import intake
 from .store.lifecycle import case_state, close_case, extend_accompaniment, move_case, transfer_case
-from .store.people import household_members, withdraw_consent
+from .store.people import _age, household_members, withdraw_consent
 from .store.plans import add_action, add_goal, case_goals, close_goal, complete_action, review_goal, sign_off
 from .store.events import correct_event, record_event
 from .store.services import record_referral_outcome, record_service
@@ -810,14 +810,10 @@ def _answers(rng, instrument, latent, children, when, visit, urgent=False) -> di
         dict({"child_person": person_id, "child_name": name, "child_birth_date": born},
              **{i.name: _level(rng, latent["child_development"]) for i in instrument.scored_items("child_development")})
         for person_id, name, born in children]
-    answers["child"] = [c for c in answers["child"] if _age_on(c["child_birth_date"], when) < 18]
+    answers["child"] = [c for c in answers["child"] if _age(c["child_birth_date"], when) < 18]
     if not answers["child"]:
         del answers["child"]
     return answers
-
-
-def _age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _registered_children(db, actor, case_id) -> list[tuple[int, str, date]]:

@@ -356,13 +356,13 @@ class CaseApp:
             if state["urgent_on"] and state["status"] != "closed" else ""
         members, stays = self._members(case), case_stays(self.db, self.user, self.case_id)  # read once per refresh
         self.shown_status = state["status"]
-        facts = move_readiness(self.db, self.user, self.case_id, today=self.today)
+        cycle = move_readiness(self.db, self.user, self.case_id, today=self.today)
         self._show_deadlines(state)
-        self.next_step.value = next_step_html(facts, self.case_id, self.lang)
+        self.next_step.value = next_step_html(cycle, self.case_id, self.lang)
         self._show_members(members)
         self._show_stays(stays)
         self._show_timeline()
-        self._refresh_forms(state, members, stays, in_force, facts)
+        self._refresh_forms(state, members, stays, in_force, cycle)
         self.case_box.layout.display = None
 
     def _show_deadlines(self, state):
@@ -412,21 +412,21 @@ class CaseApp:
     def _show_timeline(self):
         self.timeline.value = timeline_html(self.db, self.user, self.case_id, self.lang)
 
-    def _refresh_forms(self, state, members, stays, shares, facts):
+    def _refresh_forms(self, state, members, stays, shares, cycle):
         """Offer what the user may do now: the policy decides what shows (the store decides again)."""
         closed = state["status"] == "closed"
         choose = (i18n.t("case.choose", self.lang), None)
         move = self.forms["move"]
-        move.inputs["to_status"].options = [choose] + [(self._move_label(facts, to), to) for to in MOVES[state["status"]]]
+        move.inputs["to_status"].options = [choose] + [(self._move_label(cycle, to), to) for to in MOVES[state["status"]]]
         move.inputs["reason"].options = self._options("closure_reasons")
         self.goal_outcomes.show([g for g in case_goals(self.db, self.user, self.case_id) if g["status"] == "open"],
                                 self.lang)
         self._closure_fields()
         self.forms["override"].inputs["condition"].options = [choose] + [
             (i18n.t("case.override.option", self.lang, to=config.label("case_statuses", to, self.lang),
-                    condition=case_cycle.Conditions([c], facts.instrument).message(self.lang)), f"{to}|{c}")
-            for to, c in case_cycle.overridable(facts)]
-        me, cycle = actor_of(self.db, self.user), facts
+                    condition=case_cycle.Conditions([c], cycle.instrument).message(self.lang)), f"{to}|{c}")
+            for to, c in case_cycle.overridable(cycle)]
+        me = actor_of(self.db, self.user)
         colleagues = staff(self.db, self.user, roles=policy.CASE_HOLDERS)
         facts = policy.CaseFacts(self.case_id, state["worker"], actor_of(self.db, state["worker"]).teams,
                                  frozenset(s["shared_with"] for s in shares))

@@ -235,7 +235,7 @@ class NeedsAssessmentApp:
         if self.case_id != case["id"]:
             if self.form:
                 self.close_form()
-            default = config.load_config()["programmes"].get(case["programme"], {}).get("instrument")
+            default = config.programme_instrument(case["programme"])
             self.case_id = case["id"]
             if default in self.instruments and default != self.instrument.id:
                 self.instrument_choice.value = default  # shows this case through _instrument_chosen

@@ -6,7 +6,7 @@ import html
 from .. import config, i18n
 from ..case_cycle import Conditions
 from ..gas import gas_level_label, level_text
-from ..instruments.loader import builtin_names, load_builtin
+from ..instruments.loader import instrument_title
 from ..store.assessments import list_assessments
 from ..store.cases import get_case
 from ..store.lifecycle import case_events
@@ -41,7 +41,6 @@ def case_timeline(db, actor: str, case_id, lang: str | None = None) -> list[tupl
     """``(iso date, text, who)`` for everything recorded on the case, newest first."""
     lang = i18n.normalise_language(lang)
     rows = []
-    instrument = config.load_config()["programmes"].get(get_case(db, actor, case_id)["programme"], {}).get("instrument", "")
     for e in case_events(db, actor, case_id):
         reason = e["reason"] or ""
         if e["kind"] == "move":
@@ -56,13 +55,14 @@ def case_timeline(db, actor: str, case_id, lang: str | None = None) -> list[tupl
         elif e["kind"] == "urgent":
             text = i18n.t("timeline.urgent", lang, note=e["note"] or "")
         elif e["kind"] == "override":
+            instrument = config.programme_instrument(get_case(db, actor, case_id)["programme"])
             text = i18n.t("timeline.override", lang, to_status=config.label("case_statuses", e["to_status"], lang),
                           condition=Conditions([e["note"]], instrument).message(lang), reason=reason)
         else:
             text = i18n.t("timeline.reopen", lang, reason=reason)
         rows.append((e["effective_on"], 3, e["id"], text, e["recorded_by"]))
     for a in list_assessments(db, actor, case_id):
-        title = _instrument_title(a["instrument_id"], lang)
+        title = instrument_title(a["instrument_id"], lang)
         rows.append((a["assessed_on"], 1, a["id"], i18n.t("timeline.assessment", lang, instrument=title, id=a["id"]),
                      a["created_by"]))
     for goal in case_goals(db, actor, case_id):
@@ -87,13 +87,6 @@ def case_timeline(db, actor: str, case_id, lang: str | None = None) -> list[tupl
             "service_types", s["service_type"], lang), extra=extra), s["provided_by"]))
     rows.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
     return [(day, text, who) for day, _, _, text, who in rows]
-
-
-def _instrument_title(instrument_id: str, lang: str) -> str:
-    """The instrument's own title (a built-in one's), else its id."""
-    if instrument_id in builtin_names():
-        return load_builtin(instrument_id).title(lang)
-    return instrument_id
 
 
 def timeline_html(db, actor: str, case_id, lang: str | None = None) -> str:

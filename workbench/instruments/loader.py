@@ -163,6 +163,19 @@ def builtin_names() -> list[str]:
     return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".md"))
 
 
+def instrument_title(instrument_id: str, lang: str | None = None) -> str:
+    """A built-in instrument's own title in ``lang`` (each read once per process), else its id."""
+    if instrument_id in builtin_names():
+        return _builtin_titles(instrument_id)[i18n.normalise_language(lang)]
+    return instrument_id
+
+
+@lru_cache(maxsize=None)
+def _builtin_titles(name: str) -> dict[str, str]:
+    instrument = load_builtin(name)  # parsing an XLSForm takes ~80 ms: not once per message
+    return {lang: instrument.title(lang) for lang in i18n.LANGUAGES}
+
+
 def load_builtin(name: str) -> Instrument:
     """Load a built-in instrument by name, e.g. ``family_needs_assessment``."""
     if name not in builtin_names():

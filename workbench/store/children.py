@@ -22,8 +22,8 @@ from ..instruments.model import Instrument
 from .duplicates import possible_duplicates
 from .guard import allow, allow_person, record_id
 from .inputs import Checker, InvalidInput
-from .people import (CONSENT_DATA_PROCESSING, _age, _withdrawn_person_ids, add_household_member, check_person,
-                     register_person)
+from .people import (CONSENT_DATA_PROCESSING, _age, _household_members, _withdrawn_person_ids, add_household_member,
+                     check_person, register_person)
 
 i18n.add({
     "children.duplicates": {
@@ -89,8 +89,9 @@ def case_children(db, actor: str, case_id, on=None) -> list[dict]:
     family_name, given_name, patronymic, birth_date`` (a date), ``sex`` and ``relation``; a person's case has none."""
     allow(db, actor, "case.read", case_id)
     on = _day(on)
-    withdrawn = _withdrawn_person_ids(db)
-    return [m for m in _members(db, case_id) if m["person_id"] not in withdrawn and _age(m["birth_date"], on) < ADULT_AGE]
+    # Consent is asked of each member (a few rows), not of the whole register.
+    return [m for m in _members(db, case_id) if _age(m["birth_date"], on) < ADULT_AGE
+            and CONSENT_DATA_PROCESSING in _purposes_in_force(db, m["person_id"])]
 
 
 def child_entries(children: list[dict]) -> list[dict]:
@@ -121,15 +122,14 @@ def _household_id(db, case_id: int) -> int | None:
 
 
 def _members(db, case_id: int) -> list[dict]:
+    """The case's household members (:func:`~workbench.store.people._household_members`), each with ``person_id``
+    and ``birth_date`` as a date."""
     household = _household_id(db, case_id)
     if household is None:
         return []
-    rows = db.execute("""select p.id, p.family_name, p.given_name, p.patronymic, p.birth_date, p.sex, p.category,
-                                m.relation
-                         from household_members m join persons p on p.id = m.person_id
-                         where m.household_id = ? order by m.id""", [household]).fetchall()
-    keys = ("person_id", "family_name", "given_name", "patronymic", "birth_date", "sex", "category", "relation")
-    return [dict(zip(keys, r), birth_date=date.fromisoformat(r[4])) for r in rows]
+    keys = ("family_name", "given_name", "patronymic", "sex", "category", "relation")
+    return [dict({k: m[k] for k in keys}, person_id=m["id"], birth_date=date.fromisoformat(m["birth_date"]))
+            for m in _household_members(db, household)]
 
 
 def _purposes_in_force(db, person_id: int) -> list[str]:

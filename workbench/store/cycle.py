@@ -32,7 +32,7 @@ def cycle_facts(db, case_id: int, on: str, before_event: int | None = None) -> c
     recorded by its time count: a goal closed later the same day was in force when the move was made.
     The caller has asked the policy."""
     case = _case_row(db, case_id)
-    instrument = config.load_config()["programmes"].get(case["programme"], {}).get("instrument", "")
+    instrument = config.programme_instrument(case["programme"])
     status, cycle_start, plan_start = "intake", case["opened_on"], None
     moved_into: dict[str, int] = {}  # to_status: the id of the case's last move into it, this cycle
     overrides: list[tuple[int, str, str]] = []

@@ -21,7 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import i18n
+from .. import config, i18n
+from ..case_cycle import Conditions
 from ..files import file_mode, folder_mode, too_open
 from ..i18n import Text
 from . import chain
@@ -154,10 +155,6 @@ def check_database(db) -> Report:
 def _check_moves(db, report: Report) -> None:
     """Warn of each recorded move the case cycle's rules now in force would refuse (a warning: the rules
     may have been tightened since the move was made, and an override counts)."""
-    from .. import config
-    from ..case_cycle import Conditions
-
-    instruments = {code: p.get("instrument", "") for code, p in config.load_config()["programmes"].items()}
     for move in _moves_against_rules(db):
         on = ua_date(move["on"])
         if move["to_status"] == "closed":
@@ -165,7 +162,7 @@ def _check_moves(db, report: Report) -> None:
         else:
             report.warnings.append(Text("check.move_against_rules", number=move["case_number"], on=on,
                                         to_label=config.Labels("case_statuses", [move["to_status"]]),
-                                        missing=Conditions(move["missing"], instruments.get(move["programme"], ""))))
+                                        missing=Conditions(move["missing"], config.programme_instrument(move["programme"]))))
 
 
 def _check_chain(db, key: bytes, path: Path, report: Report) -> list[tuple[int, str, dict, str]]:
