@@ -22,8 +22,8 @@ from ..instruments.model import Instrument
 from .duplicates import possible_duplicates
 from .guard import allow, allow_person, record_id
 from .inputs import Checker, InvalidInput
-from .people import (CONSENT_DATA_PROCESSING, _age, _household_members, _withdrawn_person_ids, add_household_member,
-                     check_person, register_person)
+from .people import (CONSENT_DATA_PROCESSING, _age, _household_members, add_household_member, check_person,
+                     register_person)
 
 i18n.add({
     "children.duplicates": {
@@ -201,7 +201,7 @@ def _prepare_children(db, actor: str, case: dict, answers: dict, new_children, a
             if spec.get("person_id") is not None:
                 person_id = record_id(spec["person_id"], "person")
                 allow_person(db, actor, "case.read", person_id)
-                if person_id in _withdrawn_person_ids(db):
+                if CONSENT_DATA_PROCESSING not in _purposes_in_force(db, person_id):
                     raise UserError("consent.withdrawn_person", id=person_id)
                 plan.link[number] = (person_id, person_id not in members, relation)
             else:
