@@ -43,6 +43,8 @@ def large_database(persons: int = 20_000, seed: int = 7) -> Path:
             Path(str(partial) + suffix).unlink(missing_ok=True)
         summary = build_demo(partial, seed=seed, households=households, care_leavers=persons // 80)
         partial.rename(path)
+        for sidecar in (".audit-key", ".audit-head"):  # the audit chain's files go with their database
+            Path(str(partial) + sidecar).rename(str(path) + sidecar)
         print(f"built {path.name}: {summary.persons:,} persons, {summary.cases:,} cases, "
               f"{summary.assessments:,} assessments in {time.perf_counter() - started:.0f} s")
     return path
