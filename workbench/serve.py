@@ -32,10 +32,13 @@ i18n.add({
     },
 })
 
-# Apps that case managers open many times a day get a preheated kernel waiting
-# (the notebook runs ahead up to wait_for_request()); each costs ~100 MB and a
-# core while it fills, so only these are pooled.
-PREHEATED_APPS = {"needs_assessment.ipynb": 1, "caseload.ipynb": 1}
+# The workspace gets a preheated kernel waiting (the notebook runs ahead up to wait_for_request());
+# each costs ~100 MB and a core while it fills.
+PREHEATED_APPS = {"workspace.ipynb": 1}
+
+# The six apps the workspace replaced, and where their addresses lead now: a bookmark still works.
+OLD_APPS = {"intake": ("view", "intake"), "events": ("view", "events"), "caseload": None,
+            "case": ("tab", "overview"), "needs_assessment": ("tab", "assessments"), "support_plan": ("tab", "plan")}
 
 # The names the server answers to whatever the configuration says: the loopback ones, as a browser
 # sends them in ``Host`` (tornado's ``request.host_name``: lower case, the port cut off).
@@ -103,6 +106,35 @@ def install_host_guard(app, hosts) -> None:
     app.default_router.rules.insert(0, Rule(Refused(), Refuse))
 
 
+def workspace_address(old_app: str, query: str) -> str:
+    """The workspace's query for an old app's address (``case.ipynb?case=12`` → ``case=12&tab=overview``)."""
+    from urllib.parse import parse_qs, urlencode
+
+    target = OLD_APPS[old_app]
+    case = (parse_qs(query).get("case") or [""])[0]
+    if target is None:
+        return ""
+    if target[0] == "view":
+        return urlencode({"view": target[1]})
+    return urlencode({"case": case, "tab": target[1]}) if re.fullmatch(r"[0-9]{1,18}", case) else ""
+
+
+def install_old_addresses(app, server_url: str, base_url: str) -> None:
+    """Redirect the old apps' addresses into the workspace (after the guard: a refused request stays refused).
+    Voilà routes under ``server_url``; the browser sees ``base_url`` (the same unless a proxy is in front)."""
+    from tornado.routing import PathMatches, Rule
+    from tornado.web import RequestHandler
+
+    class ToWorkspace(RequestHandler):
+        def get(self, old_app):
+            query = workspace_address(old_app, self.request.query)
+            self.redirect(f"{base_url}voila/render/workspace.ipynb" + (f"?{query}" if query else ""))
+
+    names = "|".join(re.escape(name) for name in OLD_APPS)
+    pattern = PathMatches(rf"{re.escape(server_url)}voila/render/({names})\.ipynb")
+    app.default_router.rules.insert(1, Rule(pattern, ToWorkspace))
+
+
 def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None = None):
     """The traitlets ``Config`` for Voilà: loopback only, our pools, no stray ``voila.json``.
     (``serve()`` adds the guard on ``Host`` and ``Origin``, which a ``Config`` cannot.)"""
@@ -142,6 +174,7 @@ def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
     class GuardedVoila(Voila):
         def listen(self):  # Voilà's start(): the application and its routes are made, nothing is served yet
             install_host_guard(self.app, hosts)
+            install_old_addresses(self.app, self.server_url, self.base_url)
             super().listen()
 
     apps_dir = Path(apps_dir or paths.apps_dir())

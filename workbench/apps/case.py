@@ -2,7 +2,7 @@
 the temporary-shelter stays of the case's persons.
 
 Only the moves possible from the case's status are offered, and the service refuses
-any other (a page can send any value). Open it at ``case.ipynb?case=ID`` to show one case.
+any other (a page can send any value). The workspace's case record shows its sections as tabs.
 """
 from __future__ import annotations
 
@@ -25,15 +25,15 @@ from ..store.services import case_services, record_referral_outcome, record_serv
 from ..store.shares import case_shares, revoke_share, share_case
 from ..store.shelter import case_stays, end_stay, record_stay
 from ..store.users import staff
-from .common import (LanguageSwitch, app_page, case_id_from_query, note_opening, picked, programme_label, signed_in,
-                     start_app, status_html, subject_label, ua_date)
+from .common import (note_opening, picked, programme_label, signed_in,
+                     status_html, ua_date)
 from .next_step import next_step_html
 from .timeline import timeline_html
-from .widgets import ActionForm, CaseSearch, Done
+from .widgets import ActionForm, Done
 
 i18n.add({
-    "case.title": {"uk": "Випадок", "en": "Case"},
-    "case.header": {"uk": "Випадок {number} · {subject}", "en": "Case {number} · {subject}"},
+    "case.services.title": {"uk": "Послуги і перенаправлення", "en": "Services and referrals"},
+    "case.services.none": {"uk": "Послуг ще не записано.", "en": "No services recorded yet."},
     "case.facts": {
         "uk": "Програма: {programme}. Стан: {status}. Фахівець: {worker}. Прийом: {opened}.",
         "en": "Programme: {programme}. Status: {status}. Worker: {worker}. Intake: {opened}.",
@@ -208,11 +208,8 @@ class CaseApp:
         self.lang = i18n.normalise_language(lang)
         self.user_row = signed_in(db, user, "cases.search")
         self.case_id = None
-        self.language = LanguageSwitch(self.lang, self.set_language)
-        self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
-        self.search = CaseSearch(db, user, self.lang, self.show_case)
-        self.header, self.facts, self.urgent, self.shared = w.HTML(), w.HTML(), w.HTML(), w.HTML()
-        self.header.add_class("wb-case-header")
+        self.status = w.HTML()
+        self.facts, self.urgent, self.shared = w.HTML(), w.HTML(), w.HTML()
         self.facts.add_class("wb-case-facts")
         self.urgent.add_class("wb-case-urgent")
         self.deadlines, self.members, self.timeline = w.HTML(), w.HTML(), w.HTML()
@@ -225,25 +222,27 @@ class CaseApp:
         self.forms = self._build_forms()
         self.stays = w.HTML()
         self.stays.add_class("wb-shelter-stays")
-        self.shelter_box = w.VBox([self.stays, *[self.forms[name].widget for name in SHELTER_FORMS]])
-        self.shelter_box.add_class("wb-shelter")
-        self.case_box = w.VBox([self.header, self.facts, self.shared, self.urgent, self.deadlines, self.next_step,
-                                self.members,
-                                self.shelter_box,
-                                *[f.widget for name, f in self.forms.items() if name not in SHELTER_FORMS],
-                                self.timeline],
-                               layout=w.Layout(display="none"))
-        self.widget = app_page(self.heading, self.language, self.signed_in, self.status, self.search.widget,
-                               self.case_box)
+        self.services = w.HTML()
+        self.services.add_class("wb-services")
+        # The case record's tabs this view fills (see case_record.CaseRecord), each with its own actions.
+        self.sections = {
+            "overview": w.VBox([self.facts, self.shared, self.urgent, self.deadlines, self.next_step,
+                                *self._forms("move", "override", "urgent", "extend", "reopen", "transfer"),
+                                self.timeline]),
+            "people": w.VBox([self.members, *self._forms("consent", "share", "unshare")]),
+            "services": w.VBox([self.services, *self._forms("service", "outcome")]),
+            "shelter": w.VBox([self.stays, *self._forms(*SHELTER_FORMS)]),
+        }
+        for name, section in self.sections.items():
+            section.add_class(f"wb-case-{name}")
+        self.case_box = w.VBox(list(self.sections.values()), layout=w.Layout(display="none"))
+        self.widget = w.VBox([self.status, self.case_box])  # every section at once (the record shows one a tab)
         self.set_language(self.lang)
         if case_id is not None:
             self.show_case(case_id)
 
-    @classmethod
-    def for_current_user(cls):
-        """The app for the signed-in user, opening ``?case=ID`` from the page address if given."""
-        case_id = case_id_from_query()
-        return start_app(lambda db, user, lang: cls(db, user, lang, case_id=case_id).widget)
+    def _forms(self, *names) -> list:
+        return [self.forms[name].widget for name in names]
 
     def _build_forms(self) -> dict[str, ActionForm]:
         def text():
@@ -314,9 +313,6 @@ class CaseApp:
     # --- language and display -----------------------------------------------------------
     def set_language(self, lang: str):
         self.lang = lang
-        self.heading.value = f"<h2>{html.escape(i18n.t('case.title', lang))}</h2>"
-        self.signed_in.value = f"<i>{html.escape(i18n.t('app.signed_in_as', lang, name=self.user_row['display_name']))}</i>"
-        self.search.set_language(lang)
         for form in self.forms.values():
             form.set_language(lang)
         if self.case_id:
@@ -342,8 +338,6 @@ class CaseApp:
         note_opening(self, self.case_id, "case", self.case_id)
         state = case_state(self.db, self.user, self.case_id)
         lang = self.lang
-        self.header.value = "<h3>{}</h3>".format(html.escape(i18n.t(
-            "case.header", lang, number=case["case_number"], subject=subject_label(case, lang))))
         self.facts.value = html.escape(i18n.t(
             "case.facts", lang, programme=programme_label(case["programme"], lang),
             status=config.label("case_statuses", state["status"], lang), worker=self._name(state["worker"]),
@@ -362,7 +356,9 @@ class CaseApp:
         self._show_members(members)
         self._show_stays(stays)
         self._show_timeline()
-        self._refresh_forms(state, members, stays, in_force, cycle)
+        services = case_services(self.db, self.user, self.case_id)
+        self._show_services(services)
+        self._refresh_forms(state, members, stays, in_force, cycle, services)
         self.case_box.layout.display = None
 
     def _show_deadlines(self, state):
@@ -412,7 +408,23 @@ class CaseApp:
     def _show_timeline(self):
         self.timeline.value = timeline_html(self.db, self.user, self.case_id, self.lang)
 
-    def _refresh_forms(self, state, members, stays, shares, cycle):
+    def _show_services(self, services):
+        t = lambda key: html.escape(i18n.t(key, self.lang))  # noqa: E731
+        if not services:
+            self.services.value = f"<b>{t('case.services.title')}</b><p>{t('case.services.none')}</p>"
+            return
+        head = "".join(f"<th>{t(k)}</th>" for k in ("case.field.on", "case.service.type", "case.service.duration",
+                                                     "case.service.referral_to", "case.outcome.outcome"))
+        rows = "".join(
+            f'<tr class="wb-service-row"><td>{ua_date(s["provided_on"])}</td>'
+            f'<td>{html.escape(config.label("service_types", s["service_type"], self.lang))}</td>'
+            f'<td>{s["duration_minutes"] or ""}</td><td>{html.escape(s["referral_to"] or "")}</td>'
+            f'<td>{html.escape(config.label("referral_outcomes", s["latest_outcome"], self.lang) if s["latest_outcome"] else "")}'
+            f"</td></tr>" for s in services)
+        self.services.value = (f"<b>{t('case.services.title')}</b>"
+                               f'<div class="wb-scroll"><table><tr>{head}</tr>{rows}</table></div>')
+
+    def _refresh_forms(self, state, members, stays, shares, cycle, services):
         """Offer what the user may do now: the policy decides what shows (the store decides again)."""
         closed = state["status"] == "closed"
         choose = (i18n.t("case.choose", self.lang), None)
@@ -440,7 +452,7 @@ class CaseApp:
             (self._name(s["shared_with"]), s["id"]) for s in shares]
         self.forms["service"].inputs["service_type"].options = self._options("service_types")
         self._referral_fields()
-        referrals = [s for s in case_services(self.db, self.user, self.case_id) if s["service_type"] == "referral"]
+        referrals = [s for s in services if s["service_type"] == "referral"]
         self.forms["outcome"].inputs["service_id"].options = [choose] + [
             (f"{ua_date(s['provided_on'])} → {s['referral_to']}", s["id"]) for s in referrals]
         self.forms["outcome"].inputs["outcome"].options = self._options("referral_outcomes")

@@ -1,8 +1,6 @@
-"""My caseload: the signed-in worker's open cases, sortable and searchable; one click opens a client's page.
+"""My caseload: the signed-in worker's open cases, sortable and searchable; one click opens the case record.
 
-The client's page shows the case's timeline and two charts: the star chart of domain
-scores (the latest assessment over the first, any two selectable) and each goal's
-progress. Only the signed-in worker's cases are listed, read from the server's environment.
+Only the signed-in worker's cases are listed (the user is the server's, never the page's).
 """
 from __future__ import annotations
 
@@ -16,9 +14,8 @@ from ..analysis.caseload import case_overview
 from ..names import search_form, ukrainian_key
 from ..store.caseload import cases_needing_a_worker
 from ..store.search import case_summaries
-from .client_page import case_assessments, client_page_parts, default_instrument, png_html
-from .common import (LanguageSwitch, app_page, note_opening, programme_label, signed_in, start_app, status_html,
-                     subject_label, ua_date)
+from .address import Place, link
+from .common import status_html, subject_label
 
 i18n.add({
     "caseload.title": {"uk": "Мої випадки", "en": "My caseload"},
@@ -39,77 +36,48 @@ i18n.add({
                      "en": "{number} · {subject} · {status} · due: {due}{flags}"},
     "caseload.overdue": {"uk": " · ПРОСТРОЧЕНО", "en": " · OVERDUE"},
     "caseload.urgent": {"uk": " · ТЕРМІНОВО", "en": " · URGENT"},
-    "caseload.open": {"uk": "Відкрити", "en": "Open"},
     "caseload.shown": {"uk": "Показано {shown} з {total}.", "en": "Showing {shown} of {total}."},
     "caseload.none": {"uk": "Відкритих випадків немає.", "en": "No open cases."},
-    "caseload.client": {"uk": "{number} · {subject} · {programme}", "en": "{number} · {subject} · {programme}"},
-    "caseload.instrument": {"uk": "Інструмент", "en": "Instrument"},
-    "caseload.current": {"uk": "Показати", "en": "Show"},
-    "caseload.compare": {"uk": "Порівняти з", "en": "Compare with"},
-    "caseload.nothing": {"uk": "— нічого —", "en": "— nothing —"},
 })
 
 SORTS = ("next_due", "case_number", "subject", "status")
 
 
-class CaseloadApp:
-    """The app's widgets; ``widget`` is what Voilà shows."""
+class CaseloadList:
+    """The signed-in worker's open cases (a supervisor's list also names the cases left without a worker);
+    ``widget`` is shown on the workspace's home page, each case a link into its case record."""
 
     def __init__(self, db, user: str, lang: str = "uk", today: date | None = None):
         self.db, self.user, self.today = db, user, today
         self.lang = i18n.normalise_language(lang)
-        self.user_row = signed_in(db, user, "caseload.read")
-        self.case_id = None
-        self.language = LanguageSwitch(self.lang, self.set_language)
-        self.heading, self.signed_in, self.summary, self.orphans = w.HTML(), w.HTML(), w.HTML(), w.HTML()
+        self.summary, self.orphans, self.title = w.HTML(), w.HTML(), w.HTML()
         self.orphans.add_class("wb-caseload-need-worker")
         self.summary.add_class("wb-caseload-summary")
-        self.filter = w.Text(layout=w.Layout(width="30em"))
+        self.filter = w.Text(layout=w.Layout(width="30em", max_width="100%"))
         self.filter.add_class("wb-caseload-filter")
-        self.sort = w.Dropdown(options=[(s, s) for s in SORTS], value="next_due")
+        self.sort = w.Dropdown(options=[(s, s) for s in SORTS], value="next_due", layout=w.Layout(max_width="100%"))
         self.sort.add_class("wb-caseload-sort")
         self.filter.observe(lambda _: self.show_list(), "value")
         self.sort.observe(lambda _: self.show_list(), "value")
-        self.rows = w.VBox()
+        self.rows = w.HTML()  # one widget of links: 60 cases draw at once, not as 120 widgets
         self.rows.add_class("wb-caseload-rows")
         self.shown = w.HTML()
         self.shown.add_class("wb-caseload-shown")
-        # The client's page
-        self.client_header = w.HTML()
-        self.client_header.add_class("wb-client-header")
-        self.instrument = w.Dropdown(options=[("", "")])
-        self.current = w.Dropdown(options=[("", "")])
-        self.compare = w.Dropdown(options=[("", "")])
-        for name, widget in (("instrument", self.instrument), ("current", self.current), ("compare", self.compare)):
-            widget.add_class(f"wb-client-{name}")
-            widget.style = {"description_width": "initial"}
-        self.instrument.observe(lambda _: self._instrument_changed(), "value")
-        self.current.observe(lambda _: self._charts_changed(), "value")
-        self.compare.observe(lambda _: self._charts_changed(), "value")
-        self.star, self.goals = w.HTML(), w.HTML()  # PNG inline: see client_page.png_html
-        self.star.add_class("wb-client-star")
-        self.goals.add_class("wb-client-goals")
-        self.star_caption, self.goals_caption, self.timeline = w.HTML(), w.HTML(), w.HTML()
-        self.timeline.add_class("wb-client-timeline")
-        self.timeline.layout = w.Layout(max_height="22em", overflow="auto")  # a long case's timeline scrolls
-        self.client = w.VBox([self.client_header, w.HBox([self.instrument, self.current, self.compare]),
-                              w.HBox([w.VBox([self.star, self.star_caption]), w.VBox([self.goals, self.goals_caption])]),
-                              self.timeline], layout=w.Layout(display="none", border="1px solid #999", padding="8px"))
-        self.client.add_class("wb-client")
         self._quiet = False
-        self.widget = app_page(self.heading, self.language, self.signed_in, self.summary, self.orphans,
-                               w.HBox([self.filter, self.sort]), self.shown, self.rows, self.client)
+        controls = w.HBox([self.filter, self.sort], layout=w.Layout(flex_flow="row wrap"))
+        self.widget = w.VBox([self.title, self.summary, self.orphans, controls, self.shown, self.rows])
+        self.widget.add_class("wb-caseload")
+        self.refresh()
+
+    def refresh(self):
+        """Read the list anew (a save may have changed a deadline or a status)."""
         self.cases = self._load()
         # A supervisor's list (the head's too) shows the cases whose worker was deactivated.
         self.without_worker = cases_needing_a_worker(self.db, self.user)
         self.set_language(self.lang)
 
-    @classmethod
-    def for_current_user(cls):
-        return start_app(lambda db, user, lang: cls(db, user, lang).widget)
-
     def _load(self) -> list[dict]:
-        """The worker's open cases with their subject, people and deadlines (read once per page)."""
+        """The worker's open cases with their subject, people and deadlines."""
         overview = case_overview(self.db, self.user, today=self.today, worker=self.user)
         details = {r["id"]: r for r in case_summaries(self.db, self.user, [int(i) for i in overview["case_id"]])}
         cases = []
@@ -121,8 +89,7 @@ class CaseloadApp:
 
     def set_language(self, lang: str):
         self.lang = lang
-        self.heading.value = f"<h2>{html.escape(i18n.t('caseload.title', lang))}</h2>"
-        self.signed_in.value = f"<i>{html.escape(i18n.t('app.signed_in_as', lang, name=self.user_row['display_name']))}</i>"
+        self.title.value = f"<h3>{html.escape(i18n.t('caseload.title', lang))}</h3>"
         self.filter.placeholder = i18n.t("caseload.filter", lang)
         self._quiet = True
         try:
@@ -139,11 +106,9 @@ class CaseloadApp:
             i18n.t("caseload.need_worker_item", lang, number=c["case_number"], name=c["worker_name"])
             for c in self.without_worker)), "error") if self.without_worker else ""
         self.show_list()
-        if self.case_id:
-            self.open_client(self.case_id)
 
     def visible_cases(self) -> list[dict]:
-        """The cases the search keeps, in the chosen order."""
+        """The cases the search keeps, in the chosen order (urgent and overdue first by default)."""
         words = search_form(self.filter.value).split()
         cases = [c for c in self.cases if all(word in c["search"] for word in words)]
         sort = self.sort.value if self.sort.value in SORTS else "next_due"
@@ -165,71 +130,8 @@ class CaseloadApp:
             text = i18n.t("caseload.row", self.lang, number=case["case_number"],
                           subject=subject_label(case["detail"], self.lang),
                           status=config.label("case_statuses", case["status"], self.lang), due=due, flags=flags)
-            style = "color:#b00020;font-weight:bold" if flags else ""
-            button = w.Button(description=i18n.t("caseload.open", self.lang))
-            button.add_class("wb-caseload-open")
-            button.on_click(lambda _, case_id=case["case_id"]: self.open_client(case_id))
-            row = w.HBox([button, w.HTML(f'<span style="{style}">{html.escape(text)}</span>')])
-            row.add_class("wb-caseload-row")
-            rows.append(row)
-        self.rows.children = rows or [w.HTML(html.escape(i18n.t("caseload.none", self.lang)))]
-
-    def open_client(self, case_id):
-        """Show the client's page (only for a case in this worker's list)."""
-        case = next((c for c in self.cases if c["case_id"] == case_id), None)
-        if case is None:
-            return  # not this worker's case: a forged click shows nothing
-        self.case_id = case_id
-        note_opening(self, case_id, "case", case_id)  # the client's page: timeline and charts
-        detail = case["detail"]
-        self.client_header.value = "<h3>{}</h3>".format(html.escape(i18n.t(
-            "caseload.client", self.lang, number=case["case_number"], subject=subject_label(detail, self.lang),
-            programme=programme_label(case["programme"], self.lang))))
-        self._quiet = True
-        try:
-            from ..instruments.loader import builtin_names, load_builtin
-
-            self.instrument.options = [(load_builtin(n).title(self.lang), n) for n in builtin_names()]
-            self.instrument.value = default_instrument(self.db, self.user, case_id)
-            self._fill_assessment_choices()
-        finally:
-            self._quiet = False
-        self._charts_changed()
-        self.client.layout.display = None
-
-    def _fill_assessment_choices(self):
-        saved = case_assessments(self.db, self.user, self.case_id, self.instrument.value)
-        options = [(f"№{a['id']} · {ua_date(a['assessed_on'])}", str(a["id"])) for a in saved]
-        nothing = [(i18n.t("caseload.nothing", self.lang), "")]
-        self.current.options = options or nothing
-        self.compare.options = nothing + options
-        self.current.value = options[-1][1] if options else ""
-        self.compare.value = options[0][1] if len(options) > 1 else ""
-        self.current.description = i18n.t("caseload.current", self.lang)
-        self.compare.description = i18n.t("caseload.compare", self.lang)
-        self.instrument.description = i18n.t("caseload.instrument", self.lang)
-
-    def _instrument_changed(self):
-        if self._quiet or not self.case_id:
-            return
-        self._quiet = True
-        try:
-            self._fill_assessment_choices()
-        finally:
-            self._quiet = False
-        self._charts_changed()
-
-    def _charts_changed(self):
-        if self._quiet or not self.case_id:
-            return
-        parts = client_page_parts(self.db, self.user, self.case_id, self.lang, instrument_id=self.instrument.value,
-                                  current_id=_int(self.current.value), compare_id=_int(self.compare.value))
-        self.star.value = png_html(parts["star"], parts["star_caption"])
-        self.goals.value = png_html(parts["goals"], parts["goals_caption"])
-        self.star_caption.value = f"<small>{html.escape(parts['star_caption'])}</small>"
-        self.goals_caption.value = f"<small>{html.escape(parts['goals_caption'])}</small>"
-        self.timeline.value = parts["timeline"]
-
-
-def _int(value):
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+            style = ' style="color:#b00020;font-weight:bold"' if flags else ""
+            rows.append(f'<li class="wb-caseload-row"{style}>'
+                        f'{link(Place("case", case["case_id"]), html.escape(text), "wb-caseload-open")}</li>')
+        self.rows.value = (f'<ul class="wb-list">{"".join(rows)}</ul>' if rows
+                           else f"<p>{html.escape(i18n.t('caseload.none', self.lang))}</p>")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html
 import os
-import re
 
 import ipywidgets as w
 
@@ -17,6 +16,14 @@ i18n.add({
         "en": "The app could not be opened: {reason}",
     },
     "app.household_label": {"uk": "Сімʼя {name}", "en": "{name} family"},
+    # A person's fields, as intake and the children added at an assessment ask them.
+    "reg.family_name": {"uk": "Прізвище", "en": "Family name"},
+    "reg.given_name": {"uk": "Імʼя", "en": "Given name"},
+    "reg.patronymic": {"uk": "По батькові", "en": "Patronymic"},
+    "reg.birth_date": {"uk": "Дата народження", "en": "Date of birth"},
+    "reg.sex": {"uk": "Стать", "en": "Sex"},
+    "reg.choose": {"uk": "— виберіть —", "en": "— choose —"},
+    "reg.date_placeholder": {"uk": "дд.мм.рррр", "en": "dd.mm.yyyy"},
 })
 
 OK_STYLE = "color:#1b5e20;background:#e8f5e9;padding:6px;border-radius:4px"
@@ -38,14 +45,6 @@ class LanguageSwitch:
                                       style={"button_width": "7em"})
         self.widget.add_class("wb-language")
         self.widget.observe(lambda change: on_change(i18n.normalise_language(change["new"])), "value")
-
-
-def app_page(heading, language: LanguageSwitch, signed_in, *body) -> w.VBox:
-    """The frame every staff app shares: its title beside the language switch, who is signed in, the body."""
-    page = w.VBox([w.HBox([heading, language.widget], layout=w.Layout(justify_content="space-between")),
-                   signed_in, *body])
-    page.add_class("wb-app")
-    return page
 
 
 def subject_label(row: dict, lang: str) -> str:
@@ -104,15 +103,6 @@ def picked(values: dict, field: str):
     if values[field] in (None, ""):
         raise InvalidInput({field: UserError("input.required")})
     return values[field]
-
-
-def case_id_from_query() -> int | None:
-    """The ``case`` parameter of the page's address (``app.ipynb?case=12``), which Voilà passes as QUERY_STRING."""
-    from urllib.parse import parse_qs
-
-    value = (parse_qs(os.environ.get("QUERY_STRING", "")).get("case") or [None])[0]
-    # ASCII digits only (str.isdigit takes "²" too); the store checks the id's range and who may read it.
-    return int(value) if value and re.fullmatch(r"[0-9]{1,19}", value) else None
 
 
 def note_opening(view, case_id: int, opened: str, record: int) -> None:

@@ -19,7 +19,7 @@ from ..names import ukrainian_key
 from ..store.events import correct_event, get_event, list_events, record_event
 from ..store.guard import may
 from ..store.users import staff
-from .common import LanguageSwitch, app_page, signed_in, start_app, status_html, ua_date
+from .common import signed_in, status_html, ua_date
 from .widgets import ActionForm, Done
 
 i18n.add({
@@ -85,8 +85,7 @@ class EventsApp:
         self.writes = may(db, user, "events.write")  # the head of centre reads the log; the form is the staff's
         self.correcting: dict | None = None  # the event version being corrected (held here, never in a widget)
         self.events: list[dict] = []
-        self.language = LanguageSwitch(self.lang, self.set_language)
-        self.heading, self.signed_in = w.HTML(), w.HTML()
+        self.heading = w.HTML()
         users = sorted(staff(self.db, self.user),
                        key=lambda row: (ukrainian_key(row["display_name"]), row["username"]))
         self.staff_names = {row["username"]: row["display_name"] for row in users}  # in alphabetical order
@@ -125,9 +124,8 @@ class EventsApp:
         self.status = w.HTML()
         self.status.add_class("wb-events-status")
         self.status_error: UserError | None = None  # kept to show it again in the other language
-        self.widget = app_page(self.heading, self.language, self.signed_in, self.correcting_box, self.form.widget,
-                               self.recent_title, self.shown, self.table,
-                               w.VBox([self.pick_label, w.HBox([self.pick, self.load_button]), self.status]))
+        self.widget = w.VBox([self.heading, self.correcting_box, self.form.widget, self.recent_title, self.shown,
+                              self.table, w.VBox([self.pick_label, w.HBox([self.pick, self.load_button]), self.status])])
         self.widget.add_class("wb-events")
         if not self.writes:
             for part in (self.form.widget, self.correcting_box, self.pick, self.load_button, self.pick_label):
@@ -135,15 +133,10 @@ class EventsApp:
         self._reset_form()
         self.set_language(self.lang)
 
-    @classmethod
-    def for_current_user(cls):
-        return start_app(lambda db, user, lang: cls(db, user, lang).widget)
-
     # --- language and display ----------------------------------------------------------------
     def set_language(self, lang: str):
         self.lang = lang
-        self.heading.value = f"<h2>{html.escape(i18n.t('events.title', lang))}</h2>"
-        self.signed_in.value = f"<i>{html.escape(i18n.t('app.signed_in_as', lang, name=self.user_row['display_name']))}</i>"
+        self.heading.value = f"<h3>{html.escape(i18n.t('events.title', lang))}</h3>"
         with self.form.unchanged():  # relabelled, the choice kept: not the user's change
             kind = self.inputs["event_type"]
             value = kind.value

@@ -17,8 +17,8 @@ from ..store.cases import get_case
 from ..store.duplicates import possible_duplicates
 from ..store.inputs import InvalidInput
 from ..store.intake import intake
-from . import registration  # noqa: F401  (registers the person-field labels shared with it)
-from .common import ERROR_STYLE, LanguageSwitch, app_page, signed_in, start_app, status_html, ua_date
+from .address import Place, link
+from .common import ERROR_STYLE, signed_in, status_html, ua_date
 from .widgets import Submission
 
 i18n.add({
@@ -160,7 +160,7 @@ class MemberBlock:
             use.add_class("wb-use-existing")
             use.on_click(lambda _, p=person: self.link(p))
             links = " ".join(
-                '<a href="case.ipynb?case={}" target="_blank">{}</a>'.format(
+                '<a href="?case={}" target="_blank">{}</a>'.format(
                     case["id"], html.escape(i18n.t("intake.open_case", lang, number=case["case_number"])))
                 for case in person["cases"])
             if person["held_by"]:
@@ -218,8 +218,7 @@ class IntakeApp:
         self.db, self.user, self.today = db, user, today
         self.lang = i18n.normalise_language(lang)
         self.user_row = signed_in(db, user, "case.open")
-        self.language = LanguageSwitch(self.lang, self.set_language)
-        self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
+        self.heading, self.status = w.HTML(), w.HTML()
         self.status.add_class("wb-status")
         today_text = (today or date.today()).strftime("%d.%m.%Y")
         self.inputs = {
@@ -253,27 +252,23 @@ class IntakeApp:
         self.result.add_class("wb-intake-result")
         self.registering = Submission()  # one intake per opening of the page: never renewed (a new page starts another)
         t = self.section_titles
-        self.widget = app_page(
-            self.heading, self.language, self.signed_in, self.status,
+        self.widget = w.VBox([
+            self.heading, self.status,
             t["intake.case"], *[self.rows[n] for n in ("programme", "category", "intake_channel", "intake_on",
                                                        "referred_by", "urgent", "urgent_note")],
             t["intake.members"], self.members_box, self.add_member_button,
             t["intake.contacts"], *[self.rows[n] for n in CONTACTS + ("idp_number", "idp_date")],
             t["intake.consent"], w.VBox(list(self.consents.values())), self.rows["consent_given_on"],
-            self.register_button, self.result)
+            self.register_button, self.result])
+        self.widget.add_class("wb-intake")
         self.add_member()
         self.set_language(self.lang)
         self._idp_fields()
         self._urgent_fields()
 
-    @classmethod
-    def for_current_user(cls):
-        return start_app(lambda db, user, lang: cls(db, user, lang).widget)
-
     def set_language(self, lang: str):
         self.lang = lang
-        self.heading.value = f"<h2>{html.escape(i18n.t('intake.title', lang))}</h2>"
-        self.signed_in.value = f"<i>{html.escape(i18n.t('app.signed_in_as', lang, name=self.user_row['display_name']))}</i>"
+        self.heading.value = f"<h3>{html.escape(i18n.t('intake.title', lang))}</h3>"
         for key, title in self.section_titles.items():
             title.value = f"<h3>{html.escape(i18n.t(key, lang))}</h3>"
         keys = {"programme": "intake.programme", "category": "intake.category", "intake_channel": "intake.channel",
@@ -352,9 +347,10 @@ class IntakeApp:
             self.result.value = status_html(err.message(self.lang), "error")
             return None
         case = get_case(self.db, self.user, case_id)["case_number"]
-        self.result.value = status_html(i18n.t("intake.registered", self.lang, number=case), "ok") + (
-            f'<p><a class="wb-open-case" href="case.ipynb?case={case_id}">{html.escape(i18n.t("intake.links", self.lang))}</a>'
-            f' · <a href="needs_assessment.ipynb">{html.escape(i18n.t("intake.to_assessment", self.lang))}</a></p>')
+        self.result.value = status_html(i18n.t("intake.registered", self.lang, number=case), "ok") + "<p>{} · {}</p>".format(
+            link(Place("case", case_id), html.escape(i18n.t("intake.links", self.lang)), "wb-open-case"),
+            link(Place("case", case_id, "assessments"), html.escape(i18n.t("intake.to_assessment", self.lang)),
+                 "wb-to-assessment"))
         self.register_button.disabled = True  # a hint: the guard is self.registering
         return case_id
 

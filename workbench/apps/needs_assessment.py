@@ -24,23 +24,23 @@ from ..store.children import CHILD_REPEAT, ChildDuplicates, case_children, case_
 from ..store.drafts import end_draft, find_draft, save_draft
 from ..store.guard import may
 from ..store.inputs import InvalidInput
-from .common import (LanguageSwitch, app_page, note_opening, programme_label, signed_in, start_app, status_html,
-                     subject_label, ua_date)
+from .assessment_record import assessment_html
+from .client_page import png, png_html, star_figure
+from .common import note_opening, signed_in, status_html, ua_date
 from .new_children import NewChildrenPanel
-from .registration import RegistrationForm
-from .widgets import CaseSearch, Submission, once
+from .widgets import Submission, once
 
 i18n.add({
     "na.title": {"uk": "Оцінювання потреб", "en": "Needs assessment"},
-    "na.register": {"uk": "Зареєструвати нову особу", "en": "Register a new person"},
-    "na.case_header": {"uk": "Випадок {number} · {subject} · {programme}", "en": "Case {number} · {subject} · {programme}"},
     "na.saved_list": {"uk": "Збережені оцінювання", "en": "Saved assessments"},
     "na.none_saved": {"uk": "Оцінювань ще немає.", "en": "No assessments yet."},
     "na.saved_row": {
         "uk": "№{id} від {date}, заповнив(ла) {who}, версія {version} · {purpose}",
         "en": "#{id} of {date}, by {who}, version {version} · {purpose}",
     },
-    "na.open": {"uk": "Відкрити", "en": "Open"},
+    "na.view": {"uk": "Переглянути", "en": "View"},
+    "na.record_title": {"uk": "Оцінювання №{id} від {date}", "en": "Assessment #{id} of {date}"},
+    "na.correct": {"uk": "Виправити", "en": "Correct"},
     "na.new": {"uk": "Нове оцінювання", "en": "New assessment"},
     "na.assessed_on": {"uk": "Дата оцінювання", "en": "Date of assessment"},
     "na.purpose": {"uk": "Мета оцінювання", "en": "Purpose of the assessment"},
@@ -101,22 +101,9 @@ class NeedsAssessmentApp:
         self.saving = Submission()  # the open form's submission (its key is editing["submission_key"])
         self.form_error: UserError | None = None
         self._loading = False
-        self.language = LanguageSwitch(self.lang, self.set_language)
-        self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
+        self.status = w.HTML()
         self.status.add_class("wb-status")
-        # Finding a client
-        self.case_search = CaseSearch(db, user, self.lang, self.show_case)
-        self.search, self.matches = self.case_search.box, self.case_search.matches
-        self.register_button = w.Button(icon="user-plus")
-        self.register_button.add_class("wb-register")
-        if not may(db, user, "case.open"):  # the head of centre reads; registering is the case workers'
-            self.register_button.layout.display = "none"
-        self.register_button.on_click(lambda _: self.open_registration())
-        self.registration: RegistrationForm | None = None
-        self.registration_box = w.VBox()
-        # The chosen case
-        self.case_header = w.HTML()
-        self.case_header.add_class("wb-case-header")
+        # The case's assessments
         self.draft_box = w.VBox()
         self.saved_title = w.HTML()
         self.saved_list = w.VBox()
@@ -124,14 +111,20 @@ class NeedsAssessmentApp:
         self.new_button = w.Button(icon="plus", button_style="info")
         self.new_button.add_class("wb-new")
         self.new_button.on_click(lambda _: self.open_form())
-        self.case_box = w.VBox([self.case_header, self.instrument_choice, self.draft_box, self.saved_title,
-                                self.saved_list, self.new_button], layout=w.Layout(display="none", margin="8px 0"))
+        # One saved assessment, read-only: its answers and domain scores, its star over the first one's.
+        self.record, self.record_chart = w.HTML(), w.HTML()
+        self.record.add_class("wb-record")
+        self.record_chart.add_class("wb-record-chart")
+        self.viewing: int | None = None
+        self.case_box = w.VBox([self.instrument_choice, self.draft_box, self.new_button, self.saved_title,
+                                self.saved_list, self.record, self.record_chart],
+                               layout=w.Layout(display="none", margin="8px 0"))
         # The form
         self.form_title, self.history = w.HTML(), w.HTML()
         self.assessed_on_label, self.reason_label = w.HTML(), w.HTML()
         self.assessed_on = w.Text(layout=w.Layout(width="10em"))
         self.assessed_on.add_class("wb-assessed-on")
-        self.reason = w.Text(layout=w.Layout(width="40em"))
+        self.reason = w.Text(layout=w.Layout(width="40em", max_width="100%"))
         self.reason.add_class("wb-reason")
         self.reason_box = w.VBox([self.reason_label, self.reason])
         self.purpose_label, self.purpose_error = w.HTML(), w.HTML()
@@ -156,8 +149,8 @@ class NeedsAssessmentApp:
                                 self.form_holder, self.children_holder, self.form_status,
                                 w.HBox([self.save_button, self.close_button])],
                                layout=w.Layout(display="none", border="1px solid #999", padding="8px"))
-        self.widget = app_page(self.heading, self.language, self.signed_in, self.status, self.case_search.widget,
-                               self.register_button, self.registration_box, self.case_box, self.form_box)
+        self.widget = w.VBox([self.status, self.case_box, self.form_box])
+        self.widget.add_class("wb-assessments")
         self.set_language(self.lang)
 
     @staticmethod
@@ -166,18 +159,10 @@ class NeedsAssessmentApp:
         for name in builtin_names():
             load_builtin(name)
 
-    @classmethod
-    def for_current_user(cls):
-        """The app for the signed-in user (or an error box); what the Voilà notebook calls."""
-        return start_app(lambda db, user, lang: cls(db, user, lang).widget)
-
     # --- language -------------------------------------------------------------------------
     def set_language(self, lang: str):
         self.lang = lang
         t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
-        self.heading.value = f"<h2>{html.escape(t('na.title'))}</h2>"
-        self.signed_in.value = f"<i>{html.escape(t('app.signed_in_as', name=self.user_row['display_name']))}</i>"
-        self.register_button.description = t("na.register")
         self.saved_title.value = f"<h4>{html.escape(t('na.saved_list'))}</h4>"
         self.new_button.description = t("na.new")
         self._relabelling = True  # new option labels are not a new choice
@@ -194,31 +179,14 @@ class NeedsAssessmentApp:
         self.close_button.description = t("na.close")
         self.save_button.description = t("na.save_correction" if self.editing and self.editing["supersedes"]
                                          else "na.save")
-        if self.registration:
-            self.registration.set_language(lang)
         if self.form:
             self.form.set_language(lang)
             if self.children_panel:
                 self.children_panel.set_language(lang)
             self._form_heading()
             self._show_form_error()
-        self.case_search.set_language(lang)
         if self.case_id:
             self.show_case(self.case_id, keep_status=True)
-
-    # --- registering -----------------------------------------------------------------------
-    def open_registration(self):
-        self.registration = RegistrationForm(self.db, self.user, self.lang, on_registered=self._registered,
-                                             on_cancel=self._close_registration, today=self.today)
-        self.registration_box.children = [self.registration.widget]
-
-    def _close_registration(self):
-        self.registration = None
-        self.registration_box.children = []
-
-    def _registered(self, case_id: int):
-        self._close_registration()
-        self.show_case(case_id)
 
     # --- the case --------------------------------------------------------------------------
     def show_case(self, case_id: int, keep_status: bool = False):
@@ -247,9 +215,6 @@ class NeedsAssessmentApp:
         self.save_button.layout.display = None if self.writes else "none"
         if not keep_status:
             self.status.value = ""
-        self.case_header.value = "<h3>{}</h3>".format(html.escape(i18n.t(
-            "na.case_header", self.lang, number=case["case_number"], subject=subject_label(case, self.lang),
-            programme=programme_label(case["programme"], self.lang))))
         self.case_box.layout.display = None
         rows = []
         for saved in list_assessments(self.db, self.user, self.case_id):
@@ -259,14 +224,44 @@ class NeedsAssessmentApp:
             text = i18n.t("na.saved_row", self.lang, id=saved["id"], date=ua_date(saved["assessed_on"]),
                           who=saved["created_by"], version=version,
                           purpose=config.label("assessment_purposes", saved["purpose"], self.lang))
-            open_button = w.Button(description=i18n.t("na.open", self.lang), icon="folder-open")
-            open_button.add_class("wb-open")
-            open_button.on_click(lambda _, aid=saved["id"]: self.open_form(correcting=aid))
-            row = w.HBox([w.HTML(html.escape(text)), open_button])
+            view_button = w.Button(description=i18n.t("na.view", self.lang), icon="eye")
+            view_button.add_class("wb-view-assessment")
+            view_button.on_click(lambda _, aid=saved["id"]: self.view(aid))
+            buttons = [view_button]
+            if self.writes:
+                correct_button = w.Button(description=i18n.t("na.correct", self.lang), icon="pencil")
+                correct_button.add_class("wb-open")
+                correct_button.on_click(lambda _, aid=saved["id"]: self.open_form(correcting=aid))
+                buttons.append(correct_button)
+            row = w.HBox([w.HTML(html.escape(text)), *buttons], layout=w.Layout(flex_flow="row wrap"))
             row.add_class("wb-saved-row")
             rows.append(row)
         self.saved_list.children = rows or [w.HTML(html.escape(i18n.t("na.none_saved", self.lang)))]
+        shown = [saved for saved in list_assessments(self.db, self.user, self.case_id, latest_only=False)
+                 if saved["id"] == self.viewing]
+        if shown:
+            self.view(self.viewing)  # the same assessment, relabelled (or its newest version after a correction)
+        else:
+            self.viewing, self.record.value, self.record_chart.value = None, "", ""
         self._offer_draft()
+
+    def view(self, assessment_id: int):
+        """Show a saved assessment read-only: its answers and domain scores, its version history, and its
+        star chart over the case's first assessment of the same instrument."""
+        row = get_assessment_row(self.db, self.user, assessment_id)  # the store checks the case may be read
+        if row["case_id"] != self.case_id:
+            return  # an assessment of another case, sent by a forged click: not shown here
+        instrument = self._instrument_version(row["instrument_version"]) \
+            if row["instrument_id"] == self.instrument.id else self.instruments[row["instrument_id"]]
+        saved = get_assessment(self.db, self.user, assessment_id, instrument)
+        note_opening(self, self.case_id, "assessment", assessment_id)
+        self.viewing = assessment_id
+        title = i18n.t("na.record_title", self.lang, id=assessment_id, date=ua_date(saved["assessed_on"]))
+        self.record.value = (f"<h4>{html.escape(title)}</h4>" + self._history_html(assessment_id)
+                             + assessment_html(instrument, saved["answers"], self.lang))
+        figure = star_figure(self.db, self.user, self.case_id, row["instrument_id"], current_id=assessment_id,
+                             lang=self.lang)
+        self.record_chart.value = png_html(png(figure), figure.caption)
 
     def _instrument_chosen(self):
         """Another instrument picked: its saved assessments and drafts for the case (an open form closes, its draft stays)."""
@@ -380,19 +375,20 @@ class NeedsAssessmentApp:
         self.form_title.value = f"<h3>{html.escape(title)}</h3>"
         self.reason_box.layout.display = None if supersedes else "none"
         self.save_button.description = i18n.t("na.save_correction" if supersedes else "na.save", self.lang)
-        if supersedes:
-            lines = []
-            for number, version in enumerate(assessment_history(self.db, self.user, supersedes), start=1):
-                reason = f" — {version['correction_reason']}" if version["correction_reason"] else ""
-                lines.append(html.escape(i18n.t("na.history_row", self.lang, version=number, id=version["id"],
-                                                date=ua_date(version["assessed_on"]), who=version["created_by"],
-                                                purpose=config.label("assessment_purposes", version["purpose"],
-                                                                     self.lang),
-                                                reason=reason)))
-            self.history.value = (f"<b>{html.escape(i18n.t('na.history', self.lang))}</b><ul>"
-                                  + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
-        else:
-            self.history.value = ""
+        self.history.value = self._history_html(supersedes) if supersedes else ""
+
+    def _history_html(self, assessment_id: int) -> str:
+        """Every version of the assessment, oldest first, with who saved it and why it was corrected."""
+        lines = []
+        for number, version in enumerate(assessment_history(self.db, self.user, assessment_id), start=1):
+            reason = f" — {version['correction_reason']}" if version["correction_reason"] else ""
+            lines.append(html.escape(i18n.t("na.history_row", self.lang, version=number, id=version["id"],
+                                            date=ua_date(version["assessed_on"]), who=version["created_by"],
+                                            purpose=config.label("assessment_purposes", version["purpose"],
+                                                                 self.lang),
+                                            reason=reason)))
+        return (f"<b>{html.escape(i18n.t('na.history', self.lang))}</b><ul>"
+                + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
 
     def _set_purpose(self, code):
         """Show the purpose ``code`` (the default if it is no longer configured), labelled in the language."""

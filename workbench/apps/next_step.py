@@ -1,10 +1,11 @@
 """The next step of a case, in words: the forward move, or what it still lacks with the page where that
-is done (:func:`workbench.case_cycle.next_step`); shown by the case and support-plan apps."""
+is done (:func:`workbench.case_cycle.next_step`); shown in the case record's overview and plan tabs."""
 from __future__ import annotations
 
 import html
 
 from .. import case_cycle, config, i18n
+from .address import Place, link
 
 i18n.add({
     "next.title": {"uk": "Наступний крок", "en": "Next step"},
@@ -19,16 +20,16 @@ i18n.add({
     "next.open_plan": {"uk": "План підтримки", "en": "Support plan"},
 })
 
-# Where each condition is met: the app and its link text.
-PAGES = {"needs_assessment": ("needs_assessment", "next.open_assessment"),
-         "plan_goal": ("support_plan", "next.open_plan"), "plan_signed_off": ("support_plan", "next.open_plan"),
-         "goal_review": ("support_plan", "next.open_plan")}
+# Where each condition is met: the case record's tab and its link text.
+PAGES = {"needs_assessment": ("assessments", "next.open_assessment"),
+         "plan_goal": ("plan", "next.open_plan"), "plan_signed_off": ("plan", "next.open_plan"),
+         "goal_review": ("plan", "next.open_plan")}
 
 
-def next_step_html(facts: case_cycle.CycleFacts, case_id: int, lang: str, here: str = "case") -> str:
+def next_step_html(facts: case_cycle.CycleFacts, case_id: int, lang: str, here: str = "overview") -> str:
     """The case's next step as an HTML block (every text escaped): what to do, then the move, with links
-    to the pages where what is lacking is done (not to ``here``, the page showing it), and a supervisor's
-    overrides in force."""
+    to the case record's tabs where what is lacking is done (not to ``here``, the tab showing it), and a
+    supervisor's overrides in force."""
     to, lacking = case_cycle.next_step(facts)
     links = ""
     if to is None:
@@ -42,8 +43,8 @@ def next_step_html(facts: case_cycle.CycleFacts, case_id: int, lang: str, here: 
             text = i18n.t("next.move", lang, to=to_label)
             text = text[:1].upper() + text[1:]
         text = html.escape(text)
-        for page, key in dict.fromkeys(PAGES[c] for c in lacking if PAGES[c][0] != here):
-            links += f' <a class="wb-next-{page}" href="{page}.ipynb?case={case_id}">{html.escape(i18n.t(key, lang))}</a>'
+        for tab, key in dict.fromkeys(PAGES[c] for c in lacking if PAGES[c][0] != here):
+            links += " " + link(Place("case", case_id, tab), html.escape(i18n.t(key, lang)), f"wb-next-{tab}")
         waived = [c for move, c in facts.overridden if move == to]
         if waived:
             text += " " + html.escape(i18n.t("next.overridden", lang, conditions=case_cycle.Conditions(

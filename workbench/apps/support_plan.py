@@ -19,19 +19,17 @@ from ..i18n import UserError
 from ..store.assessments import get_assessment, list_assessments
 from ..store.cases import get_case
 from ..store.guard import may
-from ..store.lifecycle import case_state, move_readiness
+from ..store.lifecycle import move_readiness
 from ..store.plans import (add_action, add_goal, case_goals, close_goal, complete_action, review_goal, sign_off,
                            signoffs)
 from .client_page import goals_figure, png, png_html
 from .next_step import next_step_html
-from .common import (LanguageSwitch, app_page, case_id_from_query, note_opening, picked, programme_label, signed_in,
-                     start_app, status_html, subject_label, ua_date)
-from .widgets import ActionForm, CaseSearch, Done
+from .common import (note_opening, picked, signed_in,
+                     status_html, ua_date)
+from .widgets import ActionForm, Done
 
 i18n.add({
     "plan.title": {"uk": "План підтримки", "en": "Support plan"},
-    "plan.header": {"uk": "Випадок {number} · {subject} · {programme} · {status}",
-                    "en": "Case {number} · {subject} · {programme} · {status}"},
     "plan.wishes": {"uk": "Бажання клієнта (з особистого профілю №{id})", "en": "The client's wishes (from profile #{id})"},
     "plan.no_wishes": {"uk": "Особистого профілю з бажаннями ще немає.", "en": "No personal profile with wishes yet."},
     "plan.use_wish": {"uk": "Зробити метою", "en": "Make it a goal"},
@@ -96,29 +94,22 @@ class SupportPlanApp:
         self.lang = i18n.normalise_language(lang)
         self.user_row = signed_in(db, user, "cases.search")
         self.case_id = None
-        self.language = LanguageSwitch(self.lang, self.set_language)
-        self.heading, self.signed_in, self.status = w.HTML(), w.HTML(), w.HTML()
-        self.search = CaseSearch(db, user, self.lang, self.show_case)
-        self.header, self.next_step, self.wishes, self.goals, self.t_score, self.signed = (w.HTML() for _ in range(6))
-        for name in ("header", "next_step", "wishes", "goals", "t_score", "signed"):
+        self.status = w.HTML()
+        self.next_step, self.wishes, self.goals, self.t_score, self.signed = (w.HTML() for _ in range(5))
+        for name in ("next_step", "wishes", "goals", "t_score", "signed"):
             getattr(self, name).add_class(f"wb-plan-{name}")
         self.wish_buttons = w.VBox()
         self.chart = w.HTML()  # PNG inline: see client_page.png_html
         self.chart.add_class("wb-plan-chart")
         self.forms = self._build_forms()
-        self.case_box = w.VBox([self.header, self.next_step, self.wishes, self.wish_buttons, self.goals, self.t_score, self.chart,
+        self.case_box = w.VBox([self.next_step, self.wishes, self.wish_buttons, self.goals, self.t_score, self.chart,
                                 self.signed, *[f.widget for f in self.forms.values()]],
                                layout=w.Layout(display="none"))
-        self.widget = app_page(self.heading, self.language, self.signed_in, self.status, self.search.widget,
-                               self.case_box)
+        self.widget = w.VBox([self.status, self.case_box])
+        self.widget.add_class("wb-plan")
         self.set_language(self.lang)
         if case_id is not None:
             self.show_case(case_id)
-
-    @classmethod
-    def for_current_user(cls):
-        case_id = case_id_from_query()
-        return start_app(lambda db, user, lang: cls(db, user, lang, case_id=case_id).widget)
 
     def _build_forms(self) -> dict[str, ActionForm]:
         def text(width="30em"):
@@ -154,9 +145,6 @@ class SupportPlanApp:
 
     def set_language(self, lang: str):
         self.lang = lang
-        self.heading.value = f"<h2>{html.escape(i18n.t('plan.title', lang))}</h2>"
-        self.signed_in.value = f"<i>{html.escape(i18n.t('app.signed_in_as', lang, name=self.user_row['display_name']))}</i>"
-        self.search.set_language(lang)
         for form in self.forms.values():
             form.set_language(lang)
         goal_form = self.forms["goal"]
@@ -179,13 +167,8 @@ class SupportPlanApp:
         self.case_id = case["id"]
         note_opening(self, self.case_id, "plan", self.case_id)
         lang = self.lang
-        state = case_state(self.db, self.user, self.case_id)
-        self.header.value = "<h3>{}</h3>".format(html.escape(i18n.t(
-            "plan.header", lang, number=case["case_number"], subject=subject_label(case, lang),
-            programme=programme_label(case["programme"], lang),
-            status=config.label("case_statuses", state["status"], lang))))
         self.next_step.value = next_step_html(move_readiness(self.db, self.user, self.case_id, today=self.today),
-                                              self.case_id, lang, here="support_plan")
+                                              self.case_id, lang, here="plan")
         self._show_wishes()
         goals = case_goals(self.db, self.user, self.case_id)
         self._show_goals(goals)

@@ -1,0 +1,129 @@
+"""The one frame every view of the workspace shares: its title, the language switch, who is signed in (by
+name), the navigation, a message area for a handler's error, and the view itself.
+
+A handler that fails unexpectedly (a bug, a lost database) must not leave the user looking at a page that
+silently did nothing: :meth:`Frame.catch_errors` puts a bilingual message at the top of the page and the
+traceback in the server's log, never in the page (it names server paths).
+"""
+from __future__ import annotations
+
+import html
+import logging
+import sys
+import traceback
+
+import ipywidgets as w
+
+from .. import i18n
+from .address import Address, Place, link
+from .common import LanguageSwitch, status_html
+
+log = logging.getLogger(__name__)
+
+i18n.add({
+    "frame.title": {"uk": "Робоче місце фахівця", "en": "Case worker's workspace"},
+    "frame.home": {"uk": "Мої випадки", "en": "My cases"},
+    "frame.intake": {"uk": "Прийом нового клієнта", "en": "New client"},
+    "frame.events": {"uk": "Журнал заходів", "en": "Events log"},
+    "frame.failed": {
+        "uk": "Дію не виконано через помилку програми; її записано в журнал сервера. Оновіть сторінку і "
+              "спробуйте ще раз; якщо помилка повториться, повідомте адміністратора.",
+        "en": "The action failed because of a program error, which is recorded in the server's log. Reload "
+              "the page and try again; if it happens again, tell the administrator.",
+    },
+})
+
+NAVIGATION = (("home", "frame.home"), ("intake", "frame.intake"), ("events", "frame.events"))
+
+# The frame's own layout; the stylesheet every view shares (phones, touch targets) is style.stylesheet().
+FRAME_CSS = """
+<style>
+.wb-app .wb-nav a, .wb-app .wb-tabs a {
+  display: inline-block; min-height: 40px; line-height: 40px; padding: 0 12px; margin: 0 4px 4px 0;
+  border: 1px solid #90a4ae; border-radius: 4px; text-decoration: none; color: #0d47a1; background: #fff;
+}
+.wb-app .wb-nav a.wb-here, .wb-app .wb-tabs a.wb-here { background: #0d47a1; color: #fff; border-color: #0d47a1; }
+.wb-app .wb-frame-top { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; }
+</style>
+"""
+
+
+class Frame:
+    """The page around the views. ``widget`` is what the notebook shows; :meth:`show` puts a view in it.
+
+    ``on_language(lang)`` is called when the user switches the language; ``places`` are the navigation
+    entries the user may open (the policy decided, see :class:`workbench.apps.workspace.Workspace`)."""
+
+    def __init__(self, user_row: dict, lang: str, on_language, places: tuple[str, ...]):
+        self.user_row, self.lang, self.places = user_row, lang, places
+        self.on_language = on_language
+        self.language = LanguageSwitch(lang, self._language_changed)
+        self.title, self.signed_in, self.nav, self.error = w.HTML(), w.HTML(), w.HTML(), w.HTML()
+        self.title.add_class("wb-frame-title")
+        self.signed_in.add_class("wb-signed-in")
+        self.nav.add_class("wb-nav")
+        self.error.add_class("wb-error")
+        self.address = Address()
+        self.body = w.VBox()
+        self.body.add_class("wb-body")
+        self.here = "home"
+        top = w.HBox([self.title, self.language.widget])
+        top.add_class("wb-frame-top")
+        self.widget = w.VBox([w.HTML(FRAME_CSS), *self._stylesheet(), self.address, top, self.signed_in,
+                              self.nav, self.error, self.body])
+        self.widget.add_class("wb-app")
+        self.set_language(lang)
+
+    @staticmethod
+    def _stylesheet() -> list:
+        try:
+            from .style import stylesheet
+        except ImportError:  # pragma: no cover - the shared stylesheet is added with the phone layout
+            return []
+        return [stylesheet()]
+
+    def _language_changed(self, lang: str):
+        self.set_language(lang)
+        self.on_language(lang)
+
+    def set_language(self, lang: str):
+        self.lang = lang
+        t = lambda key, **kw: html.escape(i18n.t(key, lang, **kw))  # noqa: E731
+        self.title.value = f"<h2>{t('frame.title')}</h2>"
+        self.signed_in.value = f"<i>{t('app.signed_in_as', name=self.user_row['display_name'])}</i>"
+        self._draw_nav()
+        if self.error.value:
+            self.error.value = status_html(i18n.t("frame.failed", lang), "error")
+
+    def _draw_nav(self):
+        self.nav.value = "".join(
+            link(Place(view), html.escape(i18n.t(key, self.lang)),
+                 f"wb-nav-{view}" + (" wb-here" if view == self.here else ""))
+            for view, key in NAVIGATION if view in self.places)
+
+    def show(self, view_widget, here: str):
+        """Show ``view_widget``; ``here`` is the navigation entry it belongs to (highlighted)."""
+        self.error.value = ""
+        if self.here != here:
+            self.here = here
+            self._draw_nav()
+        if self.body.children != (view_widget,):
+            self.body.children = [view_widget]
+
+    def failed(self, exc_info=None):
+        """An unexpected error in a handler: the traceback to the server's log, a message to the user."""
+        text = "".join(traceback.format_exception(*(exc_info or sys.exc_info())))
+        print(text, file=sys.stderr)  # the kernel's stderr is the Voilà server's log
+        self.error.value = status_html(i18n.t("frame.failed", self.lang), "error")
+
+    def catch_errors(self):
+        """Route every widget handler's unexpected error to :meth:`failed`.
+
+        ipywidgets hands an exception raised in a click handler or while applying a value from the page
+        (an observer) to the shell's ``showtraceback``; without a shell (plain Python, the unit tests)
+        it only logs, and nothing changes here."""
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None:
+            shell.showtraceback = lambda *args, **kwargs: self.failed()

@@ -1,0 +1,116 @@
+"""The case manager's workspace: one Voilà app for the whole case cycle.
+
+Home (my caseload, what needs my action today, a search across what I may see), intake, the events log
+and the case record with its tabs are views of one kernel: going from one to another changes what the
+frame shows, with no page load. The address (``?case=ID&tab=NAME``, ``?view=intake``) follows the view,
+so a link or a reload lands in the same place and the browser's Back button goes back (see
+:mod:`workbench.apps.address`). Views are built the first time they are opened.
+"""
+from __future__ import annotations
+
+import os
+
+from .. import i18n
+from ..store.guard import may
+from .address import Place, parse_place
+from .common import signed_in, start_app
+from .frame import Frame
+
+
+class Workspace:
+    """The workspace of ``user``; ``widget`` is what the notebook shows, :meth:`go` opens a place."""
+
+    def __init__(self, db, user: str, lang: str = "uk", today=None, query: str = ""):
+        self.db, self.user, self.today = db, user, today
+        self.lang = i18n.normalise_language(lang)
+        # Who may open the workspace at all: whoever may find cases (workers, supervisors, the head).
+        self.user_row = signed_in(db, user, "cases.search")
+        places = ("home",) + (("intake",) if may(db, user, "case.open") else ()) + (
+            ("events",) if may(db, user, "events.read") else ())
+        self.frame = Frame(self.user_row, self.lang, self.set_language, places)
+        self.widget = self.frame.widget
+        self.views: dict[str, object] = {}
+        self.place = Place()
+        self._following = False  # the kernel is setting the address: not a navigation from the page
+        self.frame.address.observe(self._address_changed, "query")
+        self.go(parse_place(query), remember=False)
+
+    @staticmethod
+    def preload() -> None:
+        """What does not depend on the user, done ahead of a request in a preheated kernel: every view's
+        imports, the instruments, and a first chart (matplotlib's first figure costs most)."""
+        from ..charts.case import star_chart
+        from . import case, case_record, events, home, intake, support_plan  # noqa: F401
+        from .client_page import png
+        from .needs_assessment import NeedsAssessmentApp
+
+        NeedsAssessmentApp.preload()
+        png(star_chart({}))
+
+    @classmethod
+    def for_current_user(cls):
+        """The workspace of the signed-in user at the page's address (what the Voilà notebook calls)."""
+        query = os.environ.get("QUERY_STRING", "")
+
+        def build(db, user, lang):
+            workspace = cls(db, user, lang, query=query)
+            workspace.frame.catch_errors()
+            return workspace.widget
+
+        return start_app(build)
+
+    # --- going places ----------------------------------------------------------------------
+    def go(self, place: Place, remember: bool = True):
+        """Show ``place``; with ``remember`` the address follows (a new entry in the browser's history)."""
+        if place.view not in self.frame.places and place.view != "case":
+            place = Place()  # a view this user may not open (intake for the head of centre): home
+        if place.view == "case":
+            record = self._view("case")
+            record.show(place.case_id, place.tab)
+            self.frame.show(record.widget, "case")
+        else:
+            view = self._view(place.view)
+            if place.view == "home":
+                view.refresh()
+            self.frame.show(view.widget, place.view)
+        self.place = place
+        if remember:
+            self._following = True
+            try:
+                self.frame.address.query = place.query()
+            finally:
+                self._following = False
+
+    def open_case(self, case_id: int, tab: str = "overview"):
+        self.go(Place("case", case_id, tab))
+
+    def _address_changed(self, change):
+        """The page's address changed (Back, Forward, a link of ours): show what it names."""
+        if not self._following:
+            self.go(parse_place(change["new"]), remember=False)
+
+    def _view(self, name: str):
+        view = self.views.get(name)
+        if name == "intake" and view is not None and view.registering.used:
+            view = None  # a new intake after a registration: a blank form, never the last family's
+        if view is None:
+            view = self.views[name] = self._build(name)
+        return view
+
+    def _build(self, name: str):
+        if name == "case":
+            from .case_record import CaseRecord
+            return CaseRecord(self.db, self.user, self.lang, today=self.today)
+        if name == "intake":
+            from .intake import IntakeApp
+            return IntakeApp(self.db, self.user, self.lang, today=self.today)
+        if name == "events":
+            from .events import EventsApp
+            return EventsApp(self.db, self.user, self.lang, today=self.today)
+        from .home import Home
+        return Home(self.db, self.user, self.lang, today=self.today, on_open=self.open_case)
+
+    def set_language(self, lang: str):
+        self.lang = lang
+        for view in self.views.values():
+            view.set_language(lang)
