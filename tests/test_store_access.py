@@ -39,6 +39,11 @@ EXEMPT = {
     "people.check_contacts": "checks a submission before anything is read or written",
     "lifecycle.apply_move": "what a move does to a state already read; no database",
     "deadlines.next_deadline": "picks from deadlines already read; no database",
+    "deadlines.needs_assessment_due": "a rule on dates already read; no database",
+    "deadlines.accompaniment_end": "a rule on dates already read; no database",
+    "deadlines.goal_review_due": "a rule on dates already read; no database",
+    "deadlines.due_state": "a rule on dates already read; no database",
+    "agenda.kind_label": "words a kind of item; no database",
     "users.administrators_exist": "says only whether an administrator exists: the first may add themselves",
     "cycle.cycle_facts": "a case's facts for the move rules, read inside the functions that asked the policy",
     "guard.*": "the policy's own plumbing: who acts and the case's facts, for the policy to judge",
@@ -138,7 +143,7 @@ def _shared(db, w):
 
 
 def recipes() -> dict[str, Recipe]:
-    from workbench.store import (assessments, audit, caseload, cases, children, cycle, deadlines, drafts,
+    from workbench.store import (agenda, assessments, audit, caseload, cases, children, cycle, deadlines, drafts,
                                  duplicates, events, instruments, intake, lifecycle, people, plans, records, research,
                                  search,
                                  services, shares, shelter, users)
@@ -295,6 +300,7 @@ def recipes() -> dict[str, Recipe]:
         "caseload.case_states": Recipe(lambda db, a, w: caseload.case_states(
             db, a, None, date(2026, 1, 1), date(2026, 6, 30), TODAY), **CASELOAD),
         "caseload.goals_in_force": Recipe(lambda db, a, w: caseload.goals_in_force(db, a, TODAY), **CASELOAD),
+        "agenda.needs_action": Recipe(lambda db, a, w: agenda.needs_action(db, a, TODAY), **CASELOAD),
         # aggregates, research, audit, users
         "audit.record_opening": Recipe(lambda db, a, w: audit.record_opening(db, a, opened="case", record=w["case"]),
                                        **READ),

@@ -25,7 +25,7 @@ Columns of :func:`worker_caseload` (one row per worker; :func:`caseload_columns`
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
@@ -33,11 +33,12 @@ from .. import config, i18n
 from ..i18n import UserError
 from ..instruments.validation import parse_date
 from ..store.caseload import case_states, caseload_scope, cases_held, goals_in_force
-from ..store.deadlines import case_deadlines, next_deadline
+from ..store.deadlines import (accompaniment_end, case_deadlines, due_state, goal_review_due, needs_assessment_due,
+                               next_deadline)
 from . import overview  # noqa: F401  (registers the shared column headers)
 from ..store.lifecycle import case_state
 from ..store.users import staff
-from ..working_days import WorkCalendar, add_months
+from ..working_days import WorkCalendar
 
 COLUMNS = ["case_id", "case_number", "programme", "worker", "status", "opened_on", "urgent", "urgent_on",
            "assessment_due", "assessment_state", "accompaniment_due", "accompaniment_state", "next_due", "overdue"]
@@ -111,8 +112,6 @@ def overview_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame
 
 # --- Each worker's caseload, for the supervisor: open cases, categories, deadlines, the norm ---
 
-DUE_WINDOW_DAYS = 14  # "due" = falls due within this many days from the day deadlines are judged
-
 CASELOAD_FIXED = ["worker", "name", "open_cases"]
 CASELOAD_DEADLINES = ["assessments_due", "assessments_overdue", "reviews_due", "reviews_overdue",
                       "accompaniments_past_6_months"]
@@ -176,7 +175,7 @@ def worker_caseload(db, actor: str, *, today: date | None = None, start=None, en
     recorded up to that day, and only for cases still open then. A case belongs to its
     worker on the as-of day: a transferred case counts for the worker it was handed to
     (a case closed earlier in the period, for its worker when it closed). "Due" means
-    falling due within :data:`DUE_WINDOW_DAYS` (14) days from the as-of day, that day
+    falling due within :data:`workbench.store.deadlines.DUE_WINDOW_DAYS` (14) days from the as-of day, that day
     included; "overdue" means past it (the as-of day is after the due day).
 
     Columns (:func:`caseload_columns`):
@@ -246,7 +245,7 @@ def worker_caseload(db, actor: str, *, today: date | None = None, start=None, en
             "assessments_overdue": live[assessment == "overdue"].groupby("worker").size(),
             "accompaniments_past_6_months": live[_accompaniment_past(live, as_of, timelines)].groupby("worker").size(),
         })
-        reviews = _review_states(db, actor, live, as_of, timelines["goal_review_months"])
+        reviews = _review_states(db, actor, live, as_of, timelines)
         counts["reviews_due"] = reviews[reviews["state"] == "due"].groupby("worker").size()
         counts["reviews_overdue"] = reviews[reviews["state"] == "overdue"].groupby("worker").size()
         by_category = cases.groupby(["worker", "category"]).size().unstack(fill_value=0)
@@ -310,37 +309,29 @@ def _assessment_states(live: pd.DataFrame, as_of: date, timelines: dict) -> pd.S
     if live.empty:
         return pd.Series([], index=live.index, dtype=object)
     calendar = WorkCalendar.from_config()
-    due_on = {start: calendar.add_working_days(date.fromisoformat(start), timelines["needs_assessment_working_days"])
-              for start in live["cycle_started_on"].unique()}
-    horizon = as_of + timedelta(days=DUE_WINDOW_DAYS)
 
     def state(row):
         if isinstance(row.assessed_on, str):  # done in this cycle by the as-of day
             return None
-        due = due_on[row.cycle_started_on]
-        if isinstance(row.urgent_on, str) and date.fromisoformat(row.urgent_on) <= due:
-            due = min(due, date.fromisoformat(row.urgent_on) + timedelta(days=timelines["urgent_assessment_days"]))
-        return "overdue" if as_of > due else ("due" if due <= horizon else None)
+        urgent_on = date.fromisoformat(row.urgent_on) if isinstance(row.urgent_on, str) else None
+        return due_state(needs_assessment_due(date.fromisoformat(row.cycle_started_on), urgent_on, calendar,
+                                              timelines), as_of)
 
     return pd.Series([state(row) for row in live.itertuples()], index=live.index, dtype=object)
 
 
 def _accompaniment_past(live: pd.DataFrame, as_of: date, timelines: dict) -> pd.Series:
-    """Whether each open case's accompaniment has been under way longer than ``accompaniment_months``."""
-    months = timelines["accompaniment_months"]
+    """Whether each open case's accompaniment has been under way longer than ``accompaniment_months``
+    (its extensions not counted)."""
     return live["accompaniment_started_on"].map(
-        lambda start: isinstance(start, str) and as_of > add_months(date.fromisoformat(start), months)).astype(bool)
+        lambda start: isinstance(start, str) and as_of > accompaniment_end(date.fromisoformat(start), 0, timelines)
+    ).astype(bool)
 
 
-def _review_states(db, actor: str, live: pd.DataFrame, as_of: date, review_months: int) -> pd.DataFrame:
+def _review_states(db, actor: str, live: pd.DataFrame, as_of: date, timelines: dict) -> pd.DataFrame:
     """Goals in force on ``as_of`` in the open cases, each with its worker and review ``state`` (due/overdue/None)."""
     goals = goals_in_force(db, actor, as_of).merge(live[["case_id", "worker"]], on="case_id")
-    horizon = as_of + timedelta(days=DUE_WINDOW_DAYS)
-
-    def state(last: str):
-        due = add_months(date.fromisoformat(last), review_months)
-        return "overdue" if as_of > due else ("due" if due <= horizon else None)
-
     last = goals["reviewed_on"].fillna(goals["set_on"])
-    goals["state"] = pd.Series([state(day) for day in last], index=goals.index, dtype=object)
+    goals["state"] = pd.Series([due_state(goal_review_due(date.fromisoformat(day), timelines), as_of) for day in last],
+                               index=goals.index, dtype=object)
     return goals

@@ -81,11 +81,13 @@ with base as materialized (
          and e.effective_on <= :as_of and e.id > coalesce(b.reopen_id, 0)) as urgent_on,
         (select min(e.effective_on) from case_events e where e.case_id = b.case_id and e.kind = 'move'
          and e.to_status = 'accompaniment' and e.effective_on <= :as_of
-         and e.id > coalesce(b.reopen_id, 0)) as accompaniment_started_on
+         and e.id > coalesce(b.reopen_id, 0)) as accompaniment_started_on,
+        (select coalesce(sum(e.months), 0) from case_events e where e.case_id = b.case_id and e.kind = 'extension'
+         and e.effective_on <= :as_of and e.id > coalesce(b.reopen_id, 0)) as extension_months
     from base b
 )
 select s.case_id, s.programme, s.opened_on, s.category, s.worker, s.status_at_start, s.status_at_as_of,
-    s.reopened_in_period, s.cycle_started_on, s.urgent_on, s.accompaniment_started_on,
+    s.reopened_in_period, s.cycle_started_on, s.urgent_on, s.accompaniment_started_on, s.extension_months,
     (select min(a.assessed_on) from assessments a where a.case_id = s.case_id
      and a.assessed_on >= s.cycle_started_on and a.assessed_on <= :as_of) as assessed_on
 from state s order by s.case_id
@@ -97,7 +99,8 @@ def case_states(db, actor: str, programme: str | None, start: date, end: date, a
     subject person's, :data:`workbench.store.people.SUBJECT_PERSON_SQL`; None for a family with no
     member), ``worker`` (on ``as_of``), ``status_at_start`` (on ``start``), ``status_at_as_of,
     reopened_in_period`` (0/1: reopened within ``[start, end]``), ``cycle_started_on, urgent_on,
-    accompaniment_started_on`` (of the cycle in force on ``as_of``), ``assessed_on`` (the cycle's first
+    accompaniment_started_on, extension_months`` (of the cycle in force on ``as_of``; the months the
+    accompaniment was extended by, 0 if never), ``assessed_on`` (the cycle's first
     assessment by ``as_of``). Dates as ISO text; None where there is none. Only the cases whose worker on
     ``as_of`` is within ``actor``'s caseload views."""
     scope = caseload_scope(db, actor)

@@ -1,0 +1,178 @@
+"""What needs a staff member's action today: the list a home page starts from.
+
+Drawn from the caseload's reads (:func:`workbench.store.caseload.case_states`, :func:`goals_in_force`), the
+deadline rules of :mod:`workbench.store.deadlines` and the case cycle's rules (a plan awaits sign-off when
+moving on would lack it, :func:`workbench.case_cycle.missing`), never a reckoning of its own. The kinds:
+
+- ``needs_assessment``: the needs assessment of a case the actor holds, not done, due soon or overdue;
+- ``goal_review``: goals of a case the actor holds whose review is due soon or overdue (one item per case,
+  due on the earliest);
+- ``plan_sign_off``: a plan awaiting the actor's sign-off (a supervisor: the cases of their teams' workers,
+  their own too);
+- ``plan_awaiting_sign_off``: a plan of the actor's own case awaiting a supervisor (information);
+- ``accompaniment_end``: a case the actor holds whose social accompaniment is past its end (extensions
+  counted): to close or extend;
+- ``shared``: a case shared with the actor within the last :data:`RECENT_SHARE_DAYS` days, still in force.
+
+Closed cases need nothing. "Due soon" is :data:`workbench.store.deadlines.DUE_WINDOW_DAYS` (14) days.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from .. import case_cycle, i18n, policy
+from ..config import load_config
+from ..working_days import WorkCalendar
+from .caseload import case_states, goals_in_force
+from .cycle import cycle_facts
+from .deadlines import accompaniment_end, due_state, goal_review_due, needs_assessment_due
+from .guard import actor_of, allow, current_version, readable_case_ids
+from .lifecycle import _state
+from .search import _case_rows
+
+KINDS = ("needs_assessment", "goal_review", "plan_sign_off", "plan_awaiting_sign_off", "accompaniment_end", "shared")
+RECENT_SHARE_DAYS = 14  # a share is news for this many days after it was made
+
+i18n.add({
+    "agenda.kind.needs_assessment": {"uk": "Провести оцінювання потреб", "en": "Carry out the needs assessment"},
+    "agenda.kind.goal_review": {"uk": "Переглянути цілі плану", "en": "Review the plan's goals"},
+    "agenda.kind.plan_sign_off": {"uk": "Затвердити план підтримки", "en": "Sign off the support plan"},
+    "agenda.kind.plan_awaiting_sign_off": {"uk": "План чекає на затвердження супервізором",
+                                           "en": "The plan awaits a supervisor's sign-off"},
+    "agenda.kind.accompaniment_end": {"uk": "Строк супроводу минув: закрийте випадок або продовжте супровід",
+                                      "en": "The accompaniment is past its end: close the case or extend it"},
+    "agenda.kind.shared": {"uk": "З вами поділилися випадком", "en": "A case was shared with you"},
+})
+
+
+def kind_label(kind: str, lang: str | None = None) -> str:
+    """What an item of :func:`needs_action` asks, in ``lang`` (Ukrainian or English)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of agenda item {kind!r}")  # a bug of ours
+    return i18n.t(f"agenda.kind.{kind}", lang)
+
+
+def needs_action(db, actor: str, today: date | None = None) -> list[dict]:
+    """What needs ``actor``'s action on ``today`` (default: today), among the cases they may read.
+
+    Each item: ``case_id, case_number, subject_label`` (the family's label or the person's name, as the
+    caseload shows it: with ``household_id``, a family case, ``workbench.apps.common.subject_label`` words
+    it as a family), ``kind`` (one of :data:`KINDS`; :func:`kind_label` words it), ``due`` (a date, or None),
+    ``overdue`` (bool: ``today`` is after ``due``), ``urgent`` (bool: the case is flagged urgent),
+    ``worker`` and ``worker_name`` (who holds the case now: username and display name). Overdue first, then
+    urgent, then by due day (None last). Asks the policy for ``caseload.read`` (a researcher or an
+    administrator is refused with its ``UserError``) and for reading each case listed."""
+    allow(db, actor, "caseload.read")
+    today = today or date.today()
+    me = actor_of(db, actor)
+    found: list[dict] = []
+    states: dict[int, dict] = {}
+    if me.role in policy.CASE_HOLDERS:  # the head of centre reads every case but holds none, signs none off
+        cases = case_states(db, actor, None, today, today, today)
+        live = cases[(cases["opened_on"] <= today.isoformat()) & cases["status_at_as_of"].ne("closed")]
+        states = {row["case_id"]: row for row in live.to_dict("records")}
+        timelines = load_config()["deadlines"]
+        own = {case_id: row for case_id, row in states.items() if row["worker"] == actor}
+        found += _deadlines_due(own, today, timelines)
+        found += _reviews_due(db, actor, own, today, timelines)
+        found += _plans_awaiting(db, me, states, today)
+    found += _shared_recently(db, actor, today, set(states))
+    return _as_items(db, actor, found, states)
+
+
+def _deadlines_due(own: dict, today: date, timelines: dict) -> list[dict]:
+    """The needs assessments due soon or overdue, and the accompaniments past their end, of ``own`` cases."""
+    calendar = WorkCalendar.from_config()
+    found = []
+    for case_id, row in own.items():
+        if not isinstance(row["assessed_on"], str):  # not done in this cycle (pandas gives None or NaN)
+            due = needs_assessment_due(date.fromisoformat(row["cycle_started_on"]), _day(row["urgent_on"]), calendar,
+                                       timelines)
+            if due_state(due, today):
+                found.append(_found(case_id, "needs_assessment", due, today))
+        if isinstance(row["accompaniment_started_on"], str):
+            end = accompaniment_end(date.fromisoformat(row["accompaniment_started_on"]), int(row["extension_months"]),
+                                    timelines)
+            if today > end:
+                found.append(_found(case_id, "accompaniment_end", end, today))
+    return found
+
+
+def _reviews_due(db, actor: str, own: dict, today: date, timelines: dict) -> list[dict]:
+    """Per case of ``own``: the earliest review due soon or overdue among its goals in force."""
+    if not own:
+        return []
+    earliest: dict[int, date] = {}
+    for goal in goals_in_force(db, actor, today).to_dict("records"):
+        if goal["case_id"] not in own:
+            continue
+        last = goal["reviewed_on"] if isinstance(goal["reviewed_on"], str) else goal["set_on"]
+        due = goal_review_due(date.fromisoformat(last), timelines)
+        if due_state(due, today) and due < earliest.get(goal["case_id"], date.max):
+            earliest[goal["case_id"]] = due
+    return [_found(case_id, "goal_review", due, today) for case_id, due in earliest.items()]
+
+
+def _plans_awaiting(db, me: policy.Actor, states: dict, today: date) -> list[dict]:
+    """Plans that cannot move on to accompaniment for want of a sign-off: for the actor to sign off (a
+    supervisor of the worker's team, as the policy says) or, on their own cases, awaiting a supervisor."""
+    found = []
+    teams: dict[str, frozenset] = {}
+    for case_id, row in states.items():
+        if row["status_at_as_of"] != "plan":
+            continue
+        if row["worker"] not in teams:
+            teams[row["worker"]] = actor_of(db, row["worker"]).teams
+        signs = bool(policy.decide(me, "case.sign_off", policy.CaseFacts(case_id, row["worker"], teams[row["worker"]])))
+        if not signs and row["worker"] != me.username:
+            continue
+        cycle = cycle_facts(db, case_id, today.isoformat())
+        if "plan_goal" in cycle.met and "plan_signed_off" in case_cycle.missing(cycle, "accompaniment"):
+            found.append(_found(case_id, "plan_sign_off" if signs else "plan_awaiting_sign_off", None, today))
+    return found
+
+
+def _shared_recently(db, actor: str, today: date, known: set) -> list[dict]:
+    """Cases shared with ``actor`` in the last :data:`RECENT_SHARE_DAYS` days (by the day of ``today``),
+    the share still in force and the case open."""
+    since = (today - timedelta(days=RECENT_SHARE_DAYS)).isoformat()
+    rows = db.execute("""select distinct s.case_id from case_shares s where s.shared_with = ?
+                         and substr(s.shared_at, 1, 10) >= ? and substr(s.shared_at, 1, 10) <= ?
+                         and not exists (select 1 from case_share_revocations r where r.share_id = s.id)
+                         order by s.case_id""", [actor, since, today.isoformat()]).fetchall()
+    return [_found(case_id, "shared", None, today) for (case_id,) in rows]
+
+
+def _found(case_id: int, kind: str, due: date | None, today: date) -> dict:
+    return {"case_id": case_id, "kind": kind, "due": due, "overdue": due is not None and today > due}
+
+
+def _day(iso: str | None) -> date | None:
+    return date.fromisoformat(iso) if isinstance(iso, str) else None
+
+
+def _as_items(db, actor: str, found: list[dict], states: dict) -> list[dict]:
+    """The items of the cases ``actor`` may read, with their case's number, subject, urgency and worker, in order."""
+    readable = readable_case_ids(db, actor, sorted({f["case_id"] for f in found}))
+    rows = {r["id"]: r for r in _case_rows(db, readable)}
+    names: dict[str, str] = {}
+    items = []
+    for f in found:
+        if f["case_id"] not in rows:
+            continue
+        state = states.get(f["case_id"])
+        if state is None:  # a case shared with the actor, outside their caseload: its state now
+            now = _state(db, f["case_id"])
+            if now["status"] == "closed":
+                continue
+            state = {"worker": now["worker"], "urgent_on": now["urgent_on"]}
+        worker = state["worker"]
+        if worker not in names:
+            names[worker] = (current_version(db, worker) or {}).get("display_name") or worker
+        row = rows[f["case_id"]]
+        items.append({"case_id": f["case_id"], "case_number": row["case_number"], "subject_label": row["subject_label"],
+                      "household_id": row["household_id"], "kind": f["kind"], "due": f["due"], "overdue": f["overdue"],
+                      "urgent": isinstance(state["urgent_on"], str), "worker": worker, "worker_name": names[worker]})
+    items.sort(key=lambda i: (not i["overdue"], not i["urgent"], i["due"] or date.max, i["case_number"],
+                              KINDS.index(i["kind"])))
+    return items
