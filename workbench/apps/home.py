@@ -23,8 +23,8 @@ i18n.add({
 })
 
 # Which tab of the case record each kind of action is done in.
-TAB_OF = {"assessment_due": "assessments", "review_due": "plan", "signoff_awaiting": "plan",
-          "plan_awaiting_signoff": "plan"}
+TAB_OF = {"needs_assessment": "assessments", "goal_review": "plan", "plan_sign_off": "plan",
+          "plan_awaiting_sign_off": "plan", "accompaniment_end": "overview", "shared": "overview"}
 
 
 class Home:
@@ -70,6 +70,6 @@ class Home:
                 item["case_number"], subject_label(item, self.lang), kind_label(item["kind"], self.lang), due,
                 *flags) if part)
             style = ' style="color:#b00020;font-weight:bold"' if flags else ""
-            place = Place("case", item["case_id"], TAB_OF.get(item["kind"], "overview"))
+            place = Place("case", item["case_id"], TAB_OF[item["kind"]])
             rows.append(f'<li class="wb-agenda-{item["kind"]}"{style}>{link(place, html.escape(text))}</li>')
         self.agenda.value = f'<ul class="wb-list">{"".join(rows)}</ul>'

@@ -15,7 +15,6 @@ import ipywidgets as w
 from .. import config, i18n
 from ..forms.view import FormView
 from ..store.children import CHILD_BIRTH, CHILD_NAME, CHILD_PERSON, CHILD_REPEAT
-from . import registration  # noqa: F401  (registers the person-field labels shared with it)
 from .common import ERROR_STYLE, status_html, ua_date
 
 i18n.add({
