@@ -41,7 +41,7 @@ def test_the_chosen_purpose_is_saved_shown_and_kept_or_changed_by_a_correction(a
     assert first["purpose"] == "child_war_status"
     assert LABEL_UK["child_war_status"] in app.saved_list.children[0].children[0].value
 
-    app.saved_list.children[0].children[1].click()  # Open: a correction keeps the saved purpose
+    app.saved_list.children[0].children[2].click()  # Correct: a correction keeps the saved purpose
     assert app.purpose.value == "child_war_status"
     assert LABEL_UK["child_war_status"] in app.history.value
     app.reason.value = "Уточнення"
@@ -49,7 +49,7 @@ def test_the_chosen_purpose_is_saved_shown_and_kept_or_changed_by_a_correction(a
     second = assessment_history(app.db, "halyna.demo", first["id"])[-1]
     assert second["id"] != first["id"] and second["purpose"] == "child_war_status"
 
-    app.saved_list.children[0].children[1].click()
+    app.saved_list.children[0].children[2].click()  # Correct
     app.purpose.value = "review"
     app.reason.value = "Це був перегляд"
     app.save_button.click()
@@ -57,7 +57,7 @@ def test_the_chosen_purpose_is_saved_shown_and_kept_or_changed_by_a_correction(a
     assert [v["purpose"] for v in history] == ["child_war_status", "child_war_status", "review"]
     app.set_language("en")
     assert LABEL_EN["review"] in app.saved_list.children[0].children[0].value
-    app.saved_list.children[0].children[1].click()
+    app.saved_list.children[0].children[2].click()  # Correct
     assert html.escape(LABEL_EN["child_war_status"]) in app.history.value and LABEL_EN["review"] in app.history.value
 
 

@@ -1,15 +1,15 @@
-"""My caseload: only the signed-in worker's open cases, searchable and sortable, and the client's page."""
+"""My caseload on the workspace's home: only the signed-in worker's open cases, searchable and sortable, each a
+link into its case record; the star chart of a viewed assessment."""
 import pytest
 
 from conftest import TODAY, find, inline_png
-from workbench.apps.caseload import CaseloadApp
+from workbench.apps.caseload import CaseloadList
+from workbench.apps.needs_assessment import NeedsAssessmentApp
 from workbench.apps.client_page import client_page_parts
 from workbench.store.assessments import save_assessment
 from workbench.store.intake import register_client
 from workbench.store.lifecycle import close_case, transfer_case
-from workbench.store.plans import add_goal, review_goal
 
-LEVELS = ["гірше", "трохи гірше", "як очікували", "трохи краще", "значно краще"]
 
 
 @pytest.fixture
@@ -28,17 +28,16 @@ def cases(db, household_case):
 
 
 def test_only_the_workers_open_cases_are_listed(db, cases):
-    app = CaseloadApp(db, "olena.demo", "uk", today=TODAY)
+    app = CaseloadList(db, "olena.demo", "uk", today=TODAY)
     assert sorted(c["case_id"] for c in app.cases) == sorted(cases["mine"])
-    other = CaseloadApp(db, "andrii.demo", "uk", today=TODAY)
+    other = CaseloadList(db, "andrii.demo", "uk", today=TODAY)
     assert sorted(c["case_id"] for c in other.cases) == sorted([cases["theirs"], cases["handed"]])
-    before = app.case_id
-    app.open_client(cases["theirs"])  # a forged click on someone else's case shows nothing
-    assert app.case_id == before
+    assert f"case={cases['mine'][0]}&amp;tab=overview" in app.rows.value
+    assert f"case={cases['theirs']}&amp;" not in app.rows.value
 
 
 def test_search_and_sort(db, cases):
-    app = CaseloadApp(db, "olena.demo", "uk", today=TODAY)
+    app = CaseloadList(db, "olena.demo", "uk", today=TODAY)
     app.filter.value = "явір"
     assert [c["case_id"] for c in app.visible_cases()] == [cases["mine"][1]]
     app.filter.value = ""
@@ -46,31 +45,28 @@ def test_search_and_sort(db, cases):
     assert [c["detail"]["subject_label"] for c in app.visible_cases()] == ["Бук", "Тихоліс", "Явір"]
     app.sort.value = "next_due"
     assert app.visible_cases()[0]["case_id"] == cases["mine"][0]  # its assessment is overdue
-    assert "ПРОСТРОЧЕНО" in app.rows.children[0].children[1].value
+    first_row = app.rows.value.split("</li>")[0]
+    assert "ПРОСТРОЧЕНО" in first_row and f"case={cases['mine'][0]}&amp;" in first_row
     app.set_language("en")
-    assert "OVERDUE" in app.rows.children[0].children[1].value
+    assert "OVERDUE" in app.rows.value.split("</li>")[0]
 
 
-def test_the_client_page_shows_timeline_and_both_charts(db, cases, instrument, valid_answers):
+def test_a_viewed_assessment_shows_its_star_over_the_first(db, cases, instrument, valid_answers):
     case_id = cases["mine"][0]
     first = save_assessment(db, "olena.demo", case_id=case_id, instrument=instrument, answers=valid_answers,
                             assessed_on="2026-02-01", today=TODAY)
     second = save_assessment(db, "olena.demo", case_id=case_id, instrument=instrument,
                              answers=dict(valid_answers, housing="0", conclusion_text="Краще"), assessed_on="2026-05-01",
                              today=TODAY)
-    goal = add_goal(db, "olena.demo", case_id, wish="Своє житло", title="Орендувати житло", domain="housing",
-                    set_on="2026-02-02", target_date="2026-07-01", levels=LEVELS, today=TODAY)
-    review_goal(db, "olena.demo", goal, level=1, reviewed_on="2026-05-01", today=TODAY)
-    app = CaseloadApp(db, "olena.demo", "uk", today=TODAY)
-    app.open_client(case_id)
-    assert app.client.layout.display is None
-    assert app.current.value == str(second) and app.compare.value == str(first)
-    assert inline_png(app.star.value).startswith(b"\x89PNG") and inline_png(app.goals.value).startswith(b"\x89PNG")
-    assert "Орендувати житло" in app.timeline.value and "+1" in app.timeline.value
-    assert f"№{second}" in app.star_caption.value and f"№{first}" in app.star_caption.value
-    app.compare.value = ""
-    assert f"№{first}" not in app.star_caption.value
-    assert find(app.widget, "wb-client-star") is app.star
+    app = NeedsAssessmentApp(db, "olena.demo", "uk", instrument=instrument, today=TODAY)
+    app.show_case(case_id)
+    app.view(second)
+    assert inline_png(app.record_chart.value).startswith(b"\x89PNG")
+    assert f"№{second}" in app.record_chart.value and f"№{first}" in app.record_chart.value
+    assert "Краще" in app.record.value and "Оцінка домену" in app.record.value
+    app.view(first)  # the first one alone: nothing to compare it with
+    assert f"№{first}" in app.record_chart.value and f"№{second}" not in app.record_chart.value
+    assert find(app.widget, "wb-record-chart") is app.record_chart
 
 
 def test_client_page_parts_without_assessments_or_goals_say_no_data(db, cases):

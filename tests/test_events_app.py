@@ -212,13 +212,3 @@ def test_the_app_refuses_an_unknown_user(db):
 
     with pytest.raises(UserError):
         EventsApp(db, "mallory", "uk", today=TODAY)
-
-
-def test_for_current_user_reads_the_user_from_the_environment(db_path, db, monkeypatch):
-    monkeypatch.setenv("WB_DB", str(db_path))
-    monkeypatch.setenv("WB_USER", "andrii.demo")
-    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
-    widget = EventsApp.for_current_user()
-    assert "wb-events" in widget._dom_classes
-    monkeypatch.setenv("WB_USER", "mallory")
-    assert "mallory" in EventsApp.for_current_user().value  # the error box names who is unknown

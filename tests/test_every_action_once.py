@@ -331,30 +331,6 @@ def test_an_intake_registers_once_per_page(db):
     assert row_counts(db) == counts and app.register_button.disabled
 
 
-def test_a_registration_in_the_assessment_app_once_per_opening(db):
-    app = NeedsAssessmentApp(db, "olena.demo", "uk", today=TODAY)
-
-    def register(given):
-        app.register_button.click()
-        reg = app.registration
-        for name, value in dict(family_name="Дібровець", given_name=given, birth_date="28.02.2005").items():
-            reg.inputs[name].value = value
-        reg.inputs["sex"].value = "female"
-        reg.inputs["category"].value = "idp"
-        reg.inputs["programme"].value = "idp_support"
-        reg.submit.click()  # refused: no consent
-        assert "згоди" in reg.errors["consent_given_on"].value
-        reg.consent.value = True
-        reg.submit.click()
-        reg.submit.click()  # a double click: the form has closed, the second click still arrives
-        return reg
-
-    reg = register("Марта")
-    assert db["cases"].count == 1 and app.registration is None and reg.submission.used
-    register("Ганна")  # the register button opens a new form: a second client
-    assert db["cases"].count == 2
-
-
 def test_an_assessment_saves_once_per_opening(db, household_case, valid_answers):
     app = NeedsAssessmentApp(db, "olena.demo", "uk", today=TODAY)
     app.show_case(household_case)

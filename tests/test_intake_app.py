@@ -37,7 +37,7 @@ def test_register_a_family_with_two_members(app):
     app.members[1].inputs["consent_given_by"].value = "мати, Житнюк Дарина"
     app.inputs["phone"].value = "+380 50 111-22-33"
     case_id = app.register()
-    assert case_id and "Зареєстровано" in app.result.value and "case.ipynb?case=" in app.result.value
+    assert case_id and "Зареєстровано" in app.result.value and f"?case={case_id}&amp;tab=assessments" in app.result.value
     case = get_case(app.db, "halyna.demo", case_id)
     assert [m["given_name"] for m in household_members(app.db, "halyna.demo", case["household_id"])] == ["Дарина", "Матвій"]
     assert app.register() == case_id  # a second click adds nothing

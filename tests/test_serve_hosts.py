@@ -24,7 +24,7 @@ from workbench import i18n
 from workbench.serve import LOOPBACK_HOSTS, VoilaServer, allowed_hosts, origin_pattern
 
 CONFIGURED = "workbench.centre.example"
-APP = "/voila/render/needs_assessment.ipynb"
+APP = "/voila/render/workspace.ipynb"
 EVIL = "evil.example.com"
 
 
@@ -91,7 +91,7 @@ def server(tmp_path_factory):
     config.write_text(json.dumps({"serve": {"hosts": ["Workbench.Centre.Example"]}}), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WB_CONFIG", str(config))  # the server's environment is this process's
-        with VoilaServer(tmp / "workbench.db", "olena.demo", pools={"needs_assessment.ipynb": 0},
+        with VoilaServer(tmp / "workbench.db", "olena.demo", pools={"workspace.ipynb": 0},
                          log_path=tmp / "server.log") as srv:
             yield srv
 
@@ -158,7 +158,7 @@ def test_a_foreign_name_cannot_shut_a_kernel_down(server, kernel):
 def test_loopback_and_configured_names_are_served(server, host):
     status, listing = request(server, "/voila/api/contents", host.format(port=server.port, configured=CONFIGURED))
     assert status == 200, listing
-    assert "needs_assessment.ipynb" in [item["name"] for item in json.loads(listing)["content"]]  # the apps
+    assert "workspace.ipynb" in [item["name"] for item in json.loads(listing)["content"]]  # the apps
 
 
 def test_the_app_renders_under_a_configured_name(server):
