@@ -55,6 +55,14 @@ def subject_label(row: dict, lang: str) -> str:
     return row["subject_label"]
 
 
+def staff_names(db, actor: str) -> dict:
+    """``{username: display name}`` of every staff member, deactivated ones too (what they recorded is still
+    shown by their name); for a name not in it, show the username: ``names.get(username, username)``."""
+    from ..store.users import staff
+
+    return {u["username"]: u["display_name"] for u in staff(db, actor, active_only=False)}
+
+
 def programme_label(code: str, lang: str) -> str:
     return config.label("programmes", code, lang)
 

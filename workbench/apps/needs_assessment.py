@@ -25,7 +25,7 @@ from ..store.drafts import end_draft, find_draft, save_draft
 from ..store.guard import may
 from ..store.inputs import InvalidInput
 from .common import (LanguageSwitch, app_page, note_opening, programme_label, signed_in, start_app, status_html,
-                     subject_label, ua_date)
+                     staff_names, subject_label, ua_date)
 from .new_children import NewChildrenPanel
 from .registration import RegistrationForm
 from .widgets import CaseSearch, Submission, once
@@ -251,13 +251,13 @@ class NeedsAssessmentApp:
             "na.case_header", self.lang, number=case["case_number"], subject=subject_label(case, self.lang),
             programme=programme_label(case["programme"], self.lang))))
         self.case_box.layout.display = None
-        rows = []
+        rows, names = [], staff_names(self.db, self.user)
         for saved in list_assessments(self.db, self.user, self.case_id):
             if saved["instrument_id"] != self.instrument.id:
                 continue
             version = len(assessment_history(self.db, self.user, saved["id"]))
             text = i18n.t("na.saved_row", self.lang, id=saved["id"], date=ua_date(saved["assessed_on"]),
-                          who=saved["created_by"], version=version,
+                          who=names.get(saved["created_by"], saved["created_by"]), version=version,
                           purpose=config.label("assessment_purposes", saved["purpose"], self.lang))
             open_button = w.Button(description=i18n.t("na.open", self.lang), icon="folder-open")
             open_button.add_class("wb-open")
@@ -381,11 +381,12 @@ class NeedsAssessmentApp:
         self.reason_box.layout.display = None if supersedes else "none"
         self.save_button.description = i18n.t("na.save_correction" if supersedes else "na.save", self.lang)
         if supersedes:
-            lines = []
+            lines, names = [], staff_names(self.db, self.user)
             for number, version in enumerate(assessment_history(self.db, self.user, supersedes), start=1):
                 reason = f" — {version['correction_reason']}" if version["correction_reason"] else ""
                 lines.append(html.escape(i18n.t("na.history_row", self.lang, version=number, id=version["id"],
-                                                date=ua_date(version["assessed_on"]), who=version["created_by"],
+                                                date=ua_date(version["assessed_on"]),
+                                                who=names.get(version["created_by"], version["created_by"]),
                                                 purpose=config.label("assessment_purposes", version["purpose"],
                                                                      self.lang),
                                                 reason=reason)))

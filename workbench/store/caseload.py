@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import i18n, policy
 from ..i18n import UserError
-from .guard import CURRENT_WORKER_SQL, actor_of, allow, current_version
+from .guard import CURRENT_WORKER_SQL, actor_of, allow, current_version, display_name
 from .people import SUBJECT_CATEGORY_SQL
 from .records import _frame
 
@@ -36,7 +36,7 @@ def cases_held(db, actor: str, worker: str | None = None) -> list[dict]:
     opened with) when given, who must be within them."""
     scope = caseload_scope(db, actor)
     if worker is not None and scope is not None and worker not in scope:
-        raise UserError("caseload.not_yours", worker=str(worker)[:80])
+        raise UserError("caseload.not_yours", worker=display_name(db, worker)[:80])
     rows = db.query(f"select id, case_number, programme, opened_on, {CURRENT_WORKER_SQL} as worker from cases c "
                     "order by id")
     return [r for r in rows if (worker is None or r["worker"] == worker) and (scope is None or r["worker"] in scope)]
