@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from .. import config, i18n
 from ..i18n import UserError
+from ..local_time import local_time as local_time  # how the apps show a recorded time (re-exported)
 
 i18n.add({
     "app.signed_in_as": {"uk": "Ви увійшли як {name}", "en": "Signed in as {name}"},

@@ -25,7 +25,7 @@ from ..store.drafts import end_draft, find_draft, save_draft
 from ..store.guard import may
 from ..store.inputs import InvalidInput
 from .common import (LanguageSwitch, app_page, note_opening, programme_label, signed_in, start_app, status_html,
-                     staff_names, subject_label, ua_date)
+                     local_time, staff_names, subject_label, ua_date)
 from .new_children import NewChildrenPanel
 from .registration import RegistrationForm
 from .widgets import CaseSearch, Submission, once
@@ -291,8 +291,7 @@ class NeedsAssessmentApp:
         discard.add_class("wb-draft-discard")
         resume.on_click(lambda _: self.open_form(draft=draft))
         once(discard, lambda: self._discard_draft(draft))
-        when = draft["updated_at"][:16].replace("T", " ")
-        offer = w.HTML(status_html(i18n.t("na.draft_offer", self.lang, when=when)))
+        offer = w.HTML(status_html(i18n.t("na.draft_offer", self.lang, when=local_time(draft["updated_at"]))))
         self.draft_box.children = [offer, w.HBox([resume, discard])]
 
     def _discard_draft(self, draft):
