@@ -21,6 +21,7 @@ from workbench.demo import (_ABANDON_REASONS, _ACTIONS, _COMMUNITIES, _ENDINGS, 
 from workbench.instruments.loader import load_builtin  # noqa: E402
 from workbench.instruments.validation import answer_rows, check_submission  # noqa: E402
 from workbench.names import search_form  # noqa: E402
+from workbench.store import chain  # noqa: E402
 from workbench.store.connection import open_db  # noqa: E402
 from workbench.store.lifecycle import case_state, transfer_case  # noqa: E402
 
@@ -39,15 +40,22 @@ def large_database(persons: int = 20_000, seed: int = 7) -> Path:
         started = time.perf_counter()
         households = int(persons / 4.05)
         partial = path.with_suffix(".partial")
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
+        for stale in [Path(str(partial) + suffix) for suffix in ("", "-wal", "-shm")] + chain.files(partial):
+            stale.unlink(missing_ok=True)
         summary = build_demo(partial, seed=seed, households=households, care_leavers=persons // 80)
-        partial.rename(path)
-        for sidecar in (".audit-key", ".audit-head"):  # the audit chain's files go with their database
-            Path(str(partial) + sidecar).rename(str(path) + sidecar)
+        _finish(partial, path)
         print(f"built {path.name}: {summary.persons:,} persons, {summary.cases:,} cases, "
               f"{summary.assessments:,} assessments in {time.perf_counter() - started:.0f} s")
     return path
+
+
+def _finish(partial: Path, path: Path) -> None:
+    """The database built as ``partial`` takes its name, with the files that belong with it (the audit chain's
+    key and head: without the key nothing more can be written to it)."""
+    partial.rename(path)
+    for built, kept in zip(chain.files(partial), chain.files(path)):
+        if built.exists():
+            built.rename(kept)
 
 
 def worker_with_open_cases(path: Path, n: int = 60) -> str:
@@ -216,11 +224,11 @@ def answers_database(persons: int = 20_000, assessments_per_person: int = 6, see
         return path
     started = time.perf_counter()
     partial = path.with_suffix(".partial")
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(str(partial) + suffix).unlink(missing_ok=True)
+    for stale in [Path(str(partial) + suffix) for suffix in ("", "-wal", "-shm", "-journal")] + chain.files(partial):
+        stale.unlink(missing_ok=True)
     counts = _AnswersGenerator(partial, persons, assessments_per_person, seed, corrected, withdrawn, workers,
                                events).run()
-    partial.rename(path)
+    _finish(partial, path)
     print(f"built {path.name} in {time.perf_counter() - started:.0f} s: "
           + ", ".join(f"{n:,} {table}" for table, n in counts.items()))
     return path

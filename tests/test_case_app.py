@@ -122,7 +122,8 @@ def test_only_a_supervisor_of_the_team_hands_the_case_over(db, household_case):
     assert "Андрій Вербанюк" in mariia.facts.value  # people's names, not login names
 
     olena.show_case(household_case)  # no longer hers: nothing of it shows, only why
-    assert olena.case_box.layout.display == "none" and "andrii.demo" in olena.status.value
+    assert olena.case_box.layout.display == "none" and "Андрій Вербанюк" in olena.status.value
+    assert "andrii.demo" not in olena.status.value  # the refusal names the worker, not his login
 
 
 def test_the_head_of_centre_reads_a_case_and_is_offered_no_change(db, household_case):

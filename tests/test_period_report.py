@@ -1,7 +1,7 @@
 """The period report and its Excel workbook, opened with openpyxl and compared with the frames."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from openpyxl import load_workbook
@@ -12,7 +12,7 @@ from workbench.i18n import UserError
 from workbench.store.audit import audit_rows
 from workbench.store.people import withdraw_consent
 
-MADE = datetime(2026, 6, 15, 9, 30)
+MADE = datetime(2026, 6, 15, 6, 30, tzinfo=timezone.utc)  # shown in Kyiv's time (summer: UTC+3): 09:30
 SHEETS_UK = ["Показники", "Послуги за видами", "Заходи за видами", "Оцінювання за метою", "Випадки за програмами",
              "Визначення"]
 

@@ -130,23 +130,27 @@ i18n.add({
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts, as the store found them: ``role`` None when the name is unknown."""
+    """Who acts, as the store found them: ``role`` None when the name is unknown; ``name`` how they are
+    shown (their display name; messages fall back on the username without one)."""
 
     username: str
     role: str | None
     active: bool = True
     teams: frozenset = field(default_factory=frozenset)
+    name: str = ""
 
 
 @dataclass(frozen=True)
 class CaseFacts:
     """What the rule needs of a case: its id, its worker now and that worker's teams, and who it is
-    shared with now (shares not revoked)."""
+    shared with now (shares not revoked); ``worker_name`` how the worker is shown in a refusal (their
+    display name; the username without one)."""
 
     case_id: int
     worker: str
     worker_teams: frozenset = field(default_factory=frozenset)
     shared_with: frozenset = field(default_factory=frozenset)
+    worker_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,13 +213,13 @@ def _decide_on_case(actor: Actor, action: str, case: CaseFacts, target: Actor | 
     if action == "case.readings":  # who opened a client's record: the head of centre and the team's supervisor
         if role == "head_of_centre" or supervises:
             return ALLOWED
-        return _no("policy.readings_by_supervisor", worker=case.worker)
+        return _no("policy.readings_by_supervisor", worker=_worker_shown(case))
     if role == "head_of_centre":
         return _no("policy.head_reads_only")
     if role not in CASE_HOLDERS:
         return _wrong_role(actor, action)
     if not (holds or shared or supervises):
-        return _no("policy.not_your_case", case_id=case.case_id, worker=case.worker)
+        return _no("policy.not_your_case", case_id=case.case_id, worker=_worker_shown(case))
     if action == "case.write":
         return ALLOWED
     if action == "case.share":
@@ -224,13 +228,13 @@ def _decide_on_case(actor: Actor, action: str, case: CaseFacts, target: Actor | 
         return _may_hold(target) if target is not None else ALLOWED
     # case.transfer, case.sign_off and case.override: a supervisor of the worker's team.
     if not supervises:
-        return _no("policy.supervisor_of_team", worker=case.worker)
+        return _no("policy.supervisor_of_team", worker=_worker_shown(case))
     if action == "case.transfer" and target is not None:
         held = _may_hold(target)
         if not held:
             return held
         if not actor.teams & target.teams:
-            return _no("policy.target_not_in_team", target=_shown(target.username))
+            return _no("policy.target_not_in_team", target=_person_shown(target))
     return ALLOWED
 
 
@@ -255,14 +259,14 @@ def _open_for(actor: Actor, target: Actor) -> Decision:
     if not held:
         return held
     if actor.role != "supervisor" or not actor.teams & target.teams:
-        return _no("policy.open_for_team", target=_shown(target.username))
+        return _no("policy.open_for_team", target=_person_shown(target))
     return ALLOWED
 
 
 def _may_hold(target: Actor) -> Decision:
     if target.role in CASE_HOLDERS and target.active:
         return ALLOWED
-    return _no("policy.target_cannot_hold", target=_shown(target.username))
+    return _no("policy.target_cannot_hold", target=_person_shown(target))
 
 
 def caseload_scope(actor: Actor, staff: list[Actor]) -> frozenset | None:
@@ -289,3 +293,12 @@ def require(actor: Actor, action: str, case: CaseFacts | None = None, *, target:
 def _shown(name) -> str:
     """A name as a message may show it: printable characters, at most 80."""
     return "".join(ch for ch in str(name) if ch.isprintable())[:80]
+
+
+def _person_shown(actor: Actor) -> str:
+    """A staff member as a message shows them: their display name, else their username."""
+    return _shown(actor.name or actor.username)
+
+
+def _worker_shown(case: CaseFacts) -> str:
+    return _shown(case.worker_name or case.worker)

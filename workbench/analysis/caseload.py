@@ -1,7 +1,7 @@
 """The supervisor's views of the caseload: the list of open cases, and each worker's load against the norm.
 
-Columns of :func:`case_overview`: ``case_id, case_number, programme, worker, status, opened_on,
-urgent`` (bool), ``urgent_on, assessment_due, assessment_state, accompaniment_due,
+Columns of :func:`case_overview`: ``case_id, case_number, programme, worker`` (username), ``worker_name``
+(display name), ``status, opened_on, urgent`` (bool), ``urgent_on, assessment_due, assessment_state, accompaniment_due,
 accompaniment_state, next_due, overdue`` (bool: any deadline overdue). Dates are ``datetime.date``.
 
 Columns of :func:`worker_caseload` (one row per worker; :func:`caseload_columns`), counts as ``int``:
@@ -40,7 +40,7 @@ from ..store.lifecycle import case_state
 from ..store.users import staff
 from ..working_days import WorkCalendar
 
-COLUMNS = ["case_id", "case_number", "programme", "worker", "status", "opened_on", "urgent", "urgent_on",
+COLUMNS = ["case_id", "case_number", "programme", "worker", "worker_name", "status", "opened_on", "urgent", "urgent_on",
            "assessment_due", "assessment_state", "accompaniment_due", "accompaniment_state", "next_due", "overdue"]
 
 i18n.add({
@@ -61,6 +61,7 @@ def case_overview(db, actor: str, today: date | None = None, worker: str | None 
     ``include_closed``), urgent and overdue first."""
     today = today or date.today()
     calendar = WorkCalendar.from_config()
+    names = {u["username"]: u["display_name"] for u in staff(db, actor, active_only=False)}
     rows = []
     for case in cases_held(db, actor, worker):  # the worker's now: the latest transfer's, else the one it was opened with
         state = case_state(db, actor, case["id"])
@@ -72,7 +73,8 @@ def case_overview(db, actor: str, today: date | None = None, worker: str | None 
         upcoming = next_deadline(list(deadlines.values()))
         rows.append({
             "case_id": case["id"], "case_number": case["case_number"], "programme": case["programme"],
-            "worker": state["worker"], "status": state["status"], "opened_on": date.fromisoformat(case["opened_on"]),
+            "worker": state["worker"], "worker_name": names.get(state["worker"], state["worker"]),
+            "status": state["status"], "opened_on": date.fromisoformat(case["opened_on"]),
             "urgent": bool(state["urgent_on"]) and state["status"] != "closed",
             "urgent_on": date.fromisoformat(state["urgent_on"]) if state["urgent_on"] else None,
             "assessment_due": assessment["due"], "assessment_state": assessment["state"],
@@ -99,7 +101,7 @@ def overview_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame
     table = pd.DataFrame({
         i18n.t("overview.case_number", lang): frame["case_number"],
         i18n.t("overview.programme", lang): frame["programme"].map(lambda c: config.label("programmes", c, lang)),
-        i18n.t("overview.worker", lang): frame["worker"],
+        i18n.t("overview.worker", lang): frame["worker_name"],
         i18n.t("overview.status", lang): frame["status"].map(lambda c: config.label("case_statuses", c, lang)),
         i18n.t("overview.urgent", lang): frame["urgent"].map(lambda u: yes if u else ""),
         i18n.t("overview.assessment_due", lang): frame["assessment_due"].map(day),

@@ -1,13 +1,11 @@
 """Who opened a client's record and when: the audit's read rows as tables a supervisor reads."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pandas as pd
 
-from .. import config, i18n
+from .. import i18n
 from ..i18n import UserError
+from ..local_time import local_time
 from ..store.audit import case_readings, readings_by_case
 from ..store.search import find_cases
 
@@ -28,12 +26,6 @@ i18n.add({
         "en": "There is no case '{case}' among those you may read.",
     },
 })
-
-
-def local_time(at: str) -> str:
-    """An audit time (UTC, ISO 8601) as dd.mm.yyyy HH:MM in the configured time zone."""
-    zone = ZoneInfo(config.load_config().get("timezone") or "UTC")
-    return datetime.fromisoformat(at).astimezone(zone).strftime("%d.%m.%Y %H:%M")
 
 
 def case_id_of(db, actor: str, case) -> int:

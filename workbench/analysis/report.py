@@ -8,13 +8,14 @@ made), numbers stored as numbers, and a sheet of definitions; the export is audi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from .. import config, i18n
 from ..files import private_umask, write_private
+from ..local_time import local_time
 from ..store.audit import record_export
 from .indicators import IndicatorData, Indicator, indicator_values, load_indicators
 from .periods import Period
@@ -82,7 +83,7 @@ class PeriodReport:
                 i18n.t("report.period", lang, period=self.period.label(lang),
                        previous=self.period.previous_year().label(lang)),
                 i18n.t("report.programme", lang, programme=programme),
-                i18n.t("report.made", lang, when=self.made_at.strftime("%d.%m.%Y %H:%M"))]
+                i18n.t("report.made", lang, when=local_time(self.made_at))]
 
     def table(self, key: str, lang: str | None = None) -> pd.DataFrame:
         """Table ``key`` (one of :data:`TABLES`) for display: headers and codes in ``lang``."""
@@ -115,7 +116,7 @@ def period_report(db, actor: str, period, *, organisation: str | None = None, pr
     data = IndicatorData(db, actor)
     values = indicator_values(data, period, programme=programme,
                               indicators=load_indicators() if indicators is None else indicators, lang=lang)
-    report = PeriodReport(organisation, period, programme, lang, made_at or datetime.now(), values)
+    report = PeriodReport(organisation, period, programme, lang, made_at or datetime.now(timezone.utc), values)
     report.tables = _breakdowns(data, period, programme)
     return report
 

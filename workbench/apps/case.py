@@ -25,8 +25,7 @@ from ..store.services import case_services, record_referral_outcome, record_serv
 from ..store.shares import case_shares, revoke_share, share_case
 from ..store.shelter import case_stays, end_stay, record_stay
 from ..store.users import staff
-from .common import (note_opening, picked, programme_label, signed_in,
-                     status_html, ua_date)
+from .common import note_opening, picked, programme_label, signed_in, staff_names, status_html, ua_date
 from .next_step import next_step_html
 from .timeline import timeline_html
 from .widgets import ActionForm, Done
@@ -482,10 +481,10 @@ class CaseApp:
             self.status.value = status_html(i18n.t("case.read_only", self.lang))
 
     def _name(self, username: str) -> str:
-        """A worker's display name (their username if they are not on the staff list)."""
+        """A worker's display name, a deactivated one's too (their username if they are not on the staff list)."""
         names = getattr(self, "_names", None)
         if names is None:
-            names = self._names = {u["username"]: u["display_name"] for u in staff(self.db, self.user)}
+            names = self._names = staff_names(self.db, self.user)
         return names.get(username, username)
 
     def _refresh(self):

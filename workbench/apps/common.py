@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from .. import config, i18n
 from ..i18n import UserError
+from ..local_time import local_time as local_time  # how the apps show a recorded time (re-exported)
 
 i18n.add({
     "app.signed_in_as": {"uk": "Ви увійшли як {name}", "en": "Signed in as {name}"},
@@ -52,6 +53,14 @@ def subject_label(row: dict, lang: str) -> str:
     if row.get("household_id") or (row.get("people") and len(row["people"]) > 1):
         return i18n.t("app.household_label", lang, name=row["subject_label"])
     return row["subject_label"]
+
+
+def staff_names(db, actor: str) -> dict:
+    """``{username: display name}`` of every staff member, deactivated ones too (what they recorded is still
+    shown by their name); for a name not in it, show the username: ``names.get(username, username)``."""
+    from ..store.users import staff
+
+    return {u["username"]: u["display_name"] for u in staff(db, actor, active_only=False)}
 
 
 def programme_label(code: str, lang: str) -> str:

@@ -19,7 +19,7 @@ from ..names import ukrainian_key
 from ..store.events import correct_event, get_event, list_events, record_event
 from ..store.guard import may
 from ..store.users import staff
-from .common import signed_in, status_html, ua_date
+from .common import signed_in, staff_names, status_html, ua_date
 from .widgets import ActionForm, Done
 
 i18n.add({
@@ -89,6 +89,7 @@ class EventsApp:
         users = sorted(staff(self.db, self.user),
                        key=lambda row: (ukrainian_key(row["display_name"]), row["username"]))
         self.staff_names = {row["username"]: row["display_name"] for row in users}  # in alphabetical order
+        self.shown_names = staff_names(self.db, self.user)  # who ran a past event may have left since
         text = dict(layout=w.Layout(width="30em"))
         number = dict(layout=w.Layout(width="8em"))
         self.form = ActionForm("wb-event", "events.form.new", "events.save", [
@@ -195,7 +196,7 @@ class EventsApp:
             "event_type": config.label("event_types", event["event_type"], lang),
             "project": event["project"], "place": event["place"], "participants": str(event["participants"]),
             "children": str(event["children"]), "idps": str(event["idps"]),
-            "staff": ", ".join(self.staff_names.get(name, name) for name in event["staff"]),
+            "staff": ", ".join(self.shown_names.get(name, name) for name in event["staff"]),
             "versions": i18n.t("events.versions", lang, n=event["versions"]) if event["versions"] > 1 else "",
         }
         tds = "".join(f'<td class="wb-events-col-{c}" style="padding:2px 6px;border-top:1px solid #ddd">'

@@ -26,7 +26,7 @@ from ..store.guard import may
 from ..store.inputs import InvalidInput
 from .assessment_record import assessment_html
 from .client_page import png, png_html, star_figure
-from .common import note_opening, signed_in, status_html, ua_date
+from .common import local_time, note_opening, signed_in, staff_names, status_html, ua_date
 from .new_children import NewChildrenPanel
 from .widgets import Submission, once
 
@@ -216,13 +216,13 @@ class NeedsAssessmentApp:
         if not keep_status:
             self.status.value = ""
         self.case_box.layout.display = None
-        rows = []
+        rows, names = [], staff_names(self.db, self.user)
         for saved in list_assessments(self.db, self.user, self.case_id):
             if saved["instrument_id"] != self.instrument.id:
                 continue
             version = len(assessment_history(self.db, self.user, saved["id"]))
             text = i18n.t("na.saved_row", self.lang, id=saved["id"], date=ua_date(saved["assessed_on"]),
-                          who=saved["created_by"], version=version,
+                          who=names.get(saved["created_by"], saved["created_by"]), version=version,
                           purpose=config.label("assessment_purposes", saved["purpose"], self.lang))
             view_button = w.Button(description=i18n.t("na.view", self.lang), icon="eye")
             view_button.add_class("wb-view-assessment")
@@ -286,8 +286,7 @@ class NeedsAssessmentApp:
         discard.add_class("wb-draft-discard")
         resume.on_click(lambda _: self.open_form(draft=draft))
         once(discard, lambda: self._discard_draft(draft))
-        when = draft["updated_at"][:16].replace("T", " ")
-        offer = w.HTML(status_html(i18n.t("na.draft_offer", self.lang, when=when)))
+        offer = w.HTML(status_html(i18n.t("na.draft_offer", self.lang, when=local_time(draft["updated_at"]))))
         self.draft_box.children = [offer, w.HBox([resume, discard])]
 
     def _discard_draft(self, draft):
@@ -379,11 +378,12 @@ class NeedsAssessmentApp:
 
     def _history_html(self, assessment_id: int) -> str:
         """Every version of the assessment, oldest first, with who saved it and why it was corrected."""
-        lines = []
+        lines, names = [], staff_names(self.db, self.user)
         for number, version in enumerate(assessment_history(self.db, self.user, assessment_id), start=1):
             reason = f" — {version['correction_reason']}" if version["correction_reason"] else ""
             lines.append(html.escape(i18n.t("na.history_row", self.lang, version=number, id=version["id"],
-                                            date=ua_date(version["assessed_on"]), who=version["created_by"],
+                                            date=ua_date(version["assessed_on"]),
+                                            who=names.get(version["created_by"], version["created_by"]),
                                             purpose=config.label("assessment_purposes", version["purpose"],
                                                                  self.lang),
                                             reason=reason)))

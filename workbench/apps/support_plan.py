@@ -24,8 +24,7 @@ from ..store.plans import (add_action, add_goal, case_goals, close_goal, complet
                            signoffs)
 from .client_page import goals_figure, png, png_html
 from .next_step import next_step_html
-from .common import (note_opening, picked, signed_in,
-                     status_html, ua_date)
+from .common import note_opening, picked, signed_in, staff_names, status_html, ua_date
 from .widgets import ActionForm, Done
 
 i18n.add({
@@ -238,11 +237,12 @@ class SupportPlanApp:
         self.t_score.value = f"<b>{html.escape(self._t_score_text())}</b>"
 
     def _show_signoffs(self):
-        lines = []
+        lines, names = [], staff_names(self.db, self.user)
         for s in signoffs(self.db, self.user, self.case_id):
             what = i18n.t("plan.signed.plan", self.lang) if s["kind"] == "plan" else \
                 i18n.t("plan.signed.assessment", self.lang, id=s["assessment_id"])
-            lines.append(i18n.t("plan.signed", self.lang, what=what, on=ua_date(s["signed_on"]), who=s["signed_by"]))
+            lines.append(i18n.t("plan.signed", self.lang, what=what, on=ua_date(s["signed_on"]),
+                                who=names.get(s["signed_by"], s["signed_by"])))
         self.signed.value = "".join(f"<div>{html.escape(line)}</div>" for line in lines)
 
     def _refresh_choices(self, goals):

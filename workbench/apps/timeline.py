@@ -12,7 +12,7 @@ from ..store.cases import get_case
 from ..store.lifecycle import case_events
 from ..store.plans import case_goals, signoffs
 from ..store.services import case_services
-from .common import ua_date
+from .common import staff_names, ua_date
 
 i18n.add({
     "timeline.move": {"uk": "Стан: {from_status} → {to_status}{reason}", "en": "Status: {from_status} → {to_status}{reason}"},
@@ -38,8 +38,10 @@ i18n.add({
 })
 
 def case_timeline(db, actor: str, case_id, lang: str | None = None) -> list[tuple[str, str, str]]:
-    """``(iso date, text, who)`` for everything recorded on the case, newest first."""
+    """``(iso date, text, who)`` for everything recorded on the case, newest first; ``who`` is the display name
+    of the staff member who recorded it (their username if the database does not know it)."""
     lang = i18n.normalise_language(lang)
+    names = staff_names(db, actor)
     rows = []
     for e in case_events(db, actor, case_id):
         reason = e["reason"] or ""
@@ -49,7 +51,7 @@ def case_timeline(db, actor: str, case_id, lang: str | None = None) -> list[tupl
             text = i18n.t("timeline.move", lang, from_status=config.label("case_statuses", e["from_status"], lang),
                           to_status=config.label("case_statuses", e["to_status"], lang), reason=extra)
         elif e["kind"] == "transfer":
-            text = i18n.t("timeline.transfer", lang, worker=e["to_worker"], reason=reason)
+            text = i18n.t("timeline.transfer", lang, worker=names.get(e["to_worker"], e["to_worker"]), reason=reason)
         elif e["kind"] == "extension":
             text = i18n.t("timeline.extension", lang, months=e["months"], reason=reason)
         elif e["kind"] == "urgent":
@@ -86,7 +88,7 @@ def case_timeline(db, actor: str, case_id, lang: str | None = None) -> list[tupl
         rows.append((s["provided_on"], 0, s["id"], i18n.t("timeline.service", lang, type=config.label(
             "service_types", s["service_type"], lang), extra=extra), s["provided_by"]))
     rows.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
-    return [(day, text, who) for day, _, _, text, who in rows]
+    return [(day, text, names.get(who, who)) for day, _, _, text, who in rows]
 
 
 def timeline_html(db, actor: str, case_id, lang: str | None = None) -> str:

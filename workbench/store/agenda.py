@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from .. import case_cycle, i18n, policy
 from ..config import load_config
 from ..working_days import WorkCalendar
-from .caseload import case_states, goals_in_force
+from .caseload import case_states, case_statuses, goals_in_force
 from .cycle import cycle_facts
 from .deadlines import accompaniment_end, due_state, goal_review_due, needs_assessment_due
 from .guard import actor_of, allow, current_version, readable_case_ids
@@ -66,18 +66,17 @@ def needs_action(db, actor: str, today: date | None = None) -> list[dict]:
     today = today or date.today()
     me = actor_of(db, actor)
     found: list[dict] = []
-    states: dict[int, dict] = {}
+    own: dict[int, dict] = {}
     if me.role in policy.CASE_HOLDERS:  # the head of centre reads every case but holds none, signs none off
-        cases = case_states(db, actor, None, today, today, today)
-        live = cases[(cases["opened_on"] <= today.isoformat()) & cases["status_at_as_of"].ne("closed")]
-        states = {row["case_id"]: row for row in live.to_dict("records")}
         timelines = load_config()["deadlines"]
-        own = {case_id: row for case_id, row in states.items() if row["worker"] == actor}
+        cases = case_states(db, actor, None, today, today, today, worker=actor)
+        live = cases[(cases["opened_on"] <= today.isoformat()) & cases["status_at_as_of"].ne("closed")]
+        own = {row["case_id"]: row for row in live.to_dict("records")}
         found += _deadlines_due(own, today, timelines)
         found += _reviews_due(db, actor, own, today, timelines)
-        found += _plans_awaiting(db, me, states, today)
-    found += _shared_recently(db, actor, today, set(states))
-    return _as_items(db, actor, found, states)
+        found += _plans_awaiting(db, me, case_statuses(db, actor, today, "plan"), today)
+    found += _shared_recently(db, actor, today)
+    return _as_items(db, actor, found, own)
 
 
 def _deadlines_due(own: dict, today: date, timelines: dict) -> list[dict]:
@@ -103,8 +102,8 @@ def _reviews_due(db, actor: str, own: dict, today: date, timelines: dict) -> lis
     if not own:
         return []
     earliest: dict[int, date] = {}
-    for goal in goals_in_force(db, actor, today).to_dict("records"):
-        if goal["case_id"] not in own:
+    for goal in goals_in_force(db, actor, today, worker=actor).to_dict("records"):
+        if goal["case_id"] not in own:  # a case closed, or handed over after today
             continue
         last = goal["reviewed_on"] if isinstance(goal["reviewed_on"], str) else goal["set_on"]
         due = goal_review_due(date.fromisoformat(last), timelines)
@@ -113,14 +112,14 @@ def _reviews_due(db, actor: str, own: dict, today: date, timelines: dict) -> lis
     return [_found(case_id, "goal_review", due, today) for case_id, due in earliest.items()]
 
 
-def _plans_awaiting(db, me: policy.Actor, states: dict, today: date) -> list[dict]:
-    """Plans that cannot move on to accompaniment for want of a sign-off: for the actor to sign off (a
-    supervisor of the worker's team, as the policy says) or, on their own cases, awaiting a supervisor."""
+def _plans_awaiting(db, me: policy.Actor, statuses, today: date) -> list[dict]:
+    """Plans that cannot move on to accompaniment for want of a sign-off, of the cases in ``statuses`` (a
+    :func:`case_statuses` frame of the cases at the planning stage): for the actor to sign off (a supervisor
+    of the worker's team, as the policy says) or, on their own cases, awaiting a supervisor."""
     found = []
     teams: dict[str, frozenset] = {}
-    for case_id, row in states.items():
-        if row["status_at_as_of"] != "plan":
-            continue
+    for row in statuses.to_dict("records"):
+        case_id = row["case_id"]
         if row["worker"] not in teams:
             teams[row["worker"]] = actor_of(db, row["worker"]).teams
         signs = bool(policy.decide(me, "case.sign_off", policy.CaseFacts(case_id, row["worker"], teams[row["worker"]])))
@@ -132,7 +131,7 @@ def _plans_awaiting(db, me: policy.Actor, states: dict, today: date) -> list[dic
     return found
 
 
-def _shared_recently(db, actor: str, today: date, known: set) -> list[dict]:
+def _shared_recently(db, actor: str, today: date) -> list[dict]:
     """Cases shared with ``actor`` in the last :data:`RECENT_SHARE_DAYS` days (by the day of ``today``),
     the share still in force and the case open."""
     since = (today - timedelta(days=RECENT_SHARE_DAYS)).isoformat()
@@ -151,8 +150,9 @@ def _day(iso: str | None) -> date | None:
     return date.fromisoformat(iso) if isinstance(iso, str) else None
 
 
-def _as_items(db, actor: str, found: list[dict], states: dict) -> list[dict]:
-    """The items of the cases ``actor`` may read, with their case's number, subject, urgency and worker, in order."""
+def _as_items(db, actor: str, found: list[dict], own: dict) -> list[dict]:
+    """The items of the cases ``actor`` may read, with their case's number, subject, urgency and worker, in order
+    (``own``: the actor's open cases, as :func:`case_states` read them; any other case's state is read here)."""
     readable = readable_case_ids(db, actor, sorted({f["case_id"] for f in found}))
     rows = {r["id"]: r for r in _case_rows(db, readable)}
     names: dict[str, str] = {}
@@ -160,8 +160,8 @@ def _as_items(db, actor: str, found: list[dict], states: dict) -> list[dict]:
     for f in found:
         if f["case_id"] not in rows:
             continue
-        state = states.get(f["case_id"])
-        if state is None:  # a case shared with the actor, outside their caseload: its state now
+        state = own.get(f["case_id"])
+        if state is None:  # a case of the team, or shared with the actor: its state now
             now = _state(db, f["case_id"])
             if now["status"] == "closed":
                 continue

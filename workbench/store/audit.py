@@ -6,7 +6,7 @@ import json
 
 from . import chain
 from .connection import now, write_transaction
-from .guard import allow, allow_case, current_version, may, record_id
+from .guard import allow, allow_case, display_name, may, record_id
 
 # What an export needs of the policy: the period report is an aggregate, the research export its own act.
 EXPORT_ACTIONS = {"export_report": "aggregate.read", "export_research": "research.export"}
@@ -92,4 +92,4 @@ def readings_by_case(db, actor: str) -> list[dict]:
 
 def _display_names(db, usernames) -> dict:
     """Each username's display name now (the username itself for one no longer known)."""
-    return {who: (current_version(db, who) or {}).get("display_name", who) for who in usernames}
+    return {who: display_name(db, who) for who in usernames}

@@ -5,13 +5,14 @@ own, a supervisor their teams', the head of centre all). Cases of persons who wi
 kept: they are still work the worker carries."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pandas as pd
 
 from .. import i18n, policy
 from ..i18n import UserError
-from .guard import CURRENT_WORKER_SQL, actor_of, allow, current_version
+from .guard import CURRENT_WORKER_SQL, actor_of, allow, current_version, display_name
 from .people import SUBJECT_CATEGORY_SQL
 from .records import _frame
 
@@ -36,7 +37,7 @@ def cases_held(db, actor: str, worker: str | None = None) -> list[dict]:
     opened with) when given, who must be within them."""
     scope = caseload_scope(db, actor)
     if worker is not None and scope is not None and worker not in scope:
-        raise UserError("caseload.not_yours", worker=str(worker)[:80])
+        raise UserError("caseload.not_yours", worker=display_name(db, worker)[:80])
     rows = db.query(f"select id, case_number, programme, opened_on, {CURRENT_WORKER_SQL} as worker from cases c "
                     "order by id")
     return [r for r in rows if (worker is None or r["worker"] == worker) and (scope is None or r["worker"] in scope)]
@@ -55,25 +56,41 @@ def cases_needing_a_worker(db, actor: str) -> list[dict]:
     return out
 
 
+# The cases that may be held by one of :workers (a JSON list of usernames; null: every case): opened for one of
+# them or handed to one of them at some time. Which of them holds each on a day is read after, from its events;
+# this only spares the reads below every other case (one indexed lookup of cases.worker, one pass of the
+# transfers).
+MAYBE_HELD_SQL = """select c.id from cases c where :workers is null or c.worker in (select value from json_each(:workers))
+    union select e.case_id from case_events e where e.kind = 'transfer'
+    and e.to_worker in (select value from json_each(:workers))"""
+
+# A case's worker on the as-of day (the latest transfer's by then, else the one it was opened with) and its
+# status on a day (None: at intake, before any move), as SQL expressions on a case aliased ``c``.
+WORKER_ON_SQL = """coalesce((select e.to_worker from case_events e where e.case_id = c.id and e.kind = 'transfer'
+    and e.effective_on <= :as_of order by e.id desc limit 1), c.worker)"""
+STATUS_ON_SQL = """(select e.to_status from case_events e where e.case_id = c.id and e.kind in ('move', 'reopen')
+    and e.effective_on <= {day} order by e.id desc limit 1)"""
+
 # Each case with its subject's category and, from its events, its state on the as-of day (as
 # workbench.store.lifecycle.case_state reads it) and on the period's first day: one query, each
-# sub-query an index lookup on case_events(case_id, id). A reopening starts a new cycle.
+# sub-query an index lookup on case_events(case_id, id). A reopening starts a new cycle. Only the cases
+# held by :workers on the as-of day are read beyond their worker.
 CASE_STATE_SQL = f"""
-with base as materialized (
-    select c.id as case_id, c.programme, c.opened_on, c.worker as opened_by,
-        {SUBJECT_CATEGORY_SQL} as category,
-        (select e.id from case_events e where e.case_id = c.id and e.kind = 'reopen' and e.effective_on <= :as_of
-         order by e.id desc limit 1) as reopen_id
+with held as materialized (
+    select c.id as case_id, c.programme, c.opened_on, {WORKER_ON_SQL} as worker
     from cases c
-    where :programme is null or c.programme = :programme
+    where (:programme is null or c.programme = :programme) and c.id in ({MAYBE_HELD_SQL})
+), base as materialized (
+    select h.*,
+        (select e.id from case_events e where e.case_id = h.case_id and e.kind = 'reopen' and e.effective_on <= :as_of
+         order by e.id desc limit 1) as reopen_id
+    from held h
+    where :workers is null or h.worker in (select value from json_each(:workers))
 ), state as materialized (
     select b.*,
-        coalesce((select e.to_worker from case_events e where e.case_id = b.case_id and e.kind = 'transfer'
-                  and e.effective_on <= :as_of order by e.id desc limit 1), b.opened_by) as worker,
-        (select e.to_status from case_events e where e.case_id = b.case_id and e.kind in ('move', 'reopen')
-         and e.effective_on <= :start order by e.id desc limit 1) as status_at_start,
-        (select e.to_status from case_events e where e.case_id = b.case_id and e.kind in ('move', 'reopen')
-         and e.effective_on <= :as_of order by e.id desc limit 1) as status_at_as_of,
+        {SUBJECT_CATEGORY_SQL} as category,
+        {STATUS_ON_SQL.format(day=":start")} as status_at_start,
+        {STATUS_ON_SQL.format(day=":as_of")} as status_at_as_of,
         exists (select 1 from case_events e where e.case_id = b.case_id and e.kind = 'reopen'
                 and e.effective_on between :start and :end) as reopened_in_period,
         coalesce((select e.effective_on from case_events e where e.id = b.reopen_id), b.opened_on) as cycle_started_on,
@@ -84,7 +101,7 @@ with base as materialized (
          and e.id > coalesce(b.reopen_id, 0)) as accompaniment_started_on,
         (select coalesce(sum(e.months), 0) from case_events e where e.case_id = b.case_id and e.kind = 'extension'
          and e.effective_on <= :as_of and e.id > coalesce(b.reopen_id, 0)) as extension_months
-    from base b
+    from base b join cases c on c.id = b.case_id
 )
 select s.case_id, s.programme, s.opened_on, s.category, s.worker, s.status_at_start, s.status_at_as_of,
     s.reopened_in_period, s.cycle_started_on, s.urgent_on, s.accompaniment_started_on, s.extension_months,
@@ -94,7 +111,8 @@ from state s order by s.case_id
 """
 
 
-def case_states(db, actor: str, programme: str | None, start: date, end: date, as_of: date) -> pd.DataFrame:
+def case_states(db, actor: str, programme: str | None, start: date, end: date, as_of: date,
+                worker: str | None = None) -> pd.DataFrame:
     """Every case (of ``programme``, if given), by id: ``case_id, programme, opened_on, category`` (the
     subject person's, :data:`workbench.store.people.SUBJECT_PERSON_SQL`; None for a family with no
     member), ``worker`` (on ``as_of``), ``status_at_start`` (on ``start``), ``status_at_as_of,
@@ -102,25 +120,51 @@ def case_states(db, actor: str, programme: str | None, start: date, end: date, a
     accompaniment_started_on, extension_months`` (of the cycle in force on ``as_of``; the months the
     accompaniment was extended by, 0 if never), ``assessed_on`` (the cycle's first
     assessment by ``as_of``). Dates as ISO text; None where there is none. Only the cases whose worker on
-    ``as_of`` is within ``actor``'s caseload views."""
-    scope = caseload_scope(db, actor)
-    frame = _frame(db, CASE_STATE_SQL, {"programme": programme, "start": start.isoformat(),
-                                        "end": end.isoformat(), "as_of": as_of.isoformat()})
-    return frame if scope is None else frame[frame["worker"].isin(scope)].reset_index(drop=True)
+    ``as_of`` is within ``actor``'s caseload views; ``worker``'s only when given, who must be within them."""
+    workers = _workers(db, actor, worker)
+    return _frame(db, CASE_STATE_SQL, {"programme": programme, "start": start.isoformat(), "end": end.isoformat(),
+                                       "as_of": as_of.isoformat(), "workers": workers})
 
 
-def goals_in_force(db, actor: str, as_of: date) -> pd.DataFrame:
-    """Goals set by ``as_of`` and not closed by then, of the cases within ``actor``'s caseload views:
-    ``goal_id, case_id, set_on, reviewed_on`` (the latest review by ``as_of``, None if none)."""
+def case_statuses(db, actor: str, as_of: date, status: str | None = None) -> pd.DataFrame:
+    """``case_id, worker, status`` on ``as_of`` (None: at intake, before any move) of every case whose worker on
+    ``as_of`` is within ``actor``'s caseload views, by id; only the cases in ``status`` (a code of
+    ``case_statuses``) when given. The columns of :func:`case_states` that say where each case stands, read
+    alone: a fraction of the cost, and for one status only the cases ever moved into it are read."""
+    return _frame(db, f"""
+        with held as materialized (
+            select c.id as case_id, {WORKER_ON_SQL} as worker, {STATUS_ON_SQL.format(day=":as_of")} as status
+            from cases c where c.id in ({MAYBE_HELD_SQL}) and (:status is null or :status = 'intake'
+                or c.id in (select e.case_id from case_events e where e.kind in ('move', 'reopen')
+                            and e.to_status = :status)))
+        select case_id, worker, status from held
+        where (:workers is null or worker in (select value from json_each(:workers)))
+        and (:status is null or coalesce(status, 'intake') = :status) order by case_id""",
+                  {"as_of": as_of.isoformat(), "workers": _workers(db, actor, None), "status": status})
+
+
+def _workers(db, actor: str, worker: str | None) -> str | None:
+    """The workers whose cases ``actor`` reads, as a JSON list for :data:`MAYBE_HELD_SQL` (None: everyone's):
+    ``worker`` alone when given (refused unless within ``actor``'s caseload views), else all of those."""
     scope = caseload_scope(db, actor)
-    day = as_of.isoformat()
-    frame = _frame(db, f"""
+    if worker is not None:
+        if scope is not None and worker not in scope:
+            raise UserError("caseload.not_yours", worker=display_name(db, worker)[:80])
+        return json.dumps([worker])
+    return None if scope is None else json.dumps(sorted(scope))
+
+
+def goals_in_force(db, actor: str, as_of: date, worker: str | None = None) -> pd.DataFrame:
+    """Goals set by ``as_of`` and not closed by then, of the cases within ``actor``'s caseload views (the
+    worker now; ``worker``'s cases only when given, who must be within them), by id: ``goal_id, case_id,
+    set_on, reviewed_on`` (the latest review by ``as_of``, None if none)."""
+    return _frame(db, f"""
+        with held as materialized (
+            select c.id as case_id, {CURRENT_WORKER_SQL} as worker from cases c where c.id in ({MAYBE_HELD_SQL}))
         select g.id as goal_id, g.case_id, g.set_on,
                (select max(r.reviewed_on) from goal_reviews r
-                where r.goal_id = g.id and r.reviewed_on <= ?) as reviewed_on,
-               (select {CURRENT_WORKER_SQL} from cases c where c.id = g.case_id) as worker
-        from goals g left join goal_closures x on x.goal_id = g.id
-        where g.set_on <= ? and (x.closed_on is null or x.closed_on > ?)""", [day] * 3)
-    if scope is not None:
-        frame = frame[frame["worker"].isin(scope)]
-    return frame.drop(columns="worker").reset_index(drop=True)
+                where r.goal_id = g.id and r.reviewed_on <= :as_of) as reviewed_on
+        from held h join goals g on g.case_id = h.case_id left join goal_closures x on x.goal_id = g.id
+        where (:workers is null or h.worker in (select value from json_each(:workers)))
+        and g.set_on <= :as_of and (x.closed_on is null or x.closed_on > :as_of) order by g.id""",
+                  {"as_of": as_of.isoformat(), "workers": _workers(db, actor, worker)})

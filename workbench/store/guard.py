@@ -78,12 +78,19 @@ def current_version(db, username) -> dict | None:
             "teams": json.loads(row[4]), "since": row[5]}
 
 
+def display_name(db, username) -> str:
+    """How a staff member is shown to users: their display name now; the username itself for a name the
+    database does not know."""
+    user = current_version(db, username)
+    return user["display_name"] if user else str(username)
+
+
 def actor_of(db, username) -> policy.Actor:
     """The policy's view of ``username``; an unknown (or non-text) name has no role."""
     user = current_version(db, username)
     if user is None:
         return policy.Actor(_shown(username) or "—", None, False)
-    return policy.Actor(user["username"], user["role"], user["active"], frozenset(user["teams"]))
+    return policy.Actor(user["username"], user["role"], user["active"], frozenset(user["teams"]), user["display_name"])
 
 
 def case_facts(db, case_id) -> policy.CaseFacts:
@@ -97,7 +104,7 @@ def case_facts(db, case_id) -> policy.CaseFacts:
         """select s.shared_with from case_shares s where s.case_id = ?
            and not exists (select 1 from case_share_revocations r where r.share_id = s.id)""", [case_id])}
     return policy.CaseFacts(case_id, row[1], frozenset(worker["teams"]) if worker else frozenset(),
-                            frozenset(shared))
+                            frozenset(shared), worker["display_name"] if worker else "")
 
 
 def allow(db, username, action: str, case_id=None, *, target: str | None = None) -> policy.Actor:

@@ -18,7 +18,7 @@ from .audit import _audit
 from .cases import _case_row
 from .connection import now, write_transaction
 from .cycle import cycle_facts
-from .guard import actor_of, allow, case_facts, record_id
+from .guard import actor_of, allow, case_facts, display_name, record_id
 from .inputs import Checker, InvalidInput, ua_date
 
 i18n.add({
@@ -273,7 +273,7 @@ def transfer_case(db, actor: str, case_id, *, to_worker, reason, on=None, today:
     with write_transaction(db):
         state = _writable_state(db, actor, case_id, effective, action="case.transfer", target=to_worker)
         if to_worker == state["worker"]:
-            raise UserError("lifecycle.same_worker", worker=to_worker)
+            raise UserError("lifecycle.same_worker", worker=display_name(db, to_worker))
         return _add_event(db, actor, case_id, "transfer", effective, to_worker=to_worker, reason=reason,
                           note=f"from {state['worker']}")
 

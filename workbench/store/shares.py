@@ -7,7 +7,7 @@ from .. import i18n
 from ..i18n import UserError
 from .audit import _audit
 from .connection import now, write_transaction
-from .guard import allow, allow_case, case_facts
+from .guard import allow, allow_case, case_facts, display_name
 from .inputs import Checker
 
 i18n.add({
@@ -26,9 +26,9 @@ def share_case(db, actor: str, case_id, *, with_user, reason=None) -> int:
     with write_transaction(db):
         facts = case_facts(db, case_id)
         if with_user == facts.worker:
-            raise UserError("share.own_worker", user=with_user)
+            raise UserError("share.own_worker", user=display_name(db, with_user))
         if with_user in facts.shared_with:
-            raise UserError("share.already", user=with_user)
+            raise UserError("share.already", user=display_name(db, with_user))
         share_id = db["case_shares"].insert({"case_id": facts.case_id, "shared_with": with_user, "reason": reason,
                                              "shared_at": now(), "shared_by": actor}).last_pk
         _audit(db, actor=actor, action="share_case", entity="cases", entity_id=facts.case_id,
