@@ -73,6 +73,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/save_latency.py
 	$(BIN)/python benchmarks/time_to_interactive.py --app needs_assessment
 	$(BIN)/python benchmarks/time_to_interactive.py --app caseload
+	$(BIN)/python benchmarks/kernels.py
 	$(BIN)/python benchmarks/client_page.py
 	$(BIN)/python benchmarks/frames.py
 	$(BIN)/python benchmarks/period_report.py

@@ -135,6 +135,33 @@ def install_old_addresses(app, server_url: str, base_url: str) -> None:
     app.default_router.rules.insert(1, Rule(pattern, ToWorkspace))
 
 
+def page_handler_setting_xsrf_cookie():
+    """Voilà's page handler, made to set the ``_xsrf`` cookie that the page's kernel shutdown needs.
+
+    When a page is left or closed, Voilà's widget manager (``packages/widgets_manager8/src/index.ts``, on
+    ``beforeunload``) reads ``_xsrf`` from ``document.cookie`` and sends it as a form field with
+    ``navigator.sendBeacon`` to ``POST /voila/api/shutdown/<kernel id>`` (``VoilaShutdownKernelHandler``).
+    Jupyter Server checks that field against the cookie before any non-GET request (``JupyterHandler.prepare``
+    → ``check_xsrf_cookie``). But standalone Voilà never sets the cookie: neither its page handler nor its
+    templates touch ``xsrf_token`` (in JupyterLab, Lab's own page sets it). So the field went empty, tornado
+    answered 403 "'_xsrf' argument missing from POST" and every page left its kernel running.
+
+    Reading ``self.xsrf_token`` before the page's first byte sets the cookie (tornado's double-submit token,
+    not HttpOnly, so the page's script can read it). Nothing is exempted: the shutdown route, like every
+    other, still refuses a POST whose token does not match the cookie, i.e. one from another site's page.
+    """
+    import tornado.web
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class PageHandler(TornadoVoilaHandler):
+        @tornado.web.authenticated
+        async def get(self, path=None):
+            self.xsrf_token  # noqa: B018 - the property sets the cookie when the request has none
+            await super().get(path)
+
+    return PageHandler
+
+
 def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None = None):
     """The traitlets ``Config`` for Voilà: loopback only, our pools, no stray ``voila.json``.
     (``serve()`` adds the guard on ``Host`` and ``Origin``, which a ``Config`` cannot.)"""
@@ -147,8 +174,11 @@ def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None =
     config.Voila.config_file_paths = []  # no stray voila.json changes what we serve
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.file_allowlist = []  # serve no data files, only the apps
-    # A closed tab leaves its kernel running (a known Voilà behaviour); cull idle ones so a
-    # long-running server does not fill memory. Drafts keep the work of a culled page.
+    # A page ends its kernel when it is left or closed (page_handler_setting_xsrf_cookie). The culler is
+    # the backstop for kernels whose page could not say so: the browser killed or crashed, the machine
+    # asleep, a page closed before it had loaded. It ends a kernel idle for an hour with no page
+    # connected (a connected page's kernel is never culled, nor a pooled one, busy in wait_for_request()).
+    # Drafts keep the work of a culled page.
     config.MappingKernelManager.cull_idle_timeout = 3600
     config.MappingKernelManager.cull_interval = 300
     if preheat:
@@ -171,7 +201,15 @@ def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
 
     hosts = allowed_hosts()  # a bad configuration stops the server before it starts
 
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    page_handler = page_handler_setting_xsrf_cookie()
+
     class GuardedVoila(Voila):
+        def init_handlers(self):  # the pages (/voila/render/...) get the handler that sets the _xsrf cookie
+            return [(route[0], page_handler, *route[2:]) if route[1] is TornadoVoilaHandler else route
+                    for route in super().init_handlers()]
+
         def listen(self):  # Voilà's start(): the application and its routes are made, nothing is served yet
             install_host_guard(self.app, hosts)
             install_old_addresses(self.app, self.server_url, self.base_url)
