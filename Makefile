@@ -49,11 +49,10 @@ $(RESEARCH_EXPORT)/manifest.json: $(DB) | $(STAMP)
 		--secret-label "DEMO SECRET — not for real data"
 	@touch $@
 
-# Serves the staff apps on http://localhost:$(PORT) as the demo case manager $(DEMO_USER).
+# Serves the workspace on http://localhost:$(PORT) as the demo case manager $(DEMO_USER).
 demo: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
-	@echo "Serving the staff apps as $(DEMO_USER) (Ctrl+C stops):"
-	@for app in intake needs_assessment case support_plan caseload events; do \
-		echo "  http://localhost:$(PORT)/voila/render/$$app.ipynb"; done
+	@echo "Serving the case worker's workspace as $(DEMO_USER) (Ctrl+C stops):"
+	@echo "  http://localhost:$(PORT)/voila/render/workspace.ipynb"
 	WB_DB=$(abspath $(DB)) WB_USER=$(DEMO_USER) $(BIN)/workbench serve --port=$(PORT)
 
 # The supervisors' and researchers' notebooks in JupyterLab, on the demo database and its research export,
@@ -71,8 +70,8 @@ lint: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/save_latency.py
-	$(BIN)/python benchmarks/time_to_interactive.py --app needs_assessment
-	$(BIN)/python benchmarks/time_to_interactive.py --app caseload
+	$(BIN)/python benchmarks/time_to_interactive.py
+	$(BIN)/python benchmarks/workspace.py
 	$(BIN)/python benchmarks/kernels.py
 	$(BIN)/python benchmarks/client_page.py
 	$(BIN)/python benchmarks/frames.py

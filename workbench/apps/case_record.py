@@ -16,9 +16,8 @@ from .. import config, i18n
 from ..i18n import UserError
 from ..store.cases import get_case
 from ..store.lifecycle import case_state
-from ..store.users import staff
 from .address import TABS, Place, link
-from .common import status_html, subject_label
+from .common import staff_names, status_html, subject_label
 
 i18n.add({
     "record.header": {"uk": "Випадок {number} · {subject}", "en": "Case {number} · {subject}"},
@@ -132,5 +131,5 @@ class CaseRecord:
     def name(self, username: str) -> str:
         """A worker's name as the staff list has it (read once per page)."""
         if self._names is None:
-            self._names = {u["username"]: u["display_name"] for u in staff(self.db, self.user)}
+            self._names = staff_names(self.db, self.user)
         return self._names.get(username, username)
