@@ -74,6 +74,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/workspace.py
 	$(BIN)/python benchmarks/kernels.py
 	$(BIN)/python benchmarks/client_page.py
+	$(BIN)/python benchmarks/agenda.py
 	$(BIN)/python benchmarks/frames.py
 	$(BIN)/python benchmarks/period_report.py
 	$(BIN)/python benchmarks/research_evaluation.py

@@ -70,7 +70,6 @@ WORKER_ON_SQL = """coalesce((select e.to_worker from case_events e where e.case_
     and e.effective_on <= :as_of order by e.id desc limit 1), c.worker)"""
 STATUS_ON_SQL = """(select e.to_status from case_events e where e.case_id = c.id and e.kind in ('move', 'reopen')
     and e.effective_on <= {day} order by e.id desc limit 1)"""
-
 # Each case with its subject's category and, from its events, its state on the as-of day (as
 # workbench.store.lifecycle.case_state reads it) and on the period's first day: one query, each
 # sub-query an index lookup on case_events(case_id, id). A reopening starts a new cycle. Only the cases
@@ -130,16 +129,16 @@ def case_statuses(db, actor: str, as_of: date, status: str | None = None) -> pd.
     """``case_id, worker, status`` on ``as_of`` (None: at intake, before any move) of every case whose worker on
     ``as_of`` is within ``actor``'s caseload views, by id; only the cases in ``status`` (a code of
     ``case_statuses``) when given. The columns of :func:`case_states` that say where each case stands, read
-    alone: a fraction of the cost, and for one status only the cases ever moved into it are read."""
+    alone: a fraction of the cost (and a case's worker only once its status is the one asked for)."""
     return _frame(db, f"""
-        with held as materialized (
-            select c.id as case_id, {WORKER_ON_SQL} as worker, {STATUS_ON_SQL.format(day=":as_of")} as status
-            from cases c where c.id in ({MAYBE_HELD_SQL}) and (:status is null or :status = 'intake'
-                or c.id in (select e.case_id from case_events e where e.kind in ('move', 'reopen')
-                            and e.to_status = :status)))
+        with maybe as materialized (
+            select c.id as case_id, {STATUS_ON_SQL.format(day=":as_of")} as status
+            from cases c where c.id in ({MAYBE_HELD_SQL})
+        ), held as materialized (
+            select m.case_id, m.status, {WORKER_ON_SQL} as worker from maybe m join cases c on c.id = m.case_id
+            where :status is null or coalesce(m.status, 'intake') = :status)
         select case_id, worker, status from held
-        where (:workers is null or worker in (select value from json_each(:workers)))
-        and (:status is null or coalesce(status, 'intake') = :status) order by case_id""",
+        where :workers is null or worker in (select value from json_each(:workers)) order by case_id""",
                   {"as_of": as_of.isoformat(), "workers": _workers(db, actor, None), "status": status})
 
 
