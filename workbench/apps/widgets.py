@@ -148,6 +148,9 @@ class ActionForm:
 
     def _changed(self, _change):
         if not (self._quiet or self.submission.running):
+            if self.submission.used:  # the saved entry's "saved" would now read as if it were about this one
+                self._last = None
+                self.status.value = ""
             self.submission.renew()  # the user changed the form: a new opening
 
     @contextmanager
