@@ -83,22 +83,22 @@ def kernel_of(page) -> str:
     return page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
 
 
-def bench_cases(db_path: Path, user: str, n: int) -> tuple[list[tuple[int, str]], tuple[int, str], int]:
-    """``n`` open cases of ``user``, one with an open goal (for reviews), and one assessment to correct."""
+def bench_cases(db_path: Path, user: str, n: int) -> tuple[list[tuple[int, str]], tuple[int, str]]:
+    """``n`` open cases of ``user`` with an assessment, and one with an open goal (for reviews)."""
+    from workbench.analysis.caseload import case_overview
+    from workbench.store.assessments import list_assessments
+    from workbench.store.plans import case_goals
+
     db = open_db(db_path)
     try:
-        rows = db.execute("""select c.id, c.case_number from cases c where c.worker = ? and c.id in
-                             (select case_id from assessments) order by c.id limit ?""", [user, n]).fetchall()
-        goal = db.execute("""select c.id, c.case_number from cases c join goals g on g.case_id = c.id
-                             where c.worker = ? and g.id not in (select goal_id from goal_closures)
-                             order by c.id limit 1""", [user]).fetchone()
-        assessment = db.execute("""select a.id from assessments a join cases c on c.id = a.case_id
-                                   where c.id = ? and a.id not in (select supersedes from assessments
-                                   where supersedes is not null) order by a.id desc limit 1""",
-                                [rows[0][0]]).fetchone()[0]
+        overview = case_overview(db, user, worker=user).to_dict("records")
+        assessed = [(int(r["case_id"]), r["case_number"]) for r in overview
+                    if list_assessments(db, user, int(r["case_id"]))]
+        goal = next((int(r["case_id"]), r["case_number"]) for r in overview
+                    if any(g["status"] == "open" for g in case_goals(db, user, int(r["case_id"]))))
     finally:
         db.conn.close()
-    return [tuple(r) for r in rows], tuple(goal), assessment
+    return assessed[:n], goal
 
 
 def main() -> None:
@@ -119,7 +119,7 @@ def main() -> None:
     for suffix in ("", ".audit-key", ".audit-head"):
         shutil.copy(str(source) + suffix, str(db_path) + suffix)
     user = worker_with_open_cases(db_path, 60)
-    cases, (goal_case, goal_number), assessment = bench_cases(db_path, user, args.cases)
+    cases, (goal_case, goal_number) = bench_cases(db_path, user, args.cases)
     results: dict[str, list[float]] = {"reference: bare round trip": [], "switch case": [], "switch tab": [],
                                        "save an assessment": [], "save a review": []}
     with VoilaServer(db_path, user=user, apps_dir=apps, pools={"workspace.ipynb": 1, "bare_app.ipynb": 1}) as server, \

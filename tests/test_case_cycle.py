@@ -198,7 +198,7 @@ def test_the_case_app_shows_the_next_step_and_the_deadline_met(db, household_cas
     move.submit.click()
     assert "Збережіть оцінювання потреб (Оцінювання потреб сімʼї); тоді — перехід до стану «Планування»" \
         in app.next_step.value
-    assert f'needs_assessment.ipynb?case={household_case}' in app.next_step.value
+    assert f'href="?case={household_case}&amp;tab=assessments"' in app.next_step.value
     assert dict(move.inputs["to_status"].options)["Планування — бракує: збережене оцінювання потреб "
                                                   "(Оцінювання потреб сімʼї) цього циклу"] == "plan"
     move.inputs["to_status"].value = "plan"
@@ -281,7 +281,7 @@ def test_the_support_plan_app_shows_the_same_next_step(db, household_case):
     app = SupportPlanApp(db, WORKER, "uk", today=TODAY, case_id=household_case)
     assert "Додайте до плану хоча б одну мету; попросіть супервізора затвердити план; тоді — перехід до стану " \
            "«Соціальний супровід»" in app.next_step.value
-    assert "support_plan.ipynb" not in app.next_step.value  # no link to the page it is shown on
+    assert "tab=plan" not in app.next_step.value  # no link to the tab it is shown on
     goal(db, household_case)
     sign_off(db, SUPERVISOR, household_case, kind="plan", on="2026-02-02", today=TODAY)
     app.show_case(household_case)

@@ -258,52 +258,52 @@ class CaseApp:
                 ("on", day(), "case.field.on"),
                 ("reason", w.Dropdown(options=[("", "")]), "case.field.closure_reason"),
                 ("goals", self.goal_outcomes, "case.move.goals"),
-                ("note", text(), "case.field.note")], self._move, self.lang, self._refresh),
+                ("note", text(), "case.field.note")], self._move, self.lang, self._refresh, after=self._refresh),
             "override": ActionForm("wb-override", "case.override.title", "case.apply", [
                 ("condition", w.Dropdown(options=[("", "")], layout=w.Layout(width="auto")), "case.override.condition"),
-                ("reason", text(), "case.field.reason")], self._override, self.lang, self._refresh),
+                ("reason", text(), "case.field.reason")], self._override, self.lang, self._refresh, after=self._refresh),
             "transfer": ActionForm("wb-transfer", "case.transfer.title", "case.apply", [
                 ("to_worker", w.Dropdown(options=[("", "")]), "case.transfer.to"),
                 ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")],
-                self._transfer, self.lang, self._refresh),
+                self._transfer, self.lang, self._refresh, after=self._refresh),
             "service": ActionForm("wb-service", "case.service.title", "case.apply", [
                 ("service_type", w.Dropdown(options=[("", "")]), "case.service.type"),
                 ("provided_on", day(), "case.field.on"),
                 ("duration_minutes", w.Text(layout=w.Layout(width="8em")), "case.service.duration"),
                 ("referral_to", text(), "case.service.referral_to"), ("note", text(), "case.field.note")],
-                self._service, self.lang, self._refresh),
+                self._service, self.lang, self._refresh, after=self._refresh),
             "outcome": ActionForm("wb-outcome", "case.outcome.title", "case.apply", [
                 ("service_id", w.Dropdown(options=[("", "")]), "case.outcome.referral"),
                 ("outcome", w.Dropdown(options=[("", "")]), "case.outcome.outcome"),
-                ("on", day(), "case.field.on")], self._outcome, self.lang, self._refresh),
+                ("on", day(), "case.field.on")], self._outcome, self.lang, self._refresh, after=self._refresh),
             "urgent": ActionForm("wb-urgent", "case.urgent.title", "case.apply", [
                 ("note", text(), "case.field.note"), ("on", day(), "case.field.on")], self._urgent, self.lang,
-                self._refresh),
+                self._refresh, after=self._refresh),
             "extend": ActionForm("wb-extend", "case.extend.title", "case.apply", [
                 ("months", w.Dropdown(options=[("", "")]), "case.extend.months"),
                 ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")], self._extend, self.lang,
-                self._refresh),
+                self._refresh, after=self._refresh),
             "reopen": ActionForm("wb-reopen", "case.reopen.title", "case.apply", [
                 ("reason", text(), "case.field.reason"), ("on", day(), "case.field.on")], self._reopen, self.lang,
-                self._refresh),
+                self._refresh, after=self._refresh),
             "consent": ActionForm("wb-consent", "case.consent.title", "case.apply", [
                 ("person_id", w.Dropdown(options=[("", "")]), "case.consent.person"),
                 ("purpose", w.Dropdown(options=[("", "")]), "case.consent.purpose"),
                 ("withdrawn_on", day(), "case.field.on"), ("note", text(), "case.field.note")],
-                self._withdraw, self.lang, self._refresh),
+                self._withdraw, self.lang, self._refresh, after=self._refresh),
             "share": ActionForm("wb-share", "case.share.title", "case.apply", [
                 ("with_user", w.Dropdown(options=[("", "")]), "case.share.with"),
-                ("reason", text(), "case.field.reason")], self._share, self.lang, self._refresh),
+                ("reason", text(), "case.field.reason")], self._share, self.lang, self._refresh, after=self._refresh),
             "unshare": ActionForm("wb-unshare", "case.unshare.title", "case.apply", [
                 ("share_id", w.Dropdown(options=[("", "")]), "case.unshare.share")], self._unshare, self.lang,
-                self._refresh),
+                self._refresh, after=self._refresh),
             "shelter": ActionForm("wb-shelter-stay", "case.shelter.record_title", "case.apply", [
                 ("person_id", w.Dropdown(options=[("", "")]), "case.shelter.person"),
                 ("shelter", text(), "case.shelter.shelter"), ("from_on", day(), "case.shelter.from_on")],
-                self._record_stay, self.lang, self._refresh),
+                self._record_stay, self.lang, self._refresh, after=self._refresh),
             "shelter_end": ActionForm("wb-shelter-end", "case.shelter.end_title", "case.apply", [
                 ("stay_id", w.Dropdown(options=[("", "")]), "case.shelter.stay"),
-                ("to_on", day(), "case.shelter.to_on")], self._end_stay, self.lang, self._refresh),
+                ("to_on", day(), "case.shelter.to_on")], self._end_stay, self.lang, self._refresh, after=self._refresh),
         }
         forms["move"].inputs["to_status"].observe(lambda _: self._closure_fields(), "value")
         forms["service"].inputs["service_type"].observe(lambda _: self._referral_fields(), "value")
@@ -508,9 +508,9 @@ class CaseApp:
     def _referral_fields(self):
         self.forms["service"].show_field("referral_to", self.forms["service"].inputs["service_type"].value == "referral")
 
-    def _after(self, message_key: str) -> Done:
-        self.show_case(self.case_id)
-        return Done(message_key)
+    @staticmethod
+    def _after(message_key: str) -> Done:
+        return Done(message_key)  # the case is read again once the confirmation is shown (ActionForm.after)
 
     # --- actions: each calls one service function, which does every check -------------------
     def _move(self, v):

@@ -125,21 +125,21 @@ class SupportPlanApp:
                 ("wish", text(), "plan.f.wish"), ("title", text(), "plan.f.title"), ("domain", choice(), "plan.f.domain"),
                 ("set_on", day(), "plan.f.set_on"), ("target_date", text("10em"), "plan.f.target_date"),
                 *[(field, text(), "plan.f.level") for field in LEVEL_FIELDS],
-                ("weight", text("6em"), "plan.f.weight")], self._add_goal, self.lang),
+                ("weight", text("6em"), "plan.f.weight")], self._add_goal, self.lang, after=self._refresh),
             "action": ActionForm("wb-action", "plan.form.action", "plan.save", [
                 ("goal_id", choice(), "plan.f.goal_id"), ("what", text(), "plan.f.what"), ("who", text(), "plan.f.who"),
-                ("due_on", text("10em"), "plan.f.due_on")], self._add_action, self.lang),
+                ("due_on", text("10em"), "plan.f.due_on")], self._add_action, self.lang, after=self._refresh),
             "done": ActionForm("wb-done", "plan.form.done", "plan.save", [
-                ("action_id", choice(), "plan.f.action_id"), ("on", day(), "plan.f.on")], self._done, self.lang),
+                ("action_id", choice(), "plan.f.action_id"), ("on", day(), "plan.f.on")], self._done, self.lang, after=self._refresh),
             "review": ActionForm("wb-review", "plan.form.review", "plan.save", [
                 ("goal_id", choice(), "plan.f.goal_id"), ("level", choice(), "plan.f.level_reached"),
-                ("reviewed_on", day(), "plan.f.on"), ("note", text(), "plan.f.note")], self._review, self.lang),
+                ("reviewed_on", day(), "plan.f.on"), ("note", text(), "plan.f.note")], self._review, self.lang, after=self._refresh),
             "close": ActionForm("wb-close-goal", "plan.form.close", "plan.save", [
                 ("goal_id", choice(), "plan.f.goal_id"), ("kind", choice(), "plan.f.kind"),
-                ("reason", text(), "plan.f.reason"), ("on", day(), "plan.f.on")], self._close, self.lang),
+                ("reason", text(), "plan.f.reason"), ("on", day(), "plan.f.on")], self._close, self.lang, after=self._refresh),
             "signoff": ActionForm("wb-signoff", "plan.form.signoff", "plan.save", [
                 ("kind", choice(), "plan.f.signoff_kind"), ("assessment_id", choice(), "plan.f.assessment_id"),
-                ("on", day(), "plan.f.on"), ("note", text(), "plan.f.note")], self._sign_off, self.lang),
+                ("on", day(), "plan.f.on"), ("note", text(), "plan.f.note")], self._sign_off, self.lang, after=self._refresh),
         }
 
     def set_language(self, lang: str):
@@ -177,6 +177,9 @@ class SupportPlanApp:
         self._show_signoffs()
         self._refresh_choices(goals)
         self.case_box.layout.display = None
+
+    def _refresh(self):
+        self.show_case(self.case_id)
 
     def _show_wishes(self):
         profiles = [a for a in list_assessments(self.db, self.user, self.case_id) if a["instrument_id"] == "care_profile"]
@@ -277,35 +280,29 @@ class SupportPlanApp:
         add_goal(self.db, self.user, self.case_id, wish=v["wish"], title=v["title"], domain=v["domain"],
                  set_on=v["set_on"], target_date=v["target_date"], levels=[v[f] for f in LEVEL_FIELDS],
                  weight=v["weight"] or None, today=self.today)
-        self.show_case(self.case_id)
         return Done("plan.saved_goal")
 
     def _add_action(self, v):
         add_action(self.db, self.user, picked(v, "goal_id"), what=v["what"], who=v["who"], due_on=v["due_on"],
                    case_id=self.case_id, today=self.today)
-        self.show_case(self.case_id)
         return Done("plan.saved_action")
 
     def _done(self, v):
         complete_action(self.db, self.user, picked(v, "action_id"), done_on=v["on"], case_id=self.case_id,
                         today=self.today)
-        self.show_case(self.case_id)
         return Done("plan.saved_done")
 
     def _review(self, v):
         review_goal(self.db, self.user, picked(v, "goal_id"), level=v["level"], reviewed_on=v["reviewed_on"],
                     note=v["note"] or None, case_id=self.case_id, today=self.today)
-        self.show_case(self.case_id)
         return Done("plan.saved_review", t=self._t_score_text())
 
     def _close(self, v):
         close_goal(self.db, self.user, picked(v, "goal_id"), kind=v["kind"], on=v["on"], reason=v["reason"] or None,
                    case_id=self.case_id, today=self.today)
-        self.show_case(self.case_id)
         return Done("plan.saved_close")
 
     def _sign_off(self, v):
         sign_off(self.db, self.user, self.case_id, kind=v["kind"], assessment_id=v["assessment_id"], on=v["on"],
                  note=v["note"] or None, today=self.today)
-        self.show_case(self.case_id)
         return Done("plan.saved_signoff")

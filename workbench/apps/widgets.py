@@ -93,7 +93,8 @@ class ActionForm:
 
     ``fields`` is a list of ``(name, widget, label_key)``; ``handler(values)`` does the
     work through a service function and returns a success message (or raises
-    ``UserError``/``InvalidInput``, whose messages are shown, in the current language).
+    ``UserError``/``InvalidInput``, whose messages are shown, in the current language); ``after()``
+    follows a save, once its confirmation is shown (the view re-read, say).
 
     Each opening of the form is one :class:`Submission`: the handler runs at most once for it
     (a double click records one service), and a second click shows the same success again.
@@ -103,9 +104,12 @@ class ActionForm:
     """
 
     def __init__(self, css: str, title_key: str, submit_key: str, fields: list, handler, lang: str,
-                 on_refused=None, reset=None):
+                 on_refused=None, reset=None, after=None):
         self.title_key, self.submit_key, self.handler, self.lang = title_key, submit_key, handler, lang
         self.on_refused = on_refused  # e.g. re-read the case: what was offered may have gone stale
+        # e.g. re-read the case after a save: run once the confirmation is on its way to the page, so the
+        # user sees "saved" before the view (its charts, its timeline) is drawn again
+        self.after = after
         self.submission = Submission()
         self._quiet = False
         self.inputs = {name: widget for name, widget, _ in fields}
@@ -191,7 +195,13 @@ class ActionForm:
         else:
             if result is None:
                 return  # a click arriving while the handler runs
+            fresh = self._last is not result
             self._last = result  # the first run's message, or the same again for a second click
+            self._show(self._last)
+            if fresh and self.after is not None:
+                with self.unchanged():
+                    self.after()
+            return
         self._show(self._last)
 
     def _show(self, outcome):
