@@ -51,7 +51,13 @@ def test_profile_wish_goal_review_t_score(db, young):
     review.submit.click()
     assert "70.0" in review.status.value and "70.0" in app.t_score.value  # one goal at +2 gives 70
     assert "+2" in app.goals.value
+    assert app.chart.value == ""  # drawn only when asked for
+    app.show_chart.value = True
     assert inline_png(app.chart.value).startswith(b"\x89PNG")
+    app.show_case(young)  # asked for, it stays drawn for each case shown
+    assert inline_png(app.chart.value).startswith(b"\x89PNG")
+    app.show_chart.value = False
+    assert app.chart.value == ""
 
 
 def test_bad_goal_and_forged_review_write_nothing(db, young):

@@ -2,7 +2,7 @@
 and referrals, shelter stays — as Primero shows a case.
 
 Each tab is a view built the first time it is opened and kept for the page's life: switching tabs or cases
-re-reads only the tab shown, and only if the database changed since that tab last showed this case (a save
+re-reads only the tab shown, and only if anything was written since that tab last showed this case (a save
 anywhere, by anyone). Whether the user may read the case is the store's to decide: a refused case shows the
 refusal and nothing of the case.
 """
@@ -33,10 +33,13 @@ i18n.add({
 })
 
 
-def data_version(db) -> tuple[int, int]:
-    """Changes the moment anything is written: by this connection (``total_changes``) or by another one
-    (SQLite's ``data_version``). A view shown at the same version needs no re-reading."""
-    return db.conn.total_changes, db.execute("pragma data_version").fetchone()[0]
+def last_write(db) -> int:
+    """The id of the last write's audit row. Every write is audited, by whichever connection made it, so this
+    changes with anything anyone writes; opening a record and an export are audited too but change no data,
+    so they do not count. A view shown at the same value needs no re-reading."""
+    row = db.execute("""select id from audit_log where action != 'open_record' and action not like 'export%'
+                        order by id desc limit 1""").fetchone()
+    return row[0] if row else 0
 
 
 class CaseRecord:
@@ -83,10 +86,10 @@ class CaseRecord:
         if name in self.relabel:
             self.relabel.discard(name)
             part.set_language(self.lang)
-        seen = (self.case_id, self.lang, data_version(self.db))
+        seen = (self.case_id, self.lang, last_write(self.db))
         if self.shown.get(name) != seen:
             part.show_case(self.case_id)
-            self.shown[name] = (self.case_id, self.lang, data_version(self.db))
+            self.shown[name] = (self.case_id, self.lang, last_write(self.db))
         widget = part.sections[tab] if name == "case" else part.widget
         if self.content.children != (widget,):
             self.content.children = [widget]

@@ -73,6 +73,7 @@ i18n.add({
     "plan.f.signoff_kind": {"uk": "Що затвердити", "en": "What to sign off"},
     "plan.f.assessment_id": {"uk": "Оцінювання (для висновку)", "en": "Assessment (for its conclusion)"},
     "plan.save": {"uk": "Зберегти", "en": "Save"},
+    "plan.show_chart": {"uk": "Графік цілей", "en": "Goals chart"},
     "plan.saved_goal": {"uk": "Мету додано.", "en": "Goal added."},
     "plan.saved_action": {"uk": "Дію додано.", "en": "Action added."},
     "plan.saved_done": {"uk": "Дію позначено виконаною.", "en": "Action marked done."},
@@ -100,8 +101,14 @@ class SupportPlanApp:
         self.wish_buttons = w.VBox()
         self.chart = w.HTML()  # PNG inline: see client_page.png_html
         self.chart.add_class("wb-plan-chart")
+        # Drawing the chart takes about half a second: drawn when asked for, and again for each case while
+        # it stays asked for (the goals, their levels and the T-score are in the text above it anyway).
+        self.show_chart = w.ToggleButton(value=False, icon="line-chart")
+        self.show_chart.add_class("wb-plan-show-chart")
+        self.show_chart.observe(lambda _: self._draw_chart(), "value")
         self.forms = self._build_forms()
-        self.case_box = w.VBox([self.next_step, self.wishes, self.wish_buttons, self.goals, self.t_score, self.chart,
+        self.case_box = w.VBox([self.next_step, self.wishes, self.wish_buttons, self.goals, self.t_score, self.show_chart,
+                                self.chart,
                                 self.signed, *[f.widget for f in self.forms.values()]],
                                layout=w.Layout(display="none"))
         self.widget = w.VBox([self.status, self.case_box])
@@ -144,6 +151,7 @@ class SupportPlanApp:
 
     def set_language(self, lang: str):
         self.lang = lang
+        self.show_chart.description = i18n.t("plan.show_chart", lang)
         for form in self.forms.values():
             form.set_language(lang)
         goal_form = self.forms["goal"]
@@ -172,11 +180,17 @@ class SupportPlanApp:
         goals = case_goals(self.db, self.user, self.case_id)
         self._show_goals(goals)
         self._show_t_score()
-        figure = goals_figure(self.db, self.user, self.case_id, lang)
-        self.chart.value = png_html(png(figure), figure.caption)
+        self._draw_chart()
         self._show_signoffs()
         self._refresh_choices(goals)
         self.case_box.layout.display = None
+
+    def _draw_chart(self):
+        if not (self.show_chart.value and self.case_id):
+            self.chart.value = ""
+            return
+        figure = goals_figure(self.db, self.user, self.case_id, self.lang)
+        self.chart.value = png_html(png(figure), figure.caption)
 
     def _refresh(self):
         self.show_case(self.case_id)
