@@ -1,6 +1,8 @@
 """Shared fixtures. Databases are built by code (the demo's own functions), never checked in."""
 from __future__ import annotations
 
+import re
+
 import os
 import random
 from datetime import date
@@ -393,3 +395,15 @@ WORLD_INDICATORS = {  # indicator: (2026, 2025)
     "cases_opened": (1, 2),
     "cases_closed_goals_achieved": (0, 1),
 }
+
+
+def saved_rows(app) -> list[tuple[int, str]]:
+    """The assessment view's saved list: (assessment id, the row's text), newest first."""
+    return [(int(i), text) for i, text in
+            re.findall(r'<li class="wb-saved-row" data-assessment="(\d+)">(.*?)</li>', app.saved_list.value)]
+
+
+def correct_first(app) -> None:
+    """View the first saved assessment and click Correct, as a worker does."""
+    app.view(saved_rows(app)[0][0])
+    app.correct_button.click()

@@ -3,7 +3,7 @@ import html
 
 import pytest
 
-from conftest import TODAY, fill, row_counts
+from conftest import correct_first, saved_rows, TODAY, fill, row_counts
 from workbench import config
 from workbench.apps.needs_assessment import NeedsAssessmentApp
 from workbench.store.assessments import assessment_history, save_assessment
@@ -39,9 +39,9 @@ def test_the_chosen_purpose_is_saved_shown_and_kept_or_changed_by_a_correction(a
     app.save_button.click()
     [first] = list(app.db.query("select * from assessments where case_id = ?", [household_case]))
     assert first["purpose"] == "child_war_status"
-    assert LABEL_UK["child_war_status"] in app.saved_list.children[0].children[0].value
+    assert LABEL_UK["child_war_status"] in saved_rows(app)[0][1]
 
-    app.saved_list.children[0].children[2].click()  # Correct: a correction keeps the saved purpose
+    correct_first(app)  # Correct: a correction keeps the saved purpose
     assert app.purpose.value == "child_war_status"
     assert LABEL_UK["child_war_status"] in app.history.value
     app.reason.value = "Уточнення"
@@ -49,15 +49,15 @@ def test_the_chosen_purpose_is_saved_shown_and_kept_or_changed_by_a_correction(a
     second = assessment_history(app.db, "halyna.demo", first["id"])[-1]
     assert second["id"] != first["id"] and second["purpose"] == "child_war_status"
 
-    app.saved_list.children[0].children[2].click()  # Correct
+    correct_first(app)  # Correct
     app.purpose.value = "review"
     app.reason.value = "Це був перегляд"
     app.save_button.click()
     history = assessment_history(app.db, "halyna.demo", first["id"])
     assert [v["purpose"] for v in history] == ["child_war_status", "child_war_status", "review"]
     app.set_language("en")
-    assert LABEL_EN["review"] in app.saved_list.children[0].children[0].value
-    app.saved_list.children[0].children[2].click()  # Correct
+    assert LABEL_EN["review"] in saved_rows(app)[0][1]
+    correct_first(app)  # Correct
     assert html.escape(LABEL_EN["child_war_status"]) in app.history.value and LABEL_EN["review"] in app.history.value
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from conftest import TODAY, fill, refused, row_counts
+from conftest import correct_first, TODAY, fill, refused, row_counts
 from workbench.apps.needs_assessment import NeedsAssessmentApp
 from workbench.demo import _answers
 from workbench.i18n import UserError
@@ -230,7 +230,7 @@ def test_an_assessment_saved_with_child_age_only_still_opens_shows_and_is_correc
 
     app = NeedsAssessmentApp(db, WORKER, "uk", today=TODAY)
     app.show_case(household_case)
-    app.saved_list.children[0].children[2].click()  # Correct
+    correct_first(app)  # Correct
     assert app.form_instrument.version == "2026.1" and app.children_panel is None
     fields = app.form.repeats["child"].instances[0].fields
     assert (fields["child_name"].value(), fields["child_age"].value()) == ("Злата", "7")

@@ -1,7 +1,7 @@
 """The needs-assessment app driven through its widgets in plain pytest (the browser tests do it in Chromium)."""
 import pytest
 
-from conftest import TODAY, fill
+from conftest import correct_first, saved_rows, TODAY, fill
 from workbench.apps.needs_assessment import NeedsAssessmentApp
 from workbench.i18n import UserError
 from workbench.store.audit import audit_rows
@@ -24,7 +24,7 @@ def test_register_then_assess_save_view_and_correct(app, instrument, valid_answe
                               birth_date="28.02.2005", sex="male", category="family_difficult_circumstances",
                               consent_given_on="12.06.2026", programme="family_support", today=TODAY)
     app.show_case(case_id)
-    assert app.case_id == case_id and "Оцінювань ще немає" in app.saved_list.children[0].value
+    assert app.case_id == case_id and "Оцінювань ще немає" in app.saved_list.value
     app.new_button.click()
     assert app.form.repeats["child"].instances == []  # a new family with no child registered
     fill(app.form, {k: v for k, v in valid_answers.items() if k != "child"})
@@ -34,9 +34,9 @@ def test_register_then_assess_save_view_and_correct(app, instrument, valid_answe
     assert len(saved) == 1 and "Збережено" in app.status.value
     assert app.db["drafts"].count == 0
 
-    app.saved_list.children[0].children[1].click()  # View: read-only, with its domain scores
+    app.view(saved_rows(app)[0][0])  # View: read-only, with its domain scores
     assert "Оцінка домену" in app.record.value and app.form is None
-    app.saved_list.children[0].children[2].click()  # Correct
+    correct_first(app)  # Correct
     assert app.form.fields["household_size"].input.value == str(valid_answers["household_size"])
     app.form.fields["household_size"].input.value = "7"
     app.save_button.click()
@@ -47,7 +47,7 @@ def test_register_then_assess_save_view_and_correct(app, instrument, valid_answe
                                  [app.case_id]))
     assert [v["supersedes"] for v in versions] == [None, versions[0]["id"]]
     assert "№{}".format(versions[1]["id"]) in app.status.value
-    assert "версія 2" in app.saved_list.children[0].children[0].value
+    assert "версія 2" in saved_rows(app)[0][1]
 
 
 def test_an_invalid_form_writes_nothing_and_says_why_in_both_languages(app):

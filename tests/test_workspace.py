@@ -19,6 +19,9 @@ from workbench.store.assessments import save_assessment
     ("case=12&tab=<script>", Place("case", 12, "overview")),  # an unknown tab: the overview
     ("case=²", Place()), ("case=-1", Place()), ("case=1;drop", Place()), ("case=" + "9" * 40, Place()),
     ("view=case", Place()), ("view=admin", Place()), ("view=intake&view=events", Place("intake")),
+    ("case=3&tab=assessments&record=9", Place("case", 3, "assessments", 9)),
+    ("case=3&tab=plan&record=9", Place("case", 3, "plan")),  # a record belongs to the assessments tab only
+    ("case=3&tab=assessments&record=x9", Place("case", 3, "assessments")),
 ])
 def test_an_address_names_one_place_and_anything_else_is_home(query, place):
     assert parse_place(query) == place
@@ -64,7 +67,7 @@ def test_a_case_the_user_may_not_read_shows_only_the_refusal(db, household_case)
     record = ws.views["case"]
     assert "not shared with you" in record.status.value
     assert record.header.value == "" and record.content.children == () and "Тихоліс" not in record.tabs.value
-    assert "parts" not in vars(record) or not record.parts  # nothing of the case was even built
+    assert not record.parts  # nothing of the case was even built
 
 
 def test_the_head_of_centre_has_no_intake_and_its_address_leads_home(db, household_case):
@@ -198,3 +201,24 @@ def test_a_saved_assessment_reads_in_words_with_its_domain_scores_and_escaped(db
     assert scored and page.count("Оцінка домену") == len(scored)
     english = assessment_html(instrument, saved["answers"], "en")
     assert "Domain score" in english and "Conclusion" in english
+
+
+def test_a_saved_assessment_has_an_address_and_another_cases_shows_nothing(db, household_case, instrument,
+                                                                          valid_answers):
+    from workbench.store.intake import register_client
+
+    mine = save_assessment(db, "olena.demo", case_id=household_case, instrument=instrument, answers=valid_answers,
+                           assessed_on="2026-02-01", today=TODAY)
+    other_case = register_client(db, "olena.demo", family_name="Явір", given_name="Ірина", birth_date="01.01.1999",
+                                 sex="female", category="idp", consent_given_on="12.06.2026",
+                                 programme="idp_support", today=TODAY)
+    ws = Workspace(db, "olena.demo", "uk", today=TODAY, query=f"case={household_case}&tab=assessments&record={mine}")
+    view = ws.views["case"].parts["assessments"]
+    assert view.viewing == mine and "Оцінка домену" in view.record.value
+    assert f"record={mine}" in view.saved_list.value  # the list links each saved one to its address
+    ws.frame.address.query = f"case={household_case}&tab=assessments"  # Back: the list without it
+    assert view.viewing is None and view.record.value == ""
+    ws.frame.address.query = f"case={other_case}&tab=assessments&record={mine}"  # not this case's
+    assert view.case_id == other_case and view.viewing is None and view.record.value == ""
+    iryna = Workspace(db, "iryna.demo", "uk", today=TODAY, query=f"case={household_case}&tab=assessments&record={mine}")
+    assert not iryna.views["case"].parts and "не поділений з вами" in iryna.views["case"].status.value

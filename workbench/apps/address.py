@@ -1,8 +1,9 @@
 """The workspace's address: which view the page shows, kept in the browser's address bar and history.
 
 A place is the view and, for a case, its id and tab: ``?case=12&tab=plan``, ``?view=intake``, or no query
-for the home page. :class:`Address` is a small anywidget that keeps the page's address and the browser's
-history in step with the view, both ways:
+for the home page; ``?case=12&tab=assessments&record=40`` shows a saved assessment of the case.
+:class:`Address` is a small anywidget that keeps the page's address and the browser's history in step
+with the view, both ways:
 
 - the kernel sets ``query`` when the user goes somewhere: the page pushes a history entry;
 - the browser's Back and Forward (``popstate``) send the address's query to the kernel;
@@ -28,15 +29,20 @@ TABS = ("overview", "people", "assessments", "plan", "services", "shelter")
 
 @dataclass(frozen=True)
 class Place:
-    """Where the workspace is: ``view`` (one of :data:`VIEWS`), and for a case its ``case_id`` and ``tab``."""
+    """Where the workspace is: ``view`` (one of :data:`VIEWS`), and for a case its ``case_id`` and ``tab``
+    (and on the assessments tab, the saved assessment shown: ``record``)."""
     view: str = "home"
     case_id: int | None = None
     tab: str = "overview"
+    record: int | None = None
 
     def query(self) -> str:
         """The address's query for this place (no leading ``?``)."""
         if self.view == "case":
-            return urlencode({"case": self.case_id, "tab": self.tab})
+            fields = {"case": self.case_id, "tab": self.tab}
+            if self.record is not None and self.tab == "assessments":
+                fields["record"] = self.record
+            return urlencode(fields)
         return "" if self.view == "home" else urlencode({"view": self.view})
 
 
@@ -50,7 +56,10 @@ def parse_place(query: str | None) -> Place:
     case = first.get("case", "")
     if re.fullmatch(r"[0-9]{1,18}", case):
         tab = first.get("tab", "overview")
-        return Place("case", int(case), tab if tab in TABS else "overview")
+        tab = tab if tab in TABS else "overview"
+        record = first.get("record", "")
+        record = int(record) if tab == "assessments" and re.fullmatch(r"[0-9]{1,18}", record) else None
+        return Place("case", int(case), tab, record)
     view = first.get("view", "home")
     return Place(view if view in VIEWS and view != "case" else "home")
 

@@ -48,7 +48,7 @@ class CaseRecord:
     def __init__(self, db, user: str, lang: str, today=None):
         self.db, self.user, self.lang, self.today = db, user, lang, today
         self.case_id: int | None = None
-        self.tab = "overview"
+        self.tab, self.record = "overview", None
         self.header, self.tabs, self.status = w.HTML(), w.HTML(), w.HTML()
         self.header.add_class("wb-record-header")
         self.tabs.add_class("wb-tabs")
@@ -66,8 +66,9 @@ class CaseRecord:
     PART_OF = {"overview": "case", "people": "case", "services": "case", "shelter": "case",
                "assessments": "assessments", "plan": "plan"}
 
-    def show(self, case_id: int, tab: str) -> bool:
-        """Open ``case_id`` at ``tab``; False (the refusal shown, nothing of the case) if the user may not."""
+    def show(self, case_id: int, tab: str, record: int | None = None) -> bool:
+        """Open ``case_id`` at ``tab`` (on the assessments tab, with the saved assessment ``record`` shown);
+        False (the refusal shown, nothing of the case) if the user may not."""
         tab = tab if tab in TABS else "overview"
         try:
             case = get_case(self.db, self.user, case_id)
@@ -78,7 +79,7 @@ class CaseRecord:
             self.status.value = status_html(err.message(self.lang), "error")
             return False
         self.status.value = ""
-        self.case_id, self.tab = case["id"], tab
+        self.case_id, self.tab, self.record = case["id"], tab, record
         state = case_state(self.db, self.user, self.case_id)
         self._show_header(case, state)
         name = self.PART_OF[tab]
@@ -90,6 +91,11 @@ class CaseRecord:
         if self.shown.get(name) != seen:
             part.show_case(self.case_id)
             self.shown[name] = (self.case_id, self.lang, last_write(self.db))
+        if name == "assessments" and part.viewing != record:
+            if record is None:
+                part.close_view()
+            else:
+                part.view(record)
         widget = part.sections[tab] if name == "case" else part.widget
         if self.content.children != (widget,):
             self.content.children = [widget]
@@ -100,7 +106,7 @@ class CaseRecord:
         self.lang = lang
         self.relabel = set(self.parts)
         if self.case_id:
-            self.show(self.case_id, self.tab)
+            self.show(self.case_id, self.tab, self.record)
 
     def _part(self, name: str):
         if name not in self.parts:

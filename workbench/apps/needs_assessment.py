@@ -26,6 +26,7 @@ from ..store.guard import may
 from ..store.inputs import InvalidInput
 from .assessment_record import assessment_html
 from .client_page import png, png_html, star_figure
+from .address import Place, link
 from .common import local_time, note_opening, signed_in, staff_names, status_html, ua_date
 from .new_children import NewChildrenPanel
 from .widgets import Submission, once
@@ -106,7 +107,7 @@ class NeedsAssessmentApp:
         # The case's assessments
         self.draft_box = w.VBox()
         self.saved_title = w.HTML()
-        self.saved_list = w.VBox()
+        self.saved_list = w.HTML()  # one widget of rows with links: a long history draws at once
         self.saved_list.add_class("wb-saved-list")
         self.new_button = w.Button(icon="plus", button_style="info")
         self.new_button.add_class("wb-new")
@@ -116,8 +117,11 @@ class NeedsAssessmentApp:
         self.record.add_class("wb-record")
         self.record_chart.add_class("wb-record-chart")
         self.viewing: int | None = None
+        self.correct_button = w.Button(icon="pencil", layout=w.Layout(display="none"))
+        self.correct_button.add_class("wb-open")
+        self.correct_button.on_click(lambda _: self.viewing and self.open_form(correcting=self.viewing))
         self.case_box = w.VBox([self.instrument_choice, self.draft_box, self.new_button, self.saved_title,
-                                self.saved_list, self.record, self.record_chart],
+                                self.saved_list, self.record, self.correct_button, self.record_chart],
                                layout=w.Layout(display="none", margin="8px 0"))
         # The form
         self.form_title, self.history = w.HTML(), w.HTML()
@@ -217,6 +221,7 @@ class NeedsAssessmentApp:
             self.status.value = ""
         self.case_box.layout.display = None
         rows, names = [], staff_names(self.db, self.user)
+        self.close_view()
         for saved in list_assessments(self.db, self.user, self.case_id):
             if saved["instrument_id"] != self.instrument.id:
                 continue
@@ -224,33 +229,30 @@ class NeedsAssessmentApp:
             text = i18n.t("na.saved_row", self.lang, id=saved["id"], date=ua_date(saved["assessed_on"]),
                           who=names.get(saved["created_by"], saved["created_by"]), version=version,
                           purpose=config.label("assessment_purposes", saved["purpose"], self.lang))
-            view_button = w.Button(description=i18n.t("na.view", self.lang), icon="eye")
-            view_button.add_class("wb-view-assessment")
-            view_button.on_click(lambda _, aid=saved["id"]: self.view(aid))
-            buttons = [view_button]
-            if self.writes:
-                correct_button = w.Button(description=i18n.t("na.correct", self.lang), icon="pencil")
-                correct_button.add_class("wb-open")
-                correct_button.on_click(lambda _, aid=saved["id"]: self.open_form(correcting=aid))
-                buttons.append(correct_button)
-            row = w.HBox([w.HTML(html.escape(text)), *buttons], layout=w.Layout(flex_flow="row wrap"))
-            row.add_class("wb-saved-row")
-            rows.append(row)
-        self.saved_list.children = rows or [w.HTML(html.escape(i18n.t("na.none_saved", self.lang)))]
-        shown = [saved for saved in list_assessments(self.db, self.user, self.case_id, latest_only=False)
-                 if saved["id"] == self.viewing]
-        if shown:
-            self.view(self.viewing)  # the same assessment, relabelled (or its newest version after a correction)
-        else:
-            self.viewing, self.record.value, self.record_chart.value = None, "", ""
+            view = link(Place("case", self.case_id, "assessments", saved["id"]),
+                        html.escape(i18n.t("na.view", self.lang)), "wb-view-assessment")
+            rows.append(f'<li class="wb-saved-row" data-assessment="{saved["id"]}">{html.escape(text)} · {view}</li>')
+        self.saved_list.value = (f'<ul class="wb-list">{"".join(rows)}</ul>' if rows
+                                 else f"<p>{html.escape(i18n.t('na.none_saved', self.lang))}</p>")
         self._offer_draft()
+
+    def close_view(self):
+        """No saved assessment shown any more."""
+        self.viewing, self.record.value, self.record_chart.value = None, "", ""
+        self.correct_button.layout.display = "none"
 
     def view(self, assessment_id: int):
         """Show a saved assessment read-only: its answers and domain scores, its version history, and its
         star chart over the case's first assessment of the same instrument."""
-        row = get_assessment_row(self.db, self.user, assessment_id)  # the store checks the case may be read
+        try:
+            row = get_assessment_row(self.db, self.user, assessment_id)  # the store checks the case may be read
+        except UserError as err:
+            self.close_view()
+            self.status.value = status_html(err.message(self.lang), "error")
+            return
         if row["case_id"] != self.case_id:
-            return  # an assessment of another case, sent by a forged click: not shown here
+            self.close_view()  # an assessment of another case, from a forged address: not shown here
+            return
         instrument = self._instrument_version(row["instrument_version"]) \
             if row["instrument_id"] == self.instrument.id else self.instruments[row["instrument_id"]]
         saved = get_assessment(self.db, self.user, assessment_id, instrument)
@@ -262,6 +264,8 @@ class NeedsAssessmentApp:
         figure = star_figure(self.db, self.user, self.case_id, row["instrument_id"], current_id=assessment_id,
                              lang=self.lang)
         self.record_chart.value = png_html(png(figure), figure.caption)
+        self.correct_button.description = i18n.t("na.correct", self.lang)
+        self.correct_button.layout.display = None if self.writes and not self.form else "none"
 
     def _instrument_chosen(self):
         """Another instrument picked: its saved assessments and drafts for the case (an open form closes, its draft stays)."""
@@ -466,12 +470,14 @@ class NeedsAssessmentApp:
             self._show_form_error()
             return None
         old = self.editing["supersedes"]
-        end_draft(self.db, self.user, self.editing["draft_key"], case_id=self.case_id, outcome="saved")
-        self.close_form(keep_draft=True)
+        # The confirmation first, the form closed with it; then the rest, which the user need not wait for.
         message = (i18n.t("na.correction_saved", self.lang, id=assessment_id, old=old) if old
                    else i18n.t("na.saved", self.lang, id=assessment_id))
-        self.show_case(self.case_id)
         self.status.value = status_html(message, "ok")
+        self.form_box.layout.display = "none"
+        end_draft(self.db, self.user, self.editing["draft_key"], case_id=self.case_id, outcome="saved")
+        self.close_form(keep_draft=True)
+        self.show_case(self.case_id, keep_status=True)
         return assessment_id
 
     def close_form(self, keep_draft: bool = True):

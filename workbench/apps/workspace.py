@@ -66,7 +66,7 @@ class Workspace:
             place = Place()  # a view this user may not open (intake for the head of centre): home
         if place.view == "case":
             record = self._view("case")
-            record.show(place.case_id, place.tab)
+            record.show(place.case_id, place.tab, place.record)
             self.frame.show(record.widget, "case")
         else:
             view = self._view(place.view)
