@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from .. import config, i18n
 from ..i18n import UserError
+from .style import stylesheet
 
 i18n.add({
     "app.signed_in_as": {"uk": "Ви увійшли як {name}", "en": "Signed in as {name}"},
@@ -42,7 +43,7 @@ class LanguageSwitch:
 
 def app_page(heading, language: LanguageSwitch, signed_in, *body) -> w.VBox:
     """The frame every staff app shares: its title beside the language switch, who is signed in, the body."""
-    page = w.VBox([w.HBox([heading, language.widget], layout=w.Layout(justify_content="space-between")),
+    page = w.VBox([stylesheet(), w.HBox([heading, language.widget], layout=w.Layout(justify_content="space-between")),
                    signed_in, *body])
     page.add_class("wb-app")
     return page
