@@ -3,8 +3,9 @@ and resident memory per open workspace — beside a bare Voilà page's round tri
 
 - **switch**: from the click on a case link (home's caseload) or a tab to the view being usable: the tab
   marked as the current one and the record's header naming that case, its body drawn;
-- **save an assessment**: from the click on Save (a correction of a saved assessment, its reason typed) to
-  the confirmation; **save a review**: from the click on Save in the plan's review form to its confirmation;
+- **save an assessment**: from the click on Save (a correction of a saved assessment, opened from its
+  read-only view, its reason typed) to the confirmation; **save a review**: from the click on Save in the
+  plan's review form to its confirmation;
 - **reference**: the bare page's round trip, a keystroke to the kernel and its echo back on the page.
 
 Prints the median and p95 of each, in milliseconds, and the resident memory (RSS) of the workspace's kernel
@@ -127,7 +128,7 @@ def main() -> None:
         server.wait_for_pools()
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         bare = browser.new_page()
-        bare.goto(server.url("bare_app.ipynb"))
+        bare.goto(server.url("bare_app.ipynb"), wait_until="commit")
         bare.wait_for_selector(".wb-first-field input", timeout=120_000)
         for n in range(args.saves * 2):
             key = "abcdefghijklmnopqrstuvwxyz"[n % 26]
@@ -135,7 +136,7 @@ def main() -> None:
                 bare.type(".wb-first-field input", key)
                 bare.wait_for_function("k => document.querySelector('.wb-echo').textContent.endsWith(k)", arg=key)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(server.url("workspace.ipynb"))
+        page.goto(server.url("workspace.ipynb"), wait_until="commit")
         page.wait_for_selector(".wb-caseload-open", timeout=120_000)
         for round_ in range(2):  # the first round builds each tab's view once; the second is what a day feels like
             for case_id, number in cases:
@@ -157,7 +158,9 @@ def main() -> None:
         page.click(".wb-tabs a.wb-tab-assessments")
         usable(page, first_number, "assessments")
         for n in range(args.saves):
-            page.locator(".wb-saved-row").first.locator(".wb-open").click()
+            page.locator(".wb-saved-row .wb-view-assessment").first.click()
+            page.wait_for_selector(".wb-record-chart img")
+            page.click(".wb-open")
             page.wait_for_selector(".wb-reason input", state="visible")
             page.fill(".wb-reason input", f"Уточнення {n}")
             page.wait_for_timeout(300)  # the reason reaches the kernel before Save, as a person types
@@ -167,7 +170,7 @@ def main() -> None:
             page.wait_for_timeout(200)
         # Saving a review of an open goal.
         page.click(".wb-nav-home")
-        page.goto(server.url("workspace.ipynb") + f"?case={goal_case}&tab=plan")
+        page.goto(server.url("workspace.ipynb") + f"?case={goal_case}&tab=plan", wait_until="commit")
         usable(page, goal_number, "plan")
         for n in range(args.saves):
             form = page.locator(".wb-review")

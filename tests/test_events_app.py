@@ -61,6 +61,21 @@ def test_an_event_is_recorded_through_the_form_and_listed(app, db):
     assert all(not error(app, name) for name in app.form.errors)
 
 
+def test_the_staff_are_ticked_one_tap_each(app, db):
+    """No Ctrl: each member of staff is a checkbox; the signed-in worker is ticked to start with."""
+    boxes = {box.description: box for box in app.inputs["staff"].children}
+    assert list(boxes) == list(app.staff_names.values())  # everyone, alphabetically
+    assert [name for name, box in boxes.items() if box.value] == ["Олена Тихоліс (демо)"]
+    fill(app, staff=())
+    boxes["Ірина Колосаєнко (демо)"].value = True
+    boxes["Андрій Вербанюк (демо)"].value = True
+    boxes["Ірина Колосаєнко (демо)"].value = False  # ticked by mistake
+    assert app.inputs["staff"].value == ("andrii.demo",)
+    app.form.submit.click()
+    assert [row["staff"] for row in db.query("select staff from events")] == ['["andrii.demo"]']
+    assert [name for name, box in boxes.items() if box.value] == ["Олена Тихоліс (демо)"]  # the next event's
+
+
 def test_a_double_click_saves_once_and_a_changed_form_saves_again(app, db):
     fill(app)
     app.form.submit.click()

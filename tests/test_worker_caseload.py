@@ -350,7 +350,7 @@ def test_the_chart_says_no_data_when_empty(db):
 def test_the_view_starts_from_the_parameters_and_redraws(db, scenario):
     view = CaseloadSummary(db, "halyna.demo", start="01.04.2026", end="2026-04-30", programme=None, worker=None, lang="en",
                            today=TODAY)
-    assert view.start.value == date(2026, 4, 1) and view.end.value == date(2026, 4, 30)
+    assert view.start.value == "01.04.2026" and view.end.value == "30.04.2026"  # typed as dd.mm.yyyy, ISO or not
     assert view.error is None and list(view.frame["worker"])[:2] == [OLENA, ANDRII]
     assert view.summary_text() == ("Cases open in the period 01.04.2026 – 30.04.2026; deadlines as of 30.04.2026. "
                                    "Workers over the norm (25 cases): 0 of 4.")
@@ -359,7 +359,7 @@ def test_the_view_starts_from_the_parameters_and_redraws(db, scenario):
     assert rows(view.frame)[OLENA]["open_cases"] == 2  # cases 2 and 6, both still Olena's in April
     view.worker.value = ANDRII
     assert list(view.frame["worker"]) == [ANDRII] and view.frame.loc[0, "open_cases"] == 0
-    view.start.value, view.end.value = None, None  # today
+    view.start.value, view.end.value = "", ""  # today
     assert view.frame.loc[0, "open_cases"] == 1  # the care leaver handed to him
     view.set_language("uk")
     assert view.table.columns[0] == "Фахівець" and view.worker.value == ANDRII
@@ -373,8 +373,22 @@ def test_the_view_shows_a_refused_parameter_instead_of_a_traceback(db, scenario)
     assert view.frame.empty and view.figure.caption == "Немає даних"
     view.set_language("en")
     assert view.summary_text() == "The period ends (01.06.2026) before it starts (10.06.2026)."
-    view.start.value = date(2026, 5, 1)
+    view.start.value = "01.05.2026"
     assert view.error is None and view.programme.value is None and len(view.frame) == 5
+
+
+def test_a_day_of_the_period_is_typed_as_dd_mm_yyyy_and_a_wrong_one_is_named(db, scenario):
+    view = CaseloadSummary(db, "halyna.demo", lang="uk", today=TODAY)
+    assert (view.start.value, view.end.value) == ("", "") and view.start.placeholder == "дд.мм.рррр"
+    assert not view.start.continuous_update  # a half-typed date is not read
+    view.start.value = "06/01/2026"  # as an English browser's date picker would have it
+    assert view.error.key == "caseload_summary.bad_date" and view.frame.empty
+    assert "Початок періоду: введіть справжню дату у форматі дд.мм.рррр (наприклад, 01.07.2026)." in view.message.value
+    view.set_language("en")
+    assert view.start.placeholder == "dd.mm.yyyy"
+    assert "Start of the period: enter a real date as dd.mm.yyyy (for example 01.07.2026)." in view.message.value
+    view.start.value = "01.06.2026"
+    assert view.error is None and view.summary_text().startswith("Cases open in the period 01.06.2026 – 15.06.2026")
 
 
 def _per_case(db, today):

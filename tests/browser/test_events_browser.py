@@ -53,7 +53,10 @@ class EventsPage:
         self.page.select_option(".wb-event-event_type select", value=config.label("event_types", code, "uk"))
 
     def choose_staff(self, *usernames: str):
-        self.page.select_option(".wb-event-staff select", value=[NAMES[u] for u in usernames])
+        """Tick exactly these staff (a tap on each box that changes; no Ctrl)."""
+        wanted = {NAMES[u] for u in usernames}
+        for box in self.page.locator(".wb-event-staff .widget-checkbox").all():
+            box.locator("input").set_checked(box.inner_text().strip() in wanted)
 
     def fill(self, project: str, *, event_type: str | None = "training", participants="25", children="7",
              idps="11", staff=(USER, "andrii.demo")):

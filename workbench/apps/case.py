@@ -159,7 +159,7 @@ class GoalOutcomes(w.VBox, w.ValueWidget):
                                        (i18n.t("plan.closed.abandoned", lang), "abandoned")],
                               description=i18n.t("case.goal.kind", lang))
             kind.add_class(f"wb-goal-outcome-{goal['id']}")
-            reason = w.Text(placeholder=i18n.t("case.goal.reason", lang), layout=w.Layout(width="30em", max_width="100%"))
+            reason = w.Text(placeholder=i18n.t("case.goal.reason", lang), layout=w.Layout(width="30em"))
             reason.add_class(f"wb-goal-reason-{goal['id']}")
             kind.value, reason.value = before.get(goal["id"], (None, ""))
             kind.observe(self._collect, "value")
@@ -253,7 +253,7 @@ class CaseApp:
         forms = {
             "move": ActionForm("wb-move", "case.move.title", "case.apply", [
                 # wide enough for what a move still lacks ("Планування — бракує: …")
-                ("to_status", w.Dropdown(options=[("", "")], layout=w.Layout(width="44em", max_width="100%")),
+                ("to_status", w.Dropdown(options=[("", "")], layout=w.Layout(width="44em")),
                  "case.move.to"),
                 ("on", day(), "case.field.on"),
                 ("reason", w.Dropdown(options=[("", "")]), "case.field.closure_reason"),

@@ -24,6 +24,7 @@ from ..instruments.validation import parse_date
 from ..store.caseload import caseload_scope
 from ..store.users import staff
 from .common import LanguageSwitch, status_html
+from .style import stylesheet
 
 i18n.add({
     "caseload_summary.title": {"uk": "Навантаження фахівців", "en": "Caseload per worker"},
@@ -32,6 +33,7 @@ i18n.add({
     "caseload_summary.programme": {"uk": "Програма", "en": "Programme"},
     "caseload_summary.period_from": {"uk": "Період від", "en": "Period from"},
     "caseload_summary.period_to": {"uk": "до", "en": "to"},
+    "caseload_summary.date_placeholder": {"uk": "дд.мм.рррр", "en": "dd.mm.yyyy"},
     "caseload_summary.summary": {
         "uk": "Випадки, відкриті в період {start} – {end}; терміни станом на {as_of}. "
               "Фахівців понад норму ({norm} випадків): {over} з {workers}.",
@@ -42,11 +44,27 @@ i18n.add({
 
 
 def _day(value) -> date | None:
-    """A date for a date picker, or None (a bad value is reported by the summary itself)."""
-    if value in (None, ""):
+    """The day a filter names, or None (a bad value is reported by the summary itself)."""
+    if value is None or not str(value).strip():
         return None
     parsed, _ = parse_date(value)
     return parsed
+
+
+def _date_text(value) -> str:
+    """A period parameter as it is typed here, ``dd.mm.yyyy`` (what is not a date stays as given, to be reported)."""
+    day = _day(value)
+    return day.strftime("%d.%m.%Y") if day else ("" if value is None else str(value))
+
+
+def _date_field(value, which: str) -> w.Text:
+    """A day of the period, typed as dd.mm.yyyy as everywhere here (a browser's date picker follows the browser's
+    locale: mm/dd/yyyy in an English one). It is read on Enter or on leaving the field, not at every keystroke
+    of a half-typed date; :func:`worker_caseload` refuses what is not a date, with a message naming the field."""
+    field = w.Text(value=_date_text(value), continuous_update=False, style={"description_width": "initial"},
+                   layout=w.Layout(width="15em"))
+    field.add_class(f"wb-caseload-summary-{which}")
+    return field
 
 
 class CaseloadSummary:
@@ -73,17 +91,17 @@ class CaseloadSummary:
         self.message.add_class("wb-caseload-summary-message")
         self.worker = w.Dropdown(style={"description_width": "initial"})
         self.programme = w.Dropdown(style={"description_width": "initial"})
-        self.start = w.DatePicker(value=_day(start), style={"description_width": "initial"})
-        self.end = w.DatePicker(value=_day(end), style={"description_width": "initial"})
+        self.start, self.end = _date_field(start, "start"), _date_field(end, "end")
         self._set_options(worker or None, programme or None)
         self.table_out, self.chart_out = w.Output(), w.Output()
         for widget in (self.worker, self.programme, self.start, self.end):
             widget.observe(lambda _: None if self._quiet else self.refresh(), "value")
         self.widget = w.VBox([
-            w.HBox([self.heading, self.language.widget], layout=w.Layout(justify_content="space-between")),
+            stylesheet(), w.HBox([self.heading, self.language.widget], layout=w.Layout(justify_content="space-between")),
             w.HBox([self.worker, self.programme]), w.HBox([self.start, self.end]),
             self.message, self.table_out, self.chart_out])
         self.widget.add_class("wb-caseload-summary")
+        self.widget.add_class("wb-app")  # the stylesheet's scope: it fits a tablet too
         # The first drawing uses the parameters as given, so a bad one is reported rather than dropped.
         self.refresh(dict(start=start, end=end, programme=programme, worker=worker))
 
@@ -138,6 +156,7 @@ class CaseloadSummary:
         self.programme.description = i18n.t("caseload_summary.programme", lang)
         self.start.description = i18n.t("caseload_summary.period_from", lang)
         self.end.description = i18n.t("caseload_summary.period_to", lang)
+        self.start.placeholder = self.end.placeholder = i18n.t("caseload_summary.date_placeholder", lang)
 
     def _draw(self, filters: dict) -> None:
         lang = self.lang

@@ -20,7 +20,7 @@ from ..store.events import correct_event, get_event, list_events, record_event
 from ..store.guard import may
 from ..store.users import staff
 from .common import signed_in, staff_names, status_html, ua_date
-from .widgets import ActionForm, Done
+from .widgets import ActionForm, CheckList, Done
 
 i18n.add({
     "events.title": {"uk": "Журнал заходів", "en": "Events log"},
@@ -33,8 +33,7 @@ i18n.add({
     "events.f.participants": {"uk": "Учасників усього", "en": "Participants in all"},
     "events.f.children": {"uk": "З них дітей", "en": "Of them children"},
     "events.f.idps": {"uk": "З них ВПО", "en": "Of them IDPs"},
-    "events.f.staff": {"uk": "Хто проводив (утримуйте Ctrl, щоб вибрати кількох)",
-                       "en": "Run by (hold Ctrl to choose several)"},
+    "events.f.staff": {"uk": "Хто проводив (позначте одного чи кількох)", "en": "Run by (tick one or more)"},
     "events.f.note": {"uk": "Примітка", "en": "Note"},
     "events.f.reason": {"uk": "Причина виправлення", "en": "Reason for the correction"},
     "events.date_placeholder": {"uk": "дд.мм.рррр", "en": "dd.mm.yyyy"},
@@ -100,8 +99,7 @@ class EventsApp:
             ("participants", w.Text(**number), "events.f.participants"),
             ("children", w.Text(**number), "events.f.children"),
             ("idps", w.Text(**number), "events.f.idps"),
-            ("staff", w.SelectMultiple(options=[(name, username) for username, name in self.staff_names.items()],
-                                       rows=min(6, max(2, len(self.staff_names))), layout=w.Layout(width="30em")),
+            ("staff", CheckList(options=[(name, username) for username, name in self.staff_names.items()]),
              "events.f.staff"),
             ("note", w.Textarea(layout=w.Layout(width="30em", height="4em")), "events.f.note"),
             ("reason", w.Text(**text), "events.f.reason"),

@@ -17,6 +17,7 @@ import ipywidgets as w
 from .. import i18n
 from .address import Address, Place, link
 from .common import LanguageSwitch, status_html
+from .style import stylesheet
 
 log = logging.getLogger(__name__)
 
@@ -69,18 +70,10 @@ class Frame:
         self.here = "home"
         top = w.HBox([self.title, self.language.widget])
         top.add_class("wb-frame-top")
-        self.widget = w.VBox([w.HTML(FRAME_CSS), *self._stylesheet(), self.address, top, self.signed_in,
+        self.widget = w.VBox([w.HTML(FRAME_CSS), stylesheet(), self.address, top, self.signed_in,
                               self.nav, self.error, self.body])
         self.widget.add_class("wb-app")
         self.set_language(lang)
-
-    @staticmethod
-    def _stylesheet() -> list:
-        try:
-            from .style import stylesheet
-        except ImportError:  # pragma: no cover - the shared stylesheet is added with the phone layout
-            return []
-        return [stylesheet()]
 
     def _language_changed(self, lang: str):
         self.set_language(lang)

@@ -1,5 +1,5 @@
-"""Small widget pieces the staff apps share: one submission per form opening, a labelled action form and the
-case search box."""
+"""Small widget pieces the staff apps share: one submission per form opening, a labelled action form, a
+multiple choice by checkboxes and the case search box."""
 from __future__ import annotations
 
 import html
@@ -7,6 +7,7 @@ import uuid
 from contextlib import contextmanager
 
 import ipywidgets as w
+import traitlets
 
 from .. import i18n
 from ..i18n import UserError
@@ -220,6 +221,66 @@ class ActionForm:
             self.status.value = status_html(outcome.message(self.lang), "error")
         elif outcome is not None:
             self.status.value = status_html(outcome.message(self.lang), "ok")
+
+
+class CheckList(w.VBox, w.ValueWidget):
+    """Several choices as a column of checkboxes, each ticked with one tap: no Ctrl key, which a phone does not
+    have and a ``SelectMultiple`` needs. It takes a ``SelectMultiple``'s ``options`` and ``value``.
+
+    ``options``: ``(label, value)`` pairs, or values shown as they are (values hashable, each once). ``value``:
+    the tuple of the values ticked, in the order they were set or ticked; ``()`` ticks none. A value that is
+    not offered is refused with ``TraitError``, as a ``SelectMultiple`` refuses it; new options keep the ticks
+    of the values still offered (new labels for the same values only relabel the boxes).
+    """
+
+    value = traitlets.Tuple(help="The values ticked.")
+    options = traitlets.Any((), help="(label, value) pairs, or values that are their own labels.")
+
+    def __init__(self, options=(), value=(), **kwargs):
+        self._boxes: dict = {}
+        self._quiet = False
+        super().__init__(**kwargs)
+        self.add_class("wb-checklist")
+        self.options = options
+        self.value = tuple(value)
+
+    @traitlets.observe("options")
+    def _offer(self, change):
+        pairs = [option if isinstance(option, tuple) else (str(option), option) for option in change["new"]]
+        if [value for _, value in pairs] == list(self._boxes):
+            for label, value in pairs:
+                self._boxes[value].description = label
+            return
+        self._boxes = {}
+        for label, value in pairs:
+            box = w.Checkbox(value=False, description=label, indent=False, layout=w.Layout(width="auto"))
+            box.observe(lambda change, value=value: self._ticked(value, change["new"]), "value")
+            self._boxes[value] = box
+        self.children = list(self._boxes.values())
+        self.value = tuple(value for value in self.value if value in self._boxes)
+        self._show()
+
+    @traitlets.validate("value")
+    def _offered(self, proposal):
+        value = tuple(dict.fromkeys(proposal["value"]))  # each once, in order
+        unknown = [v for v in value if v not in self._boxes]
+        if unknown:
+            raise traitlets.TraitError(f"Invalid selection: {unknown!r} is not among the options")
+        return value
+
+    @traitlets.observe("value")
+    def _show(self, _change=None):
+        self._quiet = True  # the boxes follow the value: not a tick
+        try:
+            for value, box in self._boxes.items():
+                box.value = value in self.value
+        finally:
+            self._quiet = False
+
+    def _ticked(self, value, ticked: bool):
+        if not self._quiet:
+            rest = tuple(v for v in self.value if v != value)
+            self.value = (*rest, value) if ticked else rest
 
 
 class CaseSearch:
