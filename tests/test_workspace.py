@@ -58,6 +58,13 @@ def test_going_places_in_one_kernel_keeps_the_address_in_step(db, household_case
     assert "Злата" in record.parts["case"].members.value
 
 
+def test_a_page_opened_at_a_case_goes_home_by_its_home_link(db, household_case):
+    ws = Workspace(db, "olena.demo", "uk", today=TODAY, query=f"?case={household_case}&tab=people")
+    assert ws.frame.address.query == f"case={household_case}&tab=people"  # as the page's address says
+    ws.frame.address.query = ""  # the page followed the home link
+    assert ws.place == Place() and ws.frame.body.children == (ws.views["home"].widget,)
+
+
 def test_a_case_the_user_may_not_read_shows_only_the_refusal(db, household_case):
     ws = Workspace(db, "iryna.demo", "en", today=TODAY)
     ws.open_case(household_case, "assessments")
