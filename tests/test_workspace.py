@@ -57,8 +57,15 @@ def test_going_places_in_one_kernel_keeps_the_address_in_step(db, household_case
     assert ws.place == Place() and ws.frame.body.children == (ws.views["home"].widget,)
     ws.frame.address.query = f"case={household_case}&tab=people"
     assert ws.place == Place("case", household_case, "people")
-    assert record.content.children == (record.parts["case"].sections["people"],)
+    assert record.content.children == (record.parts["case"].status, record.parts["case"].sections["people"])
     assert "Злата" in record.parts["case"].members.value
+
+
+def test_a_page_opened_at_a_case_goes_home_by_its_home_link(db, household_case):
+    ws = Workspace(db, "olena.demo", "uk", today=TODAY, query=f"?case={household_case}&tab=people")
+    assert ws.frame.address.query == f"case={household_case}&tab=people"  # as the page's address says
+    ws.frame.address.query = ""  # the page followed the home link
+    assert ws.place == Place() and ws.frame.body.children == (ws.views["home"].widget,)
 
 
 def test_a_case_the_user_may_not_read_shows_only_the_refusal(db, household_case):
@@ -74,7 +81,9 @@ def test_the_head_of_centre_has_no_intake_and_its_address_leads_home(db, househo
     ws = Workspace(db, "halyna.demo", "uk", today=TODAY, query="view=intake")
     assert ws.place == Place() and "view=intake" not in ws.frame.nav.value and "view=events" in ws.frame.nav.value
     ws.open_case(household_case)
-    assert "переглядаєте" in ws.views["case"].parts["case"].status.value  # she reads, changes nothing
+    record = ws.views["case"]
+    assert "переглядаєте" in record.parts["case"].status.value  # she reads, changes nothing, and is told so
+    assert record.content.children[0] is record.parts["case"].status
 
 
 def test_a_researcher_gets_no_workspace(db):

@@ -27,7 +27,7 @@ CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 USER = "olena.demo"  # a case manager in the demo data
-APP_PATH = "/voila/render/needs_assessment.ipynb"
+APP_PATH = "/voila/render/workspace.ipynb"
 SERVER_START_TIMEOUT_S = 60
 MISSING = (f"BROWSER TESTS SKIPPED: Chromium not found at {CHROMIUM}; "
            "install it with `apt-get install -y chromium`")
@@ -128,7 +128,7 @@ def staff_server(server):
 
     def get(user: str) -> Server:
         if user not in running:
-            srv = Server(server.db_path, user, pools={"needs_assessment.ipynb": 0},
+            srv = Server(server.db_path, user, pools={"workspace.ipynb": 0},
                          log_path=server.db_path.with_name(f"server-{user}.log"), timeout_s=SERVER_START_TIMEOUT_S)
             running[user] = srv.__enter__()
         return running[user]

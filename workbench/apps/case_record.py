@@ -96,9 +96,10 @@ class CaseRecord:
                 part.close_view()
             else:
                 part.view(record)
-        widget = part.sections[tab] if name == "case" else part.widget
-        if self.content.children != (widget,):
-            self.content.children = [widget]
+        # The case view's tabs are its sections; its notice (e.g. that the user only reads) goes above each.
+        shown = (part.status, part.sections[tab]) if name == "case" else (part.widget,)
+        if self.content.children != shown:
+            self.content.children = list(shown)
         return True
 
     def set_language(self, lang: str):

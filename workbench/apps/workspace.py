@@ -32,6 +32,9 @@ class Workspace:
         self.views: dict[str, object] = {}
         self.place = Place()
         self._following = False  # the kernel is setting the address: not a navigation from the page
+        # What the page's address says now. Left empty, a page opened at ``?case=12`` whose home link is
+        # followed would send "" again, no change: the address would say home and the case stay shown.
+        self.frame.address.query = (query or "").lstrip("?")
         self.frame.address.observe(self._address_changed, "query")
         self.go(parse_place(query), remember=False)
 
