@@ -25,7 +25,7 @@ from workbench.store.assessments import save_assessment
 ])
 def test_an_address_names_one_place_and_anything_else_is_home(query, place):
     assert parse_place(query) == place
-    assert parse_place(place.query()) == place  # and back
+    assert parse_place(place.as_query()) == place  # and back
 
 
 def test_a_link_stays_in_the_page_and_escapes_its_address():

@@ -36,7 +36,7 @@ class Place:
     tab: str = "overview"
     record: int | None = None
 
-    def query(self) -> str:
+    def as_query(self) -> str:
         """The address's query for this place (no leading ``?``)."""
         if self.view == "case":
             fields = {"case": self.case_id, "tab": self.tab}
@@ -107,4 +107,4 @@ class Address(anywidget.AnyWidget):
 def link(place: Place, text_html: str, css: str = "") -> str:
     """An in-page link to ``place`` (``text_html`` already escaped): see :class:`Address`."""
     classes = f"wb-go {css}".strip()
-    return f'<a class="{classes}" href="?{html.escape(place.query())}">{text_html}</a>'
+    return f'<a class="{classes}" href="?{html.escape(place.as_query())}">{text_html}</a>'

@@ -14,6 +14,7 @@ import ipywidgets as w
 
 from .. import config, i18n
 from ..i18n import UserError
+from ..store.audit import last_write
 from ..store.cases import get_case
 from ..store.lifecycle import case_state
 from .address import TABS, Place, link
@@ -31,15 +32,6 @@ i18n.add({
     "record.tab.services": {"uk": "Послуги і перенаправлення", "en": "Services and referrals"},
     "record.tab.shelter": {"uk": "Притулок", "en": "Shelter"},
 })
-
-
-def last_write(db) -> int:
-    """The id of the last write's audit row. Every write is audited, by whichever connection made it, so this
-    changes with anything anyone writes; opening a record and an export are audited too but change no data,
-    so they do not count. A view shown at the same value needs no re-reading."""
-    row = db.execute("""select id from audit_log where action != 'open_record' and action not like 'export%'
-                        order by id desc limit 1""").fetchone()
-    return row[0] if row else 0
 
 
 class CaseRecord:
@@ -87,10 +79,10 @@ class CaseRecord:
         if name in self.relabel:
             self.relabel.discard(name)
             part.set_language(self.lang)
-        seen = (self.case_id, self.lang, last_write(self.db))
+        seen = (self.case_id, self.lang, last_write(self.db, self.user))
         if self.shown.get(name) != seen:
             part.show_case(self.case_id)
-            self.shown[name] = (self.case_id, self.lang, last_write(self.db))
+            self.shown[name] = (self.case_id, self.lang, last_write(self.db, self.user))
         if name == "assessments" and part.viewing != record:
             if record is None:
                 part.close_view()

@@ -8,9 +8,9 @@ import ipywidgets as w
 
 from .. import i18n
 from ..store.agenda import kind_label, needs_action
+from ..store.audit import last_write
 from .address import Place, link
 from .caseload import CaseloadList
-from .case_record import last_write
 from .common import subject_label
 from .widgets import CaseSearch
 
@@ -38,15 +38,15 @@ class Home:
         self.caseload = CaseloadList(db, user, lang, today=today)
         self.widget = w.VBox([self.agenda_title, self.agenda, self.search.widget, self.caseload.widget])
         self.widget.add_class("wb-home")
-        self._read_at = last_write(db)
+        self._read_at = last_write(db, user)
         self.set_language(lang)
 
     def refresh(self):
         """Read the agenda and the caseload anew if anything was written since they were read."""
-        if last_write(self.db) != self._read_at:
+        if last_write(self.db, self.user) != self._read_at:
             self.caseload.refresh()
             self._show_agenda()
-            self._read_at = last_write(self.db)
+            self._read_at = last_write(self.db, self.user)
 
     def set_language(self, lang: str):
         self.lang = lang

@@ -80,7 +80,7 @@ class Workspace:
         if remember:
             self._following = True
             try:
-                self.frame.address.query = place.query()
+                self.frame.address.query = place.as_query()
             finally:
                 self._following = False
 

@@ -93,3 +93,13 @@ def readings_by_case(db, actor: str) -> list[dict]:
 def _display_names(db, usernames) -> dict:
     """Each username's display name now (the username itself for one no longer known)."""
     return {who: display_name(db, who) for who in usernames}
+
+
+def last_write(db, actor: str) -> int:
+    """The id of the last write's audit row, for a view to tell whether it must read again. Every write is
+    audited, by whichever connection made it, so this changes with anything anyone writes; opening a record
+    and an export are audited too but change no data, so they do not count. Refused as a case search."""
+    allow(db, actor, "cases.search")
+    row = db.execute("""select id from audit_log where action != 'open_record' and action not like 'export%'
+                        order by id desc limit 1""").fetchone()
+    return row[0] if row else 0
