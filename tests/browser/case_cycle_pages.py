@@ -1,4 +1,5 @@
-"""Driving the intake and case Voilà apps in Chromium: addresses, selectors, choices by their labels.
+"""Driving the workspace (``workspace.ipynb``) in Chromium: its home, intake and the case record's tabs;
+addresses, selectors, choices by their labels.
 
 Waiting: each widget here is changed once before a button is clicked (one ``fill``,
 one ``select_option``, one ``check``), so each sends one ``update`` message, which
@@ -6,10 +7,14 @@ ipywidgets sends at once; the kernel handles one page's messages in order, so a
 click is handled after every value set before it. (A widget changed twice in a row
 may hold its second update back until the first is answered; the tests never do
 that before a click.) Elsewhere the tests wait on what the page shows or on SQLite.
+A view or tab opened by an in-page link is waited for by what it shows (the tab
+marked ``wb-here``, its section drawn), and the address by ``page.url``.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
@@ -17,9 +22,38 @@ from workbench import config
 
 from .conftest import Database, Server
 
-# Intake and case have no preheated kernel: the page's load event waits until a new kernel has
-# started and run the notebook (~10 s here, far more on a busy machine), so goto gets this too.
+APP = "workspace.ipynb"
+# A page load takes the preheated kernel if one waits, else starts one: its load event waits until a
+# new kernel has started and run the notebook (~10 s here, far more on a busy machine), so goto gets this too.
 APP_READY_TIMEOUT_MS = 60_000
+# The case record's tabs and the section each shows.
+SECTIONS = {"overview": ".wb-case-overview", "people": ".wb-case-people", "services": ".wb-case-services",
+            "shelter": ".wb-case-shelter", "assessments": ".wb-assessments", "plan": ".wb-plan"}
+
+
+def open_workspace(page: Page, server: Server, query: str = "", ready: str = ".wb-nav"):
+    """Load the workspace at ``?query`` and wait until ``ready`` shows (the frame's navigation by default)."""
+    page.goto(server.url(APP) + (f"?{query}" if query else ""), timeout=APP_READY_TIMEOUT_MS)
+    page.wait_for_selector(ready, timeout=APP_READY_TIMEOUT_MS)
+
+
+def go(page: Page, query: str):
+    """Follow an in-page link to ``?query``, as a link of any view does (the page tells its kernel; no load).
+    The page can send any address this way: what the kernel then shows is checked by the store."""
+    page.evaluate("""query => {
+      const link = document.createElement('a');
+      link.className = 'wb-go';
+      link.href = '?' + query;
+      document.querySelector('.wb-app').appendChild(link);
+      link.click();
+      link.remove();
+    }""", query)
+
+
+def address(page: Page) -> str:
+    """The page's address query (no ``?``): what the workspace shows, kept in step by its address widget."""
+    return urlsplit(page.url).query
+
 
 # Ukrainian → Latin, the passport transliteration (Cabinet of Ministers resolution 55, 2010).
 _KMU = {"а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
@@ -72,14 +106,13 @@ def case_events(db: Database, case_id: int) -> list[dict]:
 
 
 class IntakePage:
-    """The intake app (``intake.ipynb``)."""
+    """The workspace's intake view (``?view=intake``)."""
 
     def __init__(self, page: Page, server: Server):
         self.page, self.server = page, server
 
     def open(self) -> "IntakePage":
-        self.page.goto(self.server.url("intake.ipynb"), timeout=APP_READY_TIMEOUT_MS)
-        self.page.wait_for_selector(".wb-intake-register", timeout=APP_READY_TIMEOUT_MS)
+        open_workspace(self.page, self.server, "view=intake", ready=".wb-intake-register")
         return self
 
     def choose(self, field: str, kind: str, code: str):
@@ -129,18 +162,32 @@ class IntakePage:
 
 
 class CasePage:
-    """The case app opened on one case (``case.ipynb?case=ID``)."""
+    """The workspace's case record opened on one case (``?case=ID&tab=TAB``); ``case_id`` is the case the page
+    is expected to show when it got there by a link (:meth:`open` sets it)."""
 
-    def __init__(self, page: Page, server: Server, db: Database):
-        self.page, self.server, self.db = page, server, db
+    def __init__(self, page: Page, server: Server, db: Database, case_id: int | None = None):
+        self.page, self.server, self.db, self.case_id = page, server, db, case_id
 
-    def open(self, case_id: int) -> "CasePage":
+    def open(self, case_id: int, tab: str = "overview") -> "CasePage":
+        """Load the page at the case's address and wait until the tab shows the case."""
         self.case_id = case_id
-        number = case_row(self.db, case_id)["case_number"]
-        self.page.goto(self.server.url("case.ipynb") + f"?case={case_id}", timeout=APP_READY_TIMEOUT_MS)
-        self.page.wait_for_selector(".wb-case-header", timeout=APP_READY_TIMEOUT_MS)
-        expect(self.page.locator(".wb-case-header")).to_contain_text(number)
+        open_workspace(self.page, self.server, f"case={case_id}&tab={tab}", ready=".wb-record-header h3")
+        self.shows(tab)
         return self
+
+    def tab(self, name: str) -> "CasePage":
+        """Go to another tab by its link (in the page, no load) and wait until it shows the case."""
+        self.page.click(f".wb-tabs a.wb-tab-{name}")
+        self.shows(name)
+        return self
+
+    def shows(self, tab: str):
+        """Wait until the record shows this case at ``tab``: header, the tab marked, its section, the address."""
+        number = case_row(self.db, self.case_id)["case_number"]
+        expect(self.page.locator(".wb-record-header")).to_contain_text(number)
+        expect(self.page.locator(".wb-tabs a.wb-here")).to_have_class(re.compile(rf"\bwb-tab-{tab}\b"))
+        expect(self.page.locator(SECTIONS[tab])).to_be_visible()
+        assert address(self.page) == f"case={self.case_id}&tab={tab}"
 
     @property
     def facts(self):

@@ -1,4 +1,4 @@
-"""Driving the support-plan and caseload Voilà apps (and the CARe profile in the assessment app) in Chromium.
+"""Driving the workspace's plan tab and home page (and the CARe profile in the assessments tab) in Chromium.
 
 Waiting: as in case_cycle_pages.py, each widget of an action form is changed once
 before its submit button is clicked (one ``fill`` or one ``select_option``, so one
@@ -12,31 +12,29 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from workbench import config
 from workbench.gas import gas_level_label, level_text
 from workbench.instruments.loader import load_builtin
 
-from .conftest import Database, Server
+from .case_cycle_pages import CasePage, open_workspace
 from .needs_assessment_page import AppPage, today_text
 
 PROFILE = load_builtin("care_profile")
-# Support plan and caseload have no preheated kernel of their own (caseload has a pool of one,
-# which an earlier test may have used): a page load may wait for a new kernel to run the notebook.
-APP_READY_TIMEOUT_MS = 60_000
 CASE_NUMBER = re.compile(r"\b\d{4}-\d{5}\b")
 
 
 # FORGE_SCRIPT's technique (needs_assessment_page.py) for pages with binary widget data.
 #
-# FORGE_SCRIPT makes the page speak the legacy JSON protocol. That cannot be used on the
-# support plan: its goal chart (an ipywidgets Image) reaches the page as a binary message,
-# and Voilà 0.5.13 (voila/tornado/kernel_websocket_handler.py, read_header_from_binary_message)
+# FORGE_SCRIPT makes the page speak the legacy JSON protocol. That could not be used on the
+# support plan while its goal chart was an ipywidgets Image, sent as a binary message:
+# Voilà 0.5.13 (voila/tornado/kernel_websocket_handler.py, read_header_from_binary_message)
 # parses every outgoing binary frame as the v1 protocol's; a legacy frame's first 8 bytes
 # then read as ~8.6e17 offsets, and the server's event loop stays in that loop, its memory
-# growing, so every page of every user stops. This script keeps the negotiated
-# v1.kernel.websocket.jupyter.org protocol and rewrites the binary frame instead: the frame
+# growing, so every page of every user stops. (Charts are now inline PNGs in HTML, text
+# frames: see client_page.png_html.) This script keeps the protocol a page negotiates by
+# default, v1.kernel.websocket.jupyter.org, so one forgery test goes over it: the frame
 # is [n: u64 LE][n offsets: u64 LE] then channel, header, parent_header, metadata, content,
 # buffers…; the content part of the next outgoing comm_msg {method: "update", state} whose
 # state[key] === from gets state[key] = to (the rule in window.__forge, then used up), and
@@ -150,39 +148,16 @@ def complete_profile(wish: str, domain: str) -> dict:
     return answers
 
 
-class PlanPage:
-    """The support plan app opened on one case (``support_plan.ipynb?case=ID``)."""
+class PlanPage(CasePage):
+    """The case record's plan tab (``?case=ID&tab=plan``): :meth:`open` loads it, ``tab("plan")`` goes to it."""
 
-    def __init__(self, page: Page, server: Server, db: Database):
-        self.page, self.server, self.db = page, server, db
-
-    def open(self, case_id: int) -> "PlanPage":
-        number = self.db.value("select case_number from cases where id = ?", [case_id])
-        self.page.goto(self.server.url("support_plan.ipynb") + f"?case={case_id}", timeout=APP_READY_TIMEOUT_MS)
-        self.page.wait_for_selector(".wb-plan-header h3", timeout=APP_READY_TIMEOUT_MS)
-        expect(self.page.locator(".wb-plan-header")).to_contain_text(number)
+    def open(self, case_id: int, tab: str = "plan") -> "PlanPage":
+        super().open(case_id, tab)
         return self
 
     def input(self, form: str, field: str):
         """The ``<input>`` or ``<select>`` of an action form's field."""
         return self.page.locator(f".wb-{form}-{field}").locator("input, select")
-
-    def type(self, form: str, field: str, text: str):
-        self.page.fill(f".wb-{form}-{field} input", text)
-
-    def select(self, form: str, field: str, label: str):
-        # By value: ipywidgets sets an option's value to its label as given, while its text has the
-        # label's spaces as no-break spaces, which Playwright before 1.60 does not match to spaces.
-        self.page.select_option(f".wb-{form}-{field} select", value=label)
-
-    def submit(self, form: str):
-        self.page.click(f".wb-{form}-submit")
-
-    def status(self, form: str):
-        return self.page.locator(f".wb-{form}-status")
-
-    def error(self, form: str, field: str):
-        return self.page.locator(f".wb-{form}-{field}-error")
 
     @property
     def t_score(self):
@@ -190,14 +165,13 @@ class PlanPage:
 
 
 class CaseloadPage:
-    """The caseload app (``caseload.ipynb``)."""
+    """The caseload on the workspace's home page (no query)."""
 
-    def __init__(self, page: Page, server: Server):
+    def __init__(self, page: Page, server):
         self.page, self.server = page, server
 
     def open(self) -> "CaseloadPage":
-        self.page.goto(self.server.url("caseload.ipynb"), timeout=APP_READY_TIMEOUT_MS)
-        self.page.wait_for_selector(".wb-caseload-shown", timeout=APP_READY_TIMEOUT_MS)
+        open_workspace(self.page, self.server, ready=".wb-caseload-shown")
         return self
 
     @property

@@ -1,8 +1,8 @@
-"""Intake, then the case: Chromium → Voilà (intake.ipynb, case.ipynb, needs_assessment.ipynb) → kernel → SQLite.
+"""Intake, then the case: Chromium → Voilà (workspace.ipynb: intake, the case record) → kernel → SQLite.
 
 Each test works on a family of its own: a new one registered through the intake
-page, or ``db.register(...)`` (olena's case, at intake), so the tests run in any
-order. What the apps wrote is read back from SQLite, not only from the page.
+view, or ``db.register(...)`` (olena's case, at intake), so the tests run in any
+order. What the workspace wrote is read back from SQLite, not only from the page.
 """
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from playwright.sync_api import expect
 from workbench import i18n
 from workbench.apps import case as _case_app  # noqa: F401  (adds the case app's texts to i18n)
 
-from .case_cycle_pages import (CasePage, IntakePage, case_events, day_month_swapped, label, latin,
+from .case_cycle_pages import (CasePage, IntakePage, address, case_events, day_month_swapped, label, latin,
                                option_labels, ua)
 from .conftest import USER
 from .needs_assessment_page import FORGE_SCRIPT, AppPage, complete_answers, unique_name
 
-CHOOSE = i18n.t("case.choose", "uk")  # "— виберіть —", the empty first option of every case-app dropdown
+CHOOSE = i18n.t("case.choose", "uk")  # "— виберіть —", the empty first option of every case-record dropdown
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def case_page(page, server, db) -> CasePage:
 
 
 def registered_case(db, intake: IntakePage) -> dict:
-    """The case the intake page says it registered ("Зареєстровано: випадок 2026-00031.")."""
+    """The case the intake view says it registered ("Зареєстровано: випадок 2026-00031.")."""
     text = intake.result.inner_text()
     found = re.search(r"випадок (\S+?)\.", text)
     assert found, f"no case number in the result: {text!r}"
@@ -99,7 +99,7 @@ def test_intake_warns_of_a_duplicate_and_links_the_existing_person(intake, db):
     expect(warning).to_contain_text("Можливо, ця особа вже є в базі")
     expect(row).to_contain_text(ua(person["birth_date"]))  # the date as registered, not as typed
     for case in their_cases:
-        link = row.locator(f'a[href="case.ipynb?case={case["id"]}"]')
+        link = row.locator(f'a[href="?case={case["id"]}"]')  # the workspace's case record, in a new tab
         expect(link).to_have_text(f"Відкрити випадок {case['case_number']}")
 
     row.locator(".wb-use-existing").click()
@@ -120,7 +120,8 @@ def test_intake_warns_of_a_duplicate_and_links_the_existing_person(intake, db):
 
     case = registered_case(db, intake)
     assert (case["programme"], case["worker"], case["intake_channel"]) == ("family_support", USER, "application")
-    expect(page.locator(".wb-intake-result a.wb-open-case")).to_have_attribute("href", f"case.ipynb?case={case['id']}")
+    expect(page.locator(".wb-intake-result a.wb-open-case")).to_have_attribute(
+        "href", f"?case={case['id']}&tab=overview")
     family = members(db, case["household_id"])
     assert [(m["relation"], m["id"]) for m in family][0] == ("applicant", person["id"]), "the existing record"
     assert db.value("select count(*) from persons") == persons_before + 1, "only the child is a new person"
@@ -143,15 +144,13 @@ def test_a_family_registered_at_intake_is_assessed(intake, page, server, db):
     assert (applicant["family_name"], applicant["given_name"], applicant["birth_date"]) == (
         family_name, given_name, "1990-06-21")
 
-    # The result's link leads to the needs-assessment app; find the family there by name.
-    app = AppPage(page, server, db)
-    page.locator(".wb-intake-result a", has_text="Перейти до оцінювання потреб").click()
-    app.wait_ready()
-    assert page.url == server.app_url
-    app.search(family_name[:9])
-    page.locator(".wb-match", has_text=case["case_number"]).click()
-    expect(page.locator(".wb-case-header")).to_contain_text(family_name)
+    # The result's link opens the case record at its assessments, in the same page and kernel.
+    record = CasePage(page, server, db, case["id"])
+    page.locator(".wb-intake-result a.wb-to-assessment", has_text="Перейти до оцінювання потреб").click()
+    record.shows("assessments")
+    expect(page.locator(".wb-record-header")).to_contain_text(family_name)
 
+    app = AppPage(page, server, db)
     app.new_assessment()
     filled = complete_answers()
     app.fill(filled)
@@ -164,6 +163,20 @@ def test_a_family_registered_at_intake_is_assessed(intake, page, server, db):
     household_size = db.value("select value from answers where assessment_id = ? and item = 'household_size'",
                               [saved[0]["id"]])
     assert household_size == filled["household_size"]
+
+    # Back returns to intake: a blank form for the next family, never this one's.
+    page.go_back()
+    expect(page.locator(".wb-intake-register")).to_be_enabled()
+    assert address(page) == "view=intake"
+    expect(page.locator(".wb-intake-result")).not_to_contain_text(case["case_number"])
+    expect(intake.member(0).locator(".wb-member-family_name input")).to_have_value("")
+
+    # Later, from the home page: part of the family name finds the case, and a match opens its record.
+    page.click(".wb-nav a.wb-nav-home")
+    page.fill(".wb-search input", family_name[:9])
+    page.locator(".wb-match", has_text=case["case_number"]).click()
+    record.shows("overview")
+    expect(page.locator(".wb-case-timeline")).to_contain_text(f"№{saved[0]['id']}")
 
 
 def test_only_valid_moves_are_offered_and_forged_or_stale_moves_are_refused(case_page, server, db):
@@ -249,7 +262,7 @@ def test_a_transfer_needs_a_reason_then_hands_the_case_over(page, staff_server, 
     expect(case_page.facts).to_contain_text("Фахівець: Андрій Вербанюк (демо).")
     expect(case_page.status("transfer")).to_contain_text("Випадок передано.")
     expect(case_page.error("transfer", "reason")).to_have_text("")
-    expect(page.locator(".wb-case-timeline")).to_contain_text(f"Передано фахівцю andrii.demo: {reason}")
+    expect(page.locator(".wb-case-timeline")).to_contain_text(f"Передано фахівцю Андрій Вербанюк (демо): {reason}")
     events = case_events(db, case_id)
     assert [(e["kind"], e["to_worker"], e["reason"], e["recorded_by"], e["note"], e["effective_on"])
             for e in events] == [("transfer", "andrii.demo", reason, "mariia.demo", f"from {USER}",

@@ -1,9 +1,10 @@
-"""The case cycle's rules through the browser: Chromium → Voilà (case.ipynb) → kernel → store → SQLite.
+"""The case cycle's rules through the browser: Chromium → Voilà (workspace.ipynb, the case record) → kernel →
+store → SQLite.
 
 Planning is refused before a needs assessment is saved, with the next step named, and allowed after;
 closing asks what became of each open goal and writes nothing until every one is answered.
 What a test needs beforehand (an assessment, goals) is written through the store on a connection of
-the test's own, as another app would; what the page wrote is read back from SQLite.
+the test's own, as another page would; what the page wrote is read back from SQLite.
 """
 from __future__ import annotations
 
@@ -69,9 +70,13 @@ def test_planning_is_refused_before_the_assessment_and_allowed_after(case_page, 
     expect(case_page.status("move")).to_contain_text("Перейти до стану «Планування» ще не можна")
     assert [e["to_status"] for e in case_events(db, case_id)] == ["assessment"], "nothing written"
 
-    write(db, lambda d: save_needs_assessment(d, case_id))
-    case_page.open(case_id)  # a reload reads the case again
+    # The next step links to the tab where the assessment is made, in the same page.
+    page.click(".wb-next-step a.wb-next-assessments")
+    case_page.shows("assessments")
+    write(db, lambda d: save_needs_assessment(d, case_id))  # saved on another page meanwhile
+    case_page.tab("overview")  # written since the overview was read: it is read anew, with no reload
     expect(next_step).to_contain_text("Перевести випадок до стану «Планування»")
+    expect(next_step.locator("a.wb-next-assessments")).to_have_count(0)
     expect(page.locator(".wb-case-deadlines .wb-deadline-done")).to_contain_text("виконано")
     assert option_labels(page, ".wb-move-to_status")[1] == label("case_statuses", "plan")
     case_page.select("move", "to_status", label("case_statuses", "plan"))
@@ -79,6 +84,8 @@ def test_planning_is_refused_before_the_assessment_and_allowed_after(case_page, 
     expect(case_page.status("move")).to_contain_text("Стан змінено.")
     assert [e["to_status"] for e in case_events(db, case_id)] == ["assessment", "plan"]
     expect(next_step).to_contain_text("Додайте до плану хоча б одну мету")
+    page.click(".wb-next-step a.wb-next-plan")
+    case_page.shows("plan")
 
 
 def test_closing_asks_what_became_of_two_open_goals(case_page, db):

@@ -1,7 +1,7 @@
-"""The events log: Chromium → Voilà (events.ipynb) → kernel → SQLite.
+"""The events log: Chromium → Voilà (workspace.ipynb?view=events) → kernel → SQLite.
 
 Each test records events of a project name of its own (``unique_name``), so the order of
-the tests does not matter; what the app wrote is read back from SQLite.
+the tests does not matter; what the view wrote is read back from SQLite.
 
 Waiting (as in case_cycle_pages.py): each widget is changed once before Save is clicked
 (one ``fill``, one ``select_option``), so each sends one ``update`` message at once; the
@@ -23,23 +23,30 @@ from playwright.sync_api import Page, expect
 from workbench import config
 from workbench.demo import USERS
 
+from .case_cycle_pages import address, open_workspace
 from .conftest import USER
 from .needs_assessment_page import FORGE_SCRIPT, unique_name
 
-# The events app has no preheated kernel: the page load waits until a new kernel has run the notebook.
-APP_READY_TIMEOUT_MS = 60_000
 NAMES = {username: name for username, name, _, _ in USERS}
 
 
 class EventsPage:
-    """The events app (``events.ipynb``)."""
+    """The workspace's events log (``?view=events``)."""
 
     def __init__(self, page: Page, server):
         self.page, self.server = page, server
 
     def open(self) -> "EventsPage":
-        self.page.goto(self.server.url("events.ipynb"), timeout=APP_READY_TIMEOUT_MS)
-        self.page.wait_for_selector(".wb-event-submit", timeout=APP_READY_TIMEOUT_MS)
+        open_workspace(self.page, self.server, "view=events", ready=".wb-event-submit")
+        return self
+
+    def open_from_home(self) -> "EventsPage":
+        """Load the home page and go to the events log by the navigation's link (in the page, no load)."""
+        open_workspace(self.page, self.server, ready=".wb-caseload")
+        self.page.click(".wb-nav a.wb-nav-events")
+        self.page.wait_for_selector(".wb-event-submit")
+        expect(self.page.locator(".wb-nav a.wb-here")).to_have_class(re.compile(r"\bwb-nav-events\b"))
+        assert address(self.page) == "view=events"
         return self
 
     def type(self, field: str, text: str):
@@ -53,7 +60,8 @@ class EventsPage:
         self.page.select_option(".wb-event-event_type select", value=config.label("event_types", code, "uk"))
 
     def choose_staff(self, *usernames: str):
-        """Tick exactly these staff (a tap on each box that changes; no Ctrl)."""
+        """Tick exactly these staff (a tap on each box that changes; no Ctrl): the only place the tests touch
+        the staff field."""
         wanted = {NAMES[u] for u in usernames}
         for box in self.page.locator(".wb-event-staff .widget-checkbox").all():
             box.locator("input").set_checked(box.inner_text().strip() in wanted)
@@ -97,7 +105,7 @@ def audit_of(db, event_id: int) -> list[dict]:
 def test_an_event_recorded_on_the_page_is_in_the_database_once(events, db):
     project = unique_name("Проєкт")
     page = events.page
-    events.open()
+    events.open_from_home()
     expect(page.locator(".wb-event-held_on input")).to_have_value(date.today().strftime("%d.%m.%Y"))
     events.fill(project)
     page.fill(".wb-event-note textarea", "Тренінг з позитивного батьківства")

@@ -1,9 +1,10 @@
 """A care leaver's profile becomes a plan, and a worker's caseload: Chromium → Voilà → kernel → SQLite.
 
-Apps: needs_assessment.ipynb (the CARe personal profile), support_plan.ipynb?case=ID and
-caseload.ipynb. Each test works on clients of its own (``db.register(...)``, olena's cases
-at intake), so the order of the tests does not matter; what the apps wrote is read back
-from SQLite, and what the caseload lists is compared with a set computed from SQLite.
+The workspace (workspace.ipynb): the case record's assessments tab (the CARe personal profile) and
+plan tab (``?case=ID&tab=plan``), and the home page's caseload. Each test works on clients of its
+own (``db.register(...)``, olena's cases at intake), so the order of the tests does not matter; what
+the workspace wrote is read back from SQLite, and what the caseload lists is compared with a set
+computed from SQLite.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ pytest.importorskip("playwright")
 
 from playwright.sync_api import expect
 
+from .case_cycle_pages import CasePage, address
 from .conftest import USER
 from .needs_assessment_page import AppPage, today_text, unique_name
 from .plan_caseload_pages import (FORGE_V1_SCRIPT, PROFILE, V1_PROTOCOL, CaseloadPage, PlanPage,
@@ -44,10 +46,9 @@ def test_a_profile_wish_becomes_a_goal_whose_reviews_give_the_t_score(page, serv
     case_id = db.register(family_name, "Назар", birth_date="01.03.2007", sex="male",
                           category="care_leaver", programme="care_leavers")
 
-    # The assessment app opens a care leaver's case on the CARe personal profile.
+    # The assessments tab opens a care leaver's case on the CARe personal profile.
+    record = PlanPage(page, server, db).open(case_id, "assessments")
     app = AppPage(page, server, db)
-    app.open()
-    app.open_case(case_id)
     expect(page.locator(".wb-instrument select")).to_have_value(PROFILE.title("uk"))
     page.click(".wb-new")
     page.wait_for_selector(".wb-field-wish_1 textarea")
@@ -72,8 +73,9 @@ def test_a_profile_wish_becomes_a_goal_whose_reviews_give_the_t_score(page, serv
         name: value for name, value in filled.items() if name != "meeting_date"}
     assert stored["meeting_date"] == iso_today()
 
-    # The support plan shows the wish; "make it a goal" fills the goal form with the wish and its domain.
-    plan = PlanPage(page, server, db).open(case_id)
+    # The plan tab (in the same page) shows the wish; "make it a goal" fills the goal form with the wish and
+    # its domain.
+    plan = record.tab("plan")
     expect(page.locator(".wb-plan-wishes")).to_contain_text(f"№{profile_id}")
     expect(page.locator(".wb-use-wish")).to_have_count(1)
     expect(page.locator(".wb-app")).to_contain_text(f"«{wish}» · {domain_label('work_education')}")
@@ -236,31 +238,47 @@ def test_the_caseload_lists_exactly_the_workers_open_cases_filters_and_opens_a_c
     expect(caseload.rows).to_have_count(2)
     assert sorted(caseload.case_numbers()) == sorted([numbers["mine"], numbers["also_mine"]])
 
-    # A demo case of hers with assessments and goals: find it by its number and open the client's page.
+    # A demo case of hers with a needs assessment and reviewed goals: find it by its number and open its record.
     client = db.rows(f"""
         select c.id, c.case_number,
-               (select max(a.id) from assessments a where a.case_id = c.id) as last_assessment,
+               (select max(a.id) from assessments a where a.case_id = c.id
+                  and a.instrument_id = 'family_needs_assessment') as last_assessment,
                (select g.title from goals g where g.case_id = c.id order by g.id desc limit 1) as goal
-        from cases c where c.case_number in ({",".join("?" * n)})
+        from cases c where c.case_number in ({",".join("?" * n)}) and c.programme = 'family_support'
           and exists (select 1 from goals g join goal_reviews r on r.goal_id = g.id where g.case_id = c.id)
-          and exists (select 1 from assessments a where a.case_id = c.id)
+          and exists (select 1 from assessments a where a.case_id = c.id and a.instrument_id = 'family_needs_assessment')
         order by c.case_number limit 1""", expected)
-    assert client, "the demo data should give olena a case with an assessment and a reviewed goal"
+    assert client, "the demo data should give olena a case with a needs assessment and a reviewed goal"
     client = client[0]
     caseload.filter(client["case_number"])
     expect(caseload.shown).to_have_text(f"Показано 1 з {n}.")
     expect(caseload.rows).to_have_count(1)
     expect(caseload.rows).to_contain_text(client["case_number"])
-    expect(page.locator(".wb-client-header")).to_be_hidden()
+    expect(page.locator(".wb-case-record")).to_have_count(0)
     page.click(".wb-caseload-open")
-    expect(page.locator(".wb-client-header")).to_contain_text(client["case_number"])
-    timeline = page.locator(".wb-client-timeline")
+    record = CasePage(page, server, db, client["id"])
+    record.shows("overview")
+    timeline = page.locator(".wb-case-timeline")
     expect(timeline).to_contain_text("Хронологія")
     expect(timeline).to_contain_text(f"№{client['last_assessment']}")
     expect(timeline).to_contain_text(f"Мета: {client['goal']}")
-    for chart in (".wb-client-star img", ".wb-client-goals img"):
-        loaded = image_loaded(page, chart)
-        assert loaded["width"] > 100 and loaded["height"] > 100, (chart, loaded)
-        signature = page.locator(chart).evaluate(
-            "async img => Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()).slice(0, 8))")
-        assert bytes(signature) == b"\x89PNG\r\n\x1a\n", (chart, loaded["src"])
+
+    # Its charts: the star chart of a saved assessment (assessments tab), the goals chart (plan tab).
+    record.tab("assessments")
+    page.click(f'.wb-saved-row[data-assessment="{client["last_assessment"]}"] a.wb-view-assessment')
+    expect(page.locator(".wb-record")).to_contain_text(f"№{client['last_assessment']}")
+    assert_png(page, ".wb-record-chart img")
+    assert address(page) == f"case={client['id']}&tab=assessments&record={client['last_assessment']}"
+    record.tab("plan")
+    expect(page.locator(".wb-plan-goals")).to_contain_text(client["goal"])
+    page.click(".wb-plan-show-chart")  # drawn when asked for
+    assert_png(page, ".wb-plan-chart img")
+
+
+def assert_png(page, chart: str):
+    """The chart at ``chart`` is a PNG image of some size, loaded in the page."""
+    loaded = image_loaded(page, chart)
+    assert loaded["width"] > 100 and loaded["height"] > 100, (chart, loaded)
+    signature = page.locator(chart).evaluate(
+        "async img => Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()).slice(0, 8))")
+    assert bytes(signature) == b"\x89PNG\r\n\x1a\n", (chart, loaded["src"])

@@ -1,4 +1,5 @@
-"""The case app's temporary-shelter section end to end: Chromium → Voilà (case.ipynb) → kernel → SQLite."""
+"""The case record's shelter tab end to end: Chromium → Voilà (workspace.ipynb?case=ID&tab=shelter) → kernel →
+SQLite."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -10,7 +11,7 @@ pytest.importorskip("playwright")
 from playwright.sync_api import expect
 
 from workbench import i18n
-from workbench.apps import case  # noqa: F401  (adds the case app's texts to i18n)
+from workbench.apps import case  # noqa: F401  (adds the case record's texts to i18n)
 
 from .case_cycle_pages import CasePage
 from .needs_assessment_page import FORGE_SCRIPT, unique_name
@@ -35,9 +36,10 @@ def test_a_stay_is_recorded_and_ended_and_a_forged_person_refused(case_page, db)
     case_id = db.register(family, "Оксана")
     page = case_page.page
     page.add_init_script(FORGE_SCRIPT)
-    case_page.open(case_id)
+    case_page.open(case_id, "shelter")
     section = page.locator(".wb-shelter-stays")
     expect(section).to_contain_text("Перебувань у притулку не записано.")
+    expect(case_page.form("shelter-stay")).to_be_visible()
     expect(case_page.form("shelter-end")).to_be_hidden()  # nothing open to end
 
     # A forged person: the user picks the one person (index 1), the kernel receives index 9 and refuses it.
