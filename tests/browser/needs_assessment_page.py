@@ -1,14 +1,16 @@
-"""Driving the needs-assessment Voilà app in Chromium: selectors, typing, and waiting on the kernel.
+"""Driving the workspace's needs assessments in Chromium: finding a case on the home page, the case record's
+assessments tab, typing into its form, and waiting on the kernel.
 
 Waiting: the page and the kernel talk asynchronously, and ipywidgets holds back a
 model's second update while its first is in flight, so a click on Save could
 overtake a value still on its way. Before every Save the tests wait until the
 kernel has every typed value, read from the draft the app keeps in SQLite on each
-change (``wait_for_draft``); elsewhere they wait on what the page shows.
+change (``wait_for_draft``); elsewhere they wait on what the page shows. The kernel
+handles one page's messages in order, so a value seen in the draft also tells that
+everything the page sent before it was handled.
 """
 from __future__ import annotations
 
-import itertools
 import json
 import time
 import uuid
@@ -22,9 +24,15 @@ from workbench.instruments.loader import load_builtin
 from .conftest import USER, Database, Server
 
 INSTRUMENT = load_builtin("family_needs_assessment")
+# A page load waits for a kernel: a preheated one, or a new one running the notebook when the pool is spent.
 APP_READY_TIMEOUT_MS = 60_000
+# The first opening of a case or a tab builds its view in the kernel (the plan's, with its chart, ~1 s on an
+# idle machine): more than expect()'s 5 s on a busy one.
+VIEW_BUILT_TIMEOUT_MS = 20_000
+# What each tab of the case record shows (the view that fills it).
+TAB_BODY = {"overview": ".wb-case-overview", "people": ".wb-case-people", "assessments": ".wb-assessments",
+            "plan": ".wb-plan", "services": ".wb-case-services", "shelter": ".wb-case-shelter"}
 _LETTERS = "абвгдежзиклмнопр"  # one per hex digit: unique names that are still Ukrainian words
-_sync_counter = itertools.count(1)
 
 
 def unique_name(stem: str) -> str:
@@ -59,7 +67,7 @@ def child_ratings(health: str = "2") -> dict:
 
 
 class AppPage:
-    """One page of the app, with the kernel it talks to."""
+    """One page of the workspace (``workspace.ipynb``), with the kernel it talks to."""
 
     def __init__(self, page: Page, server: Server, db: Database):
         self.page, self.server, self.db = page, server, db
@@ -68,13 +76,21 @@ class AppPage:
         page.on("websocket", lambda ws: self.sockets.append(ws.url))
 
     # --- loading -------------------------------------------------------------------------------
-    def open(self) -> "AppPage":
-        self.page.goto(self.server.app_url)
+    def open(self, query: str = "") -> "AppPage":
+        """Load the workspace at ``query`` (``case=3&tab=plan``, ``view=intake``; none: the home page)."""
+        self.page.goto(self.server.app_url + (f"?{query}" if query else ""), timeout=APP_READY_TIMEOUT_MS)
         self.wait_ready()
         return self
 
+    def open_at(self, case_id: int, tab: str = "assessments") -> "AppPage":
+        """Load the workspace at a case's tab by its address; waits for the case's header and the tab."""
+        self.open(f"case={case_id}&tab={tab}")
+        self.wait_for_case(case_id, tab)
+        return self
+
     def wait_ready(self):
-        self.page.wait_for_selector(".wb-search input", timeout=APP_READY_TIMEOUT_MS)
+        """Wait until the kernel has drawn the workspace's frame (at whatever place the address names)."""
+        self.page.wait_for_selector(".wb-nav a.wb-nav-home", timeout=APP_READY_TIMEOUT_MS)
 
     @property
     def kernel_id(self) -> str:
@@ -84,17 +100,50 @@ class AppPage:
         return kernels[-1]
 
     # --- finding a case ------------------------------------------------------------------------
+    def go_home(self):
+        """The navigation's home link (in the page, no page load); waits for the search box."""
+        self.page.click(".wb-nav a.wb-nav-home")
+        self.page.wait_for_selector(".wb-search input")
+
     def search(self, text: str):
+        """Type ``text`` in the home page's search (the page must show home)."""
         self.page.fill(".wb-search input", text)
 
-    def open_case(self, case_id: int):
-        """Find the case by its family name and open it; waits for its header."""
+    def case_number(self, case_id: int) -> str:
+        return self.db.value("select case_number from cases where id = ?", [case_id])
+
+    def open_case(self, case_id: int, tab: str = "assessments"):
+        """Find the case on the home page by its family name, open it, and go to ``tab``, as a user does
+        (no page load); waits for the case's header and the tab."""
         case = self.db.rows("""select c.case_number, coalesce(h.label, p.family_name) as name from cases c
                                left join households h on h.id = c.household_id
                                left join persons p on p.id = c.person_id where c.id = ?""", [case_id])[0]
+        if not self.page.locator(".wb-search input").is_visible():
+            self.go_home()
         self.search(case["name"])
         self.page.locator(".wb-match", has_text=case["case_number"]).click()
-        expect(self.page.locator(".wb-case-header")).to_contain_text(case["case_number"])
+        self.wait_for_case(case_id, "overview")  # a match opens the case record at its overview
+        if tab != "overview":
+            self.page.click(f".wb-tabs a.wb-tab-{tab}")
+            self.wait_for_case(case_id, tab)
+
+    def wait_for_case(self, case_id: int, tab: str):
+        """Wait until the case record shows ``case_id`` at ``tab`` (the tab marked, its body drawn)."""
+        expect(self.page.locator(".wb-record-header")).to_contain_text(self.case_number(case_id),
+                                                                       timeout=VIEW_BUILT_TIMEOUT_MS)
+        expect(self.page.locator(f".wb-tabs a.wb-tab-{tab}.wb-here")).to_have_count(1, timeout=VIEW_BUILT_TIMEOUT_MS)
+        expect(self.page.locator(TAB_BODY[tab])).to_be_visible(timeout=VIEW_BUILT_TIMEOUT_MS)
+
+    # --- the assessments tab ----------------------------------------------------------------------
+    @property
+    def status(self):
+        """What the assessments tab says of the case (saved, corrected, refused)."""
+        return self.page.locator(".wb-assessments .wb-status")
+
+    @property
+    def form_status(self):
+        """What the open form says (not saved, and why)."""
+        return self.page.locator(".wb-assessments .wb-form-status")
 
     def new_assessment(self):
         self.page.click(".wb-new")
@@ -168,12 +217,6 @@ class AppPage:
             if time.monotonic() > deadline:
                 raise AssertionError(f"the kernel never held {values} {content}; last draft: {last}")
             time.sleep(0.1)
-
-    def sync(self, lang: str = "uk"):
-        """Wait until the kernel has handled everything sent so far (a search for no one, answered)."""
-        self.search(f"щщ{next(_sync_counter)}")
-        expect(self.page.locator(".wb-matches")).to_contain_text(
-            "Нікого не знайдено." if lang == "uk" else "No one found.")
 
 
 def _matches(held: dict, expected: dict) -> bool:

@@ -1,4 +1,4 @@
-"""The assessment's purpose end to end: Chromium → Voilà → kernel → SQLite.
+"""The assessment's purpose end to end, in the workspace's assessments tab: Chromium → Voilà → kernel → SQLite.
 
 The worker picks the purpose in the form's dropdown and it is saved with the assessment;
 a page that forges the dropdown into "no choice" (``index: null``, which ipywidgets
@@ -49,7 +49,7 @@ def test_the_chosen_purpose_is_saved_and_a_forged_one_refused(app, db):
     purpose.select_option(value=config.label("assessment_purposes", "child_war_status", "uk"))
     app.wait_for_draft(case_id, filled, purpose="child_war_status")
     app.save()
-    expect(page.locator(".wb-status")).to_contain_text("Збережено")
+    expect(app.status).to_contain_text("Збережено")
     assert saved_purposes(db, case_id) == ["child_war_status"]
     expect(page.locator(".wb-saved-list")).to_contain_text(config.label("assessment_purposes", "child_war_status", "uk"))
 
@@ -63,6 +63,6 @@ def test_the_chosen_purpose_is_saved_and_a_forged_one_refused(app, db):
     app.wait_for_draft(case_id, filled, purpose=None)  # the kernel holds no purpose
     app.save()
     expect(page.locator(".wb-purpose-error")).to_contain_text("Це поле обовʼязкове.")
-    expect(page.locator(".wb-form-status")).to_contain_text("Не збережено: виправте позначені поля (1).")
+    expect(app.form_status).to_contain_text("Не збережено: виправте позначені поля (1).")
     assert saved_purposes(db, case_id) == ["child_war_status"], "nothing written"
     assert page.evaluate("window.__binarySent") == 0

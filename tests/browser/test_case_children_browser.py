@@ -51,7 +51,7 @@ def test_a_child_registered_at_intake_starts_the_child_section_with_the_name_fil
     app.fill(filled)
     app.wait_for_draft(case_id, filled)
     app.save()
-    expect(page.locator(".wb-status")).to_contain_text("Збережено")
+    expect(app.status).to_contain_text("Збережено")
     saved = db.rows("select id from assessments where case_id = ?", [case_id])
     assert len(saved) == 1
     answers = {r["item"]: r["value"] for r in db.rows(

@@ -1,12 +1,14 @@
-"""The needs-assessment app end to end: Chromium → Voilà → kernel → SQLite.
+"""Needs assessments in the workspace end to end: Chromium → Voilà → kernel → SQLite.
 
-Each test works on a client of its own (registered through the page in the first
-test, through the service elsewhere), so the order of the tests does not matter.
+Each test works on a client of its own (registered at intake in the first test, through
+the service elsewhere), found on the home page and opened at the case record's
+assessments tab, so the order of the tests does not matter.
 What was written is read back from SQLite, not only from the page.
 """
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 
@@ -38,11 +40,11 @@ def answers(db, assessment_id) -> dict:
             for r in db.rows("select * from answers where assessment_id = ?", [assessment_id])}
 
 
-def test_register_fill_save_and_correct(app, db):
+def test_find_register_at_intake_fill_save_and_correct(app, db):
     page = app.page
     app.open()
 
-    # Search: part of a demo family's name finds it.
+    # Search on the home page: part of a demo family's name finds it.
     from workbench.store.guard import CURRENT_WORKER_SQL
 
     family = db.value(f"""select h.label from households h join cases c on c.household_id = h.id
@@ -50,19 +52,21 @@ def test_register_fill_save_and_correct(app, db):
     app.search(family[:5].lower())
     expect(page.locator(".wb-match", has_text=family).first).to_be_visible()
 
-    # Register a new person with consent in the family-support programme.
+    # Register a new person with consent in the family-support programme, at intake.
     family_name, given_name = unique_name("Реєстр"), "Ганна"
-    page.click(".wb-register")
-    page.fill(".wb-reg-family_name input", family_name)
-    page.fill(".wb-reg-given_name input", given_name)
-    page.fill(".wb-reg-birth_date input", "14.03.1988")
-    page.select_option(".wb-reg-sex select", value=config.label("sexes", "female", "uk"))
-    page.select_option(".wb-reg-category select",
+    page.click(".wb-nav a.wb-nav-intake")
+    page.select_option(".wb-intake-programme select", value=config.label("programmes", "family_support", "uk"))
+    page.select_option(".wb-intake-category select",
                        value=config.label("categories", "family_difficult_circumstances", "uk"))
-    page.select_option(".wb-reg-programme select", value=config.label("programmes", "family_support", "uk"))
-    page.check(".wb-reg-consent input")
-    page.click(".wb-reg-submit")
-    expect(page.locator(".wb-case-header")).to_contain_text(family_name)
+    page.select_option(".wb-intake-intake_channel select", value=config.label("intake_channels", "application", "uk"))
+    applicant = page.locator(".wb-member-0")
+    applicant.locator(".wb-member-family_name input").fill(family_name)
+    applicant.locator(".wb-member-given_name input").fill(given_name)
+    applicant.locator(".wb-member-birth_date input").fill("14.03.1988")
+    applicant.locator(".wb-member-sex select").select_option(value=config.label("sexes", "female", "uk"))
+    page.check(".wb-consent-data_processing input")
+    page.click(".wb-intake-register")
+    expect(page.locator(".wb-intake-result")).to_contain_text("Зареєстровано: випадок")
     person = db.rows("select * from persons where family_name = ?", [family_name])
     assert [(p["given_name"], p["birth_date"], p["sex"]) for p in person] == [(given_name, "1988-03-14", "female")]
     assert db.value("select count(*) from consents where person_id = ?", [person[0]["id"]]) == 1
@@ -70,8 +74,19 @@ def test_register_fill_save_and_correct(app, db):
                       where m.person_id = ?""", [person[0]["id"]])
     assert [c["programme"] for c in case] == ["family_support"]
     case_id = case[0]["id"]
+
+    # From the intake's result straight to the new case's assessments, the address following.
+    page.click(".wb-intake-result a.wb-to-assessment")
+    app.wait_for_case(case_id, "assessments")
+    expect(page.locator(".wb-record-header")).to_contain_text(family_name)
+    assert page.url.endswith(f"?case={case_id}&tab=assessments")
+    expect(page.locator(".wb-saved-list")).to_contain_text("Оцінювань ще немає.")
+
+    # The new client is found on the home page, once, and opened from there.
+    app.go_home()
     app.search(family_name[:8])
     expect(page.locator(".wb-match", has_text=family_name)).to_have_count(1)
+    app.open_case(case_id)
 
     # Fill every required answer in Ukrainian, one child included, and save.
     app.new_assessment()
@@ -79,7 +94,7 @@ def test_register_fill_save_and_correct(app, db):
     app.fill(filled)
     app.wait_for_draft(case_id, filled)
     app.save()
-    expect(page.locator(".wb-status")).to_contain_text("Збережено")
+    expect(app.status).to_contain_text("Збережено")
     saved = assessments(db, case_id)
     assert len(saved) == 1 and saved[0]["supersedes"] is None and saved[0]["created_by"] == "olena.demo"
     first = saved[0]["id"]
@@ -107,7 +122,7 @@ def test_register_fill_save_and_correct(app, db):
     page.fill(".wb-reason input", reason)
     app.wait_for_draft(case_id, {"household_size": "6"}, reason=reason, supersedes=first)
     app.save()
-    expect(page.locator(".wb-status")).to_contain_text("Збережено виправлення")
+    expect(app.status).to_contain_text("Збережено виправлення")
     saved = assessments(db, case_id)
     assert [(a["id"], a["supersedes"]) for a in saved] == [(first, None), (saved[1]["id"], first)]
     second = saved[1]["id"]
@@ -120,12 +135,21 @@ def test_register_fill_save_and_correct(app, db):
     expect(page.locator(".wb-saved-list")).to_contain_text(f"№{second}")
     expect(page.locator(".wb-saved-list")).to_contain_text("версія 2")
     page.click(".wb-open")
-    history = page.locator(".wb-app li")
-    expect(page.locator(".wb-app")).to_contain_text("Історія версій")
+    history = page.locator(".wb-assessments li")
+    expect(page.locator(".wb-assessments")).to_contain_text("Історія версій")
     expect(history).to_have_count(2)
     expect(history.nth(0)).to_contain_text(f"№{first}")
     expect(history.nth(1)).to_contain_text(f"№{second}")
     expect(history.nth(1)).to_contain_text(reason)
+
+    # Viewed read-only (the form closed): its answers in words, its history, and its star chart.
+    page.click(".wb-close")
+    page.click(".wb-view-assessment")
+    record = page.locator(".wb-record")
+    expect(record).to_contain_text(f"Оцінювання №{second}")
+    expect(record).to_contain_text(reason)
+    expect(record).to_contain_text(filled["conclusion_text"])
+    expect(page.locator(".wb-record-chart img")).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
 
 
 def test_language_switch_shows_english_labels_and_messages(app, db):
@@ -139,6 +163,7 @@ def test_language_switch_shows_english_labels_and_messages(app, db):
     expect(app.field("visit_date")).to_contain_text("Date of visit")
     expect(app.field("visit_date")).not_to_contain_text("Дата візиту")
     expect(page.locator(".wb-new")).to_have_text("New assessment")
+    expect(page.locator(".wb-tabs a.wb-tab-assessments")).to_have_text("Assessments")  # the record around it too
     app.type("household_size", "45")
     expect(app.field("household_size")).to_contain_text("Enter a number from 1 to 30.")
     expect(app.field("household_size")).not_to_contain_text("Вкажіть число")
@@ -146,18 +171,17 @@ def test_language_switch_shows_english_labels_and_messages(app, db):
 
 def test_a_wrong_value_is_flagged_as_typed_and_an_incomplete_form_writes_nothing(app, db):
     case_id = db.register(unique_name("Помилк"), "Тарас", sex="male")
-    page = app.page
     app.open()
     app.open_case(case_id)
     app.new_assessment()
     app.type("household_size", "0")
     expect(app.field("household_size")).to_contain_text("Вкажіть число від 1 до 30.")
-    expect(page.locator(".wb-form-status")).to_have_text("")  # nothing is said about Save before it is clicked
+    expect(app.form_status).to_have_text("")  # nothing is said about Save before it is clicked
     app.wait_for_draft(case_id, {"household_size": "0"})
 
     counts = {t: db.value(f"select count(*) from {t}") for t in ("assessments", "answers")}
     app.save()
-    expect(page.locator(".wb-form-status")).to_contain_text("не збережено")
+    expect(app.form_status).to_contain_text("не збережено")
     expect(app.field("urgent")).to_contain_text("обовʼязкове")  # Save shows every missing answer
     assert {t: db.value(f"select count(*) from {t}") for t in counts} == counts
     assert assessments(db, case_id) == []
@@ -177,8 +201,10 @@ def test_a_double_click_on_save_saves_once(app, db):
     # Two clicks in one browser task: both reach the kernel before it answers the first
     # (a real double click can lose its second click once the first has hidden the form).
     page.evaluate("() => { const save = document.querySelector('.wb-save'); save.click(); save.click(); }")
-    expect(page.locator(".wb-status")).to_contain_text("Збережено")
-    app.sync()  # the second click has reached the kernel and been handled
+    expect(app.status).to_contain_text("Збережено")
+    # Switched after the clicks, so handled after both (the kernel takes one page's messages in order).
+    page.locator(".wb-language button", has_text="English").click()
+    expect(page.locator(".wb-new")).to_have_text("New assessment")
     assert page.evaluate("window.__saveClicks") == 2
     assert len(assessments(db, case_id)) == 1
     assert db.value("select count(*) from drafts where case_id = ?", [case_id]) == 0
@@ -202,8 +228,9 @@ def test_forged_widget_values_are_refused_and_nothing_is_written(app, db):
         is valid, Save is clicked anyway; the service refuses it.
     (b) a radio index outside the list (7 of 2 choices for "urgent"): ipywidgets itself
         rejects it in the kernel (``TraitError: Invalid selection: index out of bounds``)
-        before the app's code sees it, so "urgent" stays unanswered, Save refuses, nothing
-        is written, and the same page still saves once a real choice is clicked.
+        before the app's code sees it, so "urgent" stays unanswered (the workspace's frame
+        says an action failed), Save refuses, nothing is written, and the same page still
+        saves once a real choice is clicked.
     """
     case_id = db.register(unique_name("Підробк"), "Юлія")
     page = app.page
@@ -221,7 +248,7 @@ def test_forged_widget_values_are_refused_and_nothing_is_written(app, db):
     assert [f["state"] for f in page.evaluate("window.__forged")] == [{"value": "999"}]
     app.wait_for_draft(case_id, dict(filled, household_size="999"))  # the kernel holds the forged value
     app.save()
-    expect(page.locator(".wb-form-status")).to_contain_text("не збережено")
+    expect(app.form_status).to_contain_text("не збережено")
     expect(app.field("household_size")).to_contain_text("Вкажіть число від 1 до 30.")
     assert assessments(db, case_id) == []
 
@@ -231,7 +258,7 @@ def test_forged_widget_values_are_refused_and_nothing_is_written(app, db):
     expect(page.locator(".wb-draft-discard")).to_have_count(0)
     app.new_assessment()
     filled = {k: v for k, v in complete_answers().items() if k != "urgent"}
-    app.fill(filled)
+    app.fill({k: v for k, v in filled.items() if k != "household_size"})
     no_index = [c.name for c in INSTRUMENT.items["urgent"].choices].index("no")
     page.evaluate(f"window.__forge = {{key: 'index', from: {no_index}, to: 7}}")
     # A plain click: Playwright's check() would click again once the kernel's echo of
@@ -239,11 +266,16 @@ def test_forged_widget_values_are_refused_and_nothing_is_written(app, db):
     app.field("urgent").get_by_label("Ні", exact=True).click()
     page.wait_for_function("window.__forged.length === 2")
     assert page.evaluate("window.__forged")[-1]["state"] == {"index": 7}
-    app.sync()  # the forged update has been handled (and refused) by the kernel
+    # Typed after the forged update, so handled after it (the kernel takes one page's messages in
+    # order): once the draft holds it, the forged index has been handled, and refused.
+    app.type("household_size", filled["household_size"])
     held = app.wait_for_draft(case_id, filled)
     assert held["values"]["urgent"] is None, "the kernel must not have taken the forged index"
+    # The refusal reaches the page as the frame's message for a failed action, with no traceback in it.
+    expect(page.locator(".wb-error")).to_contain_text("помилку програми")
+    expect(page.locator(".wb-error")).not_to_contain_text("TraitError")
     app.save()
-    expect(page.locator(".wb-form-status")).to_contain_text("не збережено")
+    expect(app.form_status).to_contain_text("не збережено")
     expect(app.field("urgent")).to_contain_text("обовʼязкове")
     assert assessments(db, case_id) == []
     assert page.evaluate("window.__binarySent") == 0
@@ -253,7 +285,7 @@ def test_forged_widget_values_are_refused_and_nothing_is_written(app, db):
     app.choose("urgent", "no")
     app.wait_for_draft(case_id, {"urgent": "no"})
     app.save()
-    expect(page.locator(".wb-status")).to_contain_text("Збережено")
+    expect(app.status).to_contain_text("Збережено")
     saved = assessments(db, case_id)
     assert len(saved) == 1
     assert answers(db, saved[0]["id"])[("", 0, "urgent")][0] == "no"
@@ -280,11 +312,12 @@ def test_a_draft_survives_a_killed_kernel(app, db, server):
         time.sleep(0.1)
     assert not alive(pids[0])
 
-    # A new page load gets a new kernel; the draft is offered back and restores the answers.
+    # A reload gets a new kernel at the same place (the address kept the case and its tab); the draft
+    # is offered back and restores the answers.
     page.reload()
     app.wait_ready()
     assert app.kernel_id != old_kernel
-    app.open_case(case_id)
+    app.wait_for_case(case_id, "assessments")
     page.locator(".wb-draft-resume").click()
     expect(app.field("household_size").locator("input")).to_have_value("5")
     expect(app.field("conclusion_text").locator("textarea")).to_have_value(typed["conclusion_text"])

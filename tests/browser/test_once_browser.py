@@ -1,4 +1,5 @@
-"""Every action once (issue 14), in Chromium: a real double click on an action form's button writes one row.
+"""Every action once (issue 14), in Chromium: a real double click on an action form's button writes one row,
+in the workspace's case record (the plan tab's goal review, the services tab's service).
 
 A double click sends two click messages at once; the kernel handles them one after the other.
 Each test counts the clicks the page saw (two), switches the language afterwards (handled after
@@ -17,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from .case_cycle_pages import CasePage, label
 from .conftest import USER
-from .needs_assessment_page import today_text, unique_name
+from .needs_assessment_page import AppPage, today_text, unique_name
 from .plan_caseload_pages import PlanPage, level_label
 
 COUNT_CLICKS = """sel => { window.__clicks = 0;
@@ -48,7 +49,8 @@ def test_a_double_click_on_a_goal_review_saves_one_review(page, server, db):
     finally:
         database.conn.close()
 
-    plan = PlanPage(page, server, db).open(case_id)
+    AppPage(page, server, db).open_at(case_id, "plan")
+    plan = PlanPage(page, server, db)
     plan.select("review", "goal_id", f"№{goal_id} {title}")
     plan.select("review", "level", level_label(1))
     double_click(page, ".wb-review-submit")
@@ -64,7 +66,8 @@ def test_a_double_click_on_a_goal_review_saves_one_review(page, server, db):
 
 def test_a_double_click_on_apply_records_one_service(page, server, db):
     case_id = db.register(unique_name("Послуг"), "Ірина")
-    case = CasePage(page, server, db).open(case_id)
+    AppPage(page, server, db).open_at(case_id, "services")
+    case = CasePage(page, server, db)
     case.select("service", "service_type", label("service_types", "consultation"))
     case.type("service", "duration_minutes", "45")
     double_click(page, ".wb-service-submit")

@@ -1,4 +1,6 @@
-"""The needs-assessment app: find or register a client, fill the assessment, save, correct.
+"""The case record's assessments tab: a case's saved assessments, read-only or corrected, and a new one.
+
+Clients are found on the workspace's home page and registered at intake; this view shows one case.
 
 A thin view over the service functions: every check is theirs. The form in
 progress is kept as a draft on every change, so a closed tab or a dead kernel
@@ -78,7 +80,7 @@ INSTRUMENT = "family_needs_assessment"
 
 
 class NeedsAssessmentApp:
-    """The app's widgets and state; ``widget`` is what Voilà shows."""
+    """The view's widgets and state; ``widget`` is what the case record shows in its assessments tab."""
 
     def __init__(self, db, user: str, lang: str = "uk", instrument: Instrument | None = None,
                  today: date | None = None):
