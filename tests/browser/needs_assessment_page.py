@@ -145,6 +145,11 @@ class AppPage:
         """What the open form says (not saved, and why)."""
         return self.page.locator(".wb-assessments .wb-form-status")
 
+    def view_saved(self, assessment_id: int):
+        """Open a saved assessment read-only by its link in the case's list; waits for its record."""
+        self.page.locator(f'.wb-saved-row[data-assessment="{assessment_id}"] a.wb-view-assessment').click()
+        expect(self.page.locator(".wb-record h4").first).to_contain_text(f"Оцінювання №{assessment_id}")
+
     def new_assessment(self):
         self.page.click(".wb-new")
         self.page.wait_for_selector(".wb-field-household_size input")

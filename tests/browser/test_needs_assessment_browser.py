@@ -113,7 +113,9 @@ def test_find_register_at_intake_fill_save_and_correct(app, db):
     assert first_answers[("", 0, "conclusion_text")][0] == filled["conclusion_text"]
     assert db.value("select count(*) from drafts where case_id = ?", [case_id]) == 0
 
-    # Open it, change one answer, give the reason, save the correction.
+    # View it (the address names it), correct it: change one answer, give the reason, save.
+    app.view_saved(first)
+    assert page.url.endswith(f"?case={case_id}&tab=assessments&record={first}")
     page.click(".wb-open")
     expect(app.field("household_size").locator("input")).to_have_value("4")
     expect(page.locator(".wb-reason input")).to_be_visible()
@@ -131,25 +133,24 @@ def test_find_register_at_intake_fill_save_and_correct(app, db):
     assert answers(db, second)[("", 0, "household_size")] == ("6", 6.0)
     assert answers(db, second)[("child", 1, "health")] == ("3", 3.0)
 
-    # The page shows the new version and, on opening it, the history of both.
+    # The page lists the new version; viewed read-only, it shows the history of both, its answers in words
+    # and its star chart; corrected again, the form starts from it.
     expect(page.locator(".wb-saved-list")).to_contain_text(f"№{second}")
     expect(page.locator(".wb-saved-list")).to_contain_text("версія 2")
-    page.click(".wb-open")
-    history = page.locator(".wb-assessments li")
-    expect(page.locator(".wb-assessments")).to_contain_text("Історія версій")
+    expect(page.locator(".wb-saved-row")).to_have_count(1)
+    app.view_saved(second)
+    record = page.locator(".wb-record")
+    expect(record).to_contain_text("Історія версій")
+    history = record.locator("li")
     expect(history).to_have_count(2)
     expect(history.nth(0)).to_contain_text(f"№{first}")
     expect(history.nth(1)).to_contain_text(f"№{second}")
     expect(history.nth(1)).to_contain_text(reason)
-
-    # Viewed read-only (the form closed): its answers in words, its history, and its star chart.
-    page.click(".wb-close")
-    page.click(".wb-view-assessment")
-    record = page.locator(".wb-record")
-    expect(record).to_contain_text(f"Оцінювання №{second}")
-    expect(record).to_contain_text(reason)
     expect(record).to_contain_text(filled["conclusion_text"])
     expect(page.locator(".wb-record-chart img")).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+    page.click(".wb-open")
+    expect(page.locator(".wb-assessments")).to_contain_text(f"Виправлення оцінювання №{second}")
+    expect(app.field("household_size").locator("input")).to_have_value("6")
 
 
 def test_language_switch_shows_english_labels_and_messages(app, db):
