@@ -113,6 +113,25 @@ def test_a_tab_is_read_again_only_when_something_was_written(db, household_case,
     assert ws.views["case"].shown["case"] == shown and db["audit_log"].count == audited
 
 
+def test_a_link_to_where_the_address_already_is_shows_that_place_again(db, household_case, instrument,
+                                                                      valid_answers):
+    shown = save_assessment(db, "olena.demo", case_id=household_case, instrument=instrument, answers=valid_answers,
+                            assessed_on="2026-02-01", today=TODAY)
+    ws = Workspace(db, "olena.demo", "uk", today=TODAY)
+    ws.go(Place("case", household_case, "assessments", shown))
+    assessments = ws.views["case"].parts["assessments"]
+    assert assessments.viewing == shown
+    assessments.new_button.click()
+    fill(assessments.form, valid_answers)
+    assessments.save_button.click()  # the save closes the assessment shown; the address still names it
+    assert assessments.viewing is None and ws.frame.address.query.endswith(f"record={shown}")
+    ws.frame.address._handle_custom_msg({"again": True}, [])  # its View link followed: no change to the query
+    assert assessments.viewing == shown and f"№{shown}" in assessments.record.value
+    ws.go(Place())
+    ws.frame.address._handle_custom_msg({"again": "case=1&tab=plan"}, [])  # nothing but the signal is taken
+    assert ws.place == Place()
+
+
 def test_a_new_intake_after_a_registration_is_a_blank_form(db):
     ws = Workspace(db, "olena.demo", "uk", today=TODAY)
     ws.go(Place("intake"))

@@ -153,6 +153,31 @@ def test_find_register_at_intake_fill_save_and_correct(app, db):
     expect(app.field("household_size").locator("input")).to_have_value("6")
 
 
+def test_a_viewed_assessment_opens_again_from_its_link_after_another_is_saved(app, db):
+    """A save closes the assessment shown while the address still names it: its View link, to where the
+    address already is, must still show it."""
+    case_id = db.register(unique_name("Знову"), "Леся")
+    page = app.page
+    app.open_at(case_id)
+    app.new_assessment()
+    filled = complete_answers()
+    app.fill(filled)
+    app.wait_for_draft(case_id, filled)
+    app.save()
+    expect(app.status).to_contain_text("Збережено")
+    (first,) = [a["id"] for a in assessments(db, case_id)]
+    app.view_saved(first)
+    app.new_assessment()
+    app.fill(filled)
+    app.wait_for_draft(case_id, filled)
+    app.save()
+    expect(app.status).to_contain_text("Збережено")
+    expect(page.locator(".wb-record")).to_have_text("")
+    assert page.url.endswith(f"&record={first}")
+    app.view_saved(first)
+    assert page.url.endswith(f"&record={first}")
+
+
 def test_language_switch_shows_english_labels_and_messages(app, db):
     case_id = db.register(unique_name("Мова"), "Остап", sex="male")
     page = app.page

@@ -8,7 +8,10 @@ with the view, both ways:
 - the kernel sets ``query`` when the user goes somewhere: the page pushes a history entry;
 - the browser's Back and Forward (``popstate``) send the address's query to the kernel;
 - a click on an ``<a class="wb-go" href="?case=12&tab=plan">`` in any view's HTML is kept in the page:
-  the entry is pushed and the kernel told, with no page load (a new tab or a reload loads it anew).
+  the entry is pushed and the kernel told, with no page load (a new tab or a reload loads it anew);
+- a click on a link to where the address already is sends ``{"again": true}`` (the same query would be no
+  change): the view may have moved on without the address (a save closes the assessment shown), and the
+  link must still show what it names.
 
 What the page sends is only a query string: :func:`parse_place` reads it with the same rules as a
 typed address, and whoever opens a case is still checked by the store.
@@ -87,6 +90,10 @@ class Address(anywidget.AnyWidget):
         }
         event.preventDefault();
         const url = new URL(link.href, window.location.href);
+        if (url.search.replace(/^\?/, "") === current()) {
+          model.send({ again: true });  // the same query is no change to sync: say so (see the module)
+          return;
+        }
         history.pushState(null, "", window.location.pathname + url.search);
         tell();
       };

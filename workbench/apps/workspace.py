@@ -36,6 +36,7 @@ class Workspace:
         # followed would send "" again, no change: the address would say home and the case stay shown.
         self.frame.address.query = (query or "").lstrip("?")
         self.frame.address.observe(self._address_changed, "query")
+        self.frame.address.on_msg(self._link_to_here)
         self.go(parse_place(query), remember=False)
 
     @staticmethod
@@ -91,6 +92,12 @@ class Workspace:
         """The page's address changed (Back, Forward, a link of ours): show what it names."""
         if not self._following:
             self.go(parse_place(change["new"]), remember=False)
+
+    def _link_to_here(self, _address, content, _buffers):
+        """A link to where the address already is was followed: show that place again (only the signal is
+        the page's; the place is the address's own)."""
+        if isinstance(content, dict) and content.get("again") is True:
+            self.go(parse_place(self.frame.address.query), remember=False)
 
     def _view(self, name: str):
         view = self.views.get(name)
