@@ -37,6 +37,10 @@ def test_register_then_assess_save_view_and_correct(app, instrument, valid_answe
     app.view(saved_rows(app)[0][0])  # View: read-only, with its domain scores
     assert "Оцінка домену" in app.record.value and app.form is None
     correct_first(app)  # Correct
+    assert app.correct_button.layout.display == "none"  # not twice: a second click would start it over
+    app.close_button.click()
+    assert app.correct_button.layout.display is None  # closed: the assessment shown can be corrected
+    app.correct_button.click()
     assert app.form.fields["household_size"].input.value == str(valid_answers["household_size"])
     app.form.fields["household_size"].input.value = "7"
     app.save_button.click()

@@ -349,6 +349,7 @@ class NeedsAssessmentApp:
         self.form_error = None
         self._show_form_error()
         self.draft_box.children = []
+        self.correct_button.layout.display = "none"  # a second Correct would start the form over
         self._form_heading()
         self.form_box.layout.display = None
         self._loading = False
@@ -492,5 +493,7 @@ class NeedsAssessmentApp:
         self._show_form_error()
         self.form_holder.children = []
         self.form_box.layout.display = "none"
+        if self.viewing and self.writes:
+            self.correct_button.layout.display = None  # the assessment shown can be corrected again
         if self.case_id:
             self._offer_draft()
