@@ -92,7 +92,7 @@ def test_the_installed_package_is_the_wheel_not_the_sources(installed):
                cwd=installed["cwd"], env=installed["env"])
     module, apps, notebooks, data = done.stdout.split()
     assert str(installed["venv"]) in module and str(ROOT) not in module
-    assert apps.startswith(str(installed["venv"])) and Path(apps, "case.ipynb").is_file()
+    assert apps.startswith(str(installed["venv"])) and Path(apps, "workspace.ipynb").is_file()
     assert notebooks.startswith(str(installed["venv"])) and Path(notebooks, "period_report.ipynb").is_file()
     assert Path(data) == installed["cwd"] / "data"
 

@@ -1,6 +1,6 @@
 """Staff are shown by their names, never by their logins: in refusals, in the case's timeline, in the apps'
 lists of who did what (a deactivated colleague's too) and in the supervisor's overview."""
-from conftest import TODAY, advance, refused
+from conftest import saved_rows, TODAY, advance, refused
 from workbench.analysis.caseload import case_overview, overview_table
 from workbench.apps.case import CaseApp
 from workbench.apps.events import EventsApp
@@ -64,10 +64,10 @@ def test_the_assessment_app_names_who_filled_each_assessment(db, household_case)
     advance(db, household_case, "assessment", "plan", on="2026-02-01")  # a needs assessment saved as Олена
     app = NeedsAssessmentApp(db, MARIIA, "uk", today=TODAY)
     app.show_case(household_case)
-    row = app.saved_list.children[0].children[0].value
+    [(assessment, row)] = saved_rows(app)
     assert NAME[OLENA] in row and OLENA not in row
-    app.saved_list.children[0].children[1].click()  # open it to correct: its versions, each with who filled it
-    assert NAME[OLENA] in app.history.value and OLENA not in app.history.value
+    app.view(assessment)  # read-only: its versions, each with who filled it
+    assert NAME[OLENA] in app.record.value and OLENA not in app.record.value
 
 
 def test_a_deactivated_worker_is_named_on_the_case_and_in_the_events_log(db, household_case):

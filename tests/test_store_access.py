@@ -29,6 +29,7 @@ CASE_HOLDERS = (WORKER, SUPER, OTHER, OTHER_SUPER)
 
 # Functions of the store that are not a read or write of records, each with the reason.
 EXEMPT = {
+    "audit.last_write": "an audit row's id, no record's content: whether a view must read again (asks cases.search)",
     "connection.default_path": "where the database file is; reads no record",
     "connection.open_db": "opens the file (a page refuses an old schema); reads no record",
     "connection.apply_migrations": "the schema itself, an operator's act (`workbench migrate`)",

@@ -25,7 +25,7 @@ from .conftest import SERVER_START_TIMEOUT_S, USER, Server, alive
 
 # The workspace, the one app, which has a preheated pool (a load while the pool refills starts a kernel of its own).
 APP = "workspace.ipynb"
-LOADS = 20
+LOADS = 6  # the 20 loads of the issue are benchmarks/kernels.py's; six show the bound holding, in less CI time
 KERNEL_END_S = 10  # Jupyter asks a kernel to stop and kills it after 5 s; a busy machine adds some
 READY_TIMEOUT_MS = 120_000  # a page's kernel started and the notebook run, on a shared machine
 SHUTDOWN_REFUSED = "403 POST /voila/api/shutdown/"
