@@ -15,7 +15,7 @@ pytest.importorskip("playwright")
 
 from playwright.sync_api import expect
 
-from .case_cycle_pages import CasePage, IntakePage, address, case_events, label, open_workspace
+from .case_cycle_pages import CasePage, IntakePage, address, case_events, go, label, open_workspace
 from .conftest import USER
 from .layout import overflowing
 from .needs_assessment_page import AppPage, child_ratings, complete_answers, unique_name
@@ -175,12 +175,12 @@ def test_no_view_reaches_past_the_screen(browser, server, db, screen):
             expect(page.locator(f".wb-nav a.wb-nav-{view}.wb-here")).to_be_visible()
             assert overflowing(page) == [], view
         record = CasePage(page, server, db, case_id)
-        page.click(".wb-nav a.wb-nav-home")
-        page.locator(f".wb-caseload-open[href*='case={case_id}&']").click()
+        go(page, f"case={case_id}&tab=overview")  # a link to it, followed in the page
         record.shows("overview")
         for tab in ("overview", "people", "assessments", "plan", "services", "shelter"):
             record.tab(tab)
             assert overflowing(page) == [], tab
+        record.tab("assessments")
         page.locator(".wb-saved-row .wb-view-assessment").first.click()
         expect(page.locator(".wb-record-chart img")).to_be_visible()
         assert overflowing(page) == [], "a saved assessment, read-only"

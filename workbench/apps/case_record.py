@@ -112,7 +112,18 @@ class CaseRecord:
             else:
                 from .support_plan import SupportPlanApp
                 self.parts[name] = SupportPlanApp(self.db, self.user, self.lang, today=self.today)
+            for form in getattr(self.parts[name], "forms", {}).values():  # a move changes the header's status
+                form.after = self._after_save(name, form.after)
         return self.parts[name]
+
+    def _after_save(self, name: str, refresh):
+        def after():
+            if refresh is not None:
+                refresh()  # the part reads the case again itself: no second reading for what it wrote
+            self.shown[name] = (self.case_id, self.lang, last_write(self.db, self.user))
+            self._show_header(get_case(self.db, self.user, self.case_id),
+                              case_state(self.db, self.user, self.case_id))
+        return after
 
     def _show_header(self, case: dict, state: dict):
         lang = self.lang
