@@ -58,6 +58,19 @@ def _finish(partial: Path, path: Path) -> None:
             built.rename(kept)
 
 
+def apps_folder(prefix: str, *notebooks: Path) -> tuple[Path, Path]:
+    """A new temporary folder with ``apps/`` holding ``notebooks`` (for a Voilà of their own); returns both."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    apps = folder / "apps"
+    apps.mkdir()
+    for notebook in notebooks:
+        shutil.copy(notebook, apps)
+    return folder, apps
+
+
 def worker_with_open_cases(path: Path, n: int = 60) -> str:
     """A case manager of the demo's team Північ who has (at least) ``n`` open cases, handed over to her by the
     team's supervisor (``mariia.demo``) from the team's other workers. The demo's administrator adds her; the

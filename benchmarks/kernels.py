@@ -18,13 +18,13 @@ import argparse
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_data import apps_folder  # noqa: E402
 from time_to_interactive import CHROMIUM, FLAGS, wait_for_pools  # noqa: E402
 from workbench.demo import build_demo  # noqa: E402
 from workbench.serve import VoilaServer  # noqa: E402
@@ -104,12 +104,8 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=20)
     parser.add_argument("--open", type=int, default=3, help="pages open side by side for their memory")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="wb-kernels-"))
-    apps = folder / "apps"
-    apps.mkdir()
     app = f"{args.app}.ipynb"
-    shutil.copy(ROOT / "voila_apps" / app, apps)
-    shutil.copy(ROOT / "benchmarks" / BARE, apps)
+    folder, apps = apps_folder("wb-kernels-", ROOT / "voila_apps" / app, ROOT / "benchmarks" / BARE)
     try:
         run(args, app, apps, folder / "kernels.db")
     finally:

@@ -15,17 +15,15 @@ within 1.25x of the bare page.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_data import large_database, worker_with_open_cases  # noqa: E402
+from bench_data import apps_folder, large_database, worker_with_open_cases  # noqa: E402
 from workbench.serve import VoilaServer, process_tree  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -93,11 +91,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    folder = Path(tempfile.mkdtemp(prefix="wb-tti-"))
-    apps = folder / "apps"
-    apps.mkdir()
-    shutil.copy(ROOT / "voila_apps" / "workspace.ipynb", apps)
-    shutil.copy(ROOT / "benchmarks" / "bare_app.ipynb", apps)
+    _, apps = apps_folder("wb-tti-", ROOT / "voila_apps" / "workspace.ipynb", ROOT / "benchmarks" / "bare_app.ipynb")
     db_path = large_database(args.persons)
     user = worker_with_open_cases(db_path, 60)
     key = WORKSPACE[3]

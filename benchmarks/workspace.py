@@ -21,14 +21,13 @@ import argparse
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_data import large_database, worker_with_open_cases  # noqa: E402
+from bench_data import apps_folder, large_database, worker_with_open_cases  # noqa: E402
 from workbench.serve import VoilaServer  # noqa: E402
 from workbench.store.connection import open_db  # noqa: E402
 
@@ -110,11 +109,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    folder = Path(tempfile.mkdtemp(prefix="wb-workspace-"))
-    apps = folder / "apps"
-    apps.mkdir()
-    shutil.copy(ROOT / "voila_apps" / "workspace.ipynb", apps)
-    shutil.copy(ROOT / "benchmarks" / "bare_app.ipynb", apps)
+    folder, apps = apps_folder("wb-workspace-", ROOT / "voila_apps" / "workspace.ipynb", ROOT / "benchmarks" / "bare_app.ipynb")
     source = large_database(args.persons)
     db_path = folder / "bench.db"  # a copy: the saves below must not change the cached database
     for suffix in ("", ".audit-key", ".audit-head"):

@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 from workbench import config
 from workbench.instruments.loader import load_builtin
 
+from .case_cycle_pages import SECTIONS
 from .conftest import USER, Database, Server
 
 INSTRUMENT = load_builtin("family_needs_assessment")
@@ -29,9 +30,6 @@ APP_READY_TIMEOUT_MS = 60_000
 # The first opening of a case or a tab builds its view in the kernel (the plan's, with its chart, ~1 s on an
 # idle machine): more than expect()'s 5 s on a busy one.
 VIEW_BUILT_TIMEOUT_MS = 20_000
-# What each tab of the case record shows (the view that fills it).
-TAB_BODY = {"overview": ".wb-case-overview", "people": ".wb-case-people", "assessments": ".wb-assessments",
-            "plan": ".wb-plan", "services": ".wb-case-services", "shelter": ".wb-case-shelter"}
 _LETTERS = "абвгдежзиклмнопр"  # one per hex digit: unique names that are still Ukrainian words
 
 
@@ -132,7 +130,7 @@ class AppPage:
         expect(self.page.locator(".wb-record-header")).to_contain_text(self.case_number(case_id),
                                                                        timeout=VIEW_BUILT_TIMEOUT_MS)
         expect(self.page.locator(f".wb-tabs a.wb-tab-{tab}.wb-here")).to_have_count(1, timeout=VIEW_BUILT_TIMEOUT_MS)
-        expect(self.page.locator(TAB_BODY[tab])).to_be_visible(timeout=VIEW_BUILT_TIMEOUT_MS)
+        expect(self.page.locator(SECTIONS[tab])).to_be_visible(timeout=VIEW_BUILT_TIMEOUT_MS)
 
     # --- the assessments tab ----------------------------------------------------------------------
     @property

@@ -508,10 +508,6 @@ class CaseApp:
     def _referral_fields(self):
         self.forms["service"].show_field("referral_to", self.forms["service"].inputs["service_type"].value == "referral")
 
-    @staticmethod
-    def _after(message_key: str) -> Done:
-        return Done(message_key)  # the case is read again once the confirmation is shown (ActionForm.after)
-
     # --- actions: each calls one service function, which does every check -------------------
     def _move(self, v):
         to_status = picked(v, "to_status")
@@ -523,49 +519,49 @@ class CaseApp:
         except InvalidInput as err:
             self.goal_outcomes.show_errors(err.problems)
             raise
-        return self._after("case.moved")
+        return Done("case.moved")
 
     def _override(self, v):
         to_status, _, condition = str(picked(v, "condition")).partition("|")
         override_condition(self.db, self.user, self.case_id, to_status=to_status, condition=condition,
                            reason=v["reason"], today=self.today)
-        return self._after("case.override.saved")
+        return Done("case.override.saved")
 
     def _transfer(self, v):
         transfer_case(self.db, self.user, self.case_id, to_worker=v["to_worker"], reason=v["reason"], on=v["on"],
                       today=self.today)
-        return self._after("case.transferred")
+        return Done("case.transferred")
 
     def _service(self, v):
         record_service(self.db, self.user, self.case_id, service_type=v["service_type"], provided_on=v["provided_on"],
                        duration_minutes=v["duration_minutes"] or None, referral_to=v["referral_to"] or None,
                        note=v["note"] or None, today=self.today)
-        return self._after("case.service.saved")
+        return Done("case.service.saved")
 
     def _outcome(self, v):
         record_referral_outcome(self.db, self.user, picked(v, "service_id"), outcome=v["outcome"], on=v["on"],
                                 case_id=self.case_id, today=self.today)
-        return self._after("case.outcome.saved")
+        return Done("case.outcome.saved")
 
     def _urgent(self, v):
         flag_urgent(self.db, self.user, self.case_id, note=v["note"], on=v["on"], today=self.today)
-        return self._after("case.urgent.done")
+        return Done("case.urgent.done")
 
     def _extend(self, v):
         extend_accompaniment(self.db, self.user, self.case_id, months=v["months"], reason=v["reason"], on=v["on"],
                              today=self.today)
-        return self._after("case.extended")
+        return Done("case.extended")
 
     def _reopen(self, v):
         reopen_case(self.db, self.user, self.case_id, reason=v["reason"], on=v["on"], today=self.today)
-        return self._after("case.reopened")
+        return Done("case.reopened")
 
     def _withdraw(self, v):
         # The service withdraws every consent of that purpose in force, and checks the person is this case's.
         purpose = v["purpose"] or None
         withdraw_consent(self.db, self.user, picked(v, "person_id"), purpose=purpose, withdrawn_on=v["withdrawn_on"],
                          note=v["note"] or None, case_id=self.case_id, today=self.today)
-        return self._after("case.consent.research_saved" if purpose == "research" else "case.consent.saved")
+        return Done("case.consent.research_saved" if purpose == "research" else "case.consent.saved")
 
     def _record_stay(self, v):
         try:
@@ -577,7 +573,7 @@ class CaseApp:
             if err.key in ("person.not_found", "shelter.case_other_person", "guard.case_mismatch", "guard.bad_id"):
                 raise InvalidInput({"person_id": err}) from None  # shown under the person's field
             raise
-        return self._after("case.shelter.recorded")
+        return Done("case.shelter.recorded")
 
     def _end_stay(self, v):
         try:
@@ -588,12 +584,12 @@ class CaseApp:
             if err.key in ("guard.case_mismatch", "shelter.stay_not_found", "guard.bad_id"):
                 raise InvalidInput({"stay_id": err}) from None
             raise
-        return self._after("case.shelter.ended")
+        return Done("case.shelter.ended")
 
     def _share(self, v):
         share_case(self.db, self.user, self.case_id, with_user=picked(v, "with_user"), reason=v["reason"] or None)
-        return self._after("case.share.saved")
+        return Done("case.share.saved")
 
     def _unshare(self, v):
         revoke_share(self.db, self.user, picked(v, "share_id"), case_id=self.case_id)
-        return self._after("case.unshare.saved")
+        return Done("case.unshare.saved")

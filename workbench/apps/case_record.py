@@ -81,8 +81,8 @@ class CaseRecord:
             part.set_language(self.lang)
         seen = (self.case_id, self.lang, last_write(self.db, self.user))
         if self.shown.get(name) != seen:
-            part.show_case(self.case_id)
-            self.shown[name] = (self.case_id, self.lang, last_write(self.db, self.user))
+            part.show_case(self.case_id)  # audits the opening, which last_write does not count
+            self.shown[name] = seen
         if name == "assessments" and part.viewing != record:
             if record is None:
                 part.close_view()

@@ -36,18 +36,6 @@ i18n.add({
 
 NAVIGATION = (("home", "frame.home"), ("intake", "frame.intake"), ("events", "frame.events"))
 
-# The frame's own layout; the stylesheet every view shares (phones, touch targets) is style.stylesheet().
-FRAME_CSS = """
-<style>
-.wb-app .wb-nav a, .wb-app .wb-tabs a {
-  display: inline-block; min-height: 40px; line-height: 40px; padding: 0 12px; margin: 0 4px 4px 0;
-  border: 1px solid #90a4ae; border-radius: 4px; text-decoration: none; color: #0d47a1; background: #fff;
-}
-.wb-app .wb-nav a.wb-here, .wb-app .wb-tabs a.wb-here { background: #0d47a1; color: #fff; border-color: #0d47a1; }
-.wb-app .wb-frame-top { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; }
-</style>
-"""
-
 
 class Frame:
     """The page around the views. ``widget`` is what the notebook shows; :meth:`show` puts a view in it.
@@ -70,7 +58,7 @@ class Frame:
         self.here = "home"
         top = w.HBox([self.title, self.language.widget])
         top.add_class("wb-frame-top")
-        self.widget = w.VBox([w.HTML(FRAME_CSS), stylesheet(), self.address, top, self.signed_in,
+        self.widget = w.VBox([stylesheet(), self.address, top, self.signed_in,
                               self.nav, self.error, self.body])
         self.widget.add_class("wb-app")
         self.set_language(lang)

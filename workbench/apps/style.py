@@ -19,6 +19,14 @@ SCROLLERS = f".wb-app .{SCROLL_CLASS}, .wb-app table"  # the boxes that scroll s
 _CSS = f"""
 .wb-app .wb-style {{ display: none; }}
 
+/* The workspace's frame: its navigation and the case record's tabs are links drawn as buttons. */
+.wb-app .wb-nav a, .wb-app .wb-tabs a {{
+  display: inline-block; min-height: {TOUCH_PX}px; line-height: {TOUCH_PX}px; padding: 0 12px; margin: 0 4px 4px 0;
+  border: 1px solid #90a4ae; border-radius: 4px; text-decoration: none; color: #0d47a1; background: #fff;
+}}
+.wb-app .wb-nav a.wb-here, .wb-app .wb-tabs a.wb-here {{ background: #0d47a1; color: #fff; border-color: #0d47a1; }}
+.wb-app .wb-frame-top {{ display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; }}
+
 /* Nothing wider than its container: the widths set in Python are a most, not a must (less the 2 px margin
    ipywidgets gives each widget on either side). */
 .wb-app, .wb-app .widget-box, .wb-app input, .wb-app select, .wb-app textarea, .wb-app img {{
