@@ -32,6 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     serve.add_argument("--apps", type=Path, default=None, help="folder of Voilà apps (default: voila_apps/)")
     serve.add_argument("--no-preheat", action="store_true", help="start a kernel per page load instead of a pool")
+    serve.add_argument("--base-url", default="/", help="the path the browser sees before the apps' addresses, when "
+                                                       "a proxy in front strips it (the hub: /user/NAME/)")
+    hub = sub.add_parser("hub", help="serve the centre's staff behind JupyterHub: sign-in, each role its own door",
+                         description="Starts JupyterHub with deploy/jupyterhub_config.py on the database (one for "
+                                     "every staff member). See the README's 'A centre's server'.")
+    hub.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
+    hub.add_argument("--dir", type=Path, default=None, help="the hub's own state (default: data/hub)")
+    hub.add_argument("--ip", default=None, help="address to listen on (default: the configuration's hub.ip, 127.0.0.1)")
+    hub.add_argument("--port", type=int, default=None, help="port (default: the configuration's hub.port, 8000)")
     report = sub.add_parser("report", help="run a supervisors' notebook unattended (papermill) with parameters")
     report.add_argument("notebook", help="a notebook in notebooks/ (e.g. period_report, outcomes, caseload) or a path")
     report.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
@@ -66,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"migrate": _migrate, "check": _check, "users": _users, "serve": _serve, "demo": _demo, "report": _report,
-                "export": _export}
+                "export": _export, "hub": _hub}
     return commands[args.command](args)
 
 i18n.add({
@@ -209,8 +218,24 @@ def _serve(args) -> int:
         return 1
     # The kernels read WB_DB; migrations run here, once, never on a page load.
     os.environ["WB_DB"] = str(_prepare_db(args.db).resolve())
-    serve(args.apps, port=args.port, preheat=not args.no_preheat)
+    serve(args.apps, port=args.port, preheat=not args.no_preheat, base_url=args.base_url)
     return 0
+
+
+def _hub(args) -> int:
+    """``workbench hub``: JupyterHub in this process's place, on the migrated database."""
+    import os
+
+    from .paths import deploy_dir
+
+    os.environ["WB_DB"] = str(_prepare_db(args.db).resolve())
+    for name, value in (("WB_HUB_DIR", args.dir and args.dir.resolve()), ("WB_HUB_IP", args.ip),
+                        ("WB_HUB_PORT", args.port)):
+        if value is not None:
+            os.environ[name] = str(value)
+    os.environ.pop("WB_USER", None)  # on the hub, who is acting comes from the sign-in only
+    config = deploy_dir() / "jupyterhub_config.py"
+    os.execv(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(config)])
 
 
 def _report(args) -> int:

@@ -67,12 +67,15 @@ from .store.plans import add_action, add_goal, case_goals, close_goal, complete_
 from .store.events import correct_event, record_event
 from .store.services import record_referral_outcome, record_service
 from .store.shelter import end_stay, record_stay
+from .store.credentials import set_password
 from .store.users import add_user
 
 # The demo's staff: two teams, each with two case managers and a supervisor; a head of centre who reads
 # everything and writes nothing on a case; an administrator (users, no case content); a researcher who
 # only receives exports. The administrator comes first: they add the others.
 ADMINISTRATOR = "admin.demo"
+# Every demo user's password for signing in at the demo's hub (`make hub`): plainly a demo's.
+DEMO_PASSWORD = "demo-password"
 USERS = [
     (ADMINISTRATOR, "Адміністратор системи (демо)", "administrator", []),
     ("olena.demo", "Олена Тихоліс (демо)", "case_manager", ["Північ"]),
@@ -395,6 +398,8 @@ def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: i
     with write_transaction(db):
         for username, name, role, teams in USERS:
             add_user(db, ADMINISTRATOR, username=username, display_name=name, role=role, teams=teams)
+        for username, *_ in USERS:
+            set_password(db, ADMINISTRATOR, username, DEMO_PASSWORD)
     summary = DemoSummary(0, households, 0, 0, 0)
     for _ in range(households):
         with write_transaction(db):

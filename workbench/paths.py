@@ -1,7 +1,8 @@
 """Where the workbench's folders are, whether it runs from a source checkout or an installed wheel.
 
-- the staff apps (``voila_apps/``) and the supervisors' notebooks (``notebooks/``) ship inside the
-  wheel as ``workbench/voila_apps`` and ``workbench/notebooks`` (pyproject.toml maps them there); in
+- the staff apps (``voila_apps/``), the supervisors' notebooks (``notebooks/``) and the server's
+  configuration (``deploy/``) ship inside the wheel as ``workbench/voila_apps``, ``workbench/notebooks``
+  and ``workbench/deploy`` (pyproject.toml maps them there); in
   a source checkout (``make``'s editable install) they are the top-level folders of the design card;
 - the runtime data (``data/``: the database unless ``WB_DB`` names another, reports, exports) is the
   checkout's ``data/`` when running from one, else ``data/`` under the working directory.
@@ -40,6 +41,11 @@ def apps_dir() -> Path:
 def notebooks_dir() -> Path:
     """The folder of the supervisors' and researchers' notebooks."""
     return _shipped("notebooks")
+
+
+def deploy_dir() -> Path:
+    """The folder of the centre server's configuration (JupyterHub's, a reverse proxy's example)."""
+    return _shipped("deploy")
 
 
 def data_dir() -> Path:

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from . import i18n, paths
@@ -120,7 +119,8 @@ def workspace_address(old_app: str, query: str) -> str:
 
 
 def install_old_addresses(app, server_url: str, base_url: str) -> None:
-    """Redirect the old apps' addresses into the workspace (after the guard: a refused request stays refused).
+    """Redirect the old apps' addresses and the server's root into the workspace (after the guard: a refused
+    request stays refused).
     Voilà routes under ``server_url``; the browser sees ``base_url`` (the same unless a proxy is in front)."""
     from tornado.routing import PathMatches, Rule
     from tornado.web import RequestHandler
@@ -130,9 +130,16 @@ def install_old_addresses(app, server_url: str, base_url: str) -> None:
             query = workspace_address(old_app, self.request.query)
             self.redirect(f"{base_url}voila/render/workspace.ipynb" + (f"?{query}" if query else ""))
 
+    class Home(RequestHandler):
+        def get(self):
+            self.redirect(f"{base_url}voila/render/workspace.ipynb")
+
     names = "|".join(re.escape(name) for name in OLD_APPS)
     pattern = PathMatches(rf"{re.escape(server_url)}voila/render/({names})\.ipynb")
     app.default_router.rules.insert(1, Rule(pattern, ToWorkspace))
+    # The server's own address leads to the workspace, not to Voilà's list of notebooks (the hub sends a
+    # user to /user/NAME/ after signing in).
+    app.default_router.rules.insert(2, Rule(PathMatches(re.escape(server_url)), Home))
 
 
 def page_handler_setting_xsrf_cookie():
@@ -162,14 +169,19 @@ def page_handler_setting_xsrf_cookie():
     return PageHandler
 
 
-def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None = None):
+def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None = None, base_url: str = "/"):
     """The traitlets ``Config`` for Voilà: loopback only, our pools, no stray ``voila.json``.
+    ``base_url``: what the browser sees before the apps' paths when a proxy in front strips it (the hub's
+    ``/user/NAME/``); Voilà then routes at ``/`` and writes links under ``base_url``.
     (``serve()`` adds the guard on ``Host`` and ``Origin``, which a ``Config`` cannot.)"""
     from traitlets.config import Config
 
     config = Config()
     config.Voila.ip = "127.0.0.1"
     config.Voila.port = port
+    if base_url != "/":
+        config.Voila.base_url = base_url
+        config.Voila.server_url = "/"
     config.Voila.open_browser = False
     config.Voila.config_file_paths = []  # no stray voila.json changes what we serve
     config.VoilaConfiguration.show_tracebacks = False
@@ -192,7 +204,7 @@ def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None =
 
 
 def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
-          pools: dict[str, int] | None = None) -> None:
+          pools: dict[str, int] | None = None, base_url: str = "/") -> None:
     """Run Voilà in this process until stopped (``WB_DB`` and ``WB_USER`` pass on to the kernels).
 
     It answers only to the names of :func:`allowed_hosts` and refuses websockets from other sites' pages:
@@ -217,7 +229,7 @@ def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
 
     apps_dir = Path(apps_dir or paths.apps_dir())
     os.environ.setdefault("MPLBACKEND", "Agg")
-    GuardedVoila.launch_instance(argv=[str(apps_dir)], config=voila_config(port, preheat, pools))
+    GuardedVoila.launch_instance(argv=[str(apps_dir)], config=voila_config(port, preheat, pools, base_url))
 
 
 class VoilaServer:
@@ -252,11 +264,9 @@ class VoilaServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 break
-            try:
-                urllib.request.urlopen(self.url(), timeout=2)
+            if answers(self.port):
                 return self
-            except OSError:
-                time.sleep(0.3)
+            time.sleep(0.3)
         self.__exit__(None, None, None)
         raise RuntimeError(f"Voilà did not answer on port {self.port}; log:\n{self.log_text()}")
 
@@ -303,6 +313,22 @@ class VoilaServer:
         if getattr(self, "_log", None):
             self._log.close()
         return False
+
+
+def answers(port: int, path: str = "/") -> bool:
+    """Whether an HTTP server answers on loopback ``port`` (any status: the root redirects to the workspace,
+    and following that would start a kernel)."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", path)
+        connection.getresponse().read()
+        return True
+    except OSError:
+        return False
+    finally:
+        connection.close()
 
 
 def _cmdline(pid: int) -> str:

@@ -175,11 +175,12 @@ def _state(db) -> dict:
 
 
 def high_marks(db) -> dict:
-    """The largest rowid of every record table now (0 for an empty one)."""
+    """The largest rowid of every record table now (0 for an empty one, or one a later migration adds)."""
     from .schema import RECORD_TABLES
 
+    present = {row[0] for row in db.conn.execute("select name from sqlite_master where type = 'table'")}
     return {table: db.conn.execute(f"select coalesce(max(rowid), 0) from {table}").fetchone()[0]
-            for table in RECORD_TABLES}
+            if table in present else 0 for table in RECORD_TABLES}
 
 
 def begin(db) -> None:

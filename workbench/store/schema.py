@@ -21,12 +21,13 @@ CASE_CYCLE = ("person_contacts", "idp_certificates", "consent_withdrawals", "cas
 SUPPORT_PLANS = ("goals", "goal_actions", "action_completions", "goal_closures", "goal_reviews", "signoffs")
 PERIOD_INDICATORS = ("shelter_stays", "shelter_departures", "events")
 ACCESS = ("user_versions", "case_shares", "case_share_revocations")
+SIGN_IN = ("credentials", "sign_ins")
 
 # The tables of records whose rows the audit chain hashes (workbench.store.chain): every append-only
 # table but the audit log itself, and answers, which have no rowid and are hashed with their assessment.
 # A migration that adds a record table adds its tuple to ALL_APPEND_ONLY and calls _append_only and
 # _no_replace on it.
-ALL_APPEND_ONLY = APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS
+ALL_APPEND_ONLY = APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS + SIGN_IN
 RECORD_TABLES = tuple(t for t in ALL_APPEND_ONLY if t not in ("audit_log", "answers"))
 
 
@@ -516,3 +517,31 @@ def m0007_audit_chain(db):
     row["seal"] = chain.seal_of(key, chain.GENESIS, row)
     chain._insert(db, row)
     chain._state(db)["head"] = (row["id"], row["seal"])  # written once the migration commits
+
+
+@migrations()
+def m0008_sign_in(db):
+    """Signing in (workbench.store.credentials): each user's passwords as salted hashes, the latest counting
+    (an administrator's reset is ``temporary``: to be replaced at the next sign-in), and every attempt to
+    sign in, which the lock after repeated failures counts."""
+    _run(db, """
+    create table credentials (
+        id integer primary key,
+        username text not null references users(username),
+        hash text not null,  -- scrypt$N$r$p$salt$digest
+        temporary integer not null check (temporary in (0, 1)),
+        set_at text not null,
+        set_by text not null references users(username)
+    );
+    create index credentials_user on credentials(username, id);
+    create table sign_ins (
+        id integer primary key,
+        username text not null,  -- as typed (cut to 64 characters): attempts at unknown names count too
+        at text not null,
+        ok integer not null check (ok in (0, 1)),
+        reason text  -- unknown_user, inactive, wrong_password, locked
+    );
+    create index sign_ins_user on sign_ins(username, id);
+    """)
+    _append_only(db, SIGN_IN)
+    _no_replace(db, SIGN_IN)

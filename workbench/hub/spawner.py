@@ -1,0 +1,78 @@
+"""Starting a signed-in user's server: the door of their role (:mod:`.doors`), as the hub's own OS account.
+
+All staff servers run under the one service account that owns the database: the access policy is
+enforced in the store on every read and write, not by file permissions between staff (whose servers all
+need the same file). ``JUPYTERHUB_USER`` comes from the hub's spawner, never from a page; ``WB_USER`` is
+not passed on.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from jupyterhub.spawner import SimpleLocalProcessSpawner
+from tornado import web
+from traitlets import Dict, Integer, Unicode
+
+from .. import paths
+from .doors import door, refusal
+
+
+class WorkbenchSpawner(SimpleLocalProcessSpawner):
+    """The workspace (Voilà behind jhsingle-native-proxy), JupyterLab, or a refusal, by the user's role."""
+
+    db_path = Unicode(config=True, help="The workbench database.")
+    workbench_env = Dict(config=True, help="More environment for every user's server (e.g. WB_CONFIG).")
+    kernel_idle_minutes = Integer(60, config=True, help="A kernel idle this long with no page is ended.")
+
+    def _user_row(self) -> dict | None:
+        from ..store.connection import open_db
+        from ..store.guard import current_version
+
+        db = open_db(self.db_path)
+        try:
+            return current_version(db, self.user.name)
+        finally:
+            db.conn.close()
+
+    async def start(self):
+        user = self._user_row()
+        which = door(user)
+        if which is None:
+            self.log.info("No server for %s (role %s)", self.user.name, user and user["role"])
+            raise web.HTTPError(403, refusal(user, self.user.name))
+        Path(self.home_dir).mkdir(parents=True, exist_ok=True)
+        self.cmd, self.args = (self._workspace() if which == "workspace" else self._lab())
+        self.log.info("Starting the %s door for %s", which, self.user.name)
+        return await super().start()
+
+    def _workspace(self) -> tuple[list[str], list[str]]:
+        """jhsingle-native-proxy does the hub's OAuth and starts Voilà on a free loopback port behind it (its
+        kernels' limit and culling are the workbench's ``serve`` configuration, as for ``workbench serve``)."""
+        proxy = [sys.executable, "-m", "workbench.hub.workspace_proxy", "--destport", "0", "--ip", "127.0.0.1",
+                 "--ready-check-path", "/voila/static/", "--ready-timeout", "180", "--last-activity-interval", "0",
+                 "--progressive", "--websocket-max-message-size", str(10 * 1024 * 1024), "--"]
+        voila = [sys.executable, "-m", "workbench.cli", "serve", "--db", self.db_path, "--port", "{port}",
+                 "--base-url", "{base_url}/"]
+        return proxy + voila, []
+
+    def _lab(self) -> tuple[list[str], list[str]]:
+        """JupyterLab on the user's own copy of the supervisors' notebooks (never overwritten: they edit
+        them), with the workspace app beside them, fresh at every start (it is ours, not theirs)."""
+        home = Path(self.home_dir)
+        notebooks = home / "notebooks"
+        if not notebooks.exists():
+            shutil.copytree(paths.notebooks_dir(), notebooks,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copy2(Path(paths.apps_dir()) / "workspace.ipynb", home / "workspace.ipynb")
+        args = [f"--ServerApp.root_dir={home}", "--ServerApp.default_url=/lab/tree/notebooks",
+                f"--MappingKernelManager.cull_idle_timeout={self.kernel_idle_minutes * 60}",
+                "--MappingKernelManager.cull_interval=300", "--ServerApp.terminals_enabled=True"]
+        return [sys.executable, "-m", "jupyterhub.singleuser"], args
+
+    def get_env(self):
+        env = super().get_env()
+        env.pop("WB_USER", None)  # who is acting is JUPYTERHUB_USER, set above by the hub
+        env.update({"WB_DB": self.db_path, "MPLBACKEND": "Agg", **self.workbench_env})
+        return env
