@@ -9,11 +9,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     := data/workbench.db
 PORT   ?= 8866
+HUB_PORT ?= 8000
 DEMO_USER ?= olena.demo
 
 LOCK   := requirements.lock
 
-.PHONY: demo test lint setup demo-db lab lock benchmark clean
+.PHONY: demo test lint setup demo-db lab hub lock benchmark clean
 
 setup: $(STAMP)
 
@@ -54,6 +55,13 @@ demo: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
 	@echo "Serving the case worker's workspace as $(DEMO_USER) (Ctrl+C stops):"
 	@echo "  http://localhost:$(PORT)/voila/render/workspace.ipynb"
 	WB_DB=$(abspath $(DB)) WB_USER=$(DEMO_USER) $(BIN)/workbench serve --port=$(PORT)
+
+# A centre's server on the demo database: JupyterHub with sign-in, each role its own door (README: "A centre's
+# server"). Every demo user's password is demo-password.
+hub: $(STAMP) $(DB)
+	@echo "The centre's hub on the demo database (Ctrl+C stops): http://localhost:$(HUB_PORT)/"
+	@echo "  sign in as olena.demo (case manager), mariia.demo (supervisor), admin.demo, ...; password: demo-password"
+	$(BIN)/workbench hub --db $(DB) --port $(HUB_PORT)
 
 # The supervisors' and researchers' notebooks in JupyterLab, on the demo database and its research export,
 # as the demo supervisor (--allow-root only when run as root, e.g. in a container).

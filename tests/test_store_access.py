@@ -57,6 +57,8 @@ EXEMPT = {
     "children.child_entries": "child entries from rows already read; no database",
     "schema.unique_keys": "the schema's own keys, for the migrations; reads no record",
     "schema.triggers_expected": "names of triggers; no database",
+    "credentials.sign_in": "what makes an actor: checks a password and records the attempt (the hub's sign-in)",
+    "credentials.hash_password": "hashes a password in hand; no database",
 }
 
 
@@ -143,8 +145,20 @@ def _shared(db, w):
     w["share"] = share_case(db, WORKER, w["case"], with_user=COLLEAGUE)
 
 
+PASSWORD = "пароль-для-тесту"
+
+
+def _passwords(db, w):
+    """Setup: every active user of the world has a password (the administrator sets it)."""
+    from workbench.store.credentials import set_password
+
+    for name in (ADMIN, WORKER, COLLEAGUE, SUPER, OTHER, OTHER_SUPER, HEAD, RESEARCHER):
+        set_password(db, ADMIN, name, PASSWORD)
+
+
 def recipes() -> dict[str, Recipe]:
-    from workbench.store import (agenda, assessments, audit, caseload, cases, children, cycle, deadlines, drafts,
+    from workbench.store import (agenda, assessments, audit, caseload, cases, children, credentials, cycle,
+                                 deadlines, drafts,
                                  duplicates, events, instruments, intake, lifecycle, people, plans, records, research,
                                  search,
                                  services, shares, shelter, users)
@@ -325,6 +339,17 @@ def recipes() -> dict[str, Recipe]:
         "users.list_users": Recipe(lambda db, a, w: users.list_users(db, a), **ADMINISTRATION),
         "users.staff": Recipe(lambda db, a, w: users.staff(db, a), allowed=CASE_HOLDERS + (HEAD, ADMIN),
                               refused=NOBODY, why="the staff list is for everyone who works here"),
+        "credentials.reset_password": Recipe(lambda db, a, w: credentials.reset_password(db, a, COLLEAGUE),
+                                             **ADMINISTRATION),
+        "credentials.set_password": Recipe(lambda db, a, w: credentials.set_password(db, a, COLLEAGUE, "новий-пароль-1"),
+                                           **ADMINISTRATION),
+        "credentials.password_state": Recipe(lambda db, a, w: credentials.password_state(db, a, COLLEAGUE),
+                                             **ADMINISTRATION),
+        "credentials.change_password": Recipe(
+            lambda db, a, w: credentials.change_password(db, a, current=PASSWORD, new="новий-пароль-1",
+                                                         repeated="новий-пароль-1"),
+            allowed=CASE_HOLDERS + (HEAD, ADMIN), refused=NOBODY, setup=_passwords,
+            why="every staff member changes their own password (the researcher has no server to sign in to)"),
         "users.staff_member": Recipe(lambda db, a, w: users.staff_member(db, a, WORKER),
                                      allowed=CASE_HOLDERS + (HEAD, ADMIN), refused=NOBODY,
                                      why="the staff list is for everyone who works here"),

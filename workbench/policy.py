@@ -46,6 +46,8 @@ GENERAL_ACTIONS = {
     "events.write": CASE_HOLDERS,
     "staff.read": CASE_HOLDERS + ("head_of_centre", "administrator"),
     "users.manage": ("administrator",),
+    # A staff member's own password (the researcher has no server on the hub, so none to sign in to).
+    "password.change": CASE_HOLDERS + ("head_of_centre", "administrator"),
     "instruments.manage": ("administrator",),
     "research.export": ("head_of_centre", "administrator"),
     "audit.read": ("head_of_centre", "administrator"),
@@ -120,6 +122,7 @@ i18n.add({
     "policy.action.events.write": {"uk": "записувати заходи", "en": "record events"},
     "policy.action.staff.read": {"uk": "переглядати список працівників", "en": "read the staff list"},
     "policy.action.users.manage": {"uk": "керувати користувачами й командами", "en": "manage users and teams"},
+    "policy.action.password.change": {"uk": "змінювати власний пароль", "en": "change your own password"},
     "policy.action.instruments.manage": {"uk": "керувати інструментами", "en": "manage instruments"},
     "policy.action.research.export": {"uk": "робити дослідницьке вивантаження", "en": "make the research export"},
     "policy.action.readings.read": {"uk": "бачити, хто відкривав записи клієнтів",

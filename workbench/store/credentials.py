@@ -24,7 +24,7 @@ from ..config import load_config
 from ..i18n import UserError
 from .audit import _audit
 from .connection import now, write_transaction
-from .guard import actor_of, allow, current_version
+from .guard import allow, current_version
 
 i18n.add({
     "credentials.too_short": {"uk": "Пароль має бути не коротшим за {n} знаків.",
@@ -96,9 +96,7 @@ def sign_in(db, username, password) -> SignIn:
 def change_password(db, actor: str, *, current, new, repeated) -> None:
     """The signed-in ``actor`` replaces their own password (``current`` checked; ``new`` twice, as typed).
     Raises ``UserError``; nothing is written then."""
-    user = actor_of(db, actor)
-    if user.role is None or not user.active:
-        allow(db, actor, "staff.read")  # raises the policy's refusal (unknown or inactive user)
+    user = allow(db, actor, "password.change")
     if not isinstance(new, str) or new != repeated:
         raise UserError("credentials.mismatch")
     new = _checked(user.username, new)
@@ -141,10 +139,7 @@ def set_password(db, actor: str, username, password, *, temporary: bool = False)
 def password_state(db, actor: str, username) -> dict:
     """``{"set", "temporary", "locked_until"}`` of ``username``'s password, for the administrator (or the
     user themselves): ``locked_until`` is an ISO time, "reset" when only a reset unlocks, or None."""
-    if username != actor:
-        allow(db, actor, "users.manage")
-    else:
-        allow(db, actor, "staff.read") if actor_of(db, actor).role != "researcher" else None
+    allow(db, actor, "password.change" if username == actor else "users.manage")
     row = _latest(db, username)
     until = _locked_until(db, username, row)
     return {"set": row is not None, "temporary": bool(row and row["temporary"]),
