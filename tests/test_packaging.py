@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.serve import _free_port
+from workbench.serve import _free_port, answers
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ("pyproject.toml", "README.md", "workbench", "voila_apps", "notebooks")
+SHIPPED = ("pyproject.toml", "README.md", "workbench", "voila_apps", "notebooks", "deploy")
 
 
 def run(*args, cwd, timeout=300, env=None) -> subprocess.CompletedProcess:
@@ -39,7 +39,7 @@ def run(*args, cwd, timeout=300, env=None) -> subprocess.CompletedProcess:
 def test_the_listed_packages_are_every_package_folder():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     folders = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "workbench").rglob("__init__.py")}
-    assert listed == folders | {"workbench.voila_apps", "workbench.notebooks"}
+    assert listed == folders | {"workbench.voila_apps", "workbench.notebooks", "workbench.deploy"}
 
 
 @pytest.fixture(scope="module")
@@ -77,10 +77,11 @@ def installed(tmp_path_factory) -> dict:
 def test_the_wheel_holds_the_apps_notebooks_configuration_and_every_module(installed):
     names = set(zipfile.ZipFile(installed["wheel"]).namelist())
     for folder, pattern in (("voila_apps", "*.ipynb"), ("notebooks", "*.ipynb"), ("workbench", "**/*.py"),
-                            ("workbench/config", "*.json"), ("workbench/instruments/builtin", "*.md")):
+                            ("workbench/config", "*.json"), ("workbench/instruments/builtin", "*.md"),
+                            ("deploy", "*"), ("workbench/hub/templates", "*.html")):
         for path in (ROOT / folder).glob(pattern):
             inside = path.relative_to(ROOT).as_posix()
-            if folder in ("voila_apps", "notebooks"):
+            if folder in ("voila_apps", "notebooks", "deploy"):
                 inside = f"workbench/{inside}"
             if "__pycache__" not in inside:
                 assert inside in names, inside
@@ -88,9 +89,10 @@ def test_the_wheel_holds_the_apps_notebooks_configuration_and_every_module(insta
 
 def test_the_installed_package_is_the_wheel_not_the_sources(installed):
     done = run(installed["python"], "-c", "import workbench, workbench.paths as p; print(workbench.__file__); "
-               "print(p.apps_dir()); print(p.notebooks_dir()); print(p.data_dir())",
+               "print(p.apps_dir()); print(p.notebooks_dir()); print(p.data_dir()); print(p.deploy_dir())",
                cwd=installed["cwd"], env=installed["env"])
-    module, apps, notebooks, data = done.stdout.split()
+    module, apps, notebooks, data, deploy = done.stdout.split()
+    assert deploy.startswith(str(installed["venv"])) and Path(deploy, "jupyterhub_config.py").is_file()
     assert str(installed["venv"]) in module and str(ROOT) not in module
     assert apps.startswith(str(installed["venv"])) and Path(apps, "workspace.ipynb").is_file()
     assert notebooks.startswith(str(installed["venv"])) and Path(notebooks, "period_report.ipynb").is_file()
@@ -115,7 +117,7 @@ def test_serve_runs_from_another_directory(installed):
     server = subprocess.Popen(["workbench", "serve", "--no-preheat", "--port", str(port), "--db", str(db)], cwd=cwd,
                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _get(f"http://127.0.0.1:{port}/", server)
+        _wait_until_it_answers(port, server)
         assert db.is_file()  # the server created and migrated it as it started, before any page
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/case.ipynb", timeout=120) as answer:
             page = answer.read().decode()  # one request: a kernel starts and runs the app
@@ -129,16 +131,15 @@ def test_serve_runs_from_another_directory(installed):
         log.close()
 
 
-def _get(url: str, server: subprocess.Popen, timeout_s: float = 90) -> str:
+def _wait_until_it_answers(port: int, server: subprocess.Popen, timeout_s: float = 90) -> None:
+    """Until the server answers at all (its root redirects to the workspace: not followed, no kernel starts)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         assert server.poll() is None, "the server stopped"
-        try:
-            with urllib.request.urlopen(url, timeout=5) as answer:
-                return answer.read().decode()
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"no answer from {url}")
+        if answers(port):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"no answer on port {port}")
 
 
 def test_site_packages_of_this_environment_are_found():
