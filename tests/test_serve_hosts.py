@@ -143,8 +143,9 @@ def test_every_route_refuses_a_foreign_name_and_serves_loopback(server, kernel):
     paths = ["/", "/voila/static/voila.js", "/voila/templates/lab/static/index.css", f"/api/kernels/{kernel}"]
     for path in [APP, *paths]:
         assert_refused_host(*request(server, path, f"{EVIL}:{server.port}"), f"{EVIL}:{server.port}")
-    for path in paths:
+    for path in paths[1:]:
         assert request(server, path, f"127.0.0.1:{server.port}")[0] == 200, path
+    assert request(server, "/", f"127.0.0.1:{server.port}")[0] == 302  # the root leads to the workspace
 
 
 def test_a_foreign_name_cannot_shut_a_kernel_down(server, kernel):
