@@ -173,6 +173,11 @@ def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None =
     config.Voila.open_browser = False
     config.Voila.config_file_paths = []  # no stray voila.json changes what we serve
     config.VoilaConfiguration.show_tracebacks = False
+    # The page never sees the kernel's output streams or tracebacks (kernel_channels). What the page may send
+    # is the kernel manager's allowed_message_types, set in serve(): Voilà passes its own list to the kernel
+    # manager's constructor, and traitlets lets a keyword argument beat the configuration, so a
+    # MappingKernelManager (or VoilaKernelManager) setting here would be ignored (tried: it is).
+    config.Voila.kernel_websocket_connection_class = "workbench.kernel_channels.PageChannels"
     config.VoilaConfiguration.file_allowlist = []  # serve no data files, only the apps
     # A page ends its kernel when it is left or closed (page_handler_setting_xsrf_cookie). The culler is
     # the backstop for kernels whose page could not say so: the browser killed or crashed, the machine
@@ -196,16 +201,25 @@ def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
     """Run Voilà in this process until stopped (``WB_DB`` and ``WB_USER`` pass on to the kernels).
 
     It answers only to the names of :func:`allowed_hosts` and refuses websockets from other sites' pages:
-    a page the user visits cannot reach it through DNS rebinding."""
+    a page the user visits cannot reach it through DNS rebinding. A page may send its kernel only what
+    Voilà's widgets send (no code to run) and never receives the kernel's output or tracebacks
+    (:mod:`workbench.kernel_channels`)."""
     from voila.app import Voila
 
     hosts = allowed_hosts()  # a bad configuration stops the server before it starts
 
     from voila.tornado.handler import TornadoVoilaHandler
 
+    from .kernel_channels import PAGE_MESSAGE_TYPES
+
     page_handler = page_handler_setting_xsrf_cookie()
 
     class GuardedVoila(Voila):
+        def init_settings(self):  # Voilà makes its kernel manager here, with its own allowed_message_types
+            settings = super().init_settings()
+            self.kernel_manager.allowed_message_types = list(PAGE_MESSAGE_TYPES)
+            return settings
+
         def init_handlers(self):  # the pages (/voila/render/...) get the handler that sets the _xsrf cookie
             return [(route[0], page_handler, *route[2:]) if route[1] is TornadoVoilaHandler else route
                     for route in super().init_handlers()]
