@@ -26,7 +26,14 @@ KEPT_FROM_PAGE = frozenset({"stream", "error"})
 
 class PageChannels(ZMQChannelsWebsocketConnection):
     """Jupyter Server's websocket connection to a kernel, keeping :data:`KEPT_FROM_PAGE` from the page (and
-    logging it). The incoming filter is the kernel manager's ``allowed_message_types`` (``serve.serve``)."""
+    logging it), and telling the kernel limit (``kernel_limit.PageKernels``, if the kernel manager has one)
+    that a page connected. The incoming filter is the kernel manager's ``allowed_message_types`` (``serve``)."""
+
+    def connect(self):
+        pages = getattr(self.multi_kernel_manager, "page_kernels", None)
+        if pages is not None:
+            pages.connected(self.kernel_id)
+        return super().connect()
 
     def handle_outgoing_message(self, stream, outgoing_msg) -> None:
         channel = stream if isinstance(stream, str) else getattr(stream, "channel", None)
