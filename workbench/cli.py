@@ -209,10 +209,12 @@ def _serve(args) -> int:
     import os
 
     from .i18n import UserError
-    from .serve import allowed_hosts, serve
+    from .kernel_limit import max_kernels
+    from .serve import allowed_hosts, preheated_kernels, serve
 
-    try:
-        allowed_hosts()  # a bad `serve.hosts` in the configuration: said in words, before anything starts
+    try:  # a bad `serve` configuration: said in words, before anything starts
+        allowed_hosts()
+        max_kernels(preheated_kernels(not args.no_preheat))
     except UserError as error:
         print(error.message(), file=sys.stderr)
         return 1

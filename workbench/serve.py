@@ -54,6 +54,11 @@ def allowed_hosts() -> tuple[str, ...]:
     return tuple(dict.fromkeys([*LOOPBACK_HOSTS, *(h.strip().lower() for h in hosts)]))
 
 
+def preheated_kernels(preheat: bool = True, pools: dict[str, int] | None = None) -> int:
+    """How many kernels the pools keep waiting (``pools`` as :func:`serve` takes them)."""
+    return sum((pools or PREHEATED_APPS).values()) if preheat else 0
+
+
 def origin_pattern(hosts) -> re.Pattern:
     """An ``Origin`` of one of ``hosts`` (http or https, any port)."""
     names = "|".join(re.escape(host) for host in hosts)
@@ -156,15 +161,34 @@ def page_handler_setting_xsrf_cookie():
     Reading ``self.xsrf_token`` before the page's first byte sets the cookie (tornado's double-submit token,
     not HttpOnly, so the page's script can read it). Nothing is exempted: the shutdown route, like every
     other, still refuses a POST whose token does not match the cookie, i.e. one from another site's page.
+
+    The handler also keeps the server within ``serve.max_kernels`` (:class:`workbench.kernel_limit.PageKernels`):
+    a load that finds no room is answered 429 with a short page in both languages (the cookie is set anyway).
     """
     import tornado.web
     from voila.tornado.handler import TornadoVoilaHandler
+
+    from .kernel_limit import refusal_page
 
     class PageHandler(TornadoVoilaHandler):
         @tornado.web.authenticated
         async def get(self, path=None):
             self.xsrf_token  # noqa: B018 - the property sets the cookie when the request has none
-            await super().get(path)
+            pages = getattr(self.kernel_manager, "page_kernels", None)  # serve() gives it one (kernel_limit)
+            if pages is None:
+                await super().get(path)
+                return
+            refused = await pages.admit()
+            if refused is not None:
+                self.set_status(429)
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.set_header("Cache-Control", "no-store")
+                self.finish(refusal_page(refused))
+                return
+            try:
+                await super().get(path)
+            finally:
+                pages.done()
 
     return PageHandler
 
@@ -185,6 +209,11 @@ def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None =
     config.Voila.open_browser = False
     config.Voila.config_file_paths = []  # no stray voila.json changes what we serve
     config.VoilaConfiguration.show_tracebacks = False
+    # The page never sees the kernel's output streams or tracebacks (kernel_channels). What the page may send
+    # is the kernel manager's allowed_message_types, set in serve(): Voilà passes its own list to the kernel
+    # manager's constructor, and traitlets lets a keyword argument beat the configuration, so a
+    # MappingKernelManager (or VoilaKernelManager) setting here would be ignored (tried: it is).
+    config.Voila.kernel_websocket_connection_class = "workbench.kernel_channels.PageChannels"
     config.VoilaConfiguration.file_allowlist = []  # serve no data files, only the apps
     # A page ends its kernel when it is left or closed (page_handler_setting_xsrf_cookie). The culler is
     # the backstop for kernels whose page could not say so: the browser killed or crashed, the machine
@@ -208,16 +237,30 @@ def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
     """Run Voilà in this process until stopped (``WB_DB`` and ``WB_USER`` pass on to the kernels).
 
     It answers only to the names of :func:`allowed_hosts` and refuses websockets from other sites' pages:
-    a page the user visits cannot reach it through DNS rebinding."""
+    a page the user visits cannot reach it through DNS rebinding. A page may send its kernel only what
+    Voilà's widgets send (no code to run) and never receives the kernel's output or tracebacks
+    (:mod:`workbench.kernel_channels`); at most ``serve.max_kernels`` kernels run (:mod:`workbench.kernel_limit`).
+    A bad ``serve`` configuration raises ``UserError`` before anything starts."""
     from voila.app import Voila
 
+    from .kernel_limit import PageKernels, max_kernels
+
     hosts = allowed_hosts()  # a bad configuration stops the server before it starts
+    limit = max_kernels(preheated_kernels(preheat, pools))
 
     from voila.tornado.handler import TornadoVoilaHandler
+
+    from .kernel_channels import PAGE_MESSAGE_TYPES
 
     page_handler = page_handler_setting_xsrf_cookie()
 
     class GuardedVoila(Voila):
+        def init_settings(self):  # Voilà makes its kernel manager here, with its own allowed_message_types
+            settings = super().init_settings()
+            self.kernel_manager.allowed_message_types = list(PAGE_MESSAGE_TYPES)
+            self.kernel_manager.page_kernels = PageKernels(self.kernel_manager, limit)
+            return settings
+
         def init_handlers(self):  # the pages (/voila/render/...) get the handler that sets the _xsrf cookie
             return [(route[0], page_handler, *route[2:]) if route[1] is TornadoVoilaHandler else route
                     for route in super().init_handlers()]

@@ -3,20 +3,20 @@ name), the navigation, a message area for a handler's error, and the view itself
 
 A handler that fails unexpectedly (a bug, a lost database) must not leave the user looking at a page that
 silently did nothing: :meth:`Frame.catch_errors` puts a bilingual message at the top of the page and the
-traceback in the server's log, never in the page (it names server paths).
+traceback in the server's log, never in the page (it names server paths; issue 16).
 """
 from __future__ import annotations
 
 import html
 import logging
 import sys
-import traceback
 
 import ipywidgets as w
 
 from .. import i18n
 from .address import Address, Place, link
 from .common import LanguageSwitch, status_html
+from .server_log import log_to_server
 from .style import stylesheet
 
 log = logging.getLogger(__name__)
@@ -92,19 +92,23 @@ class Frame:
             self.body.children = [view_widget]
 
     def failed(self, exc_info=None):
-        """An unexpected error in a handler: the traceback to the server's log, a message to the user."""
-        text = "".join(traceback.format_exception(*(exc_info or sys.exc_info())))
-        print(text, file=sys.stderr)  # the kernel's stderr is the Voilà server's log
+        """An unexpected error in a handler (``exc_info``: the exception's triple, default the one being
+        handled): the traceback to the server's log through ``logging`` (never ``sys.stderr``, which in a
+        kernel is published to the page; see :mod:`.server_log`), the bilingual message to the user."""
+        log.error("A handler of the workspace failed", exc_info=exc_info or sys.exc_info())
         self.error.value = status_html(i18n.t("frame.failed", self.lang), "error")
 
     def catch_errors(self):
-        """Route every widget handler's unexpected error to :meth:`failed`.
+        """Route every widget handler's unexpected error to :meth:`failed`, and the kernel's log to the
+        server's (:func:`.server_log.log_to_server`).
 
         ipywidgets hands an exception raised in a click handler or while applying a value from the page
-        (an observer) to the shell's ``showtraceback``; without a shell (plain Python, the unit tests)
-        it only logs, and nothing changes here."""
+        (an observer, or a value the widget refuses) to the shell's ``showtraceback``, which would send the
+        traceback to the page; without a shell (plain Python, the unit tests) it only logs, and nothing
+        changes here."""
         from IPython import get_ipython
 
         shell = get_ipython()
         if shell is not None:
+            log_to_server()
             shell.showtraceback = lambda *args, **kwargs: self.failed()
