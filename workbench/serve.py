@@ -193,6 +193,11 @@ def page_handler_setting_xsrf_cookie():
     return PageHandler
 
 
+def kernel_idle_minutes() -> int:
+    """``serve.kernel_idle_minutes`` (default 60): how long a kernel with no page connected is kept."""
+    return int((load_config().get("serve") or {}).get("kernel_idle_minutes", 60))
+
+
 def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None = None, base_url: str = "/"):
     """The traitlets ``Config`` for Voilà: loopback only, our pools, no stray ``voila.json``.
     ``base_url``: what the browser sees before the apps' paths when a proxy in front strips it (the hub's
@@ -217,10 +222,10 @@ def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None =
     config.VoilaConfiguration.file_allowlist = []  # serve no data files, only the apps
     # A page ends its kernel when it is left or closed (page_handler_setting_xsrf_cookie). The culler is
     # the backstop for kernels whose page could not say so: the browser killed or crashed, the machine
-    # asleep, a page closed before it had loaded. It ends a kernel idle for an hour with no page
-    # connected (a connected page's kernel is never culled, nor a pooled one, busy in wait_for_request()).
+    # asleep, a page closed before it had loaded. It ends a kernel idle for serve.kernel_idle_minutes with no
+    # page connected (a connected page's kernel is never culled, nor a pooled one, busy in wait_for_request()).
     # Drafts keep the work of a culled page.
-    config.MappingKernelManager.cull_idle_timeout = 3600
+    config.MappingKernelManager.cull_idle_timeout = kernel_idle_minutes() * 60
     config.MappingKernelManager.cull_interval = 300
     if preheat:
         config.VoilaConfiguration.preheat_kernel = True

@@ -19,8 +19,9 @@ from ..config import load_config
 
 def settings() -> dict:
     """The ``hub`` section with its defaults, then the environment's overrides."""
-    section = {"ip": "127.0.0.1", "port": 8000, "idle_server_minutes": 60, "kernel_idle_minutes": 60,
-               **(load_config().get("hub") or {})}
+    from ..serve import kernel_idle_minutes
+
+    section = {"ip": "127.0.0.1", "port": 8000, "idle_server_minutes": 60, **(load_config().get("hub") or {})}
     env = os.environ
     return {"db": str(Path(env["WB_DB"]).resolve()),
             "dir": str(Path(env.get("WB_HUB_DIR") or paths.data_dir() / "hub").resolve()),
@@ -28,7 +29,7 @@ def settings() -> dict:
             "api_port": int(env.get("WB_HUB_API_PORT") or 8001),
             "internal_port": int(env.get("WB_HUB_INTERNAL_PORT") or 8081),
             "idle_server_minutes": int(section["idle_server_minutes"]),
-            "kernel_idle_minutes": int(section["kernel_idle_minutes"])}
+            "kernel_idle_minutes": kernel_idle_minutes()}
 
 
 def proxy_command() -> list[str]:
