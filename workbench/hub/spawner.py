@@ -26,19 +26,25 @@ class WorkbenchSpawner(SimpleLocalProcessSpawner):
     workbench_env = Dict(config=True, help="More environment for every user's server (e.g. WB_CONFIG).")
     kernel_idle_minutes = Integer(60, config=True, help="A kernel idle this long with no page is ended.")
 
-    def _user_row(self) -> dict | None:
+    def _user_row(self) -> tuple[dict | None, bool]:
+        """The user as they are now, and whether their password is an administrator's one-time one."""
         from ..store.connection import open_db
+        from ..store.credentials import password_state
         from ..store.guard import current_version
 
         db = open_db(self.db_path)
         try:
-            return current_version(db, self.user.name)
+            user = current_version(db, self.user.name)
+            temporary = door(user) is not None and password_state(db, self.user.name, self.user.name)["temporary"]
+            return user, temporary
         finally:
             db.conn.close()
 
     async def start(self):
-        user = self._user_row()
+        user, temporary = self._user_row()
         which = door(user)
+        if which == "lab" and temporary:
+            which = "workspace"  # it holds them on choosing their own password first (Lab would not)
         if which is None:
             self.log.info("No server for %s (role %s)", self.user.name, user and user["role"])
             raise web.HTTPError(403, refusal(user, self.user.name))
