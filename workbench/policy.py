@@ -45,6 +45,8 @@ GENERAL_ACTIONS = {
     "events.read": CASE_HOLDERS + ("head_of_centre",),
     "events.write": CASE_HOLDERS,
     "staff.read": CASE_HOLDERS + ("head_of_centre", "administrator"),
+    # The staff's workspace: the case apps, or for an administrator its users-and-teams page alone.
+    "workspace.open": CASE_HOLDERS + ("head_of_centre", "administrator"),
     "users.manage": ("administrator",),
     "instruments.manage": ("administrator",),
     "research.export": ("head_of_centre", "administrator"),
@@ -119,6 +121,7 @@ i18n.add({
     "policy.action.events.read": {"uk": "переглядати журнал заходів", "en": "read the events log"},
     "policy.action.events.write": {"uk": "записувати заходи", "en": "record events"},
     "policy.action.staff.read": {"uk": "переглядати список працівників", "en": "read the staff list"},
+    "policy.action.workspace.open": {"uk": "відкривати робоче місце", "en": "open the workspace"},
     "policy.action.users.manage": {"uk": "керувати користувачами й командами", "en": "manage users and teams"},
     "policy.action.instruments.manage": {"uk": "керувати інструментами", "en": "manage instruments"},
     "policy.action.research.export": {"uk": "робити дослідницьке вивантаження", "en": "make the research export"},
