@@ -1,7 +1,7 @@
 """The administrators' users-and-teams page, my own password and sign-out, in the workspace (plain pytest): an
 administrator lands on the users page and sees no case; every change goes through the store as the signed-in
 user; a reset's one-time password is shown once, signs in, and holds its owner on the password view until they
-choose their own."""
+choose their own; the command's reset."""
 import ipywidgets as w
 
 from conftest import TODAY, refused, row_counts
@@ -9,6 +9,7 @@ from workbench.apps.address import Place
 from workbench.apps.password import PasswordView
 from workbench.apps.users import UsersView
 from workbench.apps.workspace import Workspace
+from workbench.cli import main
 from workbench.store.credentials import password_state, reset_password, set_password, sign_in
 from workbench.store.guard import current_version
 from workbench.store.users import add_user, set_role
@@ -213,3 +214,31 @@ def test_the_frame_links_to_my_password_and_to_sign_out_only_under_the_hub(db, m
     assert ">Sign out</a>" in ws.frame.signed_in.value
     monkeypatch.setenv("JUPYTERHUB_BASE_URL", "/centre")
     assert 'href="/centre/hub/logout"' in Workspace(db, ADMIN, "uk").frame.signed_in.value
+
+
+def test_the_command_resets_a_password_as_the_signed_in_administrator(tmp_path, monkeypatch, capsys):
+    path = str(tmp_path / "centre.db")
+    monkeypatch.setenv("WB_LANG", "en")
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.delenv("WB_USER", raising=False)
+    assert main(["users", "--db", path, "add", "boss", "--name", "Бос", "--role", "administrator"]) == 0
+    monkeypatch.setenv("WB_USER", "boss")
+    capsys.readouterr()
+    assert main(["users", "--db", path, "password", "boss"]) == 0  # the first administrator's own
+    out = capsys.readouterr().out
+    assert out.startswith("One-time password for boss: ") and "choose their own" in out
+    password = out.split(": ", 1)[1].split("\n")[0]
+    assert main(["users", "--db", path, "add", "olena", "--name", "Олена", "--role", "case_manager"]) == 0
+    monkeypatch.setenv("WB_USER", "olena")
+    capsys.readouterr()
+    assert main(["users", "--db", path, "password", "boss"]) == 1  # a case manager resets nobody's
+    assert "does not allow" in capsys.readouterr().err
+    from workbench.store.connection import open_db
+
+    db = open_db(path)
+    try:
+        result = sign_in(db, "boss", password)
+        assert result.ok and result.must_change
+        assert password not in repr(list(db.query("select * from audit_log")))
+    finally:
+        db.conn.close()
