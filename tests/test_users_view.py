@@ -82,7 +82,7 @@ def test_bad_input_on_the_users_page_is_refused_in_both_languages_and_writes_not
     assert "Імʼя користувача — від 2 до 64 знаків" in forms["add"].status.value
     view.set_language("en")
     assert "A username is 2 to 64 characters" in forms["add"].status.value  # the refusal, in the other language
-    submit(forms["add"], username="new.one", display_name="", role=None)
+    submit(forms["add"], username="new.one", display_name="", role="")
     assert "required" in forms["add"].errors["role"].value
     submit(forms["add"], role="case_manager")
     assert "required" in forms["add"].errors["display_name"].value
@@ -94,7 +94,7 @@ def test_bad_input_on_the_users_page_is_refused_in_both_languages_and_writes_not
     assert "last active administrator" in forms["deactivate"].status.value
     submit(forms["role"], username="olena.demo", role="case_manager")
     assert "Nothing changes" in forms["role"].status.value
-    submit(forms["reset"], username=None)
+    submit(forms["reset"], username="")
     assert "required" in forms["reset"].errors["username"].value and view.one_time_box.value == ""
     assert row_counts(db) == before
 

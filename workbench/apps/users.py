@@ -143,11 +143,11 @@ class UsersView:
 
     @staticmethod
     def _people() -> w.Dropdown:
-        return w.Dropdown(options=[("", None)], layout=w.Layout(width="30em"))
+        return w.Dropdown(options=[("", "")], layout=w.Layout(width="30em"))
 
     @staticmethod
     def _roles() -> w.Dropdown:
-        return w.Dropdown(options=[("", None)], layout=w.Layout(width="20em"))
+        return w.Dropdown(options=[("", "")], layout=w.Layout(width="20em"))
 
     # --- language and display ----------------------------------------------------------------
     def set_language(self, lang: str):
@@ -159,7 +159,8 @@ class UsersView:
                 with form.unchanged():  # relabelled, the choice kept: not the user's change
                     role = form.inputs["role"]
                     value = role.value
-                    role.options = [(choose, None)] + [(role_label(code, lang), code) for code in policy.ROLES]
+                    # "— choose —" is "", not None: a dropdown at None shows no label at all
+                    role.options = [(choose, "")] + [(role_label(code, lang), code) for code in policy.ROLES]
                     role.value = value
             form.set_language(lang)
         self.show_list()
@@ -174,7 +175,7 @@ class UsersView:
         rows = "".join(self._row_html(user) for user in self.users)
         self.table.value = (f'<table style="border-collapse:collapse"><thead><tr>{head}</tr></thead>'
                             f"<tbody>{rows}</tbody></table>")
-        options = [(i18n.t("users.choose", lang), None)] + [
+        options = [(i18n.t("users.choose", lang), "")] + [
             (i18n.t("users.option", lang, name=u["display_name"], username=u["username"]), u["username"])
             for u in self.users]
         for form in self.forms.values():
@@ -183,7 +184,7 @@ class UsersView:
                     pick = form.inputs["username"]
                     value = pick.value
                     pick.options = options
-                    pick.value = value if value in {u["username"] for u in self.users} else None
+                    pick.value = value if value in {u["username"] for u in self.users} else ""
 
     def _row_html(self, user: dict) -> str:
         lang = self.lang
