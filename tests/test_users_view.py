@@ -57,6 +57,10 @@ def test_the_page_adds_a_user_and_changes_role_teams_and_active_through_the_stor
     forms = view.forms
     submit(forms["add"], username="nadiia.k", display_name="Надія Коваль", role="case_manager", teams="Північ, Схід")
     assert "User nadiia.k added" in forms["add"].status.value
+    users = db["users"].count
+    forms["add"].submit.click()  # a second click: the same message, nothing written again
+    assert "User nadiia.k added" in forms["add"].status.value and db["users"].count == users
+    assert forms["add"].inputs["username"].value == "" and forms["add"].inputs["role"].value == ""  # emptied
     assert current_version(db, "nadiia.k")["teams"] == ["Північ", "Схід"]
     assert 'data-user="nadiia.k"' in view.table.value and "nadiia.k" in [
         value for _, value in forms["role"].inputs["username"].options]
