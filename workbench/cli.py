@@ -83,6 +83,12 @@ i18n.add({
     "cli.users.deactivate": {"uk": "Користувача {username} деактивовано.", "en": "User {username} deactivated."},
     "cli.users.role": {"uk": "Роль {username} змінено.", "en": "The role of {username} changed."},
     "cli.users.team": {"uk": "Команди {username} змінено.", "en": "The teams of {username} changed."},
+    "cli.users.password": {
+        "uk": "Одноразовий пароль для {username}: {password}\nПередайте його особисто; під час наступного входу "
+              "{username} має обрати власний. Більше його ніде не показано.",
+        "en": "One-time password for {username}: {password}\nHand it over in person; at the next sign-in "
+              "{username} must choose their own. It is shown nowhere else.",
+    },
     "cli.users.active": {"uk": "активний", "en": "active"},
     "cli.users.inactive": {"uk": "деактивований", "en": "deactivated"},
     "cli.migrated": {"uk": "База {path}: застосовано міграцій — {count}; структура актуальна.",
@@ -109,7 +115,8 @@ i18n.add({
 
 
 def _users_parser(sub) -> None:
-    users = sub.add_parser("users", help="add, deactivate and list staff; give roles and teams (audited)",
+    users = sub.add_parser("users", help="add, deactivate and list staff; give roles and teams; reset a password "
+                                         "(audited)",
                            description="Staff of the centre. The first administrator is added with "
                                        "`workbench users add NAME --role administrator` while none exists; "
                                        "after that every change is made as the signed-in user (WB_USER), "
@@ -133,6 +140,11 @@ def _users_parser(sub) -> None:
     team.add_argument("teams", nargs="*")
     team.add_argument("--reason", default=None)
     verbs.add_parser("list", help="list every user with role, teams and whether active")
+    password = verbs.add_parser("password", help="reset a user's password: a one-time password is printed once, "
+                                                 "to be replaced at their next sign-in (also lifts a lock)",
+                                description="The first administrator gets their own password this way too: "
+                                            "WB_USER=NAME workbench users password NAME.")
+    password.add_argument("username")
 
 
 def _users(args) -> int:
@@ -140,6 +152,7 @@ def _users(args) -> int:
     from .access import current_user
     from .i18n import UserError
     from .store import users
+    from .store.credentials import reset_password
 
     try:
         db = open_db(_prepare_db(args.db))
@@ -157,6 +170,11 @@ def _users(args) -> int:
                 users.set_role(db, actor, args.username, args.role, reason=args.reason)
             elif args.verb == "team":
                 users.set_teams(db, actor, args.username, args.teams, reason=args.reason)
+            elif args.verb == "password":
+                # Printed once, here only: the store keeps its hash, the audit log neither.
+                print(i18n.t("cli.users.password", username=args.username,
+                             password=reset_password(db, actor, args.username)))
+                return 0
             else:
                 for user in users.list_users(db, actor):
                     state = i18n.t("cli.users.active" if user["active"] else "cli.users.inactive")

@@ -45,6 +45,8 @@ GENERAL_ACTIONS = {
     "events.read": CASE_HOLDERS + ("head_of_centre",),
     "events.write": CASE_HOLDERS,
     "staff.read": CASE_HOLDERS + ("head_of_centre", "administrator"),
+    # The staff's workspace: the case apps, or for an administrator its users-and-teams page alone.
+    "workspace.open": CASE_HOLDERS + ("head_of_centre", "administrator"),
     "users.manage": ("administrator",),
     # A staff member's own password (the researcher has no server on the hub, so none to sign in to).
     "password.change": CASE_HOLDERS + ("head_of_centre", "administrator"),
@@ -121,6 +123,7 @@ i18n.add({
     "policy.action.events.read": {"uk": "переглядати журнал заходів", "en": "read the events log"},
     "policy.action.events.write": {"uk": "записувати заходи", "en": "record events"},
     "policy.action.staff.read": {"uk": "переглядати список працівників", "en": "read the staff list"},
+    "policy.action.workspace.open": {"uk": "відкривати робоче місце", "en": "open the workspace"},
     "policy.action.users.manage": {"uk": "керувати користувачами й командами", "en": "manage users and teams"},
     "policy.action.password.change": {"uk": "змінювати власний пароль", "en": "change your own password"},
     "policy.action.instruments.manage": {"uk": "керувати інструментами", "en": "manage instruments"},

@@ -1,7 +1,8 @@
 """The workspace's address: which view the page shows, kept in the browser's address bar and history.
 
-A place is the view and, for a case, its id and tab: ``?case=12&tab=plan``, ``?view=intake``, or no query
-for the home page; ``?case=12&tab=assessments&record=40`` shows a saved assessment of the case.
+A place is the view and, for a case, its id and tab: ``?case=12&tab=plan``, ``?view=intake``, ``?view=users``
+(the administrators' page), ``?view=password`` (my own password), or no query for the home page;
+``?case=12&tab=assessments&record=40`` shows a saved assessment of the case.
 :class:`Address` is a small anywidget that keeps the page's address and the browser's history in step
 with the view, both ways:
 
@@ -26,7 +27,7 @@ from urllib.parse import parse_qs, urlencode
 import anywidget
 import traitlets
 
-VIEWS = ("home", "intake", "events", "case")
+VIEWS = ("home", "intake", "events", "users", "password", "case")
 TABS = ("overview", "people", "assessments", "plan", "services", "shelter")
 
 

@@ -1,5 +1,6 @@
 """The one frame every view of the workspace shares: its title, the language switch, who is signed in (by
-name), the navigation, a message area for a handler's error, and the view itself.
+name, with a link to change one's password and, under the hub, to sign out), the navigation, a message area
+for a handler's error, and the view itself.
 
 A handler that fails unexpectedly (a bug, a lost database) must not leave the user looking at a page that
 silently did nothing: :meth:`Frame.catch_errors` puts a bilingual message at the top of the page and the
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import sys
 
 import ipywidgets as w
@@ -26,6 +28,9 @@ i18n.add({
     "frame.home": {"uk": "Мої випадки", "en": "My cases"},
     "frame.intake": {"uk": "Прийом нового клієнта", "en": "New client"},
     "frame.events": {"uk": "Журнал заходів", "en": "Events log"},
+    "frame.users": {"uk": "Користувачі й команди", "en": "Users and teams"},
+    "frame.password": {"uk": "Змінити пароль", "en": "Change my password"},
+    "frame.sign_out": {"uk": "Вийти", "en": "Sign out"},
     "frame.failed": {
         "uk": "Дію не виконано через помилку програми; її записано в журнал сервера. Оновіть сторінку і "
               "спробуйте ще раз; якщо помилка повториться, повідомте адміністратора.",
@@ -34,7 +39,17 @@ i18n.add({
     },
 })
 
-NAVIGATION = (("home", "frame.home"), ("intake", "frame.intake"), ("events", "frame.events"))
+NAVIGATION = (("home", "frame.home"), ("intake", "frame.intake"), ("events", "frame.events"),
+              ("users", "frame.users"))
+
+
+def sign_out_url() -> str | None:
+    """The hub's sign-out under JupyterHub (``JUPYTERHUB_BASE_URL`` set), else None: plain ``workbench serve``
+    has no sign-in to leave."""
+    base = os.environ.get("JUPYTERHUB_BASE_URL")
+    if not base:
+        return None
+    return f"{base if base.endswith('/') else base + '/'}hub/logout"
 
 
 class Frame:
@@ -71,7 +86,12 @@ class Frame:
         self.lang = lang
         t = lambda key, **kw: html.escape(i18n.t(key, lang, **kw))  # noqa: E731
         self.title.value = f"<h2>{t('frame.title')}</h2>"
-        self.signed_in.value = f"<i>{t('app.signed_in_as', name=self.user_row['display_name'])}</i>"
+        account = [f"<i>{t('app.signed_in_as', name=self.user_row['display_name'])}</i>",
+                   link(Place("password"), t("frame.password"), "wb-password-link")]
+        out = sign_out_url()
+        if out:  # the whole window (the hub's page around a proxied app too) leaves for the hub's sign-out
+            account.append(f'<a class="wb-sign-out" href="{html.escape(out)}" target="_top">{t("frame.sign_out")}</a>')
+        self.signed_in.value = " ".join(account)
         self._draw_nav()
         if self.error.value:
             self.error.value = status_html(i18n.t("frame.failed", lang), "error")

@@ -19,8 +19,9 @@ SCROLLERS = f".wb-app .{SCROLL_CLASS}, .wb-app table"  # the boxes that scroll s
 _CSS = f"""
 .wb-app .wb-style {{ display: none; }}
 
-/* The workspace's frame: its navigation and the case record's tabs are links drawn as buttons. */
-.wb-app .wb-nav a, .wb-app .wb-tabs a {{
+/* The workspace's frame: its navigation, the case record's tabs and the account's links are links drawn as
+   buttons. */
+.wb-app .wb-nav a, .wb-app .wb-tabs a, .wb-app .wb-signed-in a {{
   display: inline-block; min-height: {TOUCH_PX}px; line-height: {TOUCH_PX}px; padding: 0 12px; margin: 0 4px 4px 0;
   border: 1px solid #90a4ae; border-radius: 4px; text-decoration: none; color: #0d47a1; background: #fff;
 }}

@@ -5,12 +5,17 @@ and the case record with its tabs are views of one kernel: going from one to ano
 frame shows, with no page load. The address (``?case=ID&tab=NAME``, ``?view=intake``) follows the view,
 so a link or a reload lands in the same place and the browser's Back button goes back (see
 :mod:`workbench.apps.address`). Views are built the first time they are opened.
+
+An administrator's workspace is the users-and-teams page alone (their home; no case, no search). A user who
+signed in with an administrator's one-time password is held on the password view, whatever the address says,
+until they have chosen their own.
 """
 from __future__ import annotations
 
 import os
 
 from .. import i18n
+from ..store.credentials import password_state
 from ..store.guard import may
 from .address import Place, parse_place
 from .common import signed_in, start_app
@@ -23,11 +28,15 @@ class Workspace:
     def __init__(self, db, user: str, lang: str = "uk", today=None, query: str = ""):
         self.db, self.user, self.today = db, user, today
         self.lang = i18n.normalise_language(lang)
-        # Who may open the workspace at all: whoever may find cases (workers, supervisors, the head).
-        self.user_row = signed_in(db, user, "cases.search")
-        places = ("home",) + (("intake",) if may(db, user, "case.open") else ()) + (
-            ("events",) if may(db, user, "events.read") else ())
-        self.frame = Frame(self.user_row, self.lang, self.set_language, places)
+        # Who may open the workspace at all, and which of its views: the policy's to say.
+        self.user_row = signed_in(db, user, "workspace.open")
+        cases = may(db, user, "cases.search")
+        wanted = {"home": cases, "case": cases, "intake": may(db, user, "case.open"),
+                  "events": may(db, user, "events.read"), "users": may(db, user, "users.manage"), "password": True}
+        self.places = tuple(view for view, allowed in wanted.items() if allowed)
+        # Home is the caseload; an administrator, who reads no case, starts at the users' page.
+        self.home = Place() if cases else Place("users") if "users" in self.places else Place("password")
+        self.frame = Frame(self.user_row, self.lang, self.set_language, self.places)
         self.widget = self.frame.widget
         self.views: dict[str, object] = {}
         self.place = Place()
@@ -44,7 +53,7 @@ class Workspace:
         """What does not depend on the user, done ahead of a request in a preheated kernel: every view's
         imports, the instruments, and a first chart (matplotlib's first figure costs most)."""
         from ..charts.case import star_chart
-        from . import case, case_record, events, home, intake, support_plan  # noqa: F401
+        from . import case, case_record, events, home, intake, password, support_plan, users  # noqa: F401
         from .client_page import png
         from .needs_assessment import NeedsAssessmentApp
 
@@ -66,16 +75,28 @@ class Workspace:
     # --- going places ----------------------------------------------------------------------
     def go(self, place: Place, remember: bool = True):
         """Show ``place``; with ``remember`` the address follows (a new entry in the browser's history)."""
-        if place.view not in self.frame.places and place.view != "case":
-            place = Place()  # a view this user may not open (intake for the head of centre): home
+        held = self.held()
+        if held:
+            place = Place("password")  # the one-time password first, whatever the address
+        elif place.view not in self.places:
+            place = self.home  # not this user's (intake for the head of centre, a case for an administrator)
+        self.frame.nav.layout.display = "none" if held else None
+        leaving = self.views.get(self.place.view)
+        if place.view != self.place.view and hasattr(leaving, "leave"):
+            leaving.leave()  # e.g. a one-time password shown to an administrator goes with the view
         if place.view == "case":
             record = self._view("case")
             record.show(place.case_id, place.tab, place.record)
             self.frame.show(record.widget, "case")
         else:
+            built = place.view in self.views
             view = self._view(place.view)
             if place.view == "home":
                 view.refresh()
+            elif place.view == "users" and built:
+                view.show_list()  # users may have been changed meanwhile (another administrator, the command)
+            elif place.view == "password" and built:
+                view.show_notice()
             self.frame.show(view.widget, place.view)
         self.place = place
         if remember:
@@ -84,6 +105,15 @@ class Workspace:
                 self.frame.address.query = place.as_query()
             finally:
                 self._following = False
+
+    def held(self) -> bool:
+        """Whether the user must first replace an administrator's one-time password (read anew each time: a
+        reset meanwhile holds them too)."""
+        return password_state(self.db, self.user, self.user)["temporary"]
+
+    def _password_changed(self):
+        """The user chose their own password: the navigation is back (the confirmation stays in view)."""
+        self.frame.nav.layout.display = None
 
     def open_case(self, case_id: int, tab: str = "overview"):
         self.go(Place("case", case_id, tab))
@@ -117,6 +147,12 @@ class Workspace:
         if name == "events":
             from .events import EventsApp
             return EventsApp(self.db, self.user, self.lang, today=self.today)
+        if name == "users":
+            from .users import UsersView
+            return UsersView(self.db, self.user, self.lang)
+        if name == "password":
+            from .password import PasswordView
+            return PasswordView(self.db, self.user, self.lang, on_changed=self._password_changed)
         from .home import Home
         return Home(self.db, self.user, self.lang, today=self.today, on_open=self.open_case)
 

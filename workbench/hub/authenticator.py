@@ -2,7 +2,8 @@
 
 The password check, the record of every attempt and the lock after repeated failures are the store's
 (:func:`workbench.store.credentials.sign_in`); this class only hands them the form's fields and shows the
-refusal in both languages on the sign-in page.
+refusal in both languages on the sign-in page. A one-time password is replaced in the workspace, which
+holds its user on its password view until then (:mod:`workbench.apps.password`).
 """
 from __future__ import annotations
 
@@ -13,13 +14,6 @@ from jupyterhub.handlers.login import LoginHandler
 from traitlets import Unicode
 
 from .. import i18n
-
-i18n.add({
-    "hub.must_change_password": {
-        "uk": "Ви увійшли з тимчасовим паролем: оберіть власний.",
-        "en": "You signed in with a one-time password: choose your own.",
-    },
-})
 
 
 def both_languages(error) -> str:
