@@ -125,7 +125,8 @@ def reset_password(db, actor: str, username) -> str:
 
 
 def set_password(db, actor: str, username, password, *, temporary: bool = False) -> None:
-    """Set ``username``'s password to one the administrator chose (the demo's users, tests); ``temporary`` makes its owner change it at the next sign-in. Raises ``UserError``."""
+    """Set ``username``'s password to one the administrator chose (the demo's users, tests); ``temporary``
+    makes its owner change it at the next sign-in. Raises ``UserError``."""
     allow(db, actor, "users.manage")
     user = current_version(db, username) if isinstance(username, str) else None
     if user is None:
