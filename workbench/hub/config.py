@@ -55,7 +55,9 @@ def configure(c) -> dict:
     c.JupyterHub.hub_ip = "127.0.0.1"
     c.JupyterHub.hub_port = s["internal_port"]
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{s['api_port']}"
-    c.ConfigurableHTTPProxy.command = proxy_command()
+    # Its default wait for an answer is tornado's 20 s: a first page on a busy machine (a kernel starting) and
+    # the spawn page's progress stream (as long as the spawn) take longer, and were cut off with a 503.
+    c.ConfigurableHTTPProxy.command = proxy_command() + ["--proxy-timeout", str(300_000)]
     c.ConfigurableHTTPProxy.should_start = True
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
