@@ -62,6 +62,7 @@ def configure(c) -> dict:
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+    c.ConfigurableHTTPProxy.pid_file = str(state / "jupyterhub-proxy.pid")  # not in whatever folder it ran from
     c.JupyterHub.template_paths = [str(Path(__file__).parent / "templates")]
     c.JupyterHub.authenticator_class = WorkbenchAuthenticator
     c.WorkbenchAuthenticator.db_path = s["db"]
