@@ -7,6 +7,7 @@ not passed on.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -41,7 +42,11 @@ class WorkbenchSpawner(SimpleLocalProcessSpawner):
         which = door(user)
         if which is None:
             self.log.info("No server for %s (role %s)", self.user.name, user and user["role"])
-            raise web.HTTPError(403, refusal(user, self.user.name))
+            error = web.HTTPError(403, refusal(user, self.user.name))
+            # JupyterHub marks a spawn's HTTPError as reason "error" and shows its generic "Failed to start
+            # your server" in place of the message, unless the message is set here (JupyterHub >= 4).
+            error.jupyterhub_message = error.log_message
+            raise error
         Path(self.home_dir).mkdir(parents=True, exist_ok=True)
         self.cmd, self.args = (self._workspace() if which == "workspace" else self._lab())
         self.log.info("Starting the %s door for %s", which, self.user.name)
@@ -69,6 +74,11 @@ class WorkbenchSpawner(SimpleLocalProcessSpawner):
         args = [f"--ServerApp.root_dir={home}", "--ServerApp.default_url=/lab/tree/notebooks",
                 f"--MappingKernelManager.cull_idle_timeout={self.kernel_idle_minutes * 60}",
                 "--MappingKernelManager.cull_interval=300", "--ServerApp.terminals_enabled=True"]
+        if os.geteuid() == 0:
+            # Every server runs as the hub's account (above). Where that is root (a container), Jupyter Server
+            # exits at once without this, and the supervisor waited out the start timeout for a Lab that
+            # had already gone; Voilà's door has no such check, so this grants Lab nothing the hub has not.
+            args.append("--ServerApp.allow_root=True")
         return [sys.executable, "-m", "jupyterhub.singleuser"], args
 
     def get_env(self):
