@@ -64,12 +64,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """When a browser test fails, attach the tail of the server's log to its report."""
+    """When a browser test fails, attach the tail of its server's log (Voilà's or the hub's) to its report."""
     report = yield
     if report.failed and _in_this_folder(item):
-        server = getattr(item, "funcargs", {}).get("server")
-        if server is not None:
-            report.sections.append(("Voilà server log (tail)", server.log_tail()))
+        funcargs = getattr(item, "funcargs", {})
+        for name, title in (("server", "Voilà server log (tail)"), ("hub", "hub log (tail)")):
+            if funcargs.get(name) is not None:
+                report.sections.append((title, funcargs[name].log_tail()))
     return report
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from .. import paths
 from ..config import load_config
 
+HTTP_TIMEOUT_S = 180  # a server's start, and a page's first answer through the proxy, on a busy 2-core machine
+
 
 def settings() -> dict:
     """The ``hub`` section with its defaults, then the environment's overrides."""
@@ -55,9 +57,10 @@ def configure(c) -> dict:
     c.JupyterHub.hub_ip = "127.0.0.1"
     c.JupyterHub.hub_port = s["internal_port"]
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{s['api_port']}"
-    # Its default wait for an answer is tornado's 20 s: a first page on a busy machine (a kernel starting) and
-    # the spawn page's progress stream (as long as the spawn) take longer, and were cut off with a 503.
-    c.ConfigurableHTTPProxy.command = proxy_command() + ["--proxy-timeout", str(300_000)]
+    # The Python proxy waits for a whole response (it does not stream) and gives up after tornado's default
+    # 20 s; a workspace page answers only once its kernel has run the app, which on a busy machine can
+    # take longer than that: the page then became the hub's 503. It may take as long as a spawn.
+    c.ConfigurableHTTPProxy.command = proxy_command() + ["--proxy-timeout", str(HTTP_TIMEOUT_S * 1000)]
     c.ConfigurableHTTPProxy.should_start = True
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
@@ -74,8 +77,8 @@ def configure(c) -> dict:
     c.WorkbenchSpawner.kernel_idle_minutes = s["kernel_idle_minutes"]
     if os.environ.get("WB_CONFIG"):
         c.WorkbenchSpawner.workbench_env = {"WB_CONFIG": str(Path(os.environ["WB_CONFIG"]).resolve())}
-    c.Spawner.start_timeout = 180  # Voilà's first kernel on a busy 2-core machine
-    c.Spawner.http_timeout = 180
+    c.Spawner.start_timeout = HTTP_TIMEOUT_S  # Voilà's first kernel on a busy 2-core machine
+    c.Spawner.http_timeout = HTTP_TIMEOUT_S
     c.JupyterHub.shutdown_on_logout = True  # signing out ends the user's server: nothing of theirs stays open
     c.JupyterHub.allow_named_servers = False
     c.JupyterHub.cleanup_servers = True

@@ -49,7 +49,9 @@ class WorkbenchSpawner(SimpleLocalProcessSpawner):
         if which is None:
             self.log.info("No server for %s (role %s)", self.user.name, user and user["role"])
             error = web.HTTPError(403, refusal(user, self.user.name))
-            error.jupyterhub_message = refusal(user, self.user.name)  # what the hub's error page shows
+            # JupyterHub marks a spawn's HTTPError as reason "error" and shows its generic "Failed to start
+            # your server" in place of the message, unless the message is set here (JupyterHub >= 4).
+            error.jupyterhub_message = error.log_message
             raise error
         Path(self.home_dir).mkdir(parents=True, exist_ok=True)
         self.cmd, self.args = (self._workspace() if which == "workspace" else self._lab())
@@ -78,7 +80,10 @@ class WorkbenchSpawner(SimpleLocalProcessSpawner):
         args = [f"--ServerApp.root_dir={home}", "--ServerApp.default_url=/lab/tree/notebooks",
                 f"--MappingKernelManager.cull_idle_timeout={self.kernel_idle_minutes * 60}",
                 "--MappingKernelManager.cull_interval=300", "--ServerApp.terminals_enabled=True"]
-        if os.geteuid() == 0:  # a container or a test machine run as root (a centre runs the hub as `workbench`)
+        if os.geteuid() == 0:
+            # Every server runs as the hub's account (above). Where that is root (a container), Jupyter Server
+            # exits at once without this, and the supervisor waited out the start timeout for a Lab that
+            # had already gone; Voilà's door has no such check, so this grants Lab nothing the hub has not.
             args.append("--ServerApp.allow_root=True")
         return [sys.executable, "-m", "jupyterhub.singleuser"], args
 
