@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     serve.add_argument("--apps", type=Path, default=None, help="folder of Voilà apps (default: voila_apps/)")
     serve.add_argument("--no-preheat", action="store_true", help="start a kernel per page load instead of a pool")
+    serve.add_argument("--pool-fill-delay", type=float, default=0, metavar="SECONDS",
+                       help="wait this long before preheating the next kernel after a page took one (the hub: 30)")
     serve.add_argument("--base-url", default="/", help="the path the browser sees before the apps' addresses, when "
                                                        "a proxy in front strips it (the hub: /user/NAME/)")
     hub = sub.add_parser("hub", help="serve the centre's staff behind JupyterHub: sign-in, each role its own door",
@@ -238,7 +240,8 @@ def _serve(args) -> int:
         return 1
     # The kernels read WB_DB; migrations run here, once, never on a page load.
     os.environ["WB_DB"] = str(_prepare_db(args.db).resolve())
-    serve(args.apps, port=args.port, preheat=not args.no_preheat, base_url=args.base_url)
+    serve(args.apps, port=args.port, preheat=not args.no_preheat, base_url=args.base_url,
+          fill_delay_s=args.pool_fill_delay)
     return 0
 
 

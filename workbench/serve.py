@@ -198,7 +198,8 @@ def kernel_idle_minutes() -> int:
     return int((load_config().get("serve") or {}).get("kernel_idle_minutes", 60))
 
 
-def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None = None, base_url: str = "/"):
+def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None = None, base_url: str = "/",
+                 fill_delay_s: float = 0):
     """The traitlets ``Config`` for Voilà: loopback only, our pools, no stray ``voila.json``.
     ``base_url``: what the browser sees before the apps' paths when a proxy in front strips it (the hub's
     ``/user/NAME/``); Voilà then routes at ``/`` and writes links under ``base_url``.
@@ -233,12 +234,15 @@ def voila_config(port: int, preheat: bool = True, pools: dict[str, int] | None =
             "default": {"pool_size": 0},
             **{name: {"pool_size": size} for name, size in (pools or PREHEATED_APPS).items()},
         }
-        config.VoilaKernelManager.fill_delay = 0
+        # How long after a page takes the preheated kernel its replacement starts: at once for one person; on
+        # the hub later (hub.pool_fill_delay_s), so that staff signing in together are not slowed by every
+        # server refilling its pool at the same moment (the refill is a kernel running the app's imports).
+        config.VoilaKernelManager.fill_delay = fill_delay_s
     return config
 
 
 def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
-          pools: dict[str, int] | None = None, base_url: str = "/") -> None:
+          pools: dict[str, int] | None = None, base_url: str = "/", fill_delay_s: float = 0) -> None:
     """Run Voilà in this process until stopped (``WB_DB`` and ``WB_USER`` pass on to the kernels).
 
     It answers only to the names of :func:`allowed_hosts` and refuses websockets from other sites' pages:
@@ -277,7 +281,7 @@ def serve(apps_dir: Path | None = None, port: int = 8866, preheat: bool = True,
 
     apps_dir = Path(apps_dir or paths.apps_dir())
     os.environ.setdefault("MPLBACKEND", "Agg")
-    GuardedVoila.launch_instance(argv=[str(apps_dir)], config=voila_config(port, preheat, pools, base_url))
+    GuardedVoila.launch_instance(argv=[str(apps_dir)], config=voila_config(port, preheat, pools, base_url, fill_delay_s))
 
 
 class VoilaServer:

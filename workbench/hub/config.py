@@ -23,7 +23,8 @@ def settings() -> dict:
     """The ``hub`` section with its defaults, then the environment's overrides."""
     from ..serve import kernel_idle_minutes
 
-    section = {"ip": "127.0.0.1", "port": 8000, "idle_server_minutes": 60, **(load_config().get("hub") or {})}
+    section = {"ip": "127.0.0.1", "port": 8000, "idle_server_minutes": 60, "pool_fill_delay_s": 30,
+               **(load_config().get("hub") or {})}
     env = os.environ
     return {"db": str(Path(env["WB_DB"]).resolve()),
             "dir": str(Path(env.get("WB_HUB_DIR") or paths.data_dir() / "hub").resolve()),
@@ -31,7 +32,7 @@ def settings() -> dict:
             "api_port": int(env.get("WB_HUB_API_PORT") or 8001),
             "internal_port": int(env.get("WB_HUB_INTERNAL_PORT") or 8081),
             "idle_server_minutes": int(section["idle_server_minutes"]),
-            "kernel_idle_minutes": kernel_idle_minutes()}
+            "kernel_idle_minutes": kernel_idle_minutes(), "pool_fill_delay_s": float(section["pool_fill_delay_s"])}
 
 
 def proxy_command() -> list[str]:
@@ -75,6 +76,7 @@ def configure(c) -> dict:
     c.WorkbenchSpawner.db_path = s["db"]
     c.WorkbenchSpawner.home_dir_template = str(state / "users" / "{username}")
     c.WorkbenchSpawner.kernel_idle_minutes = s["kernel_idle_minutes"]
+    c.WorkbenchSpawner.pool_fill_delay_s = s["pool_fill_delay_s"]
     if os.environ.get("WB_CONFIG"):
         c.WorkbenchSpawner.workbench_env = {"WB_CONFIG": str(Path(os.environ["WB_CONFIG"]).resolve())}
     c.Spawner.start_timeout = HTTP_TIMEOUT_S  # Voilà's first kernel on a busy 2-core machine

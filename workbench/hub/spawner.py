@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from tornado import web
-from traitlets import Dict, Integer, Unicode
+from traitlets import Dict, Float, Integer, Unicode
 
 from .. import paths
 from .doors import door, refusal
@@ -25,6 +25,8 @@ class WorkbenchSpawner(SimpleLocalProcessSpawner):
 
     db_path = Unicode(config=True, help="The workbench database.")
     workbench_env = Dict(config=True, help="More environment for every user's server (e.g. WB_CONFIG).")
+    pool_fill_delay_s = Float(30, config=True, help="After a page takes the workspace's preheated kernel, wait "
+                              "this long before preheating the next (staff signing in together are not slowed).")
     kernel_idle_minutes = Integer(60, config=True, help="A kernel idle this long with no page is ended.")
 
     def _user_row(self) -> tuple[dict | None, bool]:
@@ -65,7 +67,7 @@ class WorkbenchSpawner(SimpleLocalProcessSpawner):
                  "--ready-check-path", "/voila/static/", "--ready-timeout", "180", "--last-activity-interval", "0",
                  "--progressive", "--websocket-max-message-size", str(10 * 1024 * 1024), "--"]
         voila = [sys.executable, "-m", "workbench.cli", "serve", "--db", self.db_path, "--port", "{port}",
-                 "--base-url", "{base_url}/"]
+                 "--base-url", "{base_url}/", "--pool-fill-delay", str(self.pool_fill_delay_s)]
         return proxy + voila, []
 
     def _lab(self) -> tuple[list[str], list[str]]:
