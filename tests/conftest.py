@@ -407,3 +407,13 @@ def correct_first(app) -> None:
     """View the first saved assessment and click Correct, as a worker does."""
     app.view(saved_rows(app)[0][0])
     app.correct_button.click()
+
+
+def run_async(coroutine):
+    """Run ``coroutine`` to its end in a thread of its own. ``asyncio.run()`` refuses to start in a thread where
+    an event loop is running, as Playwright's sync API leaves one in an xdist worker after a browser test file."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -3,14 +3,13 @@ audited, the lock after repeated failures, an administrator's one-time reset; an
 doors over the same ``users``."""
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import refused, row_counts
+from conftest import refused, row_counts, run_async
 from workbench.store import credentials
 from workbench.store.credentials import change_password, password_state, reset_password, set_password, sign_in
 from workbench.store.integrity import check_database
@@ -171,10 +170,10 @@ def test_the_authenticator_signs_in_against_the_workbench_users(staff_db, db_pat
     class Handler:
         pass
 
-    assert asyncio.run(auth.authenticate(Handler(), {"username": "Olena.Demo", "password": GOOD})) == {
+    assert run_async(auth.authenticate(Handler(), {"username": "Olena.Demo", "password": GOOD})) == {
         "name": "olena.demo", "auth_state": None}
     handler = Handler()
-    assert asyncio.run(auth.authenticate(handler, {"username": "olena.demo", "password": "nope"})) is None
+    assert run_async(auth.authenticate(handler, {"username": "olena.demo", "password": "nope"})) is None
     message = both_languages(handler._workbench_refusal)
     assert "Неправильне" in message and "Wrong username" in message
     assert auth.check_allowed("olena.demo") and not auth.check_allowed("nobody")
@@ -184,7 +183,7 @@ def test_the_authenticator_signs_in_against_the_workbench_users(staff_db, db_pat
         name = "olena.demo"
 
     assert not auth.check_allowed("olena.demo")
-    assert asyncio.run(auth.refresh_user(User())) is False  # signed in before: must sign in again, and cannot
+    assert run_async(auth.refresh_user(User())) is False  # signed in before: must sign in again, and cannot
 
 
 def test_each_role_has_its_door_and_the_researcher_none(db):

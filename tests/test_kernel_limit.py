@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import refused
+from conftest import refused, run_async
 from kernel_socket import KernelSocket, kernel_id, load_page
 from tornado.httpclient import AsyncHTTPClient
 
@@ -122,7 +122,7 @@ def test_pages_fill_the_limit_with_the_pool_then_loads_are_refused():
         assert await page_load(pages, km) == 2  # two pages open: refused
         assert km.ended == [] and pages.loading == set()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_abandoned_kernels_end_the_least_recently_active_first_and_never_a_connected_busy_or_new_one():
@@ -146,7 +146,7 @@ def test_abandoned_kernels_end_the_least_recently_active_first_and_never_a_conne
         assert await page_load(pages, km) == "k6"  # k4's page never connected within the grace: ended
         assert km.ended == ["k3", "k4"]
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_a_kernel_ended_otherwise_frees_its_place():
@@ -160,7 +160,7 @@ def test_a_kernel_ended_otherwise_frees_its_place():
         await km.shutdown_kernel(kernel)  # the page said goodbye, or the culler
         assert await page_load(pages, km) == "k2"
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 # --- a real server ----------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_a_load_beyond_the_limit_ends_a_left_pages_kernel_or_is_refused(server):
         assert await kernel_model(server, loading) is not None  # the page still loading kept its kernel
         return kernel_id(page), loading
 
-    newest, loading = asyncio.run(scenario())
+    newest, loading = run_async(scenario())
     assert "Ending kernel" in server.log_text()
     deadline = time.monotonic() + 60
     while len(server.kernel_pids()) > 3 and time.monotonic() < deadline:

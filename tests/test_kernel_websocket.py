@@ -6,12 +6,13 @@ websocket and can send anything on it. These tests run a real server (``VoilaSer
 """
 from __future__ import annotations
 
-import asyncio
 import http.client
 import json
 from pathlib import Path
 
 import pytest
+
+from conftest import run_async
 from kernel_socket import KernelSocket, decoded, kernel_id, load_page, message, widget_update
 
 from workbench import i18n
@@ -103,7 +104,7 @@ def test_code_sent_on_the_websocket_is_not_run_and_the_kernel_still_answers(serv
             socket.close()
         return kernel, info, socket.received
 
-    kernel, info, received = asyncio.run(scenario())
+    kernel, info, received = run_async(scenario())
     assert info is not None and info["content"]["status"] == "ok", server.log_tail()
     assert not server.marker.exists(), "a page's execute_request ran code in the kernel"
     assert not any('"execute_reply"' in text or '"execute_input"' in text for text in received)
@@ -167,7 +168,7 @@ def test_a_forged_bad_value_shows_the_frames_message_and_its_traceback_goes_only
             socket.close()
         return error_line, info, socket
 
-    error_line, info, socket = asyncio.run(scenario())
+    error_line, info, socket = run_async(scenario())
     assert info is not None, server.log_tail()
     for text in socket.received:
         for giveaway in GIVEAWAYS:
@@ -199,7 +200,7 @@ def test_nothing_a_kernel_prints_or_raises_reaches_the_page_but_the_server_log_h
             socket.close()
         return socket.received
 
-    received = asyncio.run(scenario())
+    received = run_async(scenario())
     assert not [text for text in received if "/srv/leak" in text]
     log = server.log_text()
     for leak in ("stderr.py", "stdout.py", "fd2.py", "raised.py"):

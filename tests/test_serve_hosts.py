@@ -16,7 +16,7 @@ import re
 import uuid
 
 import pytest
-from conftest import refused
+from conftest import refused, run_async
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
@@ -194,7 +194,7 @@ async def _widget_comms(url: str, headers: dict) -> int:
 def widget_comms(server, kernel, host: str, origin: str | None, path: str = "/api/kernels/{kernel}/channels") -> int:
     headers = {"Host": host, **({"Origin": origin} if origin is not None else {})}
     url = f"ws://127.0.0.1:{server.port}" + path.format(kernel=kernel)
-    return asyncio.run(_widget_comms(url, headers))
+    return run_async(_widget_comms(url, headers))
 
 
 def refused_websocket(server, kernel, host: str, origin: str, path: str = "/api/kernels/{kernel}/channels") -> str:
