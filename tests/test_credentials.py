@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from conftest import refused, row_counts, run_async
+from workbench.local_time import local_time
 from workbench.store import credentials
 from workbench.store.credentials import change_password, password_state, reset_password, set_password, sign_in
 from workbench.store.integrity import check_database
@@ -79,6 +80,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(staff_db
     state = password_state(staff_db, ADMIN, "olena.demo")
     until = datetime.fromisoformat(state["locked_until"])
     assert timedelta(minutes=14) < until - datetime.now(timezone.utc) <= timedelta(minutes=15)
+    assert local_time(until) in locked.refusal.message("uk")  # in the centre's time zone, as staff read times
     assert sign_in(staff_db, "andrii.demo", "guess").refusal.key == "sign_in.refused"  # others are not locked
 
 

@@ -134,9 +134,13 @@ def test_another_workers_case_and_server_are_refused(signed_in, hub, cases):
     # Olena's own server, asked for by iryna's browser: the hub says no, before anything of olena's runs.
     response = iryna.goto(hub.url(f"user/olena.demo/{WORKSPACE}"))
     body = iryna.content()
-    assert response.status == 403 or "/user/olena.demo/" not in iryna.url, (response.status, iryna.url)
+    # 403 from olena's running server (the hub's OAuth), 404 from the hub when it is not running
+    assert response.status in (403, 404) or "/user/olena.demo/" not in iryna.url, (response.status, iryna.url)
     assert iryna.locator(".wb-app").count() == 0
     assert theirs["case_number"] not in body and theirs["label"] not in body
+    # said in both languages by the workbench's error page, not JupyterHub's English one
+    assert ("Сторінки немає або вона не ваша" in body and "Not found, or not yours" in body) or (
+        "Доступ заборонено" in body and "Access refused" in body), body[-2000:]
 
 
 def test_forged_identity_headers_change_nothing(browser, signed_in, hub, cases):
@@ -237,6 +241,8 @@ def test_a_researcher_signs_in_and_gets_no_server(browser, hub):
         submit_sign_in(page, hub, "oksana.demo")
         expect(page.locator("body")).to_contain_text("Дослідники", timeout=60_000)
         expect(page.locator("body")).to_contain_text("Researchers")
+        expect(page.locator("h1")).to_contain_text("Доступ заборонено · Access refused")
+        assert "restarting your server" not in page.content()  # JupyterHub's advice: she has no server to restart
         assert not user_processes(hub, "oksana.demo")
     finally:
         page.context.close()

@@ -10,6 +10,9 @@ of its handlers predate tornado 6.6, which the lock holds, and are mended here b
   ``Host`` the browser asked for; any other site's page is still refused.
 - an unauthenticated request is redirected to the hub's sign-in, then ``await`` of that ``None`` raised
   ``TypeError`` into the log on every first visit.
+
+Its error pages (another staff member's browser refused at this server: 403) are tornado's, in English;
+:func:`error_page` says it in both languages, as the hub's own error page does (``hub/templates/error.html``).
 """
 from __future__ import annotations
 
@@ -22,12 +25,30 @@ def same_origin(handler, origin: str) -> bool:
     return bool(host) and urlparse(origin).netloc.lower() == host.lower()
 
 
+def error_page(handler, status_code: int, **kwargs) -> None:
+    """A short error page in Ukrainian and English, no details (those are in the log)."""
+    from html import escape
+
+    if status_code == 403:
+        title = "Доступ заборонено · Access refused"
+        text = ("Ця сторінка належить іншому працівникові. · This page belongs to another staff member.")
+    else:
+        title = f"{status_code} · Помилка · Error"
+        text = ("Спробуйте ще раз за хвилину; якщо не минає, зверніться до адміністратора. · Try again in a minute; "
+                "if it persists, ask your administrator.")
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    handler.finish(f"<!doctype html><html lang='uk'><meta charset='utf-8'><title>{escape(title)}</title>"
+                   f"<h1>{escape(title)}</h1><p>{escape(text)}</p><p><a href='/hub/'>До своєї сторінки · To my "
+                   "page</a></p></html>")
+
+
 def mend() -> None:
     """Apply both mends to jhsingle-native-proxy's handler classes."""
     from jhsingle_native_proxy import proxyhandlers
     from tornado import web
 
     proxyhandlers.ProxyHandler.check_origin = same_origin
+    proxyhandlers.ProxyHandler.write_error = error_page
 
     @web.authenticated
     async def oauth_proxy(self, port, path):

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 
 from .. import i18n
 from ..config import load_config
+from ..local_time import local_time
 from ..i18n import UserError
 from .audit import _audit
 from .connection import now, write_transaction
@@ -41,9 +42,9 @@ i18n.add({
                              "en": "The new password and its repetition differ."},
     "sign_in.refused": {"uk": "Неправильне імʼя користувача або пароль.", "en": "Wrong username or password."},
     "sign_in.locked": {
-        "uk": "Забагато невдалих спроб: обліковий запис заблоковано до {until} (UTC). Адміністратор може "
+        "uk": "Забагато невдалих спроб: обліковий запис заблоковано до {until}. Адміністратор може "
               "розблокувати його, скинувши пароль.",
-        "en": "Too many failed attempts: the account is locked until {until} (UTC). An administrator can "
+        "en": "Too many failed attempts: the account is locked until {until}. An administrator can "
               "unlock it by resetting the password.",
     },
     "sign_in.locked_until_reset": {
@@ -216,7 +217,7 @@ def _locked_until(db, username: str, credential) -> datetime | None:
 def _lock_refusal(until: datetime) -> UserError:
     if until == datetime.max.replace(tzinfo=timezone.utc):
         return UserError("sign_in.locked_until_reset")
-    return UserError("sign_in.locked", until=until.strftime("%Y-%m-%d %H:%M"))
+    return UserError("sign_in.locked", until=local_time(until))  # as staff read times: the centre's zone
 
 
 def _attempt(db, known: str | None, typed: str, *, ok: bool, reason: str | None) -> None:
