@@ -347,24 +347,30 @@ class VoilaServer:
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
-            kernels = self.kernel_pids()
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            for pid in kernels:
-                if "ipykernel" in _cmdline(pid):  # orphaned now; make sure the pid was not reused
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
+            # The kernels, orphaned by then, are killed if their pid still is one (not reused).
+            stop_process_group(self.process, self.kernel_pids(), 10, still=lambda pid: "ipykernel" in _cmdline(pid))
         if getattr(self, "_log", None):
             self._log.close()
         return False
+
+
+def stop_process_group(process: subprocess.Popen, below: list[int], wait_s: float, still=lambda pid: True) -> None:
+    """Stop ``process``'s group (SIGTERM, SIGKILL after ``wait_s``), then kill each of ``below`` (processes
+    read before, which may have left the group) for which ``still(pid)`` holds."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=wait_s)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    for pid in below:
+        if still(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def answers(port: int, path: str = "/") -> bool:

@@ -7,13 +7,12 @@ the hub, its proxy and every user's server (the whole process group).
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from ..serve import _cmdline, _free_port, answers, process_tree
+from ..serve import _cmdline, _free_port, answers, process_tree, stop_process_group
 
 
 class HubServer:
@@ -58,20 +57,8 @@ class HubServer:
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
-            below = list(self.processes())
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            for pid in below:  # a user's server or kernel in a session of its own would outlive the group
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            # A user's server or kernel in a session of its own would outlive the group.
+            stop_process_group(self.process, list(self.processes()), 20)
         if getattr(self, "_log", None):
             self._log.close()
         return False

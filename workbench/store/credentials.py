@@ -158,13 +158,14 @@ def _settings() -> tuple[int, int, int]:
 
 def _checked(username: str, password) -> str:
     """``password`` as it will be hashed (NFC), or ``UserError`` saying what is wrong with it."""
+    shortest = _settings()[2]
     if not isinstance(password, str):
-        raise UserError("credentials.too_short", n=_settings()[2])
+        raise UserError("credentials.too_short", n=shortest)
     password = unicodedata.normalize("NFC", password)
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in password):
         raise UserError("credentials.bad_characters")
-    if len(password) < _settings()[2]:
-        raise UserError("credentials.too_short", n=_settings()[2])
+    if len(password) < shortest:
+        raise UserError("credentials.too_short", n=shortest)
     if len(password) > 200:
         raise UserError("credentials.too_long")
     if password.strip().lower() == username.lower():
