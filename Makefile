@@ -18,12 +18,16 @@ LOCK   := requirements.lock
 
 setup: $(STAMP)
 
-# No `pip install --upgrade pip`: the venv's own pip installs the lock, so nothing comes from outside it.
+# The venv's own pip installs only uv, at the lock's version and hash; uv then installs the whole lock
+# (hashes checked) in parallel: ~10 s instead of pip's ~90 s, which CI's 20 minutes need. Nothing comes from
+# outside the lock.
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	$(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	awk '/^uv==/{p=1} p{print} p&&!/\\$$/{exit}' $(LOCK) > $(VENV)/uv-lock.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(VENV)/uv-lock.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # Every version the project installs, resolved anew from pyproject.toml (with the `test` and `dev`
