@@ -161,9 +161,11 @@ def sha256_of(path) -> str:
     return digest.hexdigest()
 
 
-def make_backup(db_path, folder=None, *, actor: str | None = None) -> dict:
+def make_backup(db_path, folder=None, *, actor: str | None = None, before_migrating: bool = False) -> dict:
     """Copy the live database at ``db_path`` into ``folder`` (:func:`backup_folder`; made private) as
     ``<db stem>-<UTC time>.db`` (0600), with its manifest beside it; then rotate the folder (:func:`rotate`).
+    ``before_migrating``: the copy ``workbench migrate`` makes, named ``…-before-migrate.db`` and left out of
+    the rotation (it is the way back from a migration, whatever the daily copies after it).
 
     The copy is written under a temporary name, checked (``PRAGMA integrity_check``), fsynced and renamed;
     the manifest is written last, so a copy without a manifest is never taken for a complete one. A
@@ -180,7 +182,7 @@ def make_backup(db_path, folder=None, *, actor: str | None = None) -> dict:
     if key is not None:
         _keep_key(folder, db_path, key)
     made_at = datetime.now(timezone.utc)
-    target = _free_name(folder, db_path.stem, made_at)
+    target = _free_name(folder, db_path.stem, made_at, "-before-migrate" if before_migrating else "")
     partial = target.with_name("." + target.name + ".partial")
     write_private(partial, b"")  # 0600 before SQLite writes a byte of it
     try:
@@ -230,13 +232,14 @@ def _keep_key(folder: Path, db_path: Path, key: bytes) -> None:
     _write_atomic(kept, key.hex() + "\n")
 
 
-def _free_name(folder: Path, stem: str, made_at: datetime) -> Path:
-    """``<stem>-<UTC time>.db`` in ``folder``, with ``-2``, ``-3``… when copies are made in the same second."""
+def _free_name(folder: Path, stem: str, made_at: datetime, label: str) -> Path:
+    """``<stem>-<UTC time><label>.db`` in ``folder``, with ``-2``, ``-3``… when copies are made in the same
+    second."""
     base = f"{stem}-{made_at.strftime(_STAMP)}"
-    candidate, n = folder / f"{base}.db", 1
+    candidate, n = folder / f"{base}{label}.db", 1
     while candidate.exists() or manifest_path(candidate).exists():
         n += 1
-        candidate = folder / f"{base}-{n}.db"
+        candidate = folder / f"{base}-{n}{label}.db"
     return candidate
 
 
@@ -296,6 +299,24 @@ def _fsync(path: Path) -> None:
 def _fsync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable (the folder's entry, not only the file's bytes)."""
     _fsync(folder)
+
+
+def needs_backup_before_migrating(db_path) -> list[str]:
+    """The migrations pending on the database at ``db_path`` when it holds records (``workbench migrate`` then
+    backs it up first); an empty list when there is no file, no record or nothing pending."""
+    from .schema import RECORD_TABLES, migrations
+
+    db_path = Path(db_path)
+    if not db_path.is_file() or db_path.stat().st_size == 0:
+        return []
+    db = _connect(db_path)
+    try:
+        present = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+        holds = any(db.execute(f"select 1 from {table} limit 1").fetchone() for table in RECORD_TABLES
+                    if table in present)
+        return [m.name for m in migrations.pending(db)] if holds else []
+    finally:
+        db.conn.close()
 
 
 # -- reading a copy --------------------------------------------------------------------------------------------
