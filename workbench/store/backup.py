@@ -79,9 +79,9 @@ i18n.add({
               "without it the copy cannot be checked. Put the key file from the backup folder beside the copy.",
     },
     "backup.wrong_key": {
-        "uk": "Ключ журналу аудиту {key} не той, з яким зроблено копію {path} (відбиток {found}, а в описі "
+        "uk": "Ключ журналу аудиту {key_file} не той, з яким зроблено копію {path} (відбиток {found}, а в описі "
               "{expected}). Нічого не відновлено.",
-        "en": "The audit key {key} is not the one the copy {path} was made with (fingerprint {found}, the manifest "
+        "en": "The audit key {key_file} is not the one the copy {path} was made with (fingerprint {found}, the manifest "
               "says {expected}). Nothing was restored.",
     },
     "backup.other_database": {
@@ -339,8 +339,8 @@ def read_manifest(backup_file) -> dict:
 
 
 def copy_key(backup_file, manifest: dict, db_path=None) -> bytes:
-    """The audit key to check ``backup_file`` with: beside the copy, else the database's at ``db_path``, else the
-    backup folder's copy; it must match the manifest's fingerprint. Raises ``UserError``: ``backup.no_key``,
+    """The audit key to check ``backup_file`` with: the first whose fingerprint matches the manifest's of the key
+    beside the copy, the database's at ``db_path`` and the backup folder's copy. Raises ``UserError``: ``backup.no_key``,
     ``backup.wrong_key``."""
     backup_file = Path(backup_file)
     candidates = [chain.key_path(backup_file)]
@@ -348,14 +348,14 @@ def copy_key(backup_file, manifest: dict, db_path=None) -> bytes:
         candidates.append(chain.key_path(Path(db_path)))
     if manifest.get("key_file"):
         candidates.append(backup_file.parent / manifest["key_file"])
-    found = next((c for c in candidates if c.is_file()), None)
-    if found is None:
+    found = [(c, bytes.fromhex(c.read_text().strip())) for c in candidates if c.is_file()]
+    if not found:
         raise UserError("backup.no_key", path=str(backup_file), looked=", ".join(map(str, candidates)))
-    key = bytes.fromhex(found.read_text().strip())
-    if manifest.get("key_fingerprint") and key_fingerprint(key) != manifest["key_fingerprint"]:
-        raise UserError("backup.wrong_key", key=str(found), path=str(backup_file), found=key_fingerprint(key),
-                        expected=manifest["key_fingerprint"])
-    return key
+    for _, key in found:
+        if not manifest.get("key_fingerprint") or key_fingerprint(key) == manifest["key_fingerprint"]:
+            return key
+    raise UserError("backup.wrong_key", key_file=str(found[0][0]), path=str(backup_file),
+                    found=key_fingerprint(found[0][1]), expected=manifest["key_fingerprint"])
 
 
 def open_copy(path) -> sqlite_utils.Database:
