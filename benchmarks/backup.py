@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,20 +34,27 @@ from workbench.store.backup import make_backup, open_copy  # noqa: E402
 from workbench.store.connection import apply_migrations, open_db  # noqa: E402
 from workbench.store.intake import register_client  # noqa: E402
 
+TODAY = date(2026, 6, 15)  # the writers' assessments are dated this day (their cases open on it)
+
 WRITER = """
 import json, random, sqlite3, sys, time
 from datetime import date
+from pathlib import Path
 from workbench.demo import _answers
 from workbench.instruments.loader import load_builtin
 from workbench.store.assessments import save_assessment
 from workbench.store.connection import open_db
 
-path, case_id, until, n = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+path, case_id, go, n = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 today = date(2026, 6, 15)
 fna = load_builtin("family_needs_assessment")
 latent = {d.name: 1.0 for d in fna.domains()}
 rng = random.Random(int(case_id))
 db = open_db(path)
+print("ready", flush=True)
+while not go.exists():  # every writer starts together, imports done
+    time.sleep(0.01)
+until = float(go.read_text())
 saves, i = [], 0
 while time.time() < until:
     answers = _answers(rng, fna, latent, [], today, 0)
@@ -96,18 +104,23 @@ def main() -> None:
     db = open_db(path)
     cases = [register_client(db, "olena.demo", family_name="Бенчмарк", given_name=f"Писар{n}",
                              birth_date="01.01.1990", sex="female", category="idp", consent_given_on="01.01.2026",
-                             programme="idp_support") for n in range(args.writers)]
+                             programme="idp_support", today=TODAY) for n in range(args.writers)]
     persons = db.execute("select count(*) from persons").fetchone()[0]
     db.conn.close()
 
     alone = make_backup(path, folder / "alone")
     print(f"database: {persons:,} persons, {path.stat().st_size / 1e6:.0f} MB at {path}")
-    print(f"(a) backup alone:            {alone['seconds']:.2f} s, copy {alone['size'] / 1e6:.0f} MB")
+    print(f"(a) backup alone:            {alone['seconds']:.2f} s (the copy itself {alone['copy_seconds']:.2f} s, then "
+          f"integrity_check, fsync, sha256), copy {alone['size'] / 1e6:.0f} MB")
 
-    until = time.time() + args.seconds + 3  # the writers' imports take a moment
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(case), str(until), str(n)],
+    go = folder / "go"
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(case), str(go), str(n)],
                                 cwd=ROOT, stdout=subprocess.PIPE, text=True) for n, case in enumerate(cases)]
-    time.sleep(3 + args.before)
+    for writer in writers:
+        assert writer.stdout.readline().strip() == "ready"
+    go_at = time.time()
+    go.write_text(str(go_at + args.seconds))
+    time.sleep(args.before)
     started = time.time()
     during = make_backup(path, folder / "during")
     ended = time.time()
@@ -116,11 +129,13 @@ def main() -> None:
         out, _ = writer.communicate()
         saves.extend(json.loads(out))
     span = ended - started
+    window = min(span, started - go_at)  # as long as the backup, if the writers ran that long before it
     overlapping = [s for s in saves if s[0] < ended and s[1] > started]
-    before = [s for s in saves if started - span <= s[0] and s[1] <= started]
-    print(f"(b) backup with {args.writers} writers:   {during['seconds']:.2f} s, copy {during['size'] / 1e6:.0f} MB")
+    before = [s for s in saves if started - window <= s[0] and s[1] <= started]
+    print(f"(b) backup with {args.writers} writers:   {during['seconds']:.2f} s (the copy itself "
+          f"{during['copy_seconds']:.2f} s), copy {during['size'] / 1e6:.0f} MB")
     print(f"    writers during the backup ({span:.1f} s):      {describe(overlapping)}")
-    print(f"    writers in the {span:.1f} s before it:          {describe(before)}")
+    print(f"    writers in the {window:.1f} s before it:          {describe(before)}")
     print(f"    writers over the whole {args.seconds:.0f} s:             {describe(saves)}")
 
     acknowledged = {s[2] for s in saves if s[3] is None}

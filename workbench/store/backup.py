@@ -170,7 +170,8 @@ def make_backup(db_path, folder=None, *, actor: str | None = None, before_migrat
     The copy is written under a temporary name, checked (``PRAGMA integrity_check``), fsynced and renamed;
     the manifest is written last, so a copy without a manifest is never taken for a complete one. A
     ``backup_made`` audit row (``actor``, default :func:`operator`) goes into the live database afterwards.
-    Returns the manifest, with ``path``, ``seconds`` and ``deleted`` (the copies rotation removed) added.
+    Returns the manifest, with ``path``, ``seconds``, ``copy_seconds`` (until the snapshot was copied, the part
+    that reads the live database) and ``deleted`` (the copies rotation removed) added.
     Raises ``UserError``: ``backup.no_database``, ``backup.copy_damaged``, ``backup.key_differs``.
     """
     started = time.perf_counter()
@@ -192,6 +193,7 @@ def make_backup(db_path, folder=None, *, actor: str | None = None, before_migrat
             try:
                 # One step (pages=-1): one read snapshot, consistent; writers in WAL mode are not held up by it.
                 source.conn.backup(copy, pages=-1)
+                copied = time.perf_counter() - started
                 copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
                 problems = [m for (m,) in copy.execute("PRAGMA integrity_check") if m != "ok"]
                 if problems:
@@ -219,7 +221,8 @@ def make_backup(db_path, folder=None, *, actor: str | None = None, before_migrat
     keep = settings()
     deleted = rotate(folder, db_path.stem, keep_daily=keep["keep_daily"], keep_weekly=keep["keep_weekly"],
                      just_made=target)
-    return dict(manifest, path=str(target), seconds=time.perf_counter() - started, deleted=[str(p) for p in deleted])
+    return dict(manifest, path=str(target), seconds=time.perf_counter() - started, copy_seconds=copied,
+                deleted=[str(p) for p in deleted])
 
 
 def _keep_key(folder: Path, db_path: Path, key: bytes) -> None:
