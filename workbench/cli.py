@@ -20,7 +20,23 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
     check = sub.add_parser("check", help="verify the audit chain, the records' hashes, the triggers and the "
                                          "files' permissions; exits 1 when the record cannot be trusted")
-    check.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
+    check.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db), "
+                                                             "or a backup copy (its manifest beside it)")
+    backup = sub.add_parser("backup", help="make a consistent copy of the live database, with a manifest (sha256, "
+                                           "the audit chain's head), into the backup folder; old copies rotated",
+                            description="Safe while staff save (SQLite's online backup API). See the README's "
+                                        "'Backups'. The audit row names the OS account: os:NAME.")
+    backup.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
+    backup.add_argument("--folder", type=Path, default=None,
+                        help="backup folder (default: the configuration's backup.folder, else backups/ beside the "
+                             "database)")
+    restore = sub.add_parser("restore", help="put a backup copy back after checking it; the current database is "
+                                             "kept aside under a dated name",
+                             description="Refuses a damaged copy, one that does not match its manifest, a copy of "
+                                         "another database and a database another process has open (stop the "
+                                         "service first). See the README's 'Backups'.")
+    restore.add_argument("backup_file", type=Path, metavar="BACKUP_FILE", help="a copy made by `workbench backup`")
+    restore.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
     demo = sub.add_parser("demo", help="write a synthetic demo database")
     demo.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
@@ -76,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"migrate": _migrate, "check": _check, "users": _users, "serve": _serve, "demo": _demo, "report": _report,
-                "export": _export, "hub": _hub}
+    commands = {"migrate": _migrate, "check": _check, "backup": _backup, "restore": _restore, "users": _users,
+                "serve": _serve, "demo": _demo, "report": _report, "export": _export, "hub": _hub}
     return commands[args.command](args)
 
 i18n.add({
@@ -95,6 +111,20 @@ i18n.add({
     "cli.users.inactive": {"uk": "деактивований", "en": "deactivated"},
     "cli.migrated": {"uk": "База {path}: застосовано міграцій — {count}; структура актуальна.",
                      "en": "Database {path}: {count} migration(s) applied; the schema is up to date."},
+    "cli.migrate.backup": {"uk": "Перед міграціями ({pending}) зроблено резервну копію: {path}",
+                           "en": "Before the migrations ({pending}) a backup was made: {path}"},
+    "cli.backup.done": {
+        "uk": "Резервна копія {path}: {size} байт, sha256 {sha256}, голова ланцюжка №{head} ({seconds} с).",
+        "en": "Backup {path}: {size} bytes, sha256 {sha256}, chain head #{head} ({seconds} s).",
+    },
+    "cli.backup.deleted": {"uk": "Видалено давнішу копію (ротація): {path}",
+                           "en": "Older copy deleted (rotation): {path}"},
+    "cli.restore.done": {"uk": "Копію {backup} відновлено як {db} (голова ланцюжка №{head}).",
+                         "en": "The copy {backup} was restored as {db} (chain head #{head})."},
+    "cli.restore.aside": {"uk": "Попередню базу збережено як {aside} (з її файлами -wal, -shm, голови й ключа).",
+                          "en": "The previous database was kept as {aside} (with its -wal, -shm, head and key files)."},
+    "cli.restore.nothing_aside": {"uk": "Бази на цьому місці не було: нічого не відкладено.",
+                                  "en": "There was no database at that place: nothing was put aside."},
     "cli.report.no_notebook": {"uk": "Блокнота {path} немає; є: {known}.", "en": "There is no notebook {path}; there are: {known}."},
     "cli.report.unknown_parameters": {
         "uk": "У блокноті {notebook} немає параметрів {unknown}; його параметри: {declared}.",
@@ -199,24 +229,81 @@ def _prepare_db(path: Path | None) -> Path:
     return path
 
 
+def _both(key: str, **params) -> str:
+    """A message in Ukrainian, then English, on two lines."""
+    return "\n".join(i18n.t(key, lang, **params) for lang in i18n.LANGUAGES)
+
+
 def _migrate(args) -> int:
+    """``workbench migrate``: a backup first when the database holds records and migrations are pending."""
+    from .i18n import UserError
+    from .store.backup import make_backup, needs_backup_before_migrating
+
     path = Path(args.db) if args.db else default_path()
+    pending = needs_backup_before_migrating(path)
+    if pending:
+        try:
+            made = make_backup(path, before_migrating=True)
+        except UserError as error:  # no migration without its backup
+            print(error.message("uk"), error.message("en"), sep="\n", file=sys.stderr)
+            return 1
+        print(_both("cli.migrate.backup", pending=", ".join(pending), path=made["path"]))
     applied = apply_migrations(path)
     print(i18n.t("cli.migrated", path=path, count=len(applied)))
     return 0
 
 
-def _check(args) -> int:
+def _backup(args) -> int:
+    """``workbench backup``: one copy, printed with its size, sha256, chain head and seconds."""
     from .i18n import UserError
-    from .store.integrity import check_database, describe
+    from .store.backup import make_backup
 
     try:
-        # Opened as it is: a check changes nothing (no migrations either).
-        db = open_db(Path(args.db) if args.db else default_path())
-        try:
-            report = check_database(db)
-        finally:
-            db.conn.close()
+        made = make_backup(args.db or default_path(), args.folder)
+    except UserError as error:
+        print(error.message("uk"), error.message("en"), sep="\n", file=sys.stderr)
+        return 1
+    print(_both("cli.backup.done", path=made["path"], size=made["size"], sha256=made["sha256"],
+                head=(made["head"] or {}).get("id", "—"), seconds=f"{made['seconds']:.2f}"))
+    for deleted in made["deleted"]:
+        print(_both("cli.backup.deleted", path=deleted))
+    return 0
+
+
+def _restore(args) -> int:
+    """``workbench restore BACKUP_FILE``: prints where the current database was put aside."""
+    from .i18n import UserError
+    from .store.backup import restore_backup
+
+    db_path = args.db or default_path()
+    try:
+        restored = restore_backup(args.backup_file, db_path)
+    except UserError as error:
+        print(error.message("uk"), error.message("en"), sep="\n", file=sys.stderr)
+        return 1
+    print(_both("cli.restore.done", backup=args.backup_file, db=db_path,
+                head=(restored["head"] or {}).get("id", "—")))
+    print(_both("cli.restore.aside", aside=restored["aside"]) if restored["aside"] else
+          _both("cli.restore.nothing_aside"))
+    return 0
+
+
+def _check(args) -> int:
+    from .i18n import UserError
+    from .store.backup import check_copy, manifest_path
+    from .store.integrity import check_database, describe
+
+    path = Path(args.db) if args.db else default_path()
+    try:
+        if manifest_path(path).is_file():  # a backup copy: its key beside it or in its folder, its manifest's head
+            report = check_copy(path)
+        else:
+            # Opened as it is: a check changes nothing (no migrations either).
+            db = open_db(path)
+            try:
+                report = check_database(db)
+            finally:
+                db.conn.close()
     except UserError as error:  # no database, a schema behind, no key: nothing could be checked
         print(error.message("uk"), error.message("en"), sep="\n", file=sys.stderr)
         return 2

@@ -130,13 +130,18 @@ class Report:
         return not self.problems
 
 
-def check_database(db) -> Report:
+_BESIDE = object()  # the key or head file beside the database
+
+
+def check_database(db, *, key: bytes | None = None, head=_BESIDE) -> Report:
     """Check the database ``db`` (opened with :func:`workbench.store.connection.open_db`) as the module
-    says. Raises ``UserError`` (``chain.no_key``) when the key file is missing."""
+    says, with the key and head files beside it; a backup copy (:mod:`workbench.store.backup`) is checked
+    with ``key`` (the key's bytes) and ``head`` (``{"id", "seal"}`` from its manifest, or None: no head) instead.
+    Raises ``UserError`` (``chain.no_key``) when the key file is missing."""
     path = chain.database_file(db)
-    key = chain.read_key(path)
+    key = chain.read_key(path) if key is None else key
     report = Report()
-    ranges = _check_chain(db, key, path, report)
+    ranges = _check_chain(db, key, path, report, chain.read_head(path) if head is _BESIDE else head)
     _check_records(db, ranges, report)
     _check_assessments(db, report)
     present = {row[0] for row in db.execute("select name from sqlite_master where type = 'trigger'")}
@@ -165,7 +170,7 @@ def _check_moves(db, report: Report) -> None:
                                         missing=Conditions(move["missing"], config.programme_instrument(move["programme"]))))
 
 
-def _check_chain(db, key: bytes, path: Path, report: Report) -> list[tuple[int, str, dict, str]]:
+def _check_chain(db, key: bytes, path: Path, report: Report, head: dict | None) -> list[tuple[int, str, dict, str]]:
     """Verify the seals and the head; return (audit id, action, ranges, rows_sha256) of each sealed row."""
     sealed, previous, before = [], None, None
     unsealed = 0
@@ -195,7 +200,6 @@ def _check_chain(db, key: bytes, path: Path, report: Report) -> list[tuple[int, 
         sealed.append((row["id"], row["action"], json.loads(row["rows"] or "{}"), row["rows_sha256"]))
     if previous is None:
         report.problems.append(Text("check.no_chain"))
-    head = chain.read_head(path)
     if head is None:
         report.problems.append(Text("check.no_head", path=str(chain.head_path(path))))
     elif before is not None and head["id"] > before:

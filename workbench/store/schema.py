@@ -22,12 +22,13 @@ SUPPORT_PLANS = ("goals", "goal_actions", "action_completions", "goal_closures",
 PERIOD_INDICATORS = ("shelter_stays", "shelter_departures", "events")
 ACCESS = ("user_versions", "case_shares", "case_share_revocations")
 SIGN_IN = ("credentials", "sign_ins")
+IDENTITY = ("database_identity",)
 
 # The tables of records whose rows the audit chain hashes (workbench.store.chain): every append-only
 # table but the audit log itself, and answers, which have no rowid and are hashed with their assessment.
 # A migration that adds a record table adds its tuple to ALL_APPEND_ONLY and calls _append_only and
 # _no_replace on it.
-ALL_APPEND_ONLY = APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS + SIGN_IN
+ALL_APPEND_ONLY = APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS + SIGN_IN + IDENTITY
 RECORD_TABLES = tuple(t for t in ALL_APPEND_ONLY if t not in ("audit_log", "answers"))
 
 
@@ -545,3 +546,43 @@ def m0008_sign_in(db):
     """)
     _append_only(db, SIGN_IN)
     _no_replace(db, SIGN_IN)
+
+
+@migrations()
+def m0009_database_identity(db):
+    """The database's identity (workbench.store.identity): one row, a random id and the organisation's name from
+    the configuration when it was made, so a restore can tell this database's backup from another's. The row is
+    a record like the others: append-only, and hashed into the audit chain by a sealed row of its own."""
+    from uuid import uuid4
+
+    from ..config import load_config
+    from . import chain
+    from .connection import now
+
+    _run(db, """
+    create table database_identity (
+        id integer primary key check (id = 1),  -- one row only
+        database_id text not null,
+        organisation_uk text not null,
+        organisation_en text not null,
+        created_at text not null
+    );
+    """)
+    _append_only(db, IDENTITY)
+    _no_replace(db, IDENTITY)
+    organisation = load_config().get("organisation") or {}
+    at = now()
+    db.execute("insert into database_identity (id, database_id, organisation_uk, organisation_en, created_at) "
+               "values (1, ?, ?, ?, ?)", [str(uuid4()), organisation.get("uk", ""), organisation.get("en", ""), at])
+    # Sealed here as m0007 seals its first row: the migration runs before the chain's per-transaction state
+    # knows the chain is on.
+    path = chain.database_file(db)
+    key = chain.read_key(path)
+    last = db.execute("select id, seal from audit_log order by id desc limit 1").fetchone()
+    ranges = chain.hashed_ranges(db, {"database_identity": [1, 1]})
+    row = {"id": last[0] + 1, "at": at, "actor": "workbench", "action": "database_identity",
+           "entity": "database_identity", "entity_id": "1", "details": json.dumps({}),
+           "rows": json.dumps(ranges, sort_keys=True), "rows_sha256": chain.rows_sha256(ranges)}
+    row["seal"] = chain.seal_of(key, last[1] or chain.GENESIS, row)
+    chain._insert(db, row)
+    chain._state(db)["head"] = (row["id"], row["seal"])  # written once the migration commits
