@@ -225,6 +225,12 @@ def test_migrate_backs_up_first_and_that_copy_checks_and_restores(tmp_path, caps
     out = capsys.readouterr().out
     assert "was kept as" in out
     assert migrations.pending(sqlite_utils.Database(path))  # the schema as it was before
+    # Any command that migrates backs up first too (a service restarted after an upgrade, here `users list`).
+    monkeypatch.setenv("WB_USER", ADMINISTRATOR)
+    assert main(["users", "--db", str(path), "list"]) == 0
+    assert "m0009_database_identity" in capsys.readouterr().err
+    assert len(list((tmp_path / "backups").glob("old-*-before-migrate.db"))) == 2
+    assert not migrations.pending(sqlite_utils.Database(path))
 
 
 def test_the_commands_print_in_both_languages_and_refuse_with_a_reason(backed_up, db_path, capsys):

@@ -223,10 +223,23 @@ def _users(args) -> int:
 
 
 def _prepare_db(path: Path | None) -> Path:
-    """Create the database or apply its pending migrations, once, as a command starts; returns its path."""
+    """Create the database or apply its pending migrations (a backup first, as ``workbench migrate`` does),
+    once, as a command starts; returns its path. Raises ``UserError`` when the backup cannot be made."""
     path = Path(path) if path else default_path()
-    apply_migrations(path)
+    _migrate_with_backup(path, out=sys.stderr)
     return path
+
+
+def _migrate_with_backup(path: Path, *, out) -> list[str]:
+    """Back the database at ``path`` up when it holds records and migrations are pending (saying so on
+    ``out``), then apply them; returns the migrations applied. Every command that migrates comes here, so no
+    schema changes without its way back (a service started after an upgrade migrates too)."""
+    from .store.backup import make_backup, needs_backup_before_migrating
+
+    if pending := needs_backup_before_migrating(path):
+        made = make_backup(path, before_migrating=True)  # UserError: no migration without its backup
+        print(_both("cli.migrate.backup", pending=", ".join(pending), path=made["path"]), file=out)
+    return apply_migrations(path)
 
 
 def _both(key: str, **params) -> str:
@@ -237,18 +250,13 @@ def _both(key: str, **params) -> str:
 def _migrate(args) -> int:
     """``workbench migrate``: a backup first when the database holds records and migrations are pending."""
     from .i18n import UserError
-    from .store.backup import make_backup, needs_backup_before_migrating
 
     path = Path(args.db) if args.db else default_path()
-    pending = needs_backup_before_migrating(path)
-    if pending:
-        try:
-            made = make_backup(path, before_migrating=True)
-        except UserError as error:  # no migration without its backup
-            print(error.message("uk"), error.message("en"), sep="\n", file=sys.stderr)
-            return 1
-        print(_both("cli.migrate.backup", pending=", ".join(pending), path=made["path"]))
-    applied = apply_migrations(path)
+    try:
+        applied = _migrate_with_backup(path, out=sys.stdout)
+    except UserError as error:  # no migration without its backup
+        print(error.message("uk"), error.message("en"), sep="\n", file=sys.stderr)
+        return 1
     print(i18n.t("cli.migrated", path=path, count=len(applied)))
     return 0
 
@@ -322,11 +330,11 @@ def _serve(args) -> int:
     try:  # a bad `serve` configuration: said in words, before anything starts
         allowed_hosts()
         max_kernels(preheated_kernels(not args.no_preheat))
+        # The kernels read WB_DB; migrations run here, once, never on a page load.
+        os.environ["WB_DB"] = str(_prepare_db(args.db).resolve())
     except UserError as error:
         print(error.message(), file=sys.stderr)
         return 1
-    # The kernels read WB_DB; migrations run here, once, never on a page load.
-    os.environ["WB_DB"] = str(_prepare_db(args.db).resolve())
     serve(args.apps, port=args.port, preheat=not args.no_preheat, base_url=args.base_url,
           fill_delay_s=args.pool_fill_delay)
     return 0
@@ -336,9 +344,14 @@ def _hub(args) -> int:
     """``workbench hub``: JupyterHub in this process's place, on the migrated database."""
     import os
 
+    from .i18n import UserError
     from .paths import deploy_dir
 
-    os.environ["WB_DB"] = str(_prepare_db(args.db).resolve())
+    try:
+        os.environ["WB_DB"] = str(_prepare_db(args.db).resolve())
+    except UserError as error:  # the backup before a migration could not be made
+        print(error.message(), file=sys.stderr)
+        return 1
     for name, value in (("WB_HUB_DIR", args.dir and args.dir.resolve()), ("WB_HUB_IP", args.ip),
                         ("WB_HUB_PORT", args.port)):
         if value is not None:
