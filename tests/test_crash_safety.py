@@ -78,9 +78,12 @@ class Writers:
             lines.append(line)
         deadline = time.monotonic() + delay_s
         while (line := self.line(deadline)) is not None:
+            # Once reaped its pid may be another process's: never kill a writer that ended by itself.
+            assert not line.startswith("ended "), f"writer {seed} stopped by itself: {lines} {self.errors()}"
             lines.append(line)
-        os.kill(pid, signal.SIGKILL)  # a child this test's own writer process has not reaped yet
-        while not (line := self.line(time.monotonic() + WAIT_S)).startswith("ended "):
+        os.kill(pid, signal.SIGKILL)  # alive, and not reaped until the writer process reads it ended
+        while not (line := self.line(time.monotonic() + WAIT_S) or "").startswith("ended "):
+            assert line, f"writer {seed} was not reaped after SIGKILL: {lines} {self.errors()}"
             lines.append(line)
         status = int(line.split()[1])
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (lines, self.errors())
