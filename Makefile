@@ -82,6 +82,7 @@ lint: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/save_latency.py
+	$(BIN)/python benchmarks/concurrency.py
 	$(BIN)/python benchmarks/time_to_interactive.py
 	$(BIN)/python benchmarks/workspace.py
 	$(BIN)/python benchmarks/kernels.py

@@ -36,6 +36,26 @@ i18n.add({
 
 BUSY_TIMEOUT_S = 10.0
 
+# How hard a commit waits for the disk: FULL, so a save acknowledged to a case manager survives a power
+# cut (common under shelling and blackouts), not only a crashed process. SQLite's documentation
+# (https://www.sqlite.org/pragma.html#pragma_synchronous):
+#   "WAL mode is always consistent with synchronous=NORMAL, but WAL mode does lose durability. A
+#   transaction committed in WAL mode with synchronous=NORMAL might roll back following a power loss or
+#   system crash. Transactions are durable across application crashes regardless of the synchronous
+#   setting or journal mode."
+#   "With synchronous=FULL in WAL mode, an additional sync operation of the WAL file happens after each
+#   transaction commit. The extra WAL sync following each transaction help ensure that transactions are
+#   durable across a power loss."
+# and https://www.sqlite.org/wal.html (Performance Considerations): "(Writers sync the WAL on every
+# transaction commit if PRAGMA synchronous is set to FULL but omit this sync if PRAGMA synchronous is set
+# to NORMAL.)"
+# FULL also keeps the audit chain's head file (written after COMMIT) from naming a row a power cut took
+# away, which `workbench check` would report as a deleted tail. The cost, one fsync per commit, is
+# measured by benchmarks/save_latency.py and benchmarks/concurrency.py, which set this constant to
+# compare; nothing else should.
+SYNCHRONOUS = "FULL"
+_SYNCHRONOUS_SETTINGS = ("OFF", "NORMAL", "FULL", "EXTRA")
+
 
 def default_path() -> Path:
     """``WB_DB`` if set, else ``workbench.db`` in :func:`workbench.paths.data_dir`."""
@@ -95,7 +115,9 @@ def _connect(path: Path) -> sqlite_utils.Database:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-    conn.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a commit survives a crashed process
+    if SYNCHRONOUS not in _SYNCHRONOUS_SETTINGS:  # spliced into the PRAGMA below: one of SQLite's words only
+        raise ValueError(f"SYNCHRONOUS must be one of {_SYNCHRONOUS_SETTINGS}, not {SYNCHRONOUS!r}")
+    conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")  # per connection, not kept in the file: set on every one
     return sqlite_utils.Database(conn)
 
 
