@@ -85,6 +85,15 @@ def create_key(db_path: Path) -> Path:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(os.urandom(32).hex() + "\n")
+            # On the disk before the first sealed row commits (synchronous=FULL): a power cut must not keep
+            # the seals and lose the key that checks them.
+            f.flush()
+            os.fsync(f.fileno())
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)  # the file's name too
+        finally:
+            os.close(folder)
         make_private(path)  # the configured group, if any
     return path
 
