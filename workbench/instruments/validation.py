@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .. import i18n
+from ..text_rules import check_text
 from .expressions import evaluate_bool, truthy
 from .model import Instrument, Item, Section, pick
 
@@ -38,10 +38,6 @@ i18n.add({
         "en": "'{value}' is not one of the answer options.",
     },
     "validation.duplicate_choice": {"uk": "Варіант «{value}» вибрано двічі.", "en": "'{value}' is selected twice."},
-    "validation.control_characters": {
-        "uk": "Текст містить недозволені службові символи; залиште звичайний текст (табуляція й новий рядок дозволені).",
-        "en": "The text holds control characters that are not allowed; keep to plain text (tab and new line are fine).",
-    },
     "validation.text_too_long": {
         "uk": "Текст задовгий: {length} символів, найбільше {limit}.",
         "en": "The text is too long: {length} characters, at most {limit}.",
@@ -94,7 +90,7 @@ class Problem:
             text = pick(self.custom, lang)
             if text:
                 return text
-        return i18n.t(self.key, lang, **self.params)
+        return i18n.Text(self.key, **self.params).message(lang)  # a parameter may be translatable
 
 
 @dataclass
@@ -217,25 +213,27 @@ def coerce_value(item: Item, value):
     raise AssertionError(f"unexpected item type {kind}")
 
 
-def has_control_characters(text: str) -> bool:
-    """Whether ``text`` holds control characters other than tab and new line (never accepted)."""
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text)
-
-
 def _check_text(value: str):
-    if has_control_characters(value):
-        return None, ("validation.control_characters", {})
+    """An answer of several lines: the free-text rules of :mod:`workbench.text_rules`, then the length."""
+    value, problem = check_text(value, "free")
+    if problem:
+        return None, problem
     if len(value) > MAX_TEXT:
         return None, ("validation.text_too_long", {"length": len(value), "limit": MAX_TEXT})
     return value, None
 
 
 def parse_date(value):
-    """A ``date`` from a date, ``yyyy-mm-dd`` or ``dd.mm.yyyy``; ``(None, problem)`` if impossible."""
+    """A ``date`` from a date, ``yyyy-mm-dd`` or ``dd.mm.yyyy``; ``(None, problem)`` if impossible.
+
+    Anything else (a number, a list, a float) is ``validation.not_date``, never an exception.
+    """
     if isinstance(value, datetime):
         value = value.date()
+    if not isinstance(value, (date, str)):
+        return None, ("validation.not_date", {})
     if not isinstance(value, date):
-        text = str(value).strip()
+        text = value.strip()
         match = _ISO_DATE.match(text)
         parts = (match.group(1), match.group(2), match.group(3)) if match else None
         if not match and (match := _UA_DATE.match(text)):

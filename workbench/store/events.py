@@ -114,7 +114,7 @@ def correct_event(db, actor: str, event_id, *, reason, held_on, event_type, proj
     """
     allow(db, actor, "events.write")
     check = Checker()
-    reason = check.text("reason", reason, limit=REASON_LIMIT)
+    reason = check.text("reason", reason, limit=REASON_LIMIT, kind="free")
     if "reason" in check.problems and check.problems["reason"].key == "input.required":
         check.problems["reason"] = UserError("event.reason_required")
     values = _checked(db, check=check, held_on=held_on, event_type=event_type, project=project, place=place,
@@ -217,7 +217,7 @@ def _checked(db, *, held_on, event_type, project, place, participants, children,
         held = None
     event_type = check.code("event_type", event_type, "event_types")
     project = _one_line(check, "project", project)
-    place = _one_line(check, "place", place)
+    place = _one_line(check, "place", place, kind="name")
     participants = _count(check, "participants", participants)
     children = _count(check, "children", children)
     idps = _count(check, "idps", idps)
@@ -228,19 +228,15 @@ def _checked(db, *, held_on, event_type, project, place, participants, children,
         if idps is not None and idps > participants:
             check.problems["idps"] = UserError("event.idps_over_participants", idps=idps, participants=participants)
     staff = _staff(db, check, staff)
-    note = check.text("note", note, required=False, limit=NOTE_LIMIT)
+    note = check.text("note", note, required=False, limit=NOTE_LIMIT, kind="free")
     check.raise_if_any()
     return {"held_on": held.isoformat(), "event_type": event_type, "project": project, "place": place,
             "participants": participants, "children": children, "idps": idps, "staff": staff, "note": note}
 
 
-def _one_line(check: Checker, field: str, value):
-    """Required text of one line (a new line or tab is a control character here)."""
-    text = check.text(field, value, limit=TEXT_LIMIT)
-    if text is not None and any(ch in text for ch in "\n\r\t"):
-        check.problems[field] = UserError("input.control_characters")
-        return None
-    return text
+def _one_line(check: Checker, field: str, value, kind: str = "line"):
+    """Required text of one line (a new line or tab is refused by the ``line`` and ``name`` rules)."""
+    return check.text(field, value, limit=TEXT_LIMIT, kind=kind)
 
 
 def _count(check: Checker, field: str, value):

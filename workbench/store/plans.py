@@ -69,7 +69,7 @@ def add_goal(db, actor: str, case_id, *, wish, title, domain, set_on, target_dat
     """Add a goal to the case's plan; ``levels`` are the five GAS descriptions, −2 to +2, in order."""
     allow(db, actor, "case.write", case_id)
     check = Checker()
-    clean = {"wish": check.text("wish", wish, limit=1000), "title": check.text("title", title, limit=300),
+    clean = {"wish": check.text("wish", wish, limit=1000, kind="free"), "title": check.text("title", title, limit=300),
              "domain": check.code("domain", domain, "life_domains")}
     set_day = check.date("set_on", set_on or (today or date.today()), today=today)
     target = check.date("target_date", target_date, not_future=False, today=today)
@@ -78,7 +78,7 @@ def add_goal(db, actor: str, case_id, *, wish, title, domain, set_on, target_dat
     levels = list(levels) if isinstance(levels, (list, tuple)) else []
     levels += [None] * (5 - len(levels))
     for column, text in zip(LEVEL_COLUMNS, levels[:5]):
-        clean[column] = check.text(column, text, limit=500)
+        clean[column] = check.text(column, text, limit=500, kind="free")
     if len(levels) > 5:
         check.problems["levels"] = UserError("input.invalid_choice")
     clean["weight"] = _weight(check, weight)
@@ -102,8 +102,8 @@ def add_action(db, actor: str, goal_id, *, what, who, due_on, case_id=None, toda
     """An action under a goal: what, who does it, by when. ``case_id``, if given, must be the goal's case."""
     allow_case(db, actor, "case.write", "goal", goal_id, case_id)
     check = Checker()
-    what = check.text("what", what, limit=500)
-    who = check.text("who", who, limit=200)
+    what = check.text("what", what, limit=500, kind="free")
+    who = check.text("who", who, limit=200, kind="name")
     due = check.date("due_on", due_on, not_future=False, today=today)
     check.raise_if_any()
     with write_transaction(db):
@@ -143,7 +143,7 @@ def review_goal(db, actor: str, goal_id, *, level, reviewed_on=None, note=None, 
     allow_case(db, actor, "case.write", "goal", goal_id, case_id)
     check = Checker()
     reviewed = check.date("reviewed_on", reviewed_on or (today or date.today()), today=today)
-    note = check.text("note", note, required=False, limit=2000)
+    note = check.text("note", note, required=False, limit=2000, kind="free")
     level = _level(check, level)
     check.raise_if_any()
     with write_transaction(db):
@@ -165,7 +165,7 @@ def close_goal(db, actor: str, goal_id, *, kind, on=None, reason=None, case_id=N
     allow_case(db, actor, "case.write", "goal", goal_id, case_id)
     check = Checker()
     day = check.date("on", on or (today or date.today()), today=today)
-    reason = check.text("reason", reason, required=kind == "abandoned", limit=1000)
+    reason = check.text("reason", reason, required=kind == "abandoned", limit=1000, kind="free")
     if kind not in ("achieved", "abandoned"):
         check.problems["kind"] = UserError("plan.kind")
     check.raise_if_any()
@@ -193,7 +193,7 @@ def sign_off(db, actor: str, case_id, *, kind, assessment_id=None, on=None, note
     allow(db, actor, "case.sign_off", case_id)
     check = Checker()
     day = check.date("on", on or (today or date.today()), today=today)
-    note = check.text("note", note, required=False, limit=1000)
+    note = check.text("note", note, required=False, limit=1000, kind="free")
     if kind not in ("plan", "assessment"):
         check.problems["kind"] = UserError("input.invalid_choice")
     elif kind == "assessment" and assessment_id is None:

@@ -39,7 +39,7 @@ def record_service(db, actor: str, case_id, *, service_type, provided_on, durati
     check = Checker()
     service_type = check.code("service_type", service_type, "service_types")
     provided = check.date("provided_on", provided_on, today=today)
-    note = check.text("note", note, required=False, limit=2000)
+    note = check.text("note", note, required=False, limit=2000, kind="free")
     if duration_minutes not in (None, ""):
         if isinstance(duration_minutes, str) and duration_minutes.strip().isdigit():
             duration_minutes = int(duration_minutes.strip())
@@ -49,7 +49,7 @@ def record_service(db, actor: str, case_id, *, service_type, provided_on, durati
     else:
         duration_minutes = None
     if service_type == "referral":
-        referral_to = check.text("referral_to", referral_to, limit=300)
+        referral_to = check.text("referral_to", referral_to, limit=300, kind="name")
         referral_outcome = check.code("referral_outcome", referral_outcome or "pending", "referral_outcomes")
     elif referral_to or referral_outcome:
         check.problems["referral_to"] = UserError("service.referral_only")
@@ -83,7 +83,7 @@ def record_referral_outcome(db, actor: str, service_id, *, outcome, on=None, not
     check = Checker()
     outcome = check.code("outcome", outcome, "referral_outcomes")
     effective = check.date("on", on or (today or date.today()), today=today)
-    note = check.text("note", note, required=False, limit=1000)
+    note = check.text("note", note, required=False, limit=1000, kind="free")
     check.raise_if_any()
     with write_transaction(db):
         service = next(db.query("select * from services where id = ?", [service_id]))
