@@ -69,8 +69,9 @@ i18n.add({
 MAX_TEXT = 5000
 MAX_INSTANCES = 50
 MAX_ABS_NUMBER = 10**12
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits: "٣٠" or "²" is not a number typed here
+_MAX_DIGITS = 20
+_DECIMAL = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _UA_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
@@ -175,13 +176,12 @@ def coerce_value(item: Item, value):
             return None, ("validation.not_text", {})
         return _check_text(value)
     if kind == "integer":
-        if isinstance(value, bool):
-            return None, ("validation.not_integer", {})
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if isinstance(value, str) and _INTEGER.match(value.strip()):
-            value = int(value.strip())
-        if not isinstance(value, int):
+        if isinstance(value, str) and len(value.strip()) > _MAX_DIGITS and _INTEGER.fullmatch(value.strip()):
+            return None, ("validation.number_too_large", {})
+        value = whole_number(value)
+        if value is None:
             return None, ("validation.not_integer", {})
         return (value, None) if abs(value) <= MAX_ABS_NUMBER else (None, ("validation.number_too_large", {}))
     if kind == "decimal":
@@ -211,6 +211,21 @@ def coerce_value(item: Item, value):
             return None, ("validation.duplicate_choice", {"value": next(v for v in value if value.count(v) > 1)})
         return [n for n in names if n in value], None  # the choice list's order, so equal answers compare equal
     raise AssertionError(f"unexpected item type {kind}")
+
+
+def whole_number(value) -> int | None:
+    """An ``int`` (never a ``bool``) or a text of ASCII digits with an optional sign, as an ``int``; else None.
+
+    A text longer than 20 characters is None before ``int()`` sees it: Python refuses to read
+    more than 4300 digits with a ``ValueError``, and no count here needs more than a few.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and len(value.strip()) <= _MAX_DIGITS and _INTEGER.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
 
 
 def _check_text(value: str):
@@ -375,7 +390,7 @@ def answers_from_rows(instrument: Instrument | None, rows) -> dict:
                 value = date.fromisoformat(value)
             elif item.type == "select_multiple":
                 value = value.split()
-            elif item.type == "calculate" and _INTEGER.match(value):
+            elif item.type == "calculate" and _INTEGER.fullmatch(value):
                 value = int(value)  # a computed whole number (a child's age) reads back as it was computed
         if row["repeat"]:
             instances = answers.setdefault(row["repeat"], [])

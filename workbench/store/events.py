@@ -15,7 +15,6 @@ problem of a submission is reported at once as :class:`InvalidInput`.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 
 from .. import i18n
@@ -23,7 +22,7 @@ from ..i18n import UserError
 from .audit import _audit
 from .connection import now, write_transaction
 from .guard import allow, record_id
-from .inputs import Checker
+from .inputs import Checker, whole_number
 
 MAX_COUNT = 100_000
 EARLIEST = date(2000, 1, 1)
@@ -31,7 +30,6 @@ TEXT_LIMIT = 200
 NOTE_LIMIT = 2000
 REASON_LIMIT = 500
 MAX_STAFF = 100
-_DIGITS = re.compile(r"[0-9]+")
 
 i18n.add({
     "event.date_too_early": {
@@ -244,9 +242,8 @@ def _count(check: Checker, field: str, value):
     if value is None or (isinstance(value, str) and not value.strip()):
         check.problems[field] = UserError("input.required")
         return None
-    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+    value = whole_number(value)
+    if value is None or not 0 <= value <= MAX_COUNT:
         check.problems[field] = UserError("event.count")
         return None
     return value

@@ -9,7 +9,7 @@ from datetime import date
 
 from .. import config, i18n
 from ..i18n import UserError
-from ..instruments.validation import parse_date
+from ..instruments.validation import parse_date, whole_number  # noqa: F401 (the store's number reading)
 from ..text_rules import check_text
 
 i18n.add({

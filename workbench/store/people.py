@@ -83,9 +83,11 @@ def check_person(*, family_name, given_name, birth_date, sex, category, consent_
         "sex": check.code("sex", sex, "sexes"),
         "category": check.code("category", category, "categories"),
     }
-    if consent_given_on in (None, ""):
+    consent_on = None
+    if consent_given_on is None or (isinstance(consent_given_on, str) and not consent_given_on.strip()):
         check.problems["consent_given_on"] = UserError("person.consent_missing")
-    consent_on = check.date("consent_given_on", consent_given_on, today=today) if consent_given_on else None
+    else:  # anything else is checked as a date: 0 or a list is "not a date", never an AttributeError
+        consent_on = check.date("consent_given_on", consent_given_on, today=today)
     if consent_on and clean["birth_date"] and consent_on < clean["birth_date"]:
         check.problems["consent_given_on"] = UserError("person.consent_before_birth")
     given_by = check.text("consent_given_by", consent_given_by, limit=200, kind="name")

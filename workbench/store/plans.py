@@ -29,7 +29,8 @@ i18n.add({
     },
     "plan.before_intake": {"uk": "Дата не може бути раніше прийому звернення ({intake}).",
                            "en": "The date cannot be before the intake ({intake})."},
-    "plan.weight": {"uk": "Вага — додатне число (наприклад, 1 або 2).", "en": "The weight is a positive number (e.g. 1 or 2)."},
+    "plan.weight": {"uk": "Вага — додатне число не більше {limit} (наприклад, 1 або 2).",
+                    "en": "The weight is a positive number up to {limit} (e.g. 1 or 2)."},
     "plan.level": {"uk": "Рівень досягнення — ціле число від −2 до +2.", "en": "The attainment level is a whole number from −2 to +2."},
     "plan.goal_closed": {
         "uk": "Мету №{id} вже закрито ({kind}); переглядати її не можна.",
@@ -61,6 +62,7 @@ i18n.add({
     "plan.closed.abandoned": {"uk": "скасовано", "en": "abandoned"},
 })
 
+MAX_WEIGHT = 100  # GAS weights are small numbers (1–3 in practice); 100 leaves room without absurd values
 LEVEL_COLUMNS = ("level_minus2", "level_minus1", "level_0", "level_plus1", "level_plus2")
 
 
@@ -275,10 +277,13 @@ def _weight(check: Checker, weight):
         except ValueError:
             pass  # left a string, which the check refuses
     try:
-        return gas.check_weight(weight)
+        weight = gas.check_weight(weight)
     except UserError:
-        check.problems["weight"] = UserError("plan.weight")
+        weight = None
+    if weight is None or weight > MAX_WEIGHT:  # a weight of 1e300 would drown every other goal
+        check.problems["weight"] = UserError("plan.weight", limit=MAX_WEIGHT)
         return None
+    return weight
 
 
 def _level(check: Checker, level):

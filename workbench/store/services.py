@@ -8,7 +8,7 @@ from ..i18n import UserError
 from .audit import _audit
 from .connection import now, write_transaction
 from .guard import actor_of, allow, allow_case
-from .inputs import Checker, ua_date
+from .inputs import Checker, ua_date, whole_number
 from .lifecycle import _state
 
 i18n.add({
@@ -41,10 +41,8 @@ def record_service(db, actor: str, case_id, *, service_type, provided_on, durati
     provided = check.date("provided_on", provided_on, today=today)
     note = check.text("note", note, required=False, limit=2000, kind="free")
     if duration_minutes not in (None, ""):
-        if isinstance(duration_minutes, str) and duration_minutes.strip().isdigit():
-            duration_minutes = int(duration_minutes.strip())
-        if isinstance(duration_minutes, bool) or not isinstance(duration_minutes, int) \
-                or not 1 <= duration_minutes <= 1440:
+        duration_minutes = whole_number(duration_minutes)  # never a bool, a float or "²"
+        if duration_minutes is None or not 1 <= duration_minutes <= 1440:
             check.problems["duration_minutes"] = UserError("service.duration")
     else:
         duration_minutes = None
