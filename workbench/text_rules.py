@@ -49,8 +49,7 @@ i18n.add({
         "en": "A broken character ({what}) at position {position}; please type it again.",
     },
     "text.broken.surrogate": {"uk": "одинокий сурогат", "en": "a lone surrogate"},
-    "text.broken.replacement": {"uk": "U+FFFD, замінник пошкодженого символу",
-                                "en": "U+FFFD, the stand-in for a broken character"},
+    "text.broken.replacement": {"uk": "U+FFFD", "en": "U+FFFD"},
 })
 
 # Bidirectional embeddings, overrides and isolates: they reorder what is shown (U+202A–U+202E, U+2066–U+2069).
@@ -114,6 +113,26 @@ def check_text(value: str, kind: str) -> tuple[str | None, tuple[str, dict] | No
             return None, problem_at(value, index)
     # Lone surrogates are refused above, so normalising cannot meet one.
     return unicodedata.normalize("NFC", value), None
+
+
+def searchable(query: str) -> str:
+    """A search text in the form names are stored in: each refused character a space (a lone surrogate cannot
+    even be sent to SQLite; a new line or zero-width space pasted with a name separates words), NFC, stripped."""
+    return unicodedata.normalize("NFC", "".join(" " if refused(ch, "name") else ch for ch in query)).strip()
+
+
+def broken(value) -> tuple[str, dict] | None:
+    """The problem of the first lone surrogate in ``value``'s strings (a str, or dict keys and values and
+    list items, nested), or None. For what is kept as typed but must still be encodable as UTF-8 (a draft):
+    SQLite cannot store such a string, and no page can send one (:mod:`workbench.kernel_channels`)."""
+    if isinstance(value, str):
+        index = next((i for i, ch in enumerate(value) if "\ud800" <= ch <= "\udfff"), None)
+        return None if index is None else problem_at(value, index)
+    if isinstance(value, dict):
+        return next((p for k, v in value.items() for p in (broken(k), broken(v)) if p), None)
+    if isinstance(value, (list, tuple)):
+        return next((p for v in value if (p := broken(v))), None)
+    return None
 
 
 def message(problem: tuple[str, dict], lang: str | None = None) -> str:

@@ -10,6 +10,7 @@ import json
 
 from .. import i18n
 from ..i18n import UserError
+from ..text_rules import broken
 from .audit import _audit
 from .connection import now, write_transaction
 from .guard import allow
@@ -28,6 +29,9 @@ def save_draft(db, actor: str, *, draft_key: str, case_id: int, instrument_id: s
     able to change; another user's draft (or a draft of another case) under the same key is refused."""
     allow(db, actor, "case.write", case_id)
     _check_key(draft_key)
+    problem = broken(instrument_id) or broken(content)  # a draft is kept as typed, but must be storable
+    if problem:
+        raise UserError(problem[0], **problem[1])
     payload = json.dumps(content, ensure_ascii=False, default=str)
     with write_transaction(db):
         existing = db.execute("select actor, case_id from drafts where draft_key = ?", [draft_key]).fetchone()

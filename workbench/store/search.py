@@ -5,6 +5,7 @@ import re
 
 from ..instruments.validation import parse_date
 from ..names import search_form, ukrainian_key
+from ..text_rules import searchable
 from .guard import allow, readable_case_ids
 
 _CASE_NUMBER = re.compile(r"^\d{4}-\d*$")
@@ -22,7 +23,7 @@ def find_cases(db, actor: str, query: str, *, limit: int = 20) -> tuple[list[dic
     User text only ever travels as a bound parameter.
     """
     allow(db, actor, "cases.search")
-    text = (query or "").strip() if isinstance(query, str) else ""
+    text = searchable(query) if isinstance(query, str) else ""
     if len(text) < MIN_QUERY:
         return [], 0
     if _CASE_NUMBER.match(text):
