@@ -6,7 +6,9 @@ from conftest import TODAY, refused, row_counts
 from workbench.gas import check_weight
 from workbench.i18n import UserError
 from workbench.instruments.validation import check_submission
+from workbench.store.credentials import sign_in
 from workbench.store.drafts import find_draft, save_draft
+from workbench.store.duplicates import possible_duplicates
 from workbench.store.events import record_event
 from workbench.store.inputs import Checker, InvalidInput
 from workbench.store.people import get_person, register_person
@@ -66,7 +68,7 @@ def test_the_messages_say_exactly_which_character_and_where():
     assert c.problems["given_name"].message("en") == \
         "A broken character (a lone surrogate) at position 3; please type it again."
     c.text("note", "Нотатка \ufffd", kind="free")
-    assert c.problems["note"].message("en") == "A broken character (U+FFFD) at position 9; please type it again."
+    assert c.problems["note"].message("en") == "A broken character (the replacement character U+FFFD) at position 9; please type it again."
     # A combining mark belongs to the letter before it: the override is the third character a reader sees.
     assert check_text("и\u0306x\u202e", "free")[1][1]["position"] == 3
 
@@ -168,3 +170,17 @@ def test_a_services_minutes_a_goals_weight_and_a_draft_refuse_cleanly(db, househ
 def test_a_search_with_a_broken_character_finds_the_name(db, household_case):
     rows, total = find_cases(db, ACTOR, "Тихо\u200bліс\ud800")  # a space each: "тихо" and "ліс" must both match
     assert total == 1 and rows[0]["id"] == household_case
+
+
+def test_a_sign_in_with_a_broken_or_overriding_user_name_is_refused_and_recorded_harmlessly(db):
+    for typed in ("olena.demo\ud800", "olena\u202e.demo"):
+        result = sign_in(db, typed, "a password\ud800")
+        assert not result.ok and result.refusal.key == "sign_in.refused"
+    recorded = [r["username"] for r in db.query("select username from sign_ins order by id")]
+    assert recorded == ["olena.demo\ufffd", "olena\ufffd.demo"]
+
+
+def test_the_duplicate_check_reads_names_as_stored_and_never_fails_on_a_broken_character(db, household_case):
+    found = possible_duplicates(db, ACTOR, family_name="Тихолі\u0301с\ud800", given_name="Га\u200bнна",
+                                birth_date="02.04.1990", patronymic="\u202e")
+    assert found and found[0]["score"] > 0.5

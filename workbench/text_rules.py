@@ -49,7 +49,7 @@ i18n.add({
         "en": "A broken character ({what}) at position {position}; please type it again.",
     },
     "text.broken.surrogate": {"uk": "одинокий сурогат", "en": "a lone surrogate"},
-    "text.broken.replacement": {"uk": "U+FFFD", "en": "U+FFFD"},
+    "text.broken.replacement": {"uk": "символ-замінник U+FFFD", "en": "the replacement character U+FFFD"},
 })
 
 # Bidirectional embeddings, overrides and isolates: they reorder what is shown (U+202A–U+202E, U+2066–U+2069).

@@ -47,7 +47,7 @@ def test_a_lone_surrogate_and_a_right_to_left_override_in_a_name_are_refused_and
     field = page.locator(FAMILY).locator("xpath=..")
     page.evaluate(SET_VALUE, [f"{FAMILY} input", "Ко\ud800" + family])
     intake.register()
-    expect(field).to_contain_text("Пошкоджений символ (U+FFFD) у позиції 3")
+    expect(field).to_contain_text("Пошкоджений символ (символ-замінник U+FFFD) у позиції 3; введіть його ще раз.")
     expect(intake.result).to_contain_text("Не збережено")
 
     intake.type_member(0, family_name="Ко\u202e" + family)
