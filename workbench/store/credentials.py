@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .. import i18n
+from ..text_rules import refused
 from ..config import load_config
 from ..local_time import local_time
 from ..i18n import UserError
-from ..text_rules import refused
 from .audit import _audit
 from .connection import now, write_transaction
 from .guard import allow, current_version

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 from .. import i18n
-from ..i18n import UserError
 from ..text_rules import broken
+from ..i18n import UserError
 from .audit import _audit
 from .connection import now, write_transaction
 from .guard import allow
@@ -28,10 +28,9 @@ def save_draft(db, actor: str, *, draft_key: str, case_id: int, instrument_id: s
     """Keep (or replace) the actor's draft ``draft_key`` of a form for ``case_id``, which the actor must be
     able to change; another user's draft (or a draft of another case) under the same key is refused."""
     allow(db, actor, "case.write", case_id)
-    _check_key(draft_key)
-    problem = broken(instrument_id) or broken(content)  # a draft is kept as typed, but must be storable
-    if problem:
+    if problem := broken(instrument_id) or broken(content):  # a draft is kept as typed, but must be storable
         raise UserError(problem[0], **problem[1])
+    _check_key(draft_key)
     payload = json.dumps(content, ensure_ascii=False, default=str)
     with write_transaction(db):
         existing = db.execute("select actor, case_id from drafts where draft_key = ?", [draft_key]).fetchone()

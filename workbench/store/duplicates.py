@@ -43,9 +43,10 @@ def possible_duplicates(db, actor: str, *, family_name="", given_name="", birth_
     that the record exists and whose caseload holds it, so the worker can ask that colleague.
     """
     allow(db, actor, "register.check")
-    # As the names are stored (NFC) and searchable: a broken or invisible character is a space, never an error.
-    family_name = searchable(family_name) if isinstance(family_name, str) else ""
-    given_name = searchable(given_name) if isinstance(given_name, str) else ""
+    family_name = family_name.strip() if isinstance(family_name, str) else ""
+    given_name = given_name.strip() if isinstance(given_name, str) else ""
+    # As the names are stored (NFC) and searched: a broken or invisible character is a space, never an error.
+    family_name, given_name = searchable(family_name), searchable(given_name)
     patronymic = searchable(patronymic) if isinstance(patronymic, str) else None
     if len(family_name) + len(given_name) < 3:
         return []

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from ..instruments.validation import parse_date
-from ..names import search_form, ukrainian_key
 from ..text_rules import searchable
+from ..names import search_form, ukrainian_key
 from .guard import allow, readable_case_ids
 
 _CASE_NUMBER = re.compile(r"^\d{4}-\d*$")
@@ -23,7 +23,8 @@ def find_cases(db, actor: str, query: str, *, limit: int = 20) -> tuple[list[dic
     User text only ever travels as a bound parameter.
     """
     allow(db, actor, "cases.search")
-    text = searchable(query) if isinstance(query, str) else ""
+    text = (query or "").strip() if isinstance(query, str) else ""
+    text = searchable(text)  # as names are stored (NFC); a broken or invisible character is a space
     if len(text) < MIN_QUERY:
         return [], 0
     if _CASE_NUMBER.match(text):
