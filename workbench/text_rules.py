@@ -83,8 +83,21 @@ def refused(ch: str, kind: str) -> bool:
 
 
 def _position(text: str, index: int) -> int:
-    """1-based position of ``text[index]`` as a reader counts: combining marks belong to the letter before."""
-    return 1 + sum(1 for ch in text[:index] if not unicodedata.category(ch).startswith("M"))
+    """1-based position of ``text[index]`` as a reader counts characters: a combining mark belongs to the
+    letter before it, and an emoji built of several code points (joined by ZWJ, with a skin tone, a flag's
+    pair of regional indicators or tag characters) is one. An approximation of Unicode's grapheme clusters
+    (UAX #29) that is right for the letters and emoji people type."""
+    count, previous, regional_run = 0, "", 0
+    for ch in text[:index]:
+        code = ord(ch)
+        regional = 0x1F1E6 <= code <= 0x1F1FF
+        joins = (unicodedata.category(ch).startswith("M") or ch == "\u200d" or previous == "\u200d"
+                 or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
+                 or (regional and regional_run % 2 == 1) or (previous == "\r" and ch == "\n"))
+        count += not joins
+        regional_run = regional_run + 1 if regional else 0
+        previous = ch
+    return count + 1
 
 
 def problem_at(text: str, index: int) -> tuple[str, dict]:
