@@ -167,6 +167,9 @@ def test_a_services_minutes_a_goals_weight_and_a_draft_refuse_cleanly(db, househ
                                      content={"answers": {"note": "a\udc00"}}), "text.broken_character")
     assert err.params["position"] == 2
     assert row_counts(db) == before and find_draft(db, ACTOR, household_case, "x") is None
+    save_draft(db, ACTOR, draft_key="k1", case_id=household_case, instrument_id="x",
+               content={"answers": {"note": "Чуи\u0306ко", "и\u0306": ["и\u0306"]}})
+    assert find_draft(db, ACTOR, household_case, "x")["content"] == {"answers": {"note": "Чуйко", "й": ["й"]}}
 
 
 def test_a_search_with_a_broken_character_finds_the_name(db, household_case):

@@ -148,6 +148,18 @@ def broken(value) -> tuple[str, dict] | None:
     return None
 
 
+def nfc(value):
+    """``value`` with every string in it (dict keys and values, list items, nested) in NFC; other values as
+    they are. For what is kept as typed but stored as every text is (a draft)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {nfc(k): nfc(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [nfc(v) for v in value]
+    return value
+
+
 def message(problem: tuple[str, dict], lang: str | None = None) -> str:
     """The problem of :func:`check_text` as a sentence in ``lang``."""
     key, params = problem
