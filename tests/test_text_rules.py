@@ -69,6 +69,10 @@ def test_the_messages_say_exactly_which_character_and_where():
         "A broken character (a lone surrogate) at position 3; please type it again."
     c.text("note", "Нотатка \ufffd", kind="free")
     assert c.problems["note"].message("en") == "A broken character (the replacement character U+FFFD) at position 9; please type it again."
+    assert message(check_text("a\uffffb", "free")[1], "en") == \
+        "A character that is not allowed, U+FFFF (NONCHARACTER), at position 2."
+    assert message(check_text("a\ue000b", "name")[1], "en") == \
+        "A character that is not allowed, U+E000 (PRIVATE USE CHARACTER), at position 2."
     # A combining mark belongs to the letter before it, an emoji of several code points is one character, a
     # Windows line break one: in each the override is the third character a reader sees.
     for text in ("и\u0306x\u202e", "👨\u200d👩\u200d👧x\u202e", "🇺🇦🇺🇦\u202e", "👍🏽x\u202e", "\r\nx\u202e"):

@@ -108,8 +108,10 @@ def problem_at(text: str, index: int) -> tuple[str, dict]:
         return "text.broken_character", {"what": i18n.Text("text.broken.surrogate"), "position": position}
     if ch == REPLACEMENT:
         return "text.broken_character", {"what": i18n.Text("text.broken.replacement"), "position": position}
+    category = unicodedata.category(ch)
     name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(ch) or (
-        "CONTROL CHARACTER" if unicodedata.category(ch) == "Cc" else "UNNAMED CHARACTER")
+        "CONTROL CHARACTER" if category == "Cc" else "PRIVATE USE CHARACTER" if category == "Co"
+        else "NONCHARACTER" if _noncharacter(ord(ch)) else "UNNAMED CHARACTER")
     return "text.bad_character", {"code": f"{ord(ch):04X}", "name": name, "position": position}
 
 
