@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from .. import i18n
+from ..text_rules import broken, nfc
 from ..i18n import UserError
 from .audit import _audit
 from .connection import now, write_transaction
@@ -27,6 +28,9 @@ def save_draft(db, actor: str, *, draft_key: str, case_id: int, instrument_id: s
     """Keep (or replace) the actor's draft ``draft_key`` of a form for ``case_id``, which the actor must be
     able to change; another user's draft (or a draft of another case) under the same key is refused."""
     allow(db, actor, "case.write", case_id)
+    if problem := broken(instrument_id) or broken(content):  # a draft is kept as typed, but must be storable
+        raise UserError(problem[0], **problem[1])
+    instrument_id, content = nfc(instrument_id), nfc(content)  # in NFC, as every stored text
     _check_key(draft_key)
     payload = json.dumps(content, ensure_ascii=False, default=str)
     with write_transaction(db):
@@ -66,5 +70,8 @@ def end_draft(db, actor: str, draft_key: str, *, case_id, outcome: str) -> None:
 
 
 def _check_key(draft_key) -> None:
-    if not isinstance(draft_key, str) or not 1 <= len(draft_key) <= 200 or not draft_key.isprintable():
+    """A key is what the form view makes (a UUID): printable ASCII, so it is compared and stored as given
+    (no NFC question, no look-alike letters)."""
+    if not isinstance(draft_key, str) or not 1 <= len(draft_key) <= 200 or not draft_key.isprintable() \
+            or not draft_key.isascii():
         raise UserError("draft.bad_key")

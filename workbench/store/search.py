@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from ..instruments.validation import parse_date
+from ..text_rules import searchable
 from ..names import search_form, ukrainian_key
 from .guard import allow, readable_case_ids
 
@@ -23,6 +24,7 @@ def find_cases(db, actor: str, query: str, *, limit: int = 20) -> tuple[list[dic
     """
     allow(db, actor, "cases.search")
     text = (query or "").strip() if isinstance(query, str) else ""
+    text = searchable(text)  # as names are stored (NFC); a broken or invisible character is a space
     if len(text) < MIN_QUERY:
         return [], 0
     if _CASE_NUMBER.match(text):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 from .. import i18n, policy
 from ..i18n import UserError
@@ -57,8 +58,8 @@ def add_user(db, actor: str, *, username, display_name, role, teams=(), reason=N
     Raises ``UserError`` / ``InvalidInput``; nothing is written then.
     """
     check = Checker()
-    display_name = check.text("display_name", display_name, limit=200)
-    reason = check.text("reason", reason, required=False, limit=500)
+    display_name = check.text("display_name", display_name, limit=200, kind="name")
+    reason = check.text("reason", reason, required=False, limit=500, kind="free")
     check.raise_if_any()
     username = _username(username)
     role = _role(role)
@@ -81,7 +82,7 @@ def deactivate_user(db, actor: str, username, *, reason) -> None:
     """Deactivate a user: from now on they can do nothing; their open cases wait for a new worker."""
     allow(db, actor, "users.manage")
     check = Checker()
-    reason = check.text("reason", reason, limit=500)
+    reason = check.text("reason", reason, limit=500, kind="free")
     check.raise_if_any()
     with write_transaction(db):
         user = _existing(db, username)
@@ -176,9 +177,11 @@ def _teams(value) -> list[str]:
         raise UserError("users.bad_team", team=str(value)[:60])
     teams = set()
     for team in value:
-        if not isinstance(team, str) or not TEAM.match(team.strip()):
+        if isinstance(team, str):
+            team = unicodedata.normalize("NFC", team.strip())  # as every stored text; TEAM refuses the rest
+        if not isinstance(team, str) or not TEAM.fullmatch(team):
             raise UserError("users.bad_team", team=str(team)[:60])
-        teams.add(team.strip())
+        teams.add(team)
     return sorted(teams)
 
 
