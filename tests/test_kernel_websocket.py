@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
 
 from conftest import run_async
 from kernel_socket import KernelSocket, decoded, kernel_id, load_page, message, widget_update
@@ -18,7 +19,7 @@ from kernel_socket import KernelSocket, decoded, kernel_id, load_page, message, 
 from workbench import i18n
 from workbench.apps import frame  # noqa: F401 - the frame's messages (frame.failed)
 from workbench.apps.common import status_html
-from workbench.kernel_channels import PAGE_MESSAGE_TYPES
+from workbench.kernel_channels import PAGE_MESSAGE_TYPES, without_lone_surrogates
 from workbench.serve import VoilaServer
 
 REPOSITORY = str(Path(__file__).resolve().parents[1])
@@ -206,3 +207,42 @@ def test_nothing_a_kernel_prints_or_raises_reaches_the_page_but_the_server_log_h
     for leak in ("stderr.py", "stdout.py", "fd2.py", "raised.py"):
         assert f"/srv/leak/{leak}" in log, server.log_tail()
     assert "Kept from the page of kernel" in log
+
+
+# --- 3. a broken character from the page (issue 17) -------------------------------------------------
+
+def test_a_lone_surrogate_from_the_page_reaches_the_kernel_as_u_fffd_and_the_socket_stays_open(server):
+    """A browser's string may hold a lone surrogate, which JSON.stringify writes as ``\\ud800``: Python reads it
+    into a str that cannot be encoded as UTF-8. :class:`PageChannels` makes it U+FFFD before the kernel sees it,
+    so the kernel's echo does not fail and the name check can refuse it as a broken character."""
+    async def scenario():
+        status, page, _ = await load_page(server)
+        assert status == 200, server.log_tail()
+        socket = await KernelSocket.open(server, kernel_id(page))
+        try:
+            text = _model(await socket.widget_models(), "TextModel")
+            # A lone high and a lone low surrogate, and a pair a client escaped (an emoji), which stays whole.
+            socket.send(widget_update(text, {"value": "Ab\ud800c\udfffd\ud83d\ude00"}))
+            info = await socket.reply(socket.send(message("kernel_info_request", {})))
+            value = (await socket.widget_models())[text]["state"]["value"]
+        finally:
+            socket.close()
+        return info, value
+
+    info, value = run_async(scenario())
+    assert info is not None and info["content"]["status"] == "ok", server.log_tail()
+    assert value == "Ab\ufffdc\ufffdd\U0001F600"
+    assert "UnicodeEncodeError" not in server.log_text()
+
+
+def test_a_v1_frame_has_its_lone_surrogates_replaced_and_its_buffers_left_alone():
+    parts = [b'{"msg_type": "comm_msg"}', b"{}", b"{}", b'{"data": {"state": {"value": "A\\ud800b"}}}',
+             b"\\ud800 raw buffer"]
+    sent = serialize_msg_to_ws_v1(parts, "shell")
+    channel, cleaned = deserialize_msg_from_ws_v1(without_lone_surrogates(sent, v1=True))
+    assert channel == "shell" and cleaned[4] == parts[4] and cleaned[:3] == parts[:3]
+    assert json.loads(cleaned[3])["data"]["state"]["value"] == "A\ufffdb"
+    plain = serialize_msg_to_ws_v1([b'{"a": "\\u0439"}', b"{}", b"{}", b"{}"], "shell")
+    assert without_lone_surrogates(plain, v1=True) is plain
+    assert without_lone_surrogates('{"a": "\\udfff"}', v1=False) == '{"a": "\\ufffd"}'
+    assert without_lone_surrogates("not json \\ud800", v1=False) == "not json \\ud800"

@@ -54,7 +54,7 @@ def test_values_typed_as_text_in_widgets_are_accepted(instrument, valid_answers)
     ("income_sources", ["wages", "lottery"], "validation.unknown_choice"),
     ("income_sources", ["wages", "wages"], "validation.duplicate_choice"),
     ("income_sources", ["none", "wages"], '"No income" cannot be combined with other options.'),
-    ("conclusion_text", "bell\x07", "validation.control_characters"),
+    ("conclusion_text", "bell\x07", "text.bad_character"),
     ("conclusion_text", "x" * 5001, "validation.text_too_long"),
     ("conclusion_text", ["a list"], "validation.not_text"),
     ("conclusion_text", "", "validation.required"),

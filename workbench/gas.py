@@ -96,8 +96,12 @@ def check_level(level) -> int:
 
 def check_weight(weight) -> float:
     """``weight`` as a float if it is a positive, finite number; otherwise :class:`UserError`."""
-    if isinstance(weight, bool) or not isinstance(weight, Real) or not math.isfinite(weight) or weight <= 0:
-        raise UserError("gas.weight", value=weight)
+    try:  # an int too large for a float (10**400) is refused, not an OverflowError
+        finite = not isinstance(weight, bool) and isinstance(weight, Real) and math.isfinite(weight)
+    except OverflowError:
+        finite = False
+    if not finite or weight <= 0:
+        raise UserError("gas.weight", value=str(weight)[:40])
     return float(weight)
 
 

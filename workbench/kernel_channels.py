@@ -10,6 +10,10 @@ Only the Voilà server imports this module (``serve.voila_config`` names :class:
 """
 from __future__ import annotations
 
+import json
+import re
+
+from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
 # What the page sends, logged from every message while the browser tests drove the workspace (issue 16):
@@ -24,6 +28,50 @@ PAGE_MESSAGE_TYPES = ("comm_open", "comm_msg", "comm_close", "comm_info_request"
 KEPT_FROM_PAGE = frozenset({"stream", "error"})
 
 
+V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+# A surrogate written as a JSON escape (a lone one is how JSON.stringify writes half a character); a frame
+# without one is passed on untouched, so only such a frame pays for decoding and encoding again.
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_ESCAPED_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replaced(value):
+    """``value`` (decoded JSON) with every lone surrogate in its strings (keys too) made U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)  # json.loads has joined the valid pairs: what is left is lone
+    if isinstance(value, list):
+        return [_replaced(v) for v in value]
+    if isinstance(value, dict):
+        return {_replaced(k): _replaced(v) for k, v in value.items()}
+    return value
+
+
+def without_lone_surrogates(ws_msg, v1: bool):
+    """The websocket message ``ws_msg`` (JSON text, or the v1 protocol's binary frame) with each lone
+    surrogate in its JSON parts replaced by U+FFFD; unchanged if it holds none, or is not JSON (then
+    Jupyter Server refuses it as before). A v1 frame's buffers (binary data) are never touched.
+
+    Why: a page's text field may hold a lone surrogate (a JavaScript string is UTF-16 and need not be
+    whole); Python reads the escape into a ``str`` that cannot be encoded as UTF-8, so the server's or the
+    kernel's next ``json_packer`` fails and the websocket is dropped. U+FFFD is what a broken character
+    becomes everywhere else, and :mod:`workbench.text_rules` refuses it with a message saying where it is.
+    """
+    try:
+        if not v1:
+            if isinstance(ws_msg, str) and _ESCAPED_SURROGATE.search(ws_msg):
+                return json.dumps(_replaced(json.loads(ws_msg)))
+            return ws_msg
+        channel, parts = deserialize_msg_from_ws_v1(ws_msg)
+        if not any(_ESCAPED_SURROGATE_BYTES.search(part) for part in parts[:4]):
+            return ws_msg
+        parts = [json.dumps(_replaced(json.loads(part))).encode("ascii")
+                 if n < 4 and _ESCAPED_SURROGATE_BYTES.search(part) else part for n, part in enumerate(parts)]
+        return serialize_msg_to_ws_v1(parts, channel)
+    except (ValueError, TypeError, IndexError, RecursionError):  # not JSON or a short frame: Jupyter Server's own handling
+        return ws_msg
+
+
 class PageChannels(ZMQChannelsWebsocketConnection):
     """Jupyter Server's websocket connection to a kernel, keeping :data:`KEPT_FROM_PAGE` from the page (and
     logging it), and telling the kernel limit (``kernel_limit.PageKernels``, if the kernel manager has one)
@@ -34,6 +82,9 @@ class PageChannels(ZMQChannelsWebsocketConnection):
         if pages is not None:
             pages.connected(self.kernel_id)
         return super().connect()
+
+    def handle_incoming_message(self, incoming_msg) -> None:
+        super().handle_incoming_message(without_lone_surrogates(incoming_msg, self.subprotocol == V1_PROTOCOL))
 
     def handle_outgoing_message(self, stream, outgoing_msg) -> None:
         channel = stream if isinstance(stream, str) else getattr(stream, "channel", None)

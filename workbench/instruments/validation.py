@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .. import i18n
+from ..text_rules import check_text
 from .expressions import evaluate_bool, truthy
 from .model import Instrument, Item, Section, pick
 
@@ -38,10 +38,6 @@ i18n.add({
         "en": "'{value}' is not one of the answer options.",
     },
     "validation.duplicate_choice": {"uk": "Варіант «{value}» вибрано двічі.", "en": "'{value}' is selected twice."},
-    "validation.control_characters": {
-        "uk": "Текст містить недозволені службові символи; залиште звичайний текст (табуляція й новий рядок дозволені).",
-        "en": "The text holds control characters that are not allowed; keep to plain text (tab and new line are fine).",
-    },
     "validation.text_too_long": {
         "uk": "Текст задовгий: {length} символів, найбільше {limit}.",
         "en": "The text is too long: {length} characters, at most {limit}.",
@@ -73,8 +69,9 @@ i18n.add({
 MAX_TEXT = 5000
 MAX_INSTANCES = 50
 MAX_ABS_NUMBER = 10**12
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits: "٣٠" or "²" is not a number typed here
+_MAX_DIGITS = 20
+_DECIMAL = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _UA_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
@@ -94,7 +91,7 @@ class Problem:
             text = pick(self.custom, lang)
             if text:
                 return text
-        return i18n.t(self.key, lang, **self.params)
+        return i18n.Text(self.key, **self.params).message(lang)  # a parameter may be translatable
 
 
 @dataclass
@@ -179,13 +176,12 @@ def coerce_value(item: Item, value):
             return None, ("validation.not_text", {})
         return _check_text(value)
     if kind == "integer":
-        if isinstance(value, bool):
-            return None, ("validation.not_integer", {})
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if isinstance(value, str) and _INTEGER.match(value.strip()):
-            value = int(value.strip())
-        if not isinstance(value, int):
+        if isinstance(value, str) and len(value.strip()) > _MAX_DIGITS and _INTEGER.fullmatch(value.strip()):
+            return None, ("validation.number_too_large", {})
+        value = whole_number(value)
+        if value is None:
             return None, ("validation.not_integer", {})
         return (value, None) if abs(value) <= MAX_ABS_NUMBER else (None, ("validation.number_too_large", {}))
     if kind == "decimal":
@@ -217,25 +213,42 @@ def coerce_value(item: Item, value):
     raise AssertionError(f"unexpected item type {kind}")
 
 
-def has_control_characters(text: str) -> bool:
-    """Whether ``text`` holds control characters other than tab and new line (never accepted)."""
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text)
+def whole_number(value) -> int | None:
+    """An ``int`` (never a ``bool``) or a text of ASCII digits with an optional sign, as an ``int``; else None.
+
+    A text longer than 20 characters is None before ``int()`` sees it: Python refuses to read
+    more than 4300 digits with a ``ValueError``, and no count here needs more than a few.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and len(value.strip()) <= _MAX_DIGITS and _INTEGER.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
 
 
 def _check_text(value: str):
-    if has_control_characters(value):
-        return None, ("validation.control_characters", {})
+    """An answer of several lines: the free-text rules of :mod:`workbench.text_rules`, then the length."""
+    value, problem = check_text(value, "free")
+    if problem:
+        return None, problem
     if len(value) > MAX_TEXT:
         return None, ("validation.text_too_long", {"length": len(value), "limit": MAX_TEXT})
     return value, None
 
 
 def parse_date(value):
-    """A ``date`` from a date, ``yyyy-mm-dd`` or ``dd.mm.yyyy``; ``(None, problem)`` if impossible."""
+    """A ``date`` from a date, ``yyyy-mm-dd`` or ``dd.mm.yyyy``; ``(None, problem)`` if impossible.
+
+    Anything else (a number, a list, a float) is ``validation.not_date``, never an exception.
+    """
     if isinstance(value, datetime):
         value = value.date()
+    if not isinstance(value, (date, str)):
+        return None, ("validation.not_date", {})
     if not isinstance(value, date):
-        text = str(value).strip()
+        text = value.strip()
         match = _ISO_DATE.match(text)
         parts = (match.group(1), match.group(2), match.group(3)) if match else None
         if not match and (match := _UA_DATE.match(text)):
@@ -377,7 +390,7 @@ def answers_from_rows(instrument: Instrument | None, rows) -> dict:
                 value = date.fromisoformat(value)
             elif item.type == "select_multiple":
                 value = value.split()
-            elif item.type == "calculate" and _INTEGER.match(value):
+            elif item.type == "calculate" and _INTEGER.fullmatch(value):
                 value = int(value)  # a computed whole number (a child's age) reads back as it was computed
         if row["repeat"]:
             instances = answers.setdefault(row["repeat"], [])

@@ -174,7 +174,7 @@ def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument,
     """
     allow_case(db, actor, "case.write", "assessment", assessment_id)
     check = Checker()
-    reason = check.text("reason", reason, limit=500)
+    reason = check.text("reason", reason, limit=500, kind="free")
     if "reason" in check.problems and check.problems["reason"].key == "input.required":
         check.problems["reason"] = UserError("assessment.reason_required")
     if purpose is not None:

@@ -38,7 +38,7 @@ def open_case(db, actor: str, *, programme, worker, household_id=None, person_id
     programme = check.code("programme", programme, "programmes")
     opened = check.date("opened_on", opened_on or (today or date.today()), today=today)
     intake_channel = check.code("intake_channel", intake_channel, "intake_channels")
-    referred_by = check.text("referred_by", referred_by, required=False, limit=300)
+    referred_by = check.text("referred_by", referred_by, required=False, limit=300, kind="name")
     check.raise_if_any()
     if (household_id is None) == (person_id is None):
         raise UserError("case.one_subject")

@@ -15,7 +15,6 @@ problem of a submission is reported at once as :class:`InvalidInput`.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 
 from .. import i18n
@@ -23,7 +22,7 @@ from ..i18n import UserError
 from .audit import _audit
 from .connection import now, write_transaction
 from .guard import allow, record_id
-from .inputs import Checker
+from .inputs import Checker, whole_number
 
 MAX_COUNT = 100_000
 EARLIEST = date(2000, 1, 1)
@@ -31,7 +30,6 @@ TEXT_LIMIT = 200
 NOTE_LIMIT = 2000
 REASON_LIMIT = 500
 MAX_STAFF = 100
-_DIGITS = re.compile(r"[0-9]+")
 
 i18n.add({
     "event.date_too_early": {
@@ -114,7 +112,7 @@ def correct_event(db, actor: str, event_id, *, reason, held_on, event_type, proj
     """
     allow(db, actor, "events.write")
     check = Checker()
-    reason = check.text("reason", reason, limit=REASON_LIMIT)
+    reason = check.text("reason", reason, limit=REASON_LIMIT, kind="free")
     if "reason" in check.problems and check.problems["reason"].key == "input.required":
         check.problems["reason"] = UserError("event.reason_required")
     values = _checked(db, check=check, held_on=held_on, event_type=event_type, project=project, place=place,
@@ -217,7 +215,7 @@ def _checked(db, *, held_on, event_type, project, place, participants, children,
         held = None
     event_type = check.code("event_type", event_type, "event_types")
     project = _one_line(check, "project", project)
-    place = _one_line(check, "place", place)
+    place = _one_line(check, "place", place, kind="name")
     participants = _count(check, "participants", participants)
     children = _count(check, "children", children)
     idps = _count(check, "idps", idps)
@@ -228,19 +226,15 @@ def _checked(db, *, held_on, event_type, project, place, participants, children,
         if idps is not None and idps > participants:
             check.problems["idps"] = UserError("event.idps_over_participants", idps=idps, participants=participants)
     staff = _staff(db, check, staff)
-    note = check.text("note", note, required=False, limit=NOTE_LIMIT)
+    note = check.text("note", note, required=False, limit=NOTE_LIMIT, kind="free")
     check.raise_if_any()
     return {"held_on": held.isoformat(), "event_type": event_type, "project": project, "place": place,
             "participants": participants, "children": children, "idps": idps, "staff": staff, "note": note}
 
 
-def _one_line(check: Checker, field: str, value):
-    """Required text of one line (a new line or tab is a control character here)."""
-    text = check.text(field, value, limit=TEXT_LIMIT)
-    if text is not None and any(ch in text for ch in "\n\r\t"):
-        check.problems[field] = UserError("input.control_characters")
-        return None
-    return text
+def _one_line(check: Checker, field: str, value, kind: str = "line"):
+    """Required text of one line (a new line or tab is refused by the ``line`` and ``name`` rules)."""
+    return check.text(field, value, limit=TEXT_LIMIT, kind=kind)
 
 
 def _count(check: Checker, field: str, value):
@@ -248,9 +242,8 @@ def _count(check: Checker, field: str, value):
     if value is None or (isinstance(value, str) and not value.strip()):
         check.problems[field] = UserError("input.required")
         return None
-    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+    value = whole_number(value)
+    if value is None or not 0 <= value <= MAX_COUNT:
         check.problems[field] = UserError("event.count")
         return None
     return value

@@ -9,7 +9,8 @@ from datetime import date
 
 from .. import config, i18n
 from ..i18n import UserError
-from ..instruments.validation import has_control_characters, parse_date
+from ..instruments.validation import parse_date, whole_number  # noqa: F401 (the store's number reading)
+from ..text_rules import check_text
 
 i18n.add({
     "input.invalid": {"uk": "Не збережено, виправте: {details}", "en": "Not saved; please correct: {details}"},
@@ -18,10 +19,6 @@ i18n.add({
         "en": "Not saved: correct the marked fields ({count}).",
     },
     "input.required": {"uk": "Це поле обовʼязкове.", "en": "This field is required."},
-    "input.control_characters": {
-        "uk": "Текст містить недозволені службові символи.",
-        "en": "The text holds control characters that are not allowed.",
-    },
     "input.too_long": {"uk": "Задовго: найбільше {limit} символів.", "en": "Too long: at most {limit} characters."},
     "input.not_text": {"uk": "Очікувався текст.", "en": "Text was expected."},
     "input.bad_date": {
@@ -63,7 +60,14 @@ class Checker:
     def __init__(self):
         self.problems: dict[str, UserError] = {}
 
-    def text(self, field: str, value, *, required=True, limit=200):
+    def text(self, field: str, value, *, required=True, limit=200, kind="line"):
+        """``value`` stripped and in NFC, or None (empty and not ``required``, or a problem noted).
+
+        ``kind`` is one of :data:`workbench.text_rules.KINDS`: ``name`` (people's, places' and
+        organisations' names, numbers), ``line`` (a short one-line text, the default) or ``free``
+        (several lines: notes, wishes, reasons). A refused character is named with its position;
+        ``limit`` counts the characters of the normalised text.
+        """
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.problems[field] = UserError("input.required")
@@ -71,10 +75,11 @@ class Checker:
         if not isinstance(value, str):
             self.problems[field] = UserError("input.not_text")
             return None
-        if has_control_characters(value):
-            self.problems[field] = UserError("input.control_characters")
+        clean, problem = check_text(value, kind)
+        if problem:
+            self.problems[field] = UserError(problem[0], **problem[1])
             return None
-        value = value.strip()
+        value = clean.strip()
         if len(value) > limit:
             self.problems[field] = UserError("input.too_long", limit=limit)
             return None

@@ -37,7 +37,7 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
     programme = check.code("programme", programme, "programmes")
     channel = check.code("intake_channel", intake_channel, "intake_channels")
     intake_day = check.date("intake_on", intake_on or (today or date.today()), today=today)
-    referred_by = check.text("referred_by", referred_by, required=False, limit=300)
+    referred_by = check.text("referred_by", referred_by, required=False, limit=300, kind="name")
     if not members:
         check.problems["members"] = UserError("input.required")
     elif not isinstance(members, (list, tuple)) or not all(isinstance(m, dict) for m in members):
@@ -53,10 +53,10 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
             check.code(f"members[{n}].relation", member.get("relation"), "relations")
     check.problems.update(check_contacts(contacts or {})[1])
     if idp_certificate and (idp_certificate.get("number") or idp_certificate.get("issued_on")):
-        check.text("idp_certificate_number", idp_certificate.get("number"), limit=50)
+        check.text("idp_certificate_number", idp_certificate.get("number"), limit=50, kind="name")
         check.date("idp_certificate_issued_on", idp_certificate.get("issued_on"), today=today)
     if urgent_note is not None:
-        check.text("urgent_note", urgent_note, limit=1000)
+        check.text("urgent_note", urgent_note, limit=1000, kind="free")
     check.raise_if_any()
     household = config.load_config()["programmes"][programme].get("subject") == "household"
     if not household and len(members) != 1:

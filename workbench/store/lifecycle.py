@@ -146,7 +146,7 @@ def move_case(db, actor: str, case_id, to_status, *, on=None, reason=None, note=
     allow(db, actor, "case.write", case_id)
     check = Checker()
     effective = check.date("on", on or (today or date.today()), today=today)
-    note = check.text("note", note, required=False, limit=1000)
+    note = check.text("note", note, required=False, limit=1000, kind="free")
     if to_status == "closed":
         reason = check.code("reason", reason, "closure_reasons")
         if reason is None and "reason" in check.problems and check.problems["reason"].key == "input.required":
@@ -224,7 +224,8 @@ def _goal_outcomes(check: Checker, goals) -> dict[int, tuple[str, str | None]]:
         if kind not in ("achieved", "abandoned"):
             check.problems[field] = UserError("lifecycle.goal_outcome")
             continue
-        text = check.text(field, outcome.get("reason"), required=kind == "abandoned", limit=1000)
+        text = check.text(field, outcome.get("reason"), required=kind == "abandoned", limit=1000,
+                          kind="free")
         if field in check.problems and check.problems[field].key == "input.required":
             check.problems[field] = UserError("lifecycle.goal_abandon_reason")
         outcomes[goal_id] = (kind, text)
@@ -308,7 +309,7 @@ def extend_accompaniment(db, actor: str, case_id, *, months, reason, on=None, to
 
 
 def _reason(check: Checker, value, field: str = "reason"):
-    text = check.text(field, value, limit=1000)
+    text = check.text(field, value, limit=1000, kind="free")
     if field in check.problems and check.problems[field].key == "input.required":
         check.problems[field] = UserError("lifecycle.reason_required")
     return text

@@ -76,19 +76,21 @@ def check_person(*, family_name, given_name, birth_date, sex, category, consent_
     """Check a person's fields and consent without writing anything (intake checks a whole family first)."""
     check = Checker()
     clean = {
-        "family_name": check.text("family_name", family_name, limit=100),
-        "given_name": check.text("given_name", given_name, limit=100),
-        "patronymic": check.text("patronymic", patronymic, required=False, limit=100),
+        "family_name": check.text("family_name", family_name, limit=100, kind="name"),
+        "given_name": check.text("given_name", given_name, limit=100, kind="name"),
+        "patronymic": check.text("patronymic", patronymic, required=False, limit=100, kind="name"),
         "birth_date": check.date("birth_date", birth_date, today=today),
         "sex": check.code("sex", sex, "sexes"),
         "category": check.code("category", category, "categories"),
     }
-    if consent_given_on in (None, ""):
+    consent_on = None
+    if consent_given_on is None or (isinstance(consent_given_on, str) and not consent_given_on.strip()):
         check.problems["consent_given_on"] = UserError("person.consent_missing")
-    consent_on = check.date("consent_given_on", consent_given_on, today=today) if consent_given_on else None
+    else:  # anything else is checked as a date: 0 or a list is "not a date", never an AttributeError
+        consent_on = check.date("consent_given_on", consent_given_on, today=today)
     if consent_on and clean["birth_date"] and consent_on < clean["birth_date"]:
         check.problems["consent_given_on"] = UserError("person.consent_before_birth")
-    given_by = check.text("consent_given_by", consent_given_by, limit=200)
+    given_by = check.text("consent_given_by", consent_given_by, limit=200, kind="name")
     born, consented = clean["birth_date"], consent_on
     if given_by == "self" and born and consented and born <= consented and _age(born, consented) < SELF_CONSENT_AGE:
         # A child's consent comes from a parent or legal representative: say who.
@@ -154,7 +156,7 @@ def create_household(db, actor: str, *, label, members: list[tuple[int, str]]) -
     """Create a household (a family) with its members as ``(person_id, relation)``; returns its id."""
     allow(db, actor, "case.open")
     check = Checker()
-    label = check.text("label", label, limit=200)
+    label = check.text("label", label, limit=200, kind="name")
     relations = [check.code(f"members[{n}].relation", rel, "relations") for n, (_, rel) in enumerate(members)]
     check.raise_if_any()
     with write_transaction(db):
@@ -214,7 +216,7 @@ def withdraw_consent(db, actor: str, person_id, *, purpose=CONSENT_DATA_PROCESSI
     check = Checker()
     purpose = check.code("purpose", purpose, "consent_purposes")
     when = check.date("withdrawn_on", withdrawn_on or (today or date.today()), today=today)
-    note = check.text("note", note, required=False, limit=1000)
+    note = check.text("note", note, required=False, limit=1000, kind="free")
     check.raise_if_any()
     with write_transaction(db):
         consents = list(db.query("""select c.* from consents c where c.person_id = ? and c.purpose = ?
@@ -241,7 +243,7 @@ def give_consent(db, actor: str, person_id, *, purpose, given_on, given_by="self
     check = Checker()
     purpose = check.code("purpose", purpose, "consent_purposes")
     given = check.date("given_on", given_on, today=today)
-    given_by = check.text("given_by", given_by, limit=200)
+    given_by = check.text("given_by", given_by, limit=200, kind="name")
     check.raise_if_any()
     with write_transaction(db):
         consent_id = db["consents"].insert({"person_id": person_id, "purpose": purpose,
@@ -335,7 +337,7 @@ def check_contacts(contacts: dict) -> tuple[dict, dict]:
     for name in contacts:
         if name not in CONTACT_FIELDS:
             check.problems[name] = UserError("input.invalid_choice")
-    clean = {name: check.text(name, contacts.get(name), required=False, limit=300) for name in CONTACT_FIELDS}
+    clean = {name: check.text(name, contacts.get(name), required=False, limit=300, kind="name") for name in CONTACT_FIELDS}
     if clean["phone"] and not _PHONE.match(clean["phone"]):
         check.problems["phone"] = UserError("contacts.bad_phone")
     if clean["email"] and not _EMAIL.match(clean["email"]):
@@ -355,7 +357,7 @@ def record_idp_certificate(db, actor: str, person_id, *, number, issued_on, case
     """Record an IDP certificate (довідка ВПО): its number and date of issue."""
     allow_person(db, actor, "case.write", person_id, case_id)
     check = Checker()
-    number = check.text("idp_certificate_number", number, limit=50)
+    number = check.text("idp_certificate_number", number, limit=50, kind="name")
     issued = check.date("idp_certificate_issued_on", issued_on, today=today)
     check.raise_if_any()
     with write_transaction(db):

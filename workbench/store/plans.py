@@ -29,7 +29,8 @@ i18n.add({
     },
     "plan.before_intake": {"uk": "Дата не може бути раніше прийому звернення ({intake}).",
                            "en": "The date cannot be before the intake ({intake})."},
-    "plan.weight": {"uk": "Вага — додатне число (наприклад, 1 або 2).", "en": "The weight is a positive number (e.g. 1 or 2)."},
+    "plan.weight": {"uk": "Вага — додатне число не більше {limit} (наприклад, 1 або 2).",
+                    "en": "The weight is a positive number up to {limit} (e.g. 1 or 2)."},
     "plan.level": {"uk": "Рівень досягнення — ціле число від −2 до +2.", "en": "The attainment level is a whole number from −2 to +2."},
     "plan.goal_closed": {
         "uk": "Мету №{id} вже закрито ({kind}); переглядати її не можна.",
@@ -61,6 +62,7 @@ i18n.add({
     "plan.closed.abandoned": {"uk": "скасовано", "en": "abandoned"},
 })
 
+MAX_WEIGHT = 100  # GAS weights are small numbers (1–3 in practice); 100 leaves room without absurd values
 LEVEL_COLUMNS = ("level_minus2", "level_minus1", "level_0", "level_plus1", "level_plus2")
 
 
@@ -69,7 +71,7 @@ def add_goal(db, actor: str, case_id, *, wish, title, domain, set_on, target_dat
     """Add a goal to the case's plan; ``levels`` are the five GAS descriptions, −2 to +2, in order."""
     allow(db, actor, "case.write", case_id)
     check = Checker()
-    clean = {"wish": check.text("wish", wish, limit=1000), "title": check.text("title", title, limit=300),
+    clean = {"wish": check.text("wish", wish, limit=1000, kind="free"), "title": check.text("title", title, limit=300),
              "domain": check.code("domain", domain, "life_domains")}
     set_day = check.date("set_on", set_on or (today or date.today()), today=today)
     target = check.date("target_date", target_date, not_future=False, today=today)
@@ -78,7 +80,7 @@ def add_goal(db, actor: str, case_id, *, wish, title, domain, set_on, target_dat
     levels = list(levels) if isinstance(levels, (list, tuple)) else []
     levels += [None] * (5 - len(levels))
     for column, text in zip(LEVEL_COLUMNS, levels[:5]):
-        clean[column] = check.text(column, text, limit=500)
+        clean[column] = check.text(column, text, limit=500, kind="free")
     if len(levels) > 5:
         check.problems["levels"] = UserError("input.invalid_choice")
     clean["weight"] = _weight(check, weight)
@@ -102,8 +104,8 @@ def add_action(db, actor: str, goal_id, *, what, who, due_on, case_id=None, toda
     """An action under a goal: what, who does it, by when. ``case_id``, if given, must be the goal's case."""
     allow_case(db, actor, "case.write", "goal", goal_id, case_id)
     check = Checker()
-    what = check.text("what", what, limit=500)
-    who = check.text("who", who, limit=200)
+    what = check.text("what", what, limit=500, kind="free")
+    who = check.text("who", who, limit=200, kind="name")
     due = check.date("due_on", due_on, not_future=False, today=today)
     check.raise_if_any()
     with write_transaction(db):
@@ -143,7 +145,7 @@ def review_goal(db, actor: str, goal_id, *, level, reviewed_on=None, note=None, 
     allow_case(db, actor, "case.write", "goal", goal_id, case_id)
     check = Checker()
     reviewed = check.date("reviewed_on", reviewed_on or (today or date.today()), today=today)
-    note = check.text("note", note, required=False, limit=2000)
+    note = check.text("note", note, required=False, limit=2000, kind="free")
     level = _level(check, level)
     check.raise_if_any()
     with write_transaction(db):
@@ -165,7 +167,7 @@ def close_goal(db, actor: str, goal_id, *, kind, on=None, reason=None, case_id=N
     allow_case(db, actor, "case.write", "goal", goal_id, case_id)
     check = Checker()
     day = check.date("on", on or (today or date.today()), today=today)
-    reason = check.text("reason", reason, required=kind == "abandoned", limit=1000)
+    reason = check.text("reason", reason, required=kind == "abandoned", limit=1000, kind="free")
     if kind not in ("achieved", "abandoned"):
         check.problems["kind"] = UserError("plan.kind")
     check.raise_if_any()
@@ -193,7 +195,7 @@ def sign_off(db, actor: str, case_id, *, kind, assessment_id=None, on=None, note
     allow(db, actor, "case.sign_off", case_id)
     check = Checker()
     day = check.date("on", on or (today or date.today()), today=today)
-    note = check.text("note", note, required=False, limit=1000)
+    note = check.text("note", note, required=False, limit=1000, kind="free")
     if kind not in ("plan", "assessment"):
         check.problems["kind"] = UserError("input.invalid_choice")
     elif kind == "assessment" and assessment_id is None:
@@ -275,10 +277,13 @@ def _weight(check: Checker, weight):
         except ValueError:
             pass  # left a string, which the check refuses
     try:
-        return gas.check_weight(weight)
+        weight = gas.check_weight(weight)
     except UserError:
-        check.problems["weight"] = UserError("plan.weight")
+        weight = None
+    if weight is None or weight > MAX_WEIGHT:  # a weight of 1e300 would drown every other goal
+        check.problems["weight"] = UserError("plan.weight", limit=MAX_WEIGHT)
         return None
+    return weight
 
 
 def _level(check: Checker, level):

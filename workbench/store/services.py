@@ -8,7 +8,7 @@ from ..i18n import UserError
 from .audit import _audit
 from .connection import now, write_transaction
 from .guard import actor_of, allow, allow_case
-from .inputs import Checker, ua_date
+from .inputs import Checker, ua_date, whole_number
 from .lifecycle import _state
 
 i18n.add({
@@ -39,17 +39,15 @@ def record_service(db, actor: str, case_id, *, service_type, provided_on, durati
     check = Checker()
     service_type = check.code("service_type", service_type, "service_types")
     provided = check.date("provided_on", provided_on, today=today)
-    note = check.text("note", note, required=False, limit=2000)
+    note = check.text("note", note, required=False, limit=2000, kind="free")
     if duration_minutes not in (None, ""):
-        if isinstance(duration_minutes, str) and duration_minutes.strip().isdigit():
-            duration_minutes = int(duration_minutes.strip())
-        if isinstance(duration_minutes, bool) or not isinstance(duration_minutes, int) \
-                or not 1 <= duration_minutes <= 1440:
+        duration_minutes = whole_number(duration_minutes)  # never a bool, a float or "²"
+        if duration_minutes is None or not 1 <= duration_minutes <= 1440:
             check.problems["duration_minutes"] = UserError("service.duration")
     else:
         duration_minutes = None
     if service_type == "referral":
-        referral_to = check.text("referral_to", referral_to, limit=300)
+        referral_to = check.text("referral_to", referral_to, limit=300, kind="name")
         referral_outcome = check.code("referral_outcome", referral_outcome or "pending", "referral_outcomes")
     elif referral_to or referral_outcome:
         check.problems["referral_to"] = UserError("service.referral_only")
@@ -83,7 +81,7 @@ def record_referral_outcome(db, actor: str, service_id, *, outcome, on=None, not
     check = Checker()
     outcome = check.code("outcome", outcome, "referral_outcomes")
     effective = check.date("on", on or (today or date.today()), today=today)
-    note = check.text("note", note, required=False, limit=1000)
+    note = check.text("note", note, required=False, limit=1000, kind="free")
     check.raise_if_any()
     with write_transaction(db):
         service = next(db.query("select * from services where id = ?", [service_id]))

@@ -21,7 +21,7 @@ def share_case(db, actor: str, case_id, *, with_user, reason=None) -> int:
     """Share the case with ``with_user`` (an active case manager or supervisor); returns the share's id."""
     allow(db, actor, "case.share", case_id, target=with_user)
     check = Checker()
-    reason = check.text("reason", reason, required=False, limit=500)
+    reason = check.text("reason", reason, required=False, limit=500, kind="free")
     check.raise_if_any()
     with write_transaction(db):
         facts = case_facts(db, case_id)

@@ -61,7 +61,7 @@ def record_stay(db, actor: str, person_id, *, shelter, from_on, case_id=None, to
     check = Checker()
     if person_id is None or person_id == "":
         check.problems["person_id"] = UserError("input.required")
-    shelter = check.text("shelter", shelter, limit=200)
+    shelter = check.text("shelter", shelter, limit=200, kind="name")
     start = check.date("from_on", from_on, today=today)
     check.raise_if_any()
     with write_transaction(db):

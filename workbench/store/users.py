@@ -57,8 +57,8 @@ def add_user(db, actor: str, *, username, display_name, role, teams=(), reason=N
     Raises ``UserError`` / ``InvalidInput``; nothing is written then.
     """
     check = Checker()
-    display_name = check.text("display_name", display_name, limit=200)
-    reason = check.text("reason", reason, required=False, limit=500)
+    display_name = check.text("display_name", display_name, limit=200, kind="name")
+    reason = check.text("reason", reason, required=False, limit=500, kind="free")
     check.raise_if_any()
     username = _username(username)
     role = _role(role)
@@ -81,7 +81,7 @@ def deactivate_user(db, actor: str, username, *, reason) -> None:
     """Deactivate a user: from now on they can do nothing; their open cases wait for a new worker."""
     allow(db, actor, "users.manage")
     check = Checker()
-    reason = check.text("reason", reason, limit=500)
+    reason = check.text("reason", reason, limit=500, kind="free")
     check.raise_if_any()
     with write_transaction(db):
         user = _existing(db, username)

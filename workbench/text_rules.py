@@ -1,0 +1,122 @@
+"""Which characters a stored text may hold, by kind, and its normal form (NFC).
+
+Every text a service function stores goes through :func:`check_text` (the store's
+``Checker.text`` and an instrument's text answers call it): it is normalised to NFC,
+so "е" + a combining breve is stored as the one letter "й" and equal names compare
+equal, and a refused character gives a message naming it and its position.
+
+Kinds (:data:`KINDS`):
+
+- ``name``: a person's family, given and patronymic name, a display name, who gave
+  consent, who is responsible, a place, shelter, organisation or household name,
+  a document number, a phone or an e-mail. Refused: every control character (Cc,
+  tab and new line too), every format character (Cf: zero-width space, ZWJ/ZWNJ,
+  the byte-order mark U+FEFF, the soft hyphen, LRM/RLM, bidirectional embeddings,
+  overrides and isolates), lone surrogates (Cs), private-use characters (Co), the
+  line and paragraph separators U+2028/U+2029 (Zl/Zp), U+FFFD (what a broken
+  character becomes on its way from the browser) and noncharacters. A name with an
+  invisible character looks like another name and escapes the duplicate search;
+  a right-to-left override shows its letters in another order than they are stored.
+- ``line``: a short one-line text (a title, a project, a reason given in a line).
+  The same as ``name`` except that ZWJ and ZWNJ (U+200D, U+200C) are allowed:
+  emoji sequences and some scripts (Persian, Indic) need them, and a title is not
+  searched as a person's name is.
+- ``free``: a note, wish or reason of several lines. Tab, new line and carriage
+  return are allowed; other control characters, lone surrogates, the bidirectional
+  embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), the BOM,
+  U+2028/U+2029, U+FFFD and noncharacters are refused. Other format characters
+  (ZWJ, ZWNJ, soft hyphen, LRM/RLM, emoji tags) are allowed: they do not reorder
+  what a reader sees and real text uses them.
+
+Nothing here strips or shortens: the caller does (``Checker.text`` strips, then
+counts the length of the normalised text).
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from . import i18n
+
+KINDS = ("name", "line", "free")
+
+i18n.add({
+    "text.bad_character": {
+        "uk": "Недозволений символ U+{code} ({name}) у позиції {position}.",
+        "en": "A character that is not allowed, U+{code} ({name}), at position {position}.",
+    },
+    "text.broken_character": {
+        "uk": "Пошкоджений символ ({what}) у позиції {position}; введіть його ще раз.",
+        "en": "A broken character ({what}) at position {position}; please type it again.",
+    },
+    "text.broken.surrogate": {"uk": "одинокий сурогат", "en": "a lone surrogate"},
+    "text.broken.replacement": {"uk": "U+FFFD, замінник пошкодженого символу",
+                                "en": "U+FFFD, the stand-in for a broken character"},
+})
+
+# Bidirectional embeddings, overrides and isolates: they reorder what is shown (U+202A–U+202E, U+2066–U+2069).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+JOINERS = frozenset("\u200c\u200d")  # ZWNJ, ZWJ
+REPLACEMENT = "\ufffd"
+BOM = "\ufeff"
+FREE_CONTROLS = frozenset("\t\n\r")
+
+# Control characters have no Unicode name in ``unicodedata``; the usual ones by theirs.
+_CONTROL_NAMES = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED", "\r": "CARRIAGE RETURN",
+                  "\x00": "NULL", "\x1b": "ESCAPE", "\x7f": "DELETE"}
+
+
+def _noncharacter(code: int) -> bool:
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def refused(ch: str, kind: str) -> bool:
+    """Whether the character ``ch`` may not stand in a text of ``kind`` (see the module's docstring)."""
+    category = unicodedata.category(ch)
+    if category == "Cs" or ch == REPLACEMENT or category in ("Zl", "Zp") or _noncharacter(ord(ch)):
+        return True
+    if kind == "free":
+        return (category == "Cc" and ch not in FREE_CONTROLS) or ch in BIDI_CONTROLS or ch == BOM
+    if category in ("Cc", "Co"):
+        return True
+    if category == "Cf":
+        return not (kind == "line" and ch in JOINERS)
+    return False
+
+
+def _position(text: str, index: int) -> int:
+    """1-based position of ``text[index]`` as a reader counts: combining marks belong to the letter before."""
+    return 1 + sum(1 for ch in text[:index] if not unicodedata.category(ch).startswith("M"))
+
+
+def problem_at(text: str, index: int) -> tuple[str, dict]:
+    """``(message key, params)`` for the refused character ``text[index]``."""
+    ch = text[index]
+    position = _position(text, index)
+    if unicodedata.category(ch) == "Cs":
+        return "text.broken_character", {"what": i18n.Text("text.broken.surrogate"), "position": position}
+    if ch == REPLACEMENT:
+        return "text.broken_character", {"what": i18n.Text("text.broken.replacement"), "position": position}
+    name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(ch) or (
+        "CONTROL CHARACTER" if unicodedata.category(ch) == "Cc" else "UNNAMED CHARACTER")
+    return "text.bad_character", {"code": f"{ord(ch):04X}", "name": name, "position": position}
+
+
+def check_text(value: str, kind: str) -> tuple[str | None, tuple[str, dict] | None]:
+    """``(value in NFC, None)`` or ``(None, (message key, params))`` for the first refused character.
+
+    ``value`` must be a ``str``; ``kind`` one of :data:`KINDS` (``ValueError`` otherwise: a
+    programming error, not the user's). The position in the message counts the text as typed.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown text kind {kind!r}")
+    for index, ch in enumerate(value):
+        if refused(ch, kind):
+            return None, problem_at(value, index)
+    # Lone surrogates are refused above, so normalising cannot meet one.
+    return unicodedata.normalize("NFC", value), None
+
+
+def message(problem: tuple[str, dict], lang: str | None = None) -> str:
+    """The problem of :func:`check_text` as a sentence in ``lang``."""
+    key, params = problem
+    return i18n.Text(key, **params).message(lang)
