@@ -48,6 +48,7 @@ EXEMPT = {
     "users.administrators_exist": "says only whether an administrator exists: the first may add themselves",
     "cycle.cycle_facts": "a case's facts for the move rules, read inside the functions that asked the policy",
     "guard.*": "the policy's own plumbing: who acts and the case's facts, for the policy to judge",
+    "arguments.*": "checks an argument's type (a code, a limit, a day, a list) before it reaches SQL; no database",
     "chain.*": "the audit chain's own plumbing (seals, key and head files), called inside writes that asked",
     "integrity.check_database": "`workbench check`, an operator's act with the file in hand (as migrate); "
                                 "it shows table names and row numbers, never a client's data",

@@ -7,6 +7,7 @@ from .. import config
 from ..i18n import UserError
 from .cases import open_case
 from .connection import write_transaction
+from . import arguments
 from .guard import allow, allow_person
 from .inputs import Checker, InvalidInput
 from .lifecycle import flag_urgent
@@ -51,6 +52,8 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
             check.problems.update({f"members[{n}].{field}": p for field, p in person.problems.items()})
         if n > 0:
             check.code(f"members[{n}].relation", member.get("relation"), "relations")
+    contacts = arguments.mapping(contacts, "contacts", optional=True)
+    idp_certificate = arguments.mapping(idp_certificate, "idp_certificate", optional=True)
     check.problems.update(check_contacts(contacts or {})[1])
     if idp_certificate and (idp_certificate.get("number") or idp_certificate.get("issued_on")):
         check.text("idp_certificate_number", idp_certificate.get("number"), limit=50, kind="name")

@@ -14,6 +14,7 @@ from datetime import date
 from .. import config, i18n, policy
 from ..case_cycle import MOVES, CycleFacts, overridable
 from ..i18n import UserError
+from . import arguments
 from .audit import _audit
 from .cases import _case_row
 from .connection import now, write_transaction
@@ -187,7 +188,7 @@ def move_readiness(db, actor: str, case_id, on=None, today: date | None = None) 
     """The case's :class:`~workbench.case_cycle.CycleFacts` for a move on ``on`` (default today): what a
     view shows as the next step (:func:`workbench.case_cycle.next_step`); the store decides again."""
     allow(db, actor, "case.read", case_id)
-    day = on or today or date.today()
+    day = arguments.day(today or date.today() if on is None else on, "on")
     return cycle_facts(db, record_id(case_id, "case"), day.isoformat())
 
 
