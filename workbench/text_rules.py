@@ -49,8 +49,7 @@ i18n.add({
         "en": "A broken character ({what}) at position {position}; please type it again.",
     },
     "text.broken.surrogate": {"uk": "одинокий сурогат", "en": "a lone surrogate"},
-    "text.broken.replacement": {"uk": "U+FFFD, замінник пошкодженого символу",
-                                "en": "U+FFFD, the stand-in for a broken character"},
+    "text.broken.replacement": {"uk": "символ-замінник U+FFFD", "en": "the replacement character U+FFFD"},
 })
 
 # Bidirectional embeddings, overrides and isolates: they reorder what is shown (U+202A–U+202E, U+2066–U+2069).
@@ -84,8 +83,21 @@ def refused(ch: str, kind: str) -> bool:
 
 
 def _position(text: str, index: int) -> int:
-    """1-based position of ``text[index]`` as a reader counts: combining marks belong to the letter before."""
-    return 1 + sum(1 for ch in text[:index] if not unicodedata.category(ch).startswith("M"))
+    """1-based position of ``text[index]`` as a reader counts characters: a combining mark belongs to the
+    letter before it, and an emoji built of several code points (joined by ZWJ, with a skin tone, a flag's
+    pair of regional indicators or tag characters) is one. An approximation of Unicode's grapheme clusters
+    (UAX #29) that is right for the letters and emoji people type."""
+    count, previous, regional_run = 0, "", 0
+    for ch in text[:index]:
+        code = ord(ch)
+        regional = 0x1F1E6 <= code <= 0x1F1FF
+        joins = (unicodedata.category(ch).startswith("M") or ch == "\u200d" or previous == "\u200d"
+                 or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
+                 or (regional and regional_run % 2 == 1) or (previous == "\r" and ch == "\n"))
+        count += not joins
+        regional_run = regional_run + 1 if regional else 0
+        previous = ch
+    return count + 1
 
 
 def problem_at(text: str, index: int) -> tuple[str, dict]:
@@ -114,6 +126,26 @@ def check_text(value: str, kind: str) -> tuple[str | None, tuple[str, dict] | No
             return None, problem_at(value, index)
     # Lone surrogates are refused above, so normalising cannot meet one.
     return unicodedata.normalize("NFC", value), None
+
+
+def searchable(query: str) -> str:
+    """A search text in the form names are stored in: each refused character a space (a lone surrogate cannot
+    even be sent to SQLite; a new line or zero-width space pasted with a name separates words), NFC, stripped."""
+    return unicodedata.normalize("NFC", "".join(" " if refused(ch, "name") else ch for ch in query)).strip()
+
+
+def broken(value) -> tuple[str, dict] | None:
+    """The problem of the first lone surrogate in ``value``'s strings (a str, or dict keys and values and
+    list items, nested), or None. For what is kept as typed but must still be encodable as UTF-8 (a draft):
+    SQLite cannot store such a string, and no page can send one (:mod:`workbench.kernel_channels`)."""
+    if isinstance(value, str):
+        index = next((i for i, ch in enumerate(value) if "\ud800" <= ch <= "\udfff"), None)
+        return None if index is None else problem_at(value, index)
+    if isinstance(value, dict):
+        return next((p for k, v in value.items() for p in (broken(k), broken(v)) if p), None)
+    if isinstance(value, (list, tuple)):
+        return next((p for v in value if (p := broken(v))), None)
+    return None
 
 
 def message(problem: tuple[str, dict], lang: str | None = None) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .. import i18n
+from ..text_rules import refused
 from ..config import load_config
 from ..local_time import local_time
 from ..i18n import UserError
@@ -76,7 +77,7 @@ def sign_in(db, username, password) -> SignIn:
     This is the one store function without an actor: it is what makes one. An unknown, inactive or
     locked user and a wrong password all get the same refusal except for the lock, whose message says so
     (telling a guesser it is locked tells them nothing they can use). Never raises for bad input."""
-    name = username.strip().lower() if isinstance(username, str) else ""
+    name = _as_typed(username)
     password = password if isinstance(password, str) else ""
     with write_transaction(db):
         user = current_version(db, name) if name else None
@@ -93,6 +94,15 @@ def sign_in(db, username, password) -> SignIn:
             return SignIn(False, _lock_refusal(locked_until) if locked_until else UserError("sign_in.refused"))
         _attempt(db, name, name, ok=True, reason=None)
         return SignIn(True, must_change=bool(row["temporary"]))
+
+
+def _as_typed(username) -> str:
+    """A sign-in's user name as looked up and recorded: stripped, lower case, at most 100 characters (no user
+    name is longer than 64), each character a name may not hold made U+FFFD (a lone surrogate cannot be stored
+    or looked up, a right-to-left override would mislead whoever reads the sign-ins)."""
+    if not isinstance(username, str):
+        return ""
+    return "".join("\ufffd" if refused(ch, "name") else ch for ch in username.strip().lower()[:100])
 
 
 def change_password(db, actor: str, *, current, new, repeated) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from .. import i18n
+from ..text_rules import broken
 from ..i18n import UserError
 from . import arguments
 from .audit import _audit
@@ -32,6 +33,8 @@ def save_draft(db, actor: str, *, draft_key: str, case_id: int, instrument_id: s
     """Keep (or replace) the actor's draft ``draft_key`` of a form for ``case_id``, which the actor must be
     able to change; another user's draft (or a draft of another case or form) under the same key is refused."""
     allow(db, actor, "case.write", case_id)
+    if problem := broken(instrument_id) or broken(content):  # a draft is kept as typed, but must be storable
+        raise UserError(problem[0], **problem[1])
     _check_key(draft_key)
     instrument_id = arguments.text(instrument_id, "instrument_id")
     payload = arguments.json_text(arguments.mapping(content, "content"), "content", sort_keys=False)

@@ -13,6 +13,7 @@ from ..instruments.validation import parse_date
 from ..matching import PersonName, blocking_keys, find_possible_duplicates
 from . import arguments
 from .guard import CURRENT_WORKER_SQL, allow, current_version, readable_case_ids
+from ..text_rules import searchable
 from .search import _case_ids_of_persons, _case_rows
 
 
@@ -46,6 +47,9 @@ def possible_duplicates(db, actor: str, *, family_name="", given_name="", birth_
     limit = arguments.whole(limit, "limit", low=0, high=arguments.MAX_ROWS)
     family_name = family_name.strip() if isinstance(family_name, str) else ""
     given_name = given_name.strip() if isinstance(given_name, str) else ""
+    # As the names are stored (NFC) and searched: a broken or invisible character is a space, never an error.
+    family_name, given_name = searchable(family_name), searchable(given_name)
+    patronymic = searchable(patronymic) if isinstance(patronymic, str) else None
     if len(family_name) + len(given_name) < 3:
         return []
     birth, problem = parse_date(birth_date) if birth_date else (None, None)

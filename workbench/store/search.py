@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from ..instruments.validation import parse_date
+from ..text_rules import searchable
 from ..names import search_form, ukrainian_key
 from . import arguments
 from .guard import allow, readable_case_ids
@@ -25,6 +26,7 @@ def find_cases(db, actor: str, query: str, *, limit: int = 20) -> tuple[list[dic
     allow(db, actor, "cases.search")
     limit = arguments.whole(limit, "limit", low=0, high=arguments.MAX_ROWS)
     text = (query or "").strip() if isinstance(query, str) else ""
+    text = searchable(text)  # as names are stored (NFC); a broken or invisible character is a space
     if len(text) < MIN_QUERY:
         return [], 0
     if _CASE_NUMBER.match(text):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 from .. import i18n, policy
 from ..i18n import UserError
@@ -181,9 +182,11 @@ def _teams(value) -> list[str]:
         raise UserError("users.bad_team", team=str(value)[:60])
     teams = set()
     for team in value:
-        if not isinstance(team, str) or not TEAM.match(team.strip()):
+        if isinstance(team, str):
+            team = unicodedata.normalize("NFC", team.strip())  # as every stored text; TEAM refuses the rest
+        if not isinstance(team, str) or not TEAM.fullmatch(team):
             raise UserError("users.bad_team", team=str(team)[:60])
-        teams.add(team.strip())
+        teams.add(team)
     return sorted(teams)
 
 
