@@ -358,7 +358,7 @@ def try_call(name: str, function, valid: inspect.BoundArguments, replaced: dict,
     written = _written(before, after)
     stored = {leaf for rows in written.values() for row in rows for leaf in _leaves(list(row))}
     kept_as_given = {text for parameter, value in replaced.items() if (name, parameter) in NOT_STORED_AS_GIVEN
-                     for text in _leaves(value, texts_only=True)}
+                     for text in _leaves(value)}
     for text in stored - kept_as_given:
         assert unicodedata.is_normalized("NFC", text), f"{name} stored text not in NFC: {text!r}"
     if set(written) - {"audit_log"}:  # a write: the texts it was given are read back

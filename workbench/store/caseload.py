@@ -123,7 +123,7 @@ def case_states(db, actor: str, programme: str | None, start: date, end: date, a
     assessment by ``as_of``). Dates as ISO text; None where there is none. Only the cases whose worker on
     ``as_of`` is within ``actor``'s caseload views; ``worker``'s only when given, who must be within them."""
     workers = _workers(db, actor, worker)
-    programme = arguments.text(programme, "programme", optional=True)
+    programme = arguments.text(None if programme == "" else programme, "programme", optional=True)
     start, end, as_of = (arguments.day(start, "start"), arguments.day(end, "end"), arguments.day(as_of, "as_of"))
     return _frame(db, CASE_STATE_SQL, {"programme": programme, "start": start.isoformat(), "end": end.isoformat(),
                                        "as_of": as_of.isoformat(), "workers": workers})

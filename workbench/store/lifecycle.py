@@ -268,6 +268,7 @@ def reopen_case(db, actor: str, case_id, *, reason, on=None, today: date | None 
 def transfer_case(db, actor: str, case_id, *, to_worker, reason, on=None, today: date | None = None) -> int:
     """Hand the case to another case worker (recorded; the old worker's records stay theirs)."""
     allow(db, actor, "case.transfer", case_id)
+    to_worker = arguments.text(to_worker, "to_worker")  # None would pass the policy and record a transfer to no one
     check = Checker()
     effective = check.date("on", on or (today or date.today()), today=today)
     reason = _reason(check, reason)
