@@ -69,6 +69,10 @@ def test_the_messages_say_exactly_which_character_and_where():
         "A broken character (a lone surrogate) at position 3; please type it again."
     c.text("note", "Нотатка \ufffd", kind="free")
     assert c.problems["note"].message("en") == "A broken character (the replacement character U+FFFD) at position 9; please type it again."
+    assert message(check_text("a\uffffb", "free")[1], "en") == \
+        "A character that is not allowed, U+FFFF (NONCHARACTER), at position 2."
+    assert message(check_text("a\ue000b", "name")[1], "en") == \
+        "A character that is not allowed, U+E000 (PRIVATE USE CHARACTER), at position 2."
     # A combining mark belongs to the letter before it, an emoji of several code points is one character, a
     # Windows line break one: in each the override is the third character a reader sees.
     for text in ("и\u0306x\u202e", "👨\u200d👩\u200d👧x\u202e", "🇺🇦🇺🇦\u202e", "👍🏽x\u202e", "\r\nx\u202e"):
@@ -167,6 +171,9 @@ def test_a_services_minutes_a_goals_weight_and_a_draft_refuse_cleanly(db, househ
                                      content={"answers": {"note": "a\udc00"}}), "text.broken_character")
     assert err.params["position"] == 2
     assert row_counts(db) == before and find_draft(db, ACTOR, household_case, "x") is None
+    save_draft(db, ACTOR, draft_key="k1", case_id=household_case, instrument_id="x",
+               content={"answers": {"note": "Чуи\u0306ко", "и\u0306": ["и\u0306"]}})
+    assert find_draft(db, ACTOR, household_case, "x")["content"] == {"answers": {"note": "Чуйко", "й": ["й"]}}
 
 
 def test_a_search_with_a_broken_character_finds_the_name(db, household_case):

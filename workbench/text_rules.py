@@ -108,8 +108,10 @@ def problem_at(text: str, index: int) -> tuple[str, dict]:
         return "text.broken_character", {"what": i18n.Text("text.broken.surrogate"), "position": position}
     if ch == REPLACEMENT:
         return "text.broken_character", {"what": i18n.Text("text.broken.replacement"), "position": position}
+    category = unicodedata.category(ch)
     name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(ch) or (
-        "CONTROL CHARACTER" if unicodedata.category(ch) == "Cc" else "UNNAMED CHARACTER")
+        "CONTROL CHARACTER" if category == "Cc" else "PRIVATE USE CHARACTER" if category == "Co"
+        else "NONCHARACTER" if _noncharacter(ord(ch)) else "UNNAMED CHARACTER")
     return "text.bad_character", {"code": f"{ord(ch):04X}", "name": name, "position": position}
 
 
@@ -146,6 +148,18 @@ def broken(value) -> tuple[str, dict] | None:
     if isinstance(value, (list, tuple)):
         return next((p for v in value if (p := broken(v))), None)
     return None
+
+
+def nfc(value):
+    """``value`` with every string in it (dict keys and values, list items, nested) in NFC; other values as
+    they are. For what is kept as typed but stored as every text is (a draft)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {nfc(k): nfc(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [nfc(v) for v in value]
+    return value
 
 
 def message(problem: tuple[str, dict], lang: str | None = None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from .. import i18n
-from ..text_rules import broken
+from ..text_rules import broken, nfc
 from ..i18n import UserError
 from . import arguments
 from .audit import _audit
@@ -35,6 +35,7 @@ def save_draft(db, actor: str, *, draft_key: str, case_id: int, instrument_id: s
     allow(db, actor, "case.write", case_id)
     if problem := broken(instrument_id) or broken(content):  # a draft is kept as typed, but must be storable
         raise UserError(problem[0], **problem[1])
+    instrument_id, content = nfc(instrument_id), nfc(content)  # in NFC, as every stored text
     _check_key(draft_key)
     instrument_id = arguments.text(instrument_id, "instrument_id")
     payload = arguments.json_text(arguments.mapping(content, "content"), "content", sort_keys=False)
