@@ -13,8 +13,9 @@ example hypothesis shrank it to. After each function's run the database is whole
 ``workbench check`` (``check_database``) and no partial record.
 
 Profiles: by default ``ci``, fixed-seed (``derandomize=True``, ``database=None``, no deadline), 24 examples per
-function, about 35 s for the file on one worker; ``WB_HYPOTHESIS=long`` runs ten times as many examples with a
-new seed each time (about 6 minutes); ``WB_HYPOTHESIS_EXAMPLES=N`` sets the number per function of either.
+function (2,664 calls), about 25 s for the file on one worker (35 s with the session's demo database);
+``WB_HYPOTHESIS=long`` runs ten times as many examples with a new seed each time (26,640 calls, 3–5 minutes);
+``WB_HYPOTHESIS_EXAMPLES=N`` sets the number per function of either.
 ``benchmarks/hostile_input.py [--profile ci|long]`` runs the same harness outside pytest and counts each call's
 outcome by function.
 """
@@ -57,3 +58,36 @@ def test_hostile_values_are_refused_clearly_or_kept_as_nfc(name, world_file, tmp
     finally:
         db.conn.close()
     assert sum(tally.values()) >= harness.PROFILES[harness.profile_name()].max_examples
+
+
+def test_what_the_harness_found_is_refused_by_name(world_file, tmp_path):  # noqa: F811
+    """A few of the calls hypothesis found, kept as plain examples (what each raised before in the comment): each
+    refused with its own key, nothing written."""
+    from conftest import TODAY, refused, row_counts
+    from test_store_access import SUPER, WORKER
+
+    from workbench.store import caseload, cases, drafts, lifecycle, search, shares, users
+
+    path, ids = world_file
+    db, w = harness.world_copy(path, ids, tmp_path, "cases.get_case")
+    try:
+        before = row_counts(db)
+        calls = [
+            # an unknown name that only looks like the actor's was taken for the actor: IntegrityError (FOREIGN KEY)
+            ("policy.target_cannot_hold", lambda: cases.open_case(
+                db, WORKER, programme="family_support", worker=WORKER + "\u1fb5", household_id=w["household"],
+                opened_on="2026-03-01", today=TODAY)),
+            ("argument.not_text", lambda: shares.share_case(db, WORKER, w["case"], with_user=None)),  # IntegrityError
+            ("argument.not_text", lambda: lifecycle.transfer_case(db, SUPER, w["case"], to_worker=None, reason="р",
+                                                                  on="2026-03-01", today=TODAY)),  # accepted
+            ("argument.not_date", lambda: caseload.case_statuses(db, WORKER, as_of=[])),  # AttributeError
+            ("argument.not_whole", lambda: search.find_cases(db, WORKER, "Тихоліс", limit="20")),  # TypeError
+            ("argument.bad_code", lambda: users.staff(db, WORKER, roles=["case_manager", 3])),  # TypeError
+            ("draft.other_form", lambda: drafts.save_draft(db, WORKER, draft_key="draft-1", case_id=w["case"],
+                                                           instrument_id="care_profile", content={})),  # ignored
+        ]
+        for key, call in calls:
+            refused(call, key)
+        assert row_counts(db) == before
+    finally:
+        db.conn.close()
