@@ -170,6 +170,9 @@ def test_a_services_minutes_a_goals_weight_and_a_draft_refuse_cleanly(db, househ
     err = refused(lambda: save_draft(db, ACTOR, draft_key="k1", case_id=household_case, instrument_id="x",
                                      content={"answers": {"note": "a\udc00"}}), "text.broken_character")
     assert err.params["position"] == 2
+    for key in ("key-ae\u0301.worker", "\u0439key"):  # a key is the form view's UUID: ASCII, never decomposed
+        refused(lambda key=key: save_draft(db, ACTOR, draft_key=key, case_id=household_case, instrument_id="x",
+                                           content={}), "draft.bad_key")
     assert row_counts(db) == before and find_draft(db, ACTOR, household_case, "x") is None
     save_draft(db, ACTOR, draft_key="k1", case_id=household_case, instrument_id="x",
                content={"answers": {"note": "Чуи\u0306ко", "и\u0306": ["и\u0306"]}})

@@ -80,5 +80,8 @@ def end_draft(db, actor: str, draft_key: str, *, case_id, outcome: str) -> None:
 
 
 def _check_key(draft_key) -> None:
-    if not isinstance(draft_key, str) or not 1 <= len(draft_key) <= 200 or not draft_key.isprintable():
+    """A key is what the form view makes (a UUID): printable ASCII, so it is compared and stored as given
+    (no NFC question, no look-alike letters)."""
+    if not isinstance(draft_key, str) or not 1 <= len(draft_key) <= 200 or not draft_key.isprintable() \
+            or not draft_key.isascii():
         raise UserError("draft.bad_key")
