@@ -80,7 +80,6 @@ NOT_STORED_AS_GIVEN = {
     ("credentials.change_password", "repeated"): "compared with the new password",
     ("audit.record_export", "entity_id"): "a period or an export's folder, kept as the file system spells it",
     ("audit.record_export", "details"): "an export's facts (its folder, options, counts), kept as they are",
-    ("drafts.save_draft", "draft_key"): "a key the form view makes, compared as given",
 }
 
 # SQL that finds a partial record: each must return no row, after any call, accepted or refused.
