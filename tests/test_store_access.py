@@ -48,6 +48,7 @@ EXEMPT = {
     "users.administrators_exist": "says only whether an administrator exists: the first may add themselves",
     "cycle.cycle_facts": "a case's facts for the move rules, read inside the functions that asked the policy",
     "guard.*": "the policy's own plumbing: who acts and the case's facts, for the policy to judge",
+    "arguments.*": "checks an argument's type (a code, a limit, a day, a list) before it reaches SQL; no database",
     "chain.*": "the audit chain's own plumbing (seals, key and head files), called inside writes that asked",
     "integrity.check_database": "`workbench check`, an operator's act with the file in hand (as migrate); "
                                 "it shows table names and row numbers, never a client's data",
@@ -418,6 +419,13 @@ def test_every_public_function_of_the_store_has_a_recipe_or_a_stated_exemption()
 @pytest.fixture(scope="session")
 def world_file(tmp_path_factory):
     """A small database: two teams, every role, one family case with a record of every kind."""
+    path = tmp_path_factory.mktemp("access") / "world.db"
+    return path, build_world(path)
+
+
+def build_world(path) -> dict:
+    """Write the world to ``path`` (see :func:`world_file`; also tests/hostile_harness.py outside pytest);
+    returns the ids of its records by name."""
     from workbench.store.assessments import save_assessment
     from workbench.store.connection import open_db
     from workbench.store.drafts import save_draft
@@ -429,7 +437,6 @@ def world_file(tmp_path_factory):
     from workbench.store.shelter import record_stay
     from workbench.store.users import add_user, deactivate_user
 
-    path = tmp_path_factory.mktemp("access") / "world.db"
     db = open_db(path, migrate=True)
     add_user(db, ADMIN, username=ADMIN, display_name="Адмін", role="administrator")
     for name, role, teams in ((WORKER, "case_manager", ["a"]), (COLLEAGUE, "case_manager", ["a"]),
@@ -461,8 +468,8 @@ def world_file(tmp_path_factory):
     event = record_event(db, WORKER, held_on="2026-02-05", event_type="training", project="Разом", place="Центр",
                          participants=8, staff=[WORKER], today=TODAY)
     db.conn.close()
-    return path, {"case": case, "household": household, "mother": mother, "child": child, "assessment": assessment,
-                  "goal": goal, "action": action, "referral": referral, "stay": stay, "event": event}
+    return {"case": case, "household": household, "mother": mother, "child": child, "assessment": assessment,
+            "goal": goal, "action": action, "referral": referral, "stay": stay, "event": event}
 
 
 def _copy(world_file, tmp_path, recipe):

@@ -16,6 +16,7 @@ from .. import i18n
 from ..i18n import UserError
 from ..instruments.model import Instrument
 from ..instruments.validation import CheckedSubmission, answer_rows, answers_from_rows, check_submission
+from . import arguments
 from .audit import _audit
 from .cases import _case_row
 from .children import (CHILD_PERSON, CHILD_REPEAT, _apply_children, _prepare_children, _stored_child_ids,
@@ -80,6 +81,8 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     (``ChildDuplicates`` for an added child who may already be registered); nothing is written then.
     """
     allow(db, actor, "case.write", case_id)
+    submission_key = arguments.text(None if submission_key == "" else submission_key, "submission_key", limit=200,
+                                    optional=True)
     today = today or date.today()
     check = Checker()
     assessed = check.date("assessed_on", assessed_on or today, today=today)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from . import chain
+from . import arguments, chain
 from .connection import now, write_transaction
 from .guard import allow, allow_case, display_name, may, record_id
 
 # What an export needs of the policy: the period report is an aggregate, the research export its own act.
 EXPORT_ACTIONS = {"export_report": "aggregate.read", "export_research": "research.export"}
+EXPORT_ENTITIES = ("reports", "research_exports")
 
 
 def _audit(db, *, actor: str, action: str, entity: str, entity_id, details: dict | None = None) -> None:
@@ -23,8 +24,13 @@ def _audit(db, *, actor: str, action: str, entity: str, entity_id, details: dict
 
 def record_export(db, actor: str, *, action: str, entity: str, entity_id, details: dict) -> None:
     """Audit an export made outside the store (``export_report``: a period report's Excel file;
-    ``export_research``: the pseudonymised dataset), after asking the policy whether ``actor`` may."""
-    allow(db, actor, EXPORT_ACTIONS[action])
+    ``export_research``: the pseudonymised dataset), after asking the policy whether ``actor`` may.
+    ``entity`` one of :data:`EXPORT_ENTITIES`, ``entity_id`` text (a period, a folder), ``details`` a dict of what
+    JSON holds; raises ``UserError`` for anything else."""
+    allow(db, actor, EXPORT_ACTIONS[arguments.code(action, "action", EXPORT_ACTIONS)])
+    arguments.code(entity, "entity", EXPORT_ENTITIES)
+    arguments.text(entity_id, "entity_id", limit=4096)  # a folder's path
+    arguments.json_text(arguments.mapping(details, "details"), "details")
     with write_transaction(db):
         _audit(db, actor=actor, action=action, entity=entity, entity_id=entity_id, details=details)
 
@@ -32,6 +38,9 @@ def record_export(db, actor: str, *, action: str, entity: str, entity_id, detail
 def audit_rows(db, actor: str, entity: str | None = None, entity_id=None) -> list[dict]:
     """Audit rows, oldest first, optionally for one entity (the head of centre and administrators)."""
     allow(db, actor, "audit.read")
+    entity = arguments.text(entity, "entity", optional=True)
+    if entity_id is not None and not isinstance(entity_id, str):
+        entity_id = str(arguments.whole(entity_id, "entity_id", low=-(2**63), high=2**63 - 1))
     sql, params = "select * from audit_log", []
     if entity is not None:
         sql += " where entity = ?"
@@ -50,8 +59,7 @@ def record_opening(db, actor: str, *, opened: str, record, case_id=None) -> int:
     """Audit that ``actor`` opened a client's record: ``opened`` is "case" (``record`` the case id),
     "assessment" (``record`` its id) or "plan" (``record`` the case id). The apps call it once per
     opening, not per refresh. Refused like a read of the case; returns the case id."""
-    if opened not in OPENED:
-        raise ValueError(f"unknown kind of record {opened!r}")  # a bug of ours
+    arguments.code(opened, "opened", OPENED)
     kind = "assessment" if opened == "assessment" else "case"
     case = allow_case(db, actor, "case.read", kind, record, case_id)
     with write_transaction(db):

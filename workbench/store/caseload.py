@@ -10,8 +10,9 @@ from datetime import date
 
 import pandas as pd
 
-from .. import i18n, policy
+from .. import config, i18n, policy
 from ..i18n import UserError
+from . import arguments
 from .guard import CURRENT_WORKER_SQL, actor_of, allow, current_version, display_name
 from .people import SUBJECT_CATEGORY_SQL
 from .records import _frame
@@ -36,6 +37,7 @@ def cases_held(db, actor: str, worker: str | None = None) -> list[dict]:
     by id; of ``worker``'s cases only (the worker now: the latest transfer's, else the one the case was
     opened with) when given, who must be within them."""
     scope = caseload_scope(db, actor)
+    worker = arguments.text(worker, "worker", optional=True)
     if worker is not None and scope is not None and worker not in scope:
         raise UserError("caseload.not_yours", worker=display_name(db, worker)[:80])
     rows = db.query(f"select id, case_number, programme, opened_on, {CURRENT_WORKER_SQL} as worker from cases c "
@@ -121,6 +123,8 @@ def case_states(db, actor: str, programme: str | None, start: date, end: date, a
     assessment by ``as_of``). Dates as ISO text; None where there is none. Only the cases whose worker on
     ``as_of`` is within ``actor``'s caseload views; ``worker``'s only when given, who must be within them."""
     workers = _workers(db, actor, worker)
+    programme = arguments.text(None if programme == "" else programme, "programme", optional=True)
+    start, end, as_of = (arguments.day(start, "start"), arguments.day(end, "end"), arguments.day(as_of, "as_of"))
     return _frame(db, CASE_STATE_SQL, {"programme": programme, "start": start.isoformat(), "end": end.isoformat(),
                                        "as_of": as_of.isoformat(), "workers": workers})
 
@@ -130,6 +134,9 @@ def case_statuses(db, actor: str, as_of: date, status: str | None = None) -> pd.
     ``as_of`` is within ``actor``'s caseload views, by id; only the cases in ``status`` (a code of
     ``case_statuses``) when given. The columns of :func:`case_states` that say where each case stands, read
     alone: a fraction of the cost (and a case's worker only once its status is the one asked for)."""
+    workers = _workers(db, actor, None)
+    as_of = arguments.day(as_of, "as_of")
+    status = arguments.code(status, "status", config.codes("case_statuses"), optional=True)
     return _frame(db, f"""
         with maybe as materialized (
             select c.id as case_id, {STATUS_ON_SQL.format(day=":as_of")} as status
@@ -139,13 +146,14 @@ def case_statuses(db, actor: str, as_of: date, status: str | None = None) -> pd.
             where :status is null or coalesce(m.status, 'intake') = :status)
         select case_id, worker, status from held
         where :workers is null or worker in (select value from json_each(:workers)) order by case_id""",
-                  {"as_of": as_of.isoformat(), "workers": _workers(db, actor, None), "status": status})
+                  {"as_of": as_of.isoformat(), "workers": workers, "status": status})
 
 
 def _workers(db, actor: str, worker: str | None) -> str | None:
     """The workers whose cases ``actor`` reads, as a JSON list for :data:`MAYBE_HELD_SQL` (None: everyone's):
     ``worker`` alone when given (refused unless within ``actor``'s caseload views), else all of those."""
     scope = caseload_scope(db, actor)
+    worker = arguments.text(worker, "worker", optional=True)
     if worker is not None:
         if scope is not None and worker not in scope:
             raise UserError("caseload.not_yours", worker=display_name(db, worker)[:80])
@@ -157,6 +165,8 @@ def goals_in_force(db, actor: str, as_of: date, worker: str | None = None) -> pd
     """Goals set by ``as_of`` and not closed by then, of the cases within ``actor``'s caseload views (the
     worker now; ``worker``'s cases only when given, who must be within them), by id: ``goal_id, case_id,
     set_on, reviewed_on`` (the latest review by ``as_of``, None if none)."""
+    workers = _workers(db, actor, worker)
+    as_of = arguments.day(as_of, "as_of")
     return _frame(db, f"""
         with held as materialized (
             select c.id as case_id, {CURRENT_WORKER_SQL} as worker from cases c where c.id in ({MAYBE_HELD_SQL}))
@@ -166,4 +176,4 @@ def goals_in_force(db, actor: str, as_of: date, worker: str | None = None) -> pd
         from held h join goals g on g.case_id = h.case_id left join goal_closures x on x.goal_id = g.id
         where (:workers is null or h.worker in (select value from json_each(:workers)))
         and g.set_on <= :as_of and (x.closed_on is null or x.closed_on > :as_of) order by g.id""",
-                  {"as_of": as_of.isoformat(), "workers": _workers(db, actor, worker)})
+                  {"as_of": as_of.isoformat(), "workers": workers})

@@ -5,6 +5,7 @@ from datetime import date
 
 from .. import i18n
 from ..i18n import UserError
+from . import arguments
 from .audit import _audit
 from .connection import now, write_transaction
 from .guard import allow, case_of, record_id
@@ -34,6 +35,7 @@ def open_case(db, actor: str, *, programme, worker, household_id=None, person_id
     ``opened_on`` is the intake date (when the application, referral or notification came in).
     """
     allow(db, actor, "case.open", target=worker)
+    worker = arguments.text(worker, "worker")  # None would pass the policy (no one else to open it for)
     check = Checker()
     programme = check.code("programme", programme, "programmes")
     opened = check.date("opened_on", opened_on or (today or date.today()), today=today)

@@ -24,6 +24,7 @@ from ..text_rules import refused
 from ..config import load_config
 from ..local_time import local_time
 from ..i18n import UserError
+from . import arguments
 from .audit import _audit
 from .connection import now, write_transaction
 from .guard import allow, current_version
@@ -143,6 +144,7 @@ def set_password(db, actor: str, username, password, *, temporary: bool = False)
     if user is None:
         raise UserError("users.not_found", username=str(username)[:80])
     password = _checked(user["username"], password)
+    temporary = arguments.flag(temporary, "temporary")
     with write_transaction(db):
         _set(db, actor, user["username"], password, temporary=temporary, action="set_password")
 
@@ -151,6 +153,7 @@ def password_state(db, actor: str, username) -> dict:
     """``{"set", "temporary", "locked_until"}`` of ``username``'s password, for the administrator (or the
     user themselves): ``locked_until`` is an ISO time, "reset" when only a reset unlocks, or None."""
     allow(db, actor, "password.change" if username == actor else "users.manage")
+    username = arguments.text(username, "username")
     row = _latest(db, username)
     until = _locked_until(db, username, row)
     return {"set": row is not None, "temporary": bool(row and row["temporary"]),

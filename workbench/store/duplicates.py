@@ -11,6 +11,7 @@ from datetime import date
 
 from ..instruments.validation import parse_date
 from ..matching import PersonName, blocking_keys, find_possible_duplicates
+from . import arguments
 from .guard import CURRENT_WORKER_SQL, allow, current_version, readable_case_ids
 from ..text_rules import searchable
 from .search import _case_ids_of_persons, _case_rows
@@ -43,6 +44,7 @@ def possible_duplicates(db, actor: str, *, family_name="", given_name="", birth_
     that the record exists and whose caseload holds it, so the worker can ask that colleague.
     """
     allow(db, actor, "register.check")
+    limit = arguments.whole(limit, "limit", low=0, high=arguments.MAX_ROWS)
     family_name = family_name.strip() if isinstance(family_name, str) else ""
     given_name = given_name.strip() if isinstance(given_name, str) else ""
     # As the names are stored (NFC) and searched: a broken or invisible character is a space, never an error.

@@ -11,6 +11,7 @@ import json
 
 from .. import i18n, policy
 from ..i18n import UserError
+from . import arguments
 
 i18n.add({
     "guard.bad_id": {
@@ -67,8 +68,8 @@ def record_id(value, kind: str) -> int:
 
 def current_version(db, username) -> dict | None:
     """The user as they are now (``username, display_name, role, active, teams, since``), or None."""
-    if not isinstance(username, str):
-        return None
+    if not isinstance(username, str) or not username.isprintable():
+        return None  # no username holds a control character or a lone surrogate (which SQLite cannot take)
     # Asked on every read and write: one indexed lookup, plain rows (no sqlite-utils dict rows).
     row = db.execute("""select username, display_name, role, active, teams, recorded_at from user_versions
                         where username = ? order by id desc limit 1""", [username]).fetchone()
@@ -86,10 +87,12 @@ def display_name(db, username) -> str:
 
 
 def actor_of(db, username) -> policy.Actor:
-    """The policy's view of ``username``; an unknown (or non-text) name has no role."""
+    """The policy's view of ``username``; an unknown (or non-text) name has no role. An unknown text keeps its
+    every character (the policy's messages show it cleaned), so it never equals another name it only looks like."""
     user = current_version(db, username)
     if user is None:
-        return policy.Actor(_shown(username) or "—", None, False)
+        return policy.Actor(username if isinstance(username, str) and username else _shown(username) or "—", None,
+                            False)
     return policy.Actor(user["username"], user["role"], user["active"], frozenset(user["teams"]), user["display_name"])
 
 
@@ -194,7 +197,7 @@ def readable_case_ids(db, username, case_ids) -> list[int]:
     """Those of ``case_ids`` that ``username`` may read, in the order given (one policy question each,
     with the facts read in bulk)."""
     actor = actor_of(db, username)
-    ids = [record_id(c, "case") for c in case_ids]
+    ids = [record_id(c, "case") for c in arguments.sequence(case_ids, "case_ids", sets=True)]
     if not ids:
         return []
     marks = ",".join("?" * len(ids))

@@ -7,6 +7,7 @@ from .. import config
 from ..i18n import UserError
 from .cases import open_case
 from .connection import write_transaction
+from . import arguments
 from .guard import allow, allow_person
 from .inputs import Checker, InvalidInput
 from .lifecycle import flag_urgent
@@ -14,6 +15,8 @@ from .people import (CONSENT_DATA_PROCESSING, _person, _withdrawn_person_ids, ad
                      check_person, create_household, record_contacts, record_idp_certificate, register_person)
 
 PERSON_FIELDS = ("family_name", "given_name", "patronymic", "birth_date", "sex")
+MEMBER_FIELDS = PERSON_FIELDS + ("relation", "consent_given_by", "person_id")
+CERTIFICATE_FIELDS = ("number", "issued_on")
 
 
 def intake(db, actor: str, *, programme, members: list[dict], category, consent_given_on,
@@ -44,6 +47,7 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
         raise UserError("input.invalid_choice")
     # Check the whole family, contacts and certificate first, so every problem shows at once.
     for n, member in enumerate(members or []):
+        _unknown_fields(check, f"members[{n}]", member, MEMBER_FIELDS)
         if member.get("person_id") is None:
             person = check_person(**{k: member.get(k) for k in PERSON_FIELDS}, category=category,
                                   consent_given_on=consent_given_on, consent_purposes=consent_purposes,
@@ -51,6 +55,9 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
             check.problems.update({f"members[{n}].{field}": p for field, p in person.problems.items()})
         if n > 0:
             check.code(f"members[{n}].relation", member.get("relation"), "relations")
+    contacts = arguments.mapping(contacts, "contacts", optional=True)
+    idp_certificate = arguments.mapping(idp_certificate, "idp_certificate", optional=True)
+    _unknown_fields(check, "idp_certificate", idp_certificate or {}, CERTIFICATE_FIELDS)
     check.problems.update(check_contacts(contacts or {})[1])
     if idp_certificate and (idp_certificate.get("number") or idp_certificate.get("issued_on")):
         check.text("idp_certificate_number", idp_certificate.get("number"), limit=50, kind="name")
@@ -96,6 +103,13 @@ def intake(db, actor: str, *, programme, members: list[dict], category, consent_
         if urgent_note:
             flag_urgent(db, actor, case_id, note=urgent_note, on=intake_day, today=today)
     return case_id
+
+
+def _unknown_fields(check, where: str, given: dict, known: tuple) -> None:
+    """Note each field of ``given`` not in ``known``: a misspelt one would be left out silently (as contacts do)."""
+    for name in given:
+        if name not in known:
+            check.problems[f"{where}.{arguments.shown(name)}"] = UserError("input.invalid_choice")
 
 
 def register_client(db, actor: str, *, family_name, given_name, birth_date, sex, category, consent_given_on,

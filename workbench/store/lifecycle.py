@@ -14,6 +14,7 @@ from datetime import date
 from .. import config, i18n, policy
 from ..case_cycle import MOVES, CycleFacts, overridable
 from ..i18n import UserError
+from . import arguments
 from .audit import _audit
 from .cases import _case_row
 from .connection import now, write_transaction
@@ -187,7 +188,7 @@ def move_readiness(db, actor: str, case_id, on=None, today: date | None = None) 
     """The case's :class:`~workbench.case_cycle.CycleFacts` for a move on ``on`` (default today): what a
     view shows as the next step (:func:`workbench.case_cycle.next_step`); the store decides again."""
     allow(db, actor, "case.read", case_id)
-    day = on or today or date.today()
+    day = arguments.day(today or date.today() if on is None else on, "on")
     return cycle_facts(db, record_id(case_id, "case"), day.isoformat())
 
 
@@ -267,6 +268,7 @@ def reopen_case(db, actor: str, case_id, *, reason, on=None, today: date | None 
 def transfer_case(db, actor: str, case_id, *, to_worker, reason, on=None, today: date | None = None) -> int:
     """Hand the case to another case worker (recorded; the old worker's records stay theirs)."""
     allow(db, actor, "case.transfer", case_id)
+    to_worker = arguments.text(to_worker, "to_worker")  # None would pass the policy and record a transfer to no one
     check = Checker()
     effective = check.date("on", on or (today or date.today()), today=today)
     reason = _reason(check, reason)

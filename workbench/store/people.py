@@ -7,6 +7,7 @@ from datetime import date
 from .. import config, i18n
 from ..i18n import UserError
 from ..names import search_form
+from . import arguments
 from .audit import _audit
 from .connection import now, write_transaction
 from .duplicates import _index_person
@@ -100,7 +101,9 @@ def check_person(*, family_name, given_name, birth_date, sex, category, consent_
         check.code(f"consent_purposes[{n}]", purpose, "consent_purposes")
     if CONSENT_DATA_PROCESSING not in purposes:
         check.problems["consent_purposes"] = UserError("person.consent_missing")
-    consent = {"given_on": consent_on, "given_by": given_by, "purposes": list(dict.fromkeys(purposes))}
+    # Each purpose not a code is a problem noted above; the rest, once each (a list in the list is no key).
+    consent = {"given_on": consent_on, "given_by": given_by,
+               "purposes": list(dict.fromkeys(p for p in purposes if isinstance(p, str)))}
     return CheckedPerson(clean, consent, check.problems)
 
 
@@ -155,6 +158,7 @@ def _person(db, person_id) -> dict:
 def create_household(db, actor: str, *, label, members: list[tuple[int, str]]) -> int:
     """Create a household (a family) with its members as ``(person_id, relation)``; returns its id."""
     allow(db, actor, "case.open")
+    members = arguments.pairs(members, "members", "person_id, relation")
     check = Checker()
     label = check.text("label", label, limit=200, kind="name")
     relations = [check.code(f"members[{n}].relation", rel, "relations") for n, (_, rel) in enumerate(members)]

@@ -18,7 +18,7 @@ from .assessments import _assessment_row
 from .audit import _audit
 from .connection import now, write_transaction
 from .inputs import Checker, ua_date
-from .guard import allow, allow_case, case_of
+from .guard import allow, allow_case, case_of, record_id
 from .lifecycle import _state
 
 i18n.add({
@@ -201,6 +201,8 @@ def sign_off(db, actor: str, case_id, *, kind, assessment_id=None, on=None, note
     elif kind == "assessment" and assessment_id is None:
         check.problems["assessment_id"] = UserError("plan.assessment_required")
     check.raise_if_any()
+    if assessment_id is not None:
+        assessment_id = record_id(assessment_id, "assessment")
     with write_transaction(db):
         state = _state(db, case_id)
         goal_ids = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import arguments
 from .guard import CURRENT_WORKER_SQL, WHOLE_RECORD, allow_any
 from .people import EXCLUDED_CASES_SQL, SUBJECT_CATEGORY_SQL
 
@@ -22,6 +23,7 @@ def _frame(db, sql: str, params=()) -> pd.DataFrame:
 
 def _assessments_where(instrument_id: str | None) -> tuple[str, list]:
     where, params = [_LATEST, _KEPT], []
+    instrument_id = arguments.text(instrument_id, "instrument_id", optional=True)
     if instrument_id is not None:
         where.append("a.instrument_id = ?")
         params.append(instrument_id)
@@ -115,7 +117,7 @@ def assessments(db, actor: str, instrument_id: str | None = None) -> pd.DataFram
     none was saved), ``assessed_on, versions``."""
     allow_any(db, actor, WHOLE_RECORD)
     params, extra = [], ""
-    if instrument_id is not None:
+    if arguments.text(instrument_id, "instrument_id", optional=True) is not None:
         extra, params = " and a.instrument_id = ?", [instrument_id]
     return _frame(db, f"""
         {_version_numbers("assessments")}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import config
+from . import arguments
 from .guard import allow
 from .people import EXCLUDED_CASES_SQL, _excluded_case_ids, _subject_person_ids
 
@@ -29,6 +31,7 @@ def subject_person_ids(db, actor: str) -> dict[int, int]:
 def consented_person_ids(db, actor: str, purpose: str) -> set[int]:
     """Persons with a consent for ``purpose`` in force (given and not withdrawn)."""
     allow(db, actor, "research.export")
+    purpose = arguments.code(purpose, "purpose", config.codes("consent_purposes"))
     return {r[0] for r in db.execute(
         """select distinct c.person_id from consents c where c.purpose = ?
            and not exists (select 1 from consent_withdrawals w where w.consent_id = c.id)""", [purpose])}

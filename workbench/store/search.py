@@ -6,6 +6,7 @@ import re
 from ..instruments.validation import parse_date
 from ..text_rules import searchable
 from ..names import search_form, ukrainian_key
+from . import arguments
 from .guard import allow, readable_case_ids
 
 _CASE_NUMBER = re.compile(r"^\d{4}-\d*$")
@@ -23,6 +24,7 @@ def find_cases(db, actor: str, query: str, *, limit: int = 20) -> tuple[list[dic
     User text only ever travels as a bound parameter.
     """
     allow(db, actor, "cases.search")
+    limit = arguments.whole(limit, "limit", low=0, high=arguments.MAX_ROWS)
     text = (query or "").strip() if isinstance(query, str) else ""
     text = searchable(text)  # as names are stored (NFC); a broken or invisible character is a space
     if len(text) < MIN_QUERY:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import i18n
 from ..i18n import UserError
+from . import arguments
 from .audit import _audit
 from .connection import now, write_transaction
 from .guard import allow, allow_case, case_facts, display_name
@@ -20,6 +21,7 @@ i18n.add({
 def share_case(db, actor: str, case_id, *, with_user, reason=None) -> int:
     """Share the case with ``with_user`` (an active case manager or supervisor); returns the share's id."""
     allow(db, actor, "case.share", case_id, target=with_user)
+    with_user = arguments.text(with_user, "with_user")  # None would pass the policy (no one to judge)
     check = Checker()
     reason = check.text("reason", reason, required=False, limit=500, kind="free")
     check.raise_if_any()

@@ -13,6 +13,7 @@ import unicodedata
 
 from .. import i18n, policy
 from ..i18n import UserError
+from . import arguments
 from .audit import _audit
 from .connection import now, write_transaction
 from .guard import actor_of, allow, current_version
@@ -97,6 +98,7 @@ def set_role(db, actor: str, username, role, *, reason=None) -> None:
     """Give a user another role (a new version of the user)."""
     allow(db, actor, "users.manage")
     role = _role(role)
+    reason = _reason(reason)
     with write_transaction(db):
         user = _existing(db, username)
         if user["role"] == role:
@@ -110,6 +112,7 @@ def set_teams(db, actor: str, username, teams, *, reason=None) -> None:
     """Put a user in these teams (replacing their teams); an empty list takes them out of every team."""
     allow(db, actor, "users.manage")
     teams = _teams(teams)
+    reason = _reason(reason)
     with write_transaction(db):
         user = _existing(db, username)
         if user["teams"] == teams:
@@ -128,6 +131,8 @@ def staff(db, actor: str, roles: tuple[str, ...] | None = None, *, active_only: 
     ``active_only=False``), everyone or those with one of ``roles`` (e.g.
     :data:`workbench.policy.CASE_HOLDERS`, who can hold a case)."""
     allow(db, actor, "staff.read")
+    roles = arguments.codes(roles, "roles", policy.ROLES, optional=True)
+    active_only = arguments.flag(active_only, "active_only")
     return [{k: u[k] for k in ("username", "display_name", "role", "teams", "active")} for u in _all_current(db)
             if (u["active"] or not active_only) and (roles is None or u["role"] in roles)]
 
@@ -206,6 +211,14 @@ def _all_current(db) -> list[dict]:
 def _decoded(row: dict) -> dict:
     return {"username": row["username"], "display_name": row["display_name"], "role": row["role"],
             "active": bool(row["active"]), "teams": json.loads(row["teams"]), "since": row["recorded_at"]}
+
+
+def _reason(reason) -> str | None:
+    """An optional reason for a change, checked as :func:`add_user` checks its own."""
+    check = Checker()
+    reason = check.text("reason", reason, required=False, limit=500, kind="free")
+    check.raise_if_any()
+    return reason
 
 
 def _change(db, actor, user: dict, action: str, reason, **changes) -> None:
