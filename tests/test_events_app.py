@@ -96,7 +96,7 @@ def test_every_problem_shows_under_its_field_and_nothing_is_written(app, db):
     assert "Не збережено: виправте позначені поля (7)." in app.form.status.value
     assert "дд.мм.рррр" in error(app, "held_on")
     assert "Це поле обовʼязкове." in error(app, "event_type") and "Це поле обовʼязкове." in error(app, "project")
-    assert "Недозволений символ U+0007 (CONTROL CHARACTER) у позиції 5." in error(app, "place")
+    assert "Недозволений символ (керувальний символ) U+0007 CONTROL CHARACTER у позиції 5." in error(app, "place")
     assert "Дітей (11) не може бути більше, ніж учасників (10)." in error(app, "children")
     assert "Введіть ціле число від 0 до 100000." in error(app, "idps")
     assert "хоча б одного працівника" in error(app, "staff")

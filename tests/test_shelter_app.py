@@ -73,7 +73,7 @@ def test_messages_appear_under_their_fields_in_both_languages_and_nothing_is_wri
     form.inputs["shelter"].value = "Притулок\x07"
     form.inputs["from_on"].value = "31.02.2026"
     form.submit.click()
-    assert "U+0007 (CONTROL CHARACTER), at position 9" in form.errors["shelter"].value
+    assert "(a control character), U+0007 CONTROL CHARACTER, at position 9" in form.errors["shelter"].value
     assert "real date" in form.errors["from_on"].value
     assert row_counts(app.db) == before
 

@@ -42,9 +42,9 @@ def test_each_refused_character_is_named_with_its_position_in_both_languages(kin
     position = 1 if text.startswith("\ufeff") else 3
     assert value is None and problem[0] == "text.bad_character"
     assert problem[1]["code"] == code and problem[1]["position"] == position
-    assert f"Недозволений символ U+{code} (" in message(problem, "uk") and f"у позиції {position}." in \
+    assert f") U+{code} " in message(problem, "uk") and f"у позиції {position}." in \
         message(problem, "uk")
-    assert f"A character that is not allowed, U+{code} (" in message(problem, "en")
+    assert f"), U+{code} " in message(problem, "en") and message(problem, "en").startswith("A character that is not allowed (")
 
 
 @pytest.mark.parametrize("kind, text", [
@@ -59,9 +59,9 @@ def test_what_each_kind_allows(kind, text):
 def test_the_messages_say_exactly_which_character_and_where():
     c = Checker()
     c.text("family_name", "Ко\u202eваль", kind="name")
-    assert c.problems["family_name"].message("uk") == "Недозволений символ U+202E (RIGHT-TO-LEFT OVERRIDE) у позиції 3."
+    assert c.problems["family_name"].message("uk") == "Недозволений символ (керування напрямком тексту) U+202E RIGHT-TO-LEFT OVERRIDE у позиції 3."
     assert c.problems["family_name"].message("en") == \
-        "A character that is not allowed, U+202E (RIGHT-TO-LEFT OVERRIDE), at position 3."
+        "A character that is not allowed (a text-direction control), U+202E RIGHT-TO-LEFT OVERRIDE, at position 3."
     c.text("given_name", "Ол\ud800", kind="name")
     assert c.problems["given_name"].message("uk") == \
         "Пошкоджений символ (одинокий сурогат) у позиції 3; введіть його ще раз."
@@ -70,9 +70,9 @@ def test_the_messages_say_exactly_which_character_and_where():
     c.text("note", "Нотатка \ufffd", kind="free")
     assert c.problems["note"].message("en") == "A broken character (the replacement character U+FFFD) at position 9; please type it again."
     assert message(check_text("a\uffffb", "free")[1], "en") == \
-        "A character that is not allowed, U+FFFF (NONCHARACTER), at position 2."
+        "A character that is not allowed (a Unicode noncharacter), U+FFFF NONCHARACTER, at position 2."
     assert message(check_text("a\ue000b", "name")[1], "en") == \
-        "A character that is not allowed, U+E000 (PRIVATE USE CHARACTER), at position 2."
+        "A character that is not allowed (a private-use character), U+E000 PRIVATE USE CHARACTER, at position 2."
     # A combining mark belongs to the letter before it, an emoji of several code points is one character, a
     # Windows line break one: in each the override is the third character a reader sees.
     for text in ("и\u0306x\u202e", "👨\u200d👩\u200d👧x\u202e", "🇺🇦🇺🇦\u202e", "👍🏽x\u202e", "\r\nx\u202e"):
@@ -130,7 +130,7 @@ def test_an_instruments_text_answer_follows_the_free_rules(instrument, valid_ans
     assert checked.ok and checked.answers["conclusion_text"] == "Рядок\nдругий"
     checked = check_submission(instrument, dict(valid_answers, conclusion_text="ab\u202ecd"), today=TODAY)
     [problem] = checked.problems
-    assert problem.message("uk") == "Недозволений символ U+202E (RIGHT-TO-LEFT OVERRIDE) у позиції 3."
+    assert problem.message("uk") == "Недозволений символ (керування напрямком тексту) U+202E RIGHT-TO-LEFT OVERRIDE у позиції 3."
     checked = check_submission(instrument, dict(valid_answers, conclusion_text="ab\ud800"), today=TODAY)
     assert checked.problems[0].message("en") == "A broken character (a lone surrogate) at position 3; please type " \
                                                 "it again."

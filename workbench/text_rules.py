@@ -41,9 +41,16 @@ KINDS = ("name", "line", "free")
 
 i18n.add({
     "text.bad_character": {
-        "uk": "Недозволений символ U+{code} ({name}) у позиції {position}.",
-        "en": "A character that is not allowed, U+{code} ({name}), at position {position}.",
+        "uk": "Недозволений символ ({what}) U+{code} {name} у позиції {position}.",
+        "en": "A character that is not allowed ({what}), U+{code} {name}, at position {position}.",
     },
+    # What kind of character it is, in words: Unicode's own names (RIGHT-TO-LEFT OVERRIDE) exist only in English.
+    "text.what.direction": {"uk": "керування напрямком тексту", "en": "a text-direction control"},
+    "text.what.format": {"uk": "невидимий символ форматування", "en": "an invisible formatting character"},
+    "text.what.control": {"uk": "керувальний символ", "en": "a control character"},
+    "text.what.separator": {"uk": "роздільник рядків чи абзаців", "en": "a line or paragraph separator"},
+    "text.what.private": {"uk": "символ для приватного використання", "en": "a private-use character"},
+    "text.what.noncharacter": {"uk": "не-символ Юнікоду", "en": "a Unicode noncharacter"},
     "text.broken_character": {
         "uk": "Пошкоджений символ ({what}) у позиції {position}; введіть його ще раз.",
         "en": "A broken character ({what}) at position {position}; please type it again.",
@@ -112,7 +119,11 @@ def problem_at(text: str, index: int) -> tuple[str, dict]:
     name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(ch) or (
         "CONTROL CHARACTER" if category == "Cc" else "PRIVATE USE CHARACTER" if category == "Co"
         else "NONCHARACTER" if _noncharacter(ord(ch)) else "UNNAMED CHARACTER")
-    return "text.bad_character", {"code": f"{ord(ch):04X}", "name": name, "position": position}
+    what = ("direction" if ch in BIDI_CONTROLS else "separator" if category in ("Zl", "Zp")
+            else "noncharacter" if _noncharacter(ord(ch)) else "control" if category == "Cc"
+            else "private" if category == "Co" else "format")
+    return "text.bad_character", {"what": i18n.Text(f"text.what.{what}"), "code": f"{ord(ch):04X}", "name": name,
+                                  "position": position}
 
 
 def check_text(value: str, kind: str) -> tuple[str | None, tuple[str, dict] | None]:

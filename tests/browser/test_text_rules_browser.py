@@ -52,7 +52,7 @@ def test_a_lone_surrogate_and_a_right_to_left_override_in_a_name_are_refused_and
 
     intake.type_member(0, family_name="Ко\u202e" + family)
     intake.register()
-    expect(field).to_contain_text("Недозволений символ U+202E (RIGHT-TO-LEFT OVERRIDE) у позиції 3.")
+    expect(field).to_contain_text("Недозволений символ (керування напрямком тексту) U+202E RIGHT-TO-LEFT OVERRIDE у позиції 3.")
     assert db.value("select count(*) from persons") == before
 
     intake.type_member(0, family_name=family)
