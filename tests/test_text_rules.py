@@ -59,7 +59,8 @@ def test_what_each_kind_allows(kind, text):
 def test_the_messages_say_exactly_which_character_and_where():
     c = Checker()
     c.text("family_name", "Ко\u202eваль", kind="name")
-    assert c.problems["family_name"].message("uk") == "Недозволений символ (керування напрямком тексту) U+202E RIGHT-TO-LEFT OVERRIDE у позиції 3."
+    assert c.problems["family_name"].message("uk") == \
+        "Недозволений символ (керування напрямком тексту) U+202E RIGHT-TO-LEFT OVERRIDE у позиції 3."
     assert c.problems["family_name"].message("en") == \
         "A character that is not allowed (a text-direction control), U+202E RIGHT-TO-LEFT OVERRIDE, at position 3."
     c.text("given_name", "Ол\ud800", kind="name")
