@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_data import large_database  # noqa: E402
 from workbench.store import chain  # noqa: E402
-from workbench.store.backup import make_backup, open_copy  # noqa: E402
+from workbench.store.backup import make_backup  # noqa: E402
+from workbench.store.restore import open_copy  # noqa: E402
 from workbench.store.connection import apply_migrations, open_db  # noqa: E402
 from workbench.store.intake import register_client  # noqa: E402
 

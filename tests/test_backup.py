@@ -1,4 +1,4 @@
-"""Backups and restore (workbench.store.backup, ``workbench backup``/``restore``/``check``/``migrate``): a copy
+"""Backups and restore (workbench.store.backup and .restore, ``workbench backup``/``restore``/``check``/``migrate``): a copy
 made while writer processes save is consistent and holds every save acknowledged before it began; restore
 refuses what it must and writes nothing then; rotation keeps the right copies. Real files, real processes."""
 from __future__ import annotations
@@ -18,8 +18,8 @@ import sqlite_utils
 from conftest import TODAY, refused
 from workbench.cli import main
 from workbench.store import chain
-from workbench.store.backup import (check_copy, make_backup, manifest_path, our_backups, read_manifest,
-                                    restore_backup, rotate)
+from workbench.store.backup import make_backup, manifest_path, our_backups, read_manifest, rotate
+from workbench.store.restore import check_copy, restore_backup
 from workbench.store.connection import open_db
 from workbench.store.identity import read_identity
 from workbench.store.integrity import check_database
@@ -243,6 +243,10 @@ def test_the_commands_print_in_both_languages_and_refuse_with_a_reason(backed_up
     assert main(["restore", str(copy), "--db", str(db_path)]) == 1
     err = capsys.readouterr().err
     assert "не збігається" in err and "does not match its manifest" in err
+    assert "Nothing was restored: the current database is unchanged." in err and "Нічого не відновлено" in err
+    assert main(["check", "--db", str(copy)]) == 2  # the same damage, said as a check's finding: no word of restoring
+    err = capsys.readouterr().err
+    assert "does not match its manifest" in err and "restored" not in err and "відновлено" not in err
 
 
 def _dated(folder: Path, name: str, manifest: bool = True) -> Path:

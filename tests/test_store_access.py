@@ -62,6 +62,8 @@ EXEMPT = {
     "credentials.hash_password": "hashes a password in hand; no database",
     "backup.*": "`workbench backup` and `restore`, an operator's acts with the file in hand (as migrate and check), "
                 "audited as the OS account (os:NAME); they copy the whole file and show no client's data",
+    "restore.*": "checking a backup copy and `workbench restore`, an operator's acts with the file in hand (as "
+                 "backup.*), audited as the OS account; they show no client's data",
     "identity.read_identity": "the database's own id and organisation's name; no client's data",
 }
 

@@ -121,8 +121,12 @@ i18n.add({
                            "en": "Older copy deleted (rotation): {path}"},
     "cli.restore.done": {"uk": "Копію {backup} відновлено як {db} (голова ланцюжка №{head}).",
                          "en": "The copy {backup} was restored as {db} (chain head #{head})."},
-    "cli.restore.aside": {"uk": "Попередню базу збережено як {aside} (з її файлами -wal, -shm, голови й ключа).",
-                          "en": "The previous database was kept as {aside} (with its -wal, -shm, head and key files)."},
+    "cli.restore.aside": {"uk": "Попередню базу збережено як {aside} (її WAL вписано в неї; поруч — її голова ланцюжка й "
+                                "копія ключа).",
+                          "en": "The previous database was kept as {aside} (its WAL folded into it; beside it, its chain "
+                                "head and a copy of its key)."},
+    "cli.restore.refused": {"uk": "Нічого не відновлено: поточна база не змінилася.",
+                            "en": "Nothing was restored: the current database is unchanged."},
     "cli.restore.nothing_aside": {"uk": "Бази на цьому місці не було: нічого не відкладено.",
                                   "en": "There was no database at that place: nothing was put aside."},
     "cli.report.no_notebook": {"uk": "Блокнота {path} немає; є: {known}.", "en": "There is no notebook {path}; there are: {known}."},
@@ -281,13 +285,13 @@ def _backup(args) -> int:
 def _restore(args) -> int:
     """``workbench restore BACKUP_FILE``: prints where the current database was put aside."""
     from .i18n import UserError
-    from .store.backup import restore_backup
+    from .store.restore import restore_backup
 
     db_path = args.db or default_path()
     try:
         restored = restore_backup(args.backup_file, db_path)
     except UserError as error:
-        print(error.message("uk"), error.message("en"), sep="\n", file=sys.stderr)
+        print(error.message("uk"), error.message("en"), _both("cli.restore.refused"), sep="\n", file=sys.stderr)
         return 1
     print(_both("cli.restore.done", backup=args.backup_file, db=db_path,
                 head=(restored["head"] or {}).get("id", "—")))
@@ -298,7 +302,8 @@ def _restore(args) -> int:
 
 def _check(args) -> int:
     from .i18n import UserError
-    from .store.backup import check_copy, manifest_path
+    from .store.backup import manifest_path
+    from .store.restore import check_copy
     from .store.integrity import check_database, describe
 
     path = Path(args.db) if args.db else default_path()

@@ -1,4 +1,5 @@
-"""Backups of the live database and their restore (``workbench backup``, ``workbench restore``).
+"""Backups of the live database and their rotation (``workbench backup``); checking and restoring a copy is
+:mod:`workbench.store.restore`.
 
 A backup is a consistent copy made with SQLite's online backup API from a connection of our own, in one step:
 in WAL mode that step reads one snapshot while the staff go on saving (a writer is never blocked by it), so
@@ -21,14 +22,10 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sqlite3
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-
-import sqlite_utils
 
 from .. import __version__, i18n
 from ..config import load_config
@@ -40,6 +37,18 @@ from .connection import _connect, write_transaction
 from .identity import read_identity
 
 i18n.add({
+    "backup.bad_manifest": {"uk": "Опис копії {manifest} пошкоджений або не наш: {reason}.",
+                            "en": "The manifest {manifest} is damaged or not ours: {reason}."},
+    "backup.sha_mismatch": {
+        "uk": "Копія {path} не збігається зі своїм описом (sha256 {found}, а записано {expected}): її змінено чи "
+              "пошкоджено.",
+        "en": "The copy {path} does not match its manifest (sha256 {found}, recorded {expected}): it was changed or "
+              "damaged.",
+    },
+    "backup.no_manifest": {
+        "uk": "Поруч із копією {path} немає опису {manifest}: без нього копію не можна перевірити.",
+        "en": "There is no manifest {manifest} beside the copy {path}: without it the copy cannot be checked.",
+    },
     "backup.no_database": {"uk": "Бази даних {path} немає: нема з чого робити копію.",
                            "en": "There is no database at {path}: there is nothing to back up."},
     "backup.copy_damaged": {
@@ -53,58 +62,6 @@ i18n.add({
               "Для кожної бази — своя тека копій.",
         "en": "The audit key in the backup folder ({path}) differs from the database's: the folder belongs to "
               "another database. Give each database a backup folder of its own.",
-    },
-    "backup.no_manifest": {
-        "uk": "Поруч із копією {path} немає опису {manifest}: без нього копію не можна перевірити.",
-        "en": "There is no manifest {manifest} beside the copy {path}: without it the copy cannot be checked.",
-    },
-    "backup.bad_manifest": {"uk": "Опис копії {manifest} пошкоджений або не наш: {reason}.",
-                            "en": "The manifest {manifest} is damaged or not ours: {reason}."},
-    "backup.sha_mismatch": {
-        "uk": "Копія {path} не збігається зі своїм описом (sha256 {found}, а записано {expected}): її змінено чи "
-              "пошкоджено. Нічого не відновлено.",
-        "en": "The copy {path} does not match its manifest (sha256 {found}, recorded {expected}): it was changed or "
-              "damaged. Nothing was restored.",
-    },
-    "backup.not_sqlite": {"uk": "Копія {path} не читається як база SQLite ({message}). Нічого не відновлено.",
-                          "en": "The copy {path} cannot be read as an SQLite database ({message}). Nothing was restored."},
-    "backup.check_failed": {
-        "uk": "Копія {path} не пройшла перевірку («workbench check»): {first} (проблем: {count}). Нічого не відновлено.",
-        "en": "The copy {path} failed the check ('workbench check'): {first} ({count} problem(s)). Nothing was restored.",
-    },
-    "backup.no_key": {
-        "uk": "Ключа журналу аудиту для копії {path} немає ні поруч із базою, ні в теці копій ({looked}): без нього "
-              "копію не можна перевірити. Покладіть файл ключа з теки копій поруч із копією.",
-        "en": "No audit key for the copy {path}, neither beside the database nor in the backup folder ({looked}): "
-              "without it the copy cannot be checked. Put the key file from the backup folder beside the copy.",
-    },
-    "backup.wrong_key": {
-        "uk": "Ключ журналу аудиту {key_file} не той, з яким зроблено копію {path} (відбиток {found}, а в описі "
-              "{expected}). Нічого не відновлено.",
-        "en": "The audit key {key_file} is not the one the copy {path} was made with (fingerprint {found}, the manifest "
-              "says {expected}). Nothing was restored.",
-    },
-    "backup.other_database": {
-        "uk": "Копія {path} — з іншої бази ({theirs}, {their_organisation}), не з поточної {db} ({ours}, "
-              "{our_organisation}). Нічого не відновлено. Щоб відновити її сюди, спершу самі перенесіть поточну "
-              "базу (з її файлами -wal, -shm і голови ланцюжка) в інше місце.",
-        "en": "The copy {path} is of another database ({theirs}, {their_organisation}), not of the current {db} "
-              "({ours}, {our_organisation}). Nothing was restored. To restore it here, first move the current "
-              "database (with its -wal, -shm and chain head files) elsewhere yourself.",
-    },
-    "backup.current_unreadable": {
-        "uk": "Поточну базу {db} не вдається прочитати ({message}), тож не можна перевірити, що копія — з неї. "
-              "Нічого не відновлено. Перенесіть пошкоджену базу (з її файлами -wal і -shm) в інше місце й "
-              "відновіть копію на порожнє місце.",
-        "en": "The current database {db} cannot be read ({message}), so the copy cannot be shown to be of it. "
-              "Nothing was restored. Move the damaged database (with its -wal and -shm files) elsewhere and restore "
-              "the copy onto the empty place.",
-    },
-    "backup.in_use": {
-        "uk": "Базу {db} зараз відкрито іншим процесом (сервер чи блокнот?). Нічого не відновлено. Зупиніть "
-              "службу (systemctl stop workbench-hub) і повторіть.",
-        "en": "The database {db} is open in another process (the server, a notebook?). Nothing was restored. Stop "
-              "the service (systemctl stop workbench-hub) and try again.",
     },
 })
 
@@ -322,8 +279,6 @@ def needs_backup_before_migrating(db_path) -> list[str]:
         db.conn.close()
 
 
-# -- reading a copy --------------------------------------------------------------------------------------------
-
 def read_manifest(backup_file) -> dict:
     """The manifest of ``backup_file``. Raises ``UserError``: ``backup.no_manifest``, ``backup.bad_manifest``."""
     backup_file = Path(backup_file)
@@ -339,184 +294,6 @@ def read_manifest(backup_file) -> dict:
     if manifest.get("file") != backup_file.name:
         raise UserError("backup.bad_manifest", manifest=str(path), reason=f"file {manifest.get('file')!r}")
     return manifest
-
-
-def copy_key(backup_file, manifest: dict, db_path=None) -> bytes:
-    """The audit key to check ``backup_file`` with: the first whose fingerprint matches the manifest's of the key
-    beside the copy, the database's at ``db_path`` and the backup folder's copy. Raises ``UserError``: ``backup.no_key``,
-    ``backup.wrong_key``."""
-    backup_file = Path(backup_file)
-    candidates = [chain.key_path(backup_file)]
-    if db_path is not None:
-        candidates.append(chain.key_path(Path(db_path)))
-    if manifest.get("key_file"):
-        candidates.append(backup_file.parent / manifest["key_file"])
-    found = [(c, bytes.fromhex(c.read_text().strip())) for c in candidates if c.is_file()]
-    if not found:
-        raise UserError("backup.no_key", path=str(backup_file), looked=", ".join(map(str, candidates)))
-    for _, key in found:
-        if not manifest.get("key_fingerprint") or key_fingerprint(key) == manifest["key_fingerprint"]:
-            return key
-    raise UserError("backup.wrong_key", key_file=str(found[0][0]), path=str(backup_file),
-                    found=key_fingerprint(found[0][1]), expected=manifest["key_fingerprint"])
-
-
-def open_copy(path) -> sqlite_utils.Database:
-    """Open a backup copy read-only (checking it must not change a byte of it)."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
-    return sqlite_utils.Database(conn)
-
-
-def check_copy(backup_file, *, db_path=None, checked_file=None):
-    """``workbench check`` of a backup copy: the file against its manifest's sha256, then the whole check
-    (:func:`workbench.store.integrity.check_database`) with the key found by :func:`copy_key` and the manifest's
-    head. ``checked_file``: a copy of ``backup_file`` to check instead (the restore's staged file). Returns the
-    report. Raises ``UserError`` (``backup.*``, ``db.schema_behind``) when the copy cannot be checked at all."""
-    from .integrity import check_database
-    from .schema import migrations
-
-    backup_file = Path(backup_file)
-    checked = Path(checked_file or backup_file)
-    manifest = read_manifest(backup_file)
-    key = copy_key(backup_file, manifest, db_path)
-    found = sha256_of(checked)
-    if found != manifest["sha256"]:
-        raise UserError("backup.sha_mismatch", path=str(backup_file), found=found[:16], expected=manifest["sha256"][:16])
-    with tempfile.TemporaryDirectory(prefix="wb-check-") as scratch:
-        db = open_copy(checked)
-        try:
-            try:
-                pending = migrations.pending(db)
-                if pending:
-                    # A copy from before a migration (``workbench migrate`` makes one): the check reads today's
-                    # schema, so it checks a scratch copy brought up to date. The migrations only add rows to
-                    # the chain; what the copy holds is verified as it was written.
-                    db.conn.close()
-                    db = _migrated_scratch(checked, key, Path(scratch))
-                return check_database(db, key=key, head=manifest.get("head"))
-            except sqlite3.DatabaseError as error:
-                raise UserError("backup.not_sqlite", path=str(backup_file), message=str(error)) from None
-        finally:
-            db.conn.close()
-
-
-def _migrated_scratch(checked: Path, key: bytes, scratch: Path) -> sqlite_utils.Database:
-    """A copy of ``checked`` in the private folder ``scratch`` with its key beside it, migrated and opened."""
-    from .connection import apply_migrations
-
-    private_folder(scratch)
-    copy = scratch / "copy.db"
-    shutil.copyfile(checked, copy)
-    os.chmod(copy, 0o600)
-    write_private(chain.key_path(copy), key.hex() + "\n")
-    apply_migrations(copy)
-    return sqlite_utils.Database(sqlite3.connect(str(copy), isolation_level=None))  # a scratch file: read-write
-
-
-# -- restoring ----------------------------------------------------------------------------------------------------
-
-def restore_backup(backup_file, db_path, *, actor: str | None = None) -> dict:
-    """Put the backup copy ``backup_file`` in place as the database ``db_path``, after checking it.
-
-    Checked first, writing nothing on a refusal: the copy's sha256 against its manifest, the whole check with its
-    key and head (:func:`check_copy`), and that it is a copy of the current database (the same identity, or for a
-    copy made before identities the same start of the audit chain), unless there is no current database. The
-    current database is then kept aside as ``<db>.before-restore-<UTC time>`` with its -wal, -shm, head and key
-    (never overwritten, never deleted), and the copy put in place atomically with its head file; a ``restored``
-    audit row (``actor``, default :func:`operator`) goes into the restored database. Returns ``{"aside": path
-    or None, "head": …, "database_id": …}``.
-
-    Raises ``UserError``: ``backup.no_manifest``, ``backup.bad_manifest``, ``backup.sha_mismatch``,
-    ``backup.no_key``, ``backup.wrong_key``, ``backup.not_sqlite``, ``backup.check_failed``,
-    ``db.schema_behind``, ``backup.other_database``, ``backup.current_unreadable``, ``backup.in_use``.
-    """
-    backup_file, db_path = Path(backup_file), Path(db_path)
-    manifest = read_manifest(backup_file)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    staged = db_path.with_name(f".{db_path.name}.restore-{os.getpid()}.tmp")
-    try:
-        shutil.copyfile(backup_file, staged)
-        os.chmod(staged, 0o600)
-        report = check_copy(backup_file, db_path=db_path if db_path.exists() else None, checked_file=staged)
-        if not report.ok:
-            raise UserError("backup.check_failed", path=str(backup_file), first=report.problems[0],
-                            count=len(report.problems))
-        _same_database(backup_file, manifest, db_path)
-        if db_path.exists():
-            _refuse_if_open(db_path)
-        key = copy_key(backup_file, manifest, db_path if db_path.exists() else None)
-        _fsync(staged)
-        aside = _put_aside(db_path) if db_path.exists() else None
-        os.replace(staged, db_path)
-        _fsync_folder(db_path.parent)
-    except BaseException:
-        staged.unlink(missing_ok=True)
-        raise
-    if not chain.key_path(db_path).exists():  # a new machine: the key comes from the backup folder
-        _write_atomic(chain.key_path(db_path), key.hex() + "\n")
-    if manifest.get("head"):
-        _write_atomic(chain.head_path(db_path), json.dumps(manifest["head"]))
-    _record(db_path, actor or operator(), "restored",
-            {"backup": str(backup_file), "sha256": manifest["sha256"], "put_aside": aside and str(aside)})
-    return {"aside": aside, "head": manifest.get("head"), "database_id": manifest.get("database_id")}
-
-
-def _same_database(backup_file: Path, manifest: dict, db_path: Path) -> None:
-    """Refuse a copy of another database than the one at ``db_path`` (nothing there: any copy will do)."""
-    if not db_path.exists():
-        return
-    try:
-        current = _connect(db_path)
-        try:
-            identity = read_identity(current)
-            start = _chain_start(current.conn)
-        finally:
-            current.conn.close()
-    except sqlite3.DatabaseError as error:
-        raise UserError("backup.current_unreadable", db=str(db_path), message=str(error)) from None
-    theirs, ours = manifest.get("database_id"), identity and identity["database_id"]
-    same = theirs == ours if theirs and ours else \
-        manifest.get("chain_start") is not None and manifest.get("chain_start") == start
-    if not same:
-        their_org = (manifest.get("organisation") or {}).get(i18n.normalise_language(None), "—")
-        our_org = identity[f"organisation_{i18n.normalise_language(None)}"] if identity else "—"
-        raise UserError("backup.other_database", path=str(backup_file), db=str(db_path), theirs=theirs or "—",
-                        ours=ours or "—", their_organisation=their_org, our_organisation=our_org)
-
-
-def _refuse_if_open(db_path: Path) -> None:
-    """Refuse while another connection has the database open. Every workbench connection reads the WAL index at
-    once (``PRAGMA journal_mode=WAL``), holding a shared lock on it; an exclusive transaction in SQLite's
-    exclusive locking mode then cannot start, and fails at once with no busy timeout."""
-    probe = sqlite3.connect(str(db_path), timeout=0, isolation_level=None)
-    try:
-        probe.execute("PRAGMA locking_mode=EXCLUSIVE")
-        probe.execute("BEGIN EXCLUSIVE")
-        probe.execute("ROLLBACK")
-    except sqlite3.OperationalError:
-        raise UserError("backup.in_use", db=str(db_path)) from None
-    finally:
-        probe.close()  # the last connection: SQLite checkpoints the WAL into the file it then removes
-
-
-def _put_aside(db_path: Path) -> Path:
-    """Rename the database and the files that belong with it to ``<db>.before-restore-<UTC time>`` (+ the same
-    suffixes); the key is copied, not moved (the restored database needs it). Returns the new database path."""
-    stamp = datetime.now(timezone.utc).strftime(_STAMP)
-    aside, n = db_path.with_name(f"{db_path.name}.before-restore-{stamp}"), 1
-    while any(Path(str(aside) + s).exists() for s in ("", "-wal", "-shm")):
-        n += 1
-        aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}-{n}")
-    for suffix in ("-wal", "-shm"):  # before the database itself: a reader never finds it without its WAL
-        if Path(str(db_path) + suffix).exists():
-            os.replace(str(db_path) + suffix, str(aside) + suffix)
-    os.replace(db_path, aside)
-    if chain.head_path(db_path).exists():
-        os.replace(chain.head_path(db_path), chain.head_path(aside))
-    if chain.key_path(db_path).exists():
-        shutil.copy2(chain.key_path(db_path), chain.key_path(aside))
-    _fsync_folder(db_path.parent)
-    return aside
 
 
 # -- rotation -------------------------------------------------------------------------------------------------------

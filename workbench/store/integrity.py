@@ -135,7 +135,7 @@ _BESIDE = object()  # the key or head file beside the database
 
 def check_database(db, *, key: bytes | None = None, head=_BESIDE) -> Report:
     """Check the database ``db`` (opened with :func:`workbench.store.connection.open_db`) as the module
-    says, with the key and head files beside it; a backup copy (:mod:`workbench.store.backup`) is checked
+    says, with the key and head files beside it; a backup copy (:mod:`workbench.store.restore`) is checked
     with ``key`` (the key's bytes) and ``head`` (``{"id", "seal"}`` from its manifest, or None: no head) instead.
     Raises ``UserError`` (``chain.no_key``) when the key file is missing."""
     path = chain.database_file(db)
