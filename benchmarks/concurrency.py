@@ -16,6 +16,7 @@ reader's reads and their p95, the wall time, and whether ``workbench check`` (``
 from __future__ import annotations
 
 import argparse
+import functools
 import multiprocessing
 import random
 import sqlite3
@@ -78,8 +79,26 @@ def opened(path: Path, synchronous: str):
     return open_db(path)
 
 
-def locked(error: Exception) -> bool:
-    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+class Timings:
+    """One process's latencies (ms) and failures: "database is locked" counted, any other error kept (every
+    failure is a finding, counted, not fatal)."""
+
+    def __init__(self):
+        self.latencies, self.locked, self.other = [], 0, []
+
+    def time(self, step):
+        """Run ``step()``; its latency if it returned, its failure counted otherwise. Returns its result or None."""
+        t0 = time.perf_counter()
+        try:
+            result = step()
+        except Exception as error:  # noqa: BLE001
+            if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                self.locked += 1
+            else:
+                self.other.append(repr(error)[:200])
+            return None
+        self.latencies.append((time.perf_counter() - t0) * 1000)
+        return result
 
 
 def writer(path: Path, synchronous: str, worker: str, case_id: int, saves: int, seed: int, start, results) -> None:
@@ -89,24 +108,17 @@ def writer(path: Path, synchronous: str, worker: str, case_id: int, saves: int, 
     rng = random.Random(seed)
     children = _registered_children(db, worker, case_id)
     latent = {d.name: 1.5 for d in fna.domains()}
-    latencies, acknowledged, locked_errors, other_errors = [], [], 0, []
+    timings, acknowledged = Timings(), []
     start.wait()
     for n in range(saves):
         answers = _answers(rng, fna, latent, children, TODAY, 1)
         answers["conclusion_text"] = f"Висновок {seed}-{n}"
-        t0 = time.perf_counter()
-        try:
-            acknowledged.append(save_assessment(db, worker, case_id=case_id, instrument=fna, answers=answers,
-                                                assessed_on=TODAY, today=TODAY))
-        except Exception as error:  # noqa: BLE001  (every failure is a finding: counted, not fatal)
-            if locked(error):
-                locked_errors += 1
-            else:
-                other_errors.append(repr(error)[:200])
-            continue
-        latencies.append((time.perf_counter() - t0) * 1000)
+        saved = timings.time(functools.partial(save_assessment, db, worker, case_id=case_id, instrument=fna,
+                                               answers=answers, assessed_on=TODAY, today=TODAY))
+        if saved is not None:
+            acknowledged.append(saved)
     db.conn.close()
-    results.put(("writer", latencies, acknowledged, locked_errors, other_errors))
+    results.put(("writer", timings.latencies, acknowledged, timings.locked, timings.other))
 
 
 def reader(path: Path, synchronous: str, start, done, results) -> None:
@@ -114,27 +126,22 @@ def reader(path: Path, synchronous: str, start, done, results) -> None:
     db = opened(path, synchronous)
     fna = load_builtin("family_needs_assessment")
     rng = random.Random(99)
-    latencies, locked_errors, other_errors = [], 0, []
+    timings = Timings()
+
+    def read():
+        held = cases_held(db, HEAD)
+        if rng.random() < 0.75:  # mostly a case record, sometimes the caseload alone
+            case = rng.choice(held)
+            get_case(db, HEAD, case["id"])
+            listed = list_assessments(db, HEAD, case["id"])
+            if listed:
+                get_assessment(db, HEAD, listed[0]["id"], fna)
+
     start.wait()
     while not done.is_set():
-        t0 = time.perf_counter()
-        try:
-            held = cases_held(db, HEAD)
-            if rng.random() < 0.75:  # mostly a case record, sometimes the caseload alone
-                case = rng.choice(held)
-                get_case(db, HEAD, case["id"])
-                listed = list_assessments(db, HEAD, case["id"])
-                if listed:
-                    get_assessment(db, HEAD, listed[0]["id"], fna)
-        except Exception as error:  # noqa: BLE001  (as in the writer)
-            if locked(error):
-                locked_errors += 1
-            else:
-                other_errors.append(repr(error)[:200])
-            continue
-        latencies.append((time.perf_counter() - t0) * 1000)
+        timings.time(read)
     db.conn.close()
-    results.put(("reader", latencies, locked_errors, other_errors))
+    results.put(("reader", timings.latencies, timings.locked, timings.other))
 
 
 def percentile(values: list[float], share: float) -> float:
