@@ -23,13 +23,18 @@ PERIOD_INDICATORS = ("shelter_stays", "shelter_departures", "events")
 ACCESS = ("user_versions", "case_shares", "case_share_revocations")
 SIGN_IN = ("credentials", "sign_ins")
 IDENTITY = ("database_identity",)
+PAPER_TRAIL = ("documents", "attachments", "eisss_entries")
+# A file's bytes, keyed by their SHA-256: append-only, but outside the audit chain (which would hash every
+# file again at every check); `workbench check` recomputes each key from the bytes instead.
+ATTACHMENT_FILES = ("attachment_files",)
 
 # The tables of records whose rows the audit chain hashes (workbench.store.chain): every append-only
 # table but the audit log itself, and answers, which have no rowid and are hashed with their assessment.
 # A migration that adds a record table adds its tuple to ALL_APPEND_ONLY and calls _append_only and
 # _no_replace on it.
-ALL_APPEND_ONLY = APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS + SIGN_IN + IDENTITY
-RECORD_TABLES = tuple(t for t in ALL_APPEND_ONLY if t not in ("audit_log", "answers"))
+ALL_APPEND_ONLY = (APPEND_ONLY + CASE_CYCLE + SUPPORT_PLANS + PERIOD_INDICATORS + ACCESS + SIGN_IN + IDENTITY
+                   + PAPER_TRAIL + ATTACHMENT_FILES)
+RECORD_TABLES = tuple(t for t in ALL_APPEND_ONLY if t not in ("audit_log", "answers") + ATTACHMENT_FILES)
 
 
 def _run(db, script: str) -> None:
@@ -586,3 +591,58 @@ def m0009_database_identity(db):
     row["seal"] = chain.seal_of(key, last[1] or chain.GENESIS, row)
     chain._insert(db, row)
     chain._state(db)["head"] = (row["id"], row["seal"])  # written once the migration commits
+
+
+@migrations()
+def m0010_paper_trail(db):
+    """The paper trail: each document made from a saved record (which record, its version, the file's hash),
+    files kept with a case (a document's scanned signed copy; later an imported assessment's photos and files),
+    and the act of needs assessment's entry into ЄІССС (the Unified Information System of the Social Sphere)."""
+    _run(db, """
+    create table documents (
+        id integer primary key,
+        case_id integer not null references cases(id),
+        kind text not null,  -- act, plan, consent, referral, closure, care_profile
+        -- What it printed: assessments.id (act, care_profile), consents.id (consent), services.id (referral),
+        -- case_events.id (closure); for the plan, which has no row of its own, its version number.
+        record_id integer not null,
+        version integer not null,  -- the record's version: 1 = as first saved
+        lang text not null,
+        template text not null,  -- the template's name and the SHA-256 of its text
+        sha256 text not null,  -- of the PDF file
+        size integer not null check (size > 0),
+        made_at text not null,
+        made_by text not null references users(username)
+    );
+    create index documents_case on documents(case_id, id);
+    create table attachment_files (
+        sha256 text primary key,
+        content blob not null check (length(content) > 0)
+    );
+    create table attachments (
+        id integer primary key,
+        case_id integer not null references cases(id),
+        document_id integer references documents(id),  -- the document this is a signed copy of
+        assessment_id integer references assessments(id),  -- an imported assessment's photo or file
+        filename text not null,
+        media_type text not null,
+        size integer not null check (size > 0),
+        sha256 text not null references attachment_files(sha256),
+        note text,
+        added_at text not null,
+        added_by text not null references users(username)
+    );
+    create index attachments_case on attachments(case_id, id);
+    -- The act entered into ЄІССС: a row per entry recorded (a mistaken date is corrected by a later row).
+    create table eisss_entries (
+        id integer primary key,
+        assessment_id integer not null references assessments(id),  -- the act's first version
+        entered_on text not null,
+        note text,
+        recorded_at text not null,
+        recorded_by text not null references users(username)
+    );
+    create index eisss_entries_assessment on eisss_entries(assessment_id, id);
+    """)
+    _append_only(db, PAPER_TRAIL + ATTACHMENT_FILES)
+    _no_replace(db, PAPER_TRAIL + ATTACHMENT_FILES)
