@@ -75,7 +75,7 @@ lab: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
 # The lint gate, then the suite on two workers, each file's tests in one worker (a notebook's cells
 # share their kernel; a module's fixtures, a browser test file's Voilà server, are built once there).
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=25
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache .
