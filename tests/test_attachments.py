@@ -120,7 +120,8 @@ def test_check_names_a_file_whose_bytes_were_changed(db, db_path, household_case
     conn.execute("update attachment_files set content = ?", [PNG + b"\x01"])
     conn.close()
     assert main(["check", "--db", str(copy)]) == 1
-    shown = capsys.readouterr().out
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
     digest = __import__("hashlib").sha256(PNG).hexdigest()
     assert f"The file {digest[:12]}… does not match its SHA-256: its bytes were changed (case attachments #1)." in shown
     assert f"Вміст файлу {digest[:12]}… не збігається зі своїм SHA-256" in shown
