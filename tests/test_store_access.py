@@ -65,6 +65,10 @@ EXEMPT = {
     "restore.*": "checking a backup copy and `workbench restore`, an operator's acts with the file in hand (as "
                  "backup.*), audited as the OS account; they show no client's data",
     "identity.read_identity": "the database's own id and organisation's name; no client's data",
+    "attachments.settings": "the configured size limit and types; no database",
+    "attachments.media_type_of": "the type of bytes in hand; no database",
+    "eisss.act_instruments": "the configured instruments whose assessments are acts; no database",
+    "eisss.entry_due": "a rule on dates already read; no database",
 }
 
 
@@ -145,6 +149,15 @@ def _closed(db, w):
                today=TODAY)
 
 
+SCAN = b"\x89PNG\r\n\x1a\n" + bytes(24)  # a file's first bytes are what tells its type
+
+
+def _attached(db, w):
+    from workbench.store.attachments import add_attachment
+
+    w["attachment"] = add_attachment(db, WORKER, case_id=w["case"], filename="скан.png", content=SCAN)
+
+
 def _shared(db, w):
     from workbench.store.shares import share_case
 
@@ -163,7 +176,7 @@ def _passwords(db, w):
 
 
 def recipes() -> dict[str, Recipe]:
-    from workbench.store import (agenda, assessments, audit, caseload, cases, children, credentials, cycle,
+    from workbench.store import (agenda, assessments, attachments, audit, eisss, caseload, cases, children, credentials, cycle,
                                  deadlines, drafts,
                                  duplicates, events, instruments, intake, lifecycle, people, plans, records, research,
                                  search,
@@ -304,6 +317,15 @@ def recipes() -> dict[str, Recipe]:
                                       allowed=(WORKER, SUPER), refused=CASE_OUTSIDERS + (HEAD, COLLEAGUE),
                                       why="a colleague the case is shared with cannot end the share"),
         "shares.case_shares": Recipe(lambda db, a, w: shares.case_shares(db, a, w["case"]), **READ),
+        # the paper trail: files kept with a case, the act's entry into ЄІССС
+        "attachments.add_attachment": Recipe(lambda db, a, w: attachments.add_attachment(
+            db, a, case_id=w["case"], filename="скан.png", content=SCAN, note="підписано"), **WRITE),
+        "attachments.list_attachments": Recipe(lambda db, a, w: attachments.list_attachments(db, a, w["case"]), **READ),
+        "attachments.read_attachment": Recipe(lambda db, a, w: attachments.read_attachment(db, a, w["attachment"]),
+                                              setup=_attached, **READ),
+        "eisss.record_eisss_entry": Recipe(lambda db, a, w: eisss.record_eisss_entry(
+            db, a, assessment_id=w["assessment"], entered_on="2026-02-02", note="внесено", today=TODAY), **WRITE),
+        "eisss.case_acts": Recipe(lambda db, a, w: eisss.case_acts(db, a, w["case"], today=TODAY), **READ),
         # events of group work
         "events.record_event": Recipe(lambda db, a, w: events.record_event(db, a, **event), **EVENTS_WRITE),
         "events.correct_event": Recipe(lambda db, a, w: events.correct_event(db, a, w["event"], reason="дорахували",
@@ -530,8 +552,8 @@ BAD_IDS = ([1], {"id": 1}, 2**70, -1, 0, "1", "1; drop table cases", True, 1.5, 
 
 
 def _id_calls():
-    from workbench.store import (assessments, cases, deadlines, drafts, events, lifecycle, people, plans, services,
-                                 shares, shelter)
+    from workbench.store import (assessments, attachments, cases, deadlines, drafts, eisss, events, lifecycle, people,
+                                 plans, services, shares, shelter)
 
     return {
         "cases.get_case": lambda db, x: cases.get_case(db, WORKER, x),
@@ -563,6 +585,11 @@ def _id_calls():
         "drafts.save_draft": lambda db, x: drafts.save_draft(db, WORKER, draft_key="k", case_id=x,
                                                              instrument_id=INSTRUMENT.id, content={}),
         "events.get_event": lambda db, x: events.get_event(db, WORKER, x),
+        "attachments.add_attachment": lambda db, x: attachments.add_attachment(db, WORKER, case_id=x, filename="a.png",
+                                                                               content=SCAN),
+        "attachments.read_attachment": lambda db, x: attachments.read_attachment(db, WORKER, x),
+        "eisss.record_eisss_entry": lambda db, x: eisss.record_eisss_entry(db, WORKER, assessment_id=x,
+                                                                           entered_on="2026-02-02", today=TODAY),
     }
 
 
