@@ -64,10 +64,10 @@ EXEMPT = {
                 "audited as the OS account (os:NAME); they copy the whole file and show no client's data",
     "restore.*": "checking a backup copy and `workbench restore`, an operator's acts with the file in hand (as "
                  "backup.*), audited as the OS account; they show no client's data",
+    "documents.act_instruments": "which instruments print as the act, from the configuration; no database",
     "identity.read_identity": "the database's own id and organisation's name; no client's data",
     "attachments.settings": "the configured size limit and types; no database",
     "attachments.media_type_of": "the type of bytes in hand; no database",
-    "eisss.act_instruments": "the configured instruments whose assessments are acts; no database",
     "eisss.entry_due": "a rule on dates already read; no database",
 }
 
@@ -176,8 +176,8 @@ def _passwords(db, w):
 
 
 def recipes() -> dict[str, Recipe]:
-    from workbench.store import (agenda, assessments, attachments, audit, eisss, caseload, cases, children, credentials, cycle,
-                                 deadlines, drafts,
+    from workbench.store import (agenda, assessments, attachments, audit, caseload, cases, children, credentials,
+                                 cycle, deadlines, documents, drafts, eisss,
                                  duplicates, events, instruments, intake, lifecycle, people, plans, records, research,
                                  search,
                                  services, shares, shelter, users)
@@ -317,6 +317,15 @@ def recipes() -> dict[str, Recipe]:
                                       allowed=(WORKER, SUPER), refused=CASE_OUTSIDERS + (HEAD, COLLEAGUE),
                                       why="a colleague the case is shared with cannot end the share"),
         "shares.case_shares": Recipe(lambda db, a, w: shares.case_shares(db, a, w["case"]), **READ),
+        # documents made from saved records
+        "documents.printable": Recipe(lambda db, a, w: documents.printable(db, a, w["case"]), **READ),
+        "documents.document_record": Recipe(lambda db, a, w: documents.document_record(
+            db, a, case_id=w["case"], kind="act", record_id=w["assessment"]), **READ),
+        "documents.record_document": Recipe(lambda db, a, w: documents.record_document(
+            db, a, case_id=w["case"], kind="act", record_id=w["assessment"], version=1, lang="uk",
+            template="act.html sha256:0f1e", content=b"%PDF-1.7\n%made by a test\n"),
+            why="making a document prints what one may read (the head of centre signs the act)", **READ),
+        "documents.list_documents": Recipe(lambda db, a, w: documents.list_documents(db, a, w["case"]), **READ),
         # the paper trail: files kept with a case, the act's entry into ЄІССС
         "attachments.add_attachment": Recipe(lambda db, a, w: attachments.add_attachment(
             db, a, case_id=w["case"], filename="скан.png", content=SCAN, note="підписано"), **WRITE),

@@ -2,7 +2,7 @@
 Information System of the Social Sphere).
 
 An act is a saved assessment of an instrument the configuration names (``documents.act_instruments``; the family
-needs assessment by default). The worker enters it into ЄІССС, which the workbench cannot reach, and records
+needs assessment by default: :func:`workbench.store.documents.act_instruments`, the act that prints). The worker enters it into ЄІССС, which the workbench cannot reach, and records
 here the day they did. The entry belongs to the act's first version: a correction is the same act and needs no
 new entry. The act is due in ЄІССС ``deadlines.eisss_entry_working_days`` working days (the next working day, by
 the configured holiday calendar) after the act's date, the day it was made as saved with it (its first
@@ -18,6 +18,7 @@ from ..i18n import UserError
 from ..working_days import WorkCalendar
 from .audit import _audit
 from .connection import now, write_transaction
+from .documents import act_instruments
 from .guard import allow, allow_case
 from .inputs import Checker, ua_date
 
@@ -33,12 +34,6 @@ i18n.add({
         "en": "The act was made on {made}: it cannot have been entered into ЄІССС before that.",
     },
 })
-
-
-def act_instruments() -> list[str]:
-    """The instruments whose assessments are acts of needs assessment (configuration ``documents.act_instruments``;
-    the family needs assessment by default)."""
-    return list(config.load_config().get("documents", {}).get("act_instruments", ["family_needs_assessment"]))
 
 
 def entry_due(made_on: date, calendar: WorkCalendar, timelines: dict) -> date:
