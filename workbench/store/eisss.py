@@ -3,11 +3,12 @@ Information System of the Social Sphere).
 
 An act is a saved assessment of an instrument the configuration names (``documents.act_instruments``; the family
 needs assessment by default: :func:`workbench.store.documents.act_instruments`, the act that prints). The
-worker enters it into ЄІССС, which the workbench cannot reach, and records here the day they did. The entry belongs to the act's first version: a correction is the same act and needs no
-new entry. The act is due in ЄІССС ``deadlines.eisss_entry_working_days`` working days (the next working day, by
-the configured holiday calendar) after the act's date, the day it was made as saved with it (its first
-version's ``assessed_on``: the date the act bears; a record saved days later is already that late). A mistaken
-date is corrected by recording the entry again (the latest counts).
+worker enters it into ЄІССС, which the workbench cannot reach, and records here the day they did. The entry
+belongs to the act's first version: a correction is the same act and needs no new entry. The act is due in
+ЄІССС ``deadlines.eisss_entry_working_days`` working days (the next working day, by the configured holiday
+calendar) after the act's date, the day it was made as saved with it (its first version's ``assessed_on``: the
+date the act bears; a record saved days later is already that late). A mistaken date is corrected by recording
+the entry again (the latest counts).
 """
 from __future__ import annotations
 
