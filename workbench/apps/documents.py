@@ -35,8 +35,8 @@ i18n.add({
     "documents.download": {"uk": "Завантажити {filename}", "en": "Download {filename}"},
     "documents.list": {"uk": "Зроблені документи", "en": "Documents made"},
     "documents.none": {"uk": "Документів ще не робили.", "en": "No documents made yet."},
-    "documents.line": {"uk": "{kind} · запис №{record}, редакція {version} · {lang} · {at}, {who} · файл {hash}",
-                       "en": "{kind} · record #{record}, version {version} · {lang} · {at}, {who} · file {hash}"},
+    "documents.line": {"uk": "{kind} · запис №{record}, редакція {version} · {language} · {at}, {who} · файл {hash}",
+                       "en": "{kind} · record #{record}, version {version} · {language} · {at}, {who} · file {hash}"},
     "documents.superseded": {"uk": "Замінено новішою версією запису", "en": "Superseded by a later version of the record"},
     "documents.copies": {"uk": "Підписані копії:", "en": "Signed copies:"},
     "documents.general": {"uk": "Файли випадку загалом", "en": "Files of the case in general"},
@@ -170,7 +170,7 @@ class DocumentsApp:
         lang, rows = self.lang, []
         for doc in documents:
             line = i18n.t("documents.line", lang, kind=i18n.t(f"document.kind.{doc['kind']}", lang), record=doc["record_id"],
-                          version=doc["version"], lang=i18n.t(f"documents.lang.{doc['lang']}", lang),
+                          version=doc["version"], language=i18n.t(f"documents.lang.{doc['lang']}", lang),
                           at=local_time(doc["made_at"]), who=self.name(doc["made_by"]), hash=doc["sha256"][:12])
             text = f"<b>№{doc['id']}</b> {html.escape(line)}"
             if doc["superseded"]:
