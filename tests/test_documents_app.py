@@ -64,9 +64,10 @@ def test_a_signed_copy_is_attached_beside_its_document_and_opened_with_a_preview
     form.inputs["document_id"].value = made
     form.inputs["content"].value = upload("підписаний.png", PNG)
     form.inputs["note"].value = "Підписано мамою"
+    assert app.chosen.value == "Вибрано: підписаний.png (1 КБ)"
     form.submit.click()
     assert "Файл долучено." in form.status.value
-    assert form.inputs["content"].value == ()  # the form is cleared for the next file
+    assert form.inputs["content"].value == () and app.chosen.value == ""  # cleared for the next file
     entry = app.documents.children[0]
     assert "wb-document-" + str(made) in entry._dom_classes
     copy = entry.children[-1]

@@ -48,10 +48,12 @@ def case_with_an_act(db) -> tuple[int, int]:
 
 
 def choose_file(page, name: str, content: bytes, mime: str):
-    """Choose one file in the attach form's upload and wait until the page has read it and counts it."""
-    page.set_input_files(".wb-attach-content input[type=file]", files=[{"name": name, "mimeType": mime,
-                                                                         "buffer": content}])
-    expect(page.locator(".wb-attach-content")).to_contain_text("(1)")
+    """Choose one file in the attach form's upload (its button opens the browser's file chooser) and wait until
+    the kernel has it (the form names the file chosen)."""
+    with page.expect_file_chooser() as chooser:
+        page.click(".wb-attach-content")
+    chooser.value.set_files(files=[{"name": name, "mimeType": mime, "buffer": content}])
+    expect(page.locator(".wb-attach-chosen")).to_contain_text(f"Вибрано: {name}")
 
 
 def test_the_worker_makes_the_act_attaches_its_signed_copy_and_records_its_entry(page, server, db):

@@ -47,6 +47,8 @@ i18n.add({
     "documents.in_general": {"uk": "— випадок загалом —", "en": "— the case in general —"},
     "documents.f.content": {"uk": "Файл: документ PDF або світлина JPEG чи PNG, найбільше {limit} МБ",
                            "en": "File: a PDF document or a JPEG or PNG picture, at most {limit} MB"},
+    "documents.choose_file": {"uk": "Вибрати файл", "en": "Choose a file"},
+    "documents.chosen": {"uk": "Вибрано: {filename} ({size})", "en": "Chosen: {filename} ({size})"},
     "documents.f.note": {"uk": "Примітка", "en": "Note"},
     "documents.save": {"uk": "Зберегти", "en": "Save"},
     "documents.attached": {"uk": "Файл долучено.", "en": "The file was attached."},
@@ -97,6 +99,13 @@ class DocumentsApp:
         self.acts.add_class("wb-eisss-acts")
         self.titles = {name: w.HTML() for name in ("list", "eisss")}
         self.forms = self._build_forms()
+        # The upload button only counts its files: say which one was chosen (once the kernel has it).
+        self.chosen = w.HTML()
+        self.chosen.add_class("wb-attach-chosen")
+        upload = self.forms["attach"].inputs["content"]
+        upload.observe(lambda _: self._show_chosen(), "value")
+        row = self.forms["attach"].rows["content"]
+        row.children = (*row.children[:2], self.chosen, *row.children[2:])
         self.case_box = w.VBox([self.nothing, self.forms["make"].widget, self.made, self.titles["list"], self.documents,
                                 self.forms["attach"].widget, self.titles["eisss"], self.acts,
                                 self.forms["eisss"].widget], layout=w.Layout(display="none"))
@@ -132,10 +141,21 @@ class DocumentsApp:
             form.set_language(lang)
         limit = f"{settings()[0] / (1024 * 1024):g}"
         self.forms["attach"].labels["content"].value = html.escape(i18n.t("documents.f.content", lang, limit=limit))
+        self.forms["attach"].inputs["content"].description = i18n.t("documents.choose_file", lang)
         for name, key in (("list", "documents.list"), ("eisss", "documents.eisss")):
             self.titles[name].value = f"<b>{html.escape(i18n.t(key, lang))}</b>"
+        self._show_chosen()
         if self.case_id:
             self.show_case(self.case_id)
+
+    def _show_chosen(self):
+        value = self.forms["attach"].inputs["content"].value
+        first = value[0] if value else None
+        if not (isinstance(first, dict) and isinstance(first.get("size"), int)):  # a page may send anything
+            self.chosen.value = ""
+            return
+        self.chosen.value = html.escape(i18n.t("documents.chosen", self.lang, filename=str(first.get("name")),
+                                               size=file_size(first["size"], self.lang)))
 
     def show_case(self, case_id):
         """Show the case's documents, files and acts, and the forms the user may use; audits the opening."""
