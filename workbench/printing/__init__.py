@@ -71,7 +71,7 @@ def logo_path() -> Path | None:
     named = (config.load_config().get("organisation") or {}).get("logo")
     if not named:
         return None
-    path = configured_file(named)
+    path = configured_file("organisation", named)
     if not path.is_file():
         raise UserError("printing.logo_missing", path=str(path))
     return path

@@ -12,6 +12,7 @@ and undefined values refused.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -34,8 +35,8 @@ i18n.add({
               "workbench/printing/CONTEXT.md).",
     },
     "template.unknown_text": {
-        "uk": "Шаблон {template}: тексту t(«{key}») немає в каталозі.",
-        "en": "Template {template}: there is no text t('{key}') in the catalogue.",
+        "uk": "Шаблон {template}: тексту t(«{text}») немає в каталозі.",
+        "en": "Template {template}: there is no text t('{text}') in the catalogue.",
     },
     "template.syntax": {"uk": "Шаблон {template}, рядок {line}: {problem}",
                         "en": "Template {template}, line {line}: {problem}"},
@@ -85,17 +86,19 @@ class Template:
 def template_path(kind: str) -> Path:
     """The file of ``kind``'s template: the organisation's (configuration) or the built-in one."""
     named = ((config.load_config().get("documents") or {}).get("templates") or {}).get(kind)
-    return configured_file(named) if named else BUILTIN / f"{kind}.html"
+    return configured_file("documents", named) if named else BUILTIN / f"{kind}.html"
 
 
-def configured_file(named: str) -> Path:
-    """A file the configuration names: an absolute path, or one relative to the configuration file that names it
-    (``WB_CONFIG``; the built-in configuration's folder for the built-in one)."""
+def configured_file(section: str, named: str) -> Path:
+    """A file the configuration's ``section`` names: an absolute path, or one relative to the configuration file
+    that gives the section (``WB_CONFIG`` when it replaces the section, else the built-in configuration)."""
     path = Path(named)
     if path.is_absolute():
         return path
-    base = Path(os.environ["WB_CONFIG"]).parent if os.environ.get("WB_CONFIG") else Path(config.__file__).parent / "config"
-    return base / path
+    override = os.environ.get("WB_CONFIG")
+    if override and section in json.loads(Path(override).read_text(encoding="utf-8")):
+        return Path(override).parent / path
+    return Path(config.__file__).parent / "config" / path
 
 
 def load_template(kind: str, path: Path | None = None) -> Template:
@@ -196,7 +199,7 @@ class _Walk:
             key = node.args[0] if node.args else None
             if not (isinstance(key, nodes.Const) and isinstance(key.value, str) and key.value in i18n.catalogue()):
                 raise UserError("template.unknown_text", template=self.name,
-                                key=key.value if isinstance(key, nodes.Const) else "…")
+                                text=key.value if isinstance(key, nodes.Const) else "…")
             for child in list(node.args[1:]) + [k.value for k in node.kwargs]:
                 self.expression(child, scope)
             return ANY
