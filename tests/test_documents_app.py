@@ -124,3 +124,20 @@ def test_the_records_to_make_a_document_of_are_offered_in_the_language_shown(db,
     app.set_language("en")
     assert any(label.startswith("Act of needs assessment") for label, _ in app.forms["make"].inputs["what"].options)
     assert "Make the PDF" == app.forms["make"].submit.description
+
+
+def test_the_act_is_made_as_a_pdf_offered_for_download_and_listed(db, household_case, act):
+    app = DocumentsApp(db, WORKER, "uk", today=TODAY, case_id=household_case)
+    form = app.forms["make"]
+    form.submit.click()  # nothing picked: asked for under the field
+    assert "Це поле обовʼязкове." in form.errors["what"].value
+    form.inputs["what"].value = ("act", act)
+    form.inputs["lang"].value = "en"
+    form.submit.click()
+    assert "Документ зроблено" in form.status.value
+    href = re.search(r'href="data:application/pdf;base64,([^"]+)"', app.made.value).group(1)
+    assert base64.b64decode(href)[:5] == b"%PDF-" and "wb-document-link" in app.made.value
+    [doc] = db.execute("select id, kind, record_id, lang from documents").fetchall()
+    assert doc[1:] == ("act", act, "en")
+    assert "Англійська" in app.documents.children[0].children[0].value
+    assert [label for label, value in app.forms["attach"].inputs["document_id"].options if value == doc[0]]

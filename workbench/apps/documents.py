@@ -15,6 +15,7 @@ import ipywidgets as w
 
 from .. import i18n
 from ..i18n import UserError
+from ..printing import make_document
 from ..store.attachments import add_attachment, list_attachments, read_attachment, settings
 from ..store.documents import list_documents, printable
 from ..store.eisss import case_acts, record_eisss_entry
@@ -286,8 +287,6 @@ class DocumentsApp:
 
     # --- actions: each calls one service function, which does every check ------------------------------
     def _make(self, v):
-        from ..printing import make_document
-
         kind, record = picked(v, "what")
         made = make_document(self.db, self.user, case_id=self.case_id, kind=kind, record_id=record, lang=v["lang"])
         self.made.value = data_link(made.content, "application/pdf", made.filename,
