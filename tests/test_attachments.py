@@ -32,6 +32,9 @@ def test_a_signed_copy_is_kept_listed_and_read_back_with_its_reading_audited(db,
     assert read["content"] == PDF and read["filename"] == "Акт підписаний.PDF"
     readings = case_readings(db, HEAD, household_case)
     assert readings[0]["opened"] == "attachment" and readings[0]["record"] == first
+    from workbench.analysis.readings import readings_table
+
+    assert readings_table(db, HEAD, household_case, "en").iloc[0].tolist()[2:] == ["a file of the case", first]
     added = [r for r in audit_rows(db, HEAD, "cases", household_case) if r["action"] == "add_attachment"]
     assert [r["details"]["attachment_id"] for r in added] == [first, second]
 
