@@ -77,7 +77,7 @@ def test_a_file_over_the_configured_limit_is_refused_naming_the_limit_in_mb(db, 
         big = PDF + b"0" * (2 * 1024 * 1024)
         with pytest.raises(InvalidInput) as caught:
             add_attachment(db, WORKER, case_id=household_case, filename="big.pdf", content=big)
-        assert caught.value.problems["content"].message("en") == "The file is too large (2 MB): at most 1.5 MB."
+        assert caught.value.problems["content"].message("en") == "The file is too large (2.01 MB): at most 1.5 MB."
         assert "найбільше 1.5 МБ" in caught.value.problems["content"].message("uk")
         with pytest.raises(InvalidInput) as caught:  # a PNG, though a known type, is not configured here
             add_attachment(db, WORKER, case_id=household_case, filename="a.png", content=PNG)

@@ -125,7 +125,7 @@ def _content(check: Checker, content) -> tuple[bytes | None, str | None]:
     if not data:
         check.problems["content"] = UserError("attachment.empty")
     elif len(data) > limit:
-        check.problems["content"] = UserError("attachment.too_large", size=_megabytes(len(data)),
+        check.problems["content"] = UserError("attachment.too_large", size=_megabytes(len(data), up=True),
                                               limit=_megabytes(limit))
     elif (kind := media_type_of(data)) is None:
         check.problems["content"] = UserError("attachment.bad_type")
@@ -136,9 +136,11 @@ def _content(check: Checker, content) -> tuple[bytes | None, str | None]:
     return None, None
 
 
-def _megabytes(size: int) -> str:
-    """``size`` bytes in MB (of 1,048,576 bytes), as few decimals as say it: 8, 8.5, 0.01."""
-    return f"{size / MB:.2f}".rstrip("0").rstrip(".")
+def _megabytes(size: int, up: bool = False) -> str:
+    """``size`` bytes in MB (of 1,048,576 bytes) to two decimals at most, as few as say it: 8, 8.5, 0.01; ``up``
+    rounds up (a file a few bytes over an 8 MB limit is 8.01 MB, not 8)."""
+    hundredths = -(-size * 100 // MB) if up else round(size * 100 / MB)
+    return f"{hundredths / 100:.2f}".rstrip("0").rstrip(".")
 
 
 def _of_case(db, kind: str, record, case_id: int) -> None:
