@@ -205,6 +205,19 @@ def test_the_sandbox_refuses_python_internals(tmp_path):
     refused(lambda: template.render({"case": {"number": "1"}}, "en"), "template.render_failed")
     path.write_text('<img src="http://example.org/x.png">', encoding="utf-8")
     refused(lambda: load_template("consent", path), "template.unsupported")
+    path.write_text("{% include 'other.html' %}", encoding="utf-8")
+    refused(lambda: load_template("consent", path), "template.unsupported")
+
+
+def test_html_fpdf2_cannot_draw_is_refused_as_the_templates_fault(db, household_case, tmp_path, monkeypatch):
+    (tmp_path / "consent.html").write_text("<td>{{ person.name }}</td>", encoding="utf-8")
+    (tmp_path / "org.json").write_text(json.dumps({"documents": {"templates": {"consent": "consent.html"}}}),
+                                       encoding="utf-8")
+    monkeypatch.setenv("WB_CONFIG", str(tmp_path / "org.json"))
+    before = row_counts(db)
+    error = refused(lambda: make_document(db, WORKER, case_id=household_case, kind="consent"), "template.render_failed")
+    assert "consent.html" in error.message("uk")
+    assert row_counts(db) == before
 
 
 def test_an_organisations_template_named_in_configuration_is_used(demo, tmp_path, monkeypatch):
@@ -245,10 +258,13 @@ def test_the_command_writes_the_pdf_and_refuses_in_the_users_language(demo, tmp_
     assert main(["document", "plan", "--case", number, "--out", str(out), "--db", path, "--lang", "en"]) == 0
     assert "Individual plan" in pdf_text(out.read_bytes()) and "sha256" in capsys.readouterr().out
     monkeypatch.setenv("WB_LANG", "en")
-    for argv in (["document", "letter", "--case", number], ["document", "act", "--case", "1999-99999"]):
-        missing = tmp_path / "never.pdf"
-        assert main(argv + ["--out", str(missing), "--db", path]) == 1
-        assert not missing.exists()
+    missing = tmp_path / "never.pdf"
+    before = db.execute("select count(*) from documents").fetchone()[0]
+    for kind, case, out in (("letter", number, missing), ("act", "1999-99999", missing),
+                            ("act", number, tmp_path / "no" / "such.pdf")):
+        assert main(["document", kind, "--case", case, "--out", str(out), "--db", path]) == 1
+        assert not out.exists()
+    assert db.execute("select count(*) from documents").fetchone()[0] == before
     assert "There is no case 1999-99999" in capsys.readouterr().err
 
 
