@@ -24,8 +24,6 @@ i18n.add({
         "uk": "Інструмент «{id}» версії {version} недоступний для друку (друкуються лише вбудовані інструменти).",
         "en": "The instrument '{id}' version {version} cannot be printed (only the built-in instruments can).",
     },
-    "printing.yes": {"uk": "так", "en": "yes"},
-    "printing.no": {"uk": "ні", "en": "no"},
     "printing.goal.open": {"uk": "у роботі", "en": "in progress"},
 })
 
