@@ -180,6 +180,22 @@ def test_a_correction_shows_the_act_made_before_it_as_superseded(db, household_c
     assert listed[made.document_id]["superseded_why_en"] == "corrected: version 2 exists"
 
 
+def test_the_plan_of_a_child_has_a_parents_signature_line_and_an_adults_has_none(db, household_case):
+    from workbench.store.intake import register_client
+    from workbench.store.plans import add_goal
+
+    young = register_client(db, WORKER, family_name="Юний", given_name="Марко", birth_date="2010-05-05", sex="male",
+                            category="care_leaver", consent_given_on="2026-01-10", programme="care_leavers",
+                            intake_on="2026-01-10", today=TODAY)
+    for case_id in (young, household_case):
+        add_goal(db, WORKER, case_id, wish="Хочу вчитися", title="Навчання", domain="work_education",
+                 set_on="2026-02-02", target_date="2026-08-01", levels=list("abcde"), today=TODAY)
+    parent = "Parent / legal representative"
+    assert parent in pdf_text(make_document(db, WORKER, case_id=young, kind="plan", lang="en").content)
+    adults = pdf_text(make_document(db, WORKER, case_id=household_case, kind="plan", lang="en").content)
+    assert parent not in adults and "Хочу вчитися" in adults and "Client" in adults
+
+
 # --- templates are data ---------------------------------------------------------------------------------
 
 def test_a_template_with_an_unknown_field_is_refused_when_loaded_naming_template_and_field(tmp_path):
