@@ -180,6 +180,22 @@ def test_a_correction_shows_the_act_made_before_it_as_superseded(db, household_c
     assert listed[made.document_id]["superseded_why_en"] == "corrected: version 2 exists"
 
 
+def test_the_plan_of_a_child_has_a_parents_signature_line_and_an_adults_has_none(db, household_case):
+    from workbench.store.intake import register_client
+    from workbench.store.plans import add_goal
+
+    young = register_client(db, WORKER, family_name="Юний", given_name="Марко", birth_date="2010-05-05", sex="male",
+                            category="care_leaver", consent_given_on="2026-01-10", programme="care_leavers",
+                            intake_on="2026-01-10", today=TODAY)
+    for case_id in (young, household_case):
+        add_goal(db, WORKER, case_id, wish="Хочу вчитися", title="Навчання", domain="work_education",
+                 set_on="2026-02-02", target_date="2026-08-01", levels=list("abcde"), today=TODAY)
+    parent = "Parent / legal representative"
+    assert parent in pdf_text(make_document(db, WORKER, case_id=young, kind="plan", lang="en").content)
+    adults = pdf_text(make_document(db, WORKER, case_id=household_case, kind="plan", lang="en").content)
+    assert parent not in adults and "Хочу вчитися" in adults and "Client" in adults
+
+
 # --- templates are data ---------------------------------------------------------------------------------
 
 def test_a_template_with_an_unknown_field_is_refused_when_loaded_naming_template_and_field(tmp_path):
@@ -205,6 +221,19 @@ def test_the_sandbox_refuses_python_internals(tmp_path):
     refused(lambda: template.render({"case": {"number": "1"}}, "en"), "template.render_failed")
     path.write_text('<img src="http://example.org/x.png">', encoding="utf-8")
     refused(lambda: load_template("consent", path), "template.unsupported")
+    path.write_text("{% include 'other.html' %}", encoding="utf-8")
+    refused(lambda: load_template("consent", path), "template.unsupported")
+
+
+def test_html_fpdf2_cannot_draw_is_refused_as_the_templates_fault(db, household_case, tmp_path, monkeypatch):
+    (tmp_path / "consent.html").write_text("<td>{{ person.name }}</td>", encoding="utf-8")
+    (tmp_path / "org.json").write_text(json.dumps({"documents": {"templates": {"consent": "consent.html"}}}),
+                                       encoding="utf-8")
+    monkeypatch.setenv("WB_CONFIG", str(tmp_path / "org.json"))
+    before = row_counts(db)
+    error = refused(lambda: make_document(db, WORKER, case_id=household_case, kind="consent"), "template.render_failed")
+    assert "consent.html" in error.message("uk")
+    assert row_counts(db) == before
 
 
 def test_an_organisations_template_named_in_configuration_is_used(demo, tmp_path, monkeypatch):
@@ -245,10 +274,13 @@ def test_the_command_writes_the_pdf_and_refuses_in_the_users_language(demo, tmp_
     assert main(["document", "plan", "--case", number, "--out", str(out), "--db", path, "--lang", "en"]) == 0
     assert "Individual plan" in pdf_text(out.read_bytes()) and "sha256" in capsys.readouterr().out
     monkeypatch.setenv("WB_LANG", "en")
-    for argv in (["document", "letter", "--case", number], ["document", "act", "--case", "1999-99999"]):
-        missing = tmp_path / "never.pdf"
-        assert main(argv + ["--out", str(missing), "--db", path]) == 1
-        assert not missing.exists()
+    missing = tmp_path / "never.pdf"
+    before = db.execute("select count(*) from documents").fetchone()[0]
+    for kind, case, out in (("letter", number, missing), ("act", "1999-99999", missing),
+                            ("act", number, tmp_path / "no" / "such.pdf")):
+        assert main(["document", kind, "--case", case, "--out", str(out), "--db", path]) == 1
+        assert not out.exists()
+    assert db.execute("select count(*) from documents").fetchone()[0] == before
     assert "There is no case 1999-99999" in capsys.readouterr().err
 
 

@@ -161,6 +161,8 @@ i18n.add({
     "cli.export.warning": {"uk": "УВАГА: {text}", "en": "WARNING: {text}"},
     "cli.document.no_case": {"uk": "Випадку № {number} немає серед тих, які ви можете переглядати.",
                              "en": "There is no case {number} among those you may read."},
+    "cli.document.no_folder": {"uk": "Теки {folder} немає: документ не зроблено.",
+                               "en": "There is no folder {folder}: no document was made."},
     "cli.document.done": {"uk": "{path}: {pages} стор., документ №{id}, sha256 {sha256}",
                           "en": "{path}: {pages} page(s), document #{id}, sha256 {sha256}"},
 })
@@ -502,6 +504,8 @@ def _document(args) -> int:
 
     try:
         actor = current_user()
+        if not args.out.parent.is_dir():  # before the document is made and registered, not after
+            raise UserError("cli.document.no_folder", folder=str(args.out.parent))
         db = open_db(args.db or default_path())  # a missing database is refused, not created
         try:
             found = [r["id"] for r in find_cases(db, actor, args.case, limit=10)[0] if r["case_number"] == args.case]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from fpdf.errors import FPDFException
+
 from .. import config, i18n
 from ..i18n import UserError
 from ..local_time import zone
@@ -56,7 +58,10 @@ def make_document(db, actor: str, *, case_id, kind, lang="uk", record_id=None) -
     context = build_context(db, actor, kind=kind, case_id=case_id, record_id=record["record_id"],
                             version=record["version"], lang=lang, made_on=made_at.astimezone(zone()).date())
     html = template.render(context, lang)
-    content, pages = render_pdf(html, _letterhead(context, lang), made_at=made_at)
+    try:
+        content, pages = render_pdf(html, _letterhead(context, lang), made_at=made_at)
+    except FPDFException as error:  # HTML fpdf2 cannot draw (a cell outside a row): the template's fault
+        raise UserError("template.render_failed", template=template.name, problem=str(error)[:300]) from None
     document_id = record_document(db, actor, case_id=case_id, kind=kind, record_id=record["record_id"],
                                   version=record["version"], lang=lang, template=template.label, content=content)
     number = re.sub(r"[^\w.-]+", "-", get_case(db, actor, case_id)["case_number"]).strip("-")

@@ -14,7 +14,7 @@ from ..store.deadlines import goal_review_due
 from ..store.guard import display_name
 from ..store.inputs import ua_date
 from ..store.lifecycle import case_events
-from ..store.people import SUBJECT_PERSON_SQL, get_person, household_members, person_consents
+from ..store.people import get_person, household_members, person_consents
 from ..store.plans import case_goals, signoffs
 from ..store.services import case_services
 from ..store.users import staff
@@ -24,8 +24,6 @@ i18n.add({
         "uk": "Інструмент «{id}» версії {version} недоступний для друку (друкуються лише вбудовані інструменти).",
         "en": "The instrument '{id}' version {version} cannot be printed (only the built-in instruments can).",
     },
-    "printing.yes": {"uk": "так", "en": "yes"},
-    "printing.no": {"uk": "ні", "en": "no"},
     "printing.goal.open": {"uk": "у роботі", "en": "in progress"},
 })
 
@@ -53,8 +51,9 @@ def build_context(db, actor: str, *, kind: str, case_id: int, record_id: int, ve
 def _common(db, actor, case, kind, version, lang, made_on) -> dict:
     organisation = config.load_config().get("organisation") or {}
     members = _members(db, actor, case, lang, made_on)
-    subject = db.execute(f"select {SUBJECT_PERSON_SQL} from cases c where c.id = ?", [case["id"]]).fetchone()[0]
-    subject_age = next((m["age"] for m in members if m["id"] == subject), None)
+    # The case's subject as workbench.store.people.SUBJECT_PERSON_SQL has it: the applicant, else the first added.
+    subject = next((m for m in members if m["relation_code"] == "applicant"), members[0] if members else None)
+    subject_age = subject["age"] if subject else None
     heads = staff(db, actor, roles=("head_of_centre",))
     return {
         "organisation": {"name": organisation.get(lang, ""), "address": (organisation.get("address") or {}).get(lang, "")},
@@ -80,8 +79,8 @@ def _members(db, actor, case, lang, made_on) -> list[dict]:
     else:
         people = [dict(get_person(db, actor, case["person_id"]), relation="applicant")]
     return [{"id": p["id"], "name": _name(p), "birth_date": ua_date(p["birth_date"]) if p["birth_date"] else NONE,
-             "age": _age(p["birth_date"], made_on), "relation": config.label("relations", p["relation"], lang)}
-            for p in people]
+             "age": _age(p["birth_date"], made_on), "relation": config.label("relations", p["relation"], lang),
+             "relation_code": p["relation"]} for p in people]
 
 
 def _name(person: dict) -> str:
@@ -231,12 +230,10 @@ def _plan(db, actor, case, record_id, lang, made_on) -> dict:
 
 
 def _consent(db, actor, case, record_id, lang, made_on) -> dict:
-    person_id = db.execute("select person_id from consents where id = ?", [record_id]).fetchone()[0]
-    person = get_person(db, actor, person_id)
-    consent = next(c for c in person_consents(db, actor, person_id) if c["id"] == record_id)
-    relation = next((m["relation"] for m in _members(db, actor, case, lang, made_on) if m["id"] == person_id), NONE)
-    return {"person": {"name": _name(person), "birth_date": ua_date(person["birth_date"]) if person["birth_date"] else NONE,
-                       "age": _age(person["birth_date"], made_on), "relation": relation},
+    members = _members(db, actor, case, lang, made_on)
+    consent, member = next((c, m) for m in members for c in person_consents(db, actor, m["id"]) if c["id"] == record_id)
+    return {"person": {"name": member["name"], "birth_date": member["birth_date"], "age": member["age"],
+                       "relation": member["relation"]},
             "consent": {"given_on": ua_date(consent["given_on"]), "given_by": consent["given_by"] or "",
                         "purpose": config.label("consent_purposes", consent["purpose"], lang),
                         "recorded_by": display_name(db, consent["recorded_by"])}}

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
-from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.exceptions import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .. import config, i18n
@@ -79,7 +79,7 @@ class Template:
         sandbox refuses."""
         try:
             return self.compiled.render(context, t=lambda key, **params: i18n.t(key, lang, **params))
-        except (SecurityError, UndefinedError, TypeError, ValueError) as error:
+        except (TemplateError, TypeError, ValueError) as error:  # the sandbox's refusals, an undefined value
             raise UserError("template.render_failed", template=self.name, problem=str(error)[:300]) from None
 
 
