@@ -141,3 +141,17 @@ def test_the_act_is_made_as_a_pdf_offered_for_download_and_listed(db, household_
     assert doc[1:] == ("act", act, "en")
     assert "Англійська" in app.documents.children[0].children[0].value
     assert [label for label, value in app.forms["attach"].inputs["document_id"].options if value == doc[0]]
+
+
+def test_a_second_click_on_save_writes_nothing_more(db, household_case, act):
+    app = DocumentsApp(db, WORKER, "uk", today=TODAY, case_id=household_case)
+    attach, entry = app.forms["attach"], app.forms["eisss"]
+    attach.inputs["content"].value = upload("скан.png", PNG)
+    attach.submit.click()
+    attach.submit.click()
+    entry.inputs["act"].value = act
+    entry.submit.click()
+    entry.submit.click()
+    assert db.execute("select count(*) from attachments").fetchone()[0] == 1
+    assert db.execute("select count(*) from eisss_entries").fetchone()[0] == 1
+    assert "Внесення до ЄІССС записано." in entry.status.value
