@@ -10,6 +10,7 @@ import pytest
 from conftest import TODAY, advance, refused
 from workbench.store import shares
 from workbench.store.agenda import KINDS, kind_label, needs_action
+from workbench.store.eisss import case_acts, record_eisss_entry
 from workbench.store.intake import register_client
 from workbench.store.lifecycle import close_case, extend_accompaniment, flag_urgent, transfer_case
 from workbench.store.plans import add_goal, case_goals, review_goal, sign_off
@@ -25,6 +26,13 @@ def client(db, worker, family_name, on):
     return register_client(db, worker, family_name=family_name, given_name="Ірина", birth_date="01.01.2000",
                            sex="female", category="idp", consent_given_on=on, programme="idp_support", intake_on=on,
                            today=TODAY)
+
+
+def enter_acts(db, worker, case_id):
+    """The case's acts of needs assessment entered into ЄІССС on their due day, as the worker does (tests/test_eisss.py
+    holds the item they are until then)."""
+    for act in case_acts(db, worker, case_id, today=TODAY):
+        record_eisss_entry(db, worker, assessment_id=act["first_id"], entered_on=act["due_on"], today=TODAY)
 
 
 def kinds(items, case_id) -> list[str]:
@@ -61,6 +69,11 @@ def test_a_supervisor_sees_her_teams_plans_awaiting_her_sign_off_and_the_worker_
     advance(db, southern, "assessment", "plan", on="2026-06-02")
     add_goal(db, IRYNA, southern, wish="Робота", title="Робота", domain="housing", set_on="2026-06-03",
              target_date="2026-12-31", levels=["-2", "-1", "0", "+1", "+2"], today=TODAY)
+    # The acts advance saved (01.06, 02.06) are not in ЄІССС yet: overdue on the supervisors' lists too.
+    assert kinds(needs_action(db, MARIIA, TODAY), household_case) == ["eisss_entry", "plan_sign_off"]
+    assert kinds(needs_action(db, TARAS, TODAY), southern) == ["eisss_entry", "plan_sign_off"]
+    enter_acts(db, OLENA, household_case)
+    enter_acts(db, IRYNA, southern)
     theirs = needs_action(db, MARIIA, TODAY)
     assert [(i["case_id"], i["kind"], i["due"], i["overdue"]) for i in theirs] == [
         (household_case, "plan_sign_off", None, False)]
@@ -102,6 +115,7 @@ def test_overdue_first_then_urgent_then_by_due_day(db, household_case):
 
 def test_goal_reviews_and_an_accompaniment_past_its_end(db, household_case):
     advance(db, household_case, "assessment", "plan", "accompaniment", on="2026-02-02")  # the goal set 02.02
+    enter_acts(db, OLENA, household_case)
     goal = next(g for g in case_goals(db, OLENA, household_case) if g["status"] == "open")
     review = next(i for i in needs_action(db, OLENA, TODAY) if i["case_id"] == household_case)
     assert (review["kind"], review["due"], review["overdue"]) == ("goal_review", date(2026, 5, 2), True)

@@ -78,7 +78,8 @@ def test_the_wheel_holds_the_apps_notebooks_configuration_and_every_module(insta
     names = set(zipfile.ZipFile(installed["wheel"]).namelist())
     for folder, pattern in (("voila_apps", "*.ipynb"), ("notebooks", "*.ipynb"), ("workbench", "**/*.py"),
                             ("workbench/config", "*.json"), ("workbench/instruments/builtin", "*.md"),
-                            ("deploy", "*"), ("workbench/hub/templates", "*.html")):
+                            ("deploy", "*"), ("workbench/hub/templates", "*.html"),
+                            ("workbench/printing/templates", "*.html"), ("workbench/printing", "*.png")):
         for path in (ROOT / folder).glob(pattern):
             inside = path.relative_to(ROOT).as_posix()
             if folder in ("voila_apps", "notebooks", "deploy"):

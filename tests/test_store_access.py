@@ -64,7 +64,11 @@ EXEMPT = {
                 "audited as the OS account (os:NAME); they copy the whole file and show no client's data",
     "restore.*": "checking a backup copy and `workbench restore`, an operator's acts with the file in hand (as "
                  "backup.*), audited as the OS account; they show no client's data",
+    "documents.act_instruments": "which instruments print as the act, from the configuration; no database",
     "identity.read_identity": "the database's own id and organisation's name; no client's data",
+    "attachments.settings": "the configured size limit and types; no database",
+    "attachments.media_type_of": "the type of bytes in hand; no database",
+    "eisss.entry_due": "a rule on dates already read; no database",
 }
 
 
@@ -145,6 +149,15 @@ def _closed(db, w):
                today=TODAY)
 
 
+SCAN = b"\x89PNG\r\n\x1a\n" + bytes(24)  # a file's first bytes are what tells its type
+
+
+def _attached(db, w):
+    from workbench.store.attachments import add_attachment
+
+    w["attachment"] = add_attachment(db, WORKER, case_id=w["case"], filename="скан.png", content=SCAN)
+
+
 def _shared(db, w):
     from workbench.store.shares import share_case
 
@@ -163,8 +176,8 @@ def _passwords(db, w):
 
 
 def recipes() -> dict[str, Recipe]:
-    from workbench.store import (agenda, assessments, audit, caseload, cases, children, credentials, cycle,
-                                 deadlines, drafts,
+    from workbench.store import (agenda, assessments, attachments, audit, caseload, cases, children, credentials,
+                                 cycle, deadlines, documents, drafts, eisss,
                                  duplicates, events, instruments, intake, lifecycle, people, plans, records, research,
                                  search,
                                  services, shares, shelter, users)
@@ -304,6 +317,24 @@ def recipes() -> dict[str, Recipe]:
                                       allowed=(WORKER, SUPER), refused=CASE_OUTSIDERS + (HEAD, COLLEAGUE),
                                       why="a colleague the case is shared with cannot end the share"),
         "shares.case_shares": Recipe(lambda db, a, w: shares.case_shares(db, a, w["case"]), **READ),
+        # documents made from saved records
+        "documents.printable": Recipe(lambda db, a, w: documents.printable(db, a, w["case"]), **READ),
+        "documents.document_record": Recipe(lambda db, a, w: documents.document_record(
+            db, a, case_id=w["case"], kind="act", record_id=w["assessment"]), **READ),
+        "documents.record_document": Recipe(lambda db, a, w: documents.record_document(
+            db, a, case_id=w["case"], kind="act", record_id=w["assessment"], version=1, lang="uk",
+            template="act.html sha256:0f1e", content=b"%PDF-1.7\n%made by a test\n"),
+            why="making a document prints what one may read (the head of centre signs the act)", **READ),
+        "documents.list_documents": Recipe(lambda db, a, w: documents.list_documents(db, a, w["case"]), **READ),
+        # the paper trail: files kept with a case, the act's entry into ЄІССС
+        "attachments.add_attachment": Recipe(lambda db, a, w: attachments.add_attachment(
+            db, a, case_id=w["case"], filename="скан.png", content=SCAN, note="підписано"), **WRITE),
+        "attachments.list_attachments": Recipe(lambda db, a, w: attachments.list_attachments(db, a, w["case"]), **READ),
+        "attachments.read_attachment": Recipe(lambda db, a, w: attachments.read_attachment(db, a, w["attachment"]),
+                                              setup=_attached, **READ),
+        "eisss.record_eisss_entry": Recipe(lambda db, a, w: eisss.record_eisss_entry(
+            db, a, assessment_id=w["assessment"], entered_on="2026-02-02", note="внесено", today=TODAY), **WRITE),
+        "eisss.case_acts": Recipe(lambda db, a, w: eisss.case_acts(db, a, w["case"], today=TODAY), **READ),
         # events of group work
         "events.record_event": Recipe(lambda db, a, w: events.record_event(db, a, **event), **EVENTS_WRITE),
         "events.correct_event": Recipe(lambda db, a, w: events.correct_event(db, a, w["event"], reason="дорахували",
@@ -530,8 +561,8 @@ BAD_IDS = ([1], {"id": 1}, 2**70, -1, 0, "1", "1; drop table cases", True, 1.5, 
 
 
 def _id_calls():
-    from workbench.store import (assessments, cases, deadlines, drafts, events, lifecycle, people, plans, services,
-                                 shares, shelter)
+    from workbench.store import (assessments, attachments, cases, deadlines, drafts, eisss, events, lifecycle, people,
+                                 plans, services, shares, shelter)
 
     return {
         "cases.get_case": lambda db, x: cases.get_case(db, WORKER, x),
@@ -563,6 +594,11 @@ def _id_calls():
         "drafts.save_draft": lambda db, x: drafts.save_draft(db, WORKER, draft_key="k", case_id=x,
                                                              instrument_id=INSTRUMENT.id, content={}),
         "events.get_event": lambda db, x: events.get_event(db, WORKER, x),
+        "attachments.add_attachment": lambda db, x: attachments.add_attachment(db, WORKER, case_id=x, filename="a.png",
+                                                                               content=SCAN),
+        "attachments.read_attachment": lambda db, x: attachments.read_attachment(db, WORKER, x),
+        "eisss.record_eisss_entry": lambda db, x: eisss.record_eisss_entry(db, WORKER, assessment_id=x,
+                                                                           entered_on="2026-02-02", today=TODAY),
     }
 
 

@@ -87,13 +87,25 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--free-text", action="store_true", help="include goals' wishes and titles and text answers")
     export.add_argument("--age", choices=["band", "year"], default="band", help="age bands (default) or birth year")
     export.add_argument("--replace", action="store_true", help="replace an export already in the folder")
+    document = sub.add_parser("document", help="make a document to print and sign (act, plan, consent, referral, "
+                                               "closure, care_profile) from a case's saved record, as a PDF",
+                              description="The actor comes from WB_USER; refusals are in WB_LANG's language. See the "
+                                          "README's 'Documents'.")
+    document.add_argument("kind", metavar="KIND", help="act, plan, consent, referral, closure or care_profile")
+    document.add_argument("--case", required=True, metavar="NUMBER", help="the case number, e.g. 2026-00012")
+    document.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    document.add_argument("--lang", default="uk", help="uk (default) or en")
+    document.add_argument("--record", type=int, default=None, metavar="ID",
+                          help="which record (default: the latest of the kind)")
+    document.add_argument("--db", type=Path, default=None, help="database file (default: WB_DB or data/workbench.db)")
     return parser
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"migrate": _migrate, "check": _check, "backup": _backup, "restore": _restore, "users": _users,
-                "serve": _serve, "demo": _demo, "report": _report, "export": _export, "hub": _hub}
+                "serve": _serve, "demo": _demo, "report": _report, "export": _export, "hub": _hub,
+                "document": _document}
     return commands[args.command](args)
 
 i18n.add({
@@ -147,6 +159,12 @@ i18n.add({
               "{before}; the target is under {target}). Level: {level}.",
     },
     "cli.export.warning": {"uk": "УВАГА: {text}", "en": "WARNING: {text}"},
+    "cli.document.no_case": {"uk": "Випадку № {number} немає серед тих, які ви можете переглядати.",
+                             "en": "There is no case {number} among those you may read."},
+    "cli.document.no_folder": {"uk": "Теки {folder} немає: документ не зроблено.",
+                               "en": "There is no folder {folder}: no document was made."},
+    "cli.document.done": {"uk": "{path}: {pages} стор., документ №{id}, sha256 {sha256}",
+                          "en": "{path}: {pages} page(s), document #{id}, sha256 {sha256}"},
 })
 
 
@@ -473,6 +491,34 @@ def _export(args) -> int:
     for warning in manifest["export_warnings"]:  # exact dates, above the target, free text
         for lang in i18n.LANGUAGES:
             print(i18n.t("cli.export.warning", lang, text=warning[lang]), file=sys.stderr)
+    return 0
+
+
+def _document(args) -> int:
+    """A document of a case, found by its number, as the actor from the environment; nothing is written on a refusal."""
+    from .access import current_user
+    from .files import write_private
+    from .i18n import UserError
+    from .printing import make_document
+    from .store.search import find_cases
+
+    try:
+        actor = current_user()
+        if not args.out.parent.is_dir():  # before the document is made and registered, not after
+            raise UserError("cli.document.no_folder", folder=str(args.out.parent))
+        db = open_db(args.db or default_path())  # a missing database is refused, not created
+        try:
+            found = [r["id"] for r in find_cases(db, actor, args.case, limit=10)[0] if r["case_number"] == args.case]
+            if not found:
+                raise UserError("cli.document.no_case", number=args.case[:40])
+            made = make_document(db, actor, case_id=found[0], kind=args.kind, lang=args.lang, record_id=args.record)
+        finally:
+            db.conn.close()
+    except UserError as error:
+        print(error.message(), file=sys.stderr)
+        return 1
+    write_private(args.out, made.content)  # a client's record: only its owner (and the configured group) may read it
+    print(i18n.t("cli.document.done", None, path=args.out, pages=made.pages, id=made.document_id, sha256=made.sha256))
     return 0
 
 

@@ -28,7 +28,8 @@ APP = "workspace.ipynb"
 APP_READY_TIMEOUT_MS = 60_000
 # The case record's tabs and the section each shows.
 SECTIONS = {"overview": ".wb-case-overview", "people": ".wb-case-people", "services": ".wb-case-services",
-            "shelter": ".wb-case-shelter", "assessments": ".wb-assessments", "plan": ".wb-plan"}
+            "shelter": ".wb-case-shelter", "assessments": ".wb-assessments", "plan": ".wb-plan",
+            "documents": ".wb-documents"}
 
 
 def open_workspace(page: Page, server: Server, query: str = "", ready: str = ".wb-nav"):

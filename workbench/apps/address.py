@@ -28,7 +28,7 @@ import anywidget
 import traitlets
 
 VIEWS = ("home", "intake", "events", "users", "password", "case")
-TABS = ("overview", "people", "assessments", "plan", "services", "shelter")
+TABS = ("overview", "people", "assessments", "plan", "services", "shelter", "documents")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The case record: one case, its header, and tabs — overview, people, assessments, plan and goals, services
-and referrals, shelter stays — as Primero shows a case.
+and referrals, shelter stays, documents — as Primero shows a case.
 
 Each tab is a view built the first time it is opened and kept for the page's life: switching tabs or cases
 re-reads only the tab shown, and only if anything was written since that tab last showed this case (a save
@@ -31,6 +31,7 @@ i18n.add({
     "record.tab.plan": {"uk": "План і цілі", "en": "Plan and goals"},
     "record.tab.services": {"uk": "Послуги і перенаправлення", "en": "Services and referrals"},
     "record.tab.shelter": {"uk": "Притулок", "en": "Shelter"},
+    "record.tab.documents": {"uk": "Документи", "en": "Documents"},
 })
 
 
@@ -47,7 +48,7 @@ class CaseRecord:
         self.status.add_class("wb-record-status")
         self.content = w.VBox()
         self.content.add_class("wb-tab-content")
-        self.parts: dict[str, object] = {}  # built on first use: "case", "assessments", "plan"
+        self.parts: dict[str, object] = {}  # built on first use: "case", "assessments", "plan", "documents"
         self.shown: dict[str, tuple] = {}  # part → (case id, language, data version) it last showed
         self.relabel: set[str] = set()  # parts still in the previous language (relabelled when next shown)
         self.widget = w.VBox([self.header, self.tabs, self.status, self.content])
@@ -56,7 +57,7 @@ class CaseRecord:
 
     # Which part shows each tab: the case view holds four of them (it reads the case once for all four).
     PART_OF = {"overview": "case", "people": "case", "services": "case", "shelter": "case",
-               "assessments": "assessments", "plan": "plan"}
+               "assessments": "assessments", "plan": "plan", "documents": "documents"}
 
     def show(self, case_id: int, tab: str, record: int | None = None) -> bool:
         """Open ``case_id`` at ``tab`` (on the assessments tab, with the saved assessment ``record`` shown);
@@ -109,6 +110,9 @@ class CaseRecord:
             elif name == "assessments":
                 from .needs_assessment import NeedsAssessmentApp
                 self.parts[name] = NeedsAssessmentApp(self.db, self.user, self.lang, today=self.today)
+            elif name == "documents":
+                from .documents import DocumentsApp
+                self.parts[name] = DocumentsApp(self.db, self.user, self.lang, today=self.today)
             else:
                 from .support_plan import SupportPlanApp
                 self.parts[name] = SupportPlanApp(self.db, self.user, self.lang, today=self.today)

@@ -24,7 +24,8 @@ i18n.add({
 
 # Which tab of the case record each kind of action is done in.
 TAB_OF = {"needs_assessment": "assessments", "goal_review": "plan", "plan_sign_off": "plan",
-          "plan_awaiting_sign_off": "plan", "accompaniment_end": "overview", "shared": "overview"}
+          "plan_awaiting_sign_off": "plan", "accompaniment_end": "overview", "shared": "overview",
+          "eisss_entry": "documents"}
 
 
 class Home:

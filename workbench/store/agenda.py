@@ -12,7 +12,10 @@ moving on would lack it, :func:`workbench.case_cycle.missing`), never a reckonin
 - ``plan_awaiting_sign_off``: a plan of the actor's own case awaiting a supervisor (information);
 - ``accompaniment_end``: a case the actor holds whose social accompaniment is past its end (extensions
   counted): to close or extend;
-- ``shared``: a case shared with the actor within the last :data:`RECENT_SHARE_DAYS` days, still in force.
+- ``shared``: a case shared with the actor within the last :data:`RECENT_SHARE_DAYS` days, still in force;
+- ``eisss_entry``: acts of needs assessment not yet entered into ЄІССС (:mod:`workbench.store.eisss`; one item
+  per case, due on the earliest): on a case the actor holds as soon as the act is made, on the other cases of a
+  supervisor's teams once overdue.
 
 Closed cases need nothing. "Due soon" is :data:`workbench.store.deadlines.DUE_WINDOW_DAYS` (14) days.
 """
@@ -23,14 +26,16 @@ from datetime import date, timedelta
 from .. import case_cycle, i18n, policy
 from ..config import load_config
 from ..working_days import WorkCalendar
-from .caseload import case_states, case_statuses, goals_in_force
+from .caseload import case_states, case_statuses, cases_held, goals_in_force
 from .cycle import cycle_facts
 from .deadlines import accompaniment_end, due_state, goal_review_due, needs_assessment_due
+from .eisss import _acts
 from .guard import actor_of, allow, current_version, readable_case_ids
 from .lifecycle import _state
 from .search import _case_rows
 
-KINDS = ("needs_assessment", "goal_review", "plan_sign_off", "plan_awaiting_sign_off", "accompaniment_end", "shared")
+KINDS = ("needs_assessment", "goal_review", "plan_sign_off", "plan_awaiting_sign_off", "accompaniment_end", "shared",
+         "eisss_entry")
 RECENT_SHARE_DAYS = 14  # a share is news for this many days after it was made
 
 i18n.add({
@@ -42,6 +47,8 @@ i18n.add({
     "agenda.kind.accompaniment_end": {"uk": "Строк супроводу минув: закрийте випадок або продовжте супровід",
                                       "en": "The accompaniment is past its end: close the case or extend it"},
     "agenda.kind.shared": {"uk": "З вами поділилися випадком", "en": "A case was shared with you"},
+    "agenda.kind.eisss_entry": {"uk": "Внести акт оцінки потреб до ЄІССС",
+                                "en": "Enter the act of needs assessment into ЄІССС"},
 })
 
 
@@ -75,6 +82,7 @@ def needs_action(db, actor: str, today: date | None = None) -> list[dict]:
         found += _deadlines_due(own, today, timelines)
         found += _reviews_due(db, actor, own, today, timelines)
         found += _plans_awaiting(db, me, case_statuses(db, actor, today, "plan"), today)
+        found += _acts_to_enter(db, actor, today)
     found += _shared_recently(db, actor, today)
     return _as_items(db, actor, found, own)
 
@@ -129,6 +137,19 @@ def _plans_awaiting(db, me: policy.Actor, statuses, today: date) -> list[dict]:
         if "plan_goal" in cycle.met and "plan_signed_off" in case_cycle.missing(cycle, "accompaniment"):
             found.append(_found(case_id, "plan_sign_off" if signs else "plan_awaiting_sign_off", None, today))
     return found
+
+
+def _acts_to_enter(db, actor: str, today: date) -> list[dict]:
+    """Per case of ``actor``'s caseload views (their own; a supervisor's teams'): the earliest due of its acts not
+    entered into ЄІССС, on their own cases due or overdue, on the others' only overdue."""
+    workers = {case["id"]: case["worker"] for case in cases_held(db, actor)}
+    earliest: dict[int, date] = {}
+    for act in _acts(db, list(workers), today):
+        mine = workers[act["case_id"]] == actor
+        if (act["state"] == "overdue" or (mine and act["state"] == "due")) \
+                and act["due_on"] < earliest.get(act["case_id"], date.max):
+            earliest[act["case_id"]] = act["due_on"]
+    return [_found(case_id, "eisss_entry", due, today) for case_id, due in earliest.items()]
 
 
 def _shared_recently(db, actor: str, today: date) -> list[dict]:

@@ -70,7 +70,8 @@ def record_opening(db, actor: str, *, opened: str, record, case_id=None) -> int:
 
 def case_readings(db, actor: str, case_id) -> list[dict]:
     """Who opened the case's records and when, newest first: ``at``, ``actor`` (username),
-    ``display_name``, ``opened`` (case, assessment, plan) and ``record``. For the head of centre and a
+    ``display_name``, ``opened`` (case, assessment, plan; attachment: a file's bytes read,
+    :func:`workbench.store.attachments.read_attachment`) and ``record``. For the head of centre and a
     supervisor of the case's team (``case.readings``)."""
     case_id = record_id(case_id, "case")
     allow(db, actor, "case.readings", case_id)

@@ -6,7 +6,8 @@ It verifies, with the key and the head kept outside the database (:mod:`workbenc
   the chain began are counted against what its first sealed row says;
 - the head: the last row it names is still there, with the same seal (a deleted tail is caught);
 - the records: every row of every record table lies in the rows some audit row names, and hashes as
-  it did then; every assessment's ``content_sha256`` matches its answers;
+  it did then; every assessment's ``content_sha256`` matches its answers; every attachment's file (kept outside
+  the chain, keyed by its SHA-256) still hashes to its key;
 - every append-only trigger exists; ``PRAGMA integrity_check`` and ``foreign_key_check``;
 - and warns about files others than their owner (and the configured group) may read.
 
@@ -15,6 +16,7 @@ and it shows no client's data, only table names and row numbers.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from bisect import bisect_right
 from collections import defaultdict
@@ -82,6 +84,10 @@ i18n.add({
         "uk": "Відповіді оцінювання №{id} не збігаються з його хешем змісту: їх змінено.",
         "en": "The answers of assessment #{id} do not match its content hash: they were changed.",
     },
+    "check.attachment_file": {
+        "uk": "Вміст файлу {sha256}… не збігається зі своїм SHA-256: його змінено (файли випадків №{ids}).",
+        "en": "The file {sha256}… does not match its SHA-256: its bytes were changed (case attachments #{ids}).",
+    },
     "check.trigger_missing": {
         "uk": "Тригера {name} немає: записи цієї таблиці можна змінити чи видалити.",
         "en": "The trigger {name} is missing: the records of its table can be changed or deleted.",
@@ -144,6 +150,7 @@ def check_database(db, *, key: bytes | None = None, head=_BESIDE) -> Report:
     ranges = _check_chain(db, key, path, report, chain.read_head(path) if head is _BESIDE else head)
     _check_records(db, ranges, report)
     _check_assessments(db, report)
+    _check_attachment_files(db, report)
     present = {row[0] for row in db.execute("select name from sqlite_master where type = 'trigger'")}
     for name in sorted(triggers_expected() - present):
         report.problems.append(Text("check.trigger_missing", name=name))
@@ -247,6 +254,16 @@ def _check_assessments(db, report: Report) -> None:
         expected = content_sha256(row[1], row[2], row[3], row[4], row[5], answers.get(row[0], []), row[6])
         if expected != row[7]:
             report.problems.append(Text("check.assessment_hash", id=row[0]))
+
+
+def _check_attachment_files(db, report: Report) -> None:
+    """Recompute each kept file's SHA-256 (its key); name a file whose bytes no longer match, by its hash and the
+    attachments that point at it (no file name: that may be a client's)."""
+    for digest, content in db.execute("select sha256, content from attachment_files order by rowid"):
+        if hashlib.sha256(content if isinstance(content, bytes) else bytes(content)).hexdigest() != digest:
+            ids = [row[0] for row in db.execute("select id from attachments where sha256 = ? order by id", [digest])]
+            report.problems.append(Text("check.attachment_file", sha256=digest[:12],
+                                        ids=", ".join(map(str, ids)) or "—"))
 
 
 def _check_files(db, path: Path, report: Report) -> None:
