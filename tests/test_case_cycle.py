@@ -155,7 +155,7 @@ def test_a_supervisor_overrides_one_condition_with_a_reason(db, household_case):
     refused(lambda: override_condition(db, WORKER, household_case, to_status="plan", condition="needs_assessment",
                                        reason="x", today=TODAY), "policy.supervisor_of_team")
     refused(lambda: override_condition(db, "taras.demo", household_case, to_status="plan", condition="needs_assessment",
-                                       reason="x", today=TODAY), "policy.not_your_case")
+                                       reason="x", today=TODAY), "policy.not_your_teams_case")
     with pytest.raises(InvalidInput):
         override_condition(db, SUPERVISOR, household_case, to_status="plan", condition="needs_assessment", reason=" ",
                            today=TODAY)

@@ -55,6 +55,9 @@ def test_the_act_to_enter_shows_overdue_and_its_entry_is_recorded_through_the_fo
     assert "Внесення до ЄІССС записано." in form.status.value
     assert "внесено 11.06.2026" in app.acts.value and "Прострочено" not in app.acts.value
     assert db.execute("select assessment_id, entered_on from eisss_entries").fetchall() == [(act, "2026-06-11")]
+    # An act is entered once: it is no longer offered, and with none left the form goes.
+    assert [value for _, value in form.inputs["act"].options] == [None]
+    assert form.widget.layout.display == "none"
 
 
 def test_a_signed_copy_is_attached_beside_its_document_and_opened_with_a_preview(db, household_case, made):
@@ -140,7 +143,18 @@ def test_the_act_is_made_as_a_pdf_offered_for_download_and_listed(db, household_
     [doc] = db.execute("select id, kind, record_id, lang from documents").fetchall()
     assert doc[1:] == ("act", act, "en")
     assert "Англійська" in app.documents.children[0].children[0].value
-    assert [label for label, value in app.forms["attach"].inputs["document_id"].options if value == doc[0]]
+    [label] = [label for label, value in app.forms["attach"].inputs["document_id"].options if value == doc[0]]
+    assert "Акт оцінки потреб · редакція 1 · Англійська" in label
+    # The made document opens again, the same file (the page reloaded, the link gone): audited as an opening.
+    app.set_language("uk")
+    assert app.made.value == ""
+    [entry] = [box for box in app.documents.children if f"wb-document-{doc[0]}" in box._dom_classes]
+    [button] = [c for c in entry.children if "wb-document-open" in getattr(c, "_dom_classes", ())]
+    button.click()
+    shown = next(c for c in entry.children if "wb-document-shown" in getattr(c, "_dom_classes", ()))
+    again = re.search(r'href="data:application/pdf;base64,([^"]+)"', shown.value).group(1)
+    assert again == href and "wb-download" in shown.value
+    assert [r["opened"] for r in case_readings(db, HEAD, household_case)][0] == "document"
 
 
 def test_a_second_click_on_save_writes_nothing_more(db, household_case, act):

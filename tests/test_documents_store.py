@@ -12,6 +12,7 @@ from workbench.store import documents
 from workbench.store.assessments import correct_assessment, save_assessment
 
 WORKER = "olena.demo"
+HEAD = "halyna.demo"  # the head of centre: reads every case, sees who opened it
 PDF = b"%PDF-1.7\n% a made document\n"
 
 
@@ -105,6 +106,22 @@ def test_making_is_registered_and_audited_with_the_files_hash(db, act_case):
                                        "sha256": hashlib.sha256(PDF).hexdigest(), "size": len(PDF)}
 
 
+def test_a_made_document_is_opened_again_as_made_and_the_opening_is_audited(db, act_case):
+    from workbench.store.audit import case_readings
+
+    case_id, _ = act_case
+    document_id = _make(db, case_id, "act")
+    again = _make(db, case_id, "act")  # the same bytes: the file is kept once
+    assert db.execute("select count(*) from attachment_files where sha256 = ?",
+                      [hashlib.sha256(PDF).hexdigest()]).fetchone()[0] == 1
+    found = documents.read_document(db, HEAD, document_id)
+    assert found["content"] == PDF and (found["id"], found["kind"]) == (document_id, "act")
+    assert documents.read_document(db, WORKER, again)["content"] == PDF
+    [head_read] = [r for r in case_readings(db, HEAD, case_id) if r["opened"] == "document" and r["actor"] == HEAD]
+    assert head_read["record"] == document_id
+    refused(lambda: documents.read_document(db, WORKER, again + 1), "guard.not_found")
+
+
 @pytest.mark.parametrize("content", [b"", b"GIF89a", "%PDF-1.7", None])
 def test_content_that_is_not_a_pdf_is_refused(db, act_case, content):
     case_id, assessment = act_case
@@ -116,8 +133,8 @@ def test_content_that_is_not_a_pdf_is_refused(db, act_case, content):
 
 
 def test_a_withdrawn_consent_refuses_every_document_of_the_case(db, act_case):
-    from workbench.store.people import household_members, withdraw_consent
     from workbench.store.cases import get_case
+    from workbench.store.people import get_person, household_members, withdraw_consent
 
     case_id, _ = act_case
     mother, child = [m["id"] for m in household_members(db, WORKER, get_case(db, WORKER, case_id)["household_id"])]
@@ -130,9 +147,11 @@ def test_a_withdrawn_consent_refuses_every_document_of_the_case(db, act_case):
     assert documents.document_record(db, WORKER, case_id=case_id, kind="act")["version"] == 1  # the child is not the subject
     withdraw_consent(db, WORKER, mother, withdrawn_on="2026-03-01", today=TODAY)
     before = row_counts(db)
-    for kind in ("act", "consent"):
-        error = refused(lambda k=kind: _make(db, case_id, k), "document.consent_withdrawn")
-        assert "withdrew consent" in error.message("en")
+    error = refused(lambda: _make(db, case_id, "act"), "document.consent_withdrawn")
+    mother_name = "{family_name} {given_name}".format(**get_person(db, WORKER, mother))
+    assert f"{mother_name} withdrew consent" in error.message("en") and mother_name in error.message("uk")
+    refused(lambda: _make(db, case_id, "consent"), "document.nothing_saved")  # no consent in force is left
+    assert documents.printable(db, WORKER, case_id) == []  # nothing is offered that would be refused
     assert row_counts(db) == before
     assert db["documents"].get(made)["kind"] == "consent"
 

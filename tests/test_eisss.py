@@ -9,6 +9,7 @@ import pytest
 
 from conftest import TODAY, refused, row_counts
 from workbench import config
+from workbench.i18n import UserError
 from workbench.store.agenda import kind_label, needs_action
 from workbench.store.assessments import correct_assessment, save_assessment
 from workbench.store.eisss import case_acts, record_eisss_entry
@@ -58,10 +59,14 @@ def test_the_entry_is_recorded_against_the_first_version_and_a_correction_needs_
     [found] = case_acts(db, WORKER, household_case, today=TODAY)
     assert (found["first_id"], found["latest_id"]) == (act, newer)
     assert (found["entered_on"], found["state"]) == (date(2026, 2, 9), "entered")
-    # A mistaken date is corrected by recording again, through any version: the latest entry counts.
-    record_eisss_entry(db, WORKER, assessment_id=newer, entered_on=date(2026, 2, 10), note="виправлено дату",
-                       today=TODAY)
-    assert case_acts(db, WORKER, household_case, today=TODAY)[0]["entered_on"] == date(2026, 2, 10)
+    # An act is entered once: a second entry, through any version, is refused and writes nothing (it would make
+    # the entry made in time look late).
+    before = row_counts(db)
+    with pytest.raises(UserError) as caught:
+        record_eisss_entry(db, WORKER, assessment_id=newer, entered_on=date(2026, 2, 12), today=TODAY)
+    assert caught.value.key == "eisss.already_entered" and "09.02.2026" in caught.value.message("uk")
+    assert row_counts(db) == before
+    assert case_acts(db, WORKER, household_case, today=TODAY)[0]["entered_on"] == date(2026, 2, 9)
     assert db.execute("select distinct assessment_id from eisss_entries").fetchall() == [(act,)]
 
 

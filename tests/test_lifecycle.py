@@ -103,7 +103,7 @@ def test_transfer_to_another_worker_is_recorded(db, household_case):
         assert err.value.key == key
     with pytest.raises(UserError) as err:  # another team's supervisor does not even see the case
         transfer_case(db, "taras.demo", household_case, to_worker="iryna.demo", reason="x", today=TODAY)
-    assert err.value.key == "policy.not_your_case"
+    assert err.value.key == "policy.not_your_teams_case"
     assert [a["details"]["to_worker"] for a in audit_rows(db, "admin.demo", "cases", household_case)
             if a["action"] == "case_transfer"] == ["andrii.demo"]
 

@@ -129,3 +129,13 @@ def test_who_opened_a_case_is_for_its_teams_supervisor_and_the_head():
         assert not allowed(actor, "case.readings", CASE), actor
     refusal = decide(OTHER_SUPERVISOR, "case.readings", CASE).reason
     assert "supervisor of its worker's team (olena)" in refusal.message("en") and "керівник центру" in refusal.message("uk")
+
+
+def test_a_case_manager_is_told_the_case_is_not_shared_and_a_supervisor_that_it_is_not_her_teams():
+    # A colleague of the same team is refused too: a team is what a supervisor sees, not a case manager.
+    colleague = decide(COLLEAGUE, "case.read", CASE).reason
+    assert colleague.key == "policy.not_your_case"
+    assert colleague.message("en").endswith("it is not shared with you.") and "team" not in colleague.message("en")
+    assert "команди" not in colleague.message("uk")
+    other = decide(OTHER_SUPERVISOR, "case.read", CASE).reason
+    assert other.key == "policy.not_your_teams_case" and "not in your team" in other.message("en")

@@ -196,6 +196,21 @@ def test_the_plan_of_a_child_has_a_parents_signature_line_and_an_adults_has_none
     assert parent not in adults and "Хочу вчитися" in adults and "Client" in adults
 
 
+def test_a_childs_consent_is_given_and_signed_by_the_representative(db, household_case):
+    consents = {c["label_en"]: c["record_id"] for c in documents.printable(db, WORKER, household_case)
+                if c["kind"] == "consent"}
+    [child] = [record for label, record in consents.items() if "Злата" in label]
+    [mother] = [record for label, record in consents.items() if "Ганна" in label]
+    text = " ".join(pdf_text(make_document(db, WORKER, case_id=household_case, kind="consent", record_id=child,
+                                           lang="uk").content).split())
+    assert "Я, мати, Тихоліс Ганна, даю згоду" in text and "особи, яку представляю: Тихоліс Злата" in text
+    assert "Законний представник, що дає згоду: мати, Тихоліс Ганна" in text
+    assert "Особа, що дає згоду" not in text
+    own = " ".join(pdf_text(make_document(db, WORKER, case_id=household_case, kind="consent", record_id=mother,
+                                          lang="en").content).split())
+    assert "I, Тихоліс Ганна, consent" in own and "The person giving consent: Тихоліс Ганна" in own
+
+
 # --- templates are data ---------------------------------------------------------------------------------
 
 def test_a_template_with_an_unknown_field_is_refused_when_loaded_naming_template_and_field(tmp_path):

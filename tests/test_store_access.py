@@ -158,6 +158,13 @@ def _attached(db, w):
     w["attachment"] = add_attachment(db, WORKER, case_id=w["case"], filename="скан.png", content=SCAN)
 
 
+def _made(db, w):
+    from workbench.store.documents import record_document
+
+    w["document"] = record_document(db, WORKER, case_id=w["case"], kind="act", record_id=w["assessment"], version=1,
+                                    lang="uk", template="act.html sha256:0f1e", content=b"%PDF-1.7\n%made by a test\n")
+
+
 def _shared(db, w):
     from workbench.store.shares import share_case
 
@@ -326,6 +333,8 @@ def recipes() -> dict[str, Recipe]:
             template="act.html sha256:0f1e", content=b"%PDF-1.7\n%made by a test\n"),
             why="making a document prints what one may read (the head of centre signs the act)", **READ),
         "documents.list_documents": Recipe(lambda db, a, w: documents.list_documents(db, a, w["case"]), **READ),
+        "documents.read_document": Recipe(lambda db, a, w: documents.read_document(db, a, w["document"]),
+                                          setup=_made, **READ),
         # the paper trail: files kept with a case, the act's entry into ЄІССС
         "attachments.add_attachment": Recipe(lambda db, a, w: attachments.add_attachment(
             db, a, case_id=w["case"], filename="скан.png", content=SCAN, note="підписано"), **WRITE),
@@ -561,7 +570,7 @@ BAD_IDS = ([1], {"id": 1}, 2**70, -1, 0, "1", "1; drop table cases", True, 1.5, 
 
 
 def _id_calls():
-    from workbench.store import (assessments, attachments, cases, deadlines, drafts, eisss, events, lifecycle, people,
+    from workbench.store import (assessments, attachments, cases, deadlines, documents, drafts, eisss, events, lifecycle, people,
                                  plans, services, shares, shelter)
 
     return {
@@ -597,6 +606,7 @@ def _id_calls():
         "attachments.add_attachment": lambda db, x: attachments.add_attachment(db, WORKER, case_id=x, filename="a.png",
                                                                                content=SCAN),
         "attachments.read_attachment": lambda db, x: attachments.read_attachment(db, WORKER, x),
+        "documents.read_document": lambda db, x: documents.read_document(db, WORKER, x),
         "eisss.record_eisss_entry": lambda db, x: eisss.record_eisss_entry(db, WORKER, assessment_id=x,
                                                                            entered_on="2026-02-02", today=TODAY),
     }

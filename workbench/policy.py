@@ -70,7 +70,12 @@ i18n.add({
         "uk": "Ваша роль ({role}) не дозволяє: {action}.",
         "en": "Your role ({role}) does not allow: {action}.",
     },
+    # A case manager reads only what she holds or is shared with her, whatever the team (a team is a supervisor's).
     "policy.not_your_case": {
+        "uk": "Випадок №{case_id} веде {worker}; він не поділений з вами.",
+        "en": "Case #{case_id} is held by {worker}; it is not shared with you.",
+    },
+    "policy.not_your_teams_case": {
         "uk": "Випадок №{case_id} веде {worker}; він не поділений з вами і не належить до вашої команди.",
         "en": "Case #{case_id} is held by {worker}; it is not shared with you and not in your team.",
     },
@@ -225,7 +230,8 @@ def _decide_on_case(actor: Actor, action: str, case: CaseFacts, target: Actor | 
     if role not in CASE_HOLDERS:
         return _wrong_role(actor, action)
     if not (holds or shared or supervises):
-        return _no("policy.not_your_case", case_id=case.case_id, worker=_worker_shown(case))
+        key = "policy.not_your_teams_case" if role == "supervisor" else "policy.not_your_case"
+        return _no(key, case_id=case.case_id, worker=_worker_shown(case))
     if action == "case.write":
         return ALLOWED
     if action == "case.share":

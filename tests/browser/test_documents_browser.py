@@ -20,6 +20,8 @@ pytest.importorskip("playwright")
 
 from playwright.sync_api import expect
 
+from workbench.apps.style import TOUCH_PX
+
 from .case_cycle_pages import CasePage
 from .conftest import USER
 from .layout import clipped, overflowing
@@ -110,7 +112,12 @@ def test_the_documents_tab_fits_a_phone(browser, server, db):
     try:
         phone = context.new_page()
         CasePage(phone, server, db).open(case_id, "documents")
-        expect(phone.locator(".wb-eisss-acts")).to_contain_text("Акт №")
+        expect(phone.locator(".wb-eisss-acts")).to_contain_text("Акт від ")
+        phone.select_option(".wb-make-document-what select", index=1)
+        phone.locator(".wb-make-document-submit").tap()
+        link = phone.locator(".wb-document-link")
+        expect(link).to_be_visible()  # a link drawn as a button a finger can hit
+        assert link.bounding_box()["height"] >= TOUCH_PX
         assert overflowing(phone) == []
         assert clipped(phone) == []
     finally:

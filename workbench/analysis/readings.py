@@ -22,6 +22,7 @@ i18n.add({
     "readings.opened.assessment": {"uk": "оцінювання", "en": "an assessment"},
     "readings.opened.plan": {"uk": "план", "en": "the plan"},
     "readings.opened.attachment": {"uk": "файл випадку", "en": "a file of the case"},
+    "readings.opened.document": {"uk": "зроблений документ", "en": "a document made"},
     "readings.no_case": {
         "uk": "Випадку «{case}» серед тих, які ви можете переглядати, немає.",
         "en": "There is no case '{case}' among those you may read.",

@@ -17,7 +17,7 @@ from .. import i18n
 from ..i18n import UserError
 from ..printing import make_document
 from ..store.attachments import add_attachment, list_attachments, read_attachment, settings
-from ..store.documents import list_documents, printable
+from ..store.documents import list_documents, printable, read_document
 from ..store.eisss import case_acts, record_eisss_entry
 from ..store.guard import may
 from ..store.inputs import InvalidInput
@@ -36,8 +36,10 @@ i18n.add({
     "documents.download": {"uk": "Завантажити {filename}", "en": "Download {filename}"},
     "documents.list": {"uk": "Зроблені документи", "en": "Documents made"},
     "documents.none": {"uk": "Документів ще не робили.", "en": "No documents made yet."},
-    "documents.line": {"uk": "{kind} · запис №{record}, редакція {version} · {language} · {at}, {who} · файл {hash}",
-                       "en": "{kind} · record #{record}, version {version} · {language} · {at}, {who} · file {hash}"},
+    "documents.line": {"uk": "{kind} · редакція {version} · {language} · {at}, {who} · файл {hash}",
+                       "en": "{kind} · version {version} · {language} · {at}, {who} · file {hash}"},
+    "documents.choice": {"uk": "№{id} {kind} · редакція {version} · {language} · {at}",
+                         "en": "#{id} {kind} · version {version} · {language} · {at}"},
     "documents.superseded": {"uk": "Замінено новішою версією запису", "en": "Superseded by a later version of the record"},
     "documents.copies": {"uk": "Підписані копії:", "en": "Signed copies:"},
     "documents.general": {"uk": "Файли випадку загалом", "en": "Files of the case in general"},
@@ -55,7 +57,7 @@ i18n.add({
     "documents.attached": {"uk": "Файл долучено.", "en": "The file was attached."},
     "documents.eisss": {"uk": "Внесення актів до ЄІССС", "en": "Acts entered into ЄІССС"},
     "documents.no_acts": {"uk": "Актів оцінки потреб ще немає.", "en": "No acts of needs assessment yet."},
-    "documents.act_line": {"uk": "Акт №{id} від {made} · внести до {due}", "en": "Act #{id} of {made} · enter by {due}"},
+    "documents.act_line": {"uk": "Акт від {made} · внести до {due}", "en": "Act of {made} · enter by {due}"},
     "documents.entered": {"uk": "внесено {on}", "en": "entered on {on}"},
     "documents.not_entered": {"uk": "не внесено", "en": "not entered"},
     "documents.overdue": {"uk": "Прострочено", "en": "Overdue"},
@@ -138,6 +140,7 @@ class DocumentsApp:
 
     def set_language(self, lang: str):
         self.lang = lang
+        self.made.value = ""  # its words are the other language's; the document stays in the list, to open again
         for form in self.forms.values():
             form.set_language(lang)
         limit = f"{settings()[0] / (1024 * 1024):g}"
@@ -191,7 +194,7 @@ class DocumentsApp:
     def _show_documents(self, documents: list[dict], files: list[dict]):
         lang, rows = self.lang, []
         for doc in documents:
-            line = i18n.t("documents.line", lang, kind=i18n.t(f"document.kind.{doc['kind']}", lang), record=doc["record_id"],
+            line = i18n.t("documents.line", lang, kind=i18n.t(f"document.kind.{doc['kind']}", lang),
                           version=doc["version"], language=i18n.t(f"documents.lang.{doc['lang']}", lang),
                           at=local_time(doc["made_at"]), who=self.name(doc["made_by"]), hash=doc["sha256"][:12])
             text = f"<b>№{doc['id']}</b> {html.escape(line)}"
@@ -201,7 +204,7 @@ class DocumentsApp:
                          f'{html.escape(i18n.t("documents.superseded", lang))}'
                          + (f" ({html.escape(why)})" if why else "") + "</div>")
             copies = [f for f in files if f["document_id"] == doc["id"]]
-            rows.append(self._entry(text, copies, f"wb-document-{doc['id']}"))
+            rows.append(self._entry(text, copies, f"wb-document-{doc['id']}", document_id=doc["id"]))
         general = [f for f in files if f["document_id"] is None]
         if general:
             rows.append(self._entry(f"<b>{html.escape(i18n.t('documents.general', lang))}</b>", general,
@@ -210,9 +213,17 @@ class DocumentsApp:
             rows.insert(0, w.HTML(f"<p>{html.escape(i18n.t('documents.none', lang))}</p>"))
         self.documents.children = rows
 
-    def _entry(self, head_html: str, copies: list[dict], css: str) -> w.VBox:
-        """A document (or the case's general files) with its files, each with a button that opens it."""
+    def _entry(self, head_html: str, copies: list[dict], css: str, document_id: int | None = None) -> w.VBox:
+        """A document (or the case's general files) with its files, each with a button that opens it; a document
+        (``document_id``) opens again as it was made."""
         parts = [w.HTML(head_html)]
+        if document_id is not None:
+            shown = w.HTML()
+            shown.add_class("wb-document-shown")
+            button = w.Button(description=i18n.t("documents.open", self.lang), layout=w.Layout(width="auto"))
+            button.add_class("wb-document-open")
+            button.on_click(lambda _, out=shown: self._open_document(document_id, out))
+            parts += [button, shown]
         if copies and css != "wb-documents-general":
             parts.append(w.HTML(f"<small>{html.escape(i18n.t('documents.copies', self.lang))}</small>"))
         for copy in copies:
@@ -238,13 +249,26 @@ class DocumentsApp:
             out.value = status_html(err.message(self.lang), "error")
             return
         link = data_link(found["content"], found["media_type"], found["filename"],
-                         i18n.t("documents.download", self.lang, filename=found["filename"]), "wb-attachment-link")
+                         i18n.t("documents.download", self.lang, filename=found["filename"]),
+                         "wb-attachment-link wb-download")
         preview = ""
         if found["media_type"].startswith("image/"):
             encoded = base64.b64encode(found["content"]).decode("ascii")
             preview = (f'<div><img class="wb-attachment-preview" alt="{html.escape(found["filename"])}" '
                        f'style="width:{PREVIEW_PX}px" src="data:{found["media_type"]};base64,{encoded}"></div>')
         out.value = f"<div>{link}</div>{preview}"
+
+    def _open_document(self, document_id: int, out: w.HTML):
+        """Read a made document's file (audited by the store) and offer it as a download link."""
+        try:
+            found = read_document(self.db, self.user, document_id)
+        except UserError as err:
+            out.value = status_html(err.message(self.lang), "error")
+            return
+        filename = f"{found['kind']}-{found['id']}-v{found['version']}-{found['lang']}.pdf"
+        out.value = data_link(found["content"], "application/pdf", filename,
+                              i18n.t("documents.download", self.lang, filename=filename),
+                              "wb-document-link wb-download")
 
     def _show_acts(self, acts: list[dict]):
         lang = self.lang
@@ -253,7 +277,7 @@ class DocumentsApp:
             return
         items = []
         for act in acts:
-            line = html.escape(i18n.t("documents.act_line", lang, id=act["latest_id"], made=ua_date(act["made_on"].isoformat()),
+            line = html.escape(i18n.t("documents.act_line", lang, made=ua_date(act["made_on"].isoformat()),
                                       due=ua_date(act["due_on"].isoformat())))
             if act["entered_on"]:
                 state = html.escape(i18n.t("documents.entered", lang, on=ua_date(act["entered_on"].isoformat())))
@@ -275,15 +299,16 @@ class DocumentsApp:
         self.nothing.value = "" if kinds else status_html(i18n.t("documents.nothing_printable", lang))
         attach = self.forms["attach"]
         attach.inputs["document_id"].options = [(i18n.t("documents.in_general", lang), None)] + [
-            (f"№{d['id']} " + i18n.t("document.kind." + d["kind"], lang) + f" · {local_time(d['made_at'])}", d["id"])
-            for d in documents]
+            (i18n.t("documents.choice", lang, id=d["id"], kind=i18n.t("document.kind." + d["kind"], lang),
+                    version=d["version"], language=i18n.t(f"documents.lang.{d['lang']}", lang),
+                    at=local_time(d["made_at"])), d["id"]) for d in documents]
+        waiting = [a for a in acts if a["entered_on"] is None]  # an act is entered once (the store refuses more)
         self.forms["eisss"].inputs["act"].options = choose + [
-            (i18n.t("documents.act_line", lang, id=a["latest_id"], made=ua_date(a["made_on"].isoformat()),
-                    due=ua_date(a["due_on"].isoformat())), a["latest_id"]) for a in acts]
+            (i18n.t("documents.act_line", lang, made=ua_date(a["made_on"].isoformat()),
+                    due=ua_date(a["due_on"].isoformat())), a["latest_id"]) for a in waiting]
         writes = may(self.db, self.user, "case.write", self.case_id)
-        for name in ("attach", "eisss"):
-            self.forms[name].widget.layout.display = None if writes else "none"
-        self.forms["eisss"].widget.layout.display = None if writes and acts else "none"
+        self.forms["attach"].widget.layout.display = None if writes else "none"
+        self.forms["eisss"].widget.layout.display = None if writes and waiting else "none"
 
     # --- actions: each calls one service function, which does every check ------------------------------
     def _make(self, v):
@@ -291,7 +316,7 @@ class DocumentsApp:
         made = make_document(self.db, self.user, case_id=self.case_id, kind=kind, record_id=record, lang=v["lang"])
         self.made.value = data_link(made.content, "application/pdf", made.filename,
                                     i18n.t("documents.download", self.lang, filename=made.filename),
-                                    "wb-document-link")
+                                    "wb-document-link wb-download")
         return Done("documents.made", filename=made.filename, pages=made.pages)
 
     def _attach(self, v):

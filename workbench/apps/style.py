@@ -19,6 +19,14 @@ SCROLLERS = f".wb-app .{SCROLL_CLASS}, .wb-app table"  # the boxes that scroll s
 _CSS = f"""
 .wb-app .wb-style {{ display: none; }}
 
+/* A link in a text looks like one (ipywidgets' own style draws it black, like the words around it). */
+.wb-app .widget-html-content a {{ color: #0d47a1; text-decoration: underline; }}
+/* A file to download: a link drawn as a button, big enough for a finger. */
+.wb-app a.wb-download {{
+  display: inline-block; min-height: {TOUCH_PX}px; line-height: {TOUCH_PX}px; padding: 0 12px; margin: 4px 0;
+  border: 1px solid #0d47a1; border-radius: 4px; background: #e3f2fd; font-weight: 600;
+}}
+
 /* The workspace's frame: its navigation, the case record's tabs and the account's links are links drawn as
    buttons. */
 .wb-app .wb-nav a, .wb-app .wb-tabs a, .wb-app .wb-signed-in a {{

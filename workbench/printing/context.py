@@ -3,7 +3,7 @@ shaped as the documented context (:mod:`workbench.printing.schema`): texts in th
 out, answers in words (the instrument's choice labels)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from .. import config, gas, i18n
 from ..i18n import UserError
@@ -61,7 +61,7 @@ def _common(db, actor, case, kind, version, lang, made_on) -> dict:
                      "made_on": ua_date(made_on.isoformat()), "lang": lang},
         "case": {"number": case["case_number"], "programme": config.label("programmes", case["programme"], lang),
                  "opened_on": ua_date(case["opened_on"]), "worker": display_name(db, _worker(db, actor, case)),
-                 "subject": case["subject_label"],
+                 "subject": case["subject_label"], "client": subject["name"] if subject else case["subject_label"],
                  "client_is_child": isinstance(subject_age, int) and subject_age < ADULT_AGE},
         "members": [{k: m[k] for k in ("name", "birth_date", "age", "relation")} for m in members],
         "head": {"name": heads[0]["display_name"] if heads else ""},
@@ -158,8 +158,13 @@ def _act(db, actor, case, record_id, lang, made_on) -> dict:
                              "age": words("child_age", entry),
                              "sections": _sections(instrument, entry, lang, repeat=repeat),
                              "notes": "\n".join(notes)})
+    # Ages on the act's date, as its children's sections give them (not on the day it is printed).
+    assessed_on = datetime.strptime(head["assessed_on"], "%d.%m.%Y").date()
+    members = [{k: m[k] for k in ("name", "birth_date", "age", "relation")}
+               for m in _members(db, actor, case, lang, assessed_on)]
     return {
         "assessment": head,
+        "members": members,
         "general": {"visit_date": words("visit_date"), "household_size": words("household_size"),
                     "income_per_person": words("income"), "income_sources": words("income_sources")},
         "urgent": {"flag": words("urgent"), "is_urgent": answers.get(ACT_ITEMS["urgent"]) == "yes",
@@ -235,6 +240,7 @@ def _consent(db, actor, case, record_id, lang, made_on) -> dict:
     return {"person": {"name": member["name"], "birth_date": member["birth_date"], "age": member["age"],
                        "relation": member["relation"]},
             "consent": {"given_on": ua_date(consent["given_on"]), "given_by": consent["given_by"] or "",
+                        "by_representative": (consent["given_by"] or "self") != "self",
                         "purpose": config.label("consent_purposes", consent["purpose"], lang),
                         "recorded_by": display_name(db, consent["recorded_by"])}}
 

@@ -16,7 +16,7 @@ COMMON = {
     "organisation": {"name": VALUE, "address": VALUE},
     "document": {"kind": VALUE, "title": VALUE, "version": VALUE, "made_on": VALUE, "lang": VALUE},
     "case": {"number": VALUE, "programme": VALUE, "opened_on": VALUE, "worker": VALUE, "subject": VALUE,
-             "client_is_child": VALUE},
+             "client": VALUE, "client_is_child": VALUE},
     "members": [PERSON],
     "head": {"name": VALUE},  # the head of centre now, for the signature line (blank when none is registered)
 }
@@ -60,7 +60,8 @@ KINDS = {
     },
     "consent": {
         "person": PERSON,
-        "consent": {"given_on": VALUE, "given_by": VALUE, "purpose": VALUE, "recorded_by": VALUE},
+        "consent": {"given_on": VALUE, "given_by": VALUE, "by_representative": VALUE, "purpose": VALUE,
+                    "recorded_by": VALUE},
     },
     "referral": {
         "referral": {"provided_on": VALUE, "to": VALUE, "note": VALUE, "outcome": VALUE, "by": VALUE},

@@ -77,6 +77,11 @@ i18n.add({
                             "(а також даних моїх дітей, які отримують послуги разом зі мною).",
                       "en": "I, {name}, consent to \"{organisation}\" processing my personal data (and the data of my "
                             "children who receive services with me)."},
+    "doc.consent.i_for": {"uk": "Я, {representative}, даю згоду центру «{organisation}» на обробку персональних даних "
+                                "особи, яку представляю: {name}.",
+                          "en": "I, {representative}, consent to \"{organisation}\" processing the personal data of the "
+                                "person I represent: {name}."},
+    "doc.sign.representative": {"uk": "Законний представник, що дає згоду", "en": "The legal representative giving consent"},
     "doc.consent.what": {"uk": "Що обробляється: прізвище, імʼя, по батькові, дата народження, контакти, склад сімʼї, "
                                "результати оцінювання потреб, план і надані послуги.",
                          "en": "What is processed: full name, date of birth, contacts, the household, the results of the "
@@ -101,7 +106,6 @@ i18n.add({
                                 "accompanies."},
     "doc.referral.date": {"uk": "Дата направлення", "en": "Date of referral"},
     "doc.referral.reason": {"uk": "Причина та що потрібно", "en": "Why, and what is needed"},
-    "doc.referral.outcome": {"uk": "Результат (за записом центру)", "en": "Outcome (as the centre records it)"},
     "doc.referral.contact": {"uk": "Контактна особа центру", "en": "Contact at the centre"},
     # closure
     "doc.closure.title": {"uk": "Висновок про закриття випадку", "en": "Closure of the case"},

@@ -71,7 +71,8 @@ def record_opening(db, actor: str, *, opened: str, record, case_id=None) -> int:
 def case_readings(db, actor: str, case_id) -> list[dict]:
     """Who opened the case's records and when, newest first: ``at``, ``actor`` (username),
     ``display_name``, ``opened`` (case, assessment, plan; attachment: a file's bytes read,
-    :func:`workbench.store.attachments.read_attachment`) and ``record``. For the head of centre and a
+    :func:`workbench.store.attachments.read_attachment`; document: a made document opened again,
+    :func:`workbench.store.documents.read_document`) and ``record``. For the head of centre and a
     supervisor of the case's team (``case.readings``)."""
     case_id = record_id(case_id, "case")
     allow(db, actor, "case.readings", case_id)

@@ -55,9 +55,15 @@ i18n.add({
         "en": "Record #{id} has a later version: print the latest one.",
     },
     "document.consent_withdrawn": {
-        "uk": "Особа відкликала згоду на обробку персональних даних: документ не можна зробити, доки не записано нову згоду.",
-        "en": "The person withdrew consent to the processing of personal data: no document can be made until a new "
+        "uk": "{name} відкликав(ла) згоду на обробку персональних даних: документ не можна зробити, доки не записано "
+              "нову згоду.",
+        "en": "{name} withdrew consent to the processing of personal data: no document can be made until a new "
               "consent is recorded.",
+    },
+    "guard.kind.document": {"uk": "документ", "en": "document"},
+    "document.file_not_kept": {
+        "uk": "Файл документа №{id} не збережено: зробіть документ ще раз.",
+        "en": "The file of document #{id} was not kept: make the document again.",
     },
     "document.version_changed": {
         "uk": "Запис змінився, поки робився документ (зараз редакція {version}): зробіть документ ще раз.",
@@ -87,7 +93,10 @@ def printable(db, actor: str, case_id) -> list[dict]:
     ``on`` (the record's ISO date), ``label_uk``, ``label_en``; saved records only. Requires ``case.read``."""
     allow(db, actor, "case.read", case_id)
     found = []
+    withdrawn = _withdrawn(db, case_id) is not None
     for kind in KINDS:
+        if withdrawn and kind != "consent":  # each would be refused: only the consents still in force print
+            continue
         for record in _current(db, case_id, kind):
             found.append(dict(record, kind=kind, **{f"label_{lang}": _label(kind, record, lang) for lang in LANGUAGES}))
     return found
@@ -106,7 +115,8 @@ def document_record(db, actor: str, *, case_id, kind, record_id=None) -> dict:
 def record_document(db, actor: str, *, case_id, kind, record_id, version, lang, template, content: bytes) -> int:
     """Register a made PDF (``content``) of ``kind`` printing ``record_id`` at ``version`` in ``lang`` from
     ``template`` (its name and the SHA-256 of its text): a ``documents`` row with the file's SHA-256 and size,
-    audited as ``document.make``. Returns the document's id. Refused as :func:`document_record` refuses, and
+    audited as ``document.make``; the file's bytes are kept (``attachment_files``) so the same file can be opened
+    again (:func:`read_document`) instead of made anew. Returns the document's id. Refused as :func:`document_record` refuses, and
     for a version that is no longer the record's, a language other than uk/en, or content that is not a PDF."""
     allow(db, actor, "case.read", case_id)
     lang = arguments.code(lang, "lang", LANGUAGES)
@@ -125,11 +135,30 @@ def record_document(db, actor: str, *, case_id, kind, record_id, version, lang, 
             "case_id": resolved["case_id"], "kind": kind, "record_id": resolved["record_id"], "version": version,
             "lang": lang, "template": template, "sha256": sha256, "size": len(content), "made_at": now(),
             "made_by": actor}).last_pk
+        if db.execute("select 1 from attachment_files where sha256 = ?", [sha256]).fetchone() is None:
+            db.execute("insert into attachment_files (sha256, content) values (?, ?)", [sha256, content])
         _audit(db, actor=actor, action="document.make", entity="documents", entity_id=document_id,
                details={"case_id": resolved["case_id"], "kind": kind, "record_id": resolved["record_id"],
                         "version": version, "lang": lang, "template": template, "sha256": sha256,
                         "size": len(content)})
     return document_id
+
+
+def read_document(db, actor: str, document_id) -> dict:
+    """A made document as :func:`list_documents` gives it, with ``content`` (the PDF's bytes, as made). A read of
+    its case (``case.read``), audited as an opening of the case's record (``opened``: document)."""
+    document_id = record_id(document_id, "document")
+    row = next(db.query("select * from documents where id = ?", [document_id]), None)
+    if row is None:
+        raise UserError("guard.not_found", kind=i18n.Text("guard.kind.document"), id=document_id)
+    allow(db, actor, "case.read", row["case_id"])
+    content = db.execute("select content from attachment_files where sha256 = ?", [row["sha256"]]).fetchone()
+    if content is None:  # made before the files were kept: the register has its hash only
+        raise UserError("document.file_not_kept", id=document_id)
+    with write_transaction(db):
+        _audit(db, actor=actor, action="open_record", entity="documents", entity_id=document_id,
+               details={"case_id": row["case_id"], "opened": "document"})
+    return dict(row, content=bytes(content[0]))
 
 
 def list_documents(db, actor: str, case_id) -> list[dict]:
@@ -150,8 +179,9 @@ def list_documents(db, actor: str, case_id) -> list[dict]:
 def _resolve(db, case_id, kind, wanted) -> dict:
     kind = arguments.code(kind, "kind", KINDS)
     wanted = None if wanted is None else record_id(wanted, "document_record")
-    if _withdrawn(db, case_id):
-        raise UserError("document.consent_withdrawn")
+    withdrawn = _withdrawn(db, case_id)
+    if withdrawn is not None and kind != "consent":  # a consent prints one person, checked below
+        raise UserError("document.consent_withdrawn", name=withdrawn)
     current = _current(db, case_id, kind)
     record = current[-1] if current and wanted is None else next((r for r in current if r["record_id"] == wanted), None)
     if record is not None:
@@ -160,9 +190,11 @@ def _resolve(db, case_id, kind, wanted) -> dict:
         if kind in ("act", CARE_PROFILE) and _drafts_of(db, case_id, kind):
             raise UserError("document.draft_only", kind=i18n.Text(f"document.kind.{kind}"))
         raise UserError("document.nothing_saved", kind=i18n.Text(f"document.kind.{kind}"))
-    if kind == "consent" and db.execute(f"""select 1 from consent_withdrawals w join consents c on c.id = w.consent_id
-            where c.id = ? and c.person_id in ({_CASE_PERSONS})""", [wanted, case_id, case_id]).fetchone():
-        raise UserError("document.consent_withdrawn")
+    withdrawer = db.execute(f"""select p.family_name || ' ' || p.given_name from consent_withdrawals w
+            join consents c on c.id = w.consent_id join persons p on p.id = c.person_id
+            where c.id = ? and c.person_id in ({_CASE_PERSONS})""", [wanted, case_id, case_id]).fetchone()
+    if kind == "consent" and withdrawer:
+        raise UserError("document.consent_withdrawn", name=withdrawer[0])
     if _older_version(db, case_id, kind, wanted):
         raise UserError("document.not_latest", id=wanted)
     raise UserError("document.not_this", id=wanted, kind=i18n.Text(f"document.kind.{kind}"))
@@ -257,11 +289,12 @@ def _drafts_of(db, case_id, kind: str) -> bool:
                       [case_id, *instruments]).fetchone() is not None
 
 
-def _withdrawn(db, case_id) -> bool:
-    """Whether the case's subject has no consent to data processing in force."""
+def _withdrawn(db, case_id) -> str | None:
+    """The name of the case's subject when they have no consent to data processing in force, else None."""
     subject = db.execute(f"select {SUBJECT_PERSON_SQL} from cases c where c.id = ?", [case_id]).fetchone()[0]
-    return subject is not None and db.execute(f"select 1 from ({WITHDRAWN_SQL}) w where w.id = ?",
-                                              [subject]).fetchone() is not None
+    if subject is None or db.execute(f"select 1 from ({WITHDRAWN_SQL}) w where w.id = ?", [subject]).fetchone() is None:
+        return None
+    return db.execute("select family_name || ' ' || given_name from persons where id = ?", [subject]).fetchone()[0]
 
 
 def _superseded(db, case_id, document: dict) -> i18n.Text | None:

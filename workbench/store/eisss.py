@@ -7,8 +7,8 @@ worker enters it into ЄІССС, which the workbench cannot reach, and records 
 belongs to the act's first version: a correction is the same act and needs no new entry. The act is due in
 ЄІССС ``deadlines.eisss_entry_working_days`` working days (the next working day, by the configured holiday
 calendar) after the act's date, the day it was made as saved with it (its first version's ``assessed_on``: the
-date the act bears; a record saved days later is already that late). A mistaken date is corrected by recording
-the entry again (the latest counts).
+date the act bears; a record saved days later is already that late). An act is entered once: a second entry is
+refused (it would make an entry made in time look late).
 """
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ i18n.add({
         "uk": "Оцінювання №{id} не є актом оцінки потреб: до ЄІССС вносять лише акти.",
         "en": "Assessment #{id} is not an act of needs assessment: only acts are entered into ЄІССС.",
     },
+    "eisss.already_entered": {
+        "uk": "Цей акт уже внесено до ЄІССС {on}: повторне внесення не записується.",
+        "en": "This act was already entered into ЄІССС on {on}: a second entry is not recorded.",
+    },
     "eisss.before_act": {
         "uk": "Акт складено {made}: внести його до ЄІССС раніше не можна.",
         "en": "The act was made on {made}: it cannot have been entered into ЄІССС before that.",
@@ -47,7 +51,7 @@ def record_eisss_entry(db, actor: str, *, assessment_id, entered_on, note=None, 
     """Record that the act ``assessment_id`` (any of its versions) was entered into ЄІССС on ``entered_on`` (a date,
     or ``dd.mm.yyyy`` as typed); returns the entry's id. A write of the act's case (``case.write``). Raises
     ``InvalidInput`` (``entered_on``: not a date, in the future, before the act was made; ``note``) and
-    ``UserError`` for an assessment that is not an act; nothing is written then."""
+    ``UserError`` for an assessment that is not an act or an act already entered; nothing is written then."""
     case_id = allow_case(db, actor, "case.write", "assessment", assessment_id)
     check = Checker()
     entered = check.date("entered_on", entered_on, today=today)
@@ -58,7 +62,11 @@ def record_eisss_entry(db, actor: str, *, assessment_id, entered_on, note=None, 
     if entered and entered.isoformat() < first["assessed_on"]:
         check.problems["entered_on"] = UserError("eisss.before_act", made=ua_date(first["assessed_on"]))
     check.raise_if_any()
-    with write_transaction(db):
+    with write_transaction(db):  # the check inside the write: two pages recording the same act, one entry
+        earlier = db.execute("select entered_on from eisss_entries where assessment_id = ? order by id limit 1",
+                             [first["id"]]).fetchone()
+        if earlier:
+            raise UserError("eisss.already_entered", on=ua_date(earlier[0]))
         entry_id = db["eisss_entries"].insert({"assessment_id": first["id"], "entered_on": entered.isoformat(),
                                                "note": note, "recorded_at": now(), "recorded_by": actor}).last_pk
         _audit(db, actor=actor, action="record_eisss_entry", entity="cases", entity_id=case_id,
