@@ -16,13 +16,27 @@ from pathlib import Path
 from .. import i18n
 from ..i18n import UserError
 from . import expressions
-from .expressions import Expression, ExpressionError
+from .columns import cell as _cell
+from .columns import language, normalise_quotes, question_type, texts
+from .expressions import ExpressionError
 from .model import ITEM_TYPES, Choice, Instrument, Item, Section
 
 i18n.add({
     "instrument.unreadable": {
         "uk": "Файл «{file}» не вдалося прочитати як форму XLSForm: {detail}",
         "en": "The file '{file}' could not be read as an XLSForm: {detail}",
+    },
+    "instrument.not_a_form": {
+        "uk": "Файл «{file}» не є формою XLSForm: у ньому немає аркуша survey з колонками type і name, "
+              "або файл пошкоджено.",
+        "en": "The file '{file}' is not an XLSForm: it has no survey sheet with the columns type and name, "
+              "or it is damaged.",
+    },
+    "instrument.other": {"uk": "Інше", "en": "Other"},
+    "instrument.specify_other": {"uk": "Уточніть інше.", "en": "Specify other."},
+    "instrument.default_expression": {
+        "uk": "вираз у стовпці default не підтримується; підтримується лише стала відповідь (число, дата, текст).",
+        "en": "an expression in the default column is not supported; only a fixed answer (number, date, text) is.",
     },
     "instrument.bad_file_type": {
         "uk": "Файл «{file}» має непідтримуваний формат. Підтримуються .xlsx, .xls, .csv і .md.",
@@ -114,28 +128,25 @@ PREVIOUS_DIR = "previous"  # earlier versions of built-in instruments, as ``<nam
 # assessments saved with them (a correction keeps its instrument's version)
 
 # Metadata rows KoBoToolbox and ODK add to every form: they record the device's
-# own facts and have no widget, so we skip them instead of refusing the form.
+# own facts and have no widget, so we skip them instead of refusing the form
+# (whatever their columns say: an ``audit`` row's ``parameters`` configure the device's log).
+# ``hidden`` holds a value no one types or sees and no expression sets: nothing to fill or keep.
 METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
-                  "username", "email", "audit", "start-geopoint"}
-TYPE_ALIASES = {
-    "string": "text", "int": "integer", "select one": "select_one",
-    "select all that apply": "select_multiple", "select_all_that_apply": "select_multiple",
-    "begin group": "begin_group", "end group": "end_group",
-    "begin repeat": "begin_repeat", "end repeat": "end_repeat",
-}
-SELECT_PREFIXES = (("select_one ", "select_one"), ("select one ", "select_one"),
-                   ("select_multiple ", "select_multiple"), ("select multiple ", "select_multiple"),
-                   ("select all that apply ", "select_multiple"))
+                  "username", "email", "audit", "start-geopoint", "imei", "uri:deviceid", "uri:username",
+                  "uri:email", "uri:phonenumber", "uri:subscriberid", "uri:simserial", "background-audio",
+                  "hidden"}
+# A phone number is text of digits only (pyxform's own constraint for the type).
+PHONE_TYPES = ("phone number",)
+OTHER_CHOICE = "other"
+LABEL_REFERENCE = re.compile(r"\$\{([^}\s]+)\}")  # ${name} in a label or hint
 # Columns whose value changes what the form does: refused when filled, since
 # silently ignoring them would change the instrument's meaning.
-UNSUPPORTED_COLUMNS = ("choice_filter", "repeat_count", "trigger", "default", "parameters", "jr:count")
+UNSUPPORTED_COLUMNS = ("choice_filter", "repeat_count", "trigger", "parameters", "jr:count")
 # ``read_only`` (``readonly``) is supported as yes or no only: the form shows the value and the worker
 # cannot type it (the store still checks what arrives, since a page can send any value).
 READ_ONLY_COLUMNS = ("read_only", "readonly")
 YES = ("yes", "true", "true()", "1")
 NO = ("no", "false", "false()", "0")
-LANGUAGE_NAMES = {"english": "en", "ukrainian": "uk", "українська": "uk", "англійська": "en"}
-_LANG_CODE = re.compile(r"\(([A-Za-z-]+)\)\s*$")
 
 
 class InstrumentError(UserError):
@@ -220,6 +231,10 @@ def _load_cached(path: str, sha256: str) -> Instrument:
 
 
 def _unreadable(name: str, err: Exception) -> InstrumentError:
+    from pyxform.errors import PyXFormError
+
+    if not isinstance(err, PyXFormError):  # a Python error's text means nothing to the reader: say what is wrong
+        return InstrumentError("instrument.not_a_form", file=name)
     detail = " ".join(str(err).split())[:400] or type(err).__name__
     return InstrumentError("instrument.unreadable", file=name, detail=detail)
 
@@ -229,47 +244,11 @@ def _at(file, sheet, row, column, key, **params) -> InstrumentError:
                            problem=InstrumentError(key, **params))
 
 
-def _language(column: str) -> str | None:
-    """``label::English (en)`` → ``en``; ``label`` → ``*`` (no language given)."""
-    if "::" not in column:
-        return "*"
-    lang = column.split("::", 1)[1].strip()
-    code = _LANG_CODE.search(lang)
-    if code:
-        code = code.group(1).lower()
-        return code if code in i18n.LANGUAGES else None
-    return LANGUAGE_NAMES.get(lang.lower())
-
-
-def _texts(row: dict, prefix: str) -> dict[str, str]:
-    """Texts of the columns ``prefix`` and ``prefix::Language (xx)`` of a row, by language code."""
-    texts, plain = {}, None
-    for column, value in row.items():
-        head = column.split("::", 1)[0].strip().lower()
-        if head != prefix or value in (None, ""):
-            continue
-        lang = _language(column)
-        if lang == "*":
-            plain = str(value)
-        elif lang:
-            texts[lang] = str(value)
-    for lang in i18n.LANGUAGES:
-        if plain and lang not in texts:
-            texts[lang] = plain
-    return texts
-
-
-def _cell(row: dict, column: str) -> str:
-    for key, value in row.items():
-        if key.strip().lower() == column and value not in (None, ""):
-            return str(value).strip()
-    return ""
-
-
 def _build(definition, path: str, sha256: str) -> Instrument:
     file = Path(path).name
-    choices = _choice_lists(definition.choices or [])
     settings = (definition.settings or [{}])[0] if definition.settings else {}
+    default_language = language(_cell(settings, "default_language")) if _cell(settings, "default_language") else None
+    choices = _choice_lists(definition.choices or [], default_language)
     direction = _cell(settings, "score_direction") or "functioning"
     if direction not in ("need", "functioning"):
         raise _at(file, "settings", 2, "score_direction", "instrument.bad_score_direction", value=direction)
@@ -278,33 +257,38 @@ def _build(definition, path: str, sha256: str) -> Instrument:
     sections: dict[str, Section] = {}
     top: list = []
     stack: list[Section] = []
-    expressions_to_check: list[tuple[Item | Section, str, Expression, int]] = []
+    references: list[tuple[Item | Section, str, set[str], int]] = []
 
     def parse(text, row, column, owner):
         try:
-            expr = expressions.parse(text)
+            expr = expressions.parse(normalise_quotes(text))
         except ExpressionError as err:
             raise InstrumentError("instrument.at", file=file, sheet="survey", row=row, column=column,
                                   problem=err) from None
         if expr.uses_current and column != "constraint":
             raise _at(file, "survey", row, column, "instrument.dot_outside_constraint")
-        expressions_to_check.append((owner, column, expr, row))
+        references.append((owner, column, expr.references, row))
         return expr
+
+    def text_columns(row, row_number, owner, prefix):
+        found = texts(row, prefix, default_language)
+        for lang, text in found.items():  # ${name} in a label or hint shows that answer: it must exist
+            names = set(LABEL_REFERENCE.findall(text))
+            if names:
+                references.append((owner, prefix if lang == "*" else f"{prefix}::{lang}", names, row_number))
+        return found
 
     for index, row in enumerate(definition.survey or []):
         row_number = index + 2  # row 1 holds the headers
         raw_type = " ".join(_cell(row, "type").lower().split())
         if not raw_type:
             continue
-        kind, list_name = TYPE_ALIASES.get(raw_type, raw_type), None
-        for prefix, select_kind in SELECT_PREFIXES:
-            if raw_type.startswith(prefix):
-                kind, list_name = select_kind, raw_type[len(prefix):].strip()
+        kind, list_name, or_other = question_type(raw_type)
+        if kind in METADATA_TYPES:
+            continue
         for column in UNSUPPORTED_COLUMNS:
             if _cell(row, column):
                 raise _at(file, "survey", row_number, column, "instrument.unsupported_column", name=column)
-        if kind in METADATA_TYPES:
-            continue
         name = _cell(row, "name")
         parent = stack[-1] if stack else None
         repeat = next((s.name for s in reversed(stack) if s.kind == "repeat"), None)
@@ -314,7 +298,8 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             if kind == "begin_repeat" and repeat:
                 raise _at(file, "survey", row_number, "type", "instrument.nested_repeat")
             section = Section(kind="group" if kind == "begin_group" else "repeat", name=name, row=row_number,
-                              labels=_texts(row, "label"), repeat=repeat)
+                              repeat=repeat)
+            section.labels = text_columns(row, row_number, section, "label")
             if _cell(row, "relevant"):
                 section.relevant = parse(_cell(row, "relevant"), row_number, "relevant", section)
             (parent.children if parent else top).append(section)
@@ -326,23 +311,32 @@ def _build(definition, path: str, sha256: str) -> Instrument:
                 raise _at(file, "survey", row_number, "type", "instrument.unbalanced", found=raw_type)
             stack.pop()
             continue
+        if kind in PHONE_TYPES:
+            kind = "text"
         if kind not in ITEM_TYPES:
             raise _at(file, "survey", row_number, "type", "instrument.unsupported_type", type=raw_type,
                       supported=", ".join(ITEM_TYPES + ("begin_group", "begin_repeat")))
         if _cell(row, "calculation") and kind != "calculate":
             raise _at(file, "survey", row_number, "calculation", "instrument.calculation_not_calculate")
-        item = Item(name=name, type=kind, row=row_number, labels=_texts(row, "label"),
-                    hints=_texts(row, "hint"), constraint_messages=_texts(row, "constraint_message"),
-                    required_messages=_texts(row, "required_message"),
+        item = Item(name=name, type=kind, row=row_number, digits_only=raw_type in PHONE_TYPES,
+                    constraint_messages=texts(row, "constraint_message", default_language)
+                    or texts(row, "jr:constraintmsg", default_language),
+                    required_messages=texts(row, "required_message", default_language),
                     group=next((s.name for s in reversed(stack) if s.kind == "group"), None),
                     repeat=repeat, parents=tuple(s.name for s in stack))
+        item.labels = text_columns(row, row_number, item, "label")
+        item.hints = text_columns(row, row_number, item, "hint")
         if not name:
             raise _at(file, "survey", row_number, "name", "instrument.missing_name")
+        other = None
         if kind in ("select_one", "select_multiple"):
             if list_name not in choices:
                 raise _at(file, "survey", row_number, "type", "instrument.unknown_list", list_name=list_name)
             item.list_name = list_name
             item.choices = choices[list_name]
+            if or_other:
+                item.choices, other = _or_other(item, repeat, row_number)
+        item.default = _default(file, row, row_number, kind)
         for column in READ_ONLY_COLUMNS:
             flag = _cell(row, column).lower()
             if flag and flag not in YES + NO:
@@ -363,12 +357,15 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             item.calculation = parse(_cell(row, "calculation"), row_number, "calculation", item)
         (parent.children if parent else top).append(item)
         items[name] = item
+        if other is not None:  # after its select, as pyxform places it
+            (parent.children if parent else top).append(other)
+            items[other.name] = other
     if stack:
         raise _at(file, "survey", stack[-1].row, "type", "instrument.unbalanced", found="begin_" + stack[-1].kind)
     if not any(i.type != "note" for i in items.values()):
         raise InstrumentError("instrument.no_items", file=file)
-    for owner, column, expr, row_number in expressions_to_check:
-        for ref in sorted(expr.references):
+    for owner, column, names, row_number in references:
+        for ref in sorted(names):
             target = items.get(ref)
             if target is None:
                 raise _at(file, "survey", row_number, column, "instrument.unknown_reference", name=ref)
@@ -382,10 +379,35 @@ def _build(definition, path: str, sha256: str) -> Instrument:
                       sha256=sha256, source=path)
 
 
-def _choice_lists(rows: list[dict]) -> dict[str, tuple[Choice, ...]]:
+def _choice_lists(rows: list[dict], default_language: str | None) -> dict[str, tuple[Choice, ...]]:
     lists: dict[str, list[Choice]] = {}
     for row in rows:
         list_name, name = _cell(row, "list_name") or _cell(row, "list name"), _cell(row, "name")
         if list_name and name:
-            lists.setdefault(list_name, []).append(Choice(name=name, labels=_texts(row, "label")))
+            lists.setdefault(list_name, []).append(Choice(name=name, labels=texts(row, "label", default_language)))
     return {k: tuple(v) for k, v in lists.items()}
+
+
+def _or_other(item: Item, repeat: str | None, row_number: int) -> tuple[tuple[Choice, ...], Item]:
+    """``select_one LIST or_other``: the list gains the choice ``other`` and the form a text item
+    ``NAME_other``, shown when ``other`` is chosen (pyxform's names and relevance)."""
+    choices = item.choices
+    if OTHER_CHOICE not in item.choice_names():
+        choices += (Choice(OTHER_CHOICE, {lang: i18n.t("instrument.other", lang) for lang in i18n.LANGUAGES}),)
+    text = Item(name=f"{item.name}_other", type="text", row=row_number,
+                labels={lang: i18n.t("instrument.specify_other", lang) for lang in i18n.LANGUAGES},
+                group=item.group, repeat=repeat, parents=item.parents,
+                relevant=expressions.parse(f"selected(${{{item.name}}}, '{OTHER_CHOICE}')"))
+    return choices, text
+
+
+def _default(file: str, row: dict, row_number: int, kind: str) -> str | None:
+    """The ``default`` column: a fixed answer the form starts with; an expression is refused."""
+    value = _cell(row, "default")
+    if not value:
+        return None
+    if "${" in value or "(" in value:
+        raise _at(file, "survey", row_number, "default", "instrument.default_expression")
+    if kind == "date":
+        return value.split()[0]  # a spreadsheet's date cell arrives as "2010-06-15 00:00:00"
+    return value

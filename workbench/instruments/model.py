@@ -12,7 +12,8 @@ ITEM_TYPES = INPUT_TYPES + ("note", "calculate")
 
 
 def pick(labels: dict[str, str], lang: str | None) -> str:
-    """The text in ``lang``, else in the other language, else ''."""
+    """The text in ``lang``, else in the form's default language (the loader puts it first), else in the
+    first language the form gives, else ''."""
     lang = i18n.normalise_language(lang)
     return labels.get(lang) or next((v for v in labels.values() if v), "")
 
@@ -47,6 +48,8 @@ class Item:
     repeat: str | None = None     # enclosing repeat, if any
     parents: tuple[str, ...] = ()  # enclosing groups and repeats, outermost first
     read_only: bool = False  # shown, not typed (the ``read_only`` column); the store checks the value
+    default: str | None = None  # the answer a new form starts with (the ``default`` column), as text
+    digits_only: bool = False  # a ``phone number``: text of the digits 0-9 only
 
     @property
     def scored(self) -> bool:

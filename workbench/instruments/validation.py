@@ -42,6 +42,7 @@ i18n.add({
         "uk": "Текст задовгий: {length} символів, найбільше {limit}.",
         "en": "The text is too long: {length} characters, at most {limit}.",
     },
+    "validation.not_digits": {"uk": "Введіть лише цифри.", "en": "Enter numbers only."},
     "validation.not_text": {"uk": "Очікувався текст.", "en": "Text was expected."},
     "validation.constraint": {
         "uk": "Значення не відповідає умові форми ({expression}).",
@@ -69,7 +70,8 @@ i18n.add({
 MAX_TEXT = 5000
 MAX_INSTANCES = 50
 MAX_ABS_NUMBER = 10**12
-_INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits: "٣٠" or "²" is not a number typed here
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII digits: "٣٠" or "²" is not a number typed here
 _MAX_DIGITS = 20
 _DECIMAL = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -174,6 +176,8 @@ def coerce_value(item: Item, value):
     if kind == "text":
         if not isinstance(value, str):
             return None, ("validation.not_text", {})
+        if item.digits_only and not _DIGITS.fullmatch(value.strip()):
+            return None, ("validation.not_digits", {})
         return _check_text(value)
     if kind == "integer":
         if isinstance(value, float) and value.is_integer():
