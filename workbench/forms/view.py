@@ -9,6 +9,7 @@ widgets and is never rendered as HTML.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,14 +29,16 @@ i18n.add({
 })
 
 ERROR_STYLE = "color:#b00020;font-size:90%"
+REFERENCE = re.compile(r"\$\{([^}\s]+)\}")  # ${name} in a label or hint: that answer, as typed
 HINT_STYLE = "color:#555;font-size:90%"
 
 
 class Field:
     """One item's widgets: label, hint, input and the message under it."""
 
-    def __init__(self, item: Item, instance: int, on_change):
+    def __init__(self, item: Item, instance: int, on_change, answer=None):
         self.item, self.instance = item, instance
+        self.answer = answer  # name -> the answer shown for ${name} in this field's label and hint
         self.touched = False
         self.label = w.HTML()
         self.hint = w.HTML()
@@ -71,13 +74,28 @@ class Field:
         self.touched = True
         on_change(self)
 
-    def set_language(self, lang):
+    @property
+    def refers(self) -> bool:
+        """Whether the label or hint shows other answers (and changes as they are typed)."""
+        return any("${" in t for t in (*self.item.labels.values(), *self.item.hints.values()))
+
+    def _filled(self, text: str) -> str:
+        if self.answer is None or "${" not in text:
+            return text
+        return REFERENCE.sub(lambda m: self.answer(m.group(1)), text)
+
+    def show_texts(self, lang):
+        """Show the label and hint in ``lang``, each ${name} replaced by that answer."""
         item = self.item
         mark = ' <span style="color:#b00020" title="{0}">*</span>'.format(i18n.t("form.required_mark", lang)) \
             if item.required is True else ""
-        self.label.value = f"<b>{html.escape(item.label(lang))}</b>{mark}"
-        hint = item.hint(lang)
+        self.label.value = f"<b>{html.escape(self._filled(item.label(lang)))}</b>{mark}"
+        hint = self._filled(item.hint(lang))
         self.hint.value = f'<span style="{HINT_STYLE}">{html.escape(hint)}</span>' if hint else ""
+
+    def set_language(self, lang):
+        item = self.item
+        self.show_texts(lang)
         if item.type == "select_one":
             value = self.input.value
             self.input.options = [(c.label(lang), c.name) for c in item.choices]
@@ -101,7 +119,7 @@ class Field:
         if self.input is None:
             return
         if self.item.type == "select_multiple":
-            chosen = set(value or [])
+            chosen = set(value.split() if isinstance(value, str) else value or [])  # "a c" from a default
             for c, box in zip(self.item.choices, self.input.children):
                 box.value = c.name in chosen
         elif self.item.type == "select_one":
@@ -144,6 +162,8 @@ class RepeatBlock:
     def add(self, values: dict | None = None):
         entry = Instance(fields={}, headings=[], title=w.HTML(), remove=w.Button(icon="trash"))
         body = self.view._build(self.section.children, len(self.instances) + 1, entry.fields, entry.headings)
+        if values is None:
+            values = {n: f.item.default for n, f in entry.fields.items() if f.item.default is not None}
         entry.box = w.VBox([entry.title] + body + [entry.remove],
                            layout=w.Layout(border="1px dashed #aaa", padding="6px", margin="4px 0"))
         entry.box.add_class(f"wb-instance-{self.section.name}")
@@ -201,6 +221,11 @@ class FormView:
         self._show_all = False
         self.last_check: CheckedSubmission | None = None
         self.widget = w.VBox(self._build(instrument.children, 0, self.fields, self.headings))
+        self._quiet = True
+        for f in self.fields.values():  # the ``default`` column: what a new form starts with
+            if f.item.default is not None:
+                f.set_value(f.item.default)
+        self._quiet = False
         self.set_language(self.lang)
         self.refresh()
 
@@ -220,10 +245,19 @@ class FormView:
                     self.section_boxes[node.name] = box
                 out.append(box)
             else:
-                field = Field(node, instance, self._field_changed)
+                field = Field(node, instance, self._field_changed,
+                              answer=lambda name, scope=fields: self._answer_text(name, scope))
                 fields[node.name] = field
                 out.append(field.box)
         return out
+
+    def _answer_text(self, name: str, scope: dict) -> str:
+        """The answer to ``name`` as shown in a label: from the same repeat entry, else the top of the form."""
+        field = scope.get(name) or self.fields.get(name)
+        value = field.value() if field is not None else None
+        if isinstance(value, list):
+            return " ".join(value)
+        return "" if value is None else to_text(value)
 
     def _all_fields(self):
         yield from self.fields.values()
@@ -290,9 +324,13 @@ class FormView:
         return checked
 
     def refresh(self):
-        """Re-evaluate relevance and the touched fields' messages (called on every change)."""
+        """Re-evaluate relevance, the touched fields' messages and the labels that show answers
+        (called on every change)."""
         if not self._quiet:
             self.check(show_all=False)
+            for f in self._all_fields():
+                if f.refers:
+                    f.show_texts(self.lang)
 
     def _show(self, checked: CheckedSubmission):
         messages = checked.messages(self.lang)

@@ -233,7 +233,9 @@ def _load_cached(path: str, sha256: str) -> Instrument:
 def _unreadable(name: str, err: Exception) -> InstrumentError:
     from pyxform.errors import PyXFormError
 
-    if not isinstance(err, PyXFormError):  # a Python error's text means nothing to the reader: say what is wrong
+    # A Python error's text means nothing to the reader, nor does pyxform's word for a CSV without a
+    # survey sheet ("Argument 'definition' was not recognized as a supported type"): say what is wrong.
+    if not isinstance(err, PyXFormError) or str(err).startswith("Argument 'definition'"):
         return InstrumentError("instrument.not_a_form", file=name)
     detail = " ".join(str(err).split())[:400] or type(err).__name__
     return InstrumentError("instrument.unreadable", file=name, detail=detail)

@@ -1,0 +1,164 @@
+"""XLSForm as KoBoToolbox and ODK users write it: each feature in a small form of our own, loaded, built in
+the form view, filled, validated, saved through the store and read back."""
+import pytest
+from conftest import TODAY
+
+from workbench.forms.view import FormView
+from workbench.instruments.loader import InstrumentError, load_instrument
+from workbench.store.assessments import get_assessment, save_assessment
+
+
+def form(tmp_path, survey: list[str], choices: list[str] = (), settings: list[str] = (), name="form.md"):
+    """A markdown XLSForm: ``survey`` and ``choices`` are table lines, the header first."""
+    lines = ["| survey |", *survey]
+    if choices:
+        lines += ["| choices |", *choices]
+    if settings:
+        lines += ["| settings |", *settings]
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return load_instrument(path)
+
+
+def refusal(tmp_path, survey, choices=(), name="form.md") -> InstrumentError:
+    with pytest.raises(InstrumentError) as err:
+        form(tmp_path, survey, choices, name=name)
+    return err.value
+
+
+def save_and_read(db, case_id, instrument, view) -> dict:
+    checked = view.check(today=TODAY)
+    assert checked.ok, checked.messages("en")
+    saved = save_assessment(db, "olena.demo", case_id=case_id, instrument=instrument, answers=view.values(),
+                            assessed_on="2026-02-01", today=TODAY)
+    return get_assessment(db, "olena.demo", saved, instrument)["answers"]
+
+
+YES_NO = ["| | list_name | name | label |", "| | yn | yes | Yes |", "| | yn | no | No |"]
+
+
+@pytest.mark.parametrize("header", ["label::en", "label:English", "label::English (en)", "LABEL::EN"])
+def test_label_headers_in_every_spelling_show_their_text(tmp_path, header):
+    instrument = form(tmp_path, [f"| | type | name | {header} | hint:English |",
+                                 "| | text | who | Your name | As in the passport |"])
+    for lang in ("uk", "en"):  # no Ukrainian label: the form's only language is shown
+        view = FormView(instrument, lang)
+        assert "Your name" in view.fields["who"].label.value
+        assert "As in the passport" in view.fields["who"].hint.value
+
+
+def test_a_language_we_do_not_translate_shows_its_labels_and_the_default_language_comes_first(tmp_path):
+    instrument = form(tmp_path, ["| | type | name | label::French (fr) | label::Swahili |",
+                                 "| | integer | age | Âge | Umri |"],
+                      settings=["| | default_language |", "| | Swahili |"])
+    assert list(instrument.items["age"].labels) == ["swahili", "fr"]
+    assert "Umri" in FormView(instrument, "uk").fields["age"].label.value
+    assert instrument.items["age"].labels["fr"] == "Âge"  # kept, though the interface is in uk or en only
+
+
+def test_legacy_select_syntax_and_or_other_add_the_other_choice_and_its_text(tmp_path, db, household_case):
+    instrument = form(tmp_path, ["| | type | name | label |",
+                                 "| | select one from yn | ok | All well? |",
+                                 "| | select all that apply from colour or specify other | colours | Colours |",
+                                 "| | select_one colour or_other | favourite | Favourite |"],
+                      ["| | list_name | name | label |", *YES_NO[1:], "| | colour | red | Red |",
+                       "| | colour | blue | Blue |"])
+    assert instrument.items["ok"].type == "select_one"
+    assert instrument.items["colours"].choice_names() == ["red", "blue", "other"]
+    other = instrument.items["favourite_other"]
+    assert other.type == "text" and other.label("en") == "Specify other." and other.label("uk") == "Уточніть інше."
+    view = FormView(instrument, "en")
+    assert view.fields["favourite_other"].box.layout.display == "none"
+    view.fields["ok"].input.value = "yes"
+    view.fields["favourite"].input.value = "other"
+    assert view.fields["favourite_other"].box.layout.display is None
+    view.fields["favourite_other"].input.value = "teal"
+    answers = save_and_read(db, household_case, instrument, view)
+    assert answers["favourite"] == "other" and answers["favourite_other"] == "teal"
+
+
+def test_metadata_rows_with_their_parameters_do_not_refuse_the_form(tmp_path):
+    instrument = form(tmp_path, ["| | type | name | label | parameters |",
+                                 "| | start | start | | |",
+                                 "| | audit | audit | | location-priority=balanced location-min-interval=60 "
+                                 "location-max-age=120 |",
+                                 "| | deviceid | deviceid | | |", "| | hidden | secret | | |",
+                                 "| | text | note_text | Notes | |"])
+    assert list(instrument.items) == ["note_text"]
+
+
+def test_curly_quotes_in_expressions_are_read_as_plain_ones(tmp_path):
+    instrument = form(tmp_path, ["| | type | name | label | relevant |",
+                                 "| | select_one yn | ok | All well? | |",
+                                 "| | text | why | Why not? | ${ok} = ‘no’ |"], YES_NO)
+    view = FormView(instrument, "en")
+    view.fields["ok"].input.value = "no"
+    assert view.fields["why"].box.layout.display is None
+
+
+def test_a_label_shows_the_answers_it_refers_to_as_they_are_typed(tmp_path, db, household_case):
+    instrument = form(tmp_path, ["| | type | name | label | hint |",
+                                 "| | text | child | Child's name | |",
+                                 "| | integer | age | How old is ${child}? | Age of ${child} in years |",
+                                 "| | begin repeat | visit | Visits | |",
+                                 "| | text | place | Where did you meet ${child}? | |",
+                                 "| | end repeat | | | |"])
+    view = FormView(instrument, "en")
+    assert "How old is ?" in view.fields["age"].label.value
+    view.fields["child"].input.value = "Zlata <b>"
+    assert "How old is Zlata &lt;b&gt;?" in view.fields["age"].label.value  # escaped: typed text is not HTML
+    assert "Age of Zlata" in view.fields["age"].hint.value
+    view.repeats["visit"].add()
+    assert "meet Zlata" in view.repeats["visit"].instances[0].fields["place"].label.value
+    view.fields["age"].input.value = "7"
+    assert save_and_read(db, household_case, instrument, view)["age"] == 7
+
+
+def test_a_label_referring_to_no_question_is_refused_with_its_row_and_column(tmp_path):
+    err = refusal(tmp_path, ["| | type | name | label::English (en) |", "| | text | a | Hello ${nobody} |"])
+    assert "row 2, column 'label::en'" in err.message("en") and "${nobody}" in err.message("en")
+    assert "рядок 2" in err.message("uk")
+
+
+def test_default_answers_fill_a_new_form_and_an_expression_is_refused(tmp_path, db, household_case):
+    instrument = form(tmp_path, ["| | type | name | label | default |",
+                                 "| | decimal | weight | Weight | 18.31 |",
+                                 "| | date | seen | Seen on | 2010-06-15 00:00:00 |",
+                                 "| | select_multiple colour | colours | Colours | red blue |",
+                                 "| | select_one yn | ok | All well? | no |"],
+                      ["| | list_name | name | label |", *YES_NO[1:], "| | colour | red | Red |",
+                       "| | colour | blue | Blue |"])
+    view = FormView(instrument, "uk")
+    assert view.values() == {"weight": "18.31", "seen": "2010-06-15", "colours": ["red", "blue"], "ok": "no"}
+    answers = save_and_read(db, household_case, instrument, view)
+    assert str(answers["seen"]) == "2010-06-15" and answers["weight"] == 18.31
+    err = refusal(tmp_path, ["| | type | name | label | default |", "| | date | d | Day | today() |"])
+    assert "column 'default'" in err.message("en") and "стовпці default" in err.message("uk")
+
+
+def test_a_phone_number_takes_digits_only(tmp_path, db, household_case):
+    instrument = form(tmp_path, ["| | type | name | label |", "| | phone number | phone | Phone |"])
+    view = FormView(instrument, "en")
+    view.fields["phone"].input.value = "+38 067"
+    assert "Enter numbers only." in view.check(today=TODAY).messages("en")[("phone", 0)]
+    view.fields["phone"].input.value = "0671234567"
+    assert save_and_read(db, household_case, instrument, view)["phone"] == "0671234567"
+
+
+@pytest.mark.parametrize(("row", "feature"), [
+    ("| | geopoint | where | Where |", "geopoint"), ("| | image | photo | Photo |", "image"),
+    ("| | time | at | At |", "time"), ("| | barcode | code | Code |", "barcode"),
+])
+def test_unsupported_types_are_refused_naming_the_type_sheet_row_and_column(tmp_path, row, feature):
+    err = refusal(tmp_path, ["| | type | name | label |", "| | text | a | A |", row])
+    for lang, words in (("en", "sheet 'survey', row 3, column 'type'"), ("uk", "аркуш «survey», рядок 3")):
+        assert words in err.message(lang) and f"'{feature}'" in err.message("en")
+
+
+def test_a_csv_that_is_not_a_form_is_refused_without_python_text(tmp_path):
+    path = tmp_path / "fruits.csv"
+    path.write_text("name,colour\napple,red\npear,green\n", encoding="utf-8")
+    with pytest.raises(InstrumentError) as err:
+        load_instrument(path)
+    assert "is not an XLSForm" in err.value.message("en") and "не є формою XLSForm" in err.value.message("uk")
+    assert "__init__" not in err.value.message("en")
