@@ -162,3 +162,70 @@ def test_a_csv_that_is_not_a_form_is_refused_without_python_text(tmp_path):
         load_instrument(path)
     assert "is not an XLSForm" in err.value.message("en") and "не є формою XLSForm" in err.value.message("uk")
     assert "__init__" not in err.value.message("en")
+
+
+def test_a_loop_over_a_list_gives_one_group_per_choice_with_its_label(tmp_path, db, household_case):
+    instrument = form(tmp_path, ["| | type | name | label::English (en) |",
+                                 "| | begin loop over room | rooms | Rooms |",
+                                 "| | integer | beds | How many beds in the %(label)s? |",
+                                 "| | end loop | | |"],
+                      ["| | list_name | name | label::English (en) |", "| | room | kitchen | kitchen |",
+                       "| | room | hall | hall |", "| | room | none | none |"])
+    assert list(instrument.items) == ["kitchen_beds", "hall_beds"]  # "none" is left out, as pyxform does
+    assert instrument.items["hall_beds"].parents == ("rooms", "hall")
+    view = FormView(instrument, "uk")
+    assert "How many beds in the kitchen?" in view.fields["kitchen_beds"].label.value
+    view.fields["kitchen_beds"].input.value = "2"
+    assert save_and_read(db, household_case, instrument, view) == {"kitchen_beds": 2}
+    err = refusal(tmp_path, ["| | type | name | label |", "| | begin loop over nowhere | l | L |",
+                             "| | integer | n | N |", "| | end loop | | |"], YES_NO)
+    assert "row 2, column 'type'" in err.message("en") and "nowhere" in err.message("en")
+
+
+CASCADE = ["| | list_name | name | label | region |", "| | region | north | North | |", "| | region | south | South | |",
+           "| | town | a | Town A | north |", "| | town | b | Town B | north |", "| | town | c | Town C | south |"]
+
+
+def test_a_cascading_select_offers_the_choices_its_filter_allows(tmp_path, db, household_case):
+    instrument = form(tmp_path, ["| | type | name | label | choice_filter |",
+                                 "| | select_one region | region | Region | |",
+                                 "| | select_one town | town | Town | region=${region} |",
+                                 "| | select_multiple town | visited | Visited | region = ${region} or name = 'c' |"],
+                      CASCADE)
+    view = FormView(instrument, "en")
+    assert view.fields["town"].input.options == ()
+    view.fields["region"].input.value = "north"
+    assert [v for _, v in view.fields["town"].input.options] == ["a", "b"]
+    visible = [c.description for c in view.fields["visited"].input.children if c.layout.display is None]
+    assert visible == ["Town A", "Town B", "Town C"]
+    view.fields["town"].input.value = "b"
+    view.fields["visited"].input.children[0].value = True
+    view.fields["region"].input.value = "south"
+    assert [v for _, v in view.fields["town"].input.options] == ["c"] and view.fields["town"].value() is None
+    assert view.fields["visited"].value() == []  # Town A is no longer offered: unticked and hidden
+    view.fields["town"].input.value = "c"
+    view.fields["visited"].input.children[2].value = True
+    answers = save_and_read(db, household_case, instrument, view)
+    assert answers == {"region": "south", "town": "c", "visited": ["c"]}
+
+
+def test_a_forged_answer_outside_the_cascade_is_refused(tmp_path):
+    from workbench.instruments.validation import check_submission
+
+    instrument = form(tmp_path, ["| | type | name | label | choice_filter |",
+                                 "| | select_one region | region | Region | |",
+                                 "| | select_one town | town | Town | region=${region} |"], CASCADE)
+    checked = check_submission(instrument, {"region": "south", "town": "a"}, today=TODAY)
+    assert checked.messages("en")[("town", 0)] == ["'a' is not offered now (it depends on earlier answers)."]
+    assert "не пропонується" in checked.messages("uk")[("town", 0)][0]
+
+
+def test_a_macro_workbook_is_read_as_data(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "survey"
+    book.active.append(["type", "name", "label"])
+    book.active.append(["integer", "age", "Age"])
+    book.save(tmp_path / "form.xlsm")
+    assert list(load_instrument(tmp_path / "form.xlsm").items) == ["age"]

@@ -17,7 +17,7 @@ import ipywidgets as w
 
 from .. import i18n
 from ..instruments.model import Instrument, Item, Section
-from ..instruments.validation import CheckedSubmission, check_submission, to_text
+from ..instruments.validation import CheckedSubmission, check_submission, offered_choices, to_text
 
 i18n.add({
     "form.add_instance": {"uk": "Додати: {label}", "en": "Add: {label}"},
@@ -107,6 +107,20 @@ class Field:
             self.input.placeholder = i18n.t("form.date_placeholder", lang)
         elif item.type in ("integer", "decimal"):
             self.input.placeholder = i18n.t("form.number_placeholder", lang)
+
+    def offer(self, names: list[str], lang):
+        """Show only the choices named (a ``choice_filter``'s), dropping an answer no longer offered."""
+        if self.item.type == "select_one":
+            value = self.input.value
+            options = [(c.label(lang), c.name) for c in self.item.choices if c.name in names]
+            if options != list(self.input.options):
+                self.input.value = None
+                self.input.options = options
+                self.input.value = value if value in names else None
+        elif self.item.type == "select_multiple":
+            for box, choice in zip(self.input.children, self.item.choices):
+                box.layout.display = None if choice.name in names else "none"
+                box.value = box.value and choice.name in names
 
     def value(self):
         if self.input is None:
@@ -332,7 +346,21 @@ class FormView:
                 if f.refers:
                     f.show_texts(self.lang)
 
+    def _offered(self, field: Field, checked: CheckedSubmission) -> list[str]:
+        top, entry = checked.answers, {}
+        if field.item.repeat:
+            entries = top.get(field.item.repeat) or []
+            entry = entries[field.instance - 1] if field.instance <= len(entries) else {}
+        return offered_choices(field.item, lambda name: (entry if self.instrument.items[name].repeat else top).get(name))
+
     def _show(self, checked: CheckedSubmission):
+        quiet, self._quiet = self._quiet, True
+        try:  # cascading selects: what a choice_filter offers follows the answers
+            for f in self._all_fields():
+                if f.item.choice_filter is not None:
+                    f.offer(self._offered(f, checked), self.lang)
+        finally:
+            self._quiet = quiet
         messages = checked.messages(self.lang)
         for f in self._all_fields():
             visible = (f.item.name, f.instance) not in checked.hidden

@@ -41,7 +41,7 @@ def pyxform_converts(path: Path) -> bool:
     """Whether pyxform turns the file into an XForm without error (what pyxform itself accepts)."""
     from pyxform.xls2xform import convert
 
-    if path.suffix.lower() not in SUFFIXES + (".xlsm",):
+    if path.suffix.lower() not in SUFFIXES:
         return False
     try:
         convert(str(path), warnings=[])

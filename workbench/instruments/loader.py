@@ -15,11 +15,11 @@ from pathlib import Path
 
 from .. import i18n
 from ..i18n import UserError
-from . import expressions
+from . import expressions, loops
 from .columns import cell as _cell
 from .columns import language, normalise_quotes, question_type, texts
 from .expressions import ExpressionError
-from .model import ITEM_TYPES, Choice, Instrument, Item, Section
+from .model import CHOICE_COLUMN, ITEM_TYPES, Choice, Instrument, Item, Section
 
 i18n.add({
     "instrument.unreadable": {
@@ -38,9 +38,13 @@ i18n.add({
         "uk": "вираз у стовпці default не підтримується; підтримується лише стала відповідь (число, дата, текст).",
         "en": "an expression in the default column is not supported; only a fixed answer (number, date, text) is.",
     },
+    "instrument.choice_filter_not_select": {
+        "uk": "стовпець choice_filter підтримується лише для select_one і select_multiple.",
+        "en": "the choice_filter column is supported only for select_one and select_multiple.",
+    },
     "instrument.bad_file_type": {
-        "uk": "Файл «{file}» має непідтримуваний формат. Підтримуються .xlsx, .xls, .csv і .md.",
-        "en": "The file '{file}' has an unsupported format. Use .xlsx, .xls, .csv or .md.",
+        "uk": "Файл «{file}» має непідтримуваний формат. Підтримуються .xlsx, .xlsm, .xls, .csv і .md.",
+        "en": "The file '{file}' has an unsupported format. Use .xlsx, .xlsm, .xls, .csv or .md.",
     },
     "instrument.too_large": {
         "uk": "Файл «{file}» завеликий ({size} МБ; найбільше {limit} МБ).",
@@ -69,6 +73,14 @@ i18n.add({
     "instrument.nested_repeat": {
         "uk": "повтор у повторі не підтримується.",
         "en": "a repeat inside a repeat is not supported.",
+    },
+    "instrument.nested_loop": {
+        "uk": "цикл (begin loop) у циклі не підтримується.",
+        "en": "a loop (begin loop) inside a loop is not supported.",
+    },
+    "instrument.loop_without_list": {
+        "uk": "після begin loop потрібна назва переліку варіантів (begin loop over ПЕРЕЛІК).",
+        "en": "begin loop needs the name of a choice list (begin loop over LIST).",
     },
     "instrument.unbalanced": {
         "uk": "«{found}» не має пари.",
@@ -122,7 +134,7 @@ i18n.add({
 })
 
 MAX_FILE_MB = 5
-SUFFIXES = (".xlsx", ".xls", ".csv", ".md")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".md")  # .xlsm: read as data; its macros never run
 BUILTIN_DIR = "builtin"
 PREVIOUS_DIR = "previous"  # earlier versions of built-in instruments, as ``<name>-<version>.md``, to correct
 # assessments saved with them (a correction keeps its instrument's version)
@@ -141,7 +153,7 @@ OTHER_CHOICE = "other"
 LABEL_REFERENCE = re.compile(r"\$\{([^}\s]+)\}")  # ${name} in a label or hint
 # Columns whose value changes what the form does: refused when filled, since
 # silently ignoring them would change the instrument's meaning.
-UNSUPPORTED_COLUMNS = ("choice_filter", "repeat_count", "trigger", "parameters", "jr:count")
+UNSUPPORTED_COLUMNS = ("repeat_count", "trigger", "parameters", "jr:count")
 # ``read_only`` (``readonly``) is supported as yes or no only: the form shows the value and the worker
 # cannot type it (the store still checks what arrives, since a page can send any value).
 READ_ONLY_COLUMNS = ("read_only", "readonly")
@@ -280,8 +292,10 @@ def _build(definition, path: str, sha256: str) -> Instrument:
                 references.append((owner, prefix if lang == "*" else f"{prefix}::{lang}", names, row_number))
         return found
 
-    for index, row in enumerate(definition.survey or []):
-        row_number = index + 2  # row 1 holds the headers
+    def error(row_number, column, key, **params):
+        return _at(file, "survey", row_number, column, key, **params)
+
+    for row_number, row in loops.unroll(definition.survey, definition.choices, error):
         raw_type = " ".join(_cell(row, "type").lower().split())
         if not raw_type:
             continue
@@ -338,6 +352,11 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             item.choices = choices[list_name]
             if or_other:
                 item.choices, other = _or_other(item, repeat, row_number)
+            if _cell(row, "choice_filter"):
+                item.choice_filter = parse(_choice_columns(_cell(row, "choice_filter"), item.choices),
+                                           row_number, "choice_filter", item)
+        elif _cell(row, "choice_filter"):
+            raise _at(file, "survey", row_number, "choice_filter", "instrument.choice_filter_not_select")
         item.default = _default(file, row, row_number, kind)
         for column in READ_ONLY_COLUMNS:
             flag = _cell(row, column).lower()
@@ -367,7 +386,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
     if not any(i.type != "note" for i in items.values()):
         raise InstrumentError("instrument.no_items", file=file)
     for owner, column, names, row_number in references:
-        for ref in sorted(names):
+        for ref in sorted(n for n in names if not n.startswith(CHOICE_COLUMN)):
             target = items.get(ref)
             if target is None:
                 raise _at(file, "survey", row_number, column, "instrument.unknown_reference", name=ref)
@@ -386,7 +405,10 @@ def _choice_lists(rows: list[dict], default_language: str | None) -> dict[str, t
     for row in rows:
         list_name, name = _cell(row, "list_name") or _cell(row, "list name"), _cell(row, "name")
         if list_name and name:
-            lists.setdefault(list_name, []).append(Choice(name=name, labels=texts(row, "label", default_language)))
+            columns = {str(k).strip().lower(): str(v).strip() for k, v in row.items()
+                       if v not in (None, "") and str(k).strip().lower() not in ("list_name", "list name", "name")}
+            lists.setdefault(list_name, []).append(Choice(name=name, labels=texts(row, "label", default_language),
+                                                          columns=columns))
     return {k: tuple(v) for k, v in lists.items()}
 
 
@@ -413,3 +435,20 @@ def _default(file: str, row: dict, row_number: int, kind: str) -> str | None:
     if kind == "date":
         return value.split()[0]  # a spreadsheet's date cell arrives as "2010-06-15 00:00:00"
     return value
+
+
+_FILTER_TOKEN = re.compile(r"""'[^']*'|"[^"]*"|\$\{[^}]*\}|(?P<name>[^\W\d][\w.:-]*)(?P<call>\s*\()?""")
+
+
+def _choice_columns(text: str, choices: tuple[Choice, ...]) -> str:
+    """A choice_filter with each bare name of a choices-sheet column (``cf``, ``state``) written as the
+    reference ``${choice..cf}``, which :func:`workbench.instruments.validation.offered_choices` gives from
+    each choice's row; quoted text, references, function names and ``and or div mod`` stay as they are."""
+    known = {c for choice in choices for c in choice.columns} | {"name"}
+
+    def replace(match):
+        name = match.group("name")
+        if not name or match.group("call") or name.lower() not in known:
+            return match.group(0)
+        return "${" + CHOICE_COLUMN + name.lower() + "}"
+    return _FILTER_TOKEN.sub(replace, normalise_quotes(text))

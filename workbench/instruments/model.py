@@ -22,6 +22,8 @@ def pick(labels: dict[str, str], lang: str | None) -> str:
 class Choice:
     name: str
     labels: dict[str, str]
+    # the choice row's other cells by lower-cased column (``state`` of a county): what a choice_filter reads
+    columns: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def label(self, lang=None) -> str:
         return pick(self.labels, lang) or self.name
@@ -43,6 +45,7 @@ class Item:
     constraint_messages: dict[str, str] = field(default_factory=dict)
     calculation: Expression | None = None
     choices: tuple[Choice, ...] = ()
+    choice_filter: Expression | None = None  # which choices are offered; a choice's columns are ${choice..COLUMN}
     list_name: str | None = None
     group: str | None = None      # innermost enclosing group: the item's domain
     repeat: str | None = None     # enclosing repeat, if any
@@ -64,6 +67,9 @@ class Item:
 
     def choice_names(self) -> list[str]:
         return [c.name for c in self.choices]
+
+
+CHOICE_COLUMN = "choice.."  # prefix of a choice column's name in a choice_filter (".." ends no XLSForm name)
 
 
 @dataclass

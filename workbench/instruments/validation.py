@@ -18,7 +18,7 @@ from datetime import date, datetime
 from .. import i18n
 from ..text_rules import check_text
 from .expressions import evaluate_bool, truthy
-from .model import Instrument, Item, Section, pick
+from .model import CHOICE_COLUMN, Instrument, Item, Section, pick
 
 i18n.add({
     "validation.required": {"uk": "Це поле обовʼязкове.", "en": "This field is required."},
@@ -43,6 +43,10 @@ i18n.add({
         "en": "The text is too long: {length} characters, at most {limit}.",
     },
     "validation.not_digits": {"uk": "Введіть лише цифри.", "en": "Enter numbers only."},
+    "validation.choice_not_offered": {
+        "uk": "Варіант «{value}» зараз не пропонується (залежить від попередніх відповідей).",
+        "en": "'{value}' is not offered now (it depends on earlier answers).",
+    },
     "validation.not_text": {"uk": "Очікувався текст.", "en": "Text was expected."},
     "validation.constraint": {
         "uk": "Значення не відповідає умові форми ({expression}).",
@@ -332,9 +336,32 @@ def _check_values(instrument, children, top, instance, number, repeats, hidden, 
             if required is True or (required and truthy(required.evaluate(lookup, today=today))):
                 problems.append(Problem(node.name, number, "validation.required", {},
                                         node.required_messages or None))
+        elif node.choice_filter is not None and (
+                missing := [v for v in _as_list(value) if v not in offered_choices(node, lookup, today)]):
+            problems.append(Problem(node.name, number, "validation.choice_not_offered", {"value": missing[0][:80]}))
         elif node.constraint is not None and not evaluate_bool(node.constraint, lookup, current=value, today=today):
             problems.append(Problem(node.name, number, "validation.constraint",
                                     {"expression": node.constraint.text}, node.constraint_messages or None))
+
+
+def offered_choices(item: Item, lookup, today: date | None = None) -> list[str]:
+    """Names of the choices of ``item`` its ``choice_filter`` offers given the answers ``lookup(name)``
+    gives (all of them without a filter); a choice's own cells are the names ``choice..COLUMN``."""
+    if item.choice_filter is None:
+        return item.choice_names()
+
+    def cells(choice):
+        def look(name):
+            if name.startswith(CHOICE_COLUMN):
+                column = name[len(CHOICE_COLUMN):]
+                return choice.name if column == "name" else choice.columns.get(column, "")
+            return lookup(name)
+        return look
+    return [c.name for c in item.choices if evaluate_bool(item.choice_filter, cells(c), today=today)]
+
+
+def _as_list(value) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def answer_rows(instrument: Instrument, answers: dict) -> list[dict]:
