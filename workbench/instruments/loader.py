@@ -16,10 +16,11 @@ from pathlib import Path
 from .. import i18n
 from ..i18n import UserError
 from . import expressions, loops
+from .choices import add_other, choice_lists, filter_columns
 from .columns import cell as _cell
 from .columns import language, normalise_quotes, question_type, texts
 from .expressions import ExpressionError
-from .model import CHOICE_COLUMN, ITEM_TYPES, Choice, Instrument, Item, Section
+from .model import CHOICE_COLUMN, ITEM_TYPES, Instrument, Item, Section
 
 i18n.add({
     "instrument.unreadable": {
@@ -32,8 +33,6 @@ i18n.add({
         "en": "The file '{file}' is not an XLSForm: it has no survey sheet with the columns type and name, "
               "or it is damaged.",
     },
-    "instrument.other": {"uk": "Інше", "en": "Other"},
-    "instrument.specify_other": {"uk": "Уточніть інше.", "en": "Specify other."},
     "instrument.default_expression": {
         "uk": "вираз у стовпці default не підтримується; підтримується лише стала відповідь (число, дата, текст).",
         "en": "an expression in the default column is not supported; only a fixed answer (number, date, text) is.",
@@ -149,7 +148,6 @@ METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simseria
                   "hidden"}
 # A phone number is text of digits only (pyxform's own constraint for the type).
 PHONE_TYPES = ("phone number",)
-OTHER_CHOICE = "other"
 LABEL_REFERENCE = re.compile(r"\$\{([^}\s]+)\}")  # ${name} in a label or hint
 # Columns whose value changes what the form does: refused when filled, since
 # silently ignoring them would change the instrument's meaning.
@@ -262,7 +260,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
     file = Path(path).name
     settings = (definition.settings or [{}])[0] if definition.settings else {}
     default_language = language(_cell(settings, "default_language")) if _cell(settings, "default_language") else None
-    choices = _choice_lists(definition.choices or [], default_language)
+    choices = choice_lists(definition.choices or [], default_language)
     direction = _cell(settings, "score_direction") or "functioning"
     if direction not in ("need", "functioning"):
         raise _at(file, "settings", 2, "score_direction", "instrument.bad_score_direction", value=direction)
@@ -351,9 +349,9 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             item.list_name = list_name
             item.choices = choices[list_name]
             if or_other:
-                item.choices, other = _or_other(item, repeat, row_number)
+                item.choices, other = add_other(item, repeat, row_number)
             if _cell(row, "choice_filter"):
-                item.choice_filter = parse(_choice_columns(_cell(row, "choice_filter"), item.choices),
+                item.choice_filter = parse(filter_columns(_cell(row, "choice_filter"), item.choices),
                                            row_number, "choice_filter", item)
         elif _cell(row, "choice_filter"):
             raise _at(file, "survey", row_number, "choice_filter", "instrument.choice_filter_not_select")
@@ -400,31 +398,6 @@ def _build(definition, path: str, sha256: str) -> Instrument:
                       sha256=sha256, source=path)
 
 
-def _choice_lists(rows: list[dict], default_language: str | None) -> dict[str, tuple[Choice, ...]]:
-    lists: dict[str, list[Choice]] = {}
-    for row in rows:
-        list_name, name = _cell(row, "list_name") or _cell(row, "list name"), _cell(row, "name")
-        if list_name and name:
-            columns = {str(k).strip().lower(): str(v).strip() for k, v in row.items()
-                       if v not in (None, "") and str(k).strip().lower() not in ("list_name", "list name", "name")}
-            lists.setdefault(list_name, []).append(Choice(name=name, labels=texts(row, "label", default_language),
-                                                          columns=columns))
-    return {k: tuple(v) for k, v in lists.items()}
-
-
-def _or_other(item: Item, repeat: str | None, row_number: int) -> tuple[tuple[Choice, ...], Item]:
-    """``select_one LIST or_other``: the list gains the choice ``other`` and the form a text item
-    ``NAME_other``, shown when ``other`` is chosen (pyxform's names and relevance)."""
-    choices = item.choices
-    if OTHER_CHOICE not in item.choice_names():
-        choices += (Choice(OTHER_CHOICE, {lang: i18n.t("instrument.other", lang) for lang in i18n.LANGUAGES}),)
-    text = Item(name=f"{item.name}_other", type="text", row=row_number,
-                labels={lang: i18n.t("instrument.specify_other", lang) for lang in i18n.LANGUAGES},
-                group=item.group, repeat=repeat, parents=item.parents,
-                relevant=expressions.parse(f"selected(${{{item.name}}}, '{OTHER_CHOICE}')"))
-    return choices, text
-
-
 def _default(file: str, row: dict, row_number: int, kind: str) -> str | None:
     """The ``default`` column: a fixed answer the form starts with; an expression is refused."""
     value = _cell(row, "default")
@@ -435,20 +408,3 @@ def _default(file: str, row: dict, row_number: int, kind: str) -> str | None:
     if kind == "date":
         return value.split()[0]  # a spreadsheet's date cell arrives as "2010-06-15 00:00:00"
     return value
-
-
-_FILTER_TOKEN = re.compile(r"""'[^']*'|"[^"]*"|\$\{[^}]*\}|(?P<name>[^\W\d][\w.:-]*)(?P<call>\s*\()?""")
-
-
-def _choice_columns(text: str, choices: tuple[Choice, ...]) -> str:
-    """A choice_filter with each bare name of a choices-sheet column (``cf``, ``state``) written as the
-    reference ``${choice..cf}``, which :func:`workbench.instruments.validation.offered_choices` gives from
-    each choice's row; quoted text, references, function names and ``and or div mod`` stay as they are."""
-    known = {c for choice in choices for c in choice.columns} | {"name"}
-
-    def replace(match):
-        name = match.group("name")
-        if not name or match.group("call") or name.lower() not in known:
-            return match.group(0)
-        return "${" + CHOICE_COLUMN + name.lower() + "}"
-    return _FILTER_TOKEN.sub(replace, normalise_quotes(text))
