@@ -146,8 +146,8 @@ def test_a_phone_number_takes_digits_only(tmp_path, db, household_case):
 
 
 @pytest.mark.parametrize(("row", "feature"), [
-    ("| | geopoint | where | Where |", "geopoint"), ("| | image | photo | Photo |", "image"),
-    ("| | time | at | At |", "time"), ("| | barcode | code | Code |", "barcode"),
+    ("| | image | photo | Photo |", "image"), ("| | audio | voice | Voice |", "audio"),
+    ("| | trigger | ok | OK |", "trigger"), ("| | barcode | code | Code |", "barcode"),
 ])
 def test_unsupported_types_are_refused_naming_the_type_sheet_row_and_column(tmp_path, row, feature):
     err = refusal(tmp_path, ["| | type | name | label |", "| | text | a | A |", row])
@@ -229,3 +229,27 @@ def test_a_macro_workbook_is_read_as_data(tmp_path):
     book.active.append(["integer", "age", "Age"])
     book.save(tmp_path / "form.xlsm")
     assert list(load_instrument(tmp_path / "form.xlsm").items) == ["age"]
+
+
+def test_time_datetime_and_geopoint_are_checked_and_kept_as_odk_writes_them(tmp_path, db, household_case):
+    instrument = form(tmp_path, ["| | type | name | label | default | constraint |",
+                                 "| | time | at | At | 09:30:00 | |",
+                                 "| | dateTime | when | When | | |",
+                                 "| | gps | where | Where | | |",
+                                 "| | geopoint | home | Home | | |"])
+    assert [i.type for i in instrument.items.values()] == ["time", "datetime", "geopoint", "geopoint"]
+    view = FormView(instrument, "uk")
+    assert view.fields["at"].input.placeholder == "гг:хх"
+    for name, bad in (("at", "25:00"), ("when", "31.02.2026 10:00"), ("where", "91 30"), ("home", "50 30 1 -5")):
+        view.fields[name].input.value = bad
+    messages = view.check(today=TODAY).messages("en")
+    assert messages[("at", 0)] == ["Enter a time as hh:mm, for example 09:30."]
+    assert "dd.mm.yyyy hh:mm" in messages[("when", 0)][0] and "latitude -90 to 90" in messages[("where", 0)][0]
+    assert "accuracy 0 or more" in messages[("home", 0)][0]
+    view.fields["at"].input.value = "9:05"
+    view.fields["when"].input.value = "05.03.2026 14:45"
+    view.fields["where"].input.value = "50.4501 30.5234"
+    view.fields["home"].input.value = "50.45, 30.52, 170, 4.5"
+    answers = save_and_read(db, household_case, instrument, view)
+    assert answers == {"at": "09:05", "when": "2026-03-05T14:45", "where": "50.4501 30.5234 0 0",
+                       "home": "50.45 30.52 170 4.5"}

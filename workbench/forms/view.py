@@ -25,6 +25,9 @@ i18n.add({
     "form.instance_title": {"uk": "{label} {number}", "en": "{label} {number}"},
     "form.date_placeholder": {"uk": "дд.мм.рррр", "en": "dd.mm.yyyy"},
     "form.number_placeholder": {"uk": "число", "en": "number"},
+    "form.time_placeholder": {"uk": "гг:хх", "en": "hh:mm"},
+    "form.datetime_placeholder": {"uk": "дд.мм.рррр гг:хх", "en": "dd.mm.yyyy hh:mm"},
+    "form.geopoint_placeholder": {"uk": "широта довгота [висота точність]", "en": "latitude longitude [altitude accuracy]"},
     "form.required_mark": {"uk": "обовʼязкове", "en": "required"},
 })
 
@@ -103,8 +106,8 @@ class Field:
         elif item.type == "select_multiple":
             for box, choice in zip(self.input.children, item.choices):
                 box.description = choice.label(lang)
-        elif item.type == "date":
-            self.input.placeholder = i18n.t("form.date_placeholder", lang)
+        elif item.type in ("date", "time", "datetime", "geopoint"):
+            self.input.placeholder = i18n.t(f"form.{item.type}_placeholder", lang)
         elif item.type in ("integer", "decimal"):
             self.input.placeholder = i18n.t("form.number_placeholder", lang)
 

@@ -24,6 +24,7 @@ TYPE_ALIASES = {
     "begin repeat": "begin_repeat", "end repeat": "end_repeat",
     "begin_lgroup": "begin_repeat", "end_lgroup": "end_repeat",
     "begin looped group": "begin_repeat", "end looped group": "end_repeat",
+    "date time": "datetime", "gps": "geopoint", "location": "geopoint",
 }
 # Longest first, so "select one from" wins over "select one".
 SELECT_PREFIXES = (("select all that apply from", "select_multiple"), ("select one from", "select_one"),

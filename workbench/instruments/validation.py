@@ -47,6 +47,19 @@ i18n.add({
         "uk": "Варіант «{value}» зараз не пропонується (залежить від попередніх відповідей).",
         "en": "'{value}' is not offered now (it depends on earlier answers).",
     },
+    "validation.not_time": {
+        "uk": "Введіть час у форматі гг:хх, наприклад 09:30.", "en": "Enter a time as hh:mm, for example 09:30.",
+    },
+    "validation.not_datetime": {
+        "uk": "Введіть дату й час у форматі дд.мм.рррр гг:хх, наприклад 05.03.2024 09:30.",
+        "en": "Enter a date and time as dd.mm.yyyy hh:mm, for example 05.03.2024 09:30.",
+    },
+    "validation.not_geopoint": {
+        "uk": "Введіть широту й довготу (і, за бажання, висоту в метрах і точність у метрах) через пробіл, "
+              "наприклад 50.4501 30.5234; широта від -90 до 90, довгота від -180 до 180, точність не менше 0.",
+        "en": "Enter latitude and longitude (and, if you wish, altitude and accuracy in metres) separated by "
+              "spaces, for example 50.4501 30.5234; latitude -90 to 90, longitude -180 to 180, accuracy 0 or more.",
+    },
     "validation.not_text": {"uk": "Очікувався текст.", "en": "Text was expected."},
     "validation.constraint": {
         "uk": "Значення не відповідає умові форми ({expression}).",
@@ -78,6 +91,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DIGITS = re.compile(r"[0-9]+")  # ASCII digits: "٣٠" or "²" is not a number typed here
 _MAX_DIGITS = 20
 _DECIMAL = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _UA_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
@@ -202,6 +216,8 @@ def coerce_value(item: Item, value):
         return (float(value), None) if abs(value) <= MAX_ABS_NUMBER else (None, ("validation.number_too_large", {}))
     if kind == "date":
         return parse_date(value)
+    if kind in ("time", "datetime", "geopoint"):
+        return _PARSERS[kind](value)
     if kind == "select_one":
         if not isinstance(value, str) or value not in item.choice_names():
             return None, ("validation.unknown_choice", {"value": str(value)[:80]})
@@ -244,6 +260,43 @@ def _check_text(value: str):
     if len(value) > MAX_TEXT:
         return None, ("validation.text_too_long", {"length": len(value), "limit": MAX_TEXT})
     return value, None
+
+
+def parse_time(value):
+    """A time of day as ``hh:mm`` (how it is kept) from ``h:mm``, ``hh:mm`` or ``hh:mm:ss``."""
+    match = _TIME.match(value.strip()) if isinstance(value, str) else None
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59 or int(match.group(3) or 0) > 59:
+        return None, ("validation.not_time", {})
+    return f"{int(match.group(1)):02d}:{match.group(2)}", None
+
+
+def parse_datetime(value):
+    """A date and time as ISO ``yyyy-mm-ddThh:mm`` (how it is kept) from ``dd.mm.yyyy hh:mm`` or ISO."""
+    parts = re.split(r"[T ]", value.strip(), maxsplit=1) if isinstance(value, str) else []
+    if len(parts) != 2:
+        return None, ("validation.not_datetime", {})
+    day, problem = parse_date(parts[0])
+    time, problem_time = parse_time(parts[1].split("+")[0].split("Z")[0][:8])
+    if problem or problem_time:
+        return None, ("validation.not_datetime", {})
+    return f"{day.isoformat()}T{time}", None
+
+
+def parse_geopoint(value):
+    """A point as ODK keeps it, ``latitude longitude altitude accuracy`` (missing ones 0), from 2 to 4 numbers."""
+    numbers = value.replace(",", " ").split() if isinstance(value, str) else []
+    try:
+        point = [float(n) for n in numbers]
+    except ValueError:
+        point = []
+    if not 2 <= len(point) <= 4 or not all(math.isfinite(x) for x in point) or not (
+            -90 <= point[0] <= 90 and -180 <= point[1] <= 180 and (len(point) < 4 or point[3] >= 0)):
+        return None, ("validation.not_geopoint", {})
+    return " ".join(_number_text(x) for x in point + [0.0] * (4 - len(point))), None
+
+
+def _number_text(x: float) -> str:
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
 
 
 def parse_date(value):
@@ -362,6 +415,9 @@ def offered_choices(item: Item, lookup, today: date | None = None) -> list[str]:
 
 def _as_list(value) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+_PARSERS = {"time": parse_time, "datetime": parse_datetime, "geopoint": parse_geopoint}
 
 
 def answer_rows(instrument: Instrument, answers: dict) -> list[dict]:
