@@ -124,10 +124,9 @@ def test_nested_repeats_are_refused(tmp_path):
 
 
 def test_a_column_that_changes_behaviour_is_refused(tmp_path):
-    path = md_form(tmp_path, ["| | begin_repeat | r | Повтор | Repeat | | | 3 |", "| | integer | a | А | A | | | |",
-                              "| | end_repeat | | | | | | |"], extra_header=" repeat_count |")
+    path = md_form(tmp_path, ["| | integer | a | А | A | | | ${a} > 1 |"], extra_header=" trigger |")
     err = refusal(path)
-    assert "column 'repeat_count'" in err.message("en") and "row 2" in err.message("en")
+    assert "column 'trigger'" in err.message("en") and "row 2" in err.message("en")
 
 
 def test_bad_score_direction_is_refused(tmp_path):

@@ -253,3 +253,29 @@ def test_time_datetime_and_geopoint_are_checked_and_kept_as_odk_writes_them(tmp_
     answers = save_and_read(db, household_case, instrument, view)
     assert answers == {"at": "09:05", "when": "2026-03-05T14:45", "where": "50.4501 30.5234 0 0",
                        "home": "50.45 30.52 170 4.5"}
+
+
+def test_repeat_count_gives_a_repeat_as_many_entries_as_it_says(tmp_path, db, household_case):
+    from workbench.instruments.validation import check_submission
+
+    instrument = form(tmp_path, ["| | type | name | label | repeat_count |",
+                                 "| | integer | children | How many children? | |",
+                                 "| | begin repeat | child | Child | ${children} |",
+                                 "| | text | child_name | Name | |",
+                                 "| | end repeat | | | |",
+                                 "| | begin repeat | visit | Visit | 2 |",
+                                 "| | date | visit_on | On | |",
+                                 "| | end repeat | | | |"])
+    view = FormView(instrument, "en")
+    child, visit = view.repeats["child"], view.repeats["visit"]
+    assert len(child.instances) == 0 and len(visit.instances) == 2
+    assert child.add_button.layout.display == "none" and visit.instances[0].remove.layout.display == "none"
+    view.fields["children"].input.value = "3"
+    assert len(child.instances) == 3
+    view.fields["children"].input.value = "1"
+    assert len(child.instances) == 1
+    child.instances[0].fields["child_name"].input.value = "Zlata"
+    answers = save_and_read(db, household_case, instrument, view)
+    assert answers == {"children": 1, "child": [{"child_name": "Zlata"}]}
+    forged = check_submission(instrument, {"children": "2", "child": [{"child_name": "A"}]}, today=TODAY)
+    assert forged.messages("en")[("child", 0)] == ["'child' must have exactly 2 entries (repeat_count)."]

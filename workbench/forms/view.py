@@ -17,7 +17,7 @@ import ipywidgets as w
 
 from .. import i18n
 from ..instruments.model import Instrument, Item, Section
-from ..instruments.validation import CheckedSubmission, check_submission, offered_choices, to_text
+from ..instruments.validation import CheckedSubmission, check_submission, offered_choices, repeat_count, to_text
 
 i18n.add({
     "form.add_instance": {"uk": "Додати: {label}", "en": "Add: {label}"},
@@ -173,6 +173,8 @@ class RepeatBlock:
         self.add_button.on_click(lambda _: self.add())
         self.add_button.add_class(f"wb-add-{section.name}")
         self.list = w.VBox()
+        if section.count is not None:  # repeat_count decides how many entries: no button adds or removes one
+            self.add_button.layout.display = "none"
         self.box = w.VBox([self.title, self.list, self.add_button],
                           layout=w.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
 
@@ -185,6 +187,8 @@ class RepeatBlock:
                            layout=w.Layout(border="1px dashed #aaa", padding="6px", margin="4px 0"))
         entry.box.add_class(f"wb-instance-{self.section.name}")
         entry.remove.on_click(lambda _: self.remove(entry))
+        if self.section.count is not None:
+            entry.remove.layout.display = "none"
         self.instances.append(entry)
         for name, value in (values or {}).items():
             if name in entry.fields:
@@ -344,10 +348,23 @@ class FormView:
         """Re-evaluate relevance, the touched fields' messages and the labels that show answers
         (called on every change)."""
         if not self._quiet:
-            self.check(show_all=False)
+            checked = self.check(show_all=False)
+            if self._follow_counts(checked):
+                return  # adding or removing an entry refreshed the view again
             for f in self._all_fields():
                 if f.refers:
                     f.show_texts(self.lang)
+
+    def _follow_counts(self, checked: CheckedSubmission) -> bool:
+        """Give each repeat with ``repeat_count`` as many entries as its count says now; True if any changed."""
+        changed = False
+        lookup = lambda name: checked.answers.get(name)  # noqa: E731  (a count reads answers outside its repeat)
+        for block in self.repeats.values():
+            count = repeat_count(block.section, lookup)
+            while count is not None and len(block.instances) != count:
+                changed = True
+                block.add() if len(block.instances) < count else block.remove(block.instances[-1])
+        return changed
 
     def _offered(self, field: Field, checked: CheckedSubmission) -> list[str]:
         top, entry = checked.answers, {}

@@ -152,6 +152,7 @@ LABEL_REFERENCE = re.compile(r"\$\{([^}\s]+)\}")  # ${name} in a label or hint
 # Columns whose value changes what the form does: refused when filled, since
 # silently ignoring them would change the instrument's meaning.
 UNSUPPORTED_COLUMNS = ("repeat_count", "trigger", "parameters", "jr:count")
+REPEAT_COUNT_COLUMNS = ("repeat_count", "jr:count")  # supported on begin repeat only
 # ``read_only`` (``readonly``) is supported as yes or no only: the form shows the value and the worker
 # cannot type it (the store still checks what arrives, since a page can send any value).
 READ_ONLY_COLUMNS = ("read_only", "readonly")
@@ -301,7 +302,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
         if kind in METADATA_TYPES:
             continue
         for column in UNSUPPORTED_COLUMNS:
-            if _cell(row, column):
+            if _cell(row, column) and not (kind == "begin_repeat" and column in REPEAT_COUNT_COLUMNS):
                 raise _at(file, "survey", row_number, column, "instrument.unsupported_column", name=column)
         name = _cell(row, "name")
         parent = stack[-1] if stack else None
@@ -316,6 +317,10 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             section.labels = text_columns(row, row_number, section, "label")
             if _cell(row, "relevant"):
                 section.relevant = parse(_cell(row, "relevant"), row_number, "relevant", section)
+            count = next((_cell(row, c) for c in REPEAT_COUNT_COLUMNS if _cell(row, c)), "")
+            if count:  # as many entries as it says: a whole number, or an expression over answers outside
+                column = next(c for c in REPEAT_COUNT_COLUMNS if _cell(row, c))
+                section.count = int(count) if count.isdigit() else parse(count, row_number, column, section)
             (parent.children if parent else top).append(section)
             sections[name] = section
             stack.append(section)

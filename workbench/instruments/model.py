@@ -83,6 +83,7 @@ class Section:
     relevant: Expression | None = None
     children: list = field(default_factory=list)  # Items and Sections, in order
     repeat: str | None = None  # enclosing repeat, for a group inside a repeat
+    count: int | Expression | None = None  # a repeat's ``repeat_count``: its number of entries, fixed or computed
 
     def label(self, lang=None) -> str:
         return pick(self.labels, lang) or self.name

@@ -60,6 +60,10 @@ i18n.add({
         "en": "Enter latitude and longitude (and, if you wish, altitude and accuracy in metres) separated by "
               "spaces, for example 50.4501 30.5234; latitude -90 to 90, longitude -180 to 180, accuracy 0 or more.",
     },
+    "validation.repeat_count": {
+        "uk": "«{name}» має мати рівно {count} записів (repeat_count).",
+        "en": "'{name}' must have exactly {count} entries (repeat_count).",
+    },
     "validation.not_text": {"uk": "Очікувався текст.", "en": "Text was expected."},
     "validation.constraint": {
         "uk": "Значення не відповідає умові форми ({expression}).",
@@ -155,6 +159,13 @@ def check_submission(instrument: Instrument, raw, today: date | None = None) -> 
         else:
             top.update(_coerce_scope(instrument, {key: value}, None, 0, problems))
     hidden = _apply_relevance(instrument, top, repeats, today)
+    for name, section in instrument.repeats.items():
+        lookup = _lookup(instrument, top, None)
+        count = repeat_count(section, lookup, today)
+        if section.relevant is not None and not evaluate_bool(section.relevant, lookup, today=today):
+            continue
+        if count is not None and len(repeats[name]) != count and not any(p.item == name for p in problems):
+            problems.append(Problem(name, 0, "validation.repeat_count", {"name": name, "count": count}))
     answers = dict(top)
     answers.update({k: v for k, v in repeats.items() if v})
     bad = {(p.item, p.instance) for p in problems}
@@ -415,6 +426,19 @@ def offered_choices(item: Item, lookup, today: date | None = None) -> list[str]:
 
 def _as_list(value) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def repeat_count(section: Section, lookup, today: date | None = None) -> int | None:
+    """How many entries a repeat with ``repeat_count`` must have (0 to MAX_INSTANCES; an empty or
+    non-numeric count is 0); None for a repeat without one."""
+    if section.count is None or isinstance(section.count, int):
+        return None if section.count is None else min(section.count, MAX_INSTANCES)
+    value = section.count.evaluate(lookup, today=today)
+    try:
+        value = float(value) if isinstance(value, (int, float, str)) else math.nan
+    except ValueError:
+        value = math.nan
+    return 0 if not math.isfinite(value) else int(min(max(value, 0), MAX_INSTANCES))
 
 
 _PARSERS = {"time": parse_time, "datetime": parse_datetime, "geopoint": parse_geopoint}
