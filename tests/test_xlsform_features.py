@@ -279,3 +279,16 @@ def test_repeat_count_gives_a_repeat_as_many_entries_as_it_says(tmp_path, db, ho
     assert answers == {"children": 1, "child": [{"child_name": "Zlata"}]}
     forged = check_submission(instrument, {"children": "2", "child": [{"child_name": "A"}]}, today=TODAY)
     assert forged.messages("en")[("child", 0)] == ["'child' must have exactly 2 entries (repeat_count)."]
+
+
+def test_acknowledge_is_a_tick_kept_as_ok_and_a_note_may_have_no_name(tmp_path, db, household_case):
+    instrument = form(tmp_path, ["| | type | name | label | required |",
+                                 "| | note | | Read this first. | |",
+                                 "| | acknowledge | read | I have read the rules | yes |"])
+    assert "generated_note_name_2" in instrument.items  # pyxform's name for it
+    view = FormView(instrument, "en")
+    assert view.check(today=TODAY).messages("en")[("read", 0)] == ["This field is required."]
+    view.fields["read"].input.value = True
+    assert save_and_read(db, household_case, instrument, view) == {"read": "OK"}
+    view.fields["read"].set_value("OK")
+    assert view.fields["read"].input.value is True

@@ -66,6 +66,8 @@ class Field:
             return widget
         elif kind == "text":
             widget = w.Textarea(rows=2, layout=w.Layout(width="95%"))
+        elif kind == "acknowledge":
+            widget = w.Checkbox(value=False, description="OK", indent=False)
         else:
             widget = w.Text(layout=w.Layout(width="16em"))
         # A read-only item is shown, not typed (the store checks the value all the same).
@@ -141,6 +143,8 @@ class Field:
                 box.value = c.name in chosen
         elif self.item.type == "select_one":
             self.input.value = value if value in self.item.choice_names() else None
+        elif self.item.type == "acknowledge":
+            self.input.value = value in (True, "OK")
         elif self.item.type == "date" and isinstance(value, date):
             self.input.value = value.strftime("%d.%m.%Y")
         else:

@@ -304,7 +304,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
         for column in UNSUPPORTED_COLUMNS:
             if _cell(row, column) and not (kind == "begin_repeat" and column in REPEAT_COUNT_COLUMNS):
                 raise _at(file, "survey", row_number, column, "instrument.unsupported_column", name=column)
-        name = _cell(row, "name")
+        name = _cell(row, "name") or (f"generated_note_name_{row_number}" if kind == "note" else "")  # as pyxform
         parent = stack[-1] if stack else None
         repeat = next((s.name for s in reversed(stack) if s.kind == "repeat"), None)
         if kind in ("begin_group", "begin_repeat"):

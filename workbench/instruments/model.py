@@ -7,7 +7,8 @@ from .. import i18n
 from .expressions import Expression
 
 # Types a case manager fills in; "calculate" is computed, "note" only shows text.
-INPUT_TYPES = ("text", "integer", "decimal", "date", "time", "datetime", "geopoint", "select_one", "select_multiple")
+INPUT_TYPES = ("text", "integer", "decimal", "date", "time", "datetime", "geopoint", "select_one", "select_multiple",
+               "acknowledge")
 ITEM_TYPES = INPUT_TYPES + ("note", "calculate")
 
 

@@ -64,6 +64,7 @@ i18n.add({
         "uk": "«{name}» має мати рівно {count} записів (repeat_count).",
         "en": "'{name}' must have exactly {count} entries (repeat_count).",
     },
+    "validation.not_acknowledged": {"uk": "Позначте «OK» або залиште порожнім.", "en": "Tick OK or leave it empty."},
     "validation.not_text": {"uk": "Очікувався текст.", "en": "Text was expected."},
     "validation.constraint": {
         "uk": "Значення не відповідає умові форми ({expression}).",
@@ -199,9 +200,11 @@ def _empty(value) -> bool:
 
 def coerce_value(item: Item, value):
     """``(typed value or None when empty, None)`` or ``(None, (message key, params))``."""
-    if _empty(value):
+    if _empty(value) or (item.type == "acknowledge" and value is False):
         return None, None
     kind = item.type
+    if kind == "acknowledge":  # ticked, kept as ODK writes it: "OK"
+        return ("OK", None) if value is True or value == "OK" else (None, ("validation.not_acknowledged", {}))
     if kind == "text":
         if not isinstance(value, str):
             return None, ("validation.not_text", {})
