@@ -148,6 +148,7 @@ def test_a_phone_number_takes_digits_only(tmp_path, db, household_case):
 @pytest.mark.parametrize(("row", "feature"), [
     ("| | image | photo | Photo |", "image"), ("| | audio | voice | Voice |", "audio"),
     ("| | trigger | ok | OK |", "trigger"), ("| | barcode | code | Code |", "barcode"),
+    ("| | select one from file towns.csv | town | Town |", "select one from file towns.csv"),
 ])
 def test_unsupported_types_are_refused_naming_the_type_sheet_row_and_column(tmp_path, row, feature):
     err = refusal(tmp_path, ["| | type | name | label |", "| | text | a | A |", row])

@@ -362,9 +362,8 @@ class FormView:
     def _follow_counts(self, checked: CheckedSubmission) -> bool:
         """Give each repeat with ``repeat_count`` as many entries as its count says now; True if any changed."""
         changed = False
-        lookup = lambda name: checked.answers.get(name)  # noqa: E731  (a count reads answers outside its repeat)
         for block in self.repeats.values():
-            count = repeat_count(block.section, lookup)
+            count = repeat_count(block.section, checked.answers.get)  # a count reads answers outside its repeat
             while count is not None and len(block.instances) != count:
                 changed = True
                 block.add() if len(block.instances) < count else block.remove(block.instances[-1])

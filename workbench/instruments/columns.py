@@ -94,6 +94,8 @@ def question_type(raw: str) -> tuple[str, str | None, bool]:
     for prefix, select_kind in SELECT_PREFIXES:
         if raw.startswith(prefix + " "):
             rest = raw[len(prefix) + 1:].strip()
+            if rest.startswith("file "):  # "select one from file x.csv": choices in another file, not supported
+                return raw, None, False
             other = next((s for s in OR_OTHER if rest.endswith(s)), None)
             return select_kind, rest[: -len(other)].strip() if other else rest, bool(other)
     return kind, None, False

@@ -92,8 +92,8 @@ i18n.add({
 MAX_TEXT = 5000
 MAX_INSTANCES = 50
 MAX_ABS_NUMBER = 10**12
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_DIGITS = re.compile(r"[0-9]+")  # ASCII digits: "٣٠" or "²" is not a number typed here
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits: "٣٠" or "²" is not a number typed here
+_DIGITS = re.compile(r"[0-9]+")  # a phone number's: ASCII digits too
 _MAX_DIGITS = 20
 _DECIMAL = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
