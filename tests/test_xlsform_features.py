@@ -293,3 +293,23 @@ def test_acknowledge_is_a_tick_kept_as_ok_and_a_note_may_have_no_name(tmp_path, 
     assert save_and_read(db, household_case, instrument, view) == {"read": "OK"}
     view.fields["read"].set_value("OK")
     assert view.fields["read"].input.value is True
+
+
+def test_a_range_is_a_number_from_start_to_end_in_steps(tmp_path, db, household_case):
+    instrument = form(tmp_path, ["| | type | name | label | parameters |",
+                                 "| | range | pain | Pain | start=0 end=10 step=2 |",
+                                 "| | range | dose | Dose | start=0.5 end=2 step=0.5 |",
+                                 "| | range | plain | Plain | |"])
+    assert [(i.type, i.steps) for i in instrument.items.values()] == [
+        ("integer", (0, 10, 2)), ("decimal", (0.5, 2, 0.5)), ("integer", (1, 10, 1))]
+    view = FormView(instrument, "en")
+    view.fields["pain"].input.value = "3"
+    view.fields["dose"].input.value = "2.5"
+    messages = view.check(today=TODAY).messages("en")
+    assert messages[("pain", 0)] == ["Enter a number from 0 to 10 in steps of 2."]
+    assert messages[("dose", 0)] == ["Enter a number from 0.5 to 2 in steps of 0.5."]
+    view.fields["pain"].input.value = "4"
+    view.fields["dose"].input.value = "1,5"
+    assert save_and_read(db, household_case, instrument, view) == {"pain": 4, "dose": 1.5}
+    err = refusal(tmp_path, ["| | type | name | label | parameters |", "| | range | r | R | start=0 step=0 |"])
+    assert "column 'parameters'" in err.message("en") and "step" in err.message("uk")

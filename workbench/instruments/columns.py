@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import math
 import re
 
 from .. import i18n
@@ -99,3 +100,27 @@ def question_type(raw: str) -> tuple[str, str | None, bool]:
             other = next((s for s in OR_OTHER if rest.endswith(s)), None)
             return select_kind, rest[: -len(other)].strip() if other else rest, bool(other)
     return kind, None, False
+
+
+def range_steps(parameters: str) -> tuple[float, float, float]:
+    """A ``range`` row's (start, end, step) from its ``parameters`` (``start=0 end=10 step=1``; pyxform's
+    defaults 1, 10 and 1); ValueError for another key, a value that is not a number or a step not above 0."""
+    found = {"start": "1", "end": "10", "step": "1"}
+    for part in filter(None, re.split(r"[\s;,]+", parameters)):
+        key, _, value = part.partition("=")
+        if key.strip().lower() not in found:
+            raise ValueError(part)
+        found[key.strip().lower()] = value.strip()
+    start, end, step = (float(found[k]) for k in ("start", "end", "step"))
+    if not all(math.isfinite(x) for x in (start, end, step)) or step <= 0:
+        raise ValueError(parameters)
+    return start, end, step
+
+
+def default_answer(value: str, kind: str) -> str | None:
+    """The ``default`` column: a fixed answer the form starts with, or None; ValueError for an expression."""
+    if not value:
+        return None
+    if "${" in value or "(" in value:
+        raise ValueError(value)
+    return value.split()[0] if kind == "date" else value  # a spreadsheet's date arrives as "2010-06-15 00:00:00"

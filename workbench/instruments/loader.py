@@ -18,7 +18,7 @@ from ..i18n import UserError
 from . import expressions, loops
 from .choices import add_other, choice_lists, filter_columns
 from .columns import cell as _cell
-from .columns import language, normalise_quotes, question_type, texts
+from .columns import default_answer, language, normalise_quotes, question_type, range_steps, texts
 from .expressions import ExpressionError
 from .model import CHOICE_COLUMN, ITEM_TYPES, Instrument, Item, Section
 
@@ -40,6 +40,10 @@ i18n.add({
     "instrument.choice_filter_not_select": {
         "uk": "стовпець choice_filter підтримується лише для select_one і select_multiple.",
         "en": "the choice_filter column is supported only for select_one and select_multiple.",
+    },
+    "instrument.bad_range": {
+        "uk": "параметри range мають бути start=, end= і step= з числами, step більше 0 (наприклад start=0 end=10 step=1).",
+        "en": "range parameters must be start=, end= and step= with numbers, step above 0 (e.g. start=0 end=10 step=1).",
     },
     "instrument.bad_file_type": {
         "uk": "Файл «{file}» має непідтримуваний формат. Підтримуються .xlsx, .xlsm, .xls, .csv і .md.",
@@ -302,7 +306,8 @@ def _build(definition, path: str, sha256: str) -> Instrument:
         if kind in METADATA_TYPES:
             continue
         for column in UNSUPPORTED_COLUMNS:
-            if _cell(row, column) and not (kind == "begin_repeat" and column in REPEAT_COUNT_COLUMNS):
+            if _cell(row, column) and not (kind == "begin_repeat" and column in REPEAT_COUNT_COLUMNS) and not (
+                    kind == "range" and column == "parameters"):
                 raise _at(file, "survey", row_number, column, "instrument.unsupported_column", name=column)
         name = _cell(row, "name") or (f"generated_note_name_{row_number}" if kind == "note" else "")  # as pyxform
         parent = stack[-1] if stack else None
@@ -332,6 +337,13 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             continue
         if kind in PHONE_TYPES:
             kind = "text"
+        steps = None
+        if kind == "range":  # a number from start to end in steps (pyxform's defaults 1, 10, 1)
+            try:
+                steps = range_steps(_cell(row, "parameters"))
+            except ValueError:
+                raise _at(file, "survey", row_number, "parameters", "instrument.bad_range") from None
+            kind = "integer" if all(float(x).is_integer() for x in steps) else "decimal"
         if kind not in ITEM_TYPES:
             raise _at(file, "survey", row_number, "type", "instrument.unsupported_type", type=raw_type,
                       supported=", ".join(ITEM_TYPES + ("begin_group", "begin_repeat")))
@@ -360,7 +372,11 @@ def _build(definition, path: str, sha256: str) -> Instrument:
                                            row_number, "choice_filter", item)
         elif _cell(row, "choice_filter"):
             raise _at(file, "survey", row_number, "choice_filter", "instrument.choice_filter_not_select")
-        item.default = _default(file, row, row_number, kind)
+        try:
+            item.default = default_answer(_cell(row, "default"), kind)
+        except ValueError:
+            raise _at(file, "survey", row_number, "default", "instrument.default_expression") from None
+        item.steps = steps
         for column in READ_ONLY_COLUMNS:
             flag = _cell(row, column).lower()
             if flag and flag not in YES + NO:
@@ -402,14 +418,3 @@ def _build(definition, path: str, sha256: str) -> Instrument:
                       score_direction=direction, children=top, items=items, sections=sections,
                       sha256=sha256, source=path)
 
-
-def _default(file: str, row: dict, row_number: int, kind: str) -> str | None:
-    """The ``default`` column: a fixed answer the form starts with; an expression is refused."""
-    value = _cell(row, "default")
-    if not value:
-        return None
-    if "${" in value or "(" in value:
-        raise _at(file, "survey", row_number, "default", "instrument.default_expression")
-    if kind == "date":
-        return value.split()[0]  # a spreadsheet's date cell arrives as "2010-06-15 00:00:00"
-    return value

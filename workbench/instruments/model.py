@@ -54,6 +54,7 @@ class Item:
     read_only: bool = False  # shown, not typed (the ``read_only`` column); the store checks the value
     default: str | None = None  # the answer a new form starts with (the ``default`` column), as text
     digits_only: bool = False  # a ``phone number``: text of the digits 0-9 only
+    steps: tuple[float, float, float] | None = None  # a ``range``: (start, end, step) of the number
 
     @property
     def scored(self) -> bool:

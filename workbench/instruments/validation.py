@@ -65,6 +65,10 @@ i18n.add({
         "en": "'{name}' must have exactly {count} entries (repeat_count).",
     },
     "validation.not_acknowledged": {"uk": "Позначте «OK» або залиште порожнім.", "en": "Tick OK or leave it empty."},
+    "validation.not_in_range": {
+        "uk": "Введіть число від {start} до {end} з кроком {step}.",
+        "en": "Enter a number from {start} to {end} in steps of {step}.",
+    },
     "validation.not_text": {"uk": "Очікувався текст.", "en": "Text was expected."},
     "validation.constraint": {
         "uk": "Значення не відповідає умові форми ({expression}).",
@@ -219,7 +223,9 @@ def coerce_value(item: Item, value):
         value = whole_number(value)
         if value is None:
             return None, ("validation.not_integer", {})
-        return (value, None) if abs(value) <= MAX_ABS_NUMBER else (None, ("validation.number_too_large", {}))
+        if abs(value) > MAX_ABS_NUMBER:
+            return None, ("validation.number_too_large", {})
+        return _in_steps(item, value)
     if kind == "decimal":
         if isinstance(value, bool):
             return None, ("validation.not_decimal", {})
@@ -227,7 +233,9 @@ def coerce_value(item: Item, value):
             value = float(value.strip().replace(",", "."))
         if not isinstance(value, (int, float)) or not math.isfinite(value):
             return None, ("validation.not_decimal", {})
-        return (float(value), None) if abs(value) <= MAX_ABS_NUMBER else (None, ("validation.number_too_large", {}))
+        if abs(value) > MAX_ABS_NUMBER:
+            return None, ("validation.number_too_large", {})
+        return _in_steps(item, float(value))
     if kind == "date":
         return parse_date(value)
     if kind in ("time", "datetime", "geopoint"):
@@ -249,6 +257,18 @@ def coerce_value(item: Item, value):
             return None, ("validation.duplicate_choice", {"value": next(v for v in value if value.count(v) > 1)})
         return [n for n in names if n in value], None  # the choice list's order, so equal answers compare equal
     raise AssertionError(f"unexpected item type {kind}")
+
+
+def _in_steps(item: Item, value):
+    """A ``range`` item's number must lie from start to end, on a step from start."""
+    if item.steps is None:
+        return value, None
+    start, end, step = item.steps
+    offset = abs(value - start) / step
+    if not min(start, end) <= value <= max(start, end) or abs(offset - round(offset)) > 1e-9:
+        return None, ("validation.not_in_range", {"start": _number_text(start), "end": _number_text(end),
+                                                  "step": _number_text(step)})
+    return value, None
 
 
 def whole_number(value) -> int | None:
