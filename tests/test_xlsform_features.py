@@ -313,3 +313,10 @@ def test_a_range_is_a_number_from_start_to_end_in_steps(tmp_path, db, household_
     assert save_and_read(db, household_case, instrument, view) == {"pain": 4, "dose": 1.5}
     err = refusal(tmp_path, ["| | type | name | label | parameters |", "| | range | r | R | start=0 step=0 |"])
     assert "column 'parameters'" in err.message("en") and "step" in err.message("uk")
+
+
+def test_a_reference_to_a_metadata_row_is_refused_as_such(tmp_path):
+    err = refusal(tmp_path, ["| | type | name | label | constraint |", "| | today | today | | |",
+                             "| | date | seen | Seen on | . <= ${today} |"])
+    assert "row 3, column 'constraint'" in err.message("en") and "metadata row (today)" in err.message("en")
+    assert "рядка метаданих (today)" in err.message("uk")

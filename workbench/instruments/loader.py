@@ -93,6 +93,12 @@ i18n.add({
         "uk": "посилання ${{{name}}} не веде до жодного питання форми.",
         "en": "the reference ${{{name}}} names no question of the form.",
     },
+    "instrument.metadata_reference": {
+        "uk": "посилання ${{{name}}} веде до рядка метаданих ({type}), який програма не записує; "
+              "для дати заповнення вживайте today().",
+        "en": "the reference ${{{name}}} names a metadata row ({type}), which the workbench does not record; "
+              "for the day the form is filled in use today().",
+    },
     "instrument.reference_into_repeat": {
         "uk": "посилання ${{{name}}} веде всередину повтору «{repeat}» ззовні; так можна посилатися лише в межах того самого повтору.",
         "en": "the reference ${{{name}}} points into the repeat '{repeat}' from outside it; refer to it only from within the same repeat.",
@@ -275,6 +281,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
     top: list = []
     stack: list[Section] = []
     references: list[tuple[Item | Section, str, set[str], int]] = []
+    metadata: dict[str, str] = {}  # metadata rows skipped, by name: a reference to one is refused as such
 
     def parse(text, row, column, owner):
         try:
@@ -304,6 +311,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             continue
         kind, list_name, or_other = question_type(raw_type)
         if kind in METADATA_TYPES:
+            metadata[_cell(row, "name")] = kind
             continue
         for column in UNSUPPORTED_COLUMNS:
             if _cell(row, column) and not (kind == "begin_repeat" and column in REPEAT_COUNT_COLUMNS) and not (
@@ -407,6 +415,9 @@ def _build(definition, path: str, sha256: str) -> Instrument:
     for owner, column, names, row_number in references:
         for ref in sorted(n for n in names if not n.startswith(CHOICE_COLUMN)):
             target = items.get(ref)
+            if target is None and ref in metadata:
+                raise _at(file, "survey", row_number, column, "instrument.metadata_reference", name=ref,
+                          type=metadata[ref])
             if target is None:
                 raise _at(file, "survey", row_number, column, "instrument.unknown_reference", name=ref)
             if target.repeat and target.repeat != owner.repeat:
