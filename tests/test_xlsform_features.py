@@ -320,3 +320,18 @@ def test_a_reference_to_a_metadata_row_is_refused_as_such(tmp_path):
                              "| | date | seen | Seen on | . <= ${today} |"])
     assert "row 3, column 'constraint'" in err.message("en") and "metadata row (today)" in err.message("en")
     assert "рядка метаданих (today)" in err.message("uk")
+
+
+def test_select_one_external_takes_its_list_from_the_external_choices_sheet(tmp_path):
+    path = tmp_path / "external.md"
+    path.write_text("\n".join([
+        "| survey |", "| | type | name | label | choice_filter |", "| | select_one region | region | Region | |",
+        "| | select_one_external town | town | Town | region=${region} |",
+        "| choices |", *CASCADE[:3],
+        "| external_choices |", "| | list_name | name | label | region |", "| | town | x | Town X | north |",
+        "| | town | y | Town Y | south |"]) + "\n", encoding="utf-8")
+    instrument = load_instrument(path)
+    assert instrument.items["town"].type == "select_one" and instrument.items["town"].choice_names() == ["x", "y"]
+    view = FormView(instrument, "en")
+    view.fields["region"].input.value = "south"
+    assert view.fields["town"].input.options == (("Town Y", "y"),)

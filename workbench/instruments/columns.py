@@ -29,6 +29,7 @@ TYPE_ALIASES = {
 }
 # Longest first, so "select one from" wins over "select one".
 SELECT_PREFIXES = (("select all that apply from", "select_multiple"), ("select one from", "select_one"),
+                   ("select_one_external", "select_one"),
                    ("select all that apply", "select_multiple"), ("select_multiple", "select_multiple"),
                    ("select multiple", "select_multiple"), ("select_one", "select_one"),
                    ("select one", "select_one"), ("select1", "select_one"))

@@ -272,6 +272,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
     settings = (definition.settings or [{}])[0] if definition.settings else {}
     default_language = language(_cell(settings, "default_language")) if _cell(settings, "default_language") else None
     choices = choice_lists(definition.choices or [], default_language)
+    external = choice_lists(getattr(definition, "external_choices", None) or [], default_language)
     direction = _cell(settings, "score_direction") or "functioning"
     if direction not in ("need", "functioning"):
         raise _at(file, "settings", 2, "score_direction", "instrument.bad_score_direction", value=direction)
@@ -354,7 +355,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             kind = "integer" if all(float(x).is_integer() for x in steps) else "decimal"
         if kind not in ITEM_TYPES:
             raise _at(file, "survey", row_number, "type", "instrument.unsupported_type", type=raw_type,
-                      supported=", ".join(ITEM_TYPES + ("begin_group", "begin_repeat")))
+                      supported=", ".join(ITEM_TYPES + ("range", "phone number", "begin_group", "begin_repeat", "begin loop")))
         if _cell(row, "calculation") and kind != "calculate":
             raise _at(file, "survey", row_number, "calculation", "instrument.calculation_not_calculate")
         item = Item(name=name, type=kind, row=row_number, digits_only=raw_type in PHONE_TYPES,
@@ -369,10 +370,12 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             raise _at(file, "survey", row_number, "name", "instrument.missing_name")
         other = None
         if kind in ("select_one", "select_multiple"):
-            if list_name not in choices:
+            # select_one_external: its list is in the external_choices sheet (ODK reads it from itemsets.csv)
+            lists = external if raw_type.startswith("select_one_external ") else choices
+            if list_name not in lists:
                 raise _at(file, "survey", row_number, "type", "instrument.unknown_list", list_name=list_name)
             item.list_name = list_name
-            item.choices = choices[list_name]
+            item.choices = lists[list_name]
             if or_other:
                 item.choices, other = add_other(item, repeat, row_number)
             if _cell(row, "choice_filter"):
