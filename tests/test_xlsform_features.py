@@ -147,7 +147,7 @@ def test_a_phone_number_takes_digits_only(tmp_path, db, household_case):
 
 @pytest.mark.parametrize(("row", "feature"), [
     ("| | image | photo | Photo |", "image"), ("| | audio | voice | Voice |", "audio"),
-    ("| | trigger | ok | OK |", "trigger"), ("| | barcode | code | Code |", "barcode"),
+    ("| | video | clip | Clip |", "video"), ("| | file | scan | Scan |", "file"), ("| | osm c1 | map | Map |", "osm c1"),
     ("| | select one from file towns.csv | town | Town |", "select one from file towns.csv"),
 ])
 def test_unsupported_types_are_refused_naming_the_type_sheet_row_and_column(tmp_path, row, feature):
@@ -335,3 +335,12 @@ def test_select_one_external_takes_its_list_from_the_external_choices_sheet(tmp_
     view = FormView(instrument, "en")
     view.fields["region"].input.value = "south"
     assert view.fields["town"].input.options == (("Town Y", "y"),)
+
+
+def test_trigger_is_acknowledge_barcode_is_typed_and_a_filter_may_name_a_label_column(tmp_path):
+    instrument = form(tmp_path, ["| | type | name | label | choice_filter |",
+                                 "| | trigger | seen | Seen | |", "| | barcode | code | Code | |",
+                                 "| | select_one town | town | Town | label::English != '' |"],
+                      ["| | list_name | name | label::English |", "| | town | a | Town A |", "| | town | b | |"])
+    assert [i.type for i in instrument.items.values()] == ["acknowledge", "text", "select_one"]
+    assert FormView(instrument, "en").fields["town"].input.options == (("Town A", "a"),)

@@ -22,7 +22,7 @@ def choice_lists(rows: list[dict], default_language: str | None) -> dict[str, tu
     for row in rows:
         list_name, name = cell(row, "list_name") or cell(row, "list name"), cell(row, "name")
         if list_name and name:
-            columns = {str(k).strip().lower(): str(v).strip() for k, v in row.items()
+            columns = {column_key(k): str(v).strip() for k, v in row.items()
                        if v not in (None, "") and str(k).strip().lower() not in ("list_name", "list name", "name")}
             lists.setdefault(list_name, []).append(Choice(name=name, labels=texts(row, "label", default_language),
                                                           columns=columns))
@@ -42,6 +42,12 @@ def add_other(item: Item, repeat: str | None, row_number: int) -> tuple[tuple[Ch
     return choices, text
 
 
+def column_key(header) -> str:
+    """A choices-sheet column as a choice_filter names it: lower-cased, ``label::English`` → ``label--english``
+    (a reference name holds letters, digits, ``_ . -`` only)."""
+    return re.sub(r"[^\w.-]", "-", str(header).strip().lower())
+
+
 _FILTER_TOKEN = re.compile(r"""'[^']*'|"[^"]*"|\$\{[^}]*\}|(?P<name>[^\W\d][\w.:-]*)(?P<call>\s*\()?""")
 
 
@@ -53,7 +59,7 @@ def filter_columns(text: str, choices: tuple[Choice, ...]) -> str:
 
     def replace(match):
         name = match.group("name")
-        if not name or match.group("call") or name.lower() not in known:
+        if not name or match.group("call") or column_key(name) not in known:
             return match.group(0)
-        return "${" + CHOICE_COLUMN + name.lower() + "}"
+        return "${" + CHOICE_COLUMN + column_key(name) + "}"
     return _FILTER_TOKEN.sub(replace, normalise_quotes(text))

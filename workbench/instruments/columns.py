@@ -26,6 +26,8 @@ TYPE_ALIASES = {
     "begin_lgroup": "begin_repeat", "end_lgroup": "end_repeat",
     "begin looped group": "begin_repeat", "end looped group": "end_repeat",
     "date time": "datetime", "gps": "geopoint", "location": "geopoint",
+    "trigger": "acknowledge",  # pyxform's older name for it
+    "barcode": "text",  # typed, or scanned with a USB scanner, which types like a keyboard
 }
 # Longest first, so "select one from" wins over "select one".
 SELECT_PREFIXES = (("select all that apply from", "select_multiple"), ("select one from", "select_one"),
