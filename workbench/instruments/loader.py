@@ -38,7 +38,7 @@ i18n.add({
         "en": "an expression in the default column is not supported; only a fixed answer (number, date, text) is.",
     },
     "instrument.choice_filter_not_select": {
-        "uk": "стовпець choice_filter підтримується лише для select_one і select_multiple.",
+        "uk": "стовпець choice_filter (відбір варіантів) підтримується лише для питань з вибором варіанта відповіді.",
         "en": "the choice_filter column is supported only for select_one and select_multiple.",
     },
     "instrument.bad_range": {
