@@ -344,3 +344,16 @@ def test_trigger_is_acknowledge_barcode_is_typed_and_a_filter_may_name_a_label_c
                       ["| | list_name | name | label::English |", "| | town | a | Town A |", "| | town | b | |"])
     assert [i.type for i in instrument.items.values()] == ["acknowledge", "text", "select_one"]
     assert FormView(instrument, "en").fields["town"].input.options == (("Town A", "a"),)
+
+
+def test_a_saved_form_read_back_into_the_view_keeps_its_counted_entries_and_not_the_defaults(tmp_path):
+    instrument = form(tmp_path, ["| | type | name | label | repeat_count | default |",
+                                 "| | begin repeat | child | Child | ${children} | |",
+                                 "| | text | child_name | Name | | |",
+                                 "| | end repeat | | | | |",
+                                 "| | integer | children | How many children? | | |",
+                                 "| | integer | rooms | Rooms | | 2 |"])
+    view = FormView(instrument, "en")
+    assert view.values() == {"children": "", "rooms": "2", "child": []}
+    view.set_values({"child": [{"child_name": "A"}, {"child_name": "B"}], "children": 2})
+    assert view.values() == {"children": "2", "rooms": "", "child": [{"child_name": "A"}, {"child_name": "B"}]}

@@ -293,7 +293,7 @@ class FormView:
     def set_language(self, lang):
         """Show every label, hint and message in ``lang`` (``uk`` or ``en``); keeps the answers."""
         self.lang = i18n.normalise_language(lang)
-        self._quiet = True
+        quiet, self._quiet = self._quiet, True  # called while set_values fills the form too: stay quiet then
         try:
             for section, heading in self.headings:
                 heading.value = f"<h3>{html.escape(section.label(self.lang))}</h3>"
@@ -302,7 +302,7 @@ class FormView:
             for f in self._all_fields():
                 f.set_language(self.lang)
         finally:
-            self._quiet = False
+            self._quiet = quiet
         if self.last_check is not None:
             self._show(self.last_check)
 
@@ -324,6 +324,9 @@ class FormView:
             for block in self.repeats.values():
                 block.instances.clear()
                 block.list.children = []
+            for f in self.fields.values():  # a saved form shows what was saved, not the defaults
+                if f.item.default is not None:
+                    f.set_value(None)
             for name, value in (answers or {}).items():
                 if name in self.repeats:
                     for entry in value or []:
