@@ -9,6 +9,7 @@ widgets and is never rendered as HTML.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +17,7 @@ import ipywidgets as w
 
 from .. import i18n
 from ..instruments.model import Instrument, Item, Section
-from ..instruments.validation import CheckedSubmission, check_submission, to_text
+from ..instruments.validation import CheckedSubmission, check_submission, offered_choices, repeat_count, to_text
 
 i18n.add({
     "form.add_instance": {"uk": "Додати: {label}", "en": "Add: {label}"},
@@ -24,18 +25,23 @@ i18n.add({
     "form.instance_title": {"uk": "{label} {number}", "en": "{label} {number}"},
     "form.date_placeholder": {"uk": "дд.мм.рррр", "en": "dd.mm.yyyy"},
     "form.number_placeholder": {"uk": "число", "en": "number"},
+    "form.time_placeholder": {"uk": "гг:хх", "en": "hh:mm"},
+    "form.datetime_placeholder": {"uk": "дд.мм.рррр гг:хх", "en": "dd.mm.yyyy hh:mm"},
+    "form.geopoint_placeholder": {"uk": "широта довгота [висота точність]", "en": "latitude longitude [altitude accuracy]"},
     "form.required_mark": {"uk": "обовʼязкове", "en": "required"},
 })
 
 ERROR_STYLE = "color:#b00020;font-size:90%"
+REFERENCE = re.compile(r"\$\{([^}\s]+)\}")  # ${name} in a label or hint: that answer, as typed
 HINT_STYLE = "color:#555;font-size:90%"
 
 
 class Field:
     """One item's widgets: label, hint, input and the message under it."""
 
-    def __init__(self, item: Item, instance: int, on_change):
+    def __init__(self, item: Item, instance: int, on_change, answer=None):
         self.item, self.instance = item, instance
+        self.answer = answer  # name -> the answer shown for ${name} in this field's label and hint
         self.touched = False
         self.label = w.HTML()
         self.hint = w.HTML()
@@ -60,6 +66,8 @@ class Field:
             return widget
         elif kind == "text":
             widget = w.Textarea(rows=2, layout=w.Layout(width="95%"))
+        elif kind == "acknowledge":
+            widget = w.Checkbox(value=False, description="OK", indent=False)
         else:
             widget = w.Text(layout=w.Layout(width="16em"))
         # A read-only item is shown, not typed (the store checks the value all the same).
@@ -71,13 +79,28 @@ class Field:
         self.touched = True
         on_change(self)
 
-    def set_language(self, lang):
+    @property
+    def refers(self) -> bool:
+        """Whether the label or hint shows other answers (and changes as they are typed)."""
+        return any("${" in t for t in (*self.item.labels.values(), *self.item.hints.values()))
+
+    def _filled(self, text: str) -> str:
+        if self.answer is None or "${" not in text:
+            return text
+        return REFERENCE.sub(lambda m: self.answer(m.group(1)), text)
+
+    def show_texts(self, lang):
+        """Show the label and hint in ``lang``, each ${name} replaced by that answer."""
         item = self.item
         mark = ' <span style="color:#b00020" title="{0}">*</span>'.format(i18n.t("form.required_mark", lang)) \
             if item.required is True else ""
-        self.label.value = f"<b>{html.escape(item.label(lang))}</b>{mark}"
-        hint = item.hint(lang)
+        self.label.value = f"<b>{html.escape(self._filled(item.label(lang)))}</b>{mark}"
+        hint = self._filled(item.hint(lang))
         self.hint.value = f'<span style="{HINT_STYLE}">{html.escape(hint)}</span>' if hint else ""
+
+    def set_language(self, lang):
+        item = self.item
+        self.show_texts(lang)
         if item.type == "select_one":
             value = self.input.value
             self.input.options = [(c.label(lang), c.name) for c in item.choices]
@@ -85,10 +108,24 @@ class Field:
         elif item.type == "select_multiple":
             for box, choice in zip(self.input.children, item.choices):
                 box.description = choice.label(lang)
-        elif item.type == "date":
-            self.input.placeholder = i18n.t("form.date_placeholder", lang)
+        elif item.type in ("date", "time", "datetime", "geopoint"):
+            self.input.placeholder = i18n.t(f"form.{item.type}_placeholder", lang)
         elif item.type in ("integer", "decimal"):
             self.input.placeholder = i18n.t("form.number_placeholder", lang)
+
+    def offer(self, names: list[str], lang):
+        """Show only the choices named (a ``choice_filter``'s), dropping an answer no longer offered."""
+        if self.item.type == "select_one":
+            value = self.input.value
+            options = [(c.label(lang), c.name) for c in self.item.choices if c.name in names]
+            if options != list(self.input.options):
+                self.input.value = None
+                self.input.options = options
+                self.input.value = value if value in names else None
+        elif self.item.type == "select_multiple":
+            for box, choice in zip(self.input.children, self.item.choices):
+                box.layout.display = None if choice.name in names else "none"
+                box.value = box.value and choice.name in names
 
     def value(self):
         if self.input is None:
@@ -101,11 +138,13 @@ class Field:
         if self.input is None:
             return
         if self.item.type == "select_multiple":
-            chosen = set(value or [])
+            chosen = set(value.split() if isinstance(value, str) else value or [])  # "a c" from a default
             for c, box in zip(self.item.choices, self.input.children):
                 box.value = c.name in chosen
         elif self.item.type == "select_one":
             self.input.value = value if value in self.item.choice_names() else None
+        elif self.item.type == "acknowledge":
+            self.input.value = value in (True, "OK")
         elif self.item.type == "date" and isinstance(value, date):
             self.input.value = value.strftime("%d.%m.%Y")
         else:
@@ -138,16 +177,22 @@ class RepeatBlock:
         self.add_button.on_click(lambda _: self.add())
         self.add_button.add_class(f"wb-add-{section.name}")
         self.list = w.VBox()
+        if section.count is not None:  # repeat_count decides how many entries: no button adds or removes one
+            self.add_button.layout.display = "none"
         self.box = w.VBox([self.title, self.list, self.add_button],
                           layout=w.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
 
     def add(self, values: dict | None = None):
         entry = Instance(fields={}, headings=[], title=w.HTML(), remove=w.Button(icon="trash"))
         body = self.view._build(self.section.children, len(self.instances) + 1, entry.fields, entry.headings)
+        if values is None:
+            values = {n: f.item.default for n, f in entry.fields.items() if f.item.default is not None}
         entry.box = w.VBox([entry.title] + body + [entry.remove],
                            layout=w.Layout(border="1px dashed #aaa", padding="6px", margin="4px 0"))
         entry.box.add_class(f"wb-instance-{self.section.name}")
         entry.remove.on_click(lambda _: self.remove(entry))
+        if self.section.count is not None:
+            entry.remove.layout.display = "none"
         self.instances.append(entry)
         for name, value in (values or {}).items():
             if name in entry.fields:
@@ -201,6 +246,11 @@ class FormView:
         self._show_all = False
         self.last_check: CheckedSubmission | None = None
         self.widget = w.VBox(self._build(instrument.children, 0, self.fields, self.headings))
+        self._quiet = True
+        for f in self.fields.values():  # the ``default`` column: what a new form starts with
+            if f.item.default is not None:
+                f.set_value(f.item.default)
+        self._quiet = False
         self.set_language(self.lang)
         self.refresh()
 
@@ -220,10 +270,19 @@ class FormView:
                     self.section_boxes[node.name] = box
                 out.append(box)
             else:
-                field = Field(node, instance, self._field_changed)
+                field = Field(node, instance, self._field_changed,
+                              answer=lambda name, scope=fields: self._answer_text(name, scope))
                 fields[node.name] = field
                 out.append(field.box)
         return out
+
+    def _answer_text(self, name: str, scope: dict) -> str:
+        """The answer to ``name`` as shown in a label: from the same repeat entry, else the top of the form."""
+        field = scope.get(name) or self.fields.get(name)
+        value = field.value() if field is not None else None
+        if isinstance(value, list):
+            return " ".join(value)
+        return "" if value is None else to_text(value)
 
     def _all_fields(self):
         yield from self.fields.values()
@@ -234,7 +293,7 @@ class FormView:
     def set_language(self, lang):
         """Show every label, hint and message in ``lang`` (``uk`` or ``en``); keeps the answers."""
         self.lang = i18n.normalise_language(lang)
-        self._quiet = True
+        quiet, self._quiet = self._quiet, True  # called while set_values fills the form too: stay quiet then
         try:
             for section, heading in self.headings:
                 heading.value = f"<h3>{html.escape(section.label(self.lang))}</h3>"
@@ -243,7 +302,7 @@ class FormView:
             for f in self._all_fields():
                 f.set_language(self.lang)
         finally:
-            self._quiet = False
+            self._quiet = quiet
         if self.last_check is not None:
             self._show(self.last_check)
 
@@ -265,6 +324,9 @@ class FormView:
             for block in self.repeats.values():
                 block.instances.clear()
                 block.list.children = []
+            for f in self.fields.values():  # a saved form shows what was saved, not the defaults
+                if f.item.default is not None:
+                    f.set_value(None)
             for name, value in (answers or {}).items():
                 if name in self.repeats:
                     for entry in value or []:
@@ -290,11 +352,41 @@ class FormView:
         return checked
 
     def refresh(self):
-        """Re-evaluate relevance and the touched fields' messages (called on every change)."""
+        """Re-evaluate relevance, the touched fields' messages and the labels that show answers
+        (called on every change)."""
         if not self._quiet:
-            self.check(show_all=False)
+            checked = self.check(show_all=False)
+            if self._follow_counts(checked):
+                return  # adding or removing an entry refreshed the view again
+            for f in self._all_fields():
+                if f.refers:
+                    f.show_texts(self.lang)
+
+    def _follow_counts(self, checked: CheckedSubmission) -> bool:
+        """Give each repeat with ``repeat_count`` as many entries as its count says now; True if any changed."""
+        changed = False
+        for block in self.repeats.values():
+            count = repeat_count(block.section, checked.answers.get)  # a count reads answers outside its repeat
+            while count is not None and len(block.instances) != count:
+                changed = True
+                block.add() if len(block.instances) < count else block.remove(block.instances[-1])
+        return changed
+
+    def _offered(self, field: Field, checked: CheckedSubmission) -> list[str]:
+        top, entry = checked.answers, {}
+        if field.item.repeat:
+            entries = top.get(field.item.repeat) or []
+            entry = entries[field.instance - 1] if field.instance <= len(entries) else {}
+        return offered_choices(field.item, lambda name: (entry if self.instrument.items[name].repeat else top).get(name))
 
     def _show(self, checked: CheckedSubmission):
+        quiet, self._quiet = self._quiet, True
+        try:  # cascading selects: what a choice_filter offers follows the answers
+            for f in self._all_fields():
+                if f.item.choice_filter is not None:
+                    f.offer(self._offered(f, checked), self.lang)
+        finally:
+            self._quiet = quiet
         messages = checked.messages(self.lang)
         for f in self._all_fields():
             visible = (f.item.name, f.instance) not in checked.hidden

@@ -15,18 +15,39 @@ from pathlib import Path
 
 from .. import i18n
 from ..i18n import UserError
-from . import expressions
-from .expressions import Expression, ExpressionError
-from .model import ITEM_TYPES, Choice, Instrument, Item, Section
+from . import expressions, loops
+from .choices import add_other, choice_lists, filter_columns
+from .columns import cell as _cell
+from .columns import default_answer, language, normalise_quotes, question_type, range_steps, texts
+from .expressions import ExpressionError
+from .model import CHOICE_COLUMN, ITEM_TYPES, Instrument, Item, Section
 
 i18n.add({
     "instrument.unreadable": {
         "uk": "Файл «{file}» не вдалося прочитати як форму XLSForm: {detail}",
         "en": "The file '{file}' could not be read as an XLSForm: {detail}",
     },
+    "instrument.not_a_form": {
+        "uk": "Файл «{file}» не є формою XLSForm: у ньому немає аркуша survey з колонками type і name, "
+              "або файл пошкоджено.",
+        "en": "The file '{file}' is not an XLSForm: it has no survey sheet with the columns type and name, "
+              "or it is damaged.",
+    },
+    "instrument.default_expression": {
+        "uk": "вираз у стовпці default не підтримується; підтримується лише стала відповідь (число, дата, текст).",
+        "en": "an expression in the default column is not supported; only a fixed answer (number, date, text) is.",
+    },
+    "instrument.choice_filter_not_select": {
+        "uk": "стовпець choice_filter (відбір варіантів) підтримується лише для питань з вибором варіанта відповіді.",
+        "en": "the choice_filter column is supported only for select_one and select_multiple.",
+    },
+    "instrument.bad_range": {
+        "uk": "параметри range мають бути start=, end= і step= з числами, step більше 0 (наприклад start=0 end=10 step=1).",
+        "en": "range parameters must be start=, end= and step= with numbers, step above 0 (e.g. start=0 end=10 step=1).",
+    },
     "instrument.bad_file_type": {
-        "uk": "Файл «{file}» має непідтримуваний формат. Підтримуються .xlsx, .xls, .csv і .md.",
-        "en": "The file '{file}' has an unsupported format. Use .xlsx, .xls, .csv or .md.",
+        "uk": "Файл «{file}» має непідтримуваний формат. Підтримуються .xlsx, .xlsm, .xls, .csv і .md.",
+        "en": "The file '{file}' has an unsupported format. Use .xlsx, .xlsm, .xls, .csv or .md.",
     },
     "instrument.too_large": {
         "uk": "Файл «{file}» завеликий ({size} МБ; найбільше {limit} МБ).",
@@ -56,6 +77,14 @@ i18n.add({
         "uk": "повтор у повторі не підтримується.",
         "en": "a repeat inside a repeat is not supported.",
     },
+    "instrument.nested_loop": {
+        "uk": "цикл (begin loop) у циклі не підтримується.",
+        "en": "a loop (begin loop) inside a loop is not supported.",
+    },
+    "instrument.loop_without_list": {
+        "uk": "після begin loop потрібна назва переліку варіантів (begin loop over ПЕРЕЛІК).",
+        "en": "begin loop needs the name of a choice list (begin loop over LIST).",
+    },
     "instrument.unbalanced": {
         "uk": "«{found}» не має пари.",
         "en": "'{found}' has no matching begin or end.",
@@ -63,6 +92,12 @@ i18n.add({
     "instrument.unknown_reference": {
         "uk": "посилання ${{{name}}} не веде до жодного питання форми.",
         "en": "the reference ${{{name}}} names no question of the form.",
+    },
+    "instrument.metadata_reference": {
+        "uk": "посилання ${{{name}}} веде до рядка метаданих ({type}), який програма не записує; "
+              "для дати заповнення вживайте today().",
+        "en": "the reference ${{{name}}} names a metadata row ({type}), which the workbench does not record; "
+              "for the day the form is filled in use today().",
     },
     "instrument.reference_into_repeat": {
         "uk": "посилання ${{{name}}} веде всередину повтору «{repeat}» ззовні; так можна посилатися лише в межах того самого повтору.",
@@ -108,34 +143,31 @@ i18n.add({
 })
 
 MAX_FILE_MB = 5
-SUFFIXES = (".xlsx", ".xls", ".csv", ".md")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".md")  # .xlsm: read as data; its macros never run
 BUILTIN_DIR = "builtin"
 PREVIOUS_DIR = "previous"  # earlier versions of built-in instruments, as ``<name>-<version>.md``, to correct
 # assessments saved with them (a correction keeps its instrument's version)
 
 # Metadata rows KoBoToolbox and ODK add to every form: they record the device's
-# own facts and have no widget, so we skip them instead of refusing the form.
+# own facts and have no widget, so we skip them instead of refusing the form
+# (whatever their columns say: an ``audit`` row's ``parameters`` configure the device's log).
+# ``hidden`` holds a value no one types or sees and no expression sets: nothing to fill or keep.
 METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
-                  "username", "email", "audit", "start-geopoint"}
-TYPE_ALIASES = {
-    "string": "text", "int": "integer", "select one": "select_one",
-    "select all that apply": "select_multiple", "select_all_that_apply": "select_multiple",
-    "begin group": "begin_group", "end group": "end_group",
-    "begin repeat": "begin_repeat", "end repeat": "end_repeat",
-}
-SELECT_PREFIXES = (("select_one ", "select_one"), ("select one ", "select_one"),
-                   ("select_multiple ", "select_multiple"), ("select multiple ", "select_multiple"),
-                   ("select all that apply ", "select_multiple"))
+                  "username", "email", "audit", "start-geopoint", "imei", "uri:deviceid", "uri:username",
+                  "uri:email", "uri:phonenumber", "uri:subscriberid", "uri:simserial", "background-audio",
+                  "hidden"}
+# A phone number is text of digits only (pyxform's own constraint for the type).
+PHONE_TYPES = ("phone number",)
+LABEL_REFERENCE = re.compile(r"\$\{([^}\s]+)\}")  # ${name} in a label or hint
 # Columns whose value changes what the form does: refused when filled, since
 # silently ignoring them would change the instrument's meaning.
-UNSUPPORTED_COLUMNS = ("choice_filter", "repeat_count", "trigger", "default", "parameters", "jr:count")
+UNSUPPORTED_COLUMNS = ("repeat_count", "trigger", "parameters", "jr:count")
+REPEAT_COUNT_COLUMNS = ("repeat_count", "jr:count")  # supported on begin repeat only
 # ``read_only`` (``readonly``) is supported as yes or no only: the form shows the value and the worker
 # cannot type it (the store still checks what arrives, since a page can send any value).
 READ_ONLY_COLUMNS = ("read_only", "readonly")
 YES = ("yes", "true", "true()", "1")
 NO = ("no", "false", "false()", "0")
-LANGUAGE_NAMES = {"english": "en", "ukrainian": "uk", "українська": "uk", "англійська": "en"}
-_LANG_CODE = re.compile(r"\(([A-Za-z-]+)\)\s*$")
 
 
 class InstrumentError(UserError):
@@ -220,6 +252,12 @@ def _load_cached(path: str, sha256: str) -> Instrument:
 
 
 def _unreadable(name: str, err: Exception) -> InstrumentError:
+    from pyxform.errors import PyXFormError
+
+    # A Python error's text means nothing to the reader, nor does pyxform's word for a CSV without a
+    # survey sheet ("Argument 'definition' was not recognized as a supported type"): say what is wrong.
+    if not isinstance(err, PyXFormError) or str(err).startswith("Argument 'definition'"):
+        return InstrumentError("instrument.not_a_form", file=name)
     detail = " ".join(str(err).split())[:400] or type(err).__name__
     return InstrumentError("instrument.unreadable", file=name, detail=detail)
 
@@ -229,47 +267,12 @@ def _at(file, sheet, row, column, key, **params) -> InstrumentError:
                            problem=InstrumentError(key, **params))
 
 
-def _language(column: str) -> str | None:
-    """``label::English (en)`` → ``en``; ``label`` → ``*`` (no language given)."""
-    if "::" not in column:
-        return "*"
-    lang = column.split("::", 1)[1].strip()
-    code = _LANG_CODE.search(lang)
-    if code:
-        code = code.group(1).lower()
-        return code if code in i18n.LANGUAGES else None
-    return LANGUAGE_NAMES.get(lang.lower())
-
-
-def _texts(row: dict, prefix: str) -> dict[str, str]:
-    """Texts of the columns ``prefix`` and ``prefix::Language (xx)`` of a row, by language code."""
-    texts, plain = {}, None
-    for column, value in row.items():
-        head = column.split("::", 1)[0].strip().lower()
-        if head != prefix or value in (None, ""):
-            continue
-        lang = _language(column)
-        if lang == "*":
-            plain = str(value)
-        elif lang:
-            texts[lang] = str(value)
-    for lang in i18n.LANGUAGES:
-        if plain and lang not in texts:
-            texts[lang] = plain
-    return texts
-
-
-def _cell(row: dict, column: str) -> str:
-    for key, value in row.items():
-        if key.strip().lower() == column and value not in (None, ""):
-            return str(value).strip()
-    return ""
-
-
 def _build(definition, path: str, sha256: str) -> Instrument:
     file = Path(path).name
-    choices = _choice_lists(definition.choices or [])
     settings = (definition.settings or [{}])[0] if definition.settings else {}
+    default_language = language(_cell(settings, "default_language")) if _cell(settings, "default_language") else None
+    choices = choice_lists(definition.choices or [], default_language)
+    external = choice_lists(getattr(definition, "external_choices", None) or [], default_language)
     direction = _cell(settings, "score_direction") or "functioning"
     if direction not in ("need", "functioning"):
         raise _at(file, "settings", 2, "score_direction", "instrument.bad_score_direction", value=direction)
@@ -278,34 +281,44 @@ def _build(definition, path: str, sha256: str) -> Instrument:
     sections: dict[str, Section] = {}
     top: list = []
     stack: list[Section] = []
-    expressions_to_check: list[tuple[Item | Section, str, Expression, int]] = []
+    references: list[tuple[Item | Section, str, set[str], int]] = []
+    metadata: dict[str, str] = {}  # metadata rows skipped, by name: a reference to one is refused as such
 
     def parse(text, row, column, owner):
         try:
-            expr = expressions.parse(text)
+            expr = expressions.parse(normalise_quotes(text))
         except ExpressionError as err:
             raise InstrumentError("instrument.at", file=file, sheet="survey", row=row, column=column,
                                   problem=err) from None
         if expr.uses_current and column != "constraint":
             raise _at(file, "survey", row, column, "instrument.dot_outside_constraint")
-        expressions_to_check.append((owner, column, expr, row))
+        references.append((owner, column, expr.references, row))
         return expr
 
-    for index, row in enumerate(definition.survey or []):
-        row_number = index + 2  # row 1 holds the headers
+    def text_columns(row, row_number, owner, prefix):
+        found = texts(row, prefix, default_language)
+        for lang, text in found.items():  # ${name} in a label or hint shows that answer: it must exist
+            names = set(LABEL_REFERENCE.findall(text))
+            if names:
+                references.append((owner, prefix if lang == "*" else f"{prefix}::{lang}", names, row_number))
+        return found
+
+    def error(row_number, column, key, **params):
+        return _at(file, "survey", row_number, column, key, **params)
+
+    for row_number, row in loops.unroll(definition.survey, definition.choices, error):
         raw_type = " ".join(_cell(row, "type").lower().split())
         if not raw_type:
             continue
-        kind, list_name = TYPE_ALIASES.get(raw_type, raw_type), None
-        for prefix, select_kind in SELECT_PREFIXES:
-            if raw_type.startswith(prefix):
-                kind, list_name = select_kind, raw_type[len(prefix):].strip()
-        for column in UNSUPPORTED_COLUMNS:
-            if _cell(row, column):
-                raise _at(file, "survey", row_number, column, "instrument.unsupported_column", name=column)
+        kind, list_name, or_other = question_type(raw_type)
         if kind in METADATA_TYPES:
+            metadata[_cell(row, "name")] = kind
             continue
-        name = _cell(row, "name")
+        for column in UNSUPPORTED_COLUMNS:
+            if _cell(row, column) and not (kind == "begin_repeat" and column in REPEAT_COUNT_COLUMNS) and not (
+                    kind == "range" and column == "parameters"):
+                raise _at(file, "survey", row_number, column, "instrument.unsupported_column", name=column)
+        name = _cell(row, "name") or (f"generated_note_name_{row_number}" if kind == "note" else "")  # as pyxform
         parent = stack[-1] if stack else None
         repeat = next((s.name for s in reversed(stack) if s.kind == "repeat"), None)
         if kind in ("begin_group", "begin_repeat"):
@@ -314,9 +327,14 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             if kind == "begin_repeat" and repeat:
                 raise _at(file, "survey", row_number, "type", "instrument.nested_repeat")
             section = Section(kind="group" if kind == "begin_group" else "repeat", name=name, row=row_number,
-                              labels=_texts(row, "label"), repeat=repeat)
+                              repeat=repeat)
+            section.labels = text_columns(row, row_number, section, "label")
             if _cell(row, "relevant"):
                 section.relevant = parse(_cell(row, "relevant"), row_number, "relevant", section)
+            count = next((_cell(row, c) for c in REPEAT_COUNT_COLUMNS if _cell(row, c)), "")
+            if count:  # as many entries as it says: a whole number, or an expression over answers outside
+                column = next(c for c in REPEAT_COUNT_COLUMNS if _cell(row, c))
+                section.count = int(count) if count.isdigit() else parse(count, row_number, column, section)
             (parent.children if parent else top).append(section)
             sections[name] = section
             stack.append(section)
@@ -326,23 +344,50 @@ def _build(definition, path: str, sha256: str) -> Instrument:
                 raise _at(file, "survey", row_number, "type", "instrument.unbalanced", found=raw_type)
             stack.pop()
             continue
+        if kind in PHONE_TYPES:
+            kind = "text"
+        steps = None
+        if kind == "range":  # a number from start to end in steps (pyxform's defaults 1, 10, 1)
+            try:
+                steps = range_steps(_cell(row, "parameters"))
+            except ValueError:
+                raise _at(file, "survey", row_number, "parameters", "instrument.bad_range") from None
+            kind = "integer" if all(float(x).is_integer() for x in steps) else "decimal"
         if kind not in ITEM_TYPES:
             raise _at(file, "survey", row_number, "type", "instrument.unsupported_type", type=raw_type,
-                      supported=", ".join(ITEM_TYPES + ("begin_group", "begin_repeat")))
+                      supported=", ".join(ITEM_TYPES + ("range", "phone number", "begin_group", "begin_repeat", "begin loop")))
         if _cell(row, "calculation") and kind != "calculate":
             raise _at(file, "survey", row_number, "calculation", "instrument.calculation_not_calculate")
-        item = Item(name=name, type=kind, row=row_number, labels=_texts(row, "label"),
-                    hints=_texts(row, "hint"), constraint_messages=_texts(row, "constraint_message"),
-                    required_messages=_texts(row, "required_message"),
+        item = Item(name=name, type=kind, row=row_number, digits_only=raw_type in PHONE_TYPES,
+                    constraint_messages=texts(row, "constraint_message", default_language)
+                    or texts(row, "jr:constraintmsg", default_language),
+                    required_messages=texts(row, "required_message", default_language),
                     group=next((s.name for s in reversed(stack) if s.kind == "group"), None),
                     repeat=repeat, parents=tuple(s.name for s in stack))
+        item.labels = text_columns(row, row_number, item, "label")
+        item.hints = text_columns(row, row_number, item, "hint")
         if not name:
             raise _at(file, "survey", row_number, "name", "instrument.missing_name")
+        other = None
         if kind in ("select_one", "select_multiple"):
-            if list_name not in choices:
+            # select_one_external: its list is in the external_choices sheet (ODK reads it from itemsets.csv)
+            lists = external if raw_type.startswith("select_one_external ") else choices
+            if list_name not in lists:
                 raise _at(file, "survey", row_number, "type", "instrument.unknown_list", list_name=list_name)
             item.list_name = list_name
-            item.choices = choices[list_name]
+            item.choices = lists[list_name]
+            if or_other:
+                item.choices, other = add_other(item, repeat, row_number)
+            if _cell(row, "choice_filter"):
+                item.choice_filter = parse(filter_columns(_cell(row, "choice_filter"), item.choices),
+                                           row_number, "choice_filter", item)
+        elif _cell(row, "choice_filter"):
+            raise _at(file, "survey", row_number, "choice_filter", "instrument.choice_filter_not_select")
+        try:
+            item.default = default_answer(_cell(row, "default"), kind)
+        except ValueError:
+            raise _at(file, "survey", row_number, "default", "instrument.default_expression") from None
+        item.steps = steps
         for column in READ_ONLY_COLUMNS:
             flag = _cell(row, column).lower()
             if flag and flag not in YES + NO:
@@ -363,13 +408,19 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             item.calculation = parse(_cell(row, "calculation"), row_number, "calculation", item)
         (parent.children if parent else top).append(item)
         items[name] = item
+        if other is not None:  # after its select, as pyxform places it
+            (parent.children if parent else top).append(other)
+            items[other.name] = other
     if stack:
         raise _at(file, "survey", stack[-1].row, "type", "instrument.unbalanced", found="begin_" + stack[-1].kind)
     if not any(i.type != "note" for i in items.values()):
         raise InstrumentError("instrument.no_items", file=file)
-    for owner, column, expr, row_number in expressions_to_check:
-        for ref in sorted(expr.references):
+    for owner, column, names, row_number in references:
+        for ref in sorted(n for n in names if not n.startswith(CHOICE_COLUMN)):
             target = items.get(ref)
+            if target is None and ref in metadata:
+                raise _at(file, "survey", row_number, column, "instrument.metadata_reference", name=ref,
+                          type=metadata[ref])
             if target is None:
                 raise _at(file, "survey", row_number, column, "instrument.unknown_reference", name=ref)
             if target.repeat and target.repeat != owner.repeat:
@@ -381,11 +432,3 @@ def _build(definition, path: str, sha256: str) -> Instrument:
                       score_direction=direction, children=top, items=items, sections=sections,
                       sha256=sha256, source=path)
 
-
-def _choice_lists(rows: list[dict]) -> dict[str, tuple[Choice, ...]]:
-    lists: dict[str, list[Choice]] = {}
-    for row in rows:
-        list_name, name = _cell(row, "list_name") or _cell(row, "list name"), _cell(row, "name")
-        if list_name and name:
-            lists.setdefault(list_name, []).append(Choice(name=name, labels=_texts(row, "label")))
-    return {k: tuple(v) for k, v in lists.items()}

@@ -7,12 +7,14 @@ from .. import i18n
 from .expressions import Expression
 
 # Types a case manager fills in; "calculate" is computed, "note" only shows text.
-INPUT_TYPES = ("text", "integer", "decimal", "date", "select_one", "select_multiple")
+INPUT_TYPES = ("text", "integer", "decimal", "date", "time", "datetime", "geopoint", "select_one", "select_multiple",
+               "acknowledge")
 ITEM_TYPES = INPUT_TYPES + ("note", "calculate")
 
 
 def pick(labels: dict[str, str], lang: str | None) -> str:
-    """The text in ``lang``, else in the other language, else ''."""
+    """The text in ``lang``, else in the form's default language (the loader puts it first), else in the
+    first language the form gives, else ''."""
     lang = i18n.normalise_language(lang)
     return labels.get(lang) or next((v for v in labels.values() if v), "")
 
@@ -21,6 +23,8 @@ def pick(labels: dict[str, str], lang: str | None) -> str:
 class Choice:
     name: str
     labels: dict[str, str]
+    # the choice row's other cells by lower-cased column (``state`` of a county): what a choice_filter reads
+    columns: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def label(self, lang=None) -> str:
         return pick(self.labels, lang) or self.name
@@ -42,11 +46,15 @@ class Item:
     constraint_messages: dict[str, str] = field(default_factory=dict)
     calculation: Expression | None = None
     choices: tuple[Choice, ...] = ()
+    choice_filter: Expression | None = None  # which choices are offered; a choice's columns are ${choice..COLUMN}
     list_name: str | None = None
     group: str | None = None      # innermost enclosing group: the item's domain
     repeat: str | None = None     # enclosing repeat, if any
     parents: tuple[str, ...] = ()  # enclosing groups and repeats, outermost first
     read_only: bool = False  # shown, not typed (the ``read_only`` column); the store checks the value
+    default: str | None = None  # the answer a new form starts with (the ``default`` column), as text
+    digits_only: bool = False  # a ``phone number``: text of the digits 0-9 only
+    steps: tuple[float, float, float] | None = None  # a ``range``: (start, end, step) of the number
 
     @property
     def scored(self) -> bool:
@@ -63,6 +71,9 @@ class Item:
         return [c.name for c in self.choices]
 
 
+CHOICE_COLUMN = "choice.."  # prefix of a choice column's name in a choice_filter (".." ends no XLSForm name)
+
+
 @dataclass
 class Section:
     """A group (a domain when it holds scored items) or a repeat (one instance per child, say)."""
@@ -74,6 +85,7 @@ class Section:
     relevant: Expression | None = None
     children: list = field(default_factory=list)  # Items and Sections, in order
     repeat: str | None = None  # enclosing repeat, for a group inside a repeat
+    count: int | Expression | None = None  # a repeat's ``repeat_count``: its number of entries, fixed or computed
 
     def label(self, lang=None) -> str:
         return pick(self.labels, lang) or self.name

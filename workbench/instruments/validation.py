@@ -18,7 +18,7 @@ from datetime import date, datetime
 from .. import i18n
 from ..text_rules import check_text
 from .expressions import evaluate_bool, truthy
-from .model import Instrument, Item, Section, pick
+from .model import CHOICE_COLUMN, Instrument, Item, Section, pick
 
 i18n.add({
     "validation.required": {"uk": "Це поле обовʼязкове.", "en": "This field is required."},
@@ -41,6 +41,33 @@ i18n.add({
     "validation.text_too_long": {
         "uk": "Текст задовгий: {length} символів, найбільше {limit}.",
         "en": "The text is too long: {length} characters, at most {limit}.",
+    },
+    "validation.not_digits": {"uk": "Введіть лише цифри.", "en": "Enter numbers only."},
+    "validation.choice_not_offered": {
+        "uk": "Варіант «{value}» зараз не пропонується (залежить від попередніх відповідей).",
+        "en": "'{value}' is not offered now (it depends on earlier answers).",
+    },
+    "validation.not_time": {
+        "uk": "Введіть час у форматі гг:хх, наприклад 09:30.", "en": "Enter a time as hh:mm, for example 09:30.",
+    },
+    "validation.not_datetime": {
+        "uk": "Введіть дату й час у форматі дд.мм.рррр гг:хх, наприклад 05.03.2024 09:30.",
+        "en": "Enter a date and time as dd.mm.yyyy hh:mm, for example 05.03.2024 09:30.",
+    },
+    "validation.not_geopoint": {
+        "uk": "Введіть широту й довготу (і, за бажання, висоту в метрах і точність у метрах) через пробіл, "
+              "наприклад 50.4501 30.5234; широта від -90 до 90, довгота від -180 до 180, точність не менше 0.",
+        "en": "Enter latitude and longitude (and, if you wish, altitude and accuracy in metres) separated by "
+              "spaces, for example 50.4501 30.5234; latitude -90 to 90, longitude -180 to 180, accuracy 0 or more.",
+    },
+    "validation.repeat_count": {
+        "uk": "«{name}» має мати рівно {count} записів (repeat_count).",
+        "en": "'{name}' must have exactly {count} entries (repeat_count).",
+    },
+    "validation.not_acknowledged": {"uk": "Позначте «OK» або залиште порожнім.", "en": "Tick OK or leave it empty."},
+    "validation.not_in_range": {
+        "uk": "Введіть число від {start} до {end} з кроком {step}.",
+        "en": "Enter a number from {start} to {end} in steps of {step}.",
     },
     "validation.not_text": {"uk": "Очікувався текст.", "en": "Text was expected."},
     "validation.constraint": {
@@ -70,8 +97,10 @@ MAX_TEXT = 5000
 MAX_INSTANCES = 50
 MAX_ABS_NUMBER = 10**12
 _INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits: "٣٠" or "²" is not a number typed here
+_DIGITS = re.compile(r"[0-9]+")  # a phone number's: ASCII digits too
 _MAX_DIGITS = 20
 _DECIMAL = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _UA_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
@@ -135,6 +164,13 @@ def check_submission(instrument: Instrument, raw, today: date | None = None) -> 
         else:
             top.update(_coerce_scope(instrument, {key: value}, None, 0, problems))
     hidden = _apply_relevance(instrument, top, repeats, today)
+    for name, section in instrument.repeats.items():
+        lookup = _lookup(instrument, top, None)
+        count = repeat_count(section, lookup, today)
+        if section.relevant is not None and not evaluate_bool(section.relevant, lookup, today=today):
+            continue
+        if count is not None and len(repeats[name]) != count and not any(p.item == name for p in problems):
+            problems.append(Problem(name, 0, "validation.repeat_count", {"name": name, "count": count}))
     answers = dict(top)
     answers.update({k: v for k, v in repeats.items() if v})
     bad = {(p.item, p.instance) for p in problems}
@@ -168,12 +204,16 @@ def _empty(value) -> bool:
 
 def coerce_value(item: Item, value):
     """``(typed value or None when empty, None)`` or ``(None, (message key, params))``."""
-    if _empty(value):
+    if _empty(value) or (item.type == "acknowledge" and value is False):
         return None, None
     kind = item.type
+    if kind == "acknowledge":  # ticked, kept as ODK writes it: "OK"
+        return ("OK", None) if value is True or value == "OK" else (None, ("validation.not_acknowledged", {}))
     if kind == "text":
         if not isinstance(value, str):
             return None, ("validation.not_text", {})
+        if item.digits_only and not _DIGITS.fullmatch(value.strip()):
+            return None, ("validation.not_digits", {})
         return _check_text(value)
     if kind == "integer":
         if isinstance(value, float) and value.is_integer():
@@ -183,7 +223,9 @@ def coerce_value(item: Item, value):
         value = whole_number(value)
         if value is None:
             return None, ("validation.not_integer", {})
-        return (value, None) if abs(value) <= MAX_ABS_NUMBER else (None, ("validation.number_too_large", {}))
+        if abs(value) > MAX_ABS_NUMBER:
+            return None, ("validation.number_too_large", {})
+        return _in_steps(item, value)
     if kind == "decimal":
         if isinstance(value, bool):
             return None, ("validation.not_decimal", {})
@@ -191,9 +233,13 @@ def coerce_value(item: Item, value):
             value = float(value.strip().replace(",", "."))
         if not isinstance(value, (int, float)) or not math.isfinite(value):
             return None, ("validation.not_decimal", {})
-        return (float(value), None) if abs(value) <= MAX_ABS_NUMBER else (None, ("validation.number_too_large", {}))
+        if abs(value) > MAX_ABS_NUMBER:
+            return None, ("validation.number_too_large", {})
+        return _in_steps(item, float(value))
     if kind == "date":
         return parse_date(value)
+    if kind in ("time", "datetime", "geopoint"):
+        return _PARSERS[kind](value)
     if kind == "select_one":
         if not isinstance(value, str) or value not in item.choice_names():
             return None, ("validation.unknown_choice", {"value": str(value)[:80]})
@@ -211,6 +257,18 @@ def coerce_value(item: Item, value):
             return None, ("validation.duplicate_choice", {"value": next(v for v in value if value.count(v) > 1)})
         return [n for n in names if n in value], None  # the choice list's order, so equal answers compare equal
     raise AssertionError(f"unexpected item type {kind}")
+
+
+def _in_steps(item: Item, value):
+    """A ``range`` item's number must lie from start to end, on a step from start."""
+    if item.steps is None:
+        return value, None
+    start, end, step = item.steps
+    offset = abs(value - start) / step
+    if not min(start, end) <= value <= max(start, end) or abs(offset - round(offset)) > 1e-9:
+        return None, ("validation.not_in_range", {"start": _number_text(start), "end": _number_text(end),
+                                                  "step": _number_text(step)})
+    return value, None
 
 
 def whole_number(value) -> int | None:
@@ -236,6 +294,43 @@ def _check_text(value: str):
     if len(value) > MAX_TEXT:
         return None, ("validation.text_too_long", {"length": len(value), "limit": MAX_TEXT})
     return value, None
+
+
+def parse_time(value):
+    """A time of day as ``hh:mm`` (how it is kept) from ``h:mm``, ``hh:mm`` or ``hh:mm:ss``."""
+    match = _TIME.match(value.strip()) if isinstance(value, str) else None
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59 or int(match.group(3) or 0) > 59:
+        return None, ("validation.not_time", {})
+    return f"{int(match.group(1)):02d}:{match.group(2)}", None
+
+
+def parse_datetime(value):
+    """A date and time as ISO ``yyyy-mm-ddThh:mm`` (how it is kept) from ``dd.mm.yyyy hh:mm`` or ISO."""
+    parts = re.split(r"[T ]", value.strip(), maxsplit=1) if isinstance(value, str) else []
+    if len(parts) != 2:
+        return None, ("validation.not_datetime", {})
+    day, problem = parse_date(parts[0])
+    time, problem_time = parse_time(parts[1].split("+")[0].split("Z")[0][:8])
+    if problem or problem_time:
+        return None, ("validation.not_datetime", {})
+    return f"{day.isoformat()}T{time}", None
+
+
+def parse_geopoint(value):
+    """A point as ODK keeps it, ``latitude longitude altitude accuracy`` (missing ones 0), from 2 to 4 numbers."""
+    numbers = value.replace(",", " ").split() if isinstance(value, str) else []
+    try:
+        point = [float(n) for n in numbers]
+    except ValueError:
+        point = []
+    if not 2 <= len(point) <= 4 or not all(math.isfinite(x) for x in point) or not (
+            -90 <= point[0] <= 90 and -180 <= point[1] <= 180 and (len(point) < 4 or point[3] >= 0)):
+        return None, ("validation.not_geopoint", {})
+    return " ".join(_number_text(x) for x in point + [0.0] * (4 - len(point))), None
+
+
+def _number_text(x: float) -> str:
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
 
 
 def parse_date(value):
@@ -328,9 +423,48 @@ def _check_values(instrument, children, top, instance, number, repeats, hidden, 
             if required is True or (required and truthy(required.evaluate(lookup, today=today))):
                 problems.append(Problem(node.name, number, "validation.required", {},
                                         node.required_messages or None))
+        elif node.choice_filter is not None and (
+                missing := [v for v in _as_list(value) if v not in offered_choices(node, lookup, today)]):
+            problems.append(Problem(node.name, number, "validation.choice_not_offered", {"value": missing[0][:80]}))
         elif node.constraint is not None and not evaluate_bool(node.constraint, lookup, current=value, today=today):
             problems.append(Problem(node.name, number, "validation.constraint",
                                     {"expression": node.constraint.text}, node.constraint_messages or None))
+
+
+def offered_choices(item: Item, lookup, today: date | None = None) -> list[str]:
+    """Names of the choices of ``item`` its ``choice_filter`` offers given the answers ``lookup(name)``
+    gives (all of them without a filter); a choice's own cells are the names ``choice..COLUMN``."""
+    if item.choice_filter is None:
+        return item.choice_names()
+
+    def cells(choice):
+        def look(name):
+            if name.startswith(CHOICE_COLUMN):
+                column = name[len(CHOICE_COLUMN):]
+                return choice.name if column == "name" else choice.columns.get(column, "")
+            return lookup(name)
+        return look
+    return [c.name for c in item.choices if evaluate_bool(item.choice_filter, cells(c), today=today)]
+
+
+def _as_list(value) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def repeat_count(section: Section, lookup, today: date | None = None) -> int | None:
+    """How many entries a repeat with ``repeat_count`` must have (0 to MAX_INSTANCES; an empty or
+    non-numeric count is 0); None for a repeat without one."""
+    if section.count is None or isinstance(section.count, int):
+        return None if section.count is None else min(section.count, MAX_INSTANCES)
+    value = section.count.evaluate(lookup, today=today)
+    try:
+        value = float(value) if isinstance(value, (int, float, str)) else math.nan
+    except ValueError:
+        value = math.nan
+    return 0 if not math.isfinite(value) else int(min(max(value, 0), MAX_INSTANCES))
+
+
+_PARSERS = {"time": parse_time, "datetime": parse_datetime, "geopoint": parse_geopoint}
 
 
 def answer_rows(instrument: Instrument, answers: dict) -> list[dict]:
