@@ -128,6 +128,10 @@ i18n.add({
         "en": "The regex() pattern '{pattern}' (position {pos}) has too many unbounded repetitions "
               "(*, +, {{m,}}): on a long answer checking it can take minutes. Keep at most two, or bound "
               "them, e.g. {{1,20}}."},
+    # Checked by the loader, which knows the questions:
+    "expr.choice_name_not_select": {
+        "uk": "jr:choice-name() називає «{name}», але це не питання з вибором (select_one або select_multiple).",
+        "en": "jr:choice-name() names '{name}', which is not a select question (select_one or select_multiple)."},
     "expr.choice_name_question": {
         "uk": "Другий аргумент jr:choice-name() (позиція {pos}) має бути назвою питання з вибором у лапках, "
               "як-от '${{назва}}'.",

@@ -375,6 +375,12 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             if target.repeat and target.repeat != owner.repeat:
                 raise _at(file, "survey", row_number, column, "instrument.reference_into_repeat",
                           name=ref, repeat=target.repeat)
+        for ref in sorted(expr.nodeset_references - items.keys()):  # sum(${q}), count(${a_repeat}), ...
+            if ref not in sections or sections[ref].kind != "repeat":
+                raise _at(file, "survey", row_number, column, "instrument.unknown_reference", name=ref)
+        for ref in sorted(expr.choice_references):  # jr:choice-name(..., '${q}'): q's choice labels
+            if ref not in items or items[ref].type not in ("select_one", "select_multiple"):
+                raise _at(file, "survey", row_number, column, "expr.choice_name_not_select", name=ref)
     version = _cell(settings, "version") or "sha-" + sha256[:10]
     return Instrument(id=_cell(settings, "form_id") or Path(path).stem, version=version,
                       titles={"uk": title_uk, "en": _cell(settings, "title_en") or title_uk},

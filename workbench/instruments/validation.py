@@ -113,8 +113,11 @@ class CheckedSubmission:
         return out
 
 
-def check_submission(instrument: Instrument, raw, today: date | None = None) -> CheckedSubmission:
-    """Coerce, apply relevance and calculations, and check required and constraints."""
+def check_submission(instrument: Instrument, raw, today: date | None = None, lang: str | None = None) -> CheckedSubmission:
+    """Coerce, apply relevance and calculations, and check required and constraints.
+
+    ``lang`` is the form's language, for jr:choice-name() (a choice's label, as ODK's active language).
+    """
     today = today or date.today()
     problems: list[Problem] = []
     if not isinstance(raw, Mapping):
@@ -134,11 +137,11 @@ def check_submission(instrument: Instrument, raw, today: date | None = None) -> 
                 repeats[key].append(_coerce_scope(instrument, entry, key, number, problems))
         else:
             top.update(_coerce_scope(instrument, {key: value}, None, 0, problems))
-    hidden = _apply_relevance(instrument, top, repeats, today)
+    hidden = _apply_relevance(instrument, top, repeats, today, lang)
     answers = dict(top)
     answers.update({k: v for k, v in repeats.items() if v})
     bad = {(p.item, p.instance) for p in problems}
-    _check_values(instrument, instrument.children, top, None, 0, repeats, hidden, bad, problems, today)
+    _check_values(instrument, instrument.children, top, None, 0, repeats, hidden, bad, problems, today, lang)
     return CheckedSubmission(answers, problems, hidden)
 
 
@@ -264,71 +267,90 @@ def parse_date(value):
     return value, None
 
 
-def _lookup(instrument, top, instance):
+def _context(instrument, top, instance, repeats, lang) -> dict:
+    """What an expression evaluated in ``instance`` (a repeat's entry, or None at the top) sees:
+    ``lookup``, ``nodes`` (a node-set: a repeat's question from outside it is every entry's
+    answer, and a repeat's own name its entries) and ``choice_label`` (labels in ``lang``)."""
     def lookup(name):
         target = instrument.items[name]
         scope = instance if target.repeat else top
         return scope.get(name) if scope is not None else None
-    return lookup
+
+    def nodes(name):
+        if name in instrument.repeats:
+            return list(repeats[name])
+        target = instrument.items[name]
+        if target.repeat is None:
+            return [top.get(name)]
+        if instance is not None and any(entry is instance for entry in repeats[target.repeat]):
+            return [instance.get(name)]  # within its own repeat ${q} is this entry's answer, as pyxform writes it
+        return [entry.get(name) for entry in repeats[target.repeat]]
+
+    def choice_label(question, value):
+        choice = next((c for c in instrument.items[question].choices if c.name == value), None)
+        return choice.label(lang) if choice is not None else ""
+
+    return {"lookup": lookup, "nodes": nodes, "choice_label": choice_label}
 
 
-def _apply_relevance(instrument, top, repeats, today) -> set:
+def _apply_relevance(instrument, top, repeats, today, lang) -> set:
     """Drop answers to hidden items and compute calculations until nothing changes."""
     hidden: set = set()
     for _ in range(len(instrument.items) + 1):
         before = (repr(top), repr(repeats))
         hidden = set()
-        _walk_relevance(instrument, instrument.children, top, None, 0, repeats, True, hidden, today)
+        _walk_relevance(instrument, instrument.children, top, None, 0, repeats, True, hidden, today, lang)
         if (repr(top), repr(repeats)) == before:
             break
     return hidden
 
 
-def _walk_relevance(instrument, children, top, instance, number, repeats, visible, hidden, today):
+def _walk_relevance(instrument, children, top, instance, number, repeats, visible, hidden, today, lang):
     for node in children:
         scope = instance if instance is not None else top
-        lookup = _lookup(instrument, top, instance)
-        shown = visible and (node.relevant is None or evaluate_bool(node.relevant, lookup, today=today))
+        context = _context(instrument, top, instance, repeats, lang)
+        shown = visible and (node.relevant is None or evaluate_bool(node.relevant, today=today, **context))
         if isinstance(node, Section):
             if node.kind == "repeat":
                 if not shown:
                     repeats[node.name].clear()
                 for n, entry in enumerate(repeats[node.name], start=1):
-                    _walk_relevance(instrument, node.children, top, entry, n, repeats, shown, hidden, today)
+                    _walk_relevance(instrument, node.children, top, entry, n, repeats, shown, hidden, today, lang)
             else:
-                _walk_relevance(instrument, node.children, top, instance, number, repeats, shown, hidden, today)
+                _walk_relevance(instrument, node.children, top, instance, number, repeats, shown, hidden, today, lang)
             continue
         if not shown:
             hidden.add((node.name, number))
             scope.pop(node.name, None)
         elif node.type == "calculate":
-            result = node.calculation.evaluate(lookup, today=today)
+            result = node.calculation.evaluate(today=today, **context)
             if isinstance(result, float) and math.isnan(result) or result in ("", None):
                 scope.pop(node.name, None)
             else:
                 scope[node.name] = result
 
 
-def _check_values(instrument, children, top, instance, number, repeats, hidden, bad, problems, today):
+def _check_values(instrument, children, top, instance, number, repeats, hidden, bad, problems, today, lang):
     for node in children:
         if isinstance(node, Section):
             if node.kind == "repeat":
                 for n, entry in enumerate(repeats[node.name], start=1):
-                    _check_values(instrument, node.children, top, entry, n, repeats, hidden, bad, problems, today)
+                    _check_values(instrument, node.children, top, entry, n, repeats, hidden, bad, problems, today, lang)
             else:
-                _check_values(instrument, node.children, top, instance, number, repeats, hidden, bad, problems, today)
+                _check_values(instrument, node.children, top, instance, number, repeats, hidden, bad, problems, today,
+                              lang)
             continue
         if (node.name, number) in hidden or (node.name, number) in bad or node.type in ("note", "calculate"):
             continue
         scope = instance if instance is not None else top
-        lookup = _lookup(instrument, top, instance)
+        context = _context(instrument, top, instance, repeats, lang)
         value = scope.get(node.name)
         if value is None:
             required = node.required
-            if required is True or (required and truthy(required.evaluate(lookup, today=today))):
+            if required is True or (required and truthy(required.evaluate(today=today, **context))):
                 problems.append(Problem(node.name, number, "validation.required", {},
                                         node.required_messages or None))
-        elif node.constraint is not None and not evaluate_bool(node.constraint, lookup, current=value, today=today):
+        elif node.constraint is not None and not evaluate_bool(node.constraint, current=value, today=today, **context):
             problems.append(Problem(node.name, number, "validation.constraint",
                                     {"expression": node.constraint.text}, node.constraint_messages or None))
 
