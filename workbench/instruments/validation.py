@@ -113,11 +113,8 @@ class CheckedSubmission:
         return out
 
 
-def check_submission(instrument: Instrument, raw, today: date | None = None, lang: str | None = None) -> CheckedSubmission:
-    """Coerce, apply relevance and calculations, and check required and constraints.
-
-    ``lang`` is the form's language, for jr:choice-name() (a choice's label, as ODK's active language).
-    """
+def check_submission(instrument: Instrument, raw, today: date | None = None) -> CheckedSubmission:
+    """Coerce, apply relevance and calculations, and check required and constraints."""
     today = today or date.today()
     problems: list[Problem] = []
     if not isinstance(raw, Mapping):
@@ -137,11 +134,11 @@ def check_submission(instrument: Instrument, raw, today: date | None = None, lan
                 repeats[key].append(_coerce_scope(instrument, entry, key, number, problems))
         else:
             top.update(_coerce_scope(instrument, {key: value}, None, 0, problems))
-    hidden = _apply_relevance(instrument, top, repeats, today, lang)
+    hidden = _apply_relevance(instrument, top, repeats, today)
     answers = dict(top)
     answers.update({k: v for k, v in repeats.items() if v})
     bad = {(p.item, p.instance) for p in problems}
-    _check_values(instrument, instrument.children, top, None, 0, repeats, hidden, bad, problems, today, lang)
+    _check_values(instrument, instrument.children, top, None, 0, repeats, hidden, bad, problems, today)
     return CheckedSubmission(answers, problems, hidden)
 
 
@@ -267,15 +264,22 @@ def parse_date(value):
     return value, None
 
 
-def _context(instrument, top, instance, repeats, lang) -> dict:
-    """What an expression evaluated in ``instance`` (a repeat's entry, or None at the top) sees:
-    ``lookup``, ``nodes`` (a node-set: a repeat's question from outside it is every entry's
-    answer, and a repeat's own name its entries) and ``choice_label`` (labels in ``lang``)."""
+def _lookup(instrument, top, instance):
     def lookup(name):
         target = instrument.items[name]
         scope = instance if target.repeat else top
         return scope.get(name) if scope is not None else None
+    return lookup
 
+
+def _context(instrument, top, instance, repeats) -> dict:
+    """What else an expression evaluated in ``instance`` (a repeat's entry, or None) may ask.
+
+    ``nodes``: a node-set (sum, count, ...): a repeat's question seen from outside the repeat is every
+    entry's answer, from inside it this entry's (as pyxform writes ``${q}`` there), and a repeat's own
+    name its entries. ``choice_label``: jr:choice-name's label in the workbench's default language, the
+    language a saved record keeps whoever fills it in (ODK uses the form's active language).
+    """
     def nodes(name):
         if name in instrument.repeats:
             return list(repeats[name])
@@ -283,74 +287,74 @@ def _context(instrument, top, instance, repeats, lang) -> dict:
         if target.repeat is None:
             return [top.get(name)]
         if instance is not None and any(entry is instance for entry in repeats[target.repeat]):
-            return [instance.get(name)]  # within its own repeat ${q} is this entry's answer, as pyxform writes it
+            return [instance.get(name)]
         return [entry.get(name) for entry in repeats[target.repeat]]
 
     def choice_label(question, value):
         choice = next((c for c in instrument.items[question].choices if c.name == value), None)
-        return choice.label(lang) if choice is not None else ""
+        return choice.label(None) if choice is not None else ""
 
-    return {"lookup": lookup, "nodes": nodes, "choice_label": choice_label}
+    return {"nodes": nodes, "choice_label": choice_label}
 
 
-def _apply_relevance(instrument, top, repeats, today, lang) -> set:
+def _apply_relevance(instrument, top, repeats, today) -> set:
     """Drop answers to hidden items and compute calculations until nothing changes."""
     hidden: set = set()
     for _ in range(len(instrument.items) + 1):
         before = (repr(top), repr(repeats))
         hidden = set()
-        _walk_relevance(instrument, instrument.children, top, None, 0, repeats, True, hidden, today, lang)
+        _walk_relevance(instrument, instrument.children, top, None, 0, repeats, True, hidden, today)
         if (repr(top), repr(repeats)) == before:
             break
     return hidden
 
 
-def _walk_relevance(instrument, children, top, instance, number, repeats, visible, hidden, today, lang):
+def _walk_relevance(instrument, children, top, instance, number, repeats, visible, hidden, today):
     for node in children:
         scope = instance if instance is not None else top
-        context = _context(instrument, top, instance, repeats, lang)
-        shown = visible and (node.relevant is None or evaluate_bool(node.relevant, today=today, **context))
+        lookup, context = _lookup(instrument, top, instance), _context(instrument, top, instance, repeats)
+        shown = visible and (node.relevant is None or evaluate_bool(node.relevant, lookup, today=today, **context))
         if isinstance(node, Section):
             if node.kind == "repeat":
                 if not shown:
                     repeats[node.name].clear()
                 for n, entry in enumerate(repeats[node.name], start=1):
-                    _walk_relevance(instrument, node.children, top, entry, n, repeats, shown, hidden, today, lang)
+                    _walk_relevance(instrument, node.children, top, entry, n, repeats, shown, hidden, today)
             else:
-                _walk_relevance(instrument, node.children, top, instance, number, repeats, shown, hidden, today, lang)
+                _walk_relevance(instrument, node.children, top, instance, number, repeats, shown, hidden, today)
             continue
         if not shown:
             hidden.add((node.name, number))
             scope.pop(node.name, None)
         elif node.type == "calculate":
-            result = node.calculation.evaluate(today=today, **context)
+            result = node.calculation.evaluate(lookup, today=today, **context)
             if isinstance(result, float) and math.isnan(result) or result in ("", None):
                 scope.pop(node.name, None)
             else:
                 scope[node.name] = result
 
 
-def _check_values(instrument, children, top, instance, number, repeats, hidden, bad, problems, today, lang):
+def _check_values(instrument, children, top, instance, number, repeats, hidden, bad, problems, today):
     for node in children:
         if isinstance(node, Section):
             if node.kind == "repeat":
                 for n, entry in enumerate(repeats[node.name], start=1):
-                    _check_values(instrument, node.children, top, entry, n, repeats, hidden, bad, problems, today, lang)
+                    _check_values(instrument, node.children, top, entry, n, repeats, hidden, bad, problems, today)
             else:
-                _check_values(instrument, node.children, top, instance, number, repeats, hidden, bad, problems, today,
-                              lang)
+                _check_values(instrument, node.children, top, instance, number, repeats, hidden, bad, problems, today)
             continue
         if (node.name, number) in hidden or (node.name, number) in bad or node.type in ("note", "calculate"):
             continue
         scope = instance if instance is not None else top
-        context = _context(instrument, top, instance, repeats, lang)
+        lookup, context = _lookup(instrument, top, instance), _context(instrument, top, instance, repeats)
         value = scope.get(node.name)
         if value is None:
             required = node.required
-            if required is True or (required and truthy(required.evaluate(today=today, **context))):
+            if required is True or (required and truthy(required.evaluate(lookup, today=today, **context))):
                 problems.append(Problem(node.name, number, "validation.required", {},
                                         node.required_messages or None))
-        elif node.constraint is not None and not evaluate_bool(node.constraint, current=value, today=today, **context):
+        elif node.constraint is not None and not evaluate_bool(node.constraint, lookup, current=value, today=today,
+                                                               **context):
             problems.append(Problem(node.name, number, "validation.constraint",
                                     {"expression": node.constraint.text}, node.constraint_messages or None))
 
