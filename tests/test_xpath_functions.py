@@ -92,7 +92,9 @@ WORKED = [
     ("pow(10, 400)", {}, INF),
     ("pow(-10, 401)", {}, -INF),
     ("pow(-8, 1 div 3)", {}, NAN),
-    ("pow(0, -1)", {}, NAN),                # Python refuses 0 ** -1; no question needs it as Infinity
+    ("pow(0, -1)", {}, INF),                # Java's Math.pow, where Python's math.pow refuses
+    ("pow(${z}, -3)", {"z": -0.0}, -INF),   # a decimal answer of -0: to an odd negative power, -Infinity
+    ("pow(${z}, -2)", {"z": -0.0}, INF),
     ("abs(-3.5)", {}, 3.5),
     ("sqrt(9)", {}, 3),
     ("sqrt(-1)", {}, NAN),

@@ -101,33 +101,6 @@ i18n.add({
               "щоб його можна було перевірити під час завантаження.",
         "en": "The pattern of regex() (position {pos}) must be written in the form in quotes, "
               "so that it can be checked when the form loads."},
-    "expr.pattern_too_long": {
-        "uk": "Шаблон regex() (позиція {pos}) задовгий: {length} символів (щонайбільше {limit}).",
-        "en": "The regex() pattern (position {pos}) is too long: {length} characters (at most {limit})."},
-    "expr.pattern_invalid": {
-        "uk": "Шаблон regex() «{pattern}» (позиція {pos}) не є регулярним виразом, який можна прочитати: "
-              "{detail}. Синтаксис лише Java (наприклад \\p{{L}}) не підтримується.",
-        "en": "The regex() pattern '{pattern}' (position {pos}) is not a regular expression that can be "
-              "read: {detail}. Java-only syntax (such as \\p{{L}}) is not supported."},
-    "expr.pattern_backreference": {
-        "uk": "Шаблон regex() (позиція {pos}) містить зворотне посилання (\\1, (?P=…)) або умовну групу: "
-              "такий шаблон може перевірятися непередбачувано довго, тому не підтримується.",
-        "en": "The regex() pattern (position {pos}) has a back-reference (\\1, (?P=…)) or a conditional "
-              "group: such a pattern can take unpredictably long to check, so it is not supported."},
-    "expr.pattern_nested": {
-        "uk": "Шаблон regex() (позиція {pos}) повторює групу, у якій є свій повтор (*, +, ?, {{m,n}}) або "
-              "варіанти «|», як-от (a+)+: перевірка такого шаблону може тривати хвилинами. "
-              "Перепишіть його без вкладеного повтору, наприклад ^[A-Za-z ]+$ замість ^([A-Za-z]+ ?)+$.",
-        "en": "The regex() pattern (position {pos}) repeats a group that holds a repetition of its own "
-              "(*, +, ?, {{m,n}}) or alternatives '|', as in (a+)+: checking it can take minutes. "
-              "Rewrite it without the nested repetition, e.g. ^[A-Za-z ]+$ rather than ^([A-Za-z]+ ?)+$."},
-    "expr.pattern_costly": {
-        "uk": "Шаблон regex() «{pattern}» (позиція {pos}) має забагато необмежених повторів (*, +, {{m,}}): "
-              "на довгій відповіді його перевірка може тривати хвилинами. Залиште щонайбільше два "
-              "або обмежте їх, наприклад {{1,20}}.",
-        "en": "The regex() pattern '{pattern}' (position {pos}) has too many unbounded repetitions "
-              "(*, +, {{m,}}): on a long answer checking it can take minutes. Keep at most two, or bound "
-              "them, e.g. {{1,20}}."},
     # Checked by the loader, which knows the questions:
     "expr.choice_name_not_select": {
         "uk": "jr:choice-name() називає «{name}», але це не питання з вибором (select_one або select_multiple).",

@@ -40,6 +40,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from re import _constants as _re_constants
 from re import _parser as _re_parser  # the re module's own reading of a pattern: the check sees what runs
 
+from .. import i18n
 from .xpath_values import DECIMAL, EPOCH, NAN, as_date, is_empty, number, plain, string, tidy, truthy
 
 MAX_PATTERN = 300        # characters of a regex() pattern
@@ -47,6 +48,37 @@ MAX_MATCHED = 5000       # characters regex() looks at: the longest text answer 
 LONG_INPUT = MAX_MATCHED
 MAX_PATTERN_COST = 10 ** 8  # backtracking steps allowed in the worst case (see compile_pattern)
 _XML_SPACE = re.compile(r"[ \t\r\n]+")  # XPath's whitespace; other Unicode spaces are kept
+
+
+i18n.add({
+    "expr.pattern_too_long": {
+        "uk": "Шаблон regex() (позиція {pos}) задовгий: {length} символів (щонайбільше {limit}).",
+        "en": "The regex() pattern (position {pos}) is too long: {length} characters (at most {limit})."},
+    "expr.pattern_invalid": {
+        "uk": "Шаблон regex() «{pattern}» (позиція {pos}) не є регулярним виразом, який можна прочитати: "
+              "{detail}. Синтаксис лише Java (наприклад \\p{{L}}) не підтримується.",
+        "en": "The regex() pattern '{pattern}' (position {pos}) is not a regular expression that can be "
+              "read: {detail}. Java-only syntax (such as \\p{{L}}) is not supported."},
+    "expr.pattern_backreference": {
+        "uk": "Шаблон regex() (позиція {pos}) містить зворотне посилання (\\1, (?P=…)) або умовну групу: "
+              "такий шаблон може перевірятися непередбачувано довго, тому не підтримується.",
+        "en": "The regex() pattern (position {pos}) has a back-reference (\\1, (?P=…)) or a conditional "
+              "group: such a pattern can take unpredictably long to check, so it is not supported."},
+    "expr.pattern_nested": {
+        "uk": "Шаблон regex() (позиція {pos}) повторює групу, у якій є свій повтор (*, +, ?, {{m,n}}) або "
+              "варіанти «|», як-от (a+)+: перевірка такого шаблону може тривати хвилинами. "
+              "Перепишіть його без вкладеного повтору, наприклад ^[A-Za-z ]+$ замість ^([A-Za-z]+ ?)+$.",
+        "en": "The regex() pattern (position {pos}) repeats a group that holds a repetition of its own "
+              "(*, +, ?, {{m,n}}) or alternatives '|', as in (a+)+: checking it can take minutes. "
+              "Rewrite it without the nested repetition, e.g. ^[A-Za-z ]+$ rather than ^([A-Za-z]+ ?)+$."},
+    "expr.pattern_costly": {
+        "uk": "Шаблон regex() «{pattern}» (позиція {pos}) має забагато необмежених повторів (*, +, {{m,}}): "
+              "на довгій відповіді його перевірка може тривати хвилинами. Залиште щонайбільше два "
+              "або обмежте їх, наприклад {{1,20}}.",
+        "en": "The regex() pattern '{pattern}' (position {pos}) has too many unbounded repetitions "
+              "(*, +, {{m,}}): on a long answer checking it can take minutes. Keep at most two, or bound "
+              "them, e.g. {{1,20}}."},
+})
 
 
 class Nodes(tuple):
@@ -284,12 +316,15 @@ def _math(compute):
 
 
 def _pow(x, y):
+    """Java's Math.pow: an overflow or 0 to a negative power is +-Infinity, a root of a negative NaN."""
+    odd = y.is_integer() and abs(y) < 2 ** 53 and int(y) % 2 == 1
     try:
         return math.pow(x, y)
     except OverflowError:
-        odd = y.is_integer() and abs(y) < 2 ** 53 and int(y) % 2 == 1
         return -math.inf if x < 0 and odd else math.inf
     except ValueError:
+        if x == 0 and y < 0:
+            return math.copysign(math.inf, x) if odd else math.inf
         return NAN
 
 
