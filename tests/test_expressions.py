@@ -231,8 +231,13 @@ REFUSED = [
     ("", "expr.empty"),
     ("   ", "expr.empty"),
     ("pulldata('a', 'b', 'c', 'd')", "expr.unknown_function"),
-    ("indexed-repeat(${x}, ${g}, 1)", "expr.unknown_function"),
-    ("position()", "expr.unknown_function"),
+    ("indexed-repeat(${x}, ${g}, 1, ${h}, 1)", "expr.arg_count"),     # one repeat level only
+    ("indexed-repeat(${x}, 'g', 1)", "expr.nodeset_argument"),
+    ("position()", "expr.arg_count"),
+    ("position(${a})", "expr.position_argument"),
+    ("position(.)", "expr.position_argument"),
+    ("position(../x)", "expr.path"),
+    ("count(..)", "expr.path"),
     ("last()", "expr.unknown_function"),
     ("once(today())", "expr.unknown_function"),
     ("uuid()", "expr.unknown_function"),
@@ -349,7 +354,7 @@ def test_supported_functions():
         "selected-at", "jr:choice-name", "join", "substr", "substring-before", "substring-after", "contains",
         "starts-with", "ends-with", "normalize-space", "translate", "regex", "coalesce", "boolean", "pow",
         "abs", "sqrt", "exp", "exp10", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
-        "pi", "sum", "count", "count-non-empty", "max", "min", "decimal-date-time"}
+        "pi", "sum", "count", "count-non-empty", "max", "min", "decimal-date-time", "indexed-repeat", "position"}
 
 
 def test_format_date_writes_a_date_by_odks_codes():
@@ -459,6 +464,10 @@ def _random_expression(rng, depth=0):
         args[1] = rng.choice(["'^[0-9]{3}$'", "'a|b'", "'.*'"])
     if name == "jr:choice-name":
         args[1] = "'${a}'"
+    if name == "indexed-repeat":
+        args[:2] = ["${a}", "${b}"]
+    if name == "position":
+        args = [".."]
     return f"{name}({', '.join(args)})"
 
 

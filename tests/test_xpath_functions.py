@@ -237,6 +237,23 @@ def test_a_nodeset_function_needs_a_reference(text):
     assert info.value.params["name"] == text.split("(")[0]
 
 
+# -------------------------------------------------- position(..), indexed-repeat()
+def test_position_and_indexed_repeat():
+    e = parse("indexed-repeat(${age}, ${member}, position(..) - 1)")
+    assert e.uses_position and e.indexed_references == frozenset({("age", "member")})
+    assert e.references == frozenset() and e.nodeset_references == frozenset()
+    ages = ["34", 12, None]
+
+    def at(position):
+        return e.evaluate(lambda n: None, every={"age": ages}.__getitem__, position=position)
+    assert [at(1), at(2), at(3)] == ["34", "34", 12]     # position 1: index 0, so the first entry (JavaRosa)
+    assert at(4) == ""                                   # the third entry's answer is empty
+    assert parse("indexed-repeat(${age}, ${member}, 9)").evaluate(lambda n: None, every=lambda n: ages) == ""
+    assert parse("indexed-repeat(${age}, ${member}, 'x')").evaluate(lambda n: None, every=lambda n: ages) == "34"
+    assert same(parse("position(..)").evaluate(lambda n: None), NAN)   # no entry given
+    assert parse("position( .. ) * 10").evaluate(lambda n: None, position=2) == 20
+
+
 # ------------------------------------------------------------ jr:choice-name()
 def test_choice_name_gives_the_label_of_the_choice():
     labels = {("district", "kyiv"): "Київ", ("district", "lviv"): "Львів"}
@@ -283,6 +300,8 @@ def _call_with(name, arity):
         args[1] = "'^[a-z]+[0-9]*$'"
     if name == "jr:choice-name":
         args[1] = "'${w}'"
+    if name == "position":
+        args = [".."]
     return f"{name}({', '.join(args)})"
 
 
@@ -339,7 +358,29 @@ def test_a_form_sums_a_repeat_checks_a_pattern_and_names_a_choice(tmp_path, monk
     assert check_submission(instrument, {"district": "kyiv"}, today=TODAY).answers["contact"] == "немає"
 
 
+def test_a_form_numbers_its_entries_and_looks_back(tmp_path):
+    path = form(tmp_path, [
+        "| | begin_repeat | member | Член | Member | | |",
+        "| | integer | age | Вік | Age | | |",
+        "| | calculate | number | | | | position(..) |",
+        "| | calculate | older | | | | if(position(..) > 1, ${age} > indexed-repeat(${age}, ${member}, "
+        "position(..) - 1), false()) |",
+        "| | end_repeat | | | | | |",
+        "| | calculate | first_age | | | | indexed-repeat(${age}, ${member}, 1) |",
+    ])
+    checked = check_submission(load_instrument(path), {"member": [{"age": "40"}, {"age": "12"}, {"age": "15"}]},
+                               today=TODAY)
+    assert checked.ok, checked.messages("en")
+    assert [(e["number"], e["older"]) for e in checked.answers["member"]] == [(1, False), (2, False), (3, True)]
+    assert checked.answers["first_age"] == 40
+
+
 @pytest.mark.parametrize("rows, column, words", [
+    (["| | integer | age | В | A | | |", "| | calculate | c | | | | position(..) |"], "calculation",
+     "only inside a repeat"),
+    (["| | integer | age | В | A | | |", "| | begin_repeat | member | Ч | M | | |", "| | integer | x | В | X | | |",
+      "| | end_repeat | | | | | |", "| | calculate | c | | | | indexed-repeat(${age}, ${member}, 1) |"],
+     "calculation", "'age' is not a question inside the repeat 'member'"),
     (["| | text | phone | Т | P | regex(., '^(a+)+$') | |"], "constraint", "(a+)+"),
     (["| | text | phone | Т | P | | |", "| | calculate | c | | | | jr:choice-name(${phone}, '${phone}') |"],
      "calculation", "not a select question"),

@@ -30,7 +30,7 @@ from workbench import i18n
 from workbench.i18n import UserError
 
 from .xpath_functions import FUNCTIONS, Nodes, PatternRefused, compile_pattern
-from .xpath_values import BINARY, number, plain, tidy, truthy
+from .xpath_values import BINARY, NAN, number, plain, tidy, truthy
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 50
@@ -105,6 +105,15 @@ i18n.add({
     "expr.choice_name_not_select": {
         "uk": "jr:choice-name() називає «{name}», але це не питання з вибором (select_one або select_multiple).",
         "en": "jr:choice-name() names '{name}', which is not a select question (select_one or select_multiple)."},
+    "expr.position_argument": {
+        "uk": "position() підтримується лише як position(..) — номер запису повтору (позиція {pos}).",
+        "en": "position() is supported only as position(..), the number of a repeat's entry (position {pos})."},
+    "expr.position_outside_repeat": {
+        "uk": "position(..) — номер запису повтору — має сенс лише всередині повтору.",
+        "en": "position(..), the number of a repeat's entry, has a meaning only inside a repeat."},
+    "expr.indexed_repeat_not_in_repeat": {
+        "uk": "indexed-repeat(): «{name}» не є питанням усередині повтору «{repeat}».",
+        "en": "indexed-repeat(): '{name}' is not a question inside the repeat '{repeat}'."},
     "expr.choice_name_question": {
         "uk": "Другий аргумент jr:choice-name() (позиція {pos}) має бути назвою питання з вибором у лапках, "
               "як-от '${{назва}}'.",
@@ -133,6 +142,11 @@ class _Ref:
 @dataclass(frozen=True)
 class _Current:
     pass
+
+
+@dataclass(frozen=True)
+class _Parent:
+    pass  # position(..)'s argument: the repeat entry the expression is in
 
 
 @dataclass(frozen=True)
@@ -170,6 +184,7 @@ _SYMBOLS = ("!=", "<=", ">=", "=", "<", ">", "+", "-", "*")  # two-character one
 _OP_WORDS = ("and", "or", "div", "mod")
 _OP_WORD = re.compile(r"(and|or|div|mod)(?!\w)")  # "1 div-2" is div then -2, not a name
 _NAME = re.compile(r"[^\W\d][\w.-]*")  # a letter or _, then letters, digits, _ - .
+_CLOSE = re.compile(r"\s*\)")
 _QNAME = re.compile(r"[^\W\d][\w.-]*(?::[^\W\d][\w.-]*)?")  # also prefixed: jr:choice-name
 
 
@@ -205,7 +220,11 @@ def _tokenize(text: str) -> list:
             i = emit("num", m.group(), m.end())
         elif c == ".":
             if text.startswith("..", i):
-                raise ExpressionError("expr.path", token="..", pos=i + 1)
+                # The one path ODK forms write for a repeat entry's number: position(..).
+                if [t[1] for t in tokens[-2:]] != ["position", "("] or not _CLOSE.match(text, i + 2):
+                    raise ExpressionError("expr.path", token="..", pos=i + 1)
+                i = emit("parent", "..", i + 2)
+                continue
             i = emit("dot", ".", i + 1)
         elif c in "(),":
             i = emit(c, c, i + 1)
@@ -241,6 +260,8 @@ class _Parser:
         self.nodeset_references: set[str] = set()
         self.choice_references: set[str] = set()
         self.uses_current = False
+        self.uses_position = False
+        self.indexed_references: set[tuple[str, str]] = set()
 
     def peek(self):
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -308,6 +329,9 @@ class _Parser:
         if kind == "dot":
             self.uses_current = True
             return _Current()
+        if kind == "parent":  # only ever inside position( ), as the tokenizer allows it
+            self.uses_position = True
+            return _Parent()
         if kind == "(":
             self.enter(pos)
             node = self.binary(0)
@@ -345,6 +369,8 @@ class _Parser:
                                   given=len(args), pos=pos + 1)
         for index, arg in enumerate(args):
             args[index] = self.special_argument(name, function, index, arg, starts[index][2])
+        if name == "indexed-repeat":
+            self.indexed_references.add((args[0].value, args[1].value))
         return _Call(name, tuple(args))
 
     def special_argument(self, name, function, index, arg, pos):
@@ -364,6 +390,13 @@ class _Parser:
                 return _Lit(compile_pattern(arg.value))
             except PatternRefused as refused:
                 raise ExpressionError(refused.key, pos=pos + 1, **refused.params) from None
+        if name == "position" and not isinstance(arg, _Parent):
+            raise ExpressionError("expr.position_argument", pos=pos + 1)
+        if name == "indexed-repeat" and index < 2:
+            if not isinstance(arg, _Ref):
+                raise ExpressionError("expr.nodeset_argument", name=name, position=index + 1, pos=pos + 1)
+            self.references[arg.name] -= 1  # any entry of the repeat, from anywhere: not a plain use
+            return _Lit(arg.name)
         if name == "jr:choice-name" and index == 1:
             found = _REFERENCE_TEXT.fullmatch(arg.value) if isinstance(arg, _Lit) and isinstance(arg.value, str) else None
             if found is None:
@@ -377,12 +410,14 @@ class _Parser:
 class _Env:
     """What the functions of :mod:`.xpath_functions` may ask while one expression is evaluated."""
 
-    __slots__ = ("lookup", "current", "_today", "nodes", "choice_label")
+    __slots__ = ("lookup", "current", "_today", "nodes", "choice_label", "every", "position")
 
-    def __init__(self, lookup, current, today, nodes, choice_label):
+    def __init__(self, lookup, current, today, nodes, choice_label, every, position):
         self.lookup, self.current, self._today = lookup, current, today
         self.nodes = nodes or (lambda name: [lookup(name)])
         self.choice_label = choice_label or (lambda question, value: value)
+        self.every = every or (lambda name: [lookup(name)])
+        self.position = tidy(position) if isinstance(position, int) and not isinstance(position, bool) else NAN
 
     def today(self):
         return plain(self._today) if self._today is not None else _dt.date.today()
@@ -433,18 +468,23 @@ class Expression:
     _tree: object = field(default=None, repr=False, compare=False)
     nodeset_references: frozenset[str] = frozenset()
     choice_references: frozenset[str] = frozenset()
+    uses_position: bool = False  # position(..): only inside a repeat
+    indexed_references: frozenset[tuple[str, str]] = frozenset()  # (question, repeat) of indexed-repeat()
 
-    def evaluate(self, lookup, current=None, today=None, *, nodes=None, choice_label=None):
+    def evaluate(self, lookup, current=None, today=None, *, nodes=None, choice_label=None, every=None,
+                 position=None):
         """Value of the expression: str, bool, int, float or date.
 
         ``lookup(name)`` gives ``${name}``; ``current`` is ``.``; ``today`` is the date for
         today() (default: the real today); ``nodes(name)`` the list of values of ``${name}``
         as a node-set sees it from here (default: ``[lookup(name)]``); ``choice_label(question,
         value)`` the label of a choice of a select question, "" when it has none such
-        (default: the value itself).
+        (default: the value itself); ``every(name)`` the answers to a repeat's question in all
+        its entries, in order (default: ``[lookup(name)]``); ``position`` the 1-based number of
+        the repeat entry evaluated in (default: NaN).
         """
         tree = self._tree if self._tree is not None else parse(self.text)._tree
-        return _eval(tree, _Env(lookup, current, today, nodes, choice_label))
+        return _eval(tree, _Env(lookup, current, today, nodes, choice_label, every, position))
 
 
 def parse(text: str) -> Expression:
@@ -457,7 +497,8 @@ def parse(text: str) -> Expression:
     tree = parser.whole()
     return Expression(text, frozenset(n for n, uses in parser.references.items() if uses > 0),
                       parser.uses_current, tree, frozenset(parser.nodeset_references),
-                      frozenset(parser.choice_references))
+                      frozenset(parser.choice_references), parser.uses_position,
+                      frozenset(parser.indexed_references))
 
 
 def evaluate_bool(expr: Expression, lookup, current=None, today=None, **context) -> bool:

@@ -381,6 +381,12 @@ def _build(definition, path: str, sha256: str) -> Instrument:
         for ref in sorted(expr.choice_references):  # jr:choice-name(..., '${q}'): q's choice labels
             if ref not in items or items[ref].type not in ("select_one", "select_multiple"):
                 raise _at(file, "survey", row_number, column, "expr.choice_name_not_select", name=ref)
+        if expr.uses_position and owner.repeat is None:
+            raise _at(file, "survey", row_number, column, "expr.position_outside_repeat")
+        for question, repeat in sorted(expr.indexed_references):
+            if question not in items or repeat not in items[question].parents or sections[repeat].kind != "repeat":
+                raise _at(file, "survey", row_number, column, "expr.indexed_repeat_not_in_repeat",
+                          name=question, repeat=repeat)
     version = _cell(settings, "version") or "sha-" + sha256[:10]
     return Instrument(id=_cell(settings, "form_id") or Path(path).stem, version=version,
                       titles={"uk": title_uk, "en": _cell(settings, "title_en") or title_uk},

@@ -272,8 +272,9 @@ def _lookup(instrument, top, instance):
     return lookup
 
 
-def _context(instrument, top, instance, repeats) -> dict:
-    """What else an expression evaluated in ``instance`` (a repeat's entry, or None) may ask.
+def _context(instrument, top, instance, repeats, number) -> dict:
+    """What else an expression evaluated in ``instance``, the ``number``-th entry of a repeat (or None
+    and 0 outside repeats), may ask; ``every(q)``: q's answers in every entry, for indexed-repeat().
 
     ``nodes``: a node-set (sum, count, ...): a repeat's question seen from outside the repeat is every
     entry's answer, from inside it this entry's (as pyxform writes ``${q}`` there), and a repeat's own
@@ -294,7 +295,10 @@ def _context(instrument, top, instance, repeats) -> dict:
         choice = next((c for c in instrument.items[question].choices if c.name == value), None)
         return choice.label(None) if choice is not None else ""
 
-    return {"nodes": nodes, "choice_label": choice_label}
+    def every(name):
+        return [entry.get(name) for entry in repeats[instrument.items[name].repeat]]
+
+    return {"nodes": nodes, "choice_label": choice_label, "every": every, "position": number or None}
 
 
 def _apply_relevance(instrument, top, repeats, today) -> set:
@@ -312,7 +316,7 @@ def _apply_relevance(instrument, top, repeats, today) -> set:
 def _walk_relevance(instrument, children, top, instance, number, repeats, visible, hidden, today):
     for node in children:
         scope = instance if instance is not None else top
-        lookup, context = _lookup(instrument, top, instance), _context(instrument, top, instance, repeats)
+        lookup, context = _lookup(instrument, top, instance), _context(instrument, top, instance, repeats, number)
         shown = visible and (node.relevant is None or evaluate_bool(node.relevant, lookup, today=today, **context))
         if isinstance(node, Section):
             if node.kind == "repeat":
@@ -346,7 +350,7 @@ def _check_values(instrument, children, top, instance, number, repeats, hidden, 
         if (node.name, number) in hidden or (node.name, number) in bad or node.type in ("note", "calculate"):
             continue
         scope = instance if instance is not None else top
-        lookup, context = _lookup(instrument, top, instance), _context(instrument, top, instance, repeats)
+        lookup, context = _lookup(instrument, top, instance), _context(instrument, top, instance, repeats, number)
         value = scope.get(node.name)
         if value is None:
             required = node.required

@@ -17,6 +17,9 @@ huge numbers give +-Infinity or NaN, wrong types convert as XPath converts them.
 * regex(v, 'pattern'): v matches the whole pattern (JavaRosa's ``Pattern.matches``), see
   :func:`compile_pattern` for what is refused and why.
 * coalesce(a, b): a unless it is empty ("" or NaN), then b; if(c, a, b) lazy and nestable.
+* position(..): the number of the repeat entry the expression is in (1, 2, ...); indexed-repeat(${q},
+  ${repeat}, n): q's answer in the repeat's n-th entry, the first for n < 1 or not a number (JavaRosa),
+  "" past the last; one repeat level (the three-argument form).
 * sum(${q}): the sum over the instances of q's repeat (from outside it), values that are not numbers
   skipped as JavaRosa skips them; count(${q} or ${repeat}): instances; count-non-empty(${q});
   max/min(a, ...): the largest/smallest number among values and nodesets, NaN when there is none.
@@ -336,6 +339,12 @@ def _fn_choice_name(args, env):
     return env.choice_label(args[1].value, string(env.value_of(args[0])))
 
 
+def _fn_indexed_repeat(args, env):
+    answers, n = env.every(args[0].value), _whole(env.value_of(args[2]))
+    n = 1 if n is None or n < 1 else n  # JavaRosa: an index not yet filled in (or 0) is the first entry
+    return plain(answers[n - 1]) if n <= len(answers) else ""
+
+
 def _fn_coalesce(args, env):
     first = env.value_of(args[0])
     return env.value_of(args[1]) if is_empty(first) else first
@@ -396,6 +405,8 @@ FUNCTIONS: dict[str, Function] = {
     "count": Function(1, 1, _strict(len), nodesets=frozenset({0})),
     "count-non-empty": Function(1, 1, _strict(lambda nodes: sum(not is_empty(v) for v in nodes)),
                                 nodesets=frozenset({0})),
+    "indexed-repeat": Function(3, 3, _fn_indexed_repeat),
+    "position": Function(1, 1, lambda args, env: env.position),
     "max": Function(1, None, _strict(_fn_extreme(max)), nodesets_from=_ANY_NODES),
     "min": Function(1, None, _strict(_fn_extreme(min)), nodesets_from=_ANY_NODES),
     # dates
