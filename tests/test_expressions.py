@@ -13,7 +13,7 @@ import pytest
 from workbench import i18n
 from workbench.i18n import UserError
 from workbench.instruments import expressions
-from workbench.instruments import xpath_functions, xpath_values
+from workbench.instruments import xpath_functions, xpath_regex, xpath_values
 from workbench.instruments.expressions import (
     SUPPORTED_FUNCTIONS, Expression, ExpressionError, evaluate_bool, parse, truthy,
 )
@@ -482,7 +482,7 @@ def test_random_valid_expressions_evaluate():
         assert isinstance(evaluate_bool(expr, values.__getitem__, today=TODAY), bool)
 
 
-@pytest.mark.parametrize("module", [expressions, xpath_functions, xpath_values])
+@pytest.mark.parametrize("module", [expressions, xpath_functions, xpath_regex, xpath_values])
 def test_no_dynamic_code_execution(module):
     source = Path(module.__file__).read_text(encoding="utf-8")
     assert not re.search(r"(?<![\w.])(eval|exec|compile)\s*\(", source)

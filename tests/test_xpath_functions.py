@@ -16,7 +16,8 @@ from workbench.i18n import UserError
 from workbench.instruments.expressions import ExpressionError, evaluate_bool, parse
 from workbench.instruments.loader import InstrumentError, load_instrument
 from workbench.instruments.validation import check_submission
-from workbench.instruments.xpath_functions import FUNCTIONS, MAX_MATCHED
+from workbench.instruments.xpath_functions import FUNCTIONS
+from workbench.instruments.xpath_regex import MAX_MATCHED
 
 TODAY = datetime.date(2024, 3, 15)
 NAN = float("nan")

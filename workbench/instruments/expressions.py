@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from workbench import i18n
 from workbench.i18n import UserError
 
-from .xpath_functions import FUNCTIONS, Nodes, PatternRefused, compile_pattern
+from .xpath_functions import FUNCTIONS, Nodes
+from .xpath_regex import PatternRefused, compile_pattern
 from .xpath_values import BINARY, NAN, number, plain, tidy, truthy
 
 MAX_LENGTH = 2000
@@ -91,34 +92,6 @@ i18n.add({
     "expr.arg_count": {
         "uk": "Неправильна кількість аргументів функції «{name}»: очікується {expected}, передано {given}.",
         "en": "Wrong number of arguments to '{name}': expected {expected}, got {given}."},
-    "expr.nodeset_argument": {
-        "uk": "Аргумент {position} функції «{name}» (позиція {pos}) має бути посиланням на питання, "
-              "як-от ${{назва}}: функція рахує його значення в усіх записах повтору.",
-        "en": "Argument {position} of '{name}' (position {pos}) must be a reference to a question such "
-              "as ${{name}}: the function goes over its values in every entry of the repeat."},
-    "expr.pattern_literal": {
-        "uk": "Шаблон функції regex() (позиція {pos}) має бути записаний у формі в лапках, "
-              "щоб його можна було перевірити під час завантаження.",
-        "en": "The pattern of regex() (position {pos}) must be written in the form in quotes, "
-              "so that it can be checked when the form loads."},
-    # Checked by the loader, which knows the questions:
-    "expr.choice_name_not_select": {
-        "uk": "jr:choice-name() називає «{name}», але це не питання з вибором (select_one або select_multiple).",
-        "en": "jr:choice-name() names '{name}', which is not a select question (select_one or select_multiple)."},
-    "expr.position_argument": {
-        "uk": "position() підтримується лише як position(..) — номер запису повтору (позиція {pos}).",
-        "en": "position() is supported only as position(..), the number of a repeat's entry (position {pos})."},
-    "expr.position_outside_repeat": {
-        "uk": "position(..) — номер запису повтору — має сенс лише всередині повтору.",
-        "en": "position(..), the number of a repeat's entry, has a meaning only inside a repeat."},
-    "expr.indexed_repeat_not_in_repeat": {
-        "uk": "indexed-repeat(): «{name}» не є питанням усередині повтору «{repeat}».",
-        "en": "indexed-repeat(): '{name}' is not a question inside the repeat '{repeat}'."},
-    "expr.choice_name_question": {
-        "uk": "Другий аргумент jr:choice-name() (позиція {pos}) має бути назвою питання з вибором у лапках, "
-              "як-от '${{назва}}'.",
-        "en": "The second argument of jr:choice-name() (position {pos}) must be the name of a select "
-              "question in quotes, such as '${{name}}'."},
 })
 
 

@@ -14,8 +14,8 @@ huge numbers give +-Infinity or NaN, wrong types convert as XPath converts them.
   index counts from the end (JavaRosa); contains, starts-with, ends-with, substring-before,
   substring-after, translate, normalize-space as XPath 1.0; concat(a, ...); join(sep, a, ...) joins
   values and every value of a nodeset argument.
-* regex(v, 'pattern'): v matches the whole pattern (JavaRosa's ``Pattern.matches``), see
-  :func:`compile_pattern` for what is refused and why.
+* regex(v, 'pattern'): v matches the whole pattern (JavaRosa's ``Pattern.matches``); what is refused
+  at load, and why: :func:`.xpath_regex.compile_pattern`.
 * coalesce(a, b): a unless it is empty ("" or NaN), then b; if(c, a, b) lazy and nestable.
 * position(..): the number of the repeat entry the expression is in (1, 2, ...); indexed-repeat(${q},
   ${repeat}, n): q's answer in the repeat's n-th entry, the first for n < 1 or not a number (JavaRosa),
@@ -40,47 +40,46 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from re import _constants as _re_constants
-from re import _parser as _re_parser  # the re module's own reading of a pattern: the check sees what runs
 
 from .. import i18n
+from .xpath_regex import MAX_MATCHED
 from .xpath_values import DECIMAL, EPOCH, NAN, as_date, is_empty, number, plain, string, tidy, truthy
 
-MAX_PATTERN = 300        # characters of a regex() pattern
-MAX_MATCHED = 5000       # characters regex() looks at: the longest text answer a form accepts
-LONG_INPUT = MAX_MATCHED
-MAX_PATTERN_COST = 10 ** 8  # backtracking steps allowed in the worst case (see compile_pattern)
 _XML_SPACE = re.compile(r"[ \t\r\n]+")  # XPath's whitespace; other Unicode spaces are kept
 
 
+
+
+# Arguments a function needs in a given form; the parser and the loader raise these.
 i18n.add({
-    "expr.pattern_too_long": {
-        "uk": "Шаблон regex() (позиція {pos}) задовгий: {length} символів (щонайбільше {limit}).",
-        "en": "The regex() pattern (position {pos}) is too long: {length} characters (at most {limit})."},
-    "expr.pattern_invalid": {
-        "uk": "Шаблон regex() «{pattern}» (позиція {pos}) не є регулярним виразом, який можна прочитати: "
-              "{detail}. Синтаксис лише Java (наприклад \\p{{L}}) не підтримується.",
-        "en": "The regex() pattern '{pattern}' (position {pos}) is not a regular expression that can be "
-              "read: {detail}. Java-only syntax (such as \\p{{L}}) is not supported."},
-    "expr.pattern_backreference": {
-        "uk": "Шаблон regex() (позиція {pos}) містить зворотне посилання (\\1, (?P=…)) або умовну групу: "
-              "такий шаблон може перевірятися непередбачувано довго, тому не підтримується.",
-        "en": "The regex() pattern (position {pos}) has a back-reference (\\1, (?P=…)) or a conditional "
-              "group: such a pattern can take unpredictably long to check, so it is not supported."},
-    "expr.pattern_nested": {
-        "uk": "Шаблон regex() (позиція {pos}) повторює групу, у якій є свій повтор (*, +, ?, {{m,n}}) або "
-              "варіанти «|», як-от (a+)+: перевірка такого шаблону може тривати хвилинами. "
-              "Перепишіть його без вкладеного повтору, наприклад ^[A-Za-z ]+$ замість ^([A-Za-z]+ ?)+$.",
-        "en": "The regex() pattern (position {pos}) repeats a group that holds a repetition of its own "
-              "(*, +, ?, {{m,n}}) or alternatives '|', as in (a+)+: checking it can take minutes. "
-              "Rewrite it without the nested repetition, e.g. ^[A-Za-z ]+$ rather than ^([A-Za-z]+ ?)+$."},
-    "expr.pattern_costly": {
-        "uk": "Шаблон regex() «{pattern}» (позиція {pos}) має забагато необмежених повторів (*, +, {{m,}}): "
-              "на довгій відповіді його перевірка може тривати хвилинами. Залиште щонайбільше два "
-              "або обмежте їх, наприклад {{1,20}}.",
-        "en": "The regex() pattern '{pattern}' (position {pos}) has too many unbounded repetitions "
-              "(*, +, {{m,}}): on a long answer checking it can take minutes. Keep at most two, or bound "
-              "them, e.g. {{1,20}}."},
+    "expr.nodeset_argument": {
+        "uk": "Аргумент {position} функції «{name}» (позиція {pos}) має бути посиланням на питання, "
+              "як-от ${{назва}}: функція рахує його значення в усіх записах повтору.",
+        "en": "Argument {position} of '{name}' (position {pos}) must be a reference to a question such "
+              "as ${{name}}: the function goes over its values in every entry of the repeat."},
+    "expr.pattern_literal": {
+        "uk": "Шаблон функції regex() (позиція {pos}) має бути записаний у формі в лапках, "
+              "щоб його можна було перевірити під час завантаження.",
+        "en": "The pattern of regex() (position {pos}) must be written in the form in quotes, "
+              "so that it can be checked when the form loads."},
+    # Checked by the loader, which knows the questions:
+    "expr.choice_name_not_select": {
+        "uk": "jr:choice-name() називає «{name}», але це не питання з вибором (select_one або select_multiple).",
+        "en": "jr:choice-name() names '{name}', which is not a select question (select_one or select_multiple)."},
+    "expr.position_argument": {
+        "uk": "position() підтримується лише як position(..) — номер запису повтору (позиція {pos}).",
+        "en": "position() is supported only as position(..), the number of a repeat's entry (position {pos})."},
+    "expr.position_outside_repeat": {
+        "uk": "position(..) — номер запису повтору — має сенс лише всередині повтору.",
+        "en": "position(..), the number of a repeat's entry, has a meaning only inside a repeat."},
+    "expr.indexed_repeat_not_in_repeat": {
+        "uk": "indexed-repeat(): «{name}» не є питанням усередині повтору «{repeat}».",
+        "en": "indexed-repeat(): '{name}' is not a question inside the repeat '{repeat}'."},
+    "expr.choice_name_question": {
+        "uk": "Другий аргумент jr:choice-name() (позиція {pos}) має бути назвою питання з вибором у лапках, "
+              "як-от '${{назва}}'.",
+        "en": "The second argument of jr:choice-name() (position {pos}) must be the name of a select "
+              "question in quotes, such as '${{name}}'."},
 })
 
 
@@ -98,71 +97,6 @@ class Function:
     run: object
     nodesets: frozenset = frozenset()
     nodesets_from: int | None = None
-
-
-class PatternRefused(ValueError):
-    """A regex() pattern we will not run; ``key`` and ``params`` say why (see :mod:`.expressions`)."""
-
-    def __init__(self, key, **params):
-        super().__init__(key)
-        self.key, self.params = key, params
-
-
-# ------------------------------------------------------------------- regex()
-_REPEATS = (_re_constants.MAX_REPEAT, _re_constants.MIN_REPEAT, getattr(_re_constants, "POSSESSIVE_REPEAT", None))
-_BACKREFERENCES = (_re_constants.GROUPREF, _re_constants.GROUPREF_EXISTS)
-
-
-def compile_pattern(pattern: str) -> re.Pattern:
-    """The compiled pattern of regex(), or :class:`PatternRefused`.
-
-    Python's ``re`` backtracks, so a pattern can take exponential time on a short answer
-    (``(a+)+$``) or polynomial time on a long one (``\\d*\\d*\\d*x`` takes a minute on 5,000 digits).
-    We refuse, at load: a pattern over 300 characters or one ``re`` cannot read (Java-only syntax
-    such as ``\\p{L}`` included); back-references; a repeated group (``*``, ``+``, ``{m,n}``) that holds
-    another quantifier or an alternative ``|``, the shape of every exponential case; and a pattern
-    whose product of quantifier ranges (an unbounded one counting 5,000, the longest answer) exceeds
-    10^8 steps: two unbounded quantifiers (an e-mail pattern) pass, measured 0.04 s at worst on 5,000
-    characters, and three do not. Matching is ASCII for ``\\d \\w \\s``, as Java's default is.
-    """
-    if len(pattern) > MAX_PATTERN:
-        raise PatternRefused("expr.pattern_too_long", length=len(pattern), limit=MAX_PATTERN)
-    try:
-        tree = _re_parser.parse(pattern, re.ASCII)
-        compiled = re.compile(pattern, re.ASCII)
-    except (re.error, RecursionError, OverflowError) as err:
-        raise PatternRefused("expr.pattern_invalid", pattern=pattern, detail=str(err)) from None
-    cost = _pattern_cost(tree, repeated=False)
-    if cost > MAX_PATTERN_COST:
-        raise PatternRefused("expr.pattern_costly", pattern=pattern)
-    return compiled
-
-
-def _pattern_cost(items, repeated: bool) -> int:
-    """Worst-case choices of a parsed pattern; refuses nesting under a repeat and back-references."""
-    cost = 1
-    for op, value in items:
-        if op in _BACKREFERENCES:
-            raise PatternRefused("expr.pattern_backreference")
-        if op in _REPEATS:
-            low, high, body = value
-            if repeated:  # any quantifier, even ?, inside a repeated group: (a?){30}a{30} is exponential
-                raise PatternRefused("expr.pattern_nested")
-            inner = _pattern_cost(body, repeated=repeated or high > 1)
-            span = min(high, LONG_INPUT) - min(low, LONG_INPUT) + 1
-            cost *= span * inner
-        elif op == _re_constants.BRANCH:
-            if repeated:
-                raise PatternRefused("expr.pattern_nested")
-            cost *= sum(_pattern_cost(branch, repeated) for branch in value[1])
-        elif op == _re_constants.SUBPATTERN:
-            cost *= _pattern_cost(value[-1], repeated)
-        elif op in (_re_constants.ASSERT, _re_constants.ASSERT_NOT):
-            cost *= _pattern_cost(value[1], repeated)
-        elif op == getattr(_re_constants, "ATOMIC_GROUP", None):
-            cost *= _pattern_cost(value, repeated)
-        cost = min(cost, MAX_PATTERN_COST + 1)  # enough to refuse; keeps the product small
-    return cost
 
 
 def _fn_regex(args, env):
