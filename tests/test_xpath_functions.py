@@ -120,6 +120,17 @@ WORKED = [
     ("decimal-date-time('2000-01-01')", {}, 10957),
     ("decimal-date-time(${d})", {"d": datetime.date(1970, 1, 2)}, 1),
     ("decimal-date-time('-01-2019')", {}, NAN),
+    # number() reads dates and dateTimes as days (the specification's number()), so answers compare
+    ("number('2024-03-15')", {}, 19797),
+    ("number('2024-03-15T12:00Z')", {}, 19797.5),
+    ("${end} > ${start}", {"start": "2024-03-15T09:30", "end": "2024-03-15T10:15"}, True),
+    ("${end} > ${start}", {"start": "2024-03-15T09:30+02:00", "end": "2024-03-15T08:15Z"}, True),
+    ("round((${end} - ${start}) * 24 * 60)", {"start": "2024-03-15T09:30", "end": "2024-03-15T10:15"}, 45),
+    ("${start} < today()", {"start": "2024-03-14T23:59"}, True),
+    ("number('2024-13-01T00:00')", {}, NAN),
+    ("number('9999-12-31T23:59-14:00')", {}, NAN),
+    ("number('0001-01-01T00:00+01:00')", {}, NAN),
+    ("number('2024-03-15 10:00')", {}, NAN),      # ISO's T, as ODK writes a dateTime
 ]
 
 
@@ -291,7 +302,8 @@ def test_wrong_argument_counts_are_refused_naming_the_function(name):
         assert name in info.value.message("en") and name in info.value.message("uk")
 
 
-HOSTILE = [None, "", "abc", " -2.5 ", "2024-02-30", "1e308", 0, -1, 3, 10 ** 400, -(10 ** 400), 2 ** 60,
+HOSTILE = [None, "", "abc", " -2.5 ", "2024-02-30", "1e308", "9999-12-31T23:59-14:00",
+           "2024-03-15T10:00:00.5+02:00", 0, -1, 3, 10 ** 400, -(10 ** 400), 2 ** 60,
            1e308, NAN, INF, -INF, True, False, datetime.date(2024, 1, 31), ["a", "b"], (), {"x": 1}]
 
 

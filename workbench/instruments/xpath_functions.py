@@ -25,7 +25,7 @@ huge numbers give +-Infinity or NaN, wrong types convert as XPath converts them.
   max/min(a, ...): the largest/smallest number among values and nodesets, NaN when there is none.
 * date(a): a date from a date, an ISO 'YYYY-MM-DD' string or a number of days since 1970-01-01, else
   NaN (invalid dates too); today()/now(): the given date (now() has no time of day);
-  decimal-date-time(a): days since 1970-01-01 UTC, with the time of day as a fraction;
+  decimal-date-time(a): number(a), which reads a dateTime as days with the time of day as a fraction;
   format-date(d, f): the date d written by f, where %Y %y %m %n %d %e are ODK's year, 2-digit year,
   month, month without zero, day, day without zero, and anything else is kept as written.
 * number, string, boolean, boolean-from-string ('true' or '1', any case), not, true, false; int:
@@ -119,21 +119,6 @@ def _fn_date(v):
         return EPOCH + _dt.timedelta(days=math.floor(days))
     except (OverflowError, ValueError):
         return NAN
-
-
-def _fn_decimal_date_time(v):
-    v = plain(v)
-    if isinstance(v, _dt.date) or as_date(v) is not None:
-        return number(as_date(v))
-    if isinstance(v, str):
-        try:
-            moment = _dt.datetime.fromisoformat(v.strip())
-        except ValueError:
-            return number(v)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(_dt.timezone.utc).replace(tzinfo=None)
-        return tidy((moment - _dt.datetime(1970, 1, 1)).total_seconds() / 86400)
-    return number(v)
 
 
 _DATE_PARTS = {"Y": lambda d: f"{d.year:04d}", "y": lambda d: f"{d.year % 100:02d}", "m": lambda d: f"{d.month:02d}",
@@ -347,6 +332,6 @@ FUNCTIONS: dict[str, Function] = {
     "today": Function(0, 0, lambda args, env: env.today()),
     "now": Function(0, 0, lambda args, env: env.today()),
     "date": Function(1, 1, _strict(_fn_date)),
-    "decimal-date-time": Function(1, 1, _strict(_fn_decimal_date_time)),
+    "decimal-date-time": Function(1, 1, _strict(number)),  # number() reads a dateTime as days already
     "format-date": Function(2, 2, _strict(_fn_format_date)),
 }

@@ -8,7 +8,9 @@ days since 1970-01-01. The operators of :mod:`.expressions` live here too.
 * An empty answer (None, "", empty list) is "". A select_multiple answer (list
   or tuple) is the space-joined string of its choice names; a repeat instance is "".
 * number(v): numbers as is; bool 1/0; date -> days since 1970-01-01; strings
-  are stripped and must be a plain decimal (optional sign), else NaN.
+  are stripped and must be a plain decimal (optional sign), an ISO date (days) or an ISO
+  dateTime ``yyyy-mm-ddThh:mm[:ss[.s]][Z|+hh:mm]`` (days and a fraction, UTC when an offset is
+  given; ODK's number()), else NaN. So two dateTime answers compare and subtract as numbers.
 * string(v): bool "true"/"false"; whole numbers without ".0"; NaN "NaN";
   +-inf "Infinity"/"-Infinity"; other floats shortest, never in e-notation;
   dates ISO.  truthy(v): bool as is; number != 0 and not NaN; string non-empty;
@@ -37,6 +39,7 @@ BIG = 2 ** 53  # ints beyond this become floats, so arithmetic can never overflo
 NAN = float("nan")
 DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_ISO_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?")
 
 
 def big_float(v: int) -> float:
@@ -86,7 +89,21 @@ def number(v):
     if isinstance(v, _dt.date):
         return (v - EPOCH).days
     s = v.strip()
-    return float(s) if DECIMAL.fullmatch(s) else NAN
+    if DECIMAL.fullmatch(s):
+        return float(s)
+    if (day := as_date(s)) is not None:
+        return (day - EPOCH).days
+    return _date_time_days(s) if _ISO_DATE_TIME.fullmatch(s) else NAN
+
+
+def _date_time_days(text: str):
+    try:
+        moment = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # a month 13, or an offset that leaves years 1 to 9999
+        return NAN
+    return tidy((moment - _dt.datetime(1970, 1, 1)).total_seconds() / 86400)
 
 
 def string(v) -> str:
