@@ -12,54 +12,29 @@ Anything else (paths, ``|``, ``[..]``, bare names, other functions, wrong
 argument counts, > 2000 characters, > 50 nested brackets/calls) is refused
 with :class:`ExpressionError`; positions in its params count from 1.
 
-Semantics (XPath 1.0 as ODK/KoBo use it):
-
-* An empty answer (None, "", empty list) is "". A select_multiple answer (list
-  or tuple) is the space-joined string of its choice names.
-* number(v): numbers as is; bool 1/0; date -> days since 1970-01-01; strings
-  are stripped and must be a plain decimal (optional sign), else NaN.
-* string(v): bool "true"/"false"; whole numbers without ".0"; NaN "NaN";
-  +-inf "Infinity"/"-Infinity"; other floats shortest, never in e-notation;
-  dates ISO.  truthy(v): bool as is; number != 0 and not NaN; string non-empty;
-  date true.
-* ``=``/``!=``: a bool side -> compare truthiness; else a number side -> compare
-  numbers (NaN equals nothing); else a date side -> compare dates (strings
-  converted, unconvertible -> unequal); else compare strings.  ``!=`` is the
-  negation of ``=``.
-* ``< <= > >=``: dates when one side is a date and the other converts to one,
-  else numbers (NaN -> false).
-* Arithmetic on numbers (an ISO string beside a date counts as that date); XPath
-  division (x div 0 -> +-Infinity or NaN) and mod (sign of the dividend).
-  Whole results are returned as int, others as float.
-* ``and``/``or``/``if`` are lazy; comparisons and logic return bool.
-* selected(a, b): trimmed string(b) is one of the space-separated tokens of a;
-  count-selected(a): how many tokens; string-length(a): characters, not bytes;
-  date(a): a date from a date, an ISO 'YYYY-MM-DD' string or a number of days
-  since 1970-01-01, else NaN (invalid dates too); today()/now(): the given date
-  (now() has no time of day); int: truncates toward zero; round(a, places):
-  half away from zero; boolean-from-string: 'true' or '1', any case;
-  format-date(d, f): the date d (a date or ISO string; else "") written by f,
-  where %Y %y %m %n %d %e are ODK's year, 2-digit year, month, month without
-  zero, day, day without zero, and anything else is kept as written.
-* ${name} inside quotes is plain text (not a reference).
+Values and operators: :mod:`.xpath_values`; functions, with ODK's meaning and what
+regex() refuses: :mod:`.xpath_functions`. ``${name}`` inside quotes is plain text (not a
+reference), except as jr:choice-name's second argument, where it names the select question.
+A function that takes a node-set (sum, count, count-non-empty, max, min, join) takes a
+``${name}`` there as all of that question's values over the instances of its repeat: such
+names are :attr:`Expression.nodeset_references`, and may point into a repeat from outside.
 """
 from __future__ import annotations
 
 import datetime as _dt
-import math
-import operator
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from workbench import i18n
 from workbench.i18n import UserError
 
+from .xpath_functions import FUNCTIONS, Nodes
+from .xpath_regex import PatternRefused, compile_pattern
+from .xpath_values import BINARY, NAN, number, plain, tidy, truthy
+
 MAX_LENGTH = 2000
 MAX_DEPTH = 50
-_EPOCH = _dt.date(1970, 1, 1)
-_BIG = 2 ** 53  # ints beyond this become floats, so arithmetic can never overflow
-_NAN = float("nan")
 
 i18n.add({
     "expr.empty": {"uk": "Вираз порожній.", "en": "The expression is empty."},
@@ -143,6 +118,11 @@ class _Current:
 
 
 @dataclass(frozen=True)
+class _Parent:
+    pass  # position(..)'s argument: the repeat entry the expression is in
+
+
+@dataclass(frozen=True)
 class _Neg:
     operand: object
     negate: bool  # odd number of minus signs
@@ -161,6 +141,11 @@ class _Chain:
 
 
 @dataclass(frozen=True)
+class _Nodes:
+    name: str  # ${name} where a function takes a node-set
+
+
+@dataclass(frozen=True)
 class _Call:
     name: str
     args: tuple
@@ -168,12 +153,11 @@ class _Call:
 
 # ------------------------------------------------------------------- tokenizer
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _SYMBOLS = ("!=", "<=", ">=", "=", "<", ">", "+", "-", "*")  # two-character ones first
 _OP_WORDS = ("and", "or", "div", "mod")
 _OP_WORD = re.compile(r"(and|or|div|mod)(?!\w)")  # "1 div-2" is div then -2, not a name
 _NAME = re.compile(r"[^\W\d][\w.-]*")  # a letter or _, then letters, digits, _ - .
+_CLOSE = re.compile(r"\s*\)")
 _QNAME = re.compile(r"[^\W\d][\w.-]*(?::[^\W\d][\w.-]*)?")  # also prefixed: jr:choice-name
 
 
@@ -209,7 +193,11 @@ def _tokenize(text: str) -> list:
             i = emit("num", m.group(), m.end())
         elif c == ".":
             if text.startswith("..", i):
-                raise ExpressionError("expr.path", token="..", pos=i + 1)
+                # The one path ODK forms write for a repeat entry's number: position(..).
+                if [t[1] for t in tokens[-2:]] != ["position", "("] or not _CLOSE.match(text, i + 2):
+                    raise ExpressionError("expr.path", token="..", pos=i + 1)
+                i = emit("parent", "..", i + 2)
+                continue
             i = emit("dot", ".", i + 1)
         elif c in "(),":
             i = emit(c, c, i + 1)
@@ -234,20 +222,19 @@ def _tokenize(text: str) -> list:
 
 # ---------------------------------------------------------------------- parser
 _LEVELS = (("or",), ("and",), ("=", "!="), ("<", "<=", ">", ">="), ("+", "-"), ("*", "div", "mod"))
-_ARITY = {  # name: (fewest, most or None for any number)
-    "selected": (2, 2), "count-selected": (1, 1), "string-length": (1, 1), "today": (0, 0),
-    "now": (0, 0), "date": (1, 1), "not": (1, 1), "true": (0, 0), "false": (0, 0),
-    "number": (1, 1), "string": (1, 1), "int": (1, 1), "round": (1, 2), "if": (3, 3),
-    "concat": (0, None), "boolean-from-string": (1, 1), "format-date": (2, 2),
-}
-SUPPORTED_FUNCTIONS: tuple[str, ...] = tuple(_ARITY)
+SUPPORTED_FUNCTIONS: tuple[str, ...] = tuple(FUNCTIONS)
+_REFERENCE_TEXT = re.compile(r"\s*\$\{([^\W\d][\w.-]*)\}\s*")  # jr:choice-name's '${name}'
 
 
 class _Parser:
     def __init__(self, tokens: list):
         self.tokens, self.i, self.depth = tokens, 0, 0
-        self.references: set[str] = set()
+        self.references: Counter = Counter()  # plain uses; a nodeset argument is not one
+        self.nodeset_references: set[str] = set()
+        self.choice_references: set[str] = set()
         self.uses_current = False
+        self.uses_position = False
+        self.indexed_references: set[tuple[str, str]] = set()
 
     def peek(self):
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -306,15 +293,18 @@ class _Parser:
     def primary(self):
         kind, value, pos, source = self.take()
         if kind == "num":
-            return _Lit(_tidy(float(value)))
+            return _Lit(tidy(float(value)))
         if kind == "str":
             return _Lit(value)
         if kind == "ref":
-            self.references.add(value)
+            self.references[value] += 1
             return _Ref(value)
         if kind == "dot":
             self.uses_current = True
             return _Current()
+        if kind == "parent":  # only ever inside position( ), as the tokenizer allows it
+            self.uses_position = True
+            return _Parent()
         if kind == "(":
             self.enter(pos)
             node = self.binary(0)
@@ -327,270 +317,86 @@ class _Parser:
         raise ExpressionError("expr.unexpected_token", token=source, pos=pos + 1)
 
     def call(self, name: str, pos: int):
-        if name not in _ARITY:
+        if name not in FUNCTIONS:
             raise ExpressionError("expr.unknown_function", name=name, pos=pos + 1,
                                   supported=", ".join(SUPPORTED_FUNCTIONS))
         open_pos = self.take()[2]
         self.enter(open_pos)
-        args = []
+        args, starts = [], []
         if not ((tok := self.peek()) and tok[0] == ")"):
+            starts.append(self.peek())
             args.append(self.binary(0))
             while (tok := self.peek()) and tok[0] == ",":
                 self.i += 1
+                starts.append(self.peek())
                 args.append(self.binary(0))
         self.close(open_pos)
-        fewest, most = _ARITY[name]
+        function = FUNCTIONS[name]
+        fewest, most = function.fewest, function.most
         if len(args) < fewest or (most is not None and len(args) > most):
-            expected = str(fewest) if fewest == most else f"{fewest}–{most}"
+            if most is None:
+                expected = f"{fewest}+"
+            else:
+                expected = str(fewest) if fewest == most else f"{fewest}–{most}"
             raise ExpressionError("expr.arg_count", name=name, expected=expected,
                                   given=len(args), pos=pos + 1)
+        for index, arg in enumerate(args):
+            args[index] = self.special_argument(name, function, index, arg, starts[index][2])
+        if name == "indexed-repeat":
+            self.indexed_references.add((args[0].value, args[1].value))
         return _Call(name, tuple(args))
 
-
-# ------------------------------------------------------------ value coercions
-def _big_float(v: int) -> float:
-    try:
-        return float(v)
-    except OverflowError:
-        return math.inf if v > 0 else -math.inf
-
-
-def _tidy(x):
-    """Whole numbers as int (within exact float range), others as float."""
-    if isinstance(x, float) and x.is_integer() and abs(x) <= _BIG:
-        return int(x)
-    if isinstance(x, int) and not isinstance(x, bool) and abs(x) > _BIG:
-        return _big_float(x)
-    return x
-
-
-def _plain(v):
-    """An answer as one of: str, bool, int, float, date (lists joined, None -> "")."""
-    if v is None:
-        return ""
-    if isinstance(v, (str, bool, float)):
-        return v
-    if isinstance(v, int):
-        return _tidy(v)
-    if isinstance(v, _dt.datetime):
-        return v.date()
-    if isinstance(v, _dt.date):
-        return v
-    if isinstance(v, (list, tuple)):
-        return " ".join(_string(_plain(x)) for x in v)
-    try:
-        return float(v) if isinstance(v, Decimal) else str(v)
-    except (TypeError, ValueError):
-        return ""
-
-
-def _number(v):
-    v = _plain(v)
-    if isinstance(v, bool):
-        return 1 if v else 0
-    if isinstance(v, (int, float)):
-        return v
-    if isinstance(v, _dt.date):
-        return (v - _EPOCH).days
-    s = v.strip()
-    return float(s) if _DECIMAL.fullmatch(s) else _NAN
-
-
-def _string(v) -> str:
-    v = _plain(v)
-    if isinstance(v, str):
-        return v
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "NaN"
-        if math.isinf(v):
-            return "Infinity" if v > 0 else "-Infinity"
-        return str(int(v)) if v.is_integer() else format(Decimal(repr(v)), "f")
-    return v.isoformat()
-
-
-def truthy(value) -> bool:
-    """XPath boolean(): numbers non-zero and not NaN, strings non-empty, dates true."""
-    v = _plain(value)
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, (int, float)):
-        return v == v and v != 0
-    if isinstance(v, str):
-        return v != ""
-    return True
-
-
-def _as_date(v):
-    """A date from a date or an ISO 'YYYY-MM-DD' string; None otherwise."""
-    v = _plain(v)
-    if isinstance(v, _dt.date):
-        return v
-    if isinstance(v, str) and (m := _ISO_DATE.fullmatch(v.strip())):
-        try:
-            return _dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
-    return None
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-# ------------------------------------------------------------------- operators
-def _equal(a, b) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return truthy(a) == truthy(b)
-    if _is_number(a) or _is_number(b):
-        return _number(a) == _number(b)
-    if isinstance(a, _dt.date) or isinstance(b, _dt.date):
-        da, db = _as_date(a), _as_date(b)
-        return da is not None and da == db
-    return _string(a) == _string(b)
-
-
-def _relational(compare):
-    def apply(a, b) -> bool:
-        if isinstance(a, _dt.date) or isinstance(b, _dt.date):
-            da, db = _as_date(a), _as_date(b)
-            if da is not None and db is not None:
-                return compare(da, db)
-        return compare(_number(a), _number(b))  # NaN compares false
-    return apply
-
-
-def _div(x, y):
-    if y == 0:
-        if x == 0 or math.isnan(x):
-            return _NAN
-        return math.copysign(math.inf, x) * math.copysign(1.0, y)
-    return x / y
-
-
-def _mod(x, y):
-    if y == 0 or math.isnan(x) or math.isnan(y) or math.isinf(x):
-        return _NAN
-    if math.isinf(y):
-        return x
-    if isinstance(x, int) and isinstance(y, int):
-        r = abs(x) % abs(y)  # exact for ints; sign follows the dividend as in XPath
-        return r if x >= 0 else -r
-    return math.fmod(x, y)
-
-
-def _arithmetic(compute):
-    def apply(a, b):
-        if isinstance(a, _dt.date) or isinstance(b, _dt.date):
-            # An ISO string next to a date is that date, so today() - '2020-01-01' works.
-            a, b = (_as_date(a) or a), (_as_date(b) or b)
-        return _tidy(compute(_number(a), _number(b)))
-    return apply
-
-
-_BINARY = {
-    "=": _equal, "!=": lambda a, b: not _equal(a, b),
-    "<": _relational(operator.lt), "<=": _relational(operator.le),
-    ">": _relational(operator.gt), ">=": _relational(operator.ge),
-    "+": _arithmetic(operator.add), "-": _arithmetic(operator.sub),
-    "*": _arithmetic(operator.mul), "div": _arithmetic(_div), "mod": _arithmetic(_mod),
-}
-
-
-# ------------------------------------------------------------------- functions
-def _fn_date(v):
-    v = _plain(v)
-    if isinstance(v, _dt.date):
-        return v
-    if isinstance(v, str) and not _DECIMAL.fullmatch(v.strip()):
-        return _as_date(v) or _NAN
-    days = _number(v)  # a number of days since 1970-01-01
-    if math.isnan(days) or math.isinf(days):
-        return _NAN
-    try:
-        return _EPOCH + _dt.timedelta(days=math.floor(days))
-    except (OverflowError, ValueError):
-        return _NAN
-
-
-_DATE_PARTS = {"Y": lambda d: f"{d.year:04d}", "y": lambda d: f"{d.year % 100:02d}", "m": lambda d: f"{d.month:02d}",
-               "n": lambda d: str(d.month), "d": lambda d: f"{d.day:02d}", "e": lambda d: str(d.day)}
-
-
-def _fn_format_date(v, fmt):
-    day, pattern, out, i = _as_date(v), _string(fmt), [], 0
-    if day is None:
-        return ""
-    while i < len(pattern):
-        if pattern[i] == "%" and i + 1 < len(pattern) and pattern[i + 1] in _DATE_PARTS:
-            out.append(_DATE_PARTS[pattern[i + 1]](day))
-            i += 2
-        else:
-            out.append(pattern[i])
-            i += 1
-    return "".join(out)
-
-
-def _fn_int(v):
-    x = _number(v)
-    return x if math.isnan(x) or math.isinf(x) else _tidy(math.trunc(x))
-
-
-def _fn_round(v, places=0):
-    x, p = _number(v), _number(places)
-    if math.isnan(x) or math.isinf(x):
-        return x
-    if math.isnan(p):
-        return _NAN
-    p = 400 if p > 400 else -400 if p < -400 else int(p)  # beyond any double's digits
-    try:
-        with localcontext() as ctx:
-            ctx.prec = 1000
-            q = Decimal(repr(x)).quantize(Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP)
-        return _tidy(float(q))
-    except ArithmeticError:
-        return x
-
-
-def _strict(fn):
-    """A function whose arguments are all evaluated first."""
-    return lambda args, env: fn(*(_eval(a, env) for a in args))
-
-
-_FUNCTIONS = {
-    "selected": _strict(lambda a, b: _string(b).strip() in _string(a).split()),
-    "count-selected": _strict(lambda a: len(_string(a).split())),
-    "string-length": _strict(lambda a: len(_string(a))),
-    "today": lambda args, env: env.today(),
-    "now": lambda args, env: env.today(),
-    "date": _strict(_fn_date),
-    "not": _strict(lambda a: not truthy(a)),
-    "true": lambda args, env: True,
-    "false": lambda args, env: False,
-    "number": _strict(_number),
-    "string": _strict(_string),
-    "int": _strict(_fn_int),
-    "round": _strict(_fn_round),
-    "if": lambda args, env: _eval(args[1] if truthy(_eval(args[0], env)) else args[2], env),
-    "concat": _strict(lambda *parts: "".join(_string(p) for p in parts)),
-    "boolean-from-string": _strict(lambda a: _string(a).strip().lower() in ("true", "1")),
-    "format-date": _strict(_fn_format_date),
-}
+    def special_argument(self, name, function, index, arg, pos):
+        """A nodeset ``${name}``, regex()'s compiled pattern or jr:choice-name's question, checked here."""
+        may_be_nodes = index in function.nodesets or (
+            function.nodesets_from is not None and index >= function.nodesets_from)
+        if may_be_nodes and isinstance(arg, _Ref):
+            self.nodeset_references.add(arg.name)
+            self.references[arg.name] -= 1
+            return _Nodes(arg.name)
+        if index in function.nodesets:
+            raise ExpressionError("expr.nodeset_argument", name=name, position=index + 1, pos=pos + 1)
+        if name == "regex" and index == 1:
+            if not (isinstance(arg, _Lit) and isinstance(arg.value, str)):
+                raise ExpressionError("expr.pattern_literal", pos=pos + 1)
+            try:
+                return _Lit(compile_pattern(arg.value))
+            except PatternRefused as refused:
+                raise ExpressionError(refused.key, pos=pos + 1, **refused.params) from None
+        if name == "position" and not isinstance(arg, _Parent):
+            raise ExpressionError("expr.position_argument", pos=pos + 1)
+        if name == "indexed-repeat" and index < 2:
+            if not isinstance(arg, _Ref):
+                raise ExpressionError("expr.nodeset_argument", name=name, position=index + 1, pos=pos + 1)
+            self.references[arg.name] -= 1  # any entry of the repeat, from anywhere: not a plain use
+            return _Lit(arg.name)
+        if name == "jr:choice-name" and index == 1:
+            found = _REFERENCE_TEXT.fullmatch(arg.value) if isinstance(arg, _Lit) and isinstance(arg.value, str) else None
+            if found is None:
+                raise ExpressionError("expr.choice_name_question", pos=pos + 1)
+            self.choice_references.add(found[1])
+            return _Lit(found[1])
+        return arg
 
 
 # ------------------------------------------------------------------ evaluation
 class _Env:
-    __slots__ = ("lookup", "current", "_today")
+    """What the functions of :mod:`.xpath_functions` may ask while one expression is evaluated."""
 
-    def __init__(self, lookup, current, today):
+    __slots__ = ("lookup", "current", "_today", "nodes", "choice_label", "every", "position")
+
+    def __init__(self, lookup, current, today, nodes, choice_label, every, position):
         self.lookup, self.current, self._today = lookup, current, today
+        self.nodes = nodes or (lambda name: [lookup(name)])
+        self.choice_label = choice_label or (lambda question, value: value)
+        self.every = every or (lambda name: [lookup(name)])
+        self.position = tidy(position) if isinstance(position, int) and not isinstance(position, bool) else NAN
 
     def today(self):
-        return _plain(self._today) if self._today is not None else _dt.date.today()
+        return plain(self._today) if self._today is not None else _dt.date.today()
+
+    def value_of(self, node):
+        return _eval(node, self)
 
 
 def _eval(node, env: _Env):
@@ -598,13 +404,13 @@ def _eval(node, env: _Env):
     if kind is _Lit:
         return node.value
     if kind is _Ref:
-        return _plain(env.lookup(node.name))
+        return plain(env.lookup(node.name))
     if kind is _Current:
-        return _plain(env.current)
+        return plain(env.current)
     if kind is _Chain:
         left = _eval(node.first, env)
         for op, operand in node.rest:
-            left = _BINARY[op](left, _eval(operand, env))
+            left = BINARY[op](left, _eval(operand, env))
         return left
     if kind is _Logic:
         stop = node.op == "or"  # "or" stops at the first true, "and" at the first false
@@ -613,28 +419,45 @@ def _eval(node, env: _Env):
                 return stop
         return not stop
     if kind is _Neg:
-        x = _number(_eval(node.operand, env))
-        return _tidy(-x) if node.negate else x
-    return _FUNCTIONS[node.name](node.args, env)
+        x = number(_eval(node.operand, env))
+        return tidy(-x) if node.negate else x
+    if kind is _Nodes:
+        return Nodes(plain(v) for v in env.nodes(node.name))
+    return FUNCTIONS[node.name].run(node.args, env)
 
 
 @dataclass(frozen=True)
 class Expression:
-    """A parsed expression; build it with :func:`parse`."""
+    """A parsed expression; build it with :func:`parse`.
+
+    ``references``: names used as a value; ``nodeset_references``: names given to a function that
+    takes a node-set (sum, count, ...); ``choice_references``: select questions named in
+    jr:choice-name's second argument.
+    """
 
     text: str
     references: frozenset[str]
     uses_current: bool
     _tree: object = field(default=None, repr=False, compare=False)
+    nodeset_references: frozenset[str] = frozenset()
+    choice_references: frozenset[str] = frozenset()
+    uses_position: bool = False  # position(..): only inside a repeat
+    indexed_references: frozenset[tuple[str, str]] = frozenset()  # (question, repeat) of indexed-repeat()
 
-    def evaluate(self, lookup, current=None, today=None):
+    def evaluate(self, lookup, current=None, today=None, *, nodes=None, choice_label=None, every=None,
+                 position=None):
         """Value of the expression: str, bool, int, float or date.
 
-        ``lookup(name)`` gives ``${name}``; ``current`` is ``.``; ``today`` is the
-        date for today() (default: the real today).
+        ``lookup(name)`` gives ``${name}``; ``current`` is ``.``; ``today`` is the date for
+        today() (default: the real today); ``nodes(name)`` the list of values of ``${name}``
+        as a node-set sees it from here (default: ``[lookup(name)]``); ``choice_label(question,
+        value)`` the label of a choice of a select question, "" when it has none such
+        (default: the value itself); ``every(name)`` the answers to a repeat's question in all
+        its entries, in order (default: ``[lookup(name)]``); ``position`` the 1-based number of
+        the repeat entry evaluated in (default: NaN).
         """
         tree = self._tree if self._tree is not None else parse(self.text)._tree
-        return _eval(tree, _Env(lookup, current, today))
+        return _eval(tree, _Env(lookup, current, today, nodes, choice_label, every, position))
 
 
 def parse(text: str) -> Expression:
@@ -645,9 +468,12 @@ def parse(text: str) -> Expression:
         raise ExpressionError("expr.too_long", length=len(text), limit=MAX_LENGTH)
     parser = _Parser(_tokenize(text))
     tree = parser.whole()
-    return Expression(text, frozenset(parser.references), parser.uses_current, tree)
+    return Expression(text, frozenset(n for n, uses in parser.references.items() if uses > 0),
+                      parser.uses_current, tree, frozenset(parser.nodeset_references),
+                      frozenset(parser.choice_references), parser.uses_position,
+                      frozenset(parser.indexed_references))
 
 
-def evaluate_bool(expr: Expression, lookup, current=None, today=None) -> bool:
-    """truthy(expr.evaluate(...)), for relevant and constraint columns."""
-    return truthy(expr.evaluate(lookup, current, today))
+def evaluate_bool(expr: Expression, lookup, current=None, today=None, **context) -> bool:
+    """truthy(expr.evaluate(...)), for relevant and constraint columns; ``context`` as evaluate's."""
+    return truthy(expr.evaluate(lookup, current, today, **context))

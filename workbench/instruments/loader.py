@@ -282,6 +282,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
     top: list = []
     stack: list[Section] = []
     references: list[tuple[Item | Section, str, set[str], int]] = []
+    function_checks: list = []  # (owner, column, expression, row): function arguments only the whole form can check
     metadata: dict[str, str] = {}  # metadata rows skipped, by name: a reference to one is refused as such
 
     def parse(text, row, column, owner):
@@ -293,6 +294,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
         if expr.uses_current and column != "constraint":
             raise _at(file, "survey", row, column, "instrument.dot_outside_constraint")
         references.append((owner, column, expr.references, row))
+        function_checks.append((owner, column, expr, row))
         return expr
 
     def text_columns(row, row_number, owner, prefix):
@@ -426,9 +428,29 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             if target.repeat and target.repeat != owner.repeat:
                 raise _at(file, "survey", row_number, column, "instrument.reference_into_repeat",
                           name=ref, repeat=target.repeat)
+    for owner, column, expr, row_number in function_checks:
+        _check_function_arguments(file, owner, column, expr, row_number, items, sections)
     version = _cell(settings, "version") or "sha-" + sha256[:10]
     return Instrument(id=_cell(settings, "form_id") or Path(path).stem, version=version,
                       titles={"uk": title_uk, "en": _cell(settings, "title_en") or title_uk},
                       score_direction=direction, children=top, items=items, sections=sections,
                       sha256=sha256, source=path)
+
+
+def _check_function_arguments(file, owner, column, expr, row_number, items, sections) -> None:
+    """What only the whole form can tell about an expression's function arguments: ``sum(${q})`` and
+    the like name a question or a repeat, jr:choice-name a select question, position(..) stands in a
+    repeat, and indexed-repeat's question is inside its repeat."""
+    for ref in sorted(expr.nodeset_references - items.keys()):  # count(${a_repeat}) counts its entries
+        if ref not in sections or sections[ref].kind != "repeat":
+            raise _at(file, "survey", row_number, column, "instrument.unknown_reference", name=ref)
+    for ref in sorted(expr.choice_references):
+        if ref not in items or items[ref].type not in ("select_one", "select_multiple"):
+            raise _at(file, "survey", row_number, column, "expr.choice_name_not_select", name=ref)
+    if expr.uses_position and owner.repeat is None:
+        raise _at(file, "survey", row_number, column, "expr.position_outside_repeat")
+    for question, repeat in sorted(expr.indexed_references):
+        if question not in items or repeat not in items[question].parents or sections[repeat].kind != "repeat":
+            raise _at(file, "survey", row_number, column, "expr.indexed_repeat_not_in_repeat",
+                      name=question, repeat=repeat)
 

@@ -367,6 +367,35 @@ def _lookup(instrument, top, instance):
     return lookup
 
 
+def _context(instrument, top, instance, repeats, number) -> dict:
+    """What else an expression evaluated in ``instance``, the ``number``-th entry of a repeat (or None
+    and 0 outside repeats), may ask; ``every(q)``: q's answers in every entry, for indexed-repeat().
+
+    ``nodes``: a node-set (sum, count, ...): a repeat's question seen from outside the repeat is every
+    entry's answer, from inside it this entry's (as pyxform writes ``${q}`` there), and a repeat's own
+    name its entries. ``choice_label``: jr:choice-name's label in the workbench's default language, the
+    language a saved record keeps whoever fills it in (ODK uses the form's active language).
+    """
+    def nodes(name):
+        if name in instrument.repeats:
+            return list(repeats[name])
+        target = instrument.items[name]
+        if target.repeat is None:
+            return [top.get(name)]
+        if instance is not None and any(entry is instance for entry in repeats[target.repeat]):
+            return [instance.get(name)]
+        return [entry.get(name) for entry in repeats[target.repeat]]
+
+    def choice_label(question, value):
+        choice = next((c for c in instrument.items[question].choices if c.name == value), None)
+        return choice.label(None) if choice is not None else ""
+
+    def every(name):
+        return [entry.get(name) for entry in repeats[instrument.items[name].repeat]]
+
+    return {"nodes": nodes, "choice_label": choice_label, "every": every, "position": number or None}
+
+
 def _apply_relevance(instrument, top, repeats, today) -> set:
     """Drop answers to hidden items and compute calculations until nothing changes."""
     hidden: set = set()
@@ -382,8 +411,8 @@ def _apply_relevance(instrument, top, repeats, today) -> set:
 def _walk_relevance(instrument, children, top, instance, number, repeats, visible, hidden, today):
     for node in children:
         scope = instance if instance is not None else top
-        lookup = _lookup(instrument, top, instance)
-        shown = visible and (node.relevant is None or evaluate_bool(node.relevant, lookup, today=today))
+        lookup, context = _lookup(instrument, top, instance), _context(instrument, top, instance, repeats, number)
+        shown = visible and (node.relevant is None or evaluate_bool(node.relevant, lookup, today=today, **context))
         if isinstance(node, Section):
             if node.kind == "repeat":
                 if not shown:
@@ -397,7 +426,7 @@ def _walk_relevance(instrument, children, top, instance, number, repeats, visibl
             hidden.add((node.name, number))
             scope.pop(node.name, None)
         elif node.type == "calculate":
-            result = node.calculation.evaluate(lookup, today=today)
+            result = node.calculation.evaluate(lookup, today=today, **context)
             if isinstance(result, float) and math.isnan(result) or result in ("", None):
                 scope.pop(node.name, None)
             else:
@@ -416,17 +445,18 @@ def _check_values(instrument, children, top, instance, number, repeats, hidden, 
         if (node.name, number) in hidden or (node.name, number) in bad or node.type in ("note", "calculate"):
             continue
         scope = instance if instance is not None else top
-        lookup = _lookup(instrument, top, instance)
+        lookup, context = _lookup(instrument, top, instance), _context(instrument, top, instance, repeats, number)
         value = scope.get(node.name)
         if value is None:
             required = node.required
-            if required is True or (required and truthy(required.evaluate(lookup, today=today))):
+            if required is True or (required and truthy(required.evaluate(lookup, today=today, **context))):
                 problems.append(Problem(node.name, number, "validation.required", {},
                                         node.required_messages or None))
         elif node.choice_filter is not None and (
                 missing := [v for v in _as_list(value) if v not in offered_choices(node, lookup, today)]):
             problems.append(Problem(node.name, number, "validation.choice_not_offered", {"value": missing[0][:80]}))
-        elif node.constraint is not None and not evaluate_bool(node.constraint, lookup, current=value, today=today):
+        elif node.constraint is not None and not evaluate_bool(node.constraint, lookup, current=value, today=today,
+                                                               **context):
             problems.append(Problem(node.name, number, "validation.constraint",
                                     {"expression": node.constraint.text}, node.constraint_messages or None))
 
