@@ -16,6 +16,7 @@ from workbench.instruments.loader import load_instrument
 from workbench.store.assessments import SubmissionInvalid, correct_assessment, get_assessment, save_assessment
 from workbench.store.attachments import list_attachments, media_type_of, read_attachment
 from workbench.store.audit import case_readings
+from workbench.store.integrity import check_database
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\x00" * 20
@@ -73,6 +74,7 @@ def test_a_wrong_type_a_required_file_and_a_misnamed_file_are_refused_under_the_
             ({"evidence": upload("voice.mp3", MP3)}, "не приймаються", "not accepted"),
             ({"evidence": upload("photo.pdf", PNG)}, "не відповідає", "does not match"),
             ({"evidence": upload("empty.png", b"")}, "порожній", "empty"),
+            ({"evidence": upload("a.png", PNG) + upload("b.png", PNG)}, "один файл", "one file"),  # a forged value
             ({"evidence": None}, "", "")):
         with pytest.raises(SubmissionInvalid) as caught:
             save_assessment(db, worker, case_id=household_case, instrument=instrument, answers=answers)
@@ -132,6 +134,7 @@ def test_a_correction_keeps_the_earlier_file_or_takes_a_new_one(db, household_ca
     assert [f["filename"] for f in kept] == ["a.png"]
     assert read_attachment(db, worker, kept[0]["id"])["content"] == PNG
     assert db.execute("select count(*) from attachment_files").fetchone()[0] == 1  # the bytes once
+    assert check_database(db).ok
     # A new assessment cannot name a file it does not have.
     with pytest.raises(SubmissionInvalid) as caught:
         save_assessment(db, worker, case_id=household_case, instrument=instrument, answers={"evidence": "a.png"})
@@ -169,3 +172,22 @@ def test_the_saved_assessment_shows_its_file_with_an_audited_way_to_open_it(db, 
     row.children[0].children[1].click()
     assert 'download="a&amp;b &quot;x&quot;.png"' in row.children[1].value and "<img" in row.children[1].value
     assert case_readings(db, supervisor_of(db, household_case), household_case)[0]["opened"] == "attachment"
+
+
+def test_a_file_in_each_repeat_entry_is_kept_once_per_save_and_the_database_checks(db, household_case, tmp_path):
+    path = tmp_path / "visits.md"
+    path.write_text("| survey |\n| | type | name | label |\n| | begin repeat | visit | Visit |\n"
+                    "| | audio | voice | Voice |\n| | end repeat | | |\n", encoding="utf-8")
+    instrument = load_instrument(path)
+    worker = worker_of(db, household_case)
+    answers = {"visit": [{"voice": upload("one.wav", WAV)}, {"voice": upload("two.m4a", M4A)}]}
+    first = save_assessment(db, worker, case_id=household_case, instrument=instrument, answers=answers,
+                            submission_key="visits-1")
+    again = save_assessment(db, worker, case_id=household_case, instrument=instrument, answers=answers,
+                            submission_key="visits-1")  # a second click: the same assessment, no new file rows
+    assert again == first
+    files = list_attachments(db, worker, household_case)
+    assert [(f["filename"], f["media_type"]) for f in files] == [("one.wav", "audio/wav"), ("two.m4a", "audio/mp4")]
+    assert get_assessment(db, worker, first, instrument)["answers"]["visit"] == [{"voice": "one.wav"},
+                                                                                 {"voice": "two.m4a"}]
+    assert check_database(db).ok
