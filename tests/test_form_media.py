@@ -127,6 +127,9 @@ def test_a_correction_keeps_the_earlier_file_or_takes_a_new_one(db, household_ca
     view = FormView(instrument, "uk")
     view.set_values(get_assessment(db, worker, first, instrument)["answers"])
     assert "a.png" in view.fields["evidence"].file_note.value
+    view.fields["evidence"].remove_file.click()  # taken back: the correction would have no file
+    assert view.values()["evidence"] is None and "a.png" not in view.fields["evidence"].file_note.value
+    view.set_values(get_assessment(db, worker, first, instrument)["answers"])
     view.fields["note_text"].input.value = "виправлено"
     second = correct_assessment(db, worker, assessment_id=first, instrument=instrument, answers=view.values(),
                                 reason="примітка")

@@ -31,6 +31,7 @@ i18n.add({
     "form.datetime_placeholder": {"uk": "дд.мм.рррр гг:хх", "en": "dd.mm.yyyy hh:mm"},
     "form.geopoint_placeholder": {"uk": "широта довгота [висота точність]", "en": "latitude longitude [altitude accuracy]"},
     "form.file_choose": {"uk": "Вибрати файл", "en": "Choose a file"},
+    "form.file_remove": {"uk": "Прибрати файл", "en": "Remove the file"},
     "form.file_kept": {"uk": "Збережений файл: {name} (виберіть інший, щоб замінити його)",
                        "en": "Saved file: {name} (choose another to replace it)"},
     "form.file_not_in_draft": {
@@ -61,8 +62,13 @@ class Field:
         self.hint = w.HTML()
         self.error = w.HTML()
         self.input = self._make_input(on_change)
-        parts = [self.label, self.hint] + ([self.input] if self.input is not None else []) + (
-            [self.file_note] if item.type in MEDIA_TYPES else []) + [self.error]
+        shown = [self.input] if self.input is not None else []
+        if item.type in MEDIA_TYPES:  # a chosen or kept file can be taken back (a FileUpload cannot be emptied)
+            self.remove_file = w.Button(icon="times", layout=w.Layout(width="auto"))
+            self.remove_file.add_class("wb-remove-file")
+            self.remove_file.on_click(lambda _: self._remove_file(on_change))
+            shown = [w.HBox([self.input, self.remove_file]), self.file_note]
+        parts = [self.label, self.hint] + shown + [self.error]
         self.box = w.VBox(parts, layout=w.Layout(margin="0 0 10px 0"))
         self.box.add_class(f"wb-field-{item.name}")
 
@@ -91,6 +97,12 @@ class Field:
         widget.disabled = self.item.read_only
         widget.observe(lambda change: self._changed(on_change), "value")
         return widget
+
+    def _remove_file(self, on_change):
+        self.kept = None
+        self.input.value = ()  # observed: the form refreshes
+        self._show_file_note(self.lang)
+        self._changed(on_change)
 
     def _changed(self, on_change):
         self.touched = True
@@ -132,6 +144,7 @@ class Field:
             self.input.placeholder = i18n.t("form.number_placeholder", lang)
         elif item.type in MEDIA_TYPES:
             self.input.description = i18n.t("form.file_choose", lang)
+            self.remove_file.description = i18n.t("form.file_remove", lang)
             self._show_file_note(lang)
 
     def _show_file_note(self, lang):
