@@ -126,9 +126,9 @@ def test_a_correction_keeps_the_earlier_file_or_takes_a_new_one(db, household_ca
                             answers={"evidence": upload("a.png", PNG)})
     view = FormView(instrument, "uk")
     view.set_values(get_assessment(db, worker, first, instrument)["answers"])
-    assert "a.png" in view.fields["evidence"].file_note.value
-    view.fields["evidence"].remove_file.click()  # taken back: the correction would have no file
-    assert view.values()["evidence"] is None and "a.png" not in view.fields["evidence"].file_note.value
+    assert "a.png" in view.fields["evidence"].file.note.value
+    view.fields["evidence"].file.remove.click()  # taken back: the correction would have no file
+    assert view.values()["evidence"] is None and "a.png" not in view.fields["evidence"].file.note.value
     view.set_values(get_assessment(db, worker, first, instrument)["answers"])
     view.fields["note_text"].input.value = "виправлено"
     second = correct_assessment(db, worker, assessment_id=first, instrument=instrument, answers=view.values(),
@@ -160,7 +160,7 @@ def test_a_draft_keeps_no_chosen_file_and_says_so(tmp_path):
     view.fields["evidence"].input.value = upload("visit.mp4", MP4)
     assert view.draft_values()["evidence"] is None
     json.dumps(view.draft_values())
-    assert "a draft does not keep it" in view.fields["evidence"].file_note.value
+    assert "a draft does not keep it" in view.fields["evidence"].file.note.value
 
 
 def test_the_saved_assessment_shows_its_file_with_an_audited_way_to_open_it(db, household_case, tmp_path):

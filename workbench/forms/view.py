@@ -17,9 +17,8 @@ import ipywidgets as w
 
 from .. import i18n
 from ..instruments.model import MEDIA_TYPES, Instrument, Item, Section
-from ..instruments.validation import (CheckedSubmission, check_submission, coerce_value, offered_choices, repeat_count,
-                                      to_text)
-from ..store.attachments import accepted_extensions
+from ..instruments.validation import CheckedSubmission, check_submission, offered_choices, repeat_count, to_text
+from .file_question import FileQuestion
 
 i18n.add({
     "form.add_instance": {"uk": "Додати: {label}", "en": "Add: {label}"},
@@ -30,16 +29,6 @@ i18n.add({
     "form.time_placeholder": {"uk": "гг:хх", "en": "hh:mm"},
     "form.datetime_placeholder": {"uk": "дд.мм.рррр гг:хх", "en": "dd.mm.yyyy hh:mm"},
     "form.geopoint_placeholder": {"uk": "широта довгота [висота точність]", "en": "latitude longitude [altitude accuracy]"},
-    "form.file_choose": {"uk": "Вибрати файл", "en": "Choose a file"},
-    "form.file_remove": {"uk": "Прибрати файл", "en": "Remove the file"},
-    "form.file_kept": {"uk": "Збережений файл: {name} (виберіть інший, щоб замінити його)",
-                       "en": "Saved file: {name} (choose another to replace it)"},
-    "form.file_not_in_draft": {
-        "uk": "Вибраний файл зберігається лише разом з оцінюванням: у чернетці його немає, тож повернувшись до "
-              "чернетки, виберіть файл ще раз.",
-        "en": "A chosen file is kept only when the assessment is saved: a draft does not keep it, so when you "
-              "come back to the draft, choose the file again.",
-    },
     "form.required_mark": {"uk": "обовʼязкове", "en": "required"},
 })
 
@@ -55,19 +44,12 @@ class Field:
         self.item, self.instance = item, instance
         self.answer = answer  # name -> the answer shown for ${name} in this field's label and hint
         self.touched = False
-        self.lang = None  # the language last shown
-        self.kept = None  # a media question's file of the saved version being corrected: its name
-        self.file_note = w.HTML()  # a media question's saved file, and what a draft does with a chosen one
+        self.file: FileQuestion | None = None  # an image, audio, video or file question's widgets
         self.label = w.HTML()
         self.hint = w.HTML()
         self.error = w.HTML()
         self.input = self._make_input(on_change)
-        shown = [self.input] if self.input is not None else []
-        if item.type in MEDIA_TYPES:  # a chosen or kept file can be taken back (a FileUpload cannot be emptied)
-            self.remove_file = w.Button(icon="times", layout=w.Layout(width="auto"))
-            self.remove_file.add_class("wb-remove-file")
-            self.remove_file.on_click(lambda _: self._remove_file(on_change))
-            shown = [w.HBox([self.input, self.remove_file]), self.file_note]
+        shown = [self.file.widget] if self.file else [self.input] if self.input is not None else []
         parts = [self.label, self.hint] + shown + [self.error]
         self.box = w.VBox(parts, layout=w.Layout(margin="0 0 10px 0"))
         self.box.add_class(f"wb-field-{item.name}")
@@ -89,20 +71,15 @@ class Field:
             widget = w.Textarea(rows=2, layout=w.Layout(width="95%"))
         elif kind == "acknowledge":
             widget = w.Checkbox(value=False, description="OK", indent=False)
-        elif kind in MEDIA_TYPES:  # the browser offers these; the store tells the type by the file's bytes
-            widget = w.FileUpload(accept=",".join(accepted_extensions(kind)), multiple=False)
+        elif kind in MEDIA_TYPES:
+            self.file = FileQuestion(self.item, lambda: self._changed(on_change))
+            return self.file.upload
         else:
             widget = w.Text(layout=w.Layout(width="16em"))
         # A read-only item is shown, not typed (the store checks the value all the same).
         widget.disabled = self.item.read_only
         widget.observe(lambda change: self._changed(on_change), "value")
         return widget
-
-    def _remove_file(self, on_change):
-        self.kept = None
-        self.input.value = ()  # observed: the form refreshes
-        self._show_file_note(self.lang)
-        self._changed(on_change)
 
     def _changed(self, on_change):
         self.touched = True
@@ -129,7 +106,6 @@ class Field:
 
     def set_language(self, lang):
         item = self.item
-        self.lang = lang
         self.show_texts(lang)
         if item.type == "select_one":
             value = self.input.value
@@ -142,16 +118,8 @@ class Field:
             self.input.placeholder = i18n.t(f"form.{item.type}_placeholder", lang)
         elif item.type in ("integer", "decimal"):
             self.input.placeholder = i18n.t("form.number_placeholder", lang)
-        elif item.type in MEDIA_TYPES:
-            self.input.description = i18n.t("form.file_choose", lang)
-            self.remove_file.description = i18n.t("form.file_remove", lang)
-            self._show_file_note(lang)
-
-    def _show_file_note(self, lang):
-        """Under a media question: the saved version's file it keeps, and that a draft keeps no chosen file."""
-        kept = i18n.t("form.file_kept", lang, name=self.kept) if self.kept else ""
-        self.file_note.value = "".join(f'<div style="{HINT_STYLE}">{html.escape(t)}</div>'
-                                       for t in (kept, i18n.t("form.file_not_in_draft", lang)) if t)
+        elif self.file:
+            self.file.set_language(lang)
 
     def offer(self, names: list[str], lang):
         """Show only the choices named (a ``choice_filter``'s), dropping an answer no longer offered."""
@@ -172,16 +140,13 @@ class Field:
             return None
         if self.item.type == "select_multiple":
             return [c.name for c, box in zip(self.item.choices, self.input.children) if box.value]
-        if self.item.type in MEDIA_TYPES:
-            if not self.input.value:
-                return self.kept
-            chosen, problem = coerce_value(self.item, self.input.value)
-            return self.input.value if problem else chosen  # a forged value: the check says what is wrong
+        if self.file:
+            return self.file.value()
         return self.input.value
 
     def draft_value(self):
         """The value a draft keeps: a chosen file's bytes are not kept (a saved version's file name is)."""
-        return self.kept if self.item.type in MEDIA_TYPES else self.value()
+        return self.file.kept if self.file else self.value()
 
     def set_value(self, value):
         if self.input is None:
@@ -194,10 +159,8 @@ class Field:
             self.input.value = value if value in self.item.choice_names() else None
         elif self.item.type == "acknowledge":
             self.input.value = value in (True, "OK")
-        elif self.item.type in MEDIA_TYPES:  # a saved file's name (a chosen file is never set back)
-            self.kept = value if isinstance(value, str) and value else None
-            self.input.value = ()
-            self._show_file_note(self.lang)
+        elif self.file:
+            self.file.set_value(value)
         elif self.item.type == "date" and isinstance(value, date):
             self.input.value = value.strftime("%d.%m.%Y")
         else:
