@@ -53,8 +53,10 @@ def test_a_case_of_the_programme_opens_with_the_own_form_filled_and_saved_throug
     fields["region"].input.value = "lviv"
     assert [v for _, v in fields["settlement"].input.options] == ["stryi", "sambir"]
     fields["settlement"].input.value = "sambir"
-    fields["home"].input.value = "49.5 23.2 300 91"
+    fields["home"].input.value = "91 30"
+    assert "latitude -90 to 90" in fields["home"].error.value
     fields["home"].input.value = "49.52 23.19"
+    assert fields["home"].error.value == ""
     fields["visit_time"].input.value = "14:30"
     fields["carer"].input.value = "Oksana"
     assert "How many children does Oksana care for?" in fields["children"].label.value
