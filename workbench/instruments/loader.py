@@ -210,7 +210,7 @@ def _shipped_names() -> list[str]:
 
 
 def instrument_title(instrument_id: str, lang: str | None = None) -> str:
-    """A built-in instrument's own title in ``lang`` (each read once per process), else its id."""
+    """An offered instrument's own title in ``lang`` (each read once per process), else its id."""
     if instrument_id in builtin_names():
         return _builtin_titles(instrument_id)[i18n.normalise_language(lang)]
     return instrument_id
