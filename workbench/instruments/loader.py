@@ -201,7 +201,8 @@ def load_instrument(path) -> Instrument:
 def builtin_names() -> list[str]:
     """Names of the instruments the workbench offers: those shipped with it, then the organisation's own
     (the configuration's ``instruments``)."""
-    return _shipped_names() + [name for name in config.instrument_files() if name not in _shipped_names()]
+    shipped = _shipped_names()
+    return shipped + [name for name in config.instrument_files() if name not in shipped]
 
 
 def _shipped_names() -> list[str]:
