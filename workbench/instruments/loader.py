@@ -20,7 +20,7 @@ from .choices import add_other, choice_lists, filter_columns
 from .columns import cell as _cell
 from .columns import default_answer, language, normalise_quotes, question_type, range_steps, texts
 from .expressions import ExpressionError
-from .model import CHOICE_COLUMN, ITEM_TYPES, Instrument, Item, Section
+from .model import CHOICE_COLUMN, ITEM_TYPES, RECORDED, Instrument, Item, Section
 
 i18n.add({
     "instrument.unreadable": {
@@ -149,7 +149,8 @@ PREVIOUS_DIR = "previous"  # earlier versions of built-in instruments, as ``<nam
 # assessments saved with them (a correction keeps its instrument's version)
 
 # Metadata rows KoBoToolbox and ODK add to every form: they record the device's
-# own facts and have no widget, so we skip them instead of refusing the form
+# own facts and have no widget. Those in ``model.RECORDED`` become items of type "metadata"; the others
+# (an audit log, background audio, a start location, ``uri:`` forms, ``hidden``) are skipped instead of refusing the form
 # (whatever their columns say: an ``audit`` row's ``parameters`` configure the device's log).
 # ``hidden`` holds a value no one types or sees and no expression sets: nothing to fill or keep.
 METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
@@ -313,6 +314,9 @@ def _build(definition, path: str, sha256: str) -> Instrument:
         if not raw_type:
             continue
         kind, list_name, or_other = question_type(raw_type)
+        if kind in RECORDED and _cell(row, "name"):  # kept as an answer, filled at save (never in a group's shown
+            items[_cell(row, "name")] = Item(name=_cell(row, "name"), type="metadata", row=row_number, recorded=kind)
+            continue                            # children, never in a repeat: ODK keeps it in the form's meta)
         if kind in METADATA_TYPES:
             metadata[_cell(row, "name")] = kind
             continue
@@ -415,7 +419,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             items[other.name] = other
     if stack:
         raise _at(file, "survey", stack[-1].row, "type", "instrument.unbalanced", found="begin_" + stack[-1].kind)
-    if not any(i.type != "note" for i in items.values()):
+    if not any(i.type not in ("note", "metadata") for i in items.values()):
         raise InstrumentError("instrument.no_items", file=file)
     for owner, column, names, row_number in references:
         for ref in sorted(n for n in names if not n.startswith(CHOICE_COLUMN)):
