@@ -13,7 +13,7 @@ INPUT_TYPES = ("text", "integer", "decimal", "date", "time", "datetime", "geopoi
 ITEM_TYPES = INPUT_TYPES + ("note", "calculate")
 # Metadata rows the workbench records as answers no one types or sees (type "metadata"), by their ODK type:
 # the times the form was opened and saved, the day and the signed-in user; what a web form cannot know of the
-# device (its id, SIM, phone number, e-mail) is recorded empty, as Enketo leaves it.
+# device (its id, SIM, phone number, e-mail) is left empty (see recorded.py).
 # The ``uri:`` forms are the same facts written as URIs (``username:ana``).
 RECORDED = ("start", "end", "today", "username", "deviceid", "subscriberid", "simserial", "phonenumber", "email",
             "imei", "uri:username", "uri:deviceid", "uri:subscriberid", "uri:simserial", "uri:phonenumber", "uri:email")

@@ -2,8 +2,10 @@
 
 ODK Collect fills them from the device; the workbench fills them in Python when the assessment is saved,
 never from a widget (a page can send any value). A web form knows nothing of the device: its id, SIM serial,
-subscriber id, phone number, IMEI and e-mail are left empty, as Enketo leaves the SIM and phone ones
-(Enketo makes up a device id; we do not, since it would only tell one browser from another).
+subscriber id, phone number, IMEI and e-mail are left empty (no answer). Enketo writes the sentence
+``no phonenumber property in enketo`` for those and makes up a device id (``enketo.org:`` and random letters
+kept in a cookie); we keep neither, since a sentence in a value spoils counts and exports and a made-up id
+would only tell one browser from another.
 """
 from __future__ import annotations
 
