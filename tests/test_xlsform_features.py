@@ -369,3 +369,12 @@ def test_a_saved_form_read_back_into_the_view_keeps_its_counted_entries_and_not_
     assert view.values() == {"children": "", "rooms": "2", "child": []}
     view.set_values({"child": [{"child_name": "A"}, {"child_name": "B"}], "children": 2})
     assert view.values() == {"children": "2", "rooms": "", "child": [{"child_name": "A"}, {"child_name": "B"}]}
+
+
+def test_a_filter_comparing_with_a_bare_word_no_column_has_is_refused_saying_why(tmp_path):
+    # ODK reads a bare name as the choice's column of that name: none is named 'north', so it offers nothing
+    err = refusal(tmp_path, ["| | type | name | label | choice_filter |",
+                             "| | select_one town | town | Town | region=north |"], CASCADE)
+    assert "row 2, column 'choice_filter'" in err.message("en")
+    assert "'north' is no column of the list town" in err.message("en") and "('north')" in err.message("en")
+    assert "«north» не є стовпцем списку town" in err.message("uk")

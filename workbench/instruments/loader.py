@@ -99,6 +99,12 @@ i18n.add({
         "en": "the reference ${{{name}}} names a metadata row ({type}), which the workbench does not record; "
               "for the day the form is filled in use today().",
     },
+    "instrument.filter_no_column": {
+        "uk": "«{name}» не є стовпцем списку {list_name} на аркуші choices, тож ODK не запропонував "
+              "би жодного варіанта; текст беріть у лапки ('{name}'), на питання посилайтеся як ${{{name}}}.",
+        "en": "'{name}' is no column of the list {list_name} in the choices sheet, so ODK would "
+              "offer no choice at all; put text in quotes ('{name}') and refer to a question as ${{{name}}}.",
+    },
     "instrument.reference_into_repeat": {
         "uk": "посилання ${{{name}}} веде всередину повтору «{repeat}» ззовні; так можна посилатися лише в межах того самого повтору.",
         "en": "the reference ${{{name}}} points into the repeat '{repeat}' from outside it; refer to it only from within the same repeat.",
@@ -385,8 +391,16 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             if or_other:
                 item.choices, other = add_other(item, repeat, row_number)
             if _cell(row, "choice_filter"):
-                item.choice_filter = parse(filter_columns(_cell(row, "choice_filter"), item.choices),
-                                           row_number, "choice_filter", item)
+                try:
+                    item.choice_filter = parse(filter_columns(_cell(row, "choice_filter"), item.choices),
+                                               row_number, "choice_filter", item)
+                except InstrumentError as err:  # a bare name no column has: ODK would offer no choice at all
+                    problem = err.params.get("problem")
+                    if getattr(problem, "key", None) != "expr.bare_name":
+                        raise
+                    # (no position: it would count in the filter as rewritten, with its columns as references)
+                    raise error(row_number, "choice_filter", "instrument.filter_no_column", list_name=list_name,
+                                name=problem.params["name"]) from None
         elif _cell(row, "choice_filter"):
             raise _at(file, "survey", row_number, "choice_filter", "instrument.choice_filter_not_select")
         try:
