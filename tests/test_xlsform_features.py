@@ -1,10 +1,13 @@
 """XLSForm as KoBoToolbox and ODK users write it: each feature in a small form of our own, loaded, built in
 the form view, filled, validated, saved through the store and read back."""
+from datetime import date
+
 import pytest
 from conftest import TODAY
 
 from workbench.forms.view import FormView
 from workbench.instruments.loader import InstrumentError, load_instrument
+from workbench.instruments.validation import check_submission
 from workbench.store.assessments import get_assessment, save_assessment
 
 
@@ -84,7 +87,9 @@ def test_metadata_rows_with_their_parameters_do_not_refuse_the_form(tmp_path):
                                  "location-max-age=120 |",
                                  "| | deviceid | deviceid | | |", "| | hidden | secret | | |",
                                  "| | text | note_text | Notes | |"])
-    assert list(instrument.items) == ["note_text"]
+    assert [n for n, i in instrument.items.items() if i.type != "metadata"] == ["note_text"]
+    assert instrument.items["start"].recorded == "start" and instrument.items["deviceid"].recorded == "deviceid"
+    assert "audit" not in instrument.items and "secret" not in instrument.items  # not recorded
 
 
 def test_curly_quotes_in_expressions_are_read_as_plain_ones(tmp_path):
@@ -314,11 +319,19 @@ def test_a_range_is_a_number_from_start_to_end_in_steps(tmp_path, db, household_
     assert "column 'parameters'" in err.message("en") and "step" in err.message("uk")
 
 
-def test_a_reference_to_a_metadata_row_is_refused_as_such(tmp_path):
-    err = refusal(tmp_path, ["| | type | name | label | constraint |", "| | today | today | | |",
-                             "| | date | seen | Seen on | . <= ${today} |"])
-    assert "row 3, column 'constraint'" in err.message("en") and "metadata row (today)" in err.message("en")
-    assert "рядка метаданих (today)" in err.message("uk")
+def test_a_reference_to_a_metadata_row_not_recorded_is_refused_as_such(tmp_path):
+    err = refusal(tmp_path, ["| | type | name | label | constraint |", "| | start-geopoint | where | | |",
+                             "| | geopoint | seen | Seen at | . != ${where} |"])
+    assert "row 3, column 'constraint'" in err.message("en") and "metadata row (start-geopoint)" in err.message("en")
+    assert "рядка метаданих (start-geopoint)" in err.message("uk")
+
+
+def test_a_constraint_reads_the_recorded_day(tmp_path):
+    instrument = form(tmp_path, ["| | type | name | label | constraint |", "| | today | today | | |",
+                                 "| | date | seen | Seen on | . <= ${today} |"])
+    recorded = {"today": date(2026, 3, 10)}
+    assert check_submission(instrument, {"seen": "2026-03-10"}, recorded=recorded).ok
+    assert not check_submission(instrument, {"seen": "2026-03-11"}, recorded=recorded).ok
 
 
 def test_select_one_external_takes_its_list_from_the_external_choices_sheet(tmp_path):
@@ -356,3 +369,12 @@ def test_a_saved_form_read_back_into_the_view_keeps_its_counted_entries_and_not_
     assert view.values() == {"children": "", "rooms": "2", "child": []}
     view.set_values({"child": [{"child_name": "A"}, {"child_name": "B"}], "children": 2})
     assert view.values() == {"children": "2", "rooms": "", "child": [{"child_name": "A"}, {"child_name": "B"}]}
+
+
+def test_a_filter_comparing_with_a_bare_word_no_column_has_is_refused_saying_why(tmp_path):
+    # ODK reads a bare name as the choice's column of that name: none is named 'north', so it offers nothing
+    err = refusal(tmp_path, ["| | type | name | label | choice_filter |",
+                             "| | select_one town | town | Town | region=north |"], CASCADE)
+    assert "row 2, column 'choice_filter'" in err.message("en")
+    assert "'north' is no column of the list town" in err.message("en") and "('north')" in err.message("en")
+    assert "«north» не є стовпцем списку town" in err.message("uk")

@@ -17,6 +17,7 @@ i18n.add({
                             "en": "Domain score: {score} of {top} ({n} of {of} answered)"},
     "record.instance": {"uk": "{section} — №{n}", "en": "{section} — #{n}"},
     "record.nothing": {"uk": "Відповідей немає.", "en": "No answers."},
+    "record.recorded": {"uk": "Записано формою", "en": "Recorded by the form"},
 })
 
 
@@ -24,7 +25,18 @@ def assessment_html(instrument: Instrument, answers: dict, lang: str) -> str:
     """The answers of one saved assessment, section by section, with each domain's score."""
     scores = {(r["domain"], r["instance"]): r for r in domain_scores(instrument, answers)}
     body = _children(instrument, instrument.children, answers, scores, lang, instance=0)
-    return f'<div class="wb-assessment-record">{body or html.escape(i18n.t("record.nothing", lang))}</div>'
+    return (f'<div class="wb-assessment-record">{body or html.escape(i18n.t("record.nothing", lang))}'
+            f'{_recorded(instrument, answers, lang)}</div>')
+
+
+def _recorded(instrument: Instrument, answers: dict, lang: str) -> str:
+    """The metadata rows' values (``start``, ``end``, ``username``...), under their names, in a small part."""
+    rows = [f"<tr><th>{html.escape(i.name)}</th><td>{html.escape(str(answers[i.name]))}</td></tr>"
+            for i in instrument.items.values() if i.type == "metadata" and answers.get(i.name) not in (None, "")]
+    if not rows:
+        return ""
+    return (f'<div class="wb-record-recorded" style="font-size:90%;color:#555">'
+            f'<h4>{html.escape(i18n.t("record.recorded", lang))}</h4>{_table(rows)}</div>')
 
 
 def _children(instrument, children, scope: dict, scores, lang, instance: int) -> str:

@@ -314,7 +314,8 @@ class NeedsAssessmentApp:
         saved = get_assessment_row(self.db, self.user, correcting) if correcting and not draft else None
         version = (saved or {}).get("instrument_version") or (draft and self._draft_version(draft["content"]))
         self.form_instrument = self._instrument_version(version)
-        self.form = FormView(self.form_instrument, self.lang, on_change=lambda _: self._form_changed())
+        self.form = FormView(self.form_instrument, self.lang, on_change=lambda _: self._form_changed(),
+                             username=self.user)
         if draft:
             content = draft["content"]
             self.editing = {"submission_key": content["submission_key"], "supersedes": content.get("supersedes"),
@@ -462,13 +463,13 @@ class NeedsAssessmentApp:
                     self.db, self.user, assessment_id=self.editing["supersedes"], instrument=self.form_instrument,
                     answers=self.form.values(), reason=self.reason.value, assessed_on=self.assessed_on.value,
                     submission_key=self.editing["submission_key"], today=self.today, purpose=purpose,
-                    new_children=new_children)
+                    new_children=new_children, started_at=self.form.opened)
             else:
                 assessment_id = save_assessment(
                     self.db, self.user, case_id=self.case_id, instrument=self.form_instrument,
                     answers=self.form.values(), assessed_on=self.assessed_on.value,
                     submission_key=self.editing["submission_key"], today=self.today, purpose=purpose,
-                    new_children=new_children)
+                    new_children=new_children, started_at=self.form.opened)
         except UserError as err:
             if isinstance(err, SubmissionInvalid):  # the store's checks too (a file's type, size): under each question
                 self.form.show_checked(err.checked)

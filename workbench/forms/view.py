@@ -11,12 +11,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import ipywidgets as w
 
 from .. import i18n
 from ..instruments.model import MEDIA_TYPES, Instrument, Item, Section
+from ..instruments.recorded import recorded_values
 from ..instruments.validation import CheckedSubmission, check_submission, offered_choices, repeat_count, to_text
 from .file_question import FileQuestion
 
@@ -247,11 +248,16 @@ class FormView:
 
     ``values()`` gives the submission dict; ``check(show_all=True)`` validates it
     and shows each problem under its field (``show_all=False`` shows only the
-    fields the user has touched, which is what happens as they type).
+    fields the user has touched, which is what happens as they type). ``opened`` is when the form was opened
+    (the ``start`` a metadata row records: the app gives it to the store); ``username`` the signed-in user,
+    shown where a label says ``${username}``.
     """
 
-    def __init__(self, instrument: Instrument, lang: str | None = None, on_change=None):
+    def __init__(self, instrument: Instrument, lang: str | None = None, on_change=None, username: str = ""):
         self.instrument = instrument
+        self.opened = datetime.now().astimezone()
+        self.username = username
+        self.today: date | None = None  # the day of the last check (None: the machine's)
         self.lang = i18n.normalise_language(lang)
         self.on_change = on_change
         self.fields: dict[str, Field] = {}
@@ -296,6 +302,8 @@ class FormView:
         """The answer to ``name`` as shown in a label: from the same repeat entry, else the top of the form."""
         field = scope.get(name) or self.fields.get(name)
         value = field.value() if field is not None else None
+        if self.instrument.items[name].recorded:
+            value = self.recorded().get(self.instrument.items[name].recorded)
         if isinstance(value, list):
             return " ".join(value)
         return "" if value is None else to_text(value)
@@ -370,10 +378,16 @@ class FormView:
     def check(self, show_all: bool = True, today: date | None = None) -> CheckedSubmission:
         """Validate the current values and show the problems; returns the checked submission."""
         self._show_all = self._show_all or show_all
-        checked = check_submission(self.instrument, self.values(), today=today)
+        self.today = today or self.today
+        checked = check_submission(self.instrument, self.values(), today=self.today, recorded=self.recorded())
         self.last_check = checked
         self._show(checked)
         return checked
+
+    def recorded(self) -> dict:
+        """The metadata rows' values as they would be recorded now (the store records its own on saving)."""
+        return recorded_values(started=self.opened, ended=datetime.now().astimezone(),
+                               day=self.today or date.today(), username=self.username)
 
     def show_checked(self, checked: CheckedSubmission):
         """Show the problems the store found on saving (a file's type or size, which only the store checks)."""

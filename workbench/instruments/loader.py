@@ -20,7 +20,7 @@ from .choices import add_other, choice_lists, filter_columns
 from .columns import cell as _cell
 from .columns import default_answer, language, normalise_quotes, question_type, range_steps, texts
 from .expressions import ExpressionError
-from .model import CHOICE_COLUMN, ITEM_TYPES, Instrument, Item, Section
+from .model import CHOICE_COLUMN, ITEM_TYPES, RECORDED, Instrument, Item, Section
 
 i18n.add({
     "instrument.unreadable": {
@@ -99,6 +99,12 @@ i18n.add({
         "en": "the reference ${{{name}}} names a metadata row ({type}), which the workbench does not record; "
               "for the day the form is filled in use today().",
     },
+    "instrument.filter_no_column": {
+        "uk": "«{name}» не є стовпцем списку {list_name} на аркуші choices, тож ODK не запропонував "
+              "би жодного варіанта; текст беріть у лапки ('{name}'), на питання посилайтеся як ${{{name}}}.",
+        "en": "'{name}' is no column of the list {list_name} in the choices sheet, so ODK would "
+              "offer no choice at all; put text in quotes ('{name}') and refer to a question as ${{{name}}}.",
+    },
     "instrument.reference_into_repeat": {
         "uk": "посилання ${{{name}}} веде всередину повтору «{repeat}» ззовні; так можна посилатися лише в межах того самого повтору.",
         "en": "the reference ${{{name}}} points into the repeat '{repeat}' from outside it; refer to it only from within the same repeat.",
@@ -158,7 +164,8 @@ PREVIOUS_DIR = "previous"  # earlier versions of built-in instruments, as ``<nam
 # assessments saved with them (a correction keeps its instrument's version)
 
 # Metadata rows KoBoToolbox and ODK add to every form: they record the device's
-# own facts and have no widget, so we skip them instead of refusing the form
+# own facts and have no widget. Those in ``model.RECORDED`` become items of type "metadata"; the others
+# (an audit log, background audio, a start location, ``uri:`` forms, ``hidden``) are skipped instead of refusing the form
 # (whatever their columns say: an ``audit`` row's ``parameters`` configure the device's log).
 # ``hidden`` holds a value no one types or sees and no expression sets: nothing to fill or keep.
 METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
@@ -338,6 +345,9 @@ def _build(definition, path: str, sha256: str) -> Instrument:
         if not raw_type:
             continue
         kind, list_name, or_other = question_type(raw_type)
+        if kind in RECORDED and _cell(row, "name"):  # kept as an answer, filled at save (never in a group's shown
+            items[_cell(row, "name")] = Item(name=_cell(row, "name"), type="metadata", row=row_number, recorded=kind)
+            continue                            # children, never in a repeat: ODK keeps it in the form's meta)
         if kind in METADATA_TYPES:
             metadata[_cell(row, "name")] = kind
             continue
@@ -406,8 +416,16 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             if or_other:
                 item.choices, other = add_other(item, repeat, row_number)
             if _cell(row, "choice_filter"):
-                item.choice_filter = parse(filter_columns(_cell(row, "choice_filter"), item.choices),
-                                           row_number, "choice_filter", item)
+                try:
+                    item.choice_filter = parse(filter_columns(_cell(row, "choice_filter"), item.choices),
+                                               row_number, "choice_filter", item)
+                except InstrumentError as err:  # a bare name no column has: ODK would offer no choice at all
+                    problem = err.params.get("problem")
+                    if getattr(problem, "key", None) != "expr.bare_name":
+                        raise
+                    # (no position: it would count in the filter as rewritten, with its columns as references)
+                    raise error(row_number, "choice_filter", "instrument.filter_no_column", list_name=list_name,
+                                name=problem.params["name"]) from None
         elif _cell(row, "choice_filter"):
             raise _at(file, "survey", row_number, "choice_filter", "instrument.choice_filter_not_select")
         try:
@@ -440,7 +458,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
             items[other.name] = other
     if stack:
         raise _at(file, "survey", stack[-1].row, "type", "instrument.unbalanced", found="begin_" + stack[-1].kind)
-    if not any(i.type != "note" for i in items.values()):
+    if not any(i.type not in ("note", "metadata") for i in items.values()):
         raise InstrumentError("instrument.no_items", file=file)
     for owner, column, names, row_number in references:
         for ref in sorted(n for n in names if not n.startswith(CHOICE_COLUMN)):

@@ -11,6 +11,12 @@ MEDIA_TYPES = ("image", "audio", "video", "file")  # answered with a file, kept 
 INPUT_TYPES = ("text", "integer", "decimal", "date", "time", "datetime", "geopoint", "select_one", "select_multiple",
                "acknowledge") + MEDIA_TYPES
 ITEM_TYPES = INPUT_TYPES + ("note", "calculate")
+# Metadata rows the workbench records as answers no one types or sees (type "metadata"), by their ODK type:
+# the times the form was opened and saved, the day and the signed-in user; what a web form cannot know of the
+# device (its id, SIM, phone number, e-mail) is left empty (see recorded.py).
+# The ``uri:`` forms are the same facts written as URIs (``username:ana``).
+RECORDED = ("start", "end", "today", "username", "deviceid", "subscriberid", "simserial", "phonenumber", "email",
+            "imei", "uri:username", "uri:deviceid", "uri:subscriberid", "uri:simserial", "uri:phonenumber", "uri:email")
 
 
 def pick(labels: dict[str, str], lang: str | None) -> str:
@@ -67,6 +73,7 @@ class Item:
     default: str | None = None  # the answer a new form starts with (the ``default`` column), as text
     digits_only: bool = False  # a ``phone number``: text of the digits 0-9 only
     steps: tuple[float, float, float] | None = None  # a ``range``: (start, end, step) of the number
+    recorded: str | None = None  # a metadata row's ODK type (one of RECORDED): filled at save, never typed
 
     @property
     def scored(self) -> bool:

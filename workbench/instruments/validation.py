@@ -144,8 +144,13 @@ class CheckedSubmission:
         return out
 
 
-def check_submission(instrument: Instrument, raw, today: date | None = None) -> CheckedSubmission:
-    """Coerce, apply relevance and calculations, and check required and constraints."""
+def check_submission(instrument: Instrument, raw, today: date | None = None,
+                     recorded: Mapping | None = None) -> CheckedSubmission:
+    """Coerce, apply relevance and calculations, and check required and constraints.
+
+    ``recorded`` gives the metadata items' values by ODK type (``start``, ``username``...: see
+    :func:`workbench.instruments.recorded.recorded_values`); a value ``raw`` gives one is ignored,
+    since only the workbench fills them."""
     today = today or date.today()
     problems: list[Problem] = []
     if not isinstance(raw, Mapping):
@@ -165,6 +170,9 @@ def check_submission(instrument: Instrument, raw, today: date | None = None) -> 
                 repeats[key].append(_coerce_scope(instrument, entry, key, number, problems))
         else:
             top.update(_coerce_scope(instrument, {key: value}, None, 0, problems))
+    for item in instrument.items.values():
+        if item.recorded and (recorded or {}).get(item.recorded) not in (None, ""):
+            top[item.name] = recorded[item.recorded]
     hidden = _apply_relevance(instrument, top, repeats, today)
     for name, section in instrument.repeats.items():
         lookup = _lookup(instrument, top, None)
@@ -187,6 +195,8 @@ def _coerce_scope(instrument, entry: Mapping, repeat, number, problems) -> dict:
         if item is None or item.repeat != repeat:
             problems.append(Problem(str(name), number, "validation.unknown_item", {"name": str(name)[:80]}))
             continue
+        if item.type == "metadata":
+            continue  # filled by the workbench from ``recorded``: a value a page sends changes nothing
         if item.type in ("note", "calculate"):
             if not _empty(value):
                 problems.append(Problem(name, number, "validation.not_input", {"name": name}))
@@ -572,7 +582,7 @@ def answers_from_rows(instrument: Instrument | None, rows) -> dict:
                 value = int(value)
             elif item.type == "decimal":
                 value = float(value)
-            elif item.type == "date":
+            elif item.type == "date" or item.recorded == "today":
                 value = date.fromisoformat(value)
             elif item.type == "select_multiple":
                 value = value.split()

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
 
 from .. import i18n
 from ..i18n import UserError
 from ..instruments.model import MEDIA_TYPES, ChosenFile, Instrument
+from ..instruments.recorded import recorded_values
 from ..instruments.validation import CheckedSubmission, Problem, answer_rows, answers_from_rows, check_submission
 from . import arguments
 from .attachments import _check_form_file, _keep_form_file, _link_earlier_file
@@ -57,6 +58,10 @@ i18n.add({
         "uk": "Інший вибраний файл має ту саму назву «{name}»: перейменуйте один із них.",
         "en": "Another chosen file has the same name '{name}': rename one of them.",
     },
+    "assessment.bad_start": {
+        "uk": "Час відкриття форми має бути моментом не пізніше збереження.",
+        "en": "The time the form was opened must be a moment no later than saving.",
+    },
     "assessment.reason_required": {
         "uk": "Вкажіть причину виправлення.",
         "en": "Give the reason for the correction.",
@@ -77,7 +82,7 @@ class SubmissionInvalid(UserError):
 
 def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers: dict, assessed_on=None,
                     submission_key: str | None = None, today: date | None = None, purpose=None,
-                    new_children: dict | None = None,
+                    new_children: dict | None = None, started_at: datetime | None = None,
                     _supersedes: int | None = None, _reason: str | None = None) -> int:
     """Validate and save an assessment for a case in one transaction; returns its id.
 
@@ -89,6 +94,9 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     :func:`workbench.store.children._prepare_children`). The answer to an image, audio, video or file question
     is a :class:`ChosenFile` (kept as an attachment of the assessment, in the same transaction; the answer
     stored is its name) or, in a correction, the name of a file of the corrected version (kept: linked again).
+    The form's metadata rows are filled here, whatever ``answers`` says of them: ``start`` with ``started_at``
+    (when the app opened the form; None: now), ``end`` with now, ``today`` with ``today``, ``username`` with
+    ``actor``.
     Raises ``SubmissionInvalid``, ``UserError``
     (``ChildDuplicates`` for an added child who may already be registered); nothing is written then.
     """
@@ -100,7 +108,13 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     assessed = check.date("assessed_on", assessed_on or today, today=today)
     purpose = DEFAULT_PURPOSE if purpose is None else check.code("purpose", purpose, "assessment_purposes")
     check.raise_if_any()
-    checked = check_submission(instrument, answers, today=today)
+    saved_at = datetime.now().astimezone()
+    if started_at is None:
+        started_at = saved_at
+    if not isinstance(started_at, datetime) or started_at.astimezone() > saved_at:
+        raise UserError("assessment.bad_start")
+    recorded = recorded_values(started=started_at, ended=saved_at, day=today, username=actor)
+    checked = check_submission(instrument, answers, today=today, recorded=recorded)
     if not checked.ok:
         raise SubmissionInvalid(checked)
     files = _checked_files(db, instrument, checked, _supersedes)
@@ -133,10 +147,12 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
         if plan is not None:
             answers = _apply_children(db, actor, plan, answers, today)
             # The register's names and dates of birth may differ from those typed (a linked duplicate): check again.
-            rechecked = check_submission(instrument, _inputs_only(instrument, answers), today=today)
+            rechecked = check_submission(instrument, _inputs_only(instrument, answers), today=today, recorded=recorded)
             if not rechecked.ok:
                 raise SubmissionInvalid(rechecked)
             answers = rechecked.answers
+        if existing:  # the same form saved again: what was recorded when it was first saved stays
+            answers = dict(answers, **_recorded_answers(db, instrument, existing[0]))
         rows, content = content_of(answers)
         key = key or "content:" + content
         existing = existing or db.execute("select id, content_sha256 from assessments where submission_key = ?",
@@ -204,6 +220,13 @@ def _checked_files(db, instrument: Instrument, checked: CheckedSubmission, super
     return files
 
 
+def _recorded_answers(db, instrument: Instrument, assessment_id: int) -> dict:
+    """The metadata answers (``start``, ``end``...) assessment ``assessment_id`` keeps, as text."""
+    return {row[0]: row[1] for row in db.execute("select item, value from answers where assessment_id = ? and "
+                                                 "repeat = ''", [assessment_id])
+            if row[0] in instrument.items and instrument.items[row[0]].type == "metadata"}
+
+
 def _inputs_only(instrument: Instrument, answers: dict) -> dict:
     """Clean answers without their calculated values (checking them again computes those anew)."""
     def keep(scope):
@@ -225,7 +248,7 @@ def content_sha256(case_id: int, instrument_id: str, instrument_version: str, as
 
 def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument, answers: dict, reason,
                        assessed_on=None, submission_key: str | None = None, today: date | None = None,
-                       purpose=None, new_children: dict | None = None) -> int:
+                       purpose=None, new_children: dict | None = None, started_at: datetime | None = None) -> int:
     """Save a correction: a new version that supersedes ``assessment_id`` (which must be the latest).
 
     The new version keeps the corrected one's purpose unless ``purpose`` gives another.
@@ -247,7 +270,7 @@ def correct_assessment(db, actor: str, *, assessment_id, instrument: Instrument,
     return save_assessment(db, actor, case_id=old["case_id"], instrument=instrument, answers=answers,
                            assessed_on=assessed_on or old["assessed_on"], submission_key=submission_key,
                            today=today, purpose=purpose or old["purpose"], new_children=new_children,
-                           _supersedes=old["id"], _reason=reason)
+                           started_at=started_at, _supersedes=old["id"], _reason=reason)
 
 
 def get_assessment_row(db, actor: str, assessment_id) -> dict:
