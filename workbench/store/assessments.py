@@ -151,9 +151,10 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
 
 def _inputs_only(instrument: Instrument, answers: dict) -> dict:
     """Clean answers without their calculated values (checking them again computes those anew)."""
-    def keep(scope):
-        return {k: v for k, v in scope.items() if k in instrument.repeats or instrument.items[k].type != "calculate"}
-    return {k: [keep(e) for e in v] if k in instrument.repeats else v for k, v in keep(answers).items()}
+    def keep(scope):  # at every level: a repeat inside a repeat holds calculations too
+        return {k: [keep(e) for e in v] if k in instrument.repeats else v for k, v in scope.items()
+                if k in instrument.repeats or instrument.items[k].type != "calculate"}
+    return keep(answers)
 
 
 def content_sha256(case_id: int, instrument_id: str, instrument_version: str, assessed_on: str,
