@@ -5,27 +5,33 @@ from datetime import date
 import pytest
 
 from conftest import TODAY
+from workbench.analysis.scoring import domain_scores
 from workbench.apps.assessment_record import assessment_html
 from workbench.forms.view import FormView
 from workbench.instruments.loader import InstrumentError, load_instrument
 from workbench.instruments.validation import answer_rows, answers_from_rows, check_submission, repeat_path
+from workbench.store import records
 from workbench.store.assessments import SubmissionInvalid, get_assessment, save_assessment
 
-HEADER = "| | type | name | label::Українська (uk) | label::English (en) | relevant | constraint | repeat_count |"
+HEADER = ("| | type | name | label::Українська (uk) | label::English (en) | relevant | constraint | repeat_count "
+          "| required |")
 ROWS = [
-    "| | integer | household_size | Розмір родини | Household size | | . > 0 | |",
-    "| | begin_repeat | member | Член родини | Member | | | |",
-    "| | text | member_name | Імʼя | Name | | | |",
-    "| | integer | age | Вік | Age | | . >= 0 | |",
-    "| | begin_repeat | job | Робота | Job | ${age} >= 14 | | |",
-    "| | text | employer | Роботодавець | Employer | | | |",
+    "| | integer | household_size | Розмір родини | Household size | | . > 0 | | |",
+    "| | begin_repeat | member | Член родини | Member | | | | |",
+    "| | text | member_name | Імʼя | Name | | | | |",
+    "| | integer | age | Вік | Age | | . >= 0 | | |",
+    "| | begin_repeat | job | Робота | Job | ${age} >= 14 | | | |",
+    "| | text | employer | Роботодавець | Employer | | | | yes |",
     # a reference to the enclosing entry: hours are allowed only for an adult member's job
-    "| | integer | hours | Годин на тиждень | Hours a week | | . <= 40 or ${age} >= 18 | |",
-    "| | end_repeat | | | | | | |",
-    "| | end_repeat | | | | | | |",
+    "| | integer | hours | Годин (вік ${age}) | Hours (age ${age}) | | . <= 40 or ${age} >= 18 | | |",
+    "| | begin_group | work | Умови праці | Working conditions | | | | |",
+    "| | select_one lvl | strain | Навантаження | Strain | | | | |",
+    "| | end_group | | | | | | | |",
+    "| | end_repeat | | | | | | | |",
+    "| | end_repeat | | | | | | | |",
 ]
 CHOICES = ["| choices |", "| | list_name | name | label::Українська (uk) | label::English (en) |",
-           "| | yn | yes | Так | Yes |"]
+           "| | lvl | 0 | Немає | None |", "| | lvl | 1 | Трохи | Some |", "| | lvl | 2 | Багато | Much |"]
 
 
 def write_form(tmp_path, rows, name="nested.md"):
@@ -40,8 +46,8 @@ def nested(tmp_path_factory):
 
 
 ANSWERS = {"household_size": 2, "member": [
-    {"member_name": "Ганна", "age": 40, "job": [{"employer": "Школа", "hours": 20}]},
-    {"member_name": "Петро", "age": 16, "job": [{"employer": "Кафе", "hours": 10},
+    {"member_name": "Ганна", "age": 40, "job": [{"employer": "Школа", "hours": 20, "strain": "2"}]},
+    {"member_name": "Петро", "age": 16, "job": [{"employer": "Кафе", "hours": 10, "strain": "1"},
                                                 {"employer": "Пекарня", "hours": 45}]},
 ]}
 
@@ -52,7 +58,7 @@ def test_a_repeat_inside_a_repeat_loads(nested):
 
 
 def test_a_reference_into_an_inner_repeat_from_its_outer_entry_is_refused(tmp_path):
-    rows = ROWS[:4] + ["| | integer | total | Разом | Total | ${hours} > 0 | | |"] + ROWS[4:]
+    rows = ROWS[:4] + ["| | integer | total | Разом | Total | ${hours} > 0 | | | |"] + ROWS[4:]
     with pytest.raises(InstrumentError) as err:
         load_instrument(write_form(tmp_path, rows))
     assert "repeat 'job'" in err.value.message("en")
@@ -66,11 +72,15 @@ def test_a_failing_constraint_in_an_inner_entry_names_that_entry(nested):
     assert checked.problems[0].message("uk").startswith("Член родини №2 › Робота №2: ")
     adult = dict(ANSWERS["member"][1], age=18)
     assert check_submission(nested, {**ANSWERS, "member": [ANSWERS["member"][0], adult]}, today=TODAY).ok
+    no_employer = dict(adult, job=[{"hours": 5}])
+    checked = check_submission(nested, {"member": [ANSWERS["member"][0], no_employer]}, today=TODAY)
+    assert [(p.item, p.instance, p.key) for p in checked.problems] == [("employer", (2, 1), "validation.required")]
+    assert checked.problems[0].message("en") == "Member #2 › Job #1: This field is required."
 
 
 def test_relevance_and_counts_apply_per_outer_entry(tmp_path):
     rows = list(ROWS)
-    rows[4] = "| | begin_repeat | job | Робота | Job | ${age} >= 14 | | 1 |"
+    rows[4] = "| | begin_repeat | job | Робота | Job | ${age} >= 14 | | 1 | |"
     counted = load_instrument(write_form(tmp_path, rows))
     young = {"member": [{"age": 10, "job": [{"employer": "X"}]}, {"age": 30}]}
     checked = check_submission(counted, young, today=TODAY)
@@ -104,12 +114,13 @@ def test_the_form_view_adds_and_removes_inner_entries_in_each_outer_entry(nested
     members = view.repeats["member"].instances
     assert [len(m.repeats["job"].instances) for m in members] == [1, 2]
     assert view.values() == {"household_size": "2", "member": [
-        {"member_name": "Ганна", "age": "40", "job": [{"employer": "Школа", "hours": "20"}]},
-        {"member_name": "Петро", "age": "16", "job": [{"employer": "Кафе", "hours": "10"},
-                                                      {"employer": "Пекарня", "hours": "45"}]}]}
+        {"member_name": "Ганна", "age": "40", "job": [{"employer": "Школа", "hours": "20", "strain": "2"}]},
+        {"member_name": "Петро", "age": "16", "job": [{"employer": "Кафе", "hours": "10", "strain": "1"},
+                                                      {"employer": "Пекарня", "hours": "45", "strain": None}]}]}
     checked = view.check()
     hours = members[1].repeats["job"].instances[1].fields["hours"]
     assert hours.instance == (2, 2) and "Member #2 › Job #2" in hours.error.value
+    assert "Hours (age 16)" in hours.label.value  # the enclosing entry's answer in a label
     members[0].repeats["job"].add()
     members[1].repeats["job"].remove(members[1].repeats["job"].instances[0])
     assert members[1].repeats["job"].instances[0].fields["hours"].instance == (2, 1)
@@ -133,3 +144,10 @@ def test_save_and_read_back_equal_and_shown_in_the_record(db, household_case, ne
     assert saved["answers"] == answers and saved["assessed_on"] == date(2026, 2, 1).isoformat()
     shown = assessment_html(nested, saved["answers"], "en")
     assert shown.count("Job — #") == 3 and shown.index("Школа") < shown.index("Пекарня")
+    assert shown.count("Domain score: 2.0 of 2") == 1 and shown.count("Domain score: 1.0 of 2") == 1
+    # a domain inside the inner repeat: one score per job, the same in SQL as in Python
+    in_sql = records.domain_scores(db, "halyna.demo", nested.id)
+    assert sorted(in_sql[["repeat", "instance", "score"]].itertuples(index=False, name=None)) == [
+        ("member[1]/job", 1, 2.0), ("member[2]/job", 1, 1.0)]
+    in_python = [(r["repeat"], r["instance"], r["score"]) for r in domain_scores(nested, saved["answers"])]
+    assert sorted(in_python) == [("member[1]/job", 1, 2.0), ("member[2]/job", 1, 1.0), ("member[2]/job", 2, None)]

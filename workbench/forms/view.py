@@ -301,14 +301,19 @@ class FormView:
                 out.append(box)
             else:
                 field = Field(node, instance, self._field_changed,
-                              answer=lambda name, scope=fields: self._answer_text(name, scope))
+                              answer=lambda name, scope=fields, outer=outer: self._answer_text(name, scope, outer))
                 fields[node.name] = field
                 out.append(field.box)
         return out
 
-    def _answer_text(self, name: str, scope: dict) -> str:
-        """The answer to ``name`` as shown in a label: from the same repeat entry, else the top of the form."""
-        field = scope.get(name) or self.fields.get(name)  # an enclosing entry's answer shows empty here
+    def _answer_text(self, name: str, scope: dict, outer: tuple | None = None) -> str:
+        """The answer to ``name`` as shown in a label: from the same repeat entry, else an enclosing entry
+        (``outer``: the (block, entry) holding this one), else the top of the form."""
+        field = scope.get(name)
+        while field is None and outer is not None:
+            block, entry = outer
+            field, outer = entry.fields.get(name), block.outer
+        field = field or self.fields.get(name)
         value = field.value() if field is not None else None
         if isinstance(value, list):
             return " ".join(value)
