@@ -89,6 +89,13 @@ def test_relevance_and_counts_apply_per_outer_entry(tmp_path):
     assert checked.answers["member"] == [{"age": 10}, {"age": 30}]
 
 
+def test_entries_in_all_repeats_together_are_limited(nested):
+    member = {"age": 30, "job": [{"employer": "X"}] * 50}
+    assert check_submission(nested, {"member": [member] * 9}, today=TODAY).ok  # 9 + 450 entries
+    checked = check_submission(nested, {"member": [member] * 10}, today=TODAY)  # the 10th member's jobs: 510
+    assert [(p.item, p.instance, p.key) for p in checked.problems] == [("job", 10, "validation.too_many_entries")]
+
+
 def test_an_inner_repeat_at_the_top_of_the_form_is_refused(nested):
     checked = check_submission(nested, {"job": [{"employer": "X"}]}, today=TODAY)
     assert [(p.item, p.key) for p in checked.problems] == [("job", "validation.unknown_item")]

@@ -96,6 +96,10 @@ i18n.add({
         "uk": "Забагато записів у «{name}»: найбільше {limit}.",
         "en": "Too many entries in '{name}': at most {limit}.",
     },
+    "validation.too_many_entries": {
+        "uk": "Забагато записів у формі: найбільше {limit} разом у всіх повторах.",
+        "en": "Too many entries in the form: at most {limit} in all its repeats together.",
+    },
     "validation.not_input": {
         "uk": "Поле «{name}» не заповнюється вручну; значення не приймається.",
         "en": "The field '{name}' is not filled in by hand; the value is not accepted.",
@@ -107,6 +111,7 @@ i18n.add({
 
 MAX_TEXT = 5000
 MAX_INSTANCES = 50
+MAX_ENTRIES = 500  # in all repeats together: 50 members with 50 jobs each would be 2,500 entries to check
 MAX_ABS_NUMBER = 10**12
 _INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits: "٣٠" or "²" is not a number typed here
 _DIGITS = re.compile(r"[0-9]+")  # a phone number's: ASCII digits too
@@ -164,7 +169,7 @@ def check_submission(instrument: Instrument, raw, today: date | None = None) -> 
     problems: list[Problem] = []
     if not isinstance(raw, Mapping):
         return CheckedSubmission({}, [Problem("", 0, "validation.not_a_form")])
-    top = _coerce_scope(instrument, raw, (), problems)
+    top = _coerce_scope(instrument, raw, (), problems, [0])
     hidden, shown_repeats = _apply_relevance(instrument, top, today)
     for section, chain in shown_repeats:
         name, scope = section.name, chain[-1].entry if chain else top
@@ -202,8 +207,9 @@ def _where(chain) -> tuple:
     return tuple((link.section, link.number) for link in chain) if len(chain) > 1 else ()
 
 
-def _coerce_scope(instrument, entry: Mapping, chain, problems) -> dict:
-    """The typed answers of one scope (the form's top, or a repeat entry with its inner repeats' entries)."""
+def _coerce_scope(instrument, entry: Mapping, chain, problems, entries: list[int]) -> dict:
+    """The typed answers of one scope (the form's top, or a repeat entry with its inner repeats' entries);
+    ``entries[0]`` counts the repeat entries read so far, in the whole submission."""
     values: dict = {}
     repeat = chain[-1].section.name if chain else None
     place = _place(chain)
@@ -215,9 +221,12 @@ def _coerce_scope(instrument, entry: Mapping, chain, problems) -> dict:
             elif len(value) > MAX_INSTANCES:
                 problems.append(Problem(name, place, "validation.too_many_instances",
                                         {"name": name, "limit": MAX_INSTANCES}))
+            elif entries[0] + len(value) > MAX_ENTRIES:
+                problems.append(Problem(name, place, "validation.too_many_entries", {"limit": MAX_ENTRIES}))
             else:
-                values[name] = [_coerce_scope(instrument, inner, chain + (Link(section, number, {}),), problems)
-                                for number, inner in enumerate(value, start=1)]
+                entries[0] += len(value)
+                values[name] = [_coerce_scope(instrument, inner, chain + (Link(section, number, {}),), problems,
+                                              entries) for number, inner in enumerate(value, start=1)]
             continue
         item = instrument.items.get(name) if isinstance(name, str) else None
         if item is None or item.repeat != repeat:
