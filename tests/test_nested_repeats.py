@@ -10,7 +10,7 @@ from workbench.apps.assessment_record import assessment_html
 from workbench.forms.view import FormView
 from workbench.instruments.loader import InstrumentError, load_instrument
 from workbench.instruments.validation import answer_rows, answers_from_rows, check_submission, repeat_path
-from workbench.store import records
+from workbench.store import records, research
 from workbench.store.assessments import SubmissionInvalid, get_assessment, save_assessment
 
 HEADER = ("| | type | name | label::Українська (uk) | label::English (en) | relevant | constraint | repeat_count "
@@ -158,3 +158,6 @@ def test_save_and_read_back_equal_and_shown_in_the_record(db, household_case, ne
         ("member[1]/job", 1, 2.0), ("member[2]/job", 1, 1.0)]
     in_python = [(r["repeat"], r["instance"], r["score"]) for r in domain_scores(nested, saved["answers"])]
     assert sorted(in_python) == [("member[1]/job", 1, 2.0), ("member[2]/job", 1, 1.0), ("member[2]/job", 2, None)]
+    exported = research.scored_answers(db, "halyna.demo")  # the outer entry stays in the research export too
+    assert sorted(exported[exported.instrument_id == nested.id][["repeat", "instance", "value"]].itertuples(
+        index=False, name=None)) == [("member[1]/job", 1, 2.0), ("member[2]/job", 1, 1.0)]
