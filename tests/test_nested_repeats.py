@@ -89,6 +89,22 @@ def test_relevance_and_counts_apply_per_outer_entry(tmp_path):
     assert checked.answers["member"] == [{"age": 10}, {"age": 30}]
 
 
+def test_an_inner_count_reads_its_outer_entry_in_checks_and_in_the_form(tmp_path):
+    rows = ROWS[:4] + ["| | integer | n_jobs | Скільки робіт | How many jobs | | | | |"] + ROWS[4:]
+    rows[5] = "| | begin_repeat | job | Робота | Job | | | ${n_jobs} | |"
+    counted = load_instrument(write_form(tmp_path, rows))
+    checked = check_submission(counted, {"member": [{"n_jobs": 2, "job": [{"employer": "X"}] * 2},
+                                                    {"n_jobs": 1, "job": [{"employer": "X"}] * 2}]}, today=TODAY)
+    assert [(p.item, p.instance, p.key) for p in checked.problems] == [("job", 2, "validation.repeat_count")]
+    view = FormView(counted, lang="en")
+    view.set_values({"member": [{"n_jobs": 2}, {"n_jobs": 0}]})
+    members = view.repeats["member"].instances
+    assert [len(m.repeats["job"].instances) for m in members] == [2, 0]
+    members[1].fields["n_jobs"].set_value("3")
+    assert [len(m.repeats["job"].instances) for m in members] == [2, 3]
+    assert members[1].repeats["job"].add_button.layout.display == "none"
+
+
 def test_entries_in_all_repeats_together_are_limited(nested):
     member = {"age": 30, "job": [{"employer": "X"}] * 50}
     assert check_submission(nested, {"member": [member] * 9}, today=TODAY).ok  # 9 + 450 entries
