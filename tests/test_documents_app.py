@@ -89,7 +89,7 @@ def test_a_text_file_renamed_pdf_is_refused_under_the_file_and_nothing_is_writte
     form = app.forms["attach"]
     form.inputs["content"].value = upload("act.pdf", b"just text\n")
     form.submit.click()
-    assert "This is not a PDF, nor a JPEG or PNG image" in form.errors["content"].value
+    assert "not accepted; accepted: .pdf, .jpg, .jpeg, .png" in form.errors["content"].value
     form.inputs["content"].value = ()
     form.submit.click()  # no file chosen
     assert "This field is required." in form.errors["content"].value

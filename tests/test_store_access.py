@@ -68,6 +68,7 @@ EXEMPT = {
     "identity.read_identity": "the database's own id and organisation's name; no client's data",
     "attachments.settings": "the configured size limit and types; no database",
     "attachments.media_type_of": "the type of bytes in hand; no database",
+    "attachments.accepted_extensions": "the extensions a form question's file may end in; no database",
     "eisss.entry_due": "a rule on dates already read; no database",
 }
 

@@ -146,8 +146,7 @@ def test_a_phone_number_takes_digits_only(tmp_path, db, household_case):
 
 
 @pytest.mark.parametrize(("row", "feature"), [
-    ("| | image | photo | Photo |", "image"), ("| | audio | voice | Voice |", "audio"),
-    ("| | video | clip | Clip |", "video"), ("| | file | scan | Scan |", "file"), ("| | osm c1 | map | Map |", "osm c1"),
+    ("| | osm c1 | map | Map |", "osm c1"),
     ("| | select one from file towns.csv | town | Town |", "select one from file towns.csv"),
 ])
 def test_unsupported_types_are_refused_naming_the_type_sheet_row_and_column(tmp_path, row, feature):

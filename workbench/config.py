@@ -2,7 +2,8 @@
 
 Regulation changes (deadlines, lists) belong here, not in code. The built-in
 ``config/default.json`` is read first; ``WB_CONFIG`` may name a JSON file whose
-top-level keys replace the built-in ones.
+top-level keys replace the built-in ones. An organisation's own instruments
+(XLSForm files) are named in its ``instruments`` and given to programmes by name.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 import os
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from . import i18n
 
@@ -40,6 +42,15 @@ def load_config() -> dict:
 def programme_instrument(programme: str) -> str:
     """The instrument a programme's cases start with (its ``instrument``), or "" if it names none."""
     return load_config()["programmes"].get(programme, {}).get("instrument", "")
+
+
+def instrument_files() -> dict[str, Path]:
+    """The organisation's own instruments, ``{name: XLSForm file}`` (the configuration's ``instruments``);
+    a relative path is read from the folder of the ``WB_CONFIG`` file, so a configuration and its forms
+    can be kept and moved together."""
+    override = os.environ.get("WB_CONFIG")
+    folder = Path(override).resolve().parent if override else Path.cwd()
+    return {name: folder / file for name, file in load_config().get("instruments", {}).items()}
 
 
 def choices(kind: str, lang: str | None = None) -> list[tuple[str, str]]:

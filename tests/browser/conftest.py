@@ -13,6 +13,7 @@ replace ``tests/conftest.py`` in ``sys.modules`` during collection.
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import sys
@@ -29,6 +30,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 USER = "olena.demo"  # a case manager in the demo data
 APP_PATH = "/voila/render/workspace.ipynb"
 SERVER_START_TIMEOUT_S = 60
+# A programme whose cases are assessed with an organisation's own form (tests/data/community_visit.md),
+# configured as an organisation does it (WB_CONFIG's ``instruments``) on the shared server.
+OWN_PROGRAMME = "community_visits"
+OWN_FORM = HERE.parent / "data" / "community_visit.md"
 MISSING = (f"BROWSER TESTS SKIPPED: Chromium not found at {CHROMIUM}; "
            "install it with `apt-get install -y chromium`")
 
@@ -112,12 +117,29 @@ def server(chromium, tmp_path_factory) -> Server:
     db_path = tmp / "workbench.db"
     build_demo(db_path, seed=20260615, households=30, care_leavers=5)
     try:
-        with Server(db_path, USER, log_path=tmp / "server.log", timeout_s=SERVER_START_TIMEOUT_S) as srv:
-            srv.wait_for_pools(timeout_s=SERVER_START_TIMEOUT_S)  # the first page should not race the pool's start
-            yield srv
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("WB_CONFIG", str(own_form_config(tmp)))  # the server's environment is this process's
+            srv = Server(db_path, USER, log_path=tmp / "server.log", timeout_s=SERVER_START_TIMEOUT_S).__enter__()
     except RuntimeError as err:
         print(f"\n--- Voilà server did not start ---\n{err}", file=sys.stderr)
         raise
+    try:
+        srv.wait_for_pools(timeout_s=SERVER_START_TIMEOUT_S)  # the first page should not race the pool's start
+        yield srv
+    finally:
+        srv.__exit__(None, None, None)
+
+
+def own_form_config(folder: Path) -> Path:
+    """A WB_CONFIG in ``folder``: the built-in programmes and ``OWN_PROGRAMME`` with the form ``OWN_FORM``."""
+    from workbench import config
+
+    programmes = dict(config.load_config()["programmes"], **{OWN_PROGRAMME: {
+        "uk": "Візити в громади", "en": "Community visits", "subject": "household", "instrument": "community_visit"}})
+    path = folder / "organisation.json"
+    path.write_text(json.dumps({"programmes": programmes, "instruments": {"community_visit": str(OWN_FORM)}}),
+                    encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -131,7 +153,9 @@ def staff_server(server):
         if user not in running:
             srv = Server(server.db_path, user, pools={"workspace.ipynb": 0},
                          log_path=server.db_path.with_name(f"server-{user}.log"), timeout_s=SERVER_START_TIMEOUT_S)
-            running[user] = srv.__enter__()
+            with pytest.MonkeyPatch.context() as patch:  # the same configuration as the shared server's
+                patch.setenv("WB_CONFIG", str(server.db_path.with_name("organisation.json")))
+                running[user] = srv.__enter__()
         return running[user]
 
     try:

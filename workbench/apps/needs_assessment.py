@@ -26,6 +26,7 @@ from ..store.children import CHILD_REPEAT, ChildDuplicates, case_children, case_
 from ..store.drafts import end_draft, find_draft, save_draft
 from ..store.guard import may
 from ..store.inputs import InvalidInput
+from .assessment_files import AssessmentFiles
 from .assessment_record import assessment_html
 from .client_page import png, png_html, star_figure
 from .address import Place, link
@@ -118,12 +119,14 @@ class NeedsAssessmentApp:
         self.record, self.record_chart = w.HTML(), w.HTML()
         self.record.add_class("wb-record")
         self.record_chart.add_class("wb-record-chart")
+        self.record_files = AssessmentFiles(db, self.user)
         self.viewing: int | None = None
         self.correct_button = w.Button(icon="pencil", layout=w.Layout(display="none"))
         self.correct_button.add_class("wb-open")
         self.correct_button.on_click(lambda _: self.viewing and self.open_form(correcting=self.viewing))
         self.case_box = w.VBox([self.instrument_choice, self.draft_box, self.new_button, self.saved_title,
-                                self.saved_list, self.record, self.correct_button, self.record_chart],
+                                self.saved_list, self.record, self.record_files.widget, self.correct_button,
+                                self.record_chart],
                                layout=w.Layout(display="none", margin="8px 0"))
         # The form
         self.form_title, self.history = w.HTML(), w.HTML()
@@ -241,6 +244,7 @@ class NeedsAssessmentApp:
     def close_view(self):
         """No saved assessment shown any more."""
         self.viewing, self.record.value, self.record_chart.value = None, "", ""
+        self.record_files.widget.children = []
         self.correct_button.layout.display = "none"
 
     def view(self, assessment_id: int):
@@ -263,6 +267,7 @@ class NeedsAssessmentApp:
         title = i18n.t("na.record_title", self.lang, id=assessment_id, date=ua_date(saved["assessed_on"]))
         self.record.value = (f"<h4>{html.escape(title)}</h4>" + self._history_html(assessment_id)
                              + assessment_html(instrument, saved["answers"], self.lang))
+        self.record_files.show(self.case_id, assessment_id, self.lang)
         figure = star_figure(self.db, self.user, self.case_id, row["instrument_id"], current_id=assessment_id,
                              lang=self.lang)
         self.record_chart.value = png_html(png(figure), figure.caption)
@@ -430,7 +435,7 @@ class NeedsAssessmentApp:
         try:
             save_draft(self.db, self.user, draft_key=self.editing["draft_key"], case_id=self.case_id,
                        instrument_id=self.instrument.id,
-                       content={"values": self.form.values(), "assessed_on": self.assessed_on.value,
+                       content={"values": self.form.draft_values(), "assessed_on": self.assessed_on.value,
                                 "reason": self.reason.value, "purpose": self.purpose.value,
                                 "submission_key": self.editing["submission_key"],
                                 "supersedes": self.editing["supersedes"],
@@ -465,6 +470,8 @@ class NeedsAssessmentApp:
                     submission_key=self.editing["submission_key"], today=self.today, purpose=purpose,
                     new_children=new_children)
         except UserError as err:
+            if isinstance(err, SubmissionInvalid):  # the store's checks too (a file's type, size): under each question
+                self.form.show_checked(err.checked)
             if self.children_panel:
                 if isinstance(err, ChildDuplicates):
                     self.children_panel.show_duplicates(err.candidates)

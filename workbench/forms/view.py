@@ -16,8 +16,9 @@ from datetime import date
 import ipywidgets as w
 
 from .. import i18n
-from ..instruments.model import Instrument, Item, Section
+from ..instruments.model import MEDIA_TYPES, Instrument, Item, Section
 from ..instruments.validation import CheckedSubmission, check_submission, offered_choices, repeat_count, to_text
+from .file_question import FileQuestion
 
 i18n.add({
     "form.add_instance": {"uk": "Додати: {label}", "en": "Add: {label}"},
@@ -43,11 +44,13 @@ class Field:
         self.item, self.instance = item, instance
         self.answer = answer  # name -> the answer shown for ${name} in this field's label and hint
         self.touched = False
+        self.file: FileQuestion | None = None  # an image, audio, video or file question's widgets
         self.label = w.HTML()
         self.hint = w.HTML()
         self.error = w.HTML()
         self.input = self._make_input(on_change)
-        parts = [self.label, self.hint] + ([self.input] if self.input is not None else []) + [self.error]
+        shown = [self.file.widget] if self.file else [self.input] if self.input is not None else []
+        parts = [self.label, self.hint] + shown + [self.error]
         self.box = w.VBox(parts, layout=w.Layout(margin="0 0 10px 0"))
         self.box.add_class(f"wb-field-{item.name}")
 
@@ -68,6 +71,9 @@ class Field:
             widget = w.Textarea(rows=2, layout=w.Layout(width="95%"))
         elif kind == "acknowledge":
             widget = w.Checkbox(value=False, description="OK", indent=False)
+        elif kind in MEDIA_TYPES:
+            self.file = FileQuestion(self.item, lambda: self._changed(on_change))
+            return self.file.upload
         else:
             widget = w.Text(layout=w.Layout(width="16em"))
         # A read-only item is shown, not typed (the store checks the value all the same).
@@ -112,6 +118,8 @@ class Field:
             self.input.placeholder = i18n.t(f"form.{item.type}_placeholder", lang)
         elif item.type in ("integer", "decimal"):
             self.input.placeholder = i18n.t("form.number_placeholder", lang)
+        elif self.file:
+            self.file.set_language(lang)
 
     def offer(self, names: list[str], lang):
         """Show only the choices named (a ``choice_filter``'s), dropping an answer no longer offered."""
@@ -132,7 +140,13 @@ class Field:
             return None
         if self.item.type == "select_multiple":
             return [c.name for c, box in zip(self.item.choices, self.input.children) if box.value]
+        if self.file:
+            return self.file.value()
         return self.input.value
+
+    def draft_value(self):
+        """The value a draft keeps: a chosen file's bytes are not kept (a saved version's file name is)."""
+        return self.file.kept if self.file else self.value()
 
     def set_value(self, value):
         if self.input is None:
@@ -145,6 +159,8 @@ class Field:
             self.input.value = value if value in self.item.choice_names() else None
         elif self.item.type == "acknowledge":
             self.input.value = value in (True, "OK")
+        elif self.file:
+            self.file.set_value(value)
         elif self.item.type == "date" and isinstance(value, date):
             self.input.value = value.strftime("%d.%m.%Y")
         else:
@@ -363,6 +379,14 @@ class FormView:
             out[name] = entries(block)
         return out
 
+    def draft_values(self) -> dict:
+        """:meth:`values` as a draft keeps them (JSON): without the bytes of files chosen (see ``draft_value``)."""
+        out = {name: f.draft_value() for name, f in self.fields.items() if f.input is not None}
+        for name, block in self.repeats.items():
+            out[name] = [{n: f.draft_value() for n, f in entry.fields.items() if f.input is not None}
+                         for entry in block.instances]
+        return out
+
     def set_values(self, answers: dict):
         """Fill the widgets from answers (typed, as :func:`answers_from_rows` gives, or as text)."""
         self._quiet = True
@@ -396,6 +420,12 @@ class FormView:
         self.last_check = checked
         self._show(checked)
         return checked
+
+    def show_checked(self, checked: CheckedSubmission):
+        """Show the problems the store found on saving (a file's type or size, which only the store checks)."""
+        self._show_all = True
+        self.last_check = checked
+        self._show(checked)
 
     def refresh(self):
         """Re-evaluate relevance, the touched fields' messages and the labels that show answers

@@ -28,6 +28,7 @@ TYPE_ALIASES = {
     "date time": "datetime", "gps": "geopoint", "location": "geopoint",
     "trigger": "acknowledge",  # pyxform's older name for it
     "barcode": "text",  # typed, or scanned with a USB scanner, which types like a keyboard
+    "photo": "image", "q picture": "image", "q image": "image", "q audio": "audio", "q video": "video",
 }
 # Longest first, so "select one from" wins over "select one".
 SELECT_PREFIXES = (("select all that apply from", "select_multiple"), ("select one from", "select_one"),

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .. import i18n
+from .. import config, i18n
 from ..i18n import UserError
 from . import expressions, loops
 from .choices import add_other, choice_lists, filter_columns
@@ -131,6 +131,15 @@ i18n.add({
         "uk": "Вбудованого інструмента «{name}» немає. Є: {available}.",
         "en": "There is no built-in instrument '{name}'. Available: {available}.",
     },
+    "instrument.own_shadows_builtin": {
+        "uk": "Власний інструмент «{name}» (файл «{file}») має назву вбудованого; дайте йому в налаштуваннях (instruments) іншу.",
+        "en": "The own instrument '{name}' (file '{file}') has a built-in one's name; "
+              "give it another in the configuration (instruments).",
+    },
+    "instrument.own_wrong_id": {
+        "uk": "Форма «{file}» має form_id «{id}», а в налаштуваннях (instruments) вона названа «{name}»; назви мають збігатися.",
+        "en": "The form '{file}' has the form_id '{id}' but the configuration (instruments) names it '{name}'; they must match.",
+    },
     "instrument.conflicting_version": {
         "uk": "Інструмент «{id}» версії {version} уже зареєстровано з іншим змістом. Змініть версію в аркуші settings.",
         "en": "The instrument '{id}' version {version} is already registered with different content. "
@@ -186,13 +195,19 @@ def load_instrument(path) -> Instrument:
 
 
 def builtin_names() -> list[str]:
-    """Names of the instruments shipped with the workbench."""
+    """Names of the instruments the workbench offers: those shipped with it, then the organisation's own
+    (the configuration's ``instruments``)."""
+    shipped = _shipped_names()
+    return shipped + [name for name in config.instrument_files() if name not in shipped]
+
+
+def _shipped_names() -> list[str]:
     folder = resources.files("workbench.instruments").joinpath(BUILTIN_DIR)
     return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".md"))
 
 
 def instrument_title(instrument_id: str, lang: str | None = None) -> str:
-    """A built-in instrument's own title in ``lang`` (each read once per process), else its id."""
+    """An offered instrument's own title in ``lang`` (each read once per process), else its id."""
     if instrument_id in builtin_names():
         return _builtin_titles(instrument_id)[i18n.normalise_language(lang)]
     return instrument_id
@@ -205,8 +220,18 @@ def _builtin_titles(name: str) -> dict[str, str]:
 
 
 def load_builtin(name: str) -> Instrument:
-    """Load a built-in instrument by name, e.g. ``family_needs_assessment``."""
-    if name not in builtin_names():
+    """Load an instrument the workbench offers by name, e.g. ``family_needs_assessment``, or one the
+    configuration's ``instruments`` names; an own form whose name is a shipped one's, or whose ``form_id``
+    is not its configured name, is an :class:`InstrumentError`."""
+    own = config.instrument_files()
+    if name in own:
+        if name in _shipped_names():
+            raise InstrumentError("instrument.own_shadows_builtin", name=name, file=own[name].name)
+        instrument = load_instrument(own[name])
+        if instrument.id != name:  # cases and saved assessments know an instrument by its id
+            raise InstrumentError("instrument.own_wrong_id", file=own[name].name, id=instrument.id, name=name)
+        return instrument
+    if name not in _shipped_names():
         raise InstrumentError("instrument.unknown_builtin", name=name, available=", ".join(builtin_names()))
     with resources.as_file(resources.files("workbench.instruments").joinpath(BUILTIN_DIR, name + ".md")) as p:
         return load_instrument(p)

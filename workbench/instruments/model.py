@@ -7,8 +7,9 @@ from .. import i18n
 from .expressions import Expression
 
 # Types a case manager fills in; "calculate" is computed, "note" only shows text.
+MEDIA_TYPES = ("image", "audio", "video", "file")  # answered with a file, kept as an attachment of the assessment
 INPUT_TYPES = ("text", "integer", "decimal", "date", "time", "datetime", "geopoint", "select_one", "select_multiple",
-               "acknowledge")
+               "acknowledge") + MEDIA_TYPES
 ITEM_TYPES = INPUT_TYPES + ("note", "calculate")
 
 
@@ -17,6 +18,17 @@ def pick(labels: dict[str, str], lang: str | None) -> str:
     first language the form gives, else ''."""
     lang = i18n.normalise_language(lang)
     return labels.get(lang) or next((v for v in labels.values() if v), "")
+
+
+@dataclass(frozen=True)
+class ChosenFile:
+    """A file answered to a media question: its ``name`` (the answer stored, as ODK stores it) and bytes."""
+
+    name: str
+    content: bytes = field(repr=False)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True)

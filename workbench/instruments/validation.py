@@ -28,7 +28,7 @@ from datetime import date, datetime
 from .. import i18n
 from ..text_rules import check_text
 from .expressions import evaluate_bool, truthy
-from .model import CHOICE_COLUMN, Instrument, Item, Section, pick
+from .model import CHOICE_COLUMN, MEDIA_TYPES, ChosenFile, Instrument, Item, Section, pick
 
 i18n.add({
     "validation.required": {"uk": "Це поле обовʼязкове.", "en": "This field is required."},
@@ -74,6 +74,8 @@ i18n.add({
         "uk": "«{name}» має мати рівно {count} записів (repeat_count).",
         "en": "'{name}' must have exactly {count} entries (repeat_count).",
     },
+    "validation.not_file": {"uk": "Файл не отримано: виберіть один файл ще раз.",
+                            "en": "No file was received: choose one file again."},
     "validation.not_acknowledged": {"uk": "Позначте «OK» або залиште порожнім.", "en": "Tick OK or leave it empty."},
     "validation.not_in_range": {
         "uk": "Введіть число від {start} до {end} з кроком {step}.",
@@ -299,6 +301,8 @@ def coerce_value(item: Item, value):
         return parse_date(value)
     if kind in ("time", "datetime", "geopoint"):
         return _PARSERS[kind](value)
+    if kind in MEDIA_TYPES:
+        return _chosen_file(value)
     if kind == "select_one":
         if not isinstance(value, str) or value not in item.choice_names():
             return None, ("validation.unknown_choice", {"value": str(value)[:80]})
@@ -580,6 +584,24 @@ def repeat_count(section: Section, lookup, today: date | None = None) -> int | N
     except ValueError:
         value = math.nan
     return 0 if not math.isfinite(value) else int(min(max(value, 0), MAX_INSTANCES))
+
+
+def _chosen_file(value):
+    """A media answer: a chosen file (a :class:`ChosenFile`, or a FileUpload's value: its dicts with ``name`` and
+    ``content``), or the name of a file the corrected version kept (text; the store checks it is one). Its type
+    and size are the store's to check (:func:`workbench.store.attachments._check_form_file`)."""
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, Mapping):
+        name, content = value.get("name"), value.get("content")
+        if isinstance(name, str) and isinstance(content, (bytes, bytearray, memoryview)):
+            value = ChosenFile(name, bytes(content))
+    if isinstance(value, ChosenFile):
+        name, problem = _check_text(value.name)
+        return (None, problem) if problem else (ChosenFile(name, value.content), None)
+    if isinstance(value, str):
+        return _check_text(value)
+    return None, ("validation.not_file", {})
 
 
 _PARSERS = {"time": parse_time, "datetime": parse_datetime, "geopoint": parse_geopoint}

@@ -64,7 +64,7 @@ i18n.add({
               "so that it can be checked when the form loads."},
     # Checked by the loader, which knows the questions:
     "expr.choice_name_not_select": {
-        "uk": "jr:choice-name() називає «{name}», але це не питання з вибором (select_one або select_multiple).",
+        "uk": "Функція jr:choice-name() називає «{name}», але це не питання з вибором одного чи кількох варіантів.",
         "en": "jr:choice-name() names '{name}', which is not a select question (select_one or select_multiple)."},
     "expr.position_argument": {
         "uk": "position() підтримується лише як position(..) — номер запису повтору (позиція {pos}).",

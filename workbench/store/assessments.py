@@ -14,9 +14,10 @@ from datetime import date
 
 from .. import i18n
 from ..i18n import UserError
-from ..instruments.model import Instrument
-from ..instruments.validation import CheckedSubmission, answer_rows, answers_from_rows, check_submission
+from ..instruments.model import MEDIA_TYPES, ChosenFile, Instrument
+from ..instruments.validation import CheckedSubmission, Problem, answer_rows, answers_from_rows, check_submission
 from . import arguments
+from .attachments import _check_form_file, _keep_form_file, _link_earlier_file
 from .audit import _audit
 from .cases import _case_row
 from .children import (CHILD_PERSON, CHILD_REPEAT, _apply_children, _prepare_children, _stored_child_ids,
@@ -48,6 +49,14 @@ i18n.add({
         "uk": "Дата оцінювання не може бути раніше відкриття випадку ({opened}).",
         "en": "The assessment date cannot be before the case was opened ({opened}).",
     },
+    "assessment.file_not_kept": {
+        "uk": "Файлу «{name}» немає серед файлів цього оцінювання: виберіть файл.",
+        "en": "The file '{name}' is not among this assessment's files: choose the file.",
+    },
+    "assessment.file_same_name": {
+        "uk": "Інший вибраний файл має ту саму назву «{name}»: перейменуйте один із них.",
+        "en": "Another chosen file has the same name '{name}': rename one of them.",
+    },
     "assessment.reason_required": {
         "uk": "Вкажіть причину виправлення.",
         "en": "Give the reason for the correction.",
@@ -77,7 +86,10 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     ``assessment_purposes`` (None: ``needs_assessment``). When the instrument links its child
     entries to persons (``child_person``), a child entry without one is registered on the case's
     household in the same transaction, as ``new_children`` says (see
-    :func:`workbench.store.children._prepare_children`). Raises ``SubmissionInvalid``, ``UserError``
+    :func:`workbench.store.children._prepare_children`). The answer to an image, audio, video or file question
+    is a :class:`ChosenFile` (kept as an attachment of the assessment, in the same transaction; the answer
+    stored is its name) or, in a correction, the name of a file of the corrected version (kept: linked again).
+    Raises ``SubmissionInvalid``, ``UserError``
     (``ChildDuplicates`` for an added child who may already be registered); nothing is written then.
     """
     allow(db, actor, "case.write", case_id)
@@ -91,6 +103,7 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
     checked = check_submission(instrument, answers, today=today)
     if not checked.ok:
         raise SubmissionInvalid(checked)
+    files = _checked_files(db, instrument, checked, _supersedes)
     case = _case_row(db, case_id)
     if assessed.isoformat() < case["opened_on"]:
         raise UserError("assessment.before_case", opened=ua_date(case["opened_on"]))
@@ -142,11 +155,53 @@ def save_assessment(db, actor: str, *, case_id, instrument: Instrument, answers:
         db.conn.executemany(
             "insert into answers (assessment_id, repeat, instance, item, value, number) values (?, ?, ?, ?, ?, ?)",
             [(assessment_id, r["repeat"], r["instance"], r["item"], r["value"], r["number"]) for r in rows])
+        for name, found in files.items():
+            if found is None:
+                _link_earlier_file(db, actor, case_id=case["id"], assessment_id=assessment_id, earlier_id=_supersedes,
+                                   filename=name)
+            else:
+                _keep_form_file(db, actor, case_id=case["id"], assessment_id=assessment_id, filename=name,
+                                data=found[1], kind=found[2])
         _audit(db, actor=actor, action="correct_assessment" if _supersedes else "save_assessment",
                entity="assessments", entity_id=assessment_id,
                details={"case_id": case["id"], "instrument": f"{instrument.id}@{instrument.version}",
                         "answers": len(rows), "supersedes": _supersedes, "purpose": purpose})
     return assessment_id
+
+
+def _checked_files(db, instrument: Instrument, checked: CheckedSubmission, supersedes: int | None) -> dict:
+    """The files the media answers name, by name: ``(name, bytes, media type)`` for a chosen file, None for one
+    the corrected version ``supersedes`` kept. Raises ``SubmissionInvalid`` with each refused file's problem
+    under its question (type, size, a name two different files share, a kept name that version lacks)."""
+    files, problems = {}, []
+
+    def look(name, value, instance):
+        item = instrument.items[name]
+        if item.type not in MEDIA_TYPES:
+            return
+        if isinstance(value, ChosenFile):
+            found = _check_form_file(item.type, value.name, value.content)
+        elif supersedes is not None and db.execute(
+                "select 1 from attachments where assessment_id = ? and filename = ?", [supersedes, value]).fetchone():
+            found = None
+        else:
+            found = UserError("assessment.file_not_kept", name=value)
+        if isinstance(found, UserError):
+            problems.append(Problem(name, instance, found.key, found.params))
+        elif str(value) in files and files[str(value)] != found:
+            problems.append(Problem(name, instance, "assessment.file_same_name", {"name": str(value)}))
+        else:
+            files[str(value)] = found
+
+    for name, value in checked.answers.items():
+        for number, entry in enumerate(value if name in instrument.repeats else [], start=1):
+            for inner, answer in entry.items():
+                look(inner, answer, number)
+        if name not in instrument.repeats:
+            look(name, value, 0)
+    if problems:
+        raise SubmissionInvalid(CheckedSubmission(checked.answers, problems, checked.hidden))
+    return files
 
 
 def _inputs_only(instrument: Instrument, answers: dict) -> dict:

@@ -3,10 +3,13 @@ files. The bytes live in the database (``attachment_files``, keyed by their SHA-
 backup holds them; ``attachments`` has a row per file added, naming its case and what it belongs to.
 
 A file's type is told by its first bytes (:data:`SIGNATURES`), never by its name, and its name's extension must
-agree; the types accepted and the size limit are the configuration's ``attachments`` (``media_types``,
-``max_bytes``). Another use (the import's audio, say) adds its type's signature and extensions here and its
-list to the configuration: one module, one way of keeping files. Adding a file is a write of the case; reading
-its bytes is audited as an opening of the case's record (``open_record``, as :func:`workbench.store.audit.record_opening`).
+agree. Each use has its own list of accepted types and size limit in the configuration's ``attachments``
+(:data:`USES`): ``media_types`` and ``max_bytes`` for a case's files (signed copies, scans), ``form_media_types``
+and ``form_max_bytes`` for the files answered to a form's image, audio, video and file questions
+(:func:`_keep_form_file`, called by :func:`workbench.store.assessments.save_assessment` inside its own
+transaction). A new type adds its signature and extensions here and its name to a use's list: one module, one
+way of keeping files. Adding a file is a write of the case; reading its bytes is audited as an opening of the
+case's record (``open_record``, as :func:`workbench.store.audit.record_opening`).
 """
 from __future__ import annotations
 
@@ -28,8 +31,8 @@ i18n.add({
         "en": "The file is too large ({size} MB): at most {limit} MB.",
     },
     "attachment.bad_type": {
-        "uk": "Це не PDF і не зображення JPEG чи PNG (файл розпізнано за його вмістом, не за назвою).",
-        "en": "This is not a PDF, nor a JPEG or PNG image (a file is told by its content, not by its name).",
+        "uk": "Файл такого типу не приймається; приймаються: {accepted} (файл розпізнано за його вмістом, не за назвою).",
+        "en": "A file of this type is not accepted; accepted: {accepted} (a file is told by its content, not by its name).",
     },
     "attachment.type_not_allowed": {
         "uk": "Файли типу {media_type} тут не приймаються.",
@@ -53,28 +56,70 @@ i18n.add({
     "guard.kind.document": {"uk": "документ", "en": "document"},
 })
 
-# What each known type's file begins with, and the extensions its name may end in.
+
+
+def _mp3(data: bytes) -> bool:
+    """An ID3 tag, or an MPEG audio frame's sync word (11 bits set: FF Ex; a JPEG's FF D8 is not one)."""
+    return data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0)
+
+
+def _iso_media(data: bytes, audio: bool) -> bool:
+    """An ISO base media file (MP4, M4A): ``ftyp`` at byte 4; the brand ``M4A `` says audio only."""
+    return data[4:8] == b"ftyp" and (data[8:12] == b"M4A ") == audio
+
+
+# What each known type's file begins with (its bytes, or a test of them), and the extensions its name may end in.
 SIGNATURES = {
     "application/pdf": (b"%PDF-", (".pdf",)),
     "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
     "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
+    "audio/mpeg": (_mp3, (".mp3",)),
+    "audio/mp4": (lambda data: _iso_media(data, audio=True), (".m4a",)),
+    "audio/ogg": (b"OggS", (".ogg", ".oga")),
+    "audio/wav": (lambda data: data[:4] == b"RIFF" and data[8:12] == b"WAVE", (".wav",)),
+    "video/mp4": (lambda data: _iso_media(data, audio=False), (".mp4", ".m4v")),
+    "video/webm": (b"\x1a\x45\xdf\xa3", (".webm",)),
 }
 MB = 1024 * 1024
+# Each use's configured list of types and size limit (keys of ``attachments``), with their defaults.
+USES = {
+    "case": ("media_types", ("application/pdf", "image/jpeg", "image/png"), "max_bytes", 8 * MB),
+    "form": ("form_media_types", tuple(SIGNATURES), "form_max_bytes", 8 * MB),
+}
+# The types a form's question of each media type takes (and a FileUpload offers), within the configured list.
+QUESTION_MEDIA = {
+    "image": ("image/jpeg", "image/png"),
+    "audio": ("audio/mpeg", "audio/mp4", "audio/ogg", "audio/wav"),
+    "video": ("video/mp4", "video/webm"),
+    "file": tuple(SIGNATURES),
+}
 _HEADS = "id, case_id, document_id, assessment_id, filename, media_type, size, sha256, note, added_at, added_by"
 # Which case a record a file may belong to is of: fixed queries, the id bound.
 _CASE_OF = {"document": "select case_id from documents where id = ?",
             "assessment": "select case_id from assessments where id = ?"}
 
 
-def settings() -> tuple[int, tuple[str, ...]]:
-    """``(max_bytes, media_types)`` from the configuration's ``attachments`` (8 MiB and PDF, JPEG, PNG by default)."""
+def settings(use: str = "case") -> tuple[int, tuple[str, ...]]:
+    """``(max_bytes, media_types)`` of a use (:data:`USES`: ``case``, 8 MiB and PDF, JPEG, PNG by default;
+    ``form``, 8 MiB and every known type) from the configuration's ``attachments``."""
+    types_key, types, limit_key, limit = USES[use]
     found = config.load_config().get("attachments") or {}
-    return int(found.get("max_bytes", 8 * MB)), tuple(found.get("media_types", SIGNATURES))
+    return int(found.get(limit_key, limit)), tuple(found.get(types_key, types))
 
 
 def media_type_of(content: bytes) -> str | None:
     """The known type whose signature ``content`` begins with, or None."""
-    return next((kind for kind, (magic, _) in SIGNATURES.items() if content.startswith(magic)), None)
+    for kind, (magic, _) in SIGNATURES.items():
+        if content.startswith(magic) if isinstance(magic, bytes) else magic(content):
+            return kind
+    return None
+
+
+def accepted_extensions(question_type: str) -> tuple[str, ...]:
+    """The extensions of the types a form's ``image``, ``audio``, ``video`` or ``file`` question takes now
+    (those of :data:`QUESTION_MEDIA` that the configured ``form_media_types`` allow): what a FileUpload offers."""
+    allowed = settings("form")[1]
+    return tuple(ext for kind in QUESTION_MEDIA[question_type] if kind in allowed for ext in SIGNATURES[kind][1])
 
 
 def add_attachment(db, actor: str, *, case_id, filename, content, document_id=None, assessment_id=None,
@@ -87,53 +132,102 @@ def add_attachment(db, actor: str, *, case_id, filename, content, document_id=No
     that disagrees with the content), ``UserError`` for a record of another case; nothing is written then."""
     allow(db, actor, "case.write", case_id)
     check = Checker()
-    name = check.text("filename", filename, limit=200, kind="line")
     note = check.text("note", note, required=False, limit=2000, kind="free")
-    if name and ("/" in name or "\\" in name):
-        check.problems["filename"], name = UserError("attachment.path"), None
-    data, kind = _content(check, content)
-    if kind and name and not name.lower().endswith(SIGNATURES[kind][1]):
-        check.problems["filename"] = UserError("attachment.extension", media_type=kind,
-                                               extensions=", ".join(SIGNATURES[kind][1]))
+    name, data, kind = _checked_file(check, filename, content, *settings("case"))
     check.raise_if_any()
     if document_id is not None and assessment_id is not None:
         raise UserError("attachment.one_record")
     for record_kind, record in (("document", document_id), ("assessment", assessment_id)):
         if record is not None:
             _of_case(db, record_kind, record, case_id)
-    digest = hashlib.sha256(data).hexdigest()
     with write_transaction(db):
-        if db.execute("select 1 from attachment_files where sha256 = ?", [digest]).fetchone() is None:
-            db.execute("insert into attachment_files (sha256, content) values (?, ?)", [digest, data])
-        attachment_id = db["attachments"].insert({
-            "case_id": case_id, "document_id": document_id, "assessment_id": assessment_id, "filename": name,
-            "media_type": kind, "size": len(data), "sha256": digest, "note": note, "added_at": now(),
-            "added_by": actor}).last_pk
-        _audit(db, actor=actor, action="add_attachment", entity="cases", entity_id=case_id,
-               details={"attachment_id": attachment_id, "document_id": document_id, "assessment_id": assessment_id,
-                        "media_type": kind, "size": len(data), "sha256": digest})
-    return attachment_id
+        return _store(db, actor, case_id=case_id, document_id=document_id, assessment_id=assessment_id,
+                      filename=name, data=data, kind=kind, note=note)
 
 
-def _content(check: Checker, content) -> tuple[bytes | None, str | None]:
+def _checked_file(check: Checker, filename, content, limit: int, accepted) -> tuple:
+    """``(name, bytes, media type)`` of a file within ``limit`` bytes and of an ``accepted`` type, each None
+    where a problem was noted (under ``filename`` or ``content``)."""
+    name = check.text("filename", filename, limit=200, kind="line")
+    if name and ("/" in name or "\\" in name):
+        check.problems["filename"], name = UserError("attachment.path"), None
+    data, kind = _content(check, content, limit, accepted)
+    if kind and name and not name.lower().endswith(SIGNATURES[kind][1]):
+        check.problems["filename"] = UserError("attachment.extension", media_type=kind,
+                                               extensions=", ".join(SIGNATURES[kind][1]))
+    return name, data, kind
+
+
+def _content(check: Checker, content, limit: int, accepted) -> tuple[bytes | None, str | None]:
     """The file's bytes and type, or a problem noted under ``content``."""
     if not isinstance(content, (bytes, bytearray, memoryview)):
         check.problems["content"] = UserError("attachment.not_bytes")
         return None, None
     data = bytes(content)
-    limit, accepted = settings()
     if not data:
         check.problems["content"] = UserError("attachment.empty")
     elif len(data) > limit:
         check.problems["content"] = UserError("attachment.too_large", size=_megabytes(len(data), up=True),
                                               limit=_megabytes(limit))
     elif (kind := media_type_of(data)) is None:
-        check.problems["content"] = UserError("attachment.bad_type")
+        check.problems["content"] = UserError(
+            "attachment.bad_type", accepted=", ".join(e for k in accepted if k in SIGNATURES for e in SIGNATURES[k][1]))
     elif kind not in accepted:
         check.problems["content"] = UserError("attachment.type_not_allowed", media_type=kind)
     else:
         return data, kind
     return None, None
+
+
+def _store(db, actor: str, *, case_id: int, filename: str, data: bytes, kind: str, document_id=None,
+           assessment_id=None, note=None) -> int:
+    """Write a checked file (its bytes once per SHA-256) and its row, audited; inside the caller's transaction."""
+    digest = hashlib.sha256(data).hexdigest()
+    if db.execute("select 1 from attachment_files where sha256 = ?", [digest]).fetchone() is None:
+        db.execute("insert into attachment_files (sha256, content) values (?, ?)", [digest, data])
+    attachment_id = db["attachments"].insert({
+        "case_id": case_id, "document_id": document_id, "assessment_id": assessment_id, "filename": filename,
+        "media_type": kind, "size": len(data), "sha256": digest, "note": note, "added_at": now(),
+        "added_by": actor}).last_pk
+    _audit(db, actor=actor, action="add_attachment", entity="cases", entity_id=case_id,
+           details={"attachment_id": attachment_id, "document_id": document_id, "assessment_id": assessment_id,
+                    "media_type": kind, "size": len(data), "sha256": digest})
+    return attachment_id
+
+
+def _check_form_file(question_type: str, filename, content) -> tuple[str, bytes, str] | UserError:
+    """A file answered to a form's ``image``, ``audio``, ``video`` or ``file`` question, checked against the
+    ``form`` use's size limit and the types the question takes (:data:`QUESTION_MEDIA`, within the configured
+    ``form_media_types``): ``(name, bytes, media type)``, or the first problem (a ``UserError``). Writes nothing."""
+    limit, allowed = settings("form")
+    check = Checker()
+    found = _checked_file(check, filename, content, limit, [k for k in QUESTION_MEDIA[question_type] if k in allowed])
+    return next(iter(check.problems.values())) if check.problems else found
+
+
+def _keep_form_file(db, actor: str, *, case_id: int, assessment_id: int, filename: str, data: bytes,
+                    kind: str) -> int:
+    """Keep a checked form file (:func:`_check_form_file`) with assessment ``assessment_id``; runs inside the
+    transaction of :func:`workbench.store.assessments.save_assessment`, which asked the policy for the case."""
+    return _store(db, actor, case_id=case_id, assessment_id=assessment_id, filename=filename, data=data, kind=kind)
+
+
+def _link_earlier_file(db, actor: str, *, case_id: int, assessment_id: int, earlier_id: int, filename: str) -> bool:
+    """A correction keeps a file of the version it corrects: a new row for ``assessment_id`` naming the same bytes
+    (each version lists its own files; the bytes are stored once). False if ``earlier_id`` has no such file.
+    Inside the caller's transaction."""
+    row = next(db.query("select media_type, size, sha256 from attachments where assessment_id = ? and filename = ?"
+                        " order by id desc limit 1", [earlier_id, filename]), None)
+    if row is None:
+        return False
+    attachment_id = db["attachments"].insert({
+        "case_id": case_id, "document_id": None, "assessment_id": assessment_id, "filename": filename,
+        "media_type": row["media_type"], "size": row["size"], "sha256": row["sha256"], "note": None,
+        "added_at": now(), "added_by": actor}).last_pk
+    _audit(db, actor=actor, action="add_attachment", entity="cases", entity_id=case_id,
+           details={"attachment_id": attachment_id, "assessment_id": assessment_id, "kept_from": earlier_id,
+                    "media_type": row["media_type"], "size": row["size"], "sha256": row["sha256"]})
+    return True
 
 
 def _megabytes(size: int, up: bool = False) -> str:
