@@ -193,12 +193,14 @@ def _checked_files(db, instrument: Instrument, checked: CheckedSubmission, super
         else:
             files[str(value)] = found
 
-    for name, value in checked.answers.items():
-        for number, entry in enumerate(value if name in instrument.repeats else [], start=1):
-            for inner, answer in entry.items():
-                look(inner, answer, number)
-        if name not in instrument.repeats:
-            look(name, value, 0)
+    def walk(scope, numbers: tuple[int, ...]):  # entries' numbers outermost first; placed as problems are
+        for name, value in scope.items():
+            if name in instrument.repeats:
+                for number, entry in enumerate(value, start=1):
+                    walk(entry, numbers + (number,))
+            else:
+                look(name, value, numbers[0] if len(numbers) == 1 else numbers or 0)
+    walk(checked.answers, ())
     if problems:
         raise SubmissionInvalid(CheckedSubmission(checked.answers, problems, checked.hidden))
     return files
