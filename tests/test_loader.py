@@ -112,17 +112,6 @@ def test_reference_into_a_repeat_from_outside_is_refused(tmp_path):
     assert "row 5, column 'relevant'" in err.message("en") and "repeat 'r'" in err.message("en")
 
 
-def test_nested_repeats_are_refused(tmp_path):
-    path = md_form(tmp_path, [
-        "| | begin_repeat | r | Повтор | Repeat | | |",
-        "| | begin_repeat | r2 | Повтор 2 | Repeat 2 | | |",
-        "| | integer | x | Х | X | | |",
-        "| | end_repeat | | | | | |",
-        "| | end_repeat | | | | | |",
-    ])
-    assert "repeat inside a repeat" in refusal(path).message("en")
-
-
 def test_a_column_that_changes_behaviour_is_refused(tmp_path):
     path = md_form(tmp_path, ["| | integer | a | А | A | | | ${a} > 1 |"], extra_header=" trigger |")
     err = refusal(path)

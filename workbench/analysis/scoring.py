@@ -10,16 +10,18 @@
 from __future__ import annotations
 
 from ..instruments.model import Instrument
+from ..instruments.validation import repeat_entries
 
 
 def domain_scores(instrument: Instrument, answers: dict) -> list[dict]:
-    """One row per domain (and repeat instance): domain, repeat, instance, score, n_items, n_scored."""
+    """One row per domain (and repeat instance): domain, repeat, instance, score, n_items, n_scored; ``repeat``
+    and ``instance`` as the answers are stored (a repeat inside a repeat: its path, ``members[2]/jobs``)."""
     rows = []
     for section in instrument.domains():
         items = instrument.scored_items(section.name)
         scopes = [(None, 0, answers)]
         if section.repeat:
-            scopes = [(section.repeat, n, entry) for n, entry in enumerate(answers.get(section.repeat, []), start=1)]
+            scopes = repeat_entries(instrument, answers, section.repeat)  # a nested repeat's: each inner entry
         for repeat, instance, scope in scopes:
             values = [float(scope[i.name]) for i in items if scope.get(i.name) not in (None, "")]
             rows.append({

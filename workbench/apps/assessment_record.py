@@ -23,8 +23,8 @@ i18n.add({
 
 def assessment_html(instrument: Instrument, answers: dict, lang: str) -> str:
     """The answers of one saved assessment, section by section, with each domain's score."""
-    scores = {(r["domain"], r["instance"]): r for r in domain_scores(instrument, answers)}
-    body = _children(instrument, instrument.children, answers, scores, lang, instance=0)
+    scores = {(r["domain"], r["repeat"], r["instance"]): r for r in domain_scores(instrument, answers)}
+    body = _children(instrument, instrument.children, answers, scores, lang, place=("", 0))
     return (f'<div class="wb-assessment-record">{body or html.escape(i18n.t("record.nothing", lang))}'
             f'{_recorded(instrument, answers, lang)}</div>')
 
@@ -39,7 +39,8 @@ def _recorded(instrument: Instrument, answers: dict, lang: str) -> str:
             f'<h4>{html.escape(i18n.t("record.recorded", lang))}</h4>{_table(rows)}</div>')
 
 
-def _children(instrument, children, scope: dict, scores, lang, instance: int) -> str:
+def _children(instrument, children, scope: dict, scores, lang, place: tuple[str, int]) -> str:
+    """``place``: where ``scope`` is kept, (stored repeat path, entry number), ("", 0) outside repeats."""
     parts, rows = [], []
     for child in children:
         if isinstance(child, Item):
@@ -50,20 +51,21 @@ def _children(instrument, children, scope: dict, scores, lang, instance: int) ->
         if rows:
             parts.append(_table(rows))
             rows = []
-        parts.append(_section(instrument, child, scope, scores, lang, instance))
+        parts.append(_section(instrument, child, scope, scores, lang, place))
     if rows:
         parts.append(_table(rows))
     return "".join(parts)
 
 
-def _section(instrument, section: Section, scope: dict, scores, lang, instance: int) -> str:
+def _section(instrument, section: Section, scope: dict, scores, lang, place: tuple[str, int]) -> str:
     if section.kind == "repeat":
+        path = f"{place[0]}[{place[1]}]/{section.name}" if place[0] else section.name  # as answers are stored
         return "".join(
             f"<h4>{html.escape(i18n.t('record.instance', lang, section=section.label(lang), n=n))}</h4>"
-            + _children(instrument, section.children, entry, scores, lang, n)
+            + _children(instrument, section.children, entry, scores, lang, (path, n))
             for n, entry in enumerate(scope.get(section.name) or [], start=1))
-    inner = _children(instrument, section.children, scope, scores, lang, instance)
-    score = scores.get((section.name, instance))
+    inner = _children(instrument, section.children, scope, scores, lang, place)
+    score = scores.get((section.name, place[0], place[1]))
     line = ""
     if score and score["score"] is not None:
         top = max(float(c.name) for i in instrument.scored_items(section.name) for c in i.choices)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 
 import ipywidgets as w
@@ -181,13 +182,15 @@ class Instance:
     title: w.HTML
     remove: w.Button
     box: w.VBox | None = None
+    repeats: dict = dataclass_field(default_factory=dict)  # the repeats inside this entry (jobs of a member), by name
 
 
 class RepeatBlock:
-    """A repeat: its instances (one box each) and the button that adds one."""
+    """A repeat: its instances (one box each) and the button that adds one; ``outer`` is the (block, entry)
+    that holds it, for a repeat inside a repeat (None at the form's level)."""
 
-    def __init__(self, view: "FormView", section: Section):
-        self.view, self.section = view, section
+    def __init__(self, view: "FormView", section: Section, outer: tuple | None = None):
+        self.view, self.section, self.outer = view, section, outer
         self.instances: list[Instance] = []
         self.title = w.HTML()
         self.add_button = w.Button(icon="plus")
@@ -201,7 +204,8 @@ class RepeatBlock:
 
     def add(self, values: dict | None = None):
         entry = Instance(fields={}, headings=[], title=w.HTML(), remove=w.Button(icon="trash"))
-        body = self.view._build(self.section.children, len(self.instances) + 1, entry.fields, entry.headings)
+        body = self.view._build(self.section.children, len(self.instances) + 1, entry.fields, entry.headings,
+                                entry.repeats, (self, entry))
         if values is None:
             values = {n: f.item.default for n, f in entry.fields.items() if f.item.default is not None}
         entry.box = w.VBox([entry.title] + body + [entry.remove],
@@ -214,22 +218,44 @@ class RepeatBlock:
         for name, value in (values or {}).items():
             if name in entry.fields:
                 entry.fields[name].set_value(value)
+            elif name in entry.repeats:
+                for inner in value or []:
+                    entry.repeats[name].add(inner)
         self.list.children = [e.box for e in self.instances]
-        self._renumber()
+        self.view.renumber()
         self.view.set_language(self.view.lang)
         self.view.refresh()
 
     def remove(self, entry):
         self.instances.remove(entry)
         self.list.children = [e.box for e in self.instances]
-        self._renumber()
+        self.view.renumber()
         self.view.set_language(self.view.lang)
         self.view.refresh()
 
-    def _renumber(self):
+    def renumber(self, outer: tuple[int, ...] = ()):
+        """Number the fields of every entry as problems name them: the entry's number, or in a repeat
+        inside a repeat the numbers outermost first, ``(2, 1)`` (``outer``: the enclosing entries')."""
         for number, entry in enumerate(self.instances, start=1):
+            place = outer + (number,)
             for f in entry.fields.values():
-                f.instance = number
+                f.instance = place if outer else number
+            for block in entry.repeats.values():
+                block.renumber(place)
+
+    def numbers(self) -> tuple[int, ...]:
+        """The numbers of the entries that hold this block, outermost first (() at the form's level)."""
+        if self.outer is None:
+            return ()
+        block, entry = self.outer
+        return block.numbers() + (block.instances.index(entry) + 1,)
+
+    def blocks(self):
+        """This block and the blocks inside its entries, at every level."""
+        yield self
+        for entry in self.instances:
+            for block in entry.repeats.values():
+                yield from block.blocks()
 
     def set_language(self, lang):
         label = self.section.label(lang)
@@ -241,6 +267,8 @@ class RepeatBlock:
             entry.remove.description = i18n.t("form.remove_instance", lang)
             for section, heading in entry.headings:
                 heading.value = f"<h4>{html.escape(section.label(lang))}</h4>"
+            for block in entry.repeats.values():
+                block.set_language(lang)
 
 
 class FormView:
@@ -267,7 +295,7 @@ class FormView:
         self._quiet = False
         self._show_all = False
         self.last_check: CheckedSubmission | None = None
-        self.widget = w.VBox(self._build(instrument.children, 0, self.fields, self.headings))
+        self.widget = w.VBox(self._build(instrument.children, 0, self.fields, self.headings, self.repeats))
         self._quiet = True
         for f in self.fields.values():  # the ``default`` column: what a new form starts with
             if f.item.default is not None:
@@ -276,31 +304,39 @@ class FormView:
         self.set_language(self.lang)
         self.refresh()
 
-    def _build(self, children, instance: int, fields: dict, headings: list) -> list:
+    def _build(self, children, instance: int, fields: dict, headings: list, repeats: dict,
+               outer: tuple | None = None) -> list:
+        """The widgets of ``children``; their fields go in ``fields``, their repeats' blocks in ``repeats``
+        (the form's, or the entry's of ``outer`` for a repeat inside a repeat)."""
         out = []
         for node in children:
             if isinstance(node, Section) and node.kind == "repeat":
-                block = RepeatBlock(self, node)
-                self.repeats[node.name] = block
+                block = RepeatBlock(self, node, outer)
+                repeats[node.name] = block
                 out.append(block.box)
             elif isinstance(node, Section):
                 heading = w.HTML()
                 headings.append((node, heading))
-                box = w.VBox([heading] + self._build(node.children, instance, fields, headings),
+                box = w.VBox([heading] + self._build(node.children, instance, fields, headings, repeats, outer),
                              layout=w.Layout(margin="6px 0"))
                 if instance == 0:
                     self.section_boxes[node.name] = box
                 out.append(box)
             else:
                 field = Field(node, instance, self._field_changed,
-                              answer=lambda name, scope=fields: self._answer_text(name, scope))
+                              answer=lambda name, scope=fields, outer=outer: self._answer_text(name, scope, outer))
                 fields[node.name] = field
                 out.append(field.box)
         return out
 
-    def _answer_text(self, name: str, scope: dict) -> str:
-        """The answer to ``name`` as shown in a label: from the same repeat entry, else the top of the form."""
-        field = scope.get(name) or self.fields.get(name)
+    def _answer_text(self, name: str, scope: dict, outer: tuple | None = None) -> str:
+        """The answer to ``name`` as shown in a label: from the same repeat entry, else an enclosing entry
+        (``outer``: the (block, entry) holding this one), else the top of the form."""
+        field = scope.get(name)
+        while field is None and outer is not None:
+            block, entry = outer
+            field, outer = entry.fields.get(name), block.outer
+        field = field or self.fields.get(name)
         value = field.value() if field is not None else None
         if self.instrument.items[name].recorded:
             value = self.recorded().get(self.instrument.items[name].recorded)
@@ -308,11 +344,20 @@ class FormView:
             return " ".join(value)
         return "" if value is None else to_text(value)
 
+    def _blocks(self):
+        for block in self.repeats.values():
+            yield from block.blocks()
+
     def _all_fields(self):
         yield from self.fields.values()
-        for block in self.repeats.values():
+        for block in self._blocks():
             for entry in block.instances:
                 yield from entry.fields.values()
+
+    def renumber(self):
+        """Number every repeat entry's fields again (after an entry is added or removed)."""
+        for block in self.repeats.values():
+            block.renumber()
 
     def set_language(self, lang):
         """Show every label, hint and message in ``lang`` (``uk`` or ``en``); keeps the answers."""
@@ -336,9 +381,11 @@ class FormView:
         for name, f in self.fields.items():
             if f.input is not None:
                 out[name] = f.value()
+        def entries(block):  # an entry's own answers and its inner repeats' entries
+            return [{**{n: f.value() for n, f in entry.fields.items() if f.input is not None},
+                     **{name: entries(inner) for name, inner in entry.repeats.items()}} for entry in block.instances]
         for name, block in self.repeats.items():
-            out[name] = [{n: f.value() for n, f in entry.fields.items() if f.input is not None}
-                         for entry in block.instances]
+            out[name] = entries(block)
         return out
 
     def draft_values(self) -> dict:
@@ -409,19 +456,31 @@ class FormView:
     def _follow_counts(self, checked: CheckedSubmission) -> bool:
         """Give each repeat with ``repeat_count`` as many entries as its count says now; True if any changed."""
         changed = False
-        for block in self.repeats.values():
-            count = repeat_count(block.section, checked.answers.get)  # a count reads answers outside its repeat
+        for block in list(self._blocks()):
+            count = repeat_count(block.section, self._lookup(checked, block.section.repeat, block.numbers()))
             while count is not None and len(block.instances) != count:
                 changed = True
                 block.add() if len(block.instances) < count else block.remove(block.instances[-1])
+            if changed:
+                return True  # the blocks changed under this loop: the refresh that followed saw to the rest
         return changed
 
+    def _lookup(self, checked: CheckedSubmission, repeat: str | None, numbers: tuple[int, ...]):
+        """How answers are read in the entry ``numbers`` (outermost first) of ``repeat`` (None: the top of the
+        form): that entry's and its enclosing entries' answers, else the top's, as validation reads them."""
+        chain = []
+        while repeat is not None:
+            chain.insert(0, repeat)
+            repeat = self.instrument.sections[repeat].repeat
+        scopes, scope = {None: checked.answers}, checked.answers
+        for name, number in zip(chain, numbers):
+            entries = scope.get(name) or []
+            scope = scopes[name] = entries[number - 1] if number <= len(entries) else {}
+        return lambda name: scopes.get(self.instrument.items[name].repeat, {}).get(name)
+
     def _offered(self, field: Field, checked: CheckedSubmission) -> list[str]:
-        top, entry = checked.answers, {}
-        if field.item.repeat:
-            entries = top.get(field.item.repeat) or []
-            entry = entries[field.instance - 1] if field.instance <= len(entries) else {}
-        return offered_choices(field.item, lambda name: (entry if self.instrument.items[name].repeat else top).get(name))
+        numbers = field.instance if isinstance(field.instance, tuple) else (field.instance,) if field.instance else ()
+        return offered_choices(field.item, self._lookup(checked, field.item.repeat, numbers))
 
     def _show(self, checked: CheckedSubmission):
         quiet, self._quiet = self._quiet, True

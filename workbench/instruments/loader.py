@@ -73,10 +73,6 @@ i18n.add({
         "uk": "переліку варіантів «{list_name}» немає в аркуші choices.",
         "en": "the choice list '{list_name}' is not in the choices sheet.",
     },
-    "instrument.nested_repeat": {
-        "uk": "повтор у повторі не підтримується.",
-        "en": "a repeat inside a repeat is not supported.",
-    },
     "instrument.nested_loop": {
         "uk": "цикл (begin loop) у циклі не підтримується.",
         "en": "a loop (begin loop) inside a loop is not supported.",
@@ -361,8 +357,6 @@ def _build(definition, path: str, sha256: str) -> Instrument:
         if kind in ("begin_group", "begin_repeat"):
             if not name:
                 raise _at(file, "survey", row_number, "name", "instrument.missing_name")
-            if kind == "begin_repeat" and repeat:
-                raise _at(file, "survey", row_number, "type", "instrument.nested_repeat")
             section = Section(kind="group" if kind == "begin_group" else "repeat", name=name, row=row_number,
                               repeat=repeat)
             section.labels = text_columns(row, row_number, section, "label")
@@ -468,7 +462,7 @@ def _build(definition, path: str, sha256: str) -> Instrument:
                           type=metadata[ref])
             if target is None:
                 raise _at(file, "survey", row_number, column, "instrument.unknown_reference", name=ref)
-            if target.repeat and target.repeat != owner.repeat:
+            if target.repeat and target.repeat not in _enclosing_repeats(owner, sections):
                 raise _at(file, "survey", row_number, column, "instrument.reference_into_repeat",
                           name=ref, repeat=target.repeat)
     for owner, column, expr, row_number in function_checks:
@@ -478,6 +472,16 @@ def _build(definition, path: str, sha256: str) -> Instrument:
                       titles={"uk": title_uk, "en": _cell(settings, "title_en") or title_uk},
                       score_direction=direction, children=top, items=items, sections=sections,
                       sha256=sha256, source=path)
+
+
+def _enclosing_repeats(owner, sections) -> list[str]:
+    """The repeats around ``owner`` (an item, or a group's or repeat's own columns), innermost first: the
+    entries whose answers ``${name}`` reads there, as ODK reads them (the same entry, then the enclosing one)."""
+    names, repeat = [], owner.repeat
+    while repeat is not None:
+        names.append(repeat)
+        repeat = sections[repeat].repeat
+    return names
 
 
 def _check_function_arguments(file, owner, column, expr, row_number, items, sections) -> None:

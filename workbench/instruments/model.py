@@ -67,7 +67,7 @@ class Item:
     choice_filter: Expression | None = None  # which choices are offered; a choice's columns are ${choice..COLUMN}
     list_name: str | None = None
     group: str | None = None      # innermost enclosing group: the item's domain
-    repeat: str | None = None     # enclosing repeat, if any
+    repeat: str | None = None     # innermost enclosing repeat, if any
     parents: tuple[str, ...] = ()  # enclosing groups and repeats, outermost first
     read_only: bool = False  # shown, not typed (the ``read_only`` column); the store checks the value
     default: str | None = None  # the answer a new form starts with (the ``default`` column), as text
@@ -103,7 +103,7 @@ class Section:
     labels: dict[str, str] = field(default_factory=dict)
     relevant: Expression | None = None
     children: list = field(default_factory=list)  # Items and Sections, in order
-    repeat: str | None = None  # enclosing repeat, for a group inside a repeat
+    repeat: str | None = None  # innermost enclosing repeat, for a group or a repeat inside a repeat
     count: int | Expression | None = None  # a repeat's ``repeat_count``: its number of entries, fixed or computed
 
     def label(self, lang=None) -> str:

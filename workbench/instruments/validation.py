@@ -6,6 +6,16 @@ a widget holds; :func:`check_submission` coerces them, applies ``relevant``
 (answers to hidden items are dropped), computes ``calculate`` items, then checks
 ``required`` and ``constraint``. It returns the clean answers and the problems,
 each with a message in Ukrainian or English. Nothing here writes anything.
+
+A repeat inside a repeat (members, each with jobs) is a list inside each outer entry:
+``{"member": [{"age": 40, "job": [{"hours": 20}, ...]}, ...]}``. Each entry is checked on its own; an
+expression there reads the same entry's answers, then the enclosing entry's, then the top's (as ODK
+does). A problem in an inner entry has ``instance`` the numbers outermost first, ``(2, 1)``, and its
+message names the entries. Stored long-form (:func:`answer_rows`), the answers of a repeat inside a
+repeat have ``repeat`` the path with each enclosing entry's number, ``member[2]/job``, and ``instance``
+the inner entry's number, so the table's key and every existing row keep their meaning (a plain
+repeat's rows still have its name and the entry's number; rows outside repeats ``''`` and 0), content
+hashes are computed as before, and analysis stays a query (``where repeat like 'member[%]/job'``).
 """
 from __future__ import annotations
 
@@ -88,15 +98,22 @@ i18n.add({
         "uk": "Забагато записів у «{name}»: найбільше {limit}.",
         "en": "Too many entries in '{name}': at most {limit}.",
     },
+    "validation.too_many_entries": {
+        "uk": "Забагато записів у формі: найбільше {limit} разом у всіх повторах.",
+        "en": "Too many entries in the form: at most {limit} in all its repeats together.",
+    },
     "validation.not_input": {
         "uk": "Поле «{name}» не заповнюється вручну; значення не приймається.",
         "en": "The field '{name}' is not filled in by hand; the value is not accepted.",
     },
+    "validation.entry": {"uk": "{label} №{number}", "en": "{label} #{number}"},
+    "validation.in_entry": {"uk": "{place}: {message}", "en": "{place}: {message}"},
     "validation.not_a_form": {"uk": "Дані форми мають неправильний вигляд.", "en": "The form data has the wrong shape."},
 })
 
 MAX_TEXT = 5000
 MAX_INSTANCES = 50
+MAX_ENTRIES = 500  # in all repeats together: 50 members with 50 jobs each would be 2,500 entries to check
 MAX_ABS_NUMBER = 10**12
 _INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits: "٣٠" or "²" is not a number typed here
 _DIGITS = re.compile(r"[0-9]+")  # a phone number's: ASCII digits too
@@ -109,20 +126,24 @@ _UA_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 @dataclass(frozen=True)
 class Problem:
-    """What is wrong with one field: ``item`` (name), ``instance`` (1-based in a repeat, else 0)."""
+    """What is wrong with one field: ``item`` (name), ``instance`` (1-based in a repeat, else 0; in a repeat
+    inside a repeat the entries' numbers outermost first, ``(2, 1)``, and ``where`` their sections)."""
 
     item: str
-    instance: int
+    instance: int | tuple[int, ...]
     key: str
     params: dict = field(default_factory=dict)
     custom: dict | None = None  # the instrument's own message (constraint_message), by language
+    where: tuple = field(default=(), compare=False)  # ((Section, number), ...) of a nested entry
 
     def message(self, lang: str | None = None) -> str:
-        if self.custom:
-            text = pick(self.custom, lang)
-            if text:
-                return text
-        return i18n.Text(self.key, **self.params).message(lang)  # a parameter may be translatable
+        text = pick(self.custom, lang) if self.custom else ""
+        text = text or i18n.Text(self.key, **self.params).message(lang)  # a parameter may be translatable
+        if self.where:  # an inner entry is named, outer entry first, as it is numbered on the form
+            place = " › ".join(i18n.t("validation.entry", lang, label=section.label(lang), number=number)
+                               for section, number in self.where)
+            return i18n.t("validation.in_entry", lang, place=place, message=text)
+        return text
 
 
 @dataclass
@@ -131,14 +152,14 @@ class CheckedSubmission:
 
     answers: dict
     problems: list[Problem]
-    hidden: set = field(default_factory=set)  # (item, instance) pairs not relevant now
+    hidden: set = field(default_factory=set)  # (item, instance) pairs not relevant now (see Problem)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def messages(self, lang: str | None = None) -> dict[tuple[str, int], list[str]]:
-        out: dict[tuple[str, int], list[str]] = {}
+    def messages(self, lang: str | None = None) -> dict[tuple, list[str]]:
+        out: dict[tuple, list[str]] = {}
         for p in self.problems:
             out.setdefault((p.item, p.instance), []).append(p.message(lang))
         return out
@@ -155,58 +176,96 @@ def check_submission(instrument: Instrument, raw, today: date | None = None,
     problems: list[Problem] = []
     if not isinstance(raw, Mapping):
         return CheckedSubmission({}, [Problem("", 0, "validation.not_a_form")])
-    top: dict = {}
-    repeats: dict[str, list[dict]] = {name: [] for name in instrument.repeats}
-    for key, value in raw.items():
-        if key in instrument.repeats:
-            if not isinstance(value, (list, tuple)) or not all(isinstance(v, Mapping) for v in value):
-                problems.append(Problem(str(key), 0, "validation.not_instances", {"name": key}))
-                continue
-            if len(value) > MAX_INSTANCES:
-                problems.append(Problem(str(key), 0, "validation.too_many_instances",
-                                        {"name": key, "limit": MAX_INSTANCES}))
-                continue
-            for number, entry in enumerate(value, start=1):
-                repeats[key].append(_coerce_scope(instrument, entry, key, number, problems))
-        else:
-            top.update(_coerce_scope(instrument, {key: value}, None, 0, problems))
+    top = _coerce_scope(instrument, raw, (), problems, [0])
     for item in instrument.items.values():
         if item.recorded and (recorded or {}).get(item.recorded) not in (None, ""):
             top[item.name] = recorded[item.recorded]
-    hidden = _apply_relevance(instrument, top, repeats, today)
-    for name, section in instrument.repeats.items():
-        lookup = _lookup(instrument, top, None)
-        count = repeat_count(section, lookup, today)
-        if section.relevant is not None and not evaluate_bool(section.relevant, lookup, today=today):
-            continue
-        if count is not None and len(repeats[name]) != count and not any(p.item == name for p in problems):
-            problems.append(Problem(name, 0, "validation.repeat_count", {"name": name, "count": count}))
-    answers = dict(top)
-    answers.update({k: v for k, v in repeats.items() if v})
+    hidden, shown_repeats = _apply_relevance(instrument, top, today)
+    for section, chain in shown_repeats:
+        name, scope = section.name, chain[-1].entry if chain else top
+        count = repeat_count(section, _lookup(instrument, top, chain), today)
+        place = _place(chain)
+        if count is not None and len(scope.get(name, [])) != count and not any(
+                p.item == name and p.instance == place for p in problems):
+            problems.append(Problem(name, place, "validation.repeat_count", {"name": name, "count": count},
+                                    where=_where(chain)))
     bad = {(p.item, p.instance) for p in problems}
-    _check_values(instrument, instrument.children, top, None, 0, repeats, hidden, bad, problems, today)
-    return CheckedSubmission(answers, problems, hidden)
+    _check_values(instrument, instrument.children, top, (), hidden, bad, problems, today)
+    return CheckedSubmission(_without_empty_repeats(instrument, top), problems, hidden)
 
 
-def _coerce_scope(instrument, entry: Mapping, repeat, number, problems) -> dict:
-    values = {}
+@dataclass(frozen=True)
+class Link:
+    """One step into a repeat: its ``section``, the entry's 1-based ``number`` and the ``entry`` dict.
+    A chain of links, outermost first, says where an answer sits (``()`` outside repeats)."""
+
+    section: Section
+    number: int
+    entry: dict = field(compare=False)
+
+
+def _place(chain) -> int | tuple[int, ...]:
+    """How a problem or hidden answer names its entry: 0 outside repeats, the entry's number in a repeat,
+    and the numbers outermost first, ``(2, 1)``, in a repeat inside a repeat."""
+    if not chain:
+        return 0
+    return chain[0].number if len(chain) == 1 else tuple(link.number for link in chain)
+
+
+def _where(chain) -> tuple:
+    """(section, number) pairs of a nested entry, for a message naming it; () at one level or none."""
+    return tuple((link.section, link.number) for link in chain) if len(chain) > 1 else ()
+
+
+def _coerce_scope(instrument, entry: Mapping, chain, problems, entries: list[int]) -> dict:
+    """The typed answers of one scope (the form's top, or a repeat entry with its inner repeats' entries);
+    ``entries[0]`` counts the repeat entries read so far, in the whole submission."""
+    values: dict = {}
+    repeat = chain[-1].section.name if chain else None
+    place = _place(chain)
     for name, value in entry.items():
+        section = instrument.sections.get(name) if isinstance(name, str) else None
+        if section is not None and section.kind == "repeat" and section.repeat == repeat:
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, Mapping) for v in value):
+                problems.append(Problem(name, place, "validation.not_instances", {"name": name}))
+            elif len(value) > MAX_INSTANCES:
+                problems.append(Problem(name, place, "validation.too_many_instances",
+                                        {"name": name, "limit": MAX_INSTANCES}))
+            elif entries[0] + len(value) > MAX_ENTRIES:
+                problems.append(Problem(name, place, "validation.too_many_entries", {"limit": MAX_ENTRIES}))
+            else:
+                entries[0] += len(value)
+                values[name] = [_coerce_scope(instrument, inner, chain + (Link(section, number, {}),), problems,
+                                              entries) for number, inner in enumerate(value, start=1)]
+            continue
         item = instrument.items.get(name) if isinstance(name, str) else None
         if item is None or item.repeat != repeat:
-            problems.append(Problem(str(name), number, "validation.unknown_item", {"name": str(name)[:80]}))
+            problems.append(Problem(str(name), place, "validation.unknown_item", {"name": str(name)[:80]}))
             continue
         if item.type == "metadata":
             continue  # filled by the workbench from ``recorded``: a value a page sends changes nothing
         if item.type in ("note", "calculate"):
             if not _empty(value):
-                problems.append(Problem(name, number, "validation.not_input", {"name": name}))
+                problems.append(Problem(name, place, "validation.not_input", {"name": name}))
             continue
         typed, problem = coerce_value(item, value)
         if problem:
-            problems.append(Problem(name, number, problem[0], problem[1]))
+            problems.append(Problem(name, place, problem[0], problem[1]))
         elif typed is not None:
             values[name] = typed
     return values
+
+
+def _without_empty_repeats(instrument, scope: dict) -> dict:
+    """``scope`` without repeats that have no entries (at every level), as the answers are kept."""
+    out = {}
+    for name, value in scope.items():
+        if name in instrument.repeats:
+            if value:
+                out[name] = [_without_empty_repeats(instrument, entry) for entry in value]
+        else:
+            out[name] = value
+    return out
 
 
 def _empty(value) -> bool:
@@ -373,17 +432,33 @@ def parse_date(value):
     return value, None
 
 
-def _lookup(instrument, top, instance):
+def _lookup(instrument, top, chain):
+    """An answer by name as seen from the entry at the end of ``chain``: a question of that entry or of an
+    enclosing one (as ODK reads ``${q}`` there), else of the form's top; a question of another repeat is None."""
     def lookup(name):
         target = instrument.items[name]
-        scope = instance if target.repeat else top
-        return scope.get(name) if scope is not None else None
+        if target.repeat is None:
+            return top.get(name)
+        link = next((link for link in chain if link.section.name == target.repeat), None)
+        return link.entry.get(name) if link is not None else None
     return lookup
 
 
-def _context(instrument, top, instance, repeats, number) -> dict:
-    """What else an expression evaluated in ``instance``, the ``number``-th entry of a repeat (or None
-    and 0 outside repeats), may ask; ``every(q)``: q's answers in every entry, for indexed-repeat().
+def entries_seen(instrument, top, chain, repeat: str) -> list[dict]:
+    """The entries of ``repeat`` seen from ``chain``: inside an enclosing entry, that entry's; from outside,
+    all of them (every outer entry's, in order)."""
+    section = instrument.sections[repeat]
+    if section.repeat is None:
+        return list(top.get(repeat) or [])
+    link = next((link for link in chain if link.section.name == section.repeat), None)
+    if link is not None:
+        return list(link.entry.get(repeat) or [])
+    return [inner for outer in entries_seen(instrument, top, chain, section.repeat) for inner in outer.get(repeat) or []]
+
+
+def _context(instrument, top, chain) -> dict:
+    """What else an expression evaluated at the end of ``chain`` (a repeat entry, or () outside repeats)
+    may ask; ``every(q)``: q's answers in every entry, for indexed-repeat().
 
     ``nodes``: a node-set (sum, count, ...): a repeat's question seen from outside the repeat is every
     entry's answer, from inside it this entry's (as pyxform writes ``${q}`` there), and a repeat's own
@@ -392,52 +467,61 @@ def _context(instrument, top, instance, repeats, number) -> dict:
     """
     def nodes(name):
         if name in instrument.repeats:
-            return list(repeats[name])
+            return entries_seen(instrument, top, chain, name)
         target = instrument.items[name]
         if target.repeat is None:
             return [top.get(name)]
-        if instance is not None and any(entry is instance for entry in repeats[target.repeat]):
-            return [instance.get(name)]
-        return [entry.get(name) for entry in repeats[target.repeat]]
+        link = next((link for link in chain if link.section.name == target.repeat), None)
+        if link is not None:
+            return [link.entry.get(name)]
+        return [entry.get(name) for entry in entries_seen(instrument, top, chain, target.repeat)]
 
     def choice_label(question, value):
         choice = next((c for c in instrument.items[question].choices if c.name == value), None)
         return choice.label(None) if choice is not None else ""
 
     def every(name):
-        return [entry.get(name) for entry in repeats[instrument.items[name].repeat]]
+        return [entry.get(name) for entry in entries_seen(instrument, top, (), instrument.items[name].repeat)]
 
-    return {"nodes": nodes, "choice_label": choice_label, "every": every, "position": number or None}
+    return {"nodes": nodes, "choice_label": choice_label, "every": every,
+            "position": chain[-1].number if chain else None}
 
 
-def _apply_relevance(instrument, top, repeats, today) -> set:
-    """Drop answers to hidden items and compute calculations until nothing changes."""
+def _apply_relevance(instrument, top, today) -> tuple[set, list]:
+    """Drop answers to hidden items and compute calculations until nothing changes; returns the hidden
+    (item, place) pairs and the repeats shown, each with the chain of the entry holding it."""
     hidden: set = set()
+    dropped: set = set()  # the fields of a hidden repeat's entries: dropped once, hidden from then on
+    shown_repeats: list = []
     for _ in range(len(instrument.items) + 1):
-        before = (repr(top), repr(repeats))
-        hidden = set()
-        _walk_relevance(instrument, instrument.children, top, None, 0, repeats, True, hidden, today)
-        if (repr(top), repr(repeats)) == before:
+        before = repr(top)
+        hidden, shown_repeats = set(), []
+        _walk_relevance(instrument, instrument.children, top, (), True, (hidden, dropped), shown_repeats, today)
+        if repr(top) == before:
             break
-    return hidden
+    return hidden | dropped, shown_repeats
 
 
-def _walk_relevance(instrument, children, top, instance, number, repeats, visible, hidden, today):
+def _walk_relevance(instrument, children, top, chain, visible, hidden_sets, shown_repeats, today):
+    hidden, dropped = hidden_sets
+    scope = chain[-1].entry if chain else top
+    lookup, context = _lookup(instrument, top, chain), _context(instrument, top, chain)
     for node in children:
-        scope = instance if instance is not None else top
-        lookup, context = _lookup(instrument, top, instance), _context(instrument, top, instance, repeats, number)
         shown = visible and (node.relevant is None or evaluate_bool(node.relevant, lookup, today=today, **context))
         if isinstance(node, Section):
             if node.kind == "repeat":
+                if shown:
+                    shown_repeats.append((node, chain))
+                for n, entry in enumerate(scope.get(node.name) or [], start=1):
+                    _walk_relevance(instrument, node.children, top, chain + (Link(node, n, entry),), shown,
+                                    (hidden, dropped) if shown else (dropped, dropped), shown_repeats, today)
                 if not shown:
-                    repeats[node.name].clear()
-                for n, entry in enumerate(repeats[node.name], start=1):
-                    _walk_relevance(instrument, node.children, top, entry, n, repeats, shown, hidden, today)
+                    scope.pop(node.name, None)
             else:
-                _walk_relevance(instrument, node.children, top, instance, number, repeats, shown, hidden, today)
+                _walk_relevance(instrument, node.children, top, chain, shown, hidden_sets, shown_repeats, today)
             continue
         if not shown:
-            hidden.add((node.name, number))
+            hidden.add((node.name, _place(chain)))
             scope.pop(node.name, None)
         elif node.type == "calculate":
             result = node.calculation.evaluate(lookup, today=today, **context)
@@ -447,32 +531,36 @@ def _walk_relevance(instrument, children, top, instance, number, repeats, visibl
                 scope[node.name] = result
 
 
-def _check_values(instrument, children, top, instance, number, repeats, hidden, bad, problems, today):
+def _check_values(instrument, children, top, chain, hidden, bad, problems, today):
+    scope = chain[-1].entry if chain else top
+    lookup, context = _lookup(instrument, top, chain), _context(instrument, top, chain)
+    place = _place(chain)
     for node in children:
         if isinstance(node, Section):
             if node.kind == "repeat":
-                for n, entry in enumerate(repeats[node.name], start=1):
-                    _check_values(instrument, node.children, top, entry, n, repeats, hidden, bad, problems, today)
+                for n, entry in enumerate(scope.get(node.name) or [], start=1):
+                    _check_values(instrument, node.children, top, chain + (Link(node, n, entry),), hidden, bad,
+                                  problems, today)
             else:
-                _check_values(instrument, node.children, top, instance, number, repeats, hidden, bad, problems, today)
+                _check_values(instrument, node.children, top, chain, hidden, bad, problems, today)
             continue
-        if (node.name, number) in hidden or (node.name, number) in bad or node.type in ("note", "calculate"):
+        if (node.name, place) in hidden or (node.name, place) in bad or node.type in ("note", "calculate"):
             continue
-        scope = instance if instance is not None else top
-        lookup, context = _lookup(instrument, top, instance), _context(instrument, top, instance, repeats, number)
         value = scope.get(node.name)
         if value is None:
             required = node.required
             if required is True or (required and truthy(required.evaluate(lookup, today=today, **context))):
-                problems.append(Problem(node.name, number, "validation.required", {},
-                                        node.required_messages or None))
+                problems.append(Problem(node.name, place, "validation.required", {},
+                                        node.required_messages or None, _where(chain)))
         elif node.choice_filter is not None and (
                 missing := [v for v in _as_list(value) if v not in offered_choices(node, lookup, today)]):
-            problems.append(Problem(node.name, number, "validation.choice_not_offered", {"value": missing[0][:80]}))
+            problems.append(Problem(node.name, place, "validation.choice_not_offered", {"value": missing[0][:80]},
+                                    where=_where(chain)))
         elif node.constraint is not None and not evaluate_bool(node.constraint, lookup, current=value, today=today,
                                                                **context):
-            problems.append(Problem(node.name, number, "validation.constraint",
-                                    {"expression": node.constraint.text}, node.constraint_messages or None))
+            problems.append(Problem(node.name, place, "validation.constraint",
+                                    {"expression": node.constraint.text}, node.constraint_messages or None,
+                                    _where(chain)))
 
 
 def offered_choices(item: Item, lookup, today: date | None = None) -> list[str]:
@@ -530,22 +618,51 @@ _PARSERS = {"time": parse_time, "datetime": parse_datetime, "geopoint": parse_ge
 
 
 def answer_rows(instrument: Instrument, answers: dict) -> list[dict]:
-    """Clean answers as long-form rows: repeat, instance, item, value (text), number."""
+    """Clean answers as long-form rows: repeat, instance, item, value (text), number.
+
+    A repeat's answers have ``repeat`` its name and ``instance`` the entry's number; a repeat inside a
+    repeat has ``repeat`` the path to it, each enclosing entry with its number (``members[2]/jobs``),
+    and ``instance`` the inner entry's number (see :func:`repeat_path`).
+    """
     rows = []
 
-    def add(repeat, instance, name, value):
-        item = instrument.items[name]
-        rows.append({"repeat": repeat, "instance": instance, "item": name,
-                     "value": to_text(value), "number": to_number(item, value)})
+    def add(scope: dict, path: str, instance: int):
+        for name, value in scope.items():
+            if name in instrument.repeats:
+                for n, entry in enumerate(value, start=1):
+                    add(entry, f"{path}[{instance}]/{name}" if path else name, n)
+            else:
+                rows.append({"repeat": path, "instance": instance, "item": name,
+                             "value": to_text(value), "number": to_number(instrument.items[name], value)})
 
-    for name, value in answers.items():
-        if name in instrument.repeats:
-            for n, entry in enumerate(value, start=1):
-                for item_name, v in entry.items():
-                    add(name, n, item_name, v)
-        else:
-            add("", 0, name, value)
+    add(answers, "", 0)
     return rows
+
+
+def repeat_entries(instrument: Instrument, answers: dict, repeat: str) -> list[tuple[str, int, dict]]:
+    """Every entry of ``repeat`` in ``answers`` as ``(stored repeat path, number, entry)``, in form order:
+    ``("members[2]/jobs", 1, {...})`` for the first job of the second member (as :func:`answer_rows` keeps it)."""
+    outer = instrument.sections[repeat].repeat
+    if outer is None:
+        return [(repeat, n, entry) for n, entry in enumerate(answers.get(repeat) or [], start=1)]
+    return [(f"{path}[{number}]/{repeat}", n, inner)
+            for path, number, entry in repeat_entries(instrument, answers, outer)
+            for n, inner in enumerate(entry.get(repeat) or [], start=1)]
+
+
+_PATH_STEP = re.compile(r"^(.+)\[([1-9][0-9]*)\]$")
+
+
+def repeat_path(repeat: str) -> list[tuple[str, int]]:
+    """The enclosing entries of a stored ``repeat`` path, outermost first: ``members[2]/jobs`` is
+    ``[("members", 2)]`` (and the rows' repeat is ``jobs``); a plain repeat name has none."""
+    steps = []
+    for step in repeat.split("/")[:-1]:
+        match = _PATH_STEP.match(step)
+        if not match:
+            raise ValueError(f"not a repeat path: {repeat!r}")
+        steps.append((match.group(1), int(match.group(2))))
+    return steps
 
 
 def to_text(value) -> str:
@@ -588,11 +705,17 @@ def answers_from_rows(instrument: Instrument | None, rows) -> dict:
                 value = value.split()
             elif item.type == "calculate" and _INTEGER.fullmatch(value):
                 value = int(value)  # a computed whole number (a child's age) reads back as it was computed
+        scope = answers
         if row["repeat"]:
-            instances = answers.setdefault(row["repeat"], [])
-            while len(instances) < row["instance"]:
-                instances.append({})
-            instances[row["instance"] - 1][row["item"]] = value
-        else:
-            answers[row["item"]] = value
+            for name, number in repeat_path(row["repeat"]) + [(row["repeat"].rsplit("/", 1)[-1], row["instance"])]:
+                scope = _entry(scope, name, number)
+        scope[row["item"]] = value
     return answers
+
+
+def _entry(scope: dict, repeat: str, number: int) -> dict:
+    """The ``number``-th (1-based) entry of ``repeat`` in ``scope``, made (with any before it) if missing."""
+    entries = scope.setdefault(repeat, [])
+    while len(entries) < number:
+        entries.append({})
+    return entries[number - 1]

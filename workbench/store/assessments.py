@@ -209,12 +209,14 @@ def _checked_files(db, instrument: Instrument, checked: CheckedSubmission, super
         else:
             files[str(value)] = found
 
-    for name, value in checked.answers.items():
-        for number, entry in enumerate(value if name in instrument.repeats else [], start=1):
-            for inner, answer in entry.items():
-                look(inner, answer, number)
-        if name not in instrument.repeats:
-            look(name, value, 0)
+    def walk(scope, numbers: tuple[int, ...]):  # entries' numbers outermost first; placed as problems are
+        for name, value in scope.items():
+            if name in instrument.repeats:
+                for number, entry in enumerate(value, start=1):
+                    walk(entry, numbers + (number,))
+            else:
+                look(name, value, numbers[0] if len(numbers) == 1 else numbers or 0)
+    walk(checked.answers, ())
     if problems:
         raise SubmissionInvalid(CheckedSubmission(checked.answers, problems, checked.hidden))
     return files
@@ -229,9 +231,10 @@ def _recorded_answers(db, instrument: Instrument, assessment_id: int) -> dict:
 
 def _inputs_only(instrument: Instrument, answers: dict) -> dict:
     """Clean answers without their calculated values (checking them again computes those anew)."""
-    def keep(scope):
-        return {k: v for k, v in scope.items() if k in instrument.repeats or instrument.items[k].type != "calculate"}
-    return {k: [keep(e) for e in v] if k in instrument.repeats else v for k, v in keep(answers).items()}
+    def keep(scope):  # at every level: a repeat inside a repeat holds calculations too
+        return {k: [keep(e) for e in v] if k in instrument.repeats else v for k, v in scope.items()
+                if k in instrument.repeats or instrument.items[k].type != "calculate"}
+    return keep(answers)
 
 
 def content_sha256(case_id: int, instrument_id: str, instrument_version: str, assessed_on: str,

@@ -56,22 +56,23 @@ def assessment_roots(db, actor: str) -> dict[int, int]:
 
 def _items(db) -> pd.DataFrame:
     return pd.DataFrame.from_records(
-        db.execute("select rowid, instrument_id, item, repeat, domain, type, position from instrument_items")
+        db.execute("select rowid, instrument_id, item, domain, type, position from instrument_items")
         .fetchall(),
-        columns=["item_row", "instrument_id", "item", "repeat", "domain", "type", "position"])
+        columns=["item_row", "instrument_id", "item", "domain", "type", "position"])
 
 
 def _answers_of_items(db, which: str, value: str) -> pd.DataFrame:
     """Answers of latest-version kept assessments to the items ``which`` picks (a fixed condition on
-    ``instrument_items i``), with ``value`` (a fixed column of ``answers x``) and the item's fields."""
+    ``instrument_items i``), with ``value`` (a fixed column of ``answers x``) and the item's fields; ``repeat``
+    is the answer's (a repeat inside a repeat: its path with the outer entry, ``member[2]/job``)."""
     rows = db.execute(f"""
-        select a.id, i.rowid, x.instance, {value}
+        select a.id, i.rowid, x.repeat, x.instance, {value}
         from assessments a
         cross join answers x on x.assessment_id = a.id
         join instrument_items i on i.instrument_id = a.instrument_id
              and i.instrument_version = a.instrument_version and i.item = x.item
         where {which} and {_LATEST_KEPT}""").fetchall()
-    frame = pd.DataFrame.from_records(rows, columns=["assessment_id", "item_row", "instance", "value"])
+    frame = pd.DataFrame.from_records(rows, columns=["assessment_id", "item_row", "repeat", "instance", "value"])
     return frame.merge(_items(db), on="item_row", how="left")
 
 
