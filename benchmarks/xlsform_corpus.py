@@ -35,7 +35,7 @@ def main() -> None:
     convertible = [r for r in results if r.pyxform_converts]
     loaded = [r for r in convertible if r.status == LOADED]
     print(f"\n{len(results)} forms; pyxform converts {len(convertible)}; of those {len(loaded)} load and render "
-          f"with every label: {share_loaded(results):.0%}. All forms loaded: "
+          f"with every label: {share_loaded(results):.1%} (the issue's target: 85%). All forms loaded: "
           f"{sum(r.status == LOADED for r in results)}.")
 
 
