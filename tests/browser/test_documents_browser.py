@@ -75,7 +75,7 @@ def test_the_worker_makes_the_act_attaches_its_signed_copy_and_records_its_entry
     # A text file renamed .pdf: refused under the file, nothing kept.
     choose_file(page, "акт.pdf", "Це просто текст\n".encode(), "application/pdf")
     record.submit("attach")
-    expect(record.error("attach", "content")).to_contain_text("Це не PDF і не зображення JPEG чи PNG")
+    expect(record.error("attach", "content")).to_contain_text("Файл такого типу не приймається; приймаються: .pdf, .jpg, .jpeg, .png")
     assert db.value("select count(*) from attachments where case_id = ?", [case_id]) == 0
 
     # The signed copy, a PNG, attached to the document and shown beside it.
