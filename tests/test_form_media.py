@@ -26,9 +26,10 @@ WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 16
 MP4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00" + b"\x00" * 16
 WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01" + b"\x00" * 16
 PDF = b"%PDF-1.7\n%%EOF\n"
+OSM = b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="OpenMapKit"></osm>\n'
 # One file per question type: the type's question takes it.
 FILES = {"image": ("фото.png", PNG), "audio": ("interview.mp3", MP3), "video": ("visit.webm", WEBM),
-         "file": ("довідка.pdf", PDF)}
+         "file": ("довідка.pdf", PDF), "osm": ("будинок.osm", OSM)}
 
 
 def form(tmp_path, kind: str, name: str = "evidence", required: str = "yes"):
@@ -40,7 +41,7 @@ def form(tmp_path, kind: str, name: str = "evidence", required: str = "yes"):
     return load_instrument(path)
 
 
-@pytest.mark.parametrize("kind", ["image", "audio", "video", "file", "photo"])
+@pytest.mark.parametrize("kind", ["image", "audio", "video", "file", "photo", "osm"])
 def test_each_media_type_is_chosen_saved_and_read_back_with_its_bytes(db, household_case, tmp_path, kind):
     instrument = form(tmp_path, kind)
     worker = worker_of(db, household_case)
@@ -58,6 +59,20 @@ def test_each_media_type_is_chosen_saved_and_read_back_with_its_bytes(db, househ
     files = [f for f in list_attachments(db, worker, household_case) if f["assessment_id"] == assessment_id]
     assert [f["filename"] for f in files] == [filename]
     assert read_attachment(db, worker, files[0]["id"])["content"] == content
+
+
+def test_an_osm_question_takes_an_osm_file_and_refuses_other_xml(db, household_case, tmp_path):
+    """ODK's osm question (with its tag presets' list, ``osm LIST``) is answered with OpenMapKit's .osm file."""
+    instrument = form(tmp_path, "osm building_tags")
+    assert instrument.items["evidence"].type == "osm"
+    worker = worker_of(db, household_case)
+    before = row_counts(db)
+    for filename, content in (("page.osm", b"<?xml version='1.0'?><html></html>"), ("photo.osm", PNG)):
+        with pytest.raises(SubmissionInvalid):
+            save_assessment(db, worker, case_id=household_case, instrument=instrument,
+                            answers={"evidence": upload(filename, content)})
+    assert row_counts(db) == before
+    assert media_type_of(b"<osm version='0.6'/>") == "application/vnd.openstreetmap.data+xml"
 
 
 def test_every_new_signature_tells_its_type():

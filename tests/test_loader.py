@@ -84,7 +84,7 @@ def test_a_minimal_form_with_every_supported_type_loads(tmp_path):
 
 
 @pytest.mark.parametrize("row, column, words", [
-    ("| | osm | building | Будинок | Building | | |", "type", ["osm", "not supported"]),
+    ("| | geotrace | route | Маршрут | Route | | |", "type", ["geotrace", "not supported"]),
     ("| | integer | a | А | A | | pulldata('x', 'y') |", "constraint", ["pulldata"]),
     ("| | integer | a | А | A | ${nowhere} > 1 | |", "relevant", ["${nowhere}"]),
     ("| | integer | a | А | A | /data/b > 1 | |", "relevant", []),
@@ -184,5 +184,5 @@ def test_a_kobo_form_loads_skipping_metadata_with_one_language_for_both(tmp_path
 
 
 def test_a_kobo_form_with_an_unsupported_row_names_its_row(tmp_path):
-    err = refusal(kobo_xlsx(tmp_path / "kobo.xlsx", extra_rows=[("osm", "building", "Building")]))
-    assert "kobo.xlsx, sheet 'survey', row 10, column 'type': the type 'osm' is not supported" in err.message("en")
+    err = refusal(kobo_xlsx(tmp_path / "kobo.xlsx", extra_rows=[("geotrace", "route", "Route")]))
+    assert "kobo.xlsx, sheet 'survey', row 10, column 'type': the type 'geotrace' is not supported" in err.message("en")

@@ -151,7 +151,7 @@ def test_a_phone_number_takes_digits_only(tmp_path, db, household_case):
 
 
 @pytest.mark.parametrize(("row", "feature"), [
-    ("| | osm c1 | map | Map |", "osm c1"),
+    ("| | geoshape | area | Area |", "geoshape"),
     ("| | select one from file towns.csv | town | Town |", "select one from file towns.csv"),
 ])
 def test_unsupported_types_are_refused_naming_the_type_sheet_row_and_column(tmp_path, row, feature):

@@ -96,6 +96,8 @@ def texts(row: dict, prefix: str, default_language: str | None = None) -> dict[s
 def question_type(raw: str) -> tuple[str, str | None, bool]:
     """``raw`` (lower-cased, spaces collapsed) → (kind, list name or None, or_other)."""
     kind = TYPE_ALIASES.get(raw, raw)
+    if raw == "osm" or raw.startswith("osm "):  # OpenMapKit's answer: an .osm file; LIST names tag presets
+        return "osm", raw[4:].strip() or None, False
     for prefix, select_kind in SELECT_PREFIXES:
         if raw.startswith(prefix + " "):
             rest = raw[len(prefix) + 1:].strip()

@@ -7,7 +7,9 @@ from .. import i18n
 from .expressions import Expression
 
 # Types a case manager fills in; "calculate" is computed, "note" only shows text.
-MEDIA_TYPES = ("image", "audio", "video", "file")  # answered with a file, kept as an attachment of the assessment
+# Answered with a file, kept as an attachment of the assessment. ``osm`` is ODK's OpenStreetMap question: its answer
+# is the .osm file OpenMapKit makes (pyxform binds it as binary), here chosen like any file.
+MEDIA_TYPES = ("image", "audio", "video", "file", "osm")
 INPUT_TYPES = ("text", "integer", "decimal", "date", "time", "datetime", "geopoint", "select_one", "select_multiple",
                "acknowledge") + MEDIA_TYPES
 ITEM_TYPES = INPUT_TYPES + ("note", "calculate")

@@ -68,6 +68,14 @@ def _iso_media(data: bytes, audio: bool) -> bool:
     return data[4:8] == b"ftyp" and (data[8:12] == b"M4A ") == audio
 
 
+def _osm(data: bytes) -> bool:
+    """OpenStreetMap XML (an .osm file): ``<osm`` first, or after an XML declaration (a BOM and blanks allowed)."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<?xml"):
+        head = head[head.find(b"?>") + 2:].lstrip() if b"?>" in head else b""
+    return head.startswith(b"<osm")
+
+
 # What each known type's file begins with (its bytes, or a test of them), and the extensions its name may end in.
 SIGNATURES = {
     "application/pdf": (b"%PDF-", (".pdf",)),
@@ -79,6 +87,7 @@ SIGNATURES = {
     "audio/wav": (lambda data: data[:4] == b"RIFF" and data[8:12] == b"WAVE", (".wav",)),
     "video/mp4": (lambda data: _iso_media(data, audio=False), (".mp4", ".m4v")),
     "video/webm": (b"\x1a\x45\xdf\xa3", (".webm",)),
+    "application/vnd.openstreetmap.data+xml": (_osm, (".osm",)),
 }
 MB = 1024 * 1024
 # Each use's configured list of types and size limit (keys of ``attachments``), with their defaults.
@@ -92,6 +101,7 @@ QUESTION_MEDIA = {
     "audio": ("audio/mpeg", "audio/mp4", "audio/ogg", "audio/wav"),
     "video": ("video/mp4", "video/webm"),
     "file": tuple(SIGNATURES),
+    "osm": ("application/vnd.openstreetmap.data+xml",),
 }
 _HEADS = "id, case_id, document_id, assessment_id, filename, media_type, size, sha256, note, added_at, added_by"
 # Which case a record a file may belong to is of: fixed queries, the id bound.
