@@ -7,7 +7,6 @@ files; only who may write the case attaches files and records entries. Every che
 """
 from __future__ import annotations
 
-import base64
 import html
 from datetime import date
 
@@ -16,12 +15,13 @@ import ipywidgets as w
 from .. import i18n
 from ..i18n import UserError
 from ..printing import make_document
-from ..store.attachments import add_attachment, list_attachments, read_attachment, settings
+from ..store.attachments import add_attachment, list_attachments, settings
 from ..store.documents import list_documents, printable, read_document
 from ..store.eisss import case_acts, record_eisss_entry
 from ..store.guard import may
 from ..store.inputs import InvalidInput
 from .common import local_time, note_opening, picked, staff_names, status_html, ua_date
+from .file_links import data_link, file_row, file_size
 from .widgets import ActionForm, Done
 
 i18n.add({
@@ -33,7 +33,6 @@ i18n.add({
                                     "en": "No saved record to make a document of yet."},
     "documents.made": {"uk": "Документ зроблено: {filename} ({pages} с.). Завантажте його за посиланням нижче.",
                        "en": "The document was made: {filename} ({pages} p.). Download it from the link below."},
-    "documents.download": {"uk": "Завантажити {filename}", "en": "Download {filename}"},
     "documents.list": {"uk": "Зроблені документи", "en": "Documents made"},
     "documents.none": {"uk": "Документів ще не робили.", "en": "No documents made yet."},
     "documents.line": {"uk": "{kind} · редакція {version} · {language} · {at}, {who} · файл {hash}",
@@ -44,7 +43,6 @@ i18n.add({
     "documents.copies": {"uk": "Підписані копії:", "en": "Signed copies:"},
     "documents.general": {"uk": "Файли випадку загалом", "en": "Files of the case in general"},
     "documents.copy_line": {"uk": "{filename} · {size} · {who}, {at}", "en": "{filename} · {size} · {who}, {at}"},
-    "documents.open": {"uk": "Відкрити", "en": "Open"},
     "documents.attach": {"uk": "Долучити підписану копію", "en": "Attach a signed copy"},
     "documents.f.document_id": {"uk": "До документа", "en": "Of the document"},
     "documents.in_general": {"uk": "— випадок загалом —", "en": "— the case in general —"},
@@ -71,24 +69,6 @@ i18n.add({
 })
 
 OVERDUE_STYLE = "color:#b00020;font-weight:bold"
-PREVIEW_PX = 160  # the width of an image's preview beside its file
-
-
-def data_link(content: bytes, media_type: str, filename: str, text: str, css: str) -> str:
-    """A link that downloads ``content`` as ``filename`` from the page itself (a ``data:`` address: the kernel has
-    the bytes, the page has no other way to fetch them)."""
-    encoded = base64.b64encode(content).decode("ascii")
-    return (f'<a class="{css}" download="{html.escape(filename)}" href="data:{media_type};base64,{encoded}">'
-            f"{html.escape(text)}</a>")
-
-
-def file_size(size: int, lang: str) -> str:
-    """``size`` bytes as a reader says it: KB below a megabyte, else MB."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} " + ("КБ" if lang == "uk" else "KB")
-    return f"{size / (1024 * 1024):.1f} " + ("МБ" if lang == "uk" else "MB")
-
-
 class DocumentsApp:
     """The tab's widgets; ``widget`` goes in the case record, :meth:`show_case` fills it for a case."""
 
@@ -220,7 +200,7 @@ class DocumentsApp:
         if document_id is not None:
             shown = w.HTML()
             shown.add_class("wb-document-shown")
-            button = w.Button(description=i18n.t("documents.open", self.lang), layout=w.Layout(width="auto"))
+            button = w.Button(description=i18n.t("files.open", self.lang), layout=w.Layout(width="auto"))
             button.add_class("wb-document-open")
             button.on_click(lambda _, out=shown: self._open_document(document_id, out))
             parts += [button, shown]
@@ -229,34 +209,10 @@ class DocumentsApp:
         for copy in copies:
             line = i18n.t("documents.copy_line", self.lang, filename=copy["filename"], size=file_size(copy["size"], self.lang),
                           who=self.name(copy["added_by"]), at=local_time(copy["added_at"]))
-            shown = w.HTML()
-            shown.add_class("wb-attachment-shown")
-            button = w.Button(description=i18n.t("documents.open", self.lang), layout=w.Layout(width="auto"))
-            button.add_class("wb-attachment-open")
-            button.on_click(lambda _, file_id=copy["id"], out=shown: self._open(file_id, out))
-            row = w.VBox([w.HBox([w.HTML(html.escape(line)), button]), shown])
-            row.add_class("wb-attachment")
-            parts.append(row)
+            parts.append(file_row(self.db, self.user, self.lang, copy["id"], line))
         box = w.VBox(parts, layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px 0"))
         box.add_class(css)
         return box
-
-    def _open(self, file_id: int, out: w.HTML):
-        """Read a file's bytes (audited by the store) and offer them: a download link, and a preview of an image."""
-        try:
-            found = read_attachment(self.db, self.user, file_id)
-        except UserError as err:
-            out.value = status_html(err.message(self.lang), "error")
-            return
-        link = data_link(found["content"], found["media_type"], found["filename"],
-                         i18n.t("documents.download", self.lang, filename=found["filename"]),
-                         "wb-attachment-link wb-download")
-        preview = ""
-        if found["media_type"].startswith("image/"):
-            encoded = base64.b64encode(found["content"]).decode("ascii")
-            preview = (f'<div><img class="wb-attachment-preview" alt="{html.escape(found["filename"])}" '
-                       f'style="width:{PREVIEW_PX}px" src="data:{found["media_type"]};base64,{encoded}"></div>')
-        out.value = f"<div>{link}</div>{preview}"
 
     def _open_document(self, document_id: int, out: w.HTML):
         """Read a made document's file (audited by the store) and offer it as a download link."""
@@ -266,9 +222,7 @@ class DocumentsApp:
             out.value = status_html(err.message(self.lang), "error")
             return
         filename = f"{found['kind']}-{found['id']}-v{found['version']}-{found['lang']}.pdf"
-        out.value = data_link(found["content"], "application/pdf", filename,
-                              i18n.t("documents.download", self.lang, filename=filename),
-                              "wb-document-link wb-download")
+        out.value = data_link(found["content"], "application/pdf", filename, self.lang, "wb-document-link")
 
     def _show_acts(self, acts: list[dict]):
         lang = self.lang
@@ -314,9 +268,7 @@ class DocumentsApp:
     def _make(self, v):
         kind, record = picked(v, "what")
         made = make_document(self.db, self.user, case_id=self.case_id, kind=kind, record_id=record, lang=v["lang"])
-        self.made.value = data_link(made.content, "application/pdf", made.filename,
-                                    i18n.t("documents.download", self.lang, filename=made.filename),
-                                    "wb-document-link wb-download")
+        self.made.value = data_link(made.content, "application/pdf", made.filename, self.lang, "wb-document-link")
         return Done("documents.made", filename=made.filename, pages=made.pages)
 
     def _attach(self, v):
