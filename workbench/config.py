@@ -45,12 +45,21 @@ def programme_instrument(programme: str) -> str:
 
 
 def instrument_files() -> dict[str, Path]:
-    """The organisation's own instruments, ``{name: XLSForm file}`` (the configuration's ``instruments``);
-    a relative path is read from the folder of the ``WB_CONFIG`` file, so a configuration and its forms
-    can be kept and moved together."""
+    """The organisation's own instruments, ``{name: XLSForm file}`` (the configuration's ``instruments``; a
+    relative path read as :func:`configured_file` reads it, so a configuration and its forms move together)."""
+    return {name: configured_file("instruments", file) for name, file in load_config().get("instruments", {}).items()}
+
+
+def configured_file(section: str, named: str) -> Path:
+    """A file the configuration's ``section`` names: an absolute path, or one relative to the configuration file
+    that gives the section (``WB_CONFIG`` when it replaces the section, else the built-in configuration)."""
+    path = Path(named)
+    if path.is_absolute():
+        return path
     override = os.environ.get("WB_CONFIG")
-    folder = Path(override).resolve().parent if override else Path.cwd()
-    return {name: folder / file for name, file in load_config().get("instruments", {}).items()}
+    if override and section in json.loads(Path(override).read_text(encoding="utf-8")):
+        return Path(override).parent / path
+    return Path(__file__).parent / "config" / path
 
 
 def choices(kind: str, lang: str | None = None) -> list[tuple[str, str]]:

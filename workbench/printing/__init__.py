@@ -15,11 +15,10 @@ from fpdf.errors import FPDFException
 from .. import config, i18n
 from ..i18n import UserError
 from ..local_time import zone
-from ..store.cases import get_case
 from ..store.documents import document_record, record_document
 from .context import build_context
 from .pdf import Letterhead, render_pdf
-from .templates import configured_file, load_template
+from .templates import load_template
 
 i18n.add({
     "printing.language": {"uk": "Мова документа — uk або en, а не «{value}».",
@@ -64,7 +63,7 @@ def make_document(db, actor: str, *, case_id, kind, lang="uk", record_id=None) -
         raise UserError("template.render_failed", template=template.name, problem=str(error)[:300]) from None
     document_id = record_document(db, actor, case_id=case_id, kind=kind, record_id=record["record_id"],
                                   version=record["version"], lang=lang, template=template.label, content=content)
-    number = re.sub(r"[^\w.-]+", "-", get_case(db, actor, case_id)["case_number"]).strip("-")
+    number = re.sub(r"[^\w.-]+", "-", context["case"]["number"]).strip("-")  # read once, by build_context
     return Made(content=content, filename=f"{kind}-{number}-v{record['version']}-{lang}.pdf", document_id=document_id,
                 sha256=hashlib.sha256(content).hexdigest(), pages=pages, kind=kind, record_id=record["record_id"],
                 version=record["version"], lang=lang)
@@ -76,7 +75,7 @@ def logo_path() -> Path | None:
     named = (config.load_config().get("organisation") or {}).get("logo")
     if not named:
         return None
-    path = configured_file("organisation", named)
+    path = config.configured_file("organisation", named)
     if not path.is_file():
         raise UserError("printing.logo_missing", path=str(path))
     return path

@@ -12,8 +12,6 @@ and undefined values refused.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,19 +84,7 @@ class Template:
 def template_path(kind: str) -> Path:
     """The file of ``kind``'s template: the organisation's (configuration) or the built-in one."""
     named = ((config.load_config().get("documents") or {}).get("templates") or {}).get(kind)
-    return configured_file("documents", named) if named else BUILTIN / f"{kind}.html"
-
-
-def configured_file(section: str, named: str) -> Path:
-    """A file the configuration's ``section`` names: an absolute path, or one relative to the configuration file
-    that gives the section (``WB_CONFIG`` when it replaces the section, else the built-in configuration)."""
-    path = Path(named)
-    if path.is_absolute():
-        return path
-    override = os.environ.get("WB_CONFIG")
-    if override and section in json.loads(Path(override).read_text(encoding="utf-8")):
-        return Path(override).parent / path
-    return Path(config.__file__).parent / "config" / path
+    return config.configured_file("documents", named) if named else BUILTIN / f"{kind}.html"
 
 
 def load_template(kind: str, path: Path | None = None) -> Template:
