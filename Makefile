@@ -68,9 +68,19 @@ hub: $(STAMP) $(DB)
 	$(BIN)/workbench hub --db $(DB) --port $(HUB_PORT)
 
 # The supervisors' and researchers' notebooks in JupyterLab, on the demo database and its research export,
-# as the demo supervisor (--allow-root only when run as root, e.g. in a container).
+# as the demo supervisor (--allow-root only when run as root, e.g. in a container), on http://localhost:$(LAB_PORT)
+# (`make lab PORT=9000` chooses another). The token is made here and printed in the address, so the first line
+# to open is on screen rather than in Jupyter's log; port_retries=0: a port in use is said, not silently changed.
+LAB_PORT := $(if $(filter command line environment,$(origin PORT)),$(PORT),8888)
+
 lab: $(STAMP) $(DB) $(RESEARCH_EXPORT)/manifest.json
-	WB_DB=$(abspath $(DB)) WB_RESEARCH_EXPORT=$(abspath $(RESEARCH_EXPORT)) WB_USER=mariia.demo $(BIN)/jupyter lab --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
+	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(24))'); \
+	echo "JupyterLab with the supervisors' and researchers' notebooks, as mariia.demo (Ctrl+C stops):"; \
+	echo "  http://localhost:$(LAB_PORT)/lab?token=$$token"; \
+	echo "  code hidden (Voila): http://localhost:$(LAB_PORT)/voila/render/caseload.ipynb?token=$$token"; \
+	JUPYTER_TOKEN=$$token WB_DB=$(abspath $(DB)) WB_RESEARCH_EXPORT=$(abspath $(RESEARCH_EXPORT)) WB_USER=mariia.demo \
+		$(BIN)/jupyter lab --no-browser --port=$(LAB_PORT) --ServerApp.port_retries=0 \
+		$(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 # The lint gate, then the suite on two workers, each file's tests in one worker (a notebook's cells
 # share their kernel; a module's fixtures, a browser test file's Voilà server, are built once there).
