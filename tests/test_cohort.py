@@ -217,3 +217,11 @@ def test_an_instrument_or_programme_not_in_the_export_is_a_clear_message(tmp_pat
     with pytest.raises(UserError) as caught:
         cohort.load_export(tmp_path)
     assert str(tmp_path) in caught.value.message("en")
+
+
+def test_words_for_the_mixed_models_table():
+    data = _with_care_leaver(_data())
+    labels = cohort.model_labels(data, "en")
+    assert labels["names"] == {"months": "months since intake", "programme": "Programme"}
+    assert labels["levels"]["care_leavers"] == CARE and labels["levels"]["family_support"] == FAMILY
+    assert cohort.model_labels(data, "uk")["names"]["months"] == "місяці від прийому"

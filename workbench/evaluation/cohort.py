@@ -269,6 +269,15 @@ def long_scores(data: dict, scale: Scale, axis: str = TOTAL) -> pd.DataFrame:
     return frame[["client", "episode", "programme", "months", "visit", "score"]].reset_index(drop=True)
 
 
+def model_labels(data: dict, lang: str | None = None) -> dict:
+    """Words for the mixed model's table on :func:`long_scores` in ``lang``: ``{"names": {"months": …,
+    "programme": …}, "levels": {programme code: its label}}``, to pass as
+    ``fit.table(lang, **model_labels(data, lang))`` (:meth:`~workbench.evaluation.mixed.MixedModelResult.table`)."""
+    codes = list(dict.fromkeys(data["clients"]["programme"]))
+    return {"names": {"months": i18n.t("cohort.months", lang), "programme": i18n.t("cohort.col.programme", lang)},
+            "levels": {code: config.label("programmes", code, lang) for code in codes}}
+
+
 def load_export(folder=None) -> dict:
     """A research export's tables (Parquet) and its ``manifest``; ``folder`` defaults to
     ``WB_RESEARCH_EXPORT``, else ``data/research_export`` (what ``make demo`` writes)."""
@@ -329,6 +338,7 @@ i18n.add({
     "cohort.no_export": {"uk": "У теці «{path}» немає дослідницького експорту (manifest.json).",
                          "en": "The folder '{path}' holds no research export (manifest.json)."},
     "cohort.col.programme": {"uk": "Програма", "en": "Programme"},
+    "cohort.months": {"uk": "місяці від прийому", "en": "months since intake"},
     "cohort.col.mean": {"uk": "Середнє", "en": "Mean"},
     "cohort.col.sd": {"uk": "СВ", "en": "SD"},
     "cohort.col.median": {"uk": "Медіана", "en": "Median"},
