@@ -4,7 +4,8 @@
 a data dictionary (``data_dictionary.csv`` and ``.md``, in Ukrainian and English) and
 ``manifest.json`` (when, by whom, the options, the secret's label and fingerprint, row counts, the disclosure
 control, the export's warnings and the instrument each programme uses). The folder is private (0700) and every
-file in it too (0600), from the first byte (:mod:`workbench.files`). :func:`read_research_dataset` reads it back as typed pandas frames.
+file in it too (0600), from the first byte (:mod:`workbench.files`). :func:`read_research_dataset` reads it back
+as typed pandas frames.
 
 Safe by default: dates shifted per client, the quasi-identifiers coarsened until fewer than 5% of the clients are
 unique on them, no free text. Exact dates (``shift_dates=False``, ``workbench export --exact-dates``) and free
