@@ -58,13 +58,96 @@ def _data():
             "manifest": {"made_at": "2026-07-01T10:00:00+00:00"}}
 
 
+FAMILY = "Support for families with children in difficult life circumstances"
+CARE = "Young people leaving care (CARe)"
+
+
+def _with_care_leaver(data, programme_instruments=None):
+    """``data`` plus C-d, a young person leaving care with two CARe profiles (housing and finances scored), and the
+    manifest's ``programme_instruments`` when given (an export made before them has none)."""
+    data["clients"] = pd.concat([data["clients"], pd.DataFrame({
+        "client": ["C-d"], "episode": [1], "programme": ["care_leavers"], "opened_on": [D("2026-02-01")],
+        "closed_on": [pd.NaT], "closure_reason": [None]})], ignore_index=True)
+    data["assessments"] = pd.concat([data["assessments"], pd.DataFrame({
+        "client": ["C-d", "C-d"], "episode": [1, 1], "assessment": ["A-7", "A-8"],
+        "instrument_id": ["care_profile"] * 2, "assessed_on": [D("2026-02-03"), D("2026-05-03")],
+        "days_since_intake": [2, 91], "visit": [1, 2]})], ignore_index=True)
+    data["items"] = pd.DataFrame({
+        "assessment": ["A-7", "A-7", "A-8", "A-8"], "instrument_id": ["care_profile"] * 4,
+        "item": ["housing", "finances", "housing", "finances"], "instance": [0] * 4, "value": [2.0, 4.0, 6.0, 8.0]})
+    if programme_instruments is not None:
+        data["manifest"]["programme_instruments"] = programme_instruments
+    return data
+
+
 def test_the_flow_counts_episodes_at_each_stage():
     flow = cohort.flow_table(_data(), "family_needs_assessment", "en")
-    family = flow["Support for families with children in difficult life circumstances"]
+    assert flow.columns.names == ["Programme", "Instrument"]
+    assert flow.columns.get_level_values(1).tolist() == ["Family needs assessment"] * 2
+    flow = flow.droplevel(1, axis=1)
+    family = flow[FAMILY]
     assert family["Enrolled (cases)"] == 3 and family["Assessed at baseline"] == 3
     assert family["Followed up (≥ 2 assessments)"] == 2 and family["Still open"] == 1
     assert family["Closed: Moved away"] == 1 and family["Closed: Goals achieved"] == 1
     assert flow["Support for internally displaced families"]["Followed up (≥ 2 assessments)"] == 0
+
+
+def test_each_programme_is_counted_by_its_own_instrument():
+    configured = {"family_support": "family_needs_assessment", "idp_support": "family_needs_assessment",
+                  "care_leavers": "care_profile"}
+    data = _with_care_leaver(_data(), configured)
+    flow = cohort.flow_table(data, lang="en")
+    assert flow.columns.tolist() == [(CARE, "Personal profile (CARe)"), (FAMILY, "Family needs assessment"),
+                                     ("Support for internally displaced families", "Family needs assessment")]
+    care = flow[(CARE, "Personal profile (CARe)")]
+    assert care["Enrolled (cases)"] == 1 and care["Assessed at baseline"] == 1
+    assert care["Followed up (≥ 2 assessments)"] == 1
+    assert flow[(FAMILY, "Family needs assessment")]["Followed up (≥ 2 assessments)"] == 2  # as before
+    # One instrument for every programme, as the table used to count: the CARe programme shows no assessment.
+    same = cohort.flow_table(data, "family_needs_assessment", "en")
+    assert same[(CARE, "Family needs assessment")]["Assessed at baseline"] == 0
+    uk = cohort.flow_table(data, lang="uk")
+    assert uk.columns.names == ["Програма", "Інструмент"]
+    assert uk.columns[0] == ("Молодь, що виходить з інтернатного догляду (CARe)", "Особистий профіль (CARe)")
+
+
+def test_a_programmes_instrument_comes_from_the_export_then_the_configuration_then_its_assessments():
+    # The manifest says, whatever the configuration in force says.
+    data = _with_care_leaver(_data(), {"care_leavers": "care_profile", "idp_support": "care_profile"})
+    assert cohort.programme_instrument(data, "idp_support") == "care_profile"
+    assert cohort.programme_instrument(data, "care_leavers") == "care_profile"
+    # family_support is not in that manifest: the instrument its assessments use.
+    assert cohort.programme_instrument(data, "family_support") == "family_needs_assessment"
+    # An export made before the manifest said: the configuration.
+    older = _with_care_leaver(_data())
+    assert "programme_instruments" not in older["manifest"]
+    assert cohort.programme_instrument(older, "idp_support") == "family_needs_assessment"
+    assert cohort.programme_instrument(older, "care_leavers") == "care_profile"
+    assert cohort.flow_table(older, lang="en")[(CARE, "Personal profile (CARe)")]["Assessed at baseline"] == 1
+    # A programme nothing names and with no assessment: none.
+    assert cohort.programme_instrument(older, "pilot") == ""
+
+
+def test_a_programmes_scale_and_scores_are_its_own_instruments():
+    data = _with_care_leaver(_data())
+    scale, scores = cohort.programme_scores(data, "care_leavers")
+    assert scale.instrument_id == "care_profile" and scale.higher_is_better and scale.by_items
+    assert set(scores["programme"]) == {"care_leavers"} and set(scores["assessment"]) == {"A-7", "A-8"}
+    pairs = cohort.pre_post(scores).set_index("axis")
+    assert pairs.loc["housing", ["first", "latest"]].tolist() == [2.0, 6.0]
+    assert pairs.loc[cohort.TOTAL, ["first", "latest"]].tolist() == [3.0, 7.0]  # the mean of the two scored domains
+    family_scale, family = cohort.programme_scores(data, "family_support")
+    assert family_scale.instrument_id == "family_needs_assessment" and set(family["programme"]) == {"family_support"}
+    assert cohort.programme_scale(data, "idp_support") == family_scale
+    assert cohort.shared_scale(data, ["family_support", "idp_support"]) == family_scale
+    assert cohort.shared_scale(data, ["family_support", "care_leavers"]) is None
+    with pytest.raises(UserError) as caught:
+        cohort.programme_scale(data, None)
+    assert caught.value.key == "cohort.programme_needed" and "own assessment instrument" in caught.value.message("en")
+    assert "свій" in caught.value.message("uk")
+    with pytest.raises(UserError) as caught:
+        cohort.programme_scale(_data(), "care_leavers")  # configured, but not in that export
+    assert caught.value.key == "programme.unknown"
 
 
 def test_pre_post_keys_on_client_and_episode_and_averages_children():
@@ -134,3 +217,11 @@ def test_an_instrument_or_programme_not_in_the_export_is_a_clear_message(tmp_pat
     with pytest.raises(UserError) as caught:
         cohort.load_export(tmp_path)
     assert str(tmp_path) in caught.value.message("en")
+
+
+def test_words_for_the_mixed_models_table():
+    data = _with_care_leaver(_data())
+    labels = cohort.model_labels(data, "en")
+    assert labels["names"] == {"months": "months since intake", "programme": "Programme"}
+    assert labels["levels"]["care_leavers"] == CARE and labels["levels"]["family_support"] == FAMILY
+    assert cohort.model_labels(data, "uk")["names"]["months"] == "місяці від прийому"

@@ -325,3 +325,78 @@ def test_scores_that_never_vary_are_a_message_not_a_failed_fit():
         mixed_model(frame, score="s", time="t", client="c")
     assert caught.value.key == "mixed.no_variation"
     assert "5" in caught.value.message("uk") and "nothing for a model to explain" in caught.value.message("en")
+
+
+# --- tables for people ------------------------------------------------------------------------------------
+
+def test_the_fixed_effects_as_a_table_for_people_in_both_languages(random_intercept):
+    # Printed above: (Intercept) 251.405 (SE 9.747) → 95% CI 251.405 ± 1.959964 · 9.74673 = [232.30, 270.51];
+    # Days 10.467, [8.891, 12.044]; both p far below .001.
+    en = random_intercept.table("en", names={"Days": "days without sleep"})
+    assert en.columns.tolist() == ["Term", "Estimate", "95% CI", "p"]
+    assert en.values.tolist() == [
+        ["Intercept (level at the start)", "251.41", "[232.30, 270.51]", "< .001"],
+        ["Change per unit of time (days without sleep)", "10.47", "[8.89, 12.04]", "< .001"]]
+    uk = random_intercept.table("uk")
+    assert uk.columns.tolist() == ["Член моделі", "Оцінка", "95% ДІ", "p"]
+    assert uk.values.tolist() == [
+        ["Вільний член (рівень на початку)", "251,41", "[232,30; 270,51]", "< 0,001"],
+        ["Зміна за одиницю часу (Days)", "10,47", "[8,89; 12,04]", "< 0,001"]]
+    assert random_intercept.table("en", digits=3).iloc[1, 1] == "10.467"
+    assert en.attrs["caption"] == random_intercept.caption("en")
+    # The plain-text summary is what it was.
+    assert "Days | 10.467 | 0.804 |" in random_intercept.summary("en")
+
+
+def test_variance_components_and_the_caption_in_both_languages(random_intercept, random_slope):
+    # [VarCorr] Subject (Intercept) 1378.18 (SD 37.124); Residual 960.46 (SD 30.991).
+    assert random_intercept.variance_table("en").values.tolist() == [
+        ["client: intercept", "1378.18", "37.12", "—"], ["residual", "960.46", "30.99", "—"]]
+    uk = random_intercept.variance_table("uk")
+    assert uk.columns.tolist() == ["Компонент", "Дисперсія", "СВ", "Кореляція з рівнем"]
+    assert uk.values.tolist()[0] == ["клієнт: рівень (intercept)", "1378,18", "37,12", "—"]
+    # [JSS] the slope's correlation with the intercept, 0.07.
+    assert random_slope.variance_table("en").values.tolist()[1][3] == "0.07"
+    assert random_intercept.caption("en") == (
+        "Linear mixed-effects model (REML) with a random intercept per client; p from Wald z tests, too small when "
+        "there are few clients. Clients: 18; observations: 180.")
+    assert "випадковий рівень і нахил" in random_slope.caption("uk")
+    assert "Клієнтів: 18; вимірювань: 180." in random_slope.caption("uk")
+
+
+def test_group_terms_are_named_with_their_levels_and_the_reference(sleep):
+    data = sleep.assign(programme=np.where(sleep["Subject"] % 2 == 0, "even", "odd"))
+    result = mixed_model(data, score="Reaction", time="Days", client="Subject", group="programme")
+    assert result.term_kinds == [("intercept", None), ("group", "odd"), ("time", None), ("interaction", "odd")]
+    names = {"Days": "days", "programme": "Programme"}
+    en = result.table("en", names=names, levels={"even": "Even subjects", "odd": "Odd subjects"})
+    assert en["Term"].tolist()[1] == "Programme: Odd subjects compared with Even subjects"
+    assert en["Term"].tolist()[3] == ("Programme: difference in the change per unit of time (days), Odd subjects "
+                                      "compared with Even subjects")
+    uk = result.table("uk", names={"Days": "дні", "programme": "Програма"}, levels={"even": "парні", "odd": "непарні"})
+    assert uk["Член моделі"].tolist()[3] == "Програма: різниця у зміні за одиницю часу (дні), непарні порівняно з парні"
+    # Without names the columns and levels show as they are; the estimates are the fixed table's, rounded.
+    plain = result.table("en")
+    assert plain["Term"].tolist()[1] == "programme: odd compared with even"
+    assert plain["Estimate"].tolist() == [f"{v:.2f}".replace("-", "−") for v in result.fixed["estimate"]]
+
+
+def test_rows_left_out_are_counted_in_the_caption_small_counts_suppressed(sleep):
+    data = sleep.copy()
+    data["Reaction"] = data["Reaction"].astype(object)
+    data.loc[[0, 5, 9], "Reaction"] = None
+    result = mixed_model(data, score="Reaction", time="Days", client="Subject")
+    assert "Rows left out for a missing score, time or client: <5." in result.caption("en")
+    assert "вилучено: <5." in result.caption("uk")
+    assert "Rows left out for a missing score, time or client: 3." in result.caption("en", suppress_below=None)
+    assert "<3" not in result.caption("en", suppress_below=3) and ": 3." in result.caption("en", suppress_below=3)
+    for bad in (0, 2.5, True, "5"):
+        assert _refused(lambda bad=bad: result.caption("en", suppress_below=bad)).key == "mixed.suppress_below"
+
+
+def test_a_fit_that_did_not_converge_says_so_under_its_table():
+    rng = np.random.default_rng(3)
+    data = frame([(f"c{i}", t, i + t + rng.normal()) for i in range(8) for t in range(4)])
+    stopped = mixed_model(data, score="score", time="time", client="client", max_iterations=0)
+    assert "did NOT converge" in stopped.table("en").attrs["caption"]
+    assert "НЕ збіглася" in stopped.caption("uk")

@@ -15,11 +15,17 @@ Sources of the expected numbers (each test names its own):
 - Evans, Margison & Barkham (1998) norms as given in the example of the R package clinsig
   (clinical 1.81 (0.53), non-clinical 0.72 (0.57), α = 0.89); cut-off c and the reliable change
   criterion are worked out by hand below.
+- Jacobson & Truax (1991), Table 2: the Dyadic Adjustment Scale of 30 couples before and after marital therapy
+  (tests/data/jacobson_1989_das.csv, from the R package clinicalsignificance's ``jacobson_1989``), with
+  Spanier's (1976) norms (dysfunctional 70.7 (23.8), functional 114.8 (17.8)) and test–retest reliability .96:
+  15 recovered / 3 improved by J&T's definition, 13 / 5 when "recovered" must also start dysfunctional (the
+  figures of issue 21); every other number there is worked out by hand below.
 - pingouin (Vallat), ``cronbach_alpha`` docstring and tests: its data set ``cronbach_alpha``
   (15 respondents × 10 items, copied below from pingouin/datasets/cronbach_alpha.csv) gives
   α = 0.591719 with the 95% interval [0.195, 0.840] (Feldt), checked there against R's psych.
 """
 import math
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -28,8 +34,8 @@ import pytest
 
 from workbench.charts.research import reliable_change_chart
 from workbench.evaluation.reliable_change import (
-    CATEGORIES, change_categories, check_reliability, classify_change, clinical_cutoffs, cronbach_alpha,
-    reliable_change_criteria, reliable_change_index,
+    CATEGORIES, RULES, category_label, change_categories, check_reliability, classify_change, clinical_cutoffs,
+    cronbach_alpha, reliable_change_criteria, reliable_change_index, rule_text,
 )
 from conftest import refused as _refused
 
@@ -136,26 +142,102 @@ def test_cutoff_checks():
 
 # --- classification ----------------------------------------------------------------------------
 
-def classified(higher_is_better=True, cutoff=22):
+def classified(higher_is_better=True, cutoff=22, **options):
     # S_diff = 5·sqrt(2·0.2) = 3.1623; threshold = 1.96·3.1623 = 6.198 points.
     pre = [10, 12, 20, 25, 8, 15, 30, None]
     post = [20, 13, 30, 10, 8, 28, 40, 15]
     return classify_change(pre, post, reliability=0.8, sd_pre=5, cutoff=cutoff,
-                           higher_is_better=higher_is_better, clients=list("ABCDEFGH"))
+                           higher_is_better=higher_is_better, clients=list("ABCDEFGH"), **options)
 
 
 def test_jacobson_truax_categories_when_higher_is_better():
     frame = classified()
-    # A +10 reliable, stays below 22 → improved; B +1 → unchanged; C 20→30 crosses 22 → recovered;
-    # D −15 → deteriorated; E 0 → unchanged; F 15→28 → recovered; G 30→40 was already above → improved;
-    # H has no score before: dropped and counted.
+    # A +10 reliable, stays below 22 → improved; B +1 → unchanged; C 20→30 ends above 22 → recovered;
+    # D −15 → deteriorated; E 0 → unchanged; F 15→28 → recovered; G 30→40, reliable and ends above 22 →
+    # recovered (J&T's rule does not ask where it started); H has no score before: dropped and counted.
     assert dict(zip(frame["client"], frame["category"])) == {
         "A": "improved", "B": "unchanged", "C": "recovered", "D": "deteriorated", "E": "unchanged",
-        "F": "recovered", "G": "improved"}
-    assert frame.attrs["n_dropped"] == 1
+        "F": "recovered", "G": "recovered"}
+    assert frame.attrs["n_dropped"] == 1 and frame.attrs["rule"] == "jacobson_truax"
     assert frame.attrs["threshold"] == pytest.approx(6.198, abs=1e-3)
     assert frame.loc[frame["client"] == "A", "rci"].item() == pytest.approx(10 / 3.16228, abs=1e-4)
     assert frame.loc[frame["client"] == "G", "started_functional"].item()
+    assert frame["ends_functional"].tolist() == [False, False, True, False, False, True, True]
+
+
+def test_the_crossed_rule_needs_a_start_on_the_dysfunctional_side():
+    frame = classified(rule="crossed")
+    # Only G changes: it started above 22 (functional), so it did not cross: improved, not recovered.
+    categories = dict(zip(frame["client"], frame["category"]))
+    assert categories == {**dict(zip(classified()["client"], classified()["category"])), "G": "improved"}
+    assert frame.attrs["rule"] == "crossed"
+    assert frame["crossed"].tolist() == [False, False, True, False, False, True, False]
+    # Where higher is worse the same holds downward: D 25 → 10 starts above 22 (dysfunctional) and crosses.
+    downward = classified(higher_is_better=False, rule="crossed")
+    assert downward.loc[downward["client"] == "D", "category"].item() == "recovered"
+
+
+@pytest.mark.parametrize("bad", ["JT", "", None, 1, "Crossed"])
+def test_an_unknown_rule_is_refused_in_both_languages(bad):
+    error = _refused(lambda: classified(rule=bad), "evaluation.rule")
+    assert "jacobson_truax, crossed" in error.message("en") and "Можливі: jacobson_truax, crossed" in \
+        error.message("uk")
+
+
+def test_both_rules_are_named_in_both_languages():
+    assert RULES == ("jacobson_truax", "crossed")
+    assert "Jacobson & Truax, 1991" in rule_text("jacobson_truax", "en")
+    assert "перетин межі" in rule_text("crossed", "uk") and "crossed the cut-off" in rule_text("crossed", "en")
+    assert category_label("recovered", "crossed", "uk") == "відновлення (перетнули межу)"
+    assert category_label("recovered", lang="en") == "recovered"
+    assert category_label("improved", "crossed", "en") == "improved"
+    table = change_categories(classified(rule="crossed"), "en")
+    assert table["label"].tolist()[0] == "recovered (crossed the cut-off)" and table.attrs["rule"] == "crossed"
+    assert table["n"].tolist() == [2, 2, 2, 1]
+
+
+# --- Jacobson & Truax (1991), Table 2 -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def couples():
+    return pd.read_csv(Path(__file__).parent / "data" / "jacobson_1989_das.csv", comment="#")
+
+
+SPANIER = {"dysfunctional_mean": 70.7, "dysfunctional_sd": 23.8, "functional_mean": 114.8, "functional_sd": 17.8}
+
+
+def _table_2(couples, rule):
+    cutoff = clinical_cutoffs(higher_is_better=True, **SPANIER)["c"]
+    return classify_change(couples["pre"], couples["post"], reliability=0.96, sd_pre=SPANIER["dysfunctional_sd"],
+                           cutoff=cutoff, higher_is_better=True, clients=couples["subject"], rule=rule)
+
+
+def test_jacobson_truax_table_2_by_the_papers_definition_and_the_stricter_one(couples):
+    assert len(couples) == 30 and couples["subject"].tolist() == list(range(1, 31))
+    # Cut-offs from Spanier's norms: a = 70.7 + 2·23.8 = 118.3; b = 114.8 − 2·17.8 = 79.2;
+    # c = (17.8·70.7 + 23.8·114.8) / (17.8 + 23.8) = (1258.46 + 2732.24) / 41.6 = 3990.70 / 41.6 = 95.93.
+    cutoffs = clinical_cutoffs(higher_is_better=True, **SPANIER)
+    assert cutoffs["a"] == pytest.approx(118.3) and cutoffs["b"] == pytest.approx(79.2)
+    assert cutoffs["c"] == pytest.approx(95.93, abs=0.005)
+    # Reliable change: SE = 23.8·sqrt(1 − .96) = 4.76; S_diff = sqrt(2)·4.76 = 6.7317; 1.96·S_diff = 13.19 points.
+    jt = _table_2(couples, "jacobson_truax")
+    assert jt.attrs["s_diff"] == pytest.approx(6.7317, abs=1e-4)
+    assert jt.attrs["threshold"] == pytest.approx(13.19, abs=0.005)
+    assert change_categories(jt, "en")["n"].tolist() == [15, 3, 11, 1]
+    crossed = _table_2(couples, "crossed")
+    assert change_categories(crossed, "en")["n"].tolist() == [13, 5, 11, 1]
+    # The two couples the rules disagree on started above c (19: 98.5 → 119; 21: 99.5 → 116): recovered by J&T's
+    # definition, improved by the stricter one.
+    differ = jt.loc[jt["category"] != crossed["category"], ["client", "pre", "post"]]
+    assert differ.values.tolist() == [[19, 98.5, 119.0], [21, 99.5, 116.0]]
+    assert (jt.loc[differ.index, "rci"] > 1.96).all() and jt.loc[differ.index, "started_functional"].all()
+    # The improved ones ended at or below c (4: 73.5 → 88; 10: 68.5 → 82.5; 16: 60.5 → 79.5); the one
+    # deterioration is couple 29, 80 → 60.5 (RCI = −19.5 / 6.7317 = −2.90).
+    assert jt.loc[jt["category"] == "improved", "client"].tolist() == [4, 10, 16]
+    assert jt.loc[jt["category"] == "deteriorated", "client"].tolist() == [29]
+    assert jt.loc[jt["client"] == 29, "rci"].item() == pytest.approx(-2.8967, abs=1e-4)
+    # Couple 18 (88 → 100.5, +12.5 points, RCI 1.86) ends beyond c but its change is within the error band.
+    assert jt.loc[jt["client"] == 18, "category"].item() == "unchanged"
 
 
 def test_direction_reverses_the_categories():
@@ -175,8 +257,8 @@ def test_without_a_cutoff_no_one_is_recovered():
 def test_category_counts_and_shares_in_both_languages():
     table = change_categories(classified(), "en")
     assert table["category"].tolist() == list(CATEGORIES)
-    assert table["n"].tolist() == [2, 2, 2, 1] and table.attrs["n_total"] == 7
-    assert table["share"].tolist() == pytest.approx([2 / 7, 2 / 7, 2 / 7, 1 / 7])
+    assert table["n"].tolist() == [3, 1, 2, 1] and table.attrs["n_total"] == 7
+    assert table["share"].tolist() == pytest.approx([3 / 7, 1 / 7, 2 / 7, 1 / 7])
     assert table["label"].tolist() == ["recovered", "improved", "unchanged", "deteriorated"]
     assert change_categories(classified(), "uk")["label"].tolist() == [
         "відновлення", "покращення", "без надійних змін", "погіршення"]
@@ -255,14 +337,14 @@ def test_chart_draws_diagonal_band_cutoff_and_points_in_both_languages():
     diagonal = next(line for line in ax.get_lines() if line.get_gid() == "no_change")
     assert list(diagonal.get_xdata()) == list(diagonal.get_ydata())
     recovered = next(c for c in ax.collections if c.get_gid() == "category_recovered")
-    assert sorted(map(tuple, recovered.get_offsets().tolist())) == [(15.0, 28.0), (20.0, 30.0)]
+    assert sorted(map(tuple, recovered.get_offsets().tolist())) == [(15.0, 28.0), (20.0, 30.0), (30.0, 40.0)]
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert "recovered (n=2)" in labels and "Reliable change band (±6.2)" in labels
+    assert "recovered (n=3)" in labels and "Reliable change band (±6.2)" in labels
     assert "6.2 points" in fig.caption and "cut-off 22" in fig.caption and "n = 7" in fig.caption
     uk = reliable_change_chart(frame, "uk")
     assert uk._suptitle.get_text().startswith("Надійна та клінічно значуща зміна")
     assert uk.axes[0].get_xlabel() == "Бал до" and "6,2 бала" in uk.caption
-    assert "відновлення (n=2)" in [t.get_text() for t in uk.axes[0].get_legend().get_texts()]
+    assert "відновлення (n=3)" in [t.get_text() for t in uk.axes[0].get_legend().get_texts()]
 
 
 def test_chart_without_a_cutoff_and_with_no_data():

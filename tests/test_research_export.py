@@ -546,6 +546,27 @@ def test_the_research_notebook_shows_the_unique_share_and_the_warnings(exports):
     assert cohort.export_notes({"manifest": {"made_at": "2026-06-15T10:00:00+00:00"}}, "en") == []  # an older export
 
 
+def test_the_manifest_names_each_programmes_instrument_and_the_flow_counts_by_it(exports):
+    """Issue 21: under one instrument the CARe programme showed no assessment; each programme now counts by the
+    instrument the manifest names for it (an export made before it did is read by the configuration)."""
+    from workbench import config
+    from workbench.evaluation import cohort
+
+    data = cohort.load_export(exports["default"]["dir"])
+    assert data["manifest"]["programme_instruments"] == {
+        code: config.programme_instrument(code) for code in config.codes_in_order("programmes")}
+    assert data["manifest"]["programme_instruments"]["care_leavers"] == "care_profile"
+    clients, assessments = data["clients"], data["assessments"]
+    care = clients[clients["programme"] == "care_leavers"][["client", "episode"]]
+    profiled = assessments[assessments["instrument_id"] == "care_profile"].merge(care, on=["client", "episode"])
+    expected = profiled[["client", "episode"]].drop_duplicates().shape[0]
+    assert expected > 0
+    flow = cohort.flow_table(data, lang="en").droplevel(0, axis=1)
+    assert flow["Personal profile (CARe)"]["Assessed at baseline"] == expected
+    older = {**data, "manifest": {k: v for k, v in data["manifest"].items() if k != "programme_instruments"}}
+    assert cohort.flow_table(older, lang="en").equals(cohort.flow_table(data, lang="en"))
+
+
 # --- private files ------------------------------------------------------------------------------------
 
 def _mode(path: Path) -> int:

@@ -3,8 +3,9 @@
 :func:`export_research_dataset` writes, in one folder, every table both as CSV (UTF-8) and Parquet,
 a data dictionary (``data_dictionary.csv`` and ``.md``, in Ukrainian and English) and
 ``manifest.json`` (when, by whom, the options, the secret's label and fingerprint, row counts, the disclosure
-control and the export's warnings). The folder is private (0700) and every file in it too (0600), from the
-first byte (:mod:`workbench.files`). :func:`read_research_dataset` reads it back as typed pandas frames.
+control, the export's warnings and the instrument each programme uses). The folder is private (0700) and every
+file in it too (0600), from the first byte (:mod:`workbench.files`). :func:`read_research_dataset` reads it back
+as typed pandas frames.
 
 Safe by default: dates shifted per client, the quasi-identifiers coarsened until fewer than 5% of the clients are
 unique on them, no free text. Exact dates (``shift_dates=False``, ``workbench export --exact-dates``) and free
@@ -343,9 +344,10 @@ OTHER_FILES = {
     "data_dictionary": ("Цей словник: кожен файл і стовпець, тип і значення", "This dictionary: every file and "
                         "column, its type and meaning"),
     "manifest": ("Опис експорту: коли, ким, параметри, відбиток секрету, кількість рядків, контроль розкриття "
-                 "(рівень огрублення, частка унікальних клієнтів до й після), застереження",
+                 "(рівень огрублення, частка унікальних клієнтів до й після), застереження, інструмент кожної програми",
                  "About the export: when, by whom, options, the secret's fingerprint, row counts, disclosure control "
-                 "(the level of coarsening, the share of unique clients before and after), warnings"),
+                 "(the level of coarsening, the share of unique clients before and after), warnings, each "
+                 "programme's instrument"),
 }
 DATA_FILES = list(FILES)
 KNOWN_NAMES = ({f"{name}.{ext}" for name in FILES for ext in ("csv", "parquet")}
@@ -789,6 +791,10 @@ def export_research_dataset(db, out_dir, *, secret, secret_label: str | None = N
         "export_warnings": export_warnings(summary, **options),
         "row_counts": {name: len(frame) for name, frame in tables.items()},
         "files": files,
+        # Which instrument each programme's cases are assessed with, as configured when the export was made:
+        # the analysis reads each programme by its own scale (workbench.evaluation.cohort.programme_instrument).
+        "programme_instruments": {code: config.programme_instrument(code)
+                                  for code in config.codes_in_order("programmes")},
     }
     _write(out_dir, tables, dictionary, manifest, age=age, include_free_text=include_free_text, level=level)
     try:

@@ -4,7 +4,11 @@ The unit is the **episode**: one case of a client (a family or a person), keyed 
 ``episode`` (the client's case number 1, 2, … in the export); a client with two cases has two.
 Functions here shape the export's tables for the statistics in this package:
 
-- :func:`flow_table`: enrolled → assessed at baseline → followed up → closed (by reason) / still open;
+- :func:`flow_table`: enrolled → assessed at baseline → followed up → closed (by reason) / still open, each
+  programme counted by its own instrument (:func:`programme_instrument`);
+- :func:`programme_scale` / :func:`programme_scores`: a programme's own instrument and its episodes' scores on it
+  (the CARe profile for young people leaving care, the family needs assessment for families);
+  :func:`shared_scale`: the one scale several programmes share, if they do;
 - :func:`axis_scores`: one score per assessment and axis (an instrument's domains when it has three or
   more, children's scores averaged; else its scored items, e.g. the CARe profile's life domains);
 - :func:`pre_post`: each episode's first and latest score per axis, and the scale total;
@@ -24,7 +28,7 @@ from .. import config, i18n
 from ..analysis import axes
 from ..gas import Review, case_t_score
 from ..i18n import UserError
-from ..instruments.loader import builtin_names, load_builtin
+from ..instruments.loader import builtin_names, instrument_title, load_builtin
 
 i18n.add({
     "cohort.no_instrument": {"uk": "В експорті немає оцінювань інструментом «{value}». Є: {known}.",
@@ -35,6 +39,9 @@ i18n.add({
     "cohort.flow.open": {"uk": "Ще відкриті", "en": "Still open"},
     "cohort.flow.closed": {"uk": "Закрито: {reason}", "en": "Closed: {reason}"},
     "cohort.flow.stage": {"uk": "Етап", "en": "Stage"},
+    "cohort.flow.instrument": {"uk": "Інструмент", "en": "Instrument"},
+    "cohort.programme_needed": {"uk": "Вкажіть програму: інструмент оцінювання в кожної програми свій.",
+                                "en": "Name a programme: each programme has its own assessment instrument."},
     "cohort.total": {"uk": "Загальний бал шкали", "en": "Scale total"},
 })
 
@@ -77,6 +84,48 @@ def check_programme(data: dict, programme: str | None) -> str | None:
     return config.check_programme(programme, known + sorted(present - set(known)))
 
 
+def programme_instrument(data: dict, programme: str) -> str:
+    """The instrument ``programme``'s cases are assessed with: the export's manifest says (its
+    ``programme_instruments``); an export made before it said is read by the configuration in force, and a
+    programme neither names by the instrument most of its assessments in the export use; "" if none."""
+    named = data.get("manifest", {}).get("programme_instruments")
+    if named is not None and named.get(programme):
+        return named[programme]
+    if named is None and config.programme_instrument(programme):
+        return config.programme_instrument(programme)
+    episodes = data["clients"].loc[data["clients"]["programme"] == programme, ["client", "episode"]]
+    used = data["assessments"].merge(episodes, on=["client", "episode"])["instrument_id"]
+    return str(used.value_counts().sort_index().idxmax()) if len(used) else ""
+
+
+def programme_scale(data: dict, programme: str) -> Scale:
+    """The :class:`Scale` of ``programme``'s own instrument (:func:`programme_instrument`). Refuses
+    (``UserError``) a programme the export does not hold, none (``cohort.programme_needed``), and a programme
+    with no assessment by its instrument in the export (``cohort.no_instrument``)."""
+    programme = check_programme(data, programme)
+    if programme is None:
+        raise UserError("cohort.programme_needed")
+    return scale_of(data, programme_instrument(data, programme))
+
+
+def programme_scores(data: dict, programme: str) -> tuple[Scale, pd.DataFrame]:
+    """``programme``'s :class:`Scale` and its episodes' scores on it, scale total included
+    (:func:`axis_scores` with :func:`with_total`, rows of that programme only): the input of the change
+    tables, :func:`pre_post` and the reliable change. Refuses what :func:`programme_scale` refuses."""
+    scale = programme_scale(data, programme)
+    scores = with_total(axis_scores(data, scale))
+    return scale, scores[scores["programme"] == programme].reset_index(drop=True)
+
+
+def shared_scale(data: dict, programmes) -> Scale | None:
+    """The :class:`Scale` all ``programmes`` are assessed with, or None when their instruments differ: then
+    their scores are not on one scale, and only what does not depend on it (GAS, times) compares them."""
+    instruments = {programme_instrument(data, check_programme(data, code)) for code in programmes}
+    if len(instruments) != 1:
+        return None
+    return scale_of(data, instruments.pop())
+
+
 def _assessments(data: dict, instrument_id: str) -> pd.DataFrame:
     episodes = data["clients"][["client", "episode", "programme", "opened_on"]]
     mine = data["assessments"][data["assessments"]["instrument_id"] == instrument_id]
@@ -116,14 +165,20 @@ def pre_post(scores: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["assessments"] >= 2].reset_index(drop=True)
 
 
-def flow_table(data: dict, instrument_id: str, lang: str | None = None) -> pd.DataFrame:
-    """Attrition before effects: per programme (columns) the episodes enrolled, assessed at baseline with
-    the instrument, followed up (two or more assessments), still open, and closed by each reason."""
+def flow_table(data: dict, instrument_id: str | None = None, lang: str | None = None) -> pd.DataFrame:
+    """Attrition before effects: per programme the episodes enrolled, assessed at baseline with the instrument,
+    followed up (two or more assessments), still open, and closed by each reason.
+
+    Each programme is counted by its own instrument (:func:`programme_instrument`) unless ``instrument_id``
+    names one for all. Columns are two-level: the programme and the instrument's title, in ``lang``."""
     clients = data["clients"]
-    counts = _assessments(data, instrument_id).groupby(["client", "episode"])["assessment"].nunique()
+    counted = {}
     rows = {}
     for programme, mine in clients.groupby("programme"):
-        assessed = counts.reindex(pd.MultiIndex.from_frame(mine[["client", "episode"]])).fillna(0)
+        instrument = instrument_id or programme_instrument(data, programme)
+        if instrument not in counted:
+            counted[instrument] = _assessments(data, instrument).groupby(["client", "episode"])["assessment"].nunique()
+        assessed = counted[instrument].reindex(pd.MultiIndex.from_frame(mine[["client", "episode"]])).fillna(0)
         column = {i18n.t("cohort.flow.enrolled", lang): len(mine),
                   i18n.t("cohort.flow.baseline", lang): int((assessed >= 1).sum()),
                   i18n.t("cohort.flow.followed_up", lang): int((assessed >= 2).sum()),
@@ -131,8 +186,10 @@ def flow_table(data: dict, instrument_id: str, lang: str | None = None) -> pd.Da
         for reason in config.codes_in_order("closure_reasons"):
             column[i18n.t("cohort.flow.closed", lang, reason=config.label("closure_reasons", reason, lang))] = \
                 int((mine["closure_reason"] == reason).sum())
-        rows[config.label("programmes", programme, lang)] = column
+        rows[(config.label("programmes", programme, lang), instrument_title(instrument, lang) if instrument else "—")] \
+            = column
     table = pd.DataFrame(rows)
+    table.columns.names = [i18n.t("cohort.col.programme", lang), i18n.t("cohort.flow.instrument", lang)]
     table.index.name = i18n.t("cohort.flow.stage", lang)
     return table
 
@@ -212,6 +269,15 @@ def long_scores(data: dict, scale: Scale, axis: str = TOTAL) -> pd.DataFrame:
     return frame[["client", "episode", "programme", "months", "visit", "score"]].reset_index(drop=True)
 
 
+def model_labels(data: dict, lang: str | None = None) -> dict:
+    """Words for the mixed model's table on :func:`long_scores` in ``lang``: ``{"names": {"months": …,
+    "programme": …}, "levels": {programme code: its label}}``, to pass as
+    ``fit.table(lang, **model_labels(data, lang))`` (:meth:`~workbench.evaluation.mixed.MixedModelResult.table`)."""
+    codes = list(dict.fromkeys(data["clients"]["programme"]))
+    return {"names": {"months": i18n.t("cohort.months", lang), "programme": i18n.t("cohort.col.programme", lang)},
+            "levels": {code: config.label("programmes", code, lang) for code in codes}}
+
+
 def load_export(folder=None) -> dict:
     """A research export's tables (Parquet) and its ``manifest``; ``folder`` defaults to
     ``WB_RESEARCH_EXPORT``, else ``data/research_export`` (what ``make demo`` writes)."""
@@ -272,6 +338,7 @@ i18n.add({
     "cohort.no_export": {"uk": "У теці «{path}» немає дослідницького експорту (manifest.json).",
                          "en": "The folder '{path}' holds no research export (manifest.json)."},
     "cohort.col.programme": {"uk": "Програма", "en": "Programme"},
+    "cohort.months": {"uk": "місяці від прийому", "en": "months since intake"},
     "cohort.col.mean": {"uk": "Середнє", "en": "Mean"},
     "cohort.col.sd": {"uk": "СВ", "en": "SD"},
     "cohort.col.median": {"uk": "Медіана", "en": "Median"},

@@ -202,6 +202,11 @@ class MixedModelResult:
     reference_group: object | None = None
     at_boundary: list[str] = field(default_factory=list)
     model: object = field(default=None, repr=False)
+    time: str = "time"
+    group: str | None = None
+    # Per row of ``fixed``: ("intercept" | "time" | "group" | "interaction", the group's level or None), so a
+    # table for people can name each term in their language (:mod:`workbench.evaluation.mixed_tables`).
+    term_kinds: list[tuple[str, object]] = field(default_factory=list)
 
     def summary(self, lang: str | None = None) -> str:
         """A plain-text table in ``lang`` (Ukrainian or English), with the fit's duration."""
@@ -228,6 +233,25 @@ class MixedModelResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def table(self, lang: str | None = None, *, digits: int = 2, names: dict | None = None,
+              levels: dict | None = None) -> pd.DataFrame:
+        """The fixed effects for people: :func:`workbench.evaluation.mixed_tables.fixed_effects_table`."""
+        from .mixed_tables import fixed_effects_table
+
+        return fixed_effects_table(self, lang, digits=digits, names=names, levels=levels)
+
+    def variance_table(self, lang: str | None = None, *, digits: int = 2) -> pd.DataFrame:
+        """The variance components for people: :func:`workbench.evaluation.mixed_tables.variance_table`."""
+        from .mixed_tables import variance_table
+
+        return variance_table(self, lang, digits=digits)
+
+    def caption(self, lang: str | None = None, *, suppress_below: int | None = 5) -> str:
+        """What a reader needs under the tables: :func:`workbench.evaluation.mixed_tables.model_caption`."""
+        from .mixed_tables import model_caption
+
+        return model_caption(self, lang, suppress_below=suppress_below)
 
 
 def _number(value: float) -> str:
@@ -276,19 +300,25 @@ def _check_groups(data: pd.DataFrame, group: str, levels: list) -> None:
                             a_last=_text(a_last), b_first=_text(b_first), b_last=_text(b_last))
 
 
-def _term_label(name: str, score: str, time: str, group: str | None) -> str:
-    """statsmodels' parameter name → the name in our table (in the caller's column names)."""
+def _term_kind(name: str, levels: list) -> tuple[str, object]:
+    """statsmodels' parameter name → (kind, the group's level or None)."""
     if name == "Intercept":
-        return "(Intercept)"
+        return ("intercept", None)
     if name == "time":
-        return time
+        return ("time", None)
     parts = name.split(":")
-    interaction = "time" in parts
     for part in parts:
         if part.startswith("C(grp)[T.") and part.endswith("]"):
-            label = f"{group}[{part[len('C(grp)[T.'):-1]}]"
-            return f"{label} × {time}" if interaction else label
-    return name
+            text = part[len("C(grp)[T."):-1]
+            level = next((lv for lv in levels if str(lv) == text), text)  # the level itself, not its text
+            return ("interaction" if "time" in parts else "group", level)
+    return ("other", name)
+
+
+def _term_label(kind: str, level, name: str, time: str, group: str | None) -> str:
+    """The term's name in our table, in the caller's column names: lme4's way of writing it."""
+    return {"intercept": "(Intercept)", "time": time, "group": f"{group}[{level}]",
+            "interaction": f"{group}[{level}] × {time}"}.get(kind, name)
 
 
 def mixed_model(frame: pd.DataFrame, *, score: str, time: str, client: str, group: str | None = None,
@@ -375,9 +405,10 @@ def mixed_model(frame: pd.DataFrame, *, score: str, time: str, client: str, grou
                 caught.append(text)
 
     names = list(fitted.fe_params.index)
+    kinds = [_term_kind(name, levels if group is not None else []) for name in names]
     interval = fitted.conf_int(alpha=0.05).loc[names]
     fixed = pd.DataFrame({
-        "term": [_term_label(name, score, time, group) for name in names],
+        "term": [_term_label(*kinds[i], name, time, group) for i, name in enumerate(names)],
         "estimate": fitted.fe_params.to_numpy(),
         "std_error": fitted.bse_fe.to_numpy(),
         "ci_lower": interval.iloc[:, 0].to_numpy(),
@@ -399,5 +430,5 @@ def mixed_model(frame: pd.DataFrame, *, score: str, time: str, client: str, grou
         fixed=fixed, random=pd.DataFrame(rows), n_clients=int(data["client"].nunique()),
         n_observations=len(data), n_dropped=n_dropped, converged=bool(fitted.converged), warnings=caught,
         fit_seconds=fit_seconds, reml=reml, random_slope=random_slope, formula=formula_shown,
-        reference_group=reference, at_boundary=at_boundary, model=fitted,
+        reference_group=reference, at_boundary=at_boundary, model=fitted, time=time, group=group, term_kinds=kinds,
     )

@@ -35,20 +35,38 @@ is worse, every ± flips)::
                                where the two distributions meet: equally likely to belong to either
 
 J&T recommend c when both norms are available and overlap, b when they do not overlap, and a when
-there are no functional norms. Each client is then one of (J&T 1991, p. 16):
+there are no functional norms. Each client is then one of four categories, by one of two rules
+(``rule`` of :func:`classify_change`):
 
-- **recovered** — reliable improvement *and* moved across the cut-off: the score before was on
-  the dysfunctional side (or on the cut-off) and the score after is beyond it;
-- **improved** — reliable improvement without crossing (including clients who were already on
-  the functional side before, and everyone with a reliable improvement when no cut-off is given);
+- ``rule="jacobson_truax"`` (the default), J&T's own definition: **recovered** — passed both
+  criteria, a reliable improvement (RCI > z in the improving direction) *and* a score after that is
+  beyond the cut-off on the functional side;
+- ``rule="crossed"``, the stricter reading: **recovered** — a reliable improvement *and* moved
+  across the cut-off: the score before was on the dysfunctional side (or on the cut-off) and the score
+  after is beyond it. This is the R package clinicalsignificance's "recovered" for its Jacobson–Truax
+  method (Claus, Wager & Bonnet, 2024; checked in its source, ``R/calc_recovered.R``:
+  ``recovered = clinical_pre & functional_post & improved``; its Hageman–Arrindell variant drops
+  ``clinical_pre``). A client who started beyond the cut-off and improved reliably is "improved" here,
+  "recovered" by J&T's rule.
+
+and under both:
+
+- **improved** — a reliable improvement that is not "recovered" (everyone with a reliable
+  improvement when no cut-off is given);
 - **unchanged** — no reliable change, in either direction;
 - **deteriorated** — reliable worsening.
+
+On the 30 couples of J&T's Table 2 (Dyadic Adjustment Scale; Spanier's norms, s₁ = the dysfunctional SD
+23.8, r_xx = .96, cut-off c = 95.9, a reliable change above 13.2 points) the default rule gives 15 recovered
+and 3 improved, the stricter one 13 and 5 (tests/test_reliable_change.py).
 
 Sources:
 
 - Jacobson, N. S., & Truax, P. (1991). Clinical significance: A statistical approach to defining
   meaningful change in psychotherapy research. Journal of Consulting and Clinical Psychology,
   59(1), 12–19. doi:10.1037/0022-006X.59.1.12
+- Claus, B. B., Wager, J., & Bonnet, U. (2024). clinicalsignificance: Clinical significance analyses
+  of intervention studies in R. Journal of Statistical Software, 111(1), 1–39. doi:10.18637/jss.v111.i01
 - Christensen, L., & Mendoza, J. L. (1986). A method of assessing change in a single subject: an
   alteration of the RC index. Behavior Therapy, 17, 305–308.
 - Evans, C., Margison, F., & Barkham, M. (1998). The contribution of reliable and clinically
@@ -76,6 +94,7 @@ from .change import MIN_FOR_SD, as_scores, check_alpha
 
 Z_95 = 1.96
 CATEGORIES = ("recovered", "improved", "unchanged", "deteriorated")
+RULES = ("jacobson_truax", "crossed")  # what "recovered" needs, see the module docstring
 
 i18n.add({
     "evaluation.reliability": {
@@ -128,7 +147,23 @@ i18n.add({
         "uk": "Загальний бал не різниться між респондентами, тож альфа не визначена.",
         "en": "The total score does not vary between respondents, so alpha is undefined.",
     },
+    "evaluation.rule": {
+        "uk": "Невідоме правило «{value}» для категорії «відновлення». Можливі: {known}.",
+        "en": "Unknown rule '{value}' for the category 'recovered'. Possible: {known}.",
+    },
+    "evaluation.rule.jacobson_truax": {
+        "uk": "відновлення — надійне покращення й бал після за межею на боці норми (Jacobson & Truax, 1991)",
+        "en": "recovered: a reliable improvement and a score after beyond the cut-off on the functional side "
+              "(Jacobson & Truax, 1991)",
+    },
+    "evaluation.rule.crossed": {
+        "uk": "відновлення — надійне покращення й перетин межі: бал до на боці дисфункції, бал після — на боці норми",
+        "en": "recovered: a reliable improvement that crossed the cut-off, from the dysfunctional side before to the "
+              "functional side after",
+    },
     "evaluation.category.recovered": {"uk": "відновлення", "en": "recovered"},
+    "evaluation.category.crossed.recovered": {"uk": "відновлення (перетнули межу)",
+                                              "en": "recovered (crossed the cut-off)"},
     "evaluation.category.improved": {"uk": "покращення", "en": "improved"},
     "evaluation.category.unchanged": {"uk": "без надійних змін", "en": "unchanged"},
     "evaluation.category.deteriorated": {"uk": "погіршення", "en": "deteriorated"},
@@ -259,20 +294,31 @@ def clinical_cutoffs(*, dysfunctional_mean, dysfunctional_sd, functional_mean=No
     return cutoffs
 
 
+def check_rule(rule) -> str:
+    """``rule`` if it is one of :data:`RULES`; otherwise :class:`UserError` (``evaluation.rule``)."""
+    if not isinstance(rule, str) or rule not in RULES:
+        raise UserError("evaluation.rule", value=str(rule)[:40], known=", ".join(RULES))
+    return rule
+
+
 def classify_change(pre, post, *, reliability, higher_is_better: bool, sd_pre=None, cutoff=None,
-                    clients=None, z: float = Z_95) -> pd.DataFrame:
+                    clients=None, z: float = Z_95, rule: str = "jacobson_truax") -> pd.DataFrame:
     """Each client's RCI and J&T category, one row per complete pair.
 
     ``reliability`` is a number in (0, 1) or a table of item scores (then Cronbach's α of it,
     listwise). ``sd_pre`` defaults to the SD of the complete pairs' scores before (J&T's s₁);
     give it from norms when the sample is small. ``cutoff`` is one of :func:`clinical_cutoffs`'
     values (None: no one can be classed recovered). ``clients`` labels the rows (default 1…n).
+    ``rule`` says what "recovered" needs beyond a reliable improvement: ``"jacobson_truax"`` (default)
+    a score after beyond the cut-off; ``"crossed"`` also a score before on the dysfunctional side (see
+    the module docstring for the references); anything else is refused (``evaluation.rule``).
 
-    Columns: client, pre, post, change, rci, reliable, started_functional, crossed, category.
-    ``attrs`` holds ``reliability``, ``sd_pre``, ``s_diff``, ``threshold``, ``cutoff``,
-    ``higher_is_better``, ``z``, ``n_dropped`` (pairs with a missing score).
+    Columns: client, pre, post, change, rci, reliable, started_functional, ends_functional, crossed,
+    category. ``attrs`` holds ``reliability``, ``sd_pre``, ``s_diff``, ``threshold``, ``cutoff``,
+    ``higher_is_better``, ``z``, ``rule``, ``n_dropped`` (pairs with a missing score).
     """
     better = _check_direction(higher_is_better)
+    rule = check_rule(rule)
     if isinstance(reliability, pd.DataFrame):
         computed = cronbach_alpha(reliability)
         if computed["alpha"] is None:
@@ -302,34 +348,52 @@ def classify_change(pre, post, *, reliability, higher_is_better: bool, sd_pre=No
     toward_better = frame["rci"] if better else -frame["rci"]
     if cutoff is None:
         frame["started_functional"] = False
+        frame["ends_functional"] = False
         frame["crossed"] = False
     else:
         started = frame["pre"] > cutoff if better else frame["pre"] < cutoff
         ends = frame["post"] > cutoff if better else frame["post"] < cutoff
         frame["started_functional"] = started
+        frame["ends_functional"] = ends
         frame["crossed"] = ~started & ends
+    recovered = frame["ends_functional"] if rule == "jacobson_truax" else frame["crossed"]
     category = np.where(~frame["reliable"], "unchanged",
                         np.where(toward_better < 0, "deteriorated",
-                                 np.where(frame["crossed"], "recovered", "improved")))
+                                 np.where(recovered, "recovered", "improved")))
     frame["category"] = pd.Categorical(category, categories=list(CATEGORIES))
     frame.attrs.update(reliability=reliability, sd_pre=criteria["sd_pre"], s_diff=criteria["s_diff"],
                        threshold=criteria["threshold"], cutoff=cutoff, higher_is_better=better,
-                       z=criteria["z"], n_dropped=n_all - len(frame))
+                       z=criteria["z"], rule=rule, n_dropped=n_all - len(frame))
     return frame
+
+
+def category_label(category: str, rule: str = "jacobson_truax", lang: str | None = None) -> str:
+    """A category's name in ``lang``; under the ``"crossed"`` rule "recovered" says so."""
+    rule = check_rule(rule)
+    if category == "recovered" and rule == "crossed":
+        return i18n.t("evaluation.category.crossed.recovered", lang)
+    return i18n.t(f"evaluation.category.{category}", lang)
+
+
+def rule_text(rule: str = "jacobson_truax", lang: str | None = None) -> str:
+    """What "recovered" means under ``rule``, in ``lang``, with its reference: for a caption or a note."""
+    return i18n.t(f"evaluation.rule.{check_rule(rule)}", lang)
 
 
 def change_categories(classified: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """Counts and shares of the four J&T categories, in their fixed order (zeros included).
 
-    Columns: category, label (in ``lang``), n, share (n / total; NaN when there is no one).
+    Columns: category, label (in ``lang``, by the rule the classification used: :func:`category_label`),
+    n, share (n / total; NaN when there is no one). ``attrs``: n_total, cutoff, rule.
     """
+    rule = classified.attrs.get("rule", "jacobson_truax")
     counts = classified["category"].value_counts() if len(classified) else pd.Series(dtype=int)
     total = int(len(classified))
     rows = []
     for name in CATEGORIES:
         n = int(counts.get(name, 0))
-        rows.append({"category": name, "label": i18n.t(f"evaluation.category.{name}", lang), "n": n,
+        rows.append({"category": name, "label": category_label(name, rule, lang), "n": n,
                      "share": n / total if total else math.nan})
     table = pd.DataFrame(rows)
-    table.attrs.update(n_total=total, cutoff=classified.attrs.get("cutoff"))
+    table.attrs.update(n_total=total, cutoff=classified.attrs.get("cutoff"), rule=rule)
     return table
