@@ -115,14 +115,21 @@ def people(frame: pd.DataFrame, lang: str | None = None, *, top: int | None = TO
     styler = shown.style.hide(axis="index")
     for column, kind in kinds.items():
         styler = styler.format(lambda value, kind=kind: formatted(value, kind, lang), subset=[column])
-    numbers = [c for c, k in kinds.items() if k not in ("text", "date")]
-    styles = [{"selector": "th", "props": "text-align: left; vertical-align: bottom; white-space: normal;"},
-              {"selector": "td", "props": "text-align: left; vertical-align: top; white-space: normal;"
-                                          " max-width: 40em;"},
-              {"selector": "caption", "props": "caption-side: bottom; text-align: left; font-style: italic;"}]
-    styler = styler.set_table_styles(styles)
-    if numbers:
-        styler = styler.set_properties(subset=numbers, **{"text-align": "right", "white-space": "nowrap"})
+    styler = styler.set_table_styles([
+        {"selector": "th", "props": "text-align: left; vertical-align: bottom; white-space: normal;"},
+        {"selector": "td", "props": "text-align: left; vertical-align: top; white-space: normal; max-width: 40em;"},
+        {"selector": "caption", "props": "caption-side: bottom; text-align: left; font-style: italic;"}])
+    # Per column (a class selector, so it outranks the table's own): numbers right and whole, and short
+    # text (case numbers, dates) kept on one line.
+    for column, kind in kinds.items():
+        if kind not in ("text", "date"):
+            cells = [{"selector": "td", "props": "text-align: right; white-space: nowrap;"},
+                     {"selector": "th", "props": "text-align: right;"}]
+        elif len(shown) and shown[column].astype(str).str.len().max() <= 16:
+            cells = [{"selector": "td", "props": "white-space: nowrap;"}]
+        else:
+            continue
+        styler = styler.set_table_styles({column: cells}, overwrite=False)
     if len(total):
         styler = styler.set_properties(subset=pd.IndexSlice[shown.index[-1:], :], **{"font-weight": "bold"})
     if note:

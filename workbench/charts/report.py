@@ -144,8 +144,10 @@ i18n.add({
         "en": "Each panel is one indicator: the dark bar is the period reported, the light bar the same period a year "
               "before. Definitions are in the table beside it.",
     },
-    "chart.heatmap.title": {"uk": "Потреби за останнім оцінюванням: середнє за доменами",
-                            "en": "Needs at the latest assessment: the mean by domain"},
+    "chart.heatmap.title.need": {"uk": "Потреби за останнім оцінюванням: середнє за доменами",
+                                 "en": "Needs at the latest assessment: the mean by domain"},
+    "chart.heatmap.title.functioning": {"uk": "Бали за останнім оцінюванням: середнє за сферами",
+                                        "en": "Scores at the latest assessment: the mean by domain"},
     "chart.heatmap.x": {"uk": "Домен", "en": "Domain"},
     "chart.heatmap.y.worker": {"uk": "Фахівець", "en": "Worker"},
     "chart.heatmap.y.programme": {"uk": "Програма", "en": "Programme"},
@@ -223,15 +225,14 @@ def needs_heatmap(needs: pd.DataFrame, lang: str | None = None, score_direction:
     groups = list(dict.fromkeys(needs["group"])) if len(needs) else []
     domains = list(dict.fromkeys(needs["axis"])) if len(needs) else []
     fig = plt.figure(figsize=(max(6.4, 1.1 * len(domains) + 3.5), min(max(3.5, 0.5 * len(groups) + 2.4), 14)))
-    fig.suptitle(i18n.t("chart.heatmap.title", lang))
+    fig.suptitle(i18n.t(f"chart.heatmap.title.{'need' if score_direction == 'need' else 'functioning'}", lang))
     if needs.empty:
         return no_data(fig, fig.add_subplot(), lang)
     means = needs.pivot(index="group", columns="axis", values="mean").reindex(index=groups, columns=domains)
     counts = needs.pivot(index="group", columns="axis", values="clients").reindex(index=groups, columns=domains)
     ax = fig.add_subplot()
     # Darker is worse on both kinds of scale: reversed colours when higher is better.
-    cmap = plt.get_cmap("Reds" if score_direction == "need" else "Reds_r").copy()
-    cmap.set_bad("white")
+    cmap = plt.get_cmap("Reds" if score_direction == "need" else "Reds_r").with_extremes(bad="white")
     image = ax.imshow(means.to_numpy(dtype=float), aspect="auto", cmap=cmap, vmin=scale[0], vmax=scale[1],
                       interpolation="nearest")
     middle = (scale[0] + scale[1]) / 2
