@@ -106,8 +106,9 @@ def test_the_heatmap_data_by_programme_in_ukrainian_and_by_period():
     assert needs["axis"].iloc[0] == "Потреби розвитку дитини" and needs["clients"].iloc[0] == 9
     assert needs.attrs["by"] == "programme"
     assert outcomes.latest_needs(_teams(), FAMILY, "2025").empty  # no assessment up to the end of 2025
-    with pytest.raises(ValueError):
-        outcomes.latest_needs(_teams(), FAMILY, by="case")
+    for bad in (dict(by="case"), dict(min_clients=0), dict(min_clients="5")):
+        with pytest.raises(UserError):
+            outcomes.latest_needs(_teams(), FAMILY, **bad)
 
 
 def test_an_unknown_instrument_or_programme_is_a_clear_message(db):
@@ -135,7 +136,10 @@ def test_goal_attainment_per_worker(db, household_case):
     row = outcomes.goal_attainment(db, "halyna.demo", by="worker").set_index("group").loc["olena.demo"]
     assert (row["goals_set"], row["goals_reviewed"], row["goals_achieved"]) == (4, 3, 2)
     assert row["share_achieved"] == pytest.approx(2 / 3)
-    assert row["cases"] == 1
+    assert row["cases"] == 1 and row["name"] == "Олена Тихоліс (демо)"
+    table = outcomes.goal_table(outcomes.goal_attainment(db, "halyna.demo", by="worker"), "worker", "uk")
+    assert table.iloc[0]["Група"] == "Олена Тихоліс (демо)"  # the display name, not the login
+    assert table.attrs["kinds"]["Частка досягнутих"] == "share" and table.iloc[0]["Частка досягнутих"] == 2 / 3
     # The abandoned goal keeps its last level, −2: +2 (weight 1), 0 (weight 2) and −2 (weight 1) at ρ = 0.3
     # give Σwx = 2 + 0 − 2 = 0, so T = 50 (leaving it out would have given 50 + 20/sqrt(6.2) = 58.03).
     assert row["mean_t"] == pytest.approx(gas_t_score([2, 0, -2], [1, 2, 1], 0.3))

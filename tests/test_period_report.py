@@ -236,3 +236,10 @@ def test_the_reports_folder_is_ignored_by_git():
     root = data_dir().parent
     ignored = subprocess.run(["git", "check-ignore", "-q", "data/reports/report-2026.xlsx"], cwd=root)
     assert ignored.returncode == 0
+
+
+def test_the_cli_takes_an_excel_path_as_write_excel_does(capsys):
+    from workbench.cli import main
+
+    assert main(["report", "period_report", "--excel", "../elsewhere.xlsx"]) == 1  # refused before any run
+    assert "data/reports" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from workbench.analysis import outcomes
 from workbench.analysis.caseload import overview_table
 from workbench.analysis.overview import domain_summary
 from workbench.analysis.presentation import excel_format, formatted, headed, kinds_of, people
+from workbench.i18n import UserError
 
 
 @pytest.mark.parametrize("value, kind, uk, en", [
@@ -77,8 +78,10 @@ def test_a_long_list_is_cut_to_the_top_with_how_many_more():
     assert "… і ще 96; усього 111" in html
     assert "… and 106 more; 111 in all" in _html(people(frame, "en", top=5))
     assert "2026-00111" in _html(people(frame, "uk", top=None)) and "усього" not in _html(people(frame, "uk", top=None))
-    with pytest.raises(ValueError):
-        people(frame, "uk", top=0)
+    for bad in (0, "15", True, 2.5):
+        with pytest.raises(UserError) as refused:
+            people(frame, "uk", top=bad)
+        assert refused.value.key == "table.bad_top"
 
 
 def test_a_cut_list_keeps_its_total_row():

@@ -48,6 +48,10 @@ i18n.add({
     "outcomes.col.share_achieved": {"uk": "Частка досягнутих", "en": "Share achieved"},
     "outcomes.col.cases": {"uk": "Випадків з оцінкою GAS", "en": "Cases with a GAS score"},
     "outcomes.col.mean_t": {"uk": "Середній T-бал", "en": "Mean T-score"},
+    "outcomes.bad_grouping": {"uk": "Групувати можна за фахівцем («worker») або програмою («programme»), не «{value}».",
+                              "en": "Group by worker ('worker') or programme ('programme'), not '{value}'."},
+    "outcomes.bad_min_clients": {"uk": "Найменша група — ціле число від 1, не «{value}».",
+                                 "en": "The smallest group is a whole number from 1, not '{value}'."},
 })
 
 AXIS_COLUMNS = ["case_id", "case_number", "programme", "worker", "assessment_id", "assessed_on", "axis", "score"]
@@ -146,7 +150,9 @@ def latest_needs(scores: pd.DataFrame, instrument: Instrument, period=None, lang
     worst first (the highest mean need, or the lowest mean functioning, over their shown axes; groups
     with nothing shown last), axes in the instrument's order."""
     if by not in ("worker", "programme"):
-        raise ValueError("by must be 'worker' or 'programme'")
+        raise UserError("outcomes.bad_grouping", value=str(by)[:40])
+    if not isinstance(min_clients, int) or isinstance(min_clients, bool) or min_clients < 1:
+        raise UserError("outcomes.bad_min_clients", value=str(min_clients)[:40])
     pairs = first_and_latest(scores, period)
     if pairs.empty:
         empty = pd.DataFrame(columns=NEEDS_COLUMNS)

@@ -22,10 +22,13 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
+from ..i18n import UserError
 
 i18n.add({
     "table.more": {"uk": "… і ще {more}; усього {total}", "en": "… and {more} more; {total} in all"},
     "table.yes": {"uk": "так", "en": "yes"},
+    "table.bad_top": {"uk": "Скільки рядків показати — ціле число від 1, не «{value}».",
+                      "en": "How many rows to show is a whole number from 1, not '{value}'."},
 })
 
 KINDS = ("text", "count", "change", "mean", "mean_change", "share", "date")
@@ -100,10 +103,10 @@ def people(frame: pd.DataFrame, lang: str | None = None, *, top: int | None = TO
     column formatted by its kind in ``lang``, text left and numbers right, long text wrapped. With more
     than ``top`` rows (``None``: never cut) only the first ``top`` are shown (the total row too, if the
     table has one) and a line below says "… and N more; M in all". The rows are shown in the frame's
-    order: the ``*_table`` functions sort them."""
+    order: the ``*_table`` functions sort them. ``UserError`` for a ``top`` that is not a whole number ≥ 1."""
     lang = i18n.normalise_language(lang)
     if top is not None and (not isinstance(top, int) or isinstance(top, bool) or top < 1):
-        raise ValueError("top must be a whole number ≥ 1 or None")
+        raise UserError("table.bad_top", value=str(top)[:40])
     kinds = kinds_of(frame)
     total = frame.iloc[-1:] if frame.attrs.get("total_row") and len(frame) else frame.iloc[0:0]
     body = frame.iloc[:len(frame) - len(total)]

@@ -3,7 +3,13 @@ period a year before, with breakdown tables, and one call that writes it all to 
 
 ``period_report(db, actor, "2026")`` gives a :class:`PeriodReport`; ``write_excel(report, path, db=db,
 actor=...)`` writes one sheet per table (each headed by the organisation, the period and the date
-made), numbers stored as numbers, and a sheet of definitions; the export is audited.
+made), numbers stored as numbers in cells formatted as the notebook shows them, and a sheet of
+definitions; the export is audited. A relative ``path`` lands in the project's ``data/reports/``
+(:func:`excel_path`), whatever folder the notebook runs in.
+
+The report's figures are checked against each other in one place: the **data-quality line**
+(:meth:`PeriodReport.quality_line`, the sheet "Data quality") names the cases in social accompaniment
+during the period with no social-accompaniment service recorded in it (:func:`accompaniment_gaps`).
 """
 from __future__ import annotations
 
@@ -289,8 +295,10 @@ def excel_path(path) -> Path:
 
 
 def write_excel(report: PeriodReport, path, *, db, actor: str, lang: str | None = None) -> Path:
-    """Write the report to an Excel workbook at ``path``: one sheet per table, then the definitions;
-    each sheet starts with the organisation, title, period, programme and date made. The file is private
+    """Write the report to an Excel workbook at ``path`` (relative: under ``data/reports/``, see
+    :func:`excel_path`): one sheet per table of :data:`TABLES` (the data-quality sheet starts with its
+    line), then the definitions; each sheet starts with the organisation, title, period, programme and
+    date made; numbers are numbers, formatted by their kind. The file is private
     (0600, :mod:`workbench.files`) from its first byte: the workbook is made in memory, then written. Audited:
     the store asks the policy whether ``actor`` may export it, and the file is removed if not."""
     from io import BytesIO
