@@ -253,3 +253,15 @@ def test_the_demo_breaks_no_rule_and_the_check_finds_a_move_that_does(demo, tmp_
     number = copied.execute("select case_number from cases where id = ?", [case_id]).fetchone()[0]
     warned = [w.message("uk") for w in check_database(copied).warnings if w.key == "check.move_against_rules"]
     assert len(warned) == 1 and number in warned[0] and "«Планування»" in warned[0]
+
+
+def test_families_in_accompaniment_receive_the_service_so_the_report_finds_no_gap(demo):
+    from workbench.analysis.report import period_report
+
+    db = open_db(demo[0])
+    for period in ("2026-Q1", "2025-Q4"):  # the demo's last full quarters (its today is 15.06.2026)
+        report = period_report(db, "halyna.demo", period, lang="en")
+        assert report.quality.empty, report.quality_line()
+        families = report.indicators.set_index("indicator").loc["families_accompaniment", "value"]
+        served = report.table("services").set_index("Service type").loc["Social accompaniment"]
+        assert families > 10 and served["Families or persons"] >= families and served["Services"] > families

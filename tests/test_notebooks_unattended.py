@@ -99,4 +99,4 @@ def test_workbench_report_writes_its_notebook_and_workbook_private(tmp_path, emp
     for path in (out, excel):
         assert path.is_file() and path.stat().st_mode & 0o777 == 0o600, path
         assert path.parent.stat().st_mode & 0o777 == 0o700, path.parent  # made by the command, so private
-    assert len(load_workbook(excel).sheetnames) == 6
+    assert len(load_workbook(excel).sheetnames) == 7  # six tables (the data-quality list one of them) and the definitions

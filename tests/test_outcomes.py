@@ -70,12 +70,45 @@ def test_a_period_takes_the_latest_score_up_to_its_end():
         outcomes.first_and_latest(NEEDS, "2026-Q5")
 
 
-def test_the_heatmap_matrix_has_a_row_per_client_and_labelled_domains():
-    matrix = outcomes.latest_needs(NEEDS, FAMILY, lang="en")
-    assert list(matrix.index) == ["2026-00001", "2026-00002", "2026-00003", "2026-00004"]
-    assert list(matrix.columns) == ["Child's developmental needs"]
-    assert matrix.iloc[:, 0].tolist() == [1.0, 1.75, 1.5, 3.0]
-    assert outcomes.latest_needs(NEEDS.iloc[0:0], FAMILY).empty
+def _teams():
+    """Six clients of Olena (latest needs 2, 2, 2, 1, 1, 1 on child development; 1 on parenting), three of
+    Andrii (latest 3, 3, 3), and one more of Olena in another programme."""
+    rows = [(case, "2026-02-01", "child_development", latest) for case, latest in
+            zip(range(1, 10), [2.0, 2.0, 2.0, 1.0, 1.0, 1.0, 3.0, 3.0, 3.0])]
+    rows += [(case, "2026-02-01", "parenting_capacity", 1.0) for case in range(1, 7)]
+    rows += [(10, "2026-02-01", "child_development", 0.0)]
+    scores = _scores(rows)
+    scores.loc[scores["case_id"].between(7, 9), "worker"] = "andrii.demo"
+    scores.loc[scores["case_id"] == 10, "programme"] = "idp_support"
+    scores["worker_name"] = scores["worker"].map({"olena.demo": "Олена Тихоліс", "andrii.demo": "Андрій Вербанюк"})
+    return scores
+
+
+def test_the_heatmap_data_are_means_per_worker_and_domain_with_small_groups_hidden():
+    needs = outcomes.latest_needs(_teams(), FAMILY, lang="en")
+    assert list(needs.columns) == outcomes.NEEDS_COLUMNS
+    rows = [tuple(row) for row in needs.itertuples(index=False)]
+    # Olena: 7 clients on child development (mean of 2, 2, 2, 1, 1, 1, 0), 6 on parenting; Andrii's three
+    # clients are too few for their mean (3.0, the worst) to be shown, so they come last, not first.
+    assert rows[:2] == [("Олена Тихоліс", "Child's developmental needs", pytest.approx(9 / 7), 7),
+                        ("Олена Тихоліс", "Parenting capacity", 1.0, 6)]
+    assert rows[2][0] == "Андрій Вербанюк" and pd.isna(rows[2][2]) and rows[2][3] == 3
+    assert needs.attrs == {"by": "worker", "min_clients": 5}
+    shown = outcomes.latest_needs(_teams(), FAMILY, lang="en", min_clients=3)
+    assert list(dict.fromkeys(shown["group"])) == ["Андрій Вербанюк", "Олена Тихоліс"]  # worst first
+    assert outcomes.latest_needs(_teams().drop(columns="worker_name"), FAMILY)["group"].iloc[0] == "olena.demo"
+
+
+def test_the_heatmap_data_by_programme_in_ukrainian_and_by_period():
+    needs = outcomes.latest_needs(_teams(), FAMILY, lang="uk", by="programme", min_clients=1)
+    assert list(dict.fromkeys(needs["group"])) == ["Супровід сімей з дітьми у складних життєвих обставинах",
+                                                   "Підтримка внутрішньо переміщених сімей"]
+    assert needs["axis"].iloc[0] == "Потреби розвитку дитини" and needs["clients"].iloc[0] == 9
+    assert needs.attrs["by"] == "programme"
+    assert outcomes.latest_needs(_teams(), FAMILY, "2025").empty  # no assessment up to the end of 2025
+    for bad in (dict(by="case"), dict(min_clients=0), dict(min_clients="5")):
+        with pytest.raises(UserError):
+            outcomes.latest_needs(_teams(), FAMILY, **bad)
 
 
 def test_an_unknown_instrument_or_programme_is_a_clear_message(db):
@@ -103,7 +136,10 @@ def test_goal_attainment_per_worker(db, household_case):
     row = outcomes.goal_attainment(db, "halyna.demo", by="worker").set_index("group").loc["olena.demo"]
     assert (row["goals_set"], row["goals_reviewed"], row["goals_achieved"]) == (4, 3, 2)
     assert row["share_achieved"] == pytest.approx(2 / 3)
-    assert row["cases"] == 1
+    assert row["cases"] == 1 and row["name"] == "Олена Тихоліс (демо)"
+    table = outcomes.goal_table(outcomes.goal_attainment(db, "halyna.demo", by="worker"), "worker", "uk")
+    assert table.iloc[0]["Група"] == "Олена Тихоліс (демо)"  # the display name, not the login
+    assert table.attrs["kinds"]["Частка досягнутих"] == "share" and table.iloc[0]["Частка досягнутих"] == 2 / 3
     # The abandoned goal keeps its last level, −2: +2 (weight 1), 0 (weight 2) and −2 (weight 1) at ρ = 0.3
     # give Σwx = 2 + 0 − 2 = 0, so T = 50 (leaving it out would have given 50 + 20/sqrt(6.2) = 58.03).
     assert row["mean_t"] == pytest.approx(gas_t_score([2, 0, -2], [1, 2, 1], 0.3))
@@ -147,7 +183,7 @@ def test_the_outcomes_notebook_finds_the_planted_effects(demo_db):
     assert comparison["family_support"]["mean_change"] < comparison["idp_support"]["mean_change"] < 0
     assert comparison["family_support"]["improved"] > comparison["idp_support"]["improved"]
     assert all(row["change"] < 0 for row in family["change"])  # needs fall in every domain
-    assert family["heatmap_rows"] > 50
+    assert 0 < family["heatmap_rows"] <= 3 * 6  # (workers) × (three domains), not one row per client
     goals = {row["group"]: row for row in family["goals"]}
     # Planted: care leavers' goals reach the expected level more often than family support's, then IDP's.
     assert goals["care_leavers"]["share_achieved"] > goals["family_support"]["share_achieved"] \

@@ -1,7 +1,7 @@
 """The period report and its Excel workbook, opened with openpyxl and compared with the frames."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +14,7 @@ from workbench.store.people import withdraw_consent
 
 MADE = datetime(2026, 6, 15, 6, 30, tzinfo=timezone.utc)  # shown in Kyiv's time (summer: UTC+3): 09:30
 SHEETS_UK = ["Показники", "Послуги за видами", "Заходи за видами", "Оцінювання за метою", "Випадки за програмами",
-             "Визначення"]
+             "Якість даних", "Визначення"]
 
 
 @pytest.fixture
@@ -146,3 +146,100 @@ def test_bad_parameters_are_clear_messages(db):
     with pytest.raises(UserError) as caught:
         period_report(db, "halyna.demo", "2026", programme="mystery")
     assert "mystery" in caught.value.message("en")
+
+
+# --- the data-quality line: cases in accompaniment with no social-accompaniment service -------------
+
+def test_a_case_in_accompaniment_without_the_service_is_flagged_until_one_is_recorded(db, world, report, tmp_path):
+    from workbench.store.services import record_service
+
+    number = db["cases"].get(world["a"])["case_number"]
+    # A is in accompaniment from 15.11.2025 and never received the social-accompaniment service.
+    assert report.quality.to_dict("records") == [{
+        "case_number": number, "programme": "family_support", "worker": "Олена Тихоліс (демо)",
+        "accompaniment_started_on": date(2025, 11, 15), "closed_on": None}]
+    assert report.quality_line() == (
+        "Якість даних: випадків у соціальному супроводі протягом періоду без жодної послуги «Соціальний супровід» "
+        f"у періоді: 1 ({number}). Запишіть надані послуги або перевірте дати супроводу.")
+    path = write_excel(report, tmp_path / "звіт.xlsx", db=db, actor="mariia.demo")
+    sheet = load_workbook(path)["Якість даних"]
+    assert report.quality_line() in [row[0] for row in _rows(sheet)]
+    header, rows = _table(sheet, "Випадок")
+    assert header == ["Випадок", "Програма", "Фахівець", "Супровід від", "Закрито"]
+    assert rows[0][:3] == [number, "Супровід сімей з дітьми у складних життєвих обставинах", "Олена Тихоліс (демо)"]
+    started = sheet.cell(row=sheet.max_row, column=4)
+    assert started.value.date() == date(2025, 11, 15) and started.number_format == "DD.MM.YYYY"
+    # 2025: A (from 15.11) and D (01.03–30.09, closed), both without the service; a service in 2025 for D only.
+    record_service(db, "olena.demo", world["d"], service_type="social_accompaniment", provided_on="2025-09-30",
+                   today=TODAY)
+    earlier = period_report(db, "halyna.demo", "2025", made_at=MADE, lang="en")
+    assert list(earlier.quality["case_number"]) == [number]
+    assert earlier.quality_line().startswith("Data quality: cases in social accompaniment during the period with no "
+                                             "'Social accompaniment' service in the period: 1 (")
+    # A service dated in the period clears the line; one in another period does not.
+    record_service(db, "olena.demo", world["a"], service_type="social_accompaniment", provided_on="2025-12-01",
+                   today=TODAY)
+    assert period_report(db, "halyna.demo", "2025", made_at=MADE).quality.empty
+    assert not period_report(db, "halyna.demo", "2026", made_at=MADE).quality.empty
+    record_service(db, "olena.demo", world["a"], service_type="social_accompaniment", provided_on="2026-01-10",
+                   today=TODAY)
+    clear = period_report(db, "halyna.demo", "2026", made_at=MADE)
+    assert clear.quality.empty and clear.quality_line().startswith("Якість даних: кожному випадку")
+    assert period_report(db, "halyna.demo", "2026", programme="idp_support", made_at=MADE).quality.empty
+
+
+def test_the_tables_keep_numbers_and_the_workbook_formats_them(db, report, tmp_path):
+    table = report.table("indicators")
+    assert table.attrs["kinds"] == {"За період": "count", "Той самий період минулого року": "count", "Зміна": "change"}
+    services = report.table("services")
+    assert services.attrs["total_row"] and str(services["Послуг"].dtype) == "Int64"
+    shown = report.for_people("services").to_html()
+    assert "Разом" in shown and "… і ще" not in shown  # a report's table is shown whole
+    path = write_excel(report, tmp_path / "звіт.xlsx", db=db, actor="mariia.demo")
+    sheet = load_workbook(path)["Показники"]
+    header_row = next(n for n, row in enumerate(sheet.iter_rows(values_only=True), start=1) if row[0] == "Показник")
+    first = sheet[header_row + 1]
+    assert first[1].number_format == "#,##0" and first[3].number_format == "+#,##0;-#,##0;0"
+    assert type(first[1].value) is int
+
+
+@pytest.mark.parametrize("given, under", [("звіт-2026.xlsx", "звіт-2026.xlsx"),
+                                          ("data/reports/q3.xlsx", "q3.xlsx"),
+                                          ("data/q3.xlsx", "q3.xlsx"),
+                                          ("city/q3.xlsx", "city/q3.xlsx")])
+def test_a_relative_excel_path_lands_in_the_projects_reports_folder(given, under, tmp_path, monkeypatch):
+    from workbench.analysis.report import excel_path
+    from workbench.paths import data_dir
+
+    monkeypatch.chdir(tmp_path)  # whatever the notebook's folder
+    assert excel_path(given) == data_dir() / "reports" / under
+    assert excel_path(tmp_path / "own.xlsx") == tmp_path / "own.xlsx"  # an absolute path stays as given
+
+
+def test_an_excel_path_that_climbs_out_is_refused(db, report, tmp_path):
+    from workbench.analysis.report import excel_path
+
+    for given in ("../elsewhere.xlsx", "data/reports/../../x.xlsx", ""):
+        with pytest.raises(UserError) as refused:
+            excel_path(given)
+        assert refused.value.key == "report.excel_outside"
+    with pytest.raises(UserError):
+        write_excel(report, "../out.xlsx", db=db, actor="mariia.demo")
+    assert not audit_rows(db, "admin.demo", "reports")
+
+
+def test_the_reports_folder_is_ignored_by_git():
+    import subprocess
+
+    from workbench.paths import data_dir
+
+    root = data_dir().parent
+    ignored = subprocess.run(["git", "check-ignore", "-q", "data/reports/report-2026.xlsx"], cwd=root)
+    assert ignored.returncode == 0
+
+
+def test_the_cli_takes_an_excel_path_as_write_excel_does(capsys):
+    from workbench.cli import main
+
+    assert main(["report", "period_report", "--excel", "../elsewhere.xlsx"]) == 1  # refused before any run
+    assert "data/reports" in capsys.readouterr().err

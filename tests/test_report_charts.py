@@ -34,16 +34,26 @@ def test_the_indicator_chart_says_no_data(frame):
     assert "No data" in _texts(fig) and fig.caption == "No data"
 
 
-def test_the_needs_heatmap_colours_each_client_and_domain():
-    matrix = pd.DataFrame({"Здоровʼя": [1.0, 3.0], "Житло": [None, 2.0]}, index=["2026-00001", "2026-00002"])
-    fig = needs_heatmap(matrix, "uk")
+def test_the_needs_heatmap_has_a_row_per_worker_and_hides_small_groups():
+    needs = pd.DataFrame({"group": ["Олена Тихоліс", "Олена Тихоліс", "Андрій Вербанюк"],
+                          "axis": ["Здоровʼя", "Житло", "Здоровʼя"], "mean": [2.26, 1.0, None], "clients": [12, 7, 3]})
+    needs.attrs = {"by": "worker", "min_clients": 5}
+    fig = needs_heatmap(needs, "uk")
     ax = fig.axes[0]
-    assert fig._suptitle.get_text() == "Потреби за останнім оцінюванням: клієнти × домени"
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["2026-00001", "2026-00002"]
-    assert ax.get_xlabel() == "Домен" and ax.get_ylabel() == "Випадок"
+    assert fig._suptitle.get_text() == "Потреби за останнім оцінюванням: середнє за доменами"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Олена Тихоліс", "Андрій Вербанюк"]  # the frame's order
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Здоровʼя", "Житло"]
+    assert ax.get_xlabel() == "Домен" and ax.get_ylabel() == "Фахівець"
     data = ax.images[0].get_array()
-    assert data[1, 0] == 3.0 and data.mask[0, 1]  # a domain not assessed is an empty cell
-    assert "No data" in _texts(needs_heatmap(pd.DataFrame(), "en"))
+    assert data[0, 0] == 2.26 and data.mask[1, 0] and data.mask[1, 1]  # hidden, and not assessed
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["2,3\nn=12", "1,0\nn=7", "n<5"]  # no value in the small group's cell
+    assert [p.get_gid() for p in ax.patches] == ["small"]
+    assert "менше ніж 5 клієнтів" in fig.caption
+    programme = needs.assign(group="Підтримка ВПО")
+    programme.attrs = {"by": "programme", "min_clients": 5}
+    assert needs_heatmap(programme.iloc[:1], "en").axes[0].get_ylabel() == "Programme"
+    assert "No data" in _texts(needs_heatmap(pd.DataFrame(columns=outcomes.NEEDS_COLUMNS), "en"))
 
 
 def test_the_change_chart_stacks_improved_unchanged_worse():

@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--programme", default=None, help="a programme code (default: all)")
     report.add_argument("--organisation", default=None, help="the organisation named in the heading")
     report.add_argument("--lang", default=None, choices=["uk", "en"], help="language of the report")
-    report.add_argument("--excel", type=Path, default=None, help="write the period report to this Excel file")
+    report.add_argument("--excel", type=Path, default=None, help="write the period report to this Excel file "
+                        "(a relative path goes under data/reports/)")
     report.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="any other parameter of the notebook's parameters cell")
     report.add_argument("--out", type=Path, default=None,
@@ -403,7 +404,14 @@ def _report(args) -> int:
     if args.db is not None:
         parameters["database"] = str(args.db.resolve())
     if args.excel is not None:
-        parameters["excel"] = str(args.excel.resolve())
+        from .analysis.report import excel_path  # where the notebook's own write_excel would put it
+        from .i18n import UserError
+
+        try:
+            parameters["excel"] = str(excel_path(args.excel))
+        except UserError as problem:
+            print(problem.message(), file=sys.stderr)
+            return 1
     declared = papermill.inspect_notebook(str(source))
     unknown = sorted(set(parameters) - set(declared))
     if unknown:  # papermill would inject them anyway, and the notebook would silently ignore them

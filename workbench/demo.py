@@ -41,6 +41,9 @@ person. What later analysis should find, because it is planted here:
 - about 97% of acts of needs assessment are entered into ЄІССС (half on the act's day, most of the rest the next
   working day, ~7% a few days late); the others are left not entered, so the lists show a few overdue (the
   entries come from a stream of their own, after everything else);
+- every case in social accompaniment receives the social-accompaniment service: on the day it starts, every
+  3–5 weeks and on the day it closes (a stream of its own, recorded last), so the period report finds no
+  case in accompaniment without one;
 - two years of the events log (group sessions, awareness campaigns, trainings, humanitarian aid
   distributions, mobile team trips; about a quarter more in the last year; ~3% corrected), and
   about a third of IDP families stay in a temporary shelter for 1–11 months.
@@ -55,6 +58,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+import pandas as pd
 
 from . import case_cycle
 from .instruments.loader import load_builtin
@@ -415,12 +420,34 @@ def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: i
     summary.events, summary.shelter_stays = _activity(random.Random(f"{seed}/activity"), db, today)
     _openings(random.Random(f"{seed}/openings"), db)
     summary.eisss_entries = _eisss_entries(random.Random(f"{seed}/eisss"), db, today)
+    _accompaniment_services(random.Random(f"{seed}/accompaniment"), db, today)
     summary.services = len(records.services(db, HEAD, with_subject=False))
     summary.goals = len(records.goals(db, HEAD))
     summary.goal_reviews = len(records.goal_reviews(db, HEAD))
     summary.closed = sum(case_state(db, HEAD, case["id"])["status"] == "closed" for case in cases_held(db, HEAD))
     db.conn.close()
     return summary
+
+
+def _accompaniment_services(rng, db, today) -> None:
+    """The social-accompaniment service a case in accompaniment receives: on the day it starts, then every
+    3–5 weeks while it lasts, and on the day it ends (closure), recorded by the case's worker now (a stream
+    of its own, after everything else, so the rest of the data stay as they were)."""
+    from .analysis.frames import accompaniment_cycles
+
+    cycles = accompaniment_cycles(db, HEAD)
+    cycles = cycles[cycles["accompaniment_started_on"].notna()]
+    with write_transaction(db):
+        for cycle in cycles.itertuples():
+            worker = case_state(db, HEAD, cycle.case_id)["worker"]
+            day, last = cycle.accompaniment_started_on.date(), cycle.closed_on.date() if pd.notna(cycle.closed_on) \
+                else today
+            while day < last:
+                record_service_on(db, worker, cycle.case_id, "social_accompaniment", rng.choice([45, 60, 90]),
+                                  on=day, today=today)
+                day += timedelta(days=rng.randint(21, 35))
+            record_service_on(db, worker, cycle.case_id, "social_accompaniment", rng.choice([45, 60, 90]), on=last,
+                              today=today)
 
 
 def _eisss_entries(rng, db, today) -> int:

@@ -52,3 +52,9 @@ def data_dir() -> Path:
     """Where the runtime database, reports and exports live (see the module docstring)."""
     root = _source_root()
     return (root if root is not None else Path.cwd()) / "data"
+
+
+def reports_dir() -> Path:
+    """Where reports and their Excel workbooks are written: ``data/reports/`` (git-ignored with the rest of
+    ``data/``)."""
+    return data_dir() / "reports"

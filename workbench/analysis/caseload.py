@@ -39,6 +39,7 @@ from . import overview  # noqa: F401  (registers the shared column headers)
 from ..store.lifecycle import case_state
 from ..store.users import staff
 from ..working_days import WorkCalendar
+from .presentation import headed
 
 COLUMNS = ["case_id", "case_number", "programme", "worker", "worker_name", "status", "opened_on", "urgent", "urgent_on",
            "assessment_due", "assessment_state", "accompaniment_due", "accompaniment_state", "next_due", "overdue"]
@@ -91,25 +92,24 @@ def case_overview(db, actor: str, today: date | None = None, worker: str | None 
 
 
 def overview_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
-    """The overview for display: labels and headers in ``lang``, dates as dd.mm.yyyy."""
+    """The overview for people (:func:`workbench.analysis.presentation.people`): labels and headers in
+    ``lang``, workers by their display names, dates kept as dates (shown dd.mm.yyyy), in the
+    overview's order (urgent and overdue first)."""
     lang = i18n.normalise_language(lang)
-    yes = {"uk": "так", "en": "yes"}[lang]
-
-    def day(value):
-        return value.strftime("%d.%m.%Y") if isinstance(value, date) else ""
-
+    yes = i18n.t("caseload_summary.yes", lang)
     table = pd.DataFrame({
-        i18n.t("overview.case_number", lang): frame["case_number"],
-        i18n.t("overview.programme", lang): frame["programme"].map(lambda c: config.label("programmes", c, lang)),
-        i18n.t("overview.worker", lang): frame["worker_name"],
-        i18n.t("overview.status", lang): frame["status"].map(lambda c: config.label("case_statuses", c, lang)),
-        i18n.t("overview.urgent", lang): frame["urgent"].map(lambda u: yes if u else ""),
-        i18n.t("overview.assessment_due", lang): frame["assessment_due"].map(day),
-        i18n.t("overview.accompaniment_due", lang): frame["accompaniment_due"].map(day),
-        i18n.t("overview.next_due", lang): frame["next_due"].map(day),
-        i18n.t("overview.overdue", lang): frame["overdue"].map(lambda o: yes if o else ""),
+        "case_number": frame["case_number"],
+        "programme": frame["programme"].map(lambda c: config.label("programmes", c, lang)),
+        "worker": frame["worker_name"],
+        "status": frame["status"].map(lambda c: config.label("case_statuses", c, lang)),
+        "urgent": frame["urgent"].map(lambda u: yes if u else ""),
+        "assessment_due": frame["assessment_due"], "accompaniment_due": frame["accompaniment_due"],
+        "next_due": frame["next_due"],
+        "overdue": frame["overdue"].map(lambda o: yes if o else ""),
     })
-    return table
+    headers = {column: i18n.t(f"overview.{column}", lang) for column in table.columns}
+    dates = {column: "date" for column in ("assessment_due", "accompaniment_due", "next_due")}
+    return headed(table, headers, dates)
 
 
 # --- Each worker's caseload, for the supervisor: open cases, categories, deadlines, the norm ---
@@ -265,7 +265,9 @@ def worker_caseload(db, actor: str, *, today: date | None = None, start=None, en
 
 
 def caseload_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
-    """:func:`worker_caseload` for display: headers and categories in ``lang``, load as % of the norm."""
+    """:func:`worker_caseload` for people (:func:`workbench.analysis.presentation.people`): headers and
+    categories in ``lang``, workers by their display names, the most loaded first; ``load`` as a whole
+    percentage of the norm; numbers kept as numbers, their kinds recorded."""
     lang = i18n.normalise_language(lang)
     yes = i18n.t("caseload_summary.yes", lang)
     months = config.load_config()["deadlines"]["accompaniment_months"]
@@ -281,8 +283,10 @@ def caseload_table(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame
     table = frame.drop(columns=["worker"]).copy()
     table["name"] = [name or user for name, user in zip(frame["name"], frame["worker"])]
     table["over_norm"] = frame["over_norm"].map(lambda over: yes if over else "")
-    table["load"] = (frame["load"] * 100).round().astype("Int64")
-    return table.rename(columns=headers)[[headers[c] for c in table.columns]].reset_index(drop=True)
+    table["load"] = (frame["load"] * 100).round().astype("Int64")  # under a header that says "% of the norm"
+    kinds = {c: "count" for c in table.columns if c not in ("name", "over_norm")}
+    kinds.update({"name": "text", "over_norm": "text"})
+    return headed(table[[c for c in table.columns if c in headers]], headers, kinds)
 
 
 def _period_day(value, field_key: str) -> date | None:

@@ -262,6 +262,7 @@ class IndicatorData:
         cases = frames.case_frame(db, actor, cycles=cycles, excluded=excluded)
         case_fields = cases[["case_id", "programme", "category", "intake_channel", "subject", "subject_key",
                              "household_id"]]
+        self.case_numbers = cases[["case_id", "case_number", "worker"]]  # for lists a supervisor reads
         self.case_persons = frames.case_person_frame(db, actor, excluded=excluded)[["case_id", "person_id"]]
         services = frames.service_frame(db, actor, excluded=excluded, with_subject=False).drop(columns=["programme"])
         assessments = frames.assessment_frame(db, actor, excluded=excluded).drop(columns=["programme"])

@@ -23,9 +23,11 @@ from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
 from ..instruments.model import Instrument
 from ..store.plans import case_goals
+from ..store.users import staff
 from . import axes
 from .frames import answer_frame, domain_score_frame, goal_frame, goal_review_frame
 from .periods import Period
+from .presentation import headed
 from .scoring import axes_are_items, profile_labels
 
 i18n.add({
@@ -36,16 +38,20 @@ i18n.add({
     "outcomes.col.mean_first": {"uk": "Середнє першого", "en": "Mean first"},
     "outcomes.col.mean_latest": {"uk": "Середнє останнього", "en": "Mean latest"},
     "outcomes.col.change": {"uk": "Зміна", "en": "Change"},
-    "outcomes.col.improved": {"uk": "Покращення, %", "en": "Improved, %"},
-    "outcomes.col.unchanged": {"uk": "Без змін, %", "en": "Unchanged, %"},
-    "outcomes.col.worse": {"uk": "Погіршення, %", "en": "Worse, %"},
+    "outcomes.col.improved": {"uk": "Покращення", "en": "Improved"},
+    "outcomes.col.unchanged": {"uk": "Без змін", "en": "Unchanged"},
+    "outcomes.col.worse": {"uk": "Погіршення", "en": "Worse"},
     "outcomes.col.group": {"uk": "Група", "en": "Group"},
     "outcomes.col.goals_set": {"uk": "Цілей поставлено", "en": "Goals set"},
     "outcomes.col.goals_reviewed": {"uk": "З них переглянуто", "en": "Of them reviewed"},
     "outcomes.col.goals_achieved": {"uk": "Досягнуто (GAS ≥ 0)", "en": "Achieved (GAS ≥ 0)"},
-    "outcomes.col.share_achieved": {"uk": "Частка досягнутих, %", "en": "Share achieved, %"},
+    "outcomes.col.share_achieved": {"uk": "Частка досягнутих", "en": "Share achieved"},
     "outcomes.col.cases": {"uk": "Випадків з оцінкою GAS", "en": "Cases with a GAS score"},
     "outcomes.col.mean_t": {"uk": "Середній T-бал", "en": "Mean T-score"},
+    "outcomes.bad_grouping": {"uk": "Групувати можна за фахівцем («worker») або програмою («programme»), не «{value}».",
+                              "en": "Group by worker ('worker') or programme ('programme'), not '{value}'."},
+    "outcomes.bad_min_clients": {"uk": "Найменша група — ціле число від 1, не «{value}».",
+                                 "en": "The smallest group is a whole number from 1, not '{value}'."},
 })
 
 AXIS_COLUMNS = ["case_id", "case_number", "programme", "worker", "assessment_id", "assessed_on", "axis", "score"]
@@ -62,8 +68,8 @@ def instrument_named(name: str) -> Instrument:
 
 def axis_scores(db, actor: str, instrument: Instrument, *, programme: str | None = None) -> pd.DataFrame:
     """One row per assessment and axis (:func:`workbench.analysis.axes.axis_scores`): ``case_id, case_number,
-    programme, worker, assessment_id, assessed_on, axis, score``. Latest versions only; withdrawn consent
-    left out."""
+    programme, worker, assessment_id, assessed_on, axis, score, worker_name`` (the worker's display name).
+    Latest versions only; withdrawn consent left out."""
     programme = config.check_programme(programme)
     if axes_are_items(instrument):
         rows = answer_frame(db, actor, instrument.id).rename(columns={"item": "axis", "number": "score"})
@@ -72,7 +78,10 @@ def axis_scores(db, actor: str, instrument: Instrument, *, programme: str | None
     if programme:
         rows = rows[rows["programme"] == programme]
     frame = axes.axis_scores(rows, AXIS_COLUMNS[:6], profile_labels(instrument))
-    return frame[AXIS_COLUMNS].sort_values(["case_id", "assessed_on", "assessment_id"]).reset_index(drop=True)
+    names = {u["username"]: u["display_name"] for u in staff(db, actor, active_only=False)}
+    frame["worker_name"] = frame["worker"].map(lambda user: names.get(user, user))
+    return frame[AXIS_COLUMNS + ["worker_name"]].sort_values(["case_id", "assessed_on", "assessment_id"]).reset_index(
+        drop=True)
 
 
 def first_and_latest(scores: pd.DataFrame, period=None) -> pd.DataFrame:
@@ -85,8 +94,9 @@ def first_and_latest(scores: pd.DataFrame, period=None) -> pd.DataFrame:
         scores = scores[scores["assessed_on"] <= pd.Timestamp(period.end)]
         in_period = scores["assessed_on"] >= pd.Timestamp(period.start)
         scores = scores[scores["case_id"].isin(scores.loc[in_period, "case_id"])]
-    pairs = axes.first_and_latest(scores, ["case_id", "axis"], time="assessed_on", order="assessment_id",
-                                  carry=["case_number", "programme", "worker"])
+    carry = ["case_number", "programme", "worker"] + (["worker_name"] if "worker_name" in scores else [])
+    pairs = axes.first_and_latest(scores, ["case_id", "axis"], time="assessed_on", order="assessment_id", carry=carry)
+    columns += carry[3:]
     return pairs.rename(columns={"first": "score_first", "latest": "score_latest"})[columns]
 
 
@@ -112,29 +122,62 @@ def domain_change(scores: pd.DataFrame, instrument: Instrument, period=None, min
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
+_CHANGE_KINDS = {"axis": "text", "clients": "count", "mean_first": "mean", "mean_latest": "mean",
+                 "change": "mean_change", "improved": "share", "unchanged": "share", "worse": "share"}
+
+
 def change_table(change: pd.DataFrame, instrument: Instrument, lang: str | None = None) -> pd.DataFrame:
-    """:func:`domain_change` for display: axis labels and headers in ``lang``, shares in %."""
+    """:func:`domain_change` for people (:func:`workbench.analysis.presentation.people`): axis labels and
+    headers in ``lang``, in the instrument's order; numbers kept as numbers, their kinds recorded."""
     labels = profile_labels(instrument, lang)
     table = change.copy()
     table["axis"] = table["axis"].map(lambda a: labels.get(a, a))
-    for column in ("mean_first", "mean_latest", "change"):
-        table[column] = table[column].astype(float).round(2)
-    for column in ("improved", "unchanged", "worse"):
-        table[column] = (table[column].astype(float) * 100).round(0)
-    return table.rename(columns={c: i18n.t(f"outcomes.col.{c}", lang) for c in CHANGE_COLUMNS})
+    return headed(table, {c: i18n.t(f"outcomes.col.{c}", lang) for c in CHANGE_COLUMNS}, _CHANGE_KINDS)
 
 
-def latest_needs(scores: pd.DataFrame, instrument: Instrument, period=None, lang: str | None = None) -> pd.DataFrame:
-    """The heatmap's matrix: one row per client (case number), one column per axis (labelled in
-    ``lang``), the latest score on or before the period's end."""
+NEEDS_COLUMNS = ["group", "axis", "mean", "clients"]
+MIN_GROUP = 5  # fewer clients than this: the mean is not shown (one family's scores would be read off it)
+
+
+def latest_needs(scores: pd.DataFrame, instrument: Instrument, period=None, lang: str | None = None, *,
+                 by: str = "worker", min_clients: int = MIN_GROUP) -> pd.DataFrame:
+    """The needs heatmap's data: the clients' latest score on each axis on or before the period's end
+    (:func:`first_and_latest`), averaged per ``by`` (``worker``, as the worker's display name when the
+    scores carry it, or ``programme``, by its label in ``lang``) and axis (labelled in ``lang``).
+
+    One row per group and axis: ``group, axis, mean, clients`` (how many clients the mean is of); the
+    ``mean`` is left empty (NaN) where fewer than ``min_clients`` clients are behind it. Groups come
+    worst first (the highest mean need, or the lowest mean functioning, over their shown axes; groups
+    with nothing shown last), axes in the instrument's order."""
+    if by not in ("worker", "programme"):
+        raise UserError("outcomes.bad_grouping", value=str(by)[:40])
+    if not isinstance(min_clients, int) or isinstance(min_clients, bool) or min_clients < 1:
+        raise UserError("outcomes.bad_min_clients", value=str(min_clients)[:40])
     pairs = first_and_latest(scores, period)
-    labels = profile_labels(instrument, lang)
     if pairs.empty:
-        return pd.DataFrame(columns=list(labels.values()))
-    matrix = pairs.pivot_table(index="case_number", columns="axis", values="score_latest", aggfunc="first")
-    matrix = matrix.reindex(columns=[a for a in labels if a in matrix.columns]).rename(columns=labels)
-    matrix.columns.name, matrix.index.name = None, None
-    return matrix.sort_index()
+        empty = pd.DataFrame(columns=NEEDS_COLUMNS)
+        empty.attrs = {"by": by, "min_clients": min_clients}
+        return empty
+    labels = profile_labels(instrument, lang)
+    if by == "programme":
+        pairs["group"] = pairs["programme"].map(lambda code: config.label("programmes", code, lang))
+    else:
+        named = pairs["worker_name"] if "worker_name" in pairs else pairs["worker"]
+        pairs["group"] = named.fillna(pairs["worker"])
+    table = (pairs.groupby(["group", "axis"])
+             .agg(mean=("score_latest", "mean"), clients=("case_id", "nunique")).reset_index())
+    # Masked before ranking: a group's place in the order must not tell what its hidden means are.
+    table["mean"] = table["mean"].where(table["clients"] >= min_clients)
+    worst_first = table.groupby("group")["mean"].mean().sort_values(
+        ascending=instrument.score_direction != "need", kind="stable", na_position="last")
+    order = {axis: n for n, axis in enumerate(labels)}
+    table["group_rank"] = table["group"].map({g: n for n, g in enumerate(worst_first.index)})
+    table["axis_rank"] = table["axis"].map(lambda a: order.get(a, len(order)))
+    table = table.sort_values(["group_rank", "axis_rank"]).reset_index(drop=True)
+    table["axis"] = table["axis"].map(lambda a: labels.get(a, a))
+    table = table[NEEDS_COLUMNS]
+    table.attrs = {"by": by, "min_clients": min_clients}  # for the chart's labels and caption
+    return table
 
 
 def mean_profiles(scores: pd.DataFrame, period=None) -> tuple[pd.Series, pd.Series]:
@@ -193,7 +236,8 @@ def goal_attainment(db, actor: str, *, by: str = "worker", programme: str | None
     """Goals set in the period (default: all) per ``by`` (``worker`` or ``programme``): ``goals_set,
     goals_reviewed, goals_achieved`` (latest level ≥ 0 by the period's end, or closed as achieved),
     ``share_achieved`` (of those reviewed or closed as achieved, 0–1), ``cases`` with a GAS score and
-    ``mean_t``: the mean over those cases of :func:`case_gas`'s T-score."""
+    ``mean_t``: the mean over those cases of :func:`case_gas`'s T-score; ``name``: the worker's display name
+    (by ``worker``; ``None`` by programme)."""
     if by not in ("worker", "programme"):
         raise ValueError("by must be 'worker' or 'programme'")
     programme = config.check_programme(programme)
@@ -204,6 +248,7 @@ def goal_attainment(db, actor: str, *, by: str = "worker", programme: str | None
     if programme:
         goals = goals[goals["programme"] == programme]
     t_scores = case_gas(db, actor, programme=programme, period=period, rho=rho)
+    names = {u["username"]: u["display_name"] for u in staff(db, actor, active_only=False)} if by == "worker" else {}
     rows = []
     for group, mine in goals.groupby(by):
         scored = t_scores.loc[t_scores[by] == group, "t_score"]
@@ -212,18 +257,23 @@ def goal_attainment(db, actor: str, *, by: str = "worker", programme: str | None
         judged = int(((mine["reviews"] > 0) | (mine["status"] == "achieved")).sum())
         rows.append({"group": group, "goals_set": len(mine), "goals_reviewed": reviewed, "goals_achieved": achieved,
                      "share_achieved": achieved / judged if judged else float("nan"),
-                     "cases": len(scored), "mean_t": scored.mean() if len(scored) else float("nan")})
-    return pd.DataFrame(rows, columns=GOAL_COLUMNS)
+                     "cases": len(scored), "mean_t": scored.mean() if len(scored) else float("nan"),
+                     "name": names.get(group)})
+    return pd.DataFrame(rows, columns=[*GOAL_COLUMNS, "name"])
 
 
 def goal_table(goals: pd.DataFrame, by: str = "worker", lang: str | None = None) -> pd.DataFrame:
-    """:func:`goal_attainment` for display, headers in ``lang``."""
+    """:func:`goal_attainment` for people: workers by their display names, programmes by their labels in
+    ``lang``, the most goals set first; numbers kept as numbers, their kinds recorded."""
     table = goals.copy()
     if by == "programme":
         table["group"] = table["group"].map(lambda code: config.label("programmes", code, lang))
-    table["share_achieved"] = (table["share_achieved"].astype(float) * 100).round(0)
-    table["mean_t"] = table["mean_t"].astype(float).round(1)
-    return table.rename(columns={c: i18n.t(f"outcomes.col.{c}", lang) for c in GOAL_COLUMNS})
+    elif "name" in table:
+        table["group"] = [name or user for name, user in zip(table["name"], table["group"])]
+    table = table.sort_values(["goals_set", "group"], ascending=[False, True], kind="stable")[GOAL_COLUMNS]
+    kinds = {"group": "text", "goals_set": "count", "goals_reviewed": "count", "goals_achieved": "count",
+             "share_achieved": "share", "cases": "count", "mean_t": "mean"}
+    return headed(table, {c: i18n.t(f"outcomes.col.{c}", lang) for c in GOAL_COLUMNS}, kinds)
 
 
 COMPARISON_COLUMNS = ["programme", "clients", "mean_change", "improved", "unchanged", "worse"]
@@ -251,13 +301,13 @@ def programme_comparison(db, actor: str, instrument: Instrument, period=None, mi
 
 
 def comparison_table(comparison: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
-    """:func:`programme_comparison` for display, headers in ``lang``."""
+    """:func:`programme_comparison` for people: programmes by their labels in ``lang``; numbers kept as
+    numbers, their kinds recorded."""
     table = comparison.copy()
     table["programme"] = table["programme"].map(lambda code: config.label("programmes", code, lang))
-    table["mean_change"] = table["mean_change"].astype(float).round(2)
-    for column in ("improved", "unchanged", "worse"):
-        table[column] = (table[column].astype(float) * 100).round(0)
     headers = {"programme": i18n.t("outcomes.col.group", lang), "clients": i18n.t("outcomes.col.clients", lang),
                "mean_change": i18n.t("outcomes.col.change", lang)}
     headers.update({c: i18n.t(f"outcomes.col.{c}", lang) for c in ("improved", "unchanged", "worse")})
-    return table.rename(columns=headers)
+    kinds = {"programme": "text", "clients": "count", "mean_change": "mean_change", "improved": "share",
+             "unchanged": "share", "worse": "share"}
+    return headed(table, headers, kinds)

@@ -8,6 +8,7 @@ from ..i18n import UserError
 from ..local_time import local_time
 from ..store.audit import case_readings, readings_by_case
 from ..store.search import find_cases
+from .presentation import headed
 
 i18n.add({
     "readings.when": {"uk": "Коли", "en": "When"},
@@ -47,21 +48,24 @@ def readings_table(db, actor: str, case, lang: str | None = None) -> pd.DataFram
     """Every opening of the case's records (``case``: its number or id), newest first, headers in ``lang``."""
     lang = i18n.normalise_language(lang)
     rows = case_readings(db, actor, case_id_of(db, actor, case))
-    return pd.DataFrame({
+    table = pd.DataFrame({
         i18n.t("readings.when", lang): [local_time(r["at"]) for r in rows],
         i18n.t("readings.who", lang): [r["display_name"] for r in rows],
         i18n.t("readings.what", lang): [i18n.t(f"readings.opened.{r['opened']}", lang) for r in rows],
-        i18n.t("readings.record", lang): [r["record"] for r in rows],
+        i18n.t("readings.record", lang): pd.Series([r["record"] for r in rows], dtype=object),
     })
+    return headed(table, {}, {i18n.t("readings.record", lang): "text"})  # a record's number, not a quantity
 
 
 def cases_table(db, actor: str, lang: str | None = None) -> pd.DataFrame:
-    """The cases whose openings ``actor`` may see, the most recently opened first."""
+    """The cases whose openings ``actor`` may see, the most recently opened first, with who opened each last
+    (a display name) and when (dd.mm.yyyy hh:mm, local time)."""
     lang = i18n.normalise_language(lang)
     rows = readings_by_case(db, actor)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         i18n.t("readings.case_number", lang): [r["case_number"] for r in rows],
-        i18n.t("readings.openings", lang): [r["openings"] for r in rows],
+        i18n.t("readings.openings", lang): pd.Series([r["openings"] for r in rows], dtype="Int64"),
         i18n.t("readings.last_at", lang): [local_time(r["last_at"]) for r in rows],
         i18n.t("readings.last_by", lang): [r["last_by"] for r in rows],
     })
+    return headed(table, {}, {i18n.t("readings.openings", lang): "count"})

@@ -144,17 +144,23 @@ i18n.add({
         "en": "Each panel is one indicator: the dark bar is the period reported, the light bar the same period a year "
               "before. Definitions are in the table beside it.",
     },
-    "chart.heatmap.title": {"uk": "Потреби за останнім оцінюванням: клієнти × домени",
-                            "en": "Needs at the latest assessment: clients × domains"},
+    "chart.heatmap.title.need": {"uk": "Потреби за останнім оцінюванням: середнє за доменами",
+                                 "en": "Needs at the latest assessment: the mean by domain"},
+    "chart.heatmap.title.functioning": {"uk": "Бали за останнім оцінюванням: середнє за сферами",
+                                        "en": "Scores at the latest assessment: the mean by domain"},
     "chart.heatmap.x": {"uk": "Домен", "en": "Domain"},
-    "chart.heatmap.y": {"uk": "Випадок", "en": "Case"},
-    "chart.heatmap.need": {"uk": "Бал (більше = більша потреба)", "en": "Score (higher = more need)"},
-    "chart.heatmap.functioning": {"uk": "Бал (більше = краще)", "en": "Score (higher = better)"},
+    "chart.heatmap.y.worker": {"uk": "Фахівець", "en": "Worker"},
+    "chart.heatmap.y.programme": {"uk": "Програма", "en": "Programme"},
+    "chart.heatmap.need": {"uk": "Середній бал (більше = більша потреба)", "en": "Mean score (higher = more need)"},
+    "chart.heatmap.functioning": {"uk": "Середній бал (більше = краще)", "en": "Mean score (higher = better)"},
+    "chart.heatmap.small": {"uk": "n<{n}", "en": "n<{n}"},
     "chart.heatmap.caption": {
-        "uk": "Кожен рядок — випадок, кожен стовпчик — домен; колір — бал останнього оцінювання до кінця періоду "
-              "(темніший = гірше). Порожня клітинка — домен не оцінено.",
-        "en": "Each row is a case, each column a domain; the colour is the latest score up to the period's end "
-              "(darker = worse). An empty cell is a domain not assessed.",
+        "uk": "Кожна клітинка — середній бал останнього оцінювання до кінця періоду клієнтів рядка в домені "
+              "стовпчика (темніший = гірше), n — кількість клієнтів. Рядки — від найгіршого середнього. "
+              "Середнє менше ніж {n} клієнтів не показано (сіра заштрихована клітинка «n<{n}»).",
+        "en": "Each cell is the mean latest score up to the period's end of the row's clients in the column's "
+              "domain (darker = worse); n is the number of clients. Rows run from the worst mean down. A mean "
+              "of fewer than {n} clients is not shown (a grey hatched cell 'n<{n}').",
     },
     "chart.change.title": {"uk": "Зміна між першим і останнім оцінюванням", "en": "Change between the first and latest assessment"},
     "chart.change.x": {"uk": "Частка клієнтів, %", "en": "Share of clients, %"},
@@ -204,30 +210,57 @@ def indicator_chart(indicators: pd.DataFrame, period_label: str, previous_label:
     return fig
 
 
-def needs_heatmap(matrix: pd.DataFrame, lang: str | None = None, score_direction: str = "need",
+def needs_heatmap(needs: pd.DataFrame, lang: str | None = None, score_direction: str = "need",
                   scale: tuple = (0, 3)):
-    """A heatmap of the latest scores, one row per client, one column per domain (``outcomes.latest_needs``)."""
+    """A heatmap of the mean latest score per group (worker or programme) and domain, from
+    :func:`workbench.analysis.outcomes.latest_needs` (``group, axis, mean, clients``), rows in its order
+    (worst first). Each cell shows the mean (one decimal) and n; a cell whose mean the frame left out
+    (fewer than ``attrs["min_clients"]`` clients) is grey and hatched, with "n<5" and no value."""
+    from matplotlib.patches import Rectangle
+
+    from ..analysis.presentation import formatted
+
     lang = i18n.normalise_language(lang)
-    height = min(max(3.5, 0.18 * len(matrix) + 2), 18)
-    fig = plt.figure(figsize=(max(6.4, 0.55 * len(matrix.columns) + 3), height))
-    fig.suptitle(i18n.t("chart.heatmap.title", lang))
-    if matrix.empty or matrix.isna().all().all():
+    by, min_clients = needs.attrs.get("by", "worker"), needs.attrs.get("min_clients", 5)
+    groups = list(dict.fromkeys(needs["group"])) if len(needs) else []
+    domains = list(dict.fromkeys(needs["axis"])) if len(needs) else []
+    fig = plt.figure(figsize=(max(6.4, 1.1 * len(domains) + 3.5), min(max(3.5, 0.5 * len(groups) + 2.4), 14)))
+    fig.suptitle(i18n.t(f"chart.heatmap.title.{'need' if score_direction == 'need' else 'functioning'}", lang))
+    if needs.empty:
         return no_data(fig, fig.add_subplot(), lang)
+    means = needs.pivot(index="group", columns="axis", values="mean").reindex(index=groups, columns=domains)
+    counts = needs.pivot(index="group", columns="axis", values="clients").reindex(index=groups, columns=domains)
     ax = fig.add_subplot()
     # Darker is worse on both kinds of scale: reversed colours when higher is better.
-    cmap = "Reds" if score_direction == "need" else "Reds_r"
-    image = ax.imshow(matrix.to_numpy(dtype=float), aspect="auto", cmap=cmap, vmin=scale[0], vmax=scale[1],
+    cmap = plt.get_cmap("Reds" if score_direction == "need" else "Reds_r").with_extremes(bad="white")
+    image = ax.imshow(means.to_numpy(dtype=float), aspect="auto", cmap=cmap, vmin=scale[0], vmax=scale[1],
                       interpolation="nearest")
-    ax.set_xticks(range(len(matrix.columns)))
-    ax.set_xticklabels([wrap(str(c), 18) for c in matrix.columns], rotation=60, ha="right", fontsize=7)
-    ax.set_yticks(range(len(matrix.index)))
-    ax.set_yticklabels(matrix.index, fontsize=6 if len(matrix) > 40 else 8)
+    middle = (scale[0] + scale[1]) / 2
+    for row, group in enumerate(groups):
+        for column, domain in enumerate(domains):
+            n, mean = counts.loc[group, domain], means.loc[group, domain]
+            if pd.isna(n):
+                continue  # no client of the group was assessed on this domain
+            if pd.isna(mean):
+                cell = Rectangle((column - 0.5, row - 0.5), 1, 1, facecolor="0.85", hatch="//", edgecolor="0.6")
+                cell.set_gid("small")
+                ax.add_patch(cell)
+                ax.text(column, row, i18n.t("chart.heatmap.small", lang, n=min_clients), ha="center", va="center",
+                        fontsize=8, color="0.25")
+                continue
+            dark = (mean > middle) == (score_direction == "need")
+            ax.text(column, row, f"{formatted(mean, 'mean', lang)}\nn={int(n)}", ha="center", va="center", fontsize=8,
+                    color="white" if dark else "black")
+    ax.set_xticks(range(len(domains)))
+    ax.set_xticklabels([wrap(str(c), 18) for c in domains], rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(len(groups)))
+    ax.set_yticklabels([wrap(str(g), 34) for g in groups], fontsize=8)
     ax.set_xlabel(i18n.t("chart.heatmap.x", lang))
-    ax.set_ylabel(i18n.t("chart.heatmap.y", lang))
+    ax.set_ylabel(i18n.t(f"chart.heatmap.y.{by}", lang))
     bar = fig.colorbar(image, ax=ax)
     bar.set_label(i18n.t(f"chart.heatmap.{'need' if score_direction == 'need' else 'functioning'}", lang))
     fig.tight_layout()
-    fig.caption = i18n.t("chart.heatmap.caption", lang)
+    fig.caption = i18n.t("chart.heatmap.caption", lang, n=min_clients)
     return fig
 
 
