@@ -96,12 +96,13 @@ def test_the_html_counts_each_kind_marks_the_overdue_and_links_each_case(db, que
                                  ("The plan awaits a supervisor's sign-off", 1, 0),
                                  ("Enter the act of needs assessment into ЄІССС", 1, 1),
                                  ("The assessment's conclusion awaits a supervisor's sign-off", 1, 0)]
-    page = queue_html(rows, "en")
-    assert "How many of each" in page and "<th>Total</th><th style='text-align:right'>4</th>" in page
+    page = queue_html(rows, "en", TODAY)
+    assert "As of 15.06.2026" in page and "How many of each" in page and "<th>Total</th><th style='text-align:right'>4</th>" in page
     assert page.count("<tr class='wb-queue-") == 4 and page.count("OVERDUE") == 2
     assert f"href='{BASE}?case={queue_world['family']}&amp;tab=assessments' target='_blank'" in page
     assert "<th>Case</th><th>Family / person</th><th>What is needed</th><th>Due</th>" in page  # no index column
-    assert "Черга супервізора" in queue_html(rows, "uk") and "Nothing is waiting" in queue_html([], "en")
+    assert "Черга супервізора" in queue_html(rows, "uk") and "Станом на 15.06.2026" in queue_html(rows, "uk", TODAY)
+    assert "Nothing is waiting" in queue_html([], "en")
 
 
 def test_the_html_escapes_what_a_row_holds():

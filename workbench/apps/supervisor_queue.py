@@ -33,6 +33,7 @@ STYLE = ("<style>table.wb-queue td, table.wb-queue th, table.wb-queue-counts td:
 
 i18n.add({
     "queue.title": {"uk": "Черга супервізора: що потребує вашої дії", "en": "Supervisor's queue: what needs you"},
+    "queue.as_of": {"uk": "Станом на {day}", "en": "As of {day}"},
     "queue.none": {"uk": "Нічого не чекає на вас і вашу команду.", "en": "Nothing is waiting for you or your team."},
     "queue.counts": {"uk": "Скільки чого", "en": "How many of each"},
     "queue.total": {"uk": "Усього", "en": "Total"},
@@ -136,17 +137,16 @@ def kind_counts(rows: list[dict]) -> list[tuple[str, int, int]]:
     return [(needed[kind], counts[kind], overdue[kind]) for kind in KINDS if counts[kind]]
 
 
-def queue_html(rows: list[dict], lang: str, heading: str | None = None) -> str:
-    """The queue as HTML: a title (``heading`` under it, e.g. the filter), the counts per kind, then one table row
-    per item (no index column; the overdue marked in red; each case a link that opens it in a new tab)."""
+def queue_html(rows: list[dict], lang: str, as_of: date | None = None) -> str:
+    """The queue as HTML: a title (with the day it was read, ``as_of``, default today), the counts per kind, then one
+    table row per item (no index column; the overdue marked in red; each case a link that opens it in a new tab)."""
     lang = i18n.normalise_language(lang)
 
     def t(key, **params):
         return html.escape(i18n.t(key, lang, **params))
 
-    parts = [STYLE, f"<h3>{t('queue.title')}</h3>"]
-    if heading:
-        parts.append(f"<p>{html.escape(heading)}</p>")
+    parts = [STYLE, f"<h3>{t('queue.title')}</h3>",
+             f"<p>{t('queue.as_of', day=(as_of or date.today()).strftime('%d.%m.%Y'))}</p>"]
     if not rows:
         return "".join(parts) + f"<p>{t('queue.none')}</p>"
     counts = kind_counts(rows)
