@@ -98,7 +98,7 @@ def test_the_html_counts_each_kind_marks_the_overdue_and_links_each_case(db, que
                                  ("The assessment's conclusion awaits a supervisor's sign-off", 1, 0)]
     page = queue_html(rows, "en", TODAY)
     assert "As of 15.06.2026" in page and "How many of each" in page and "<th>Total</th><th style='text-align:right'>4</th>" in page
-    assert page.count("<tr class='wb-queue-") == 4 and page.count("OVERDUE") == 2
+    assert page.count("<tr class='wb-queue-") == 4 and page.count("OVERDUE") == 2 and page.count(" wb-overdue'>") == 2
     assert f"href='{BASE}?case={queue_world['family']}&amp;tab=assessments' target='_blank'" in page
     assert "<th>Case</th><th>Family / person</th><th>What is needed</th><th>Due</th>" in page  # no index column
     assert "Черга супервізора" in queue_html(rows, "uk") and "Станом на 15.06.2026" in queue_html(rows, "uk", TODAY)

@@ -28,8 +28,11 @@ from .home import TAB_OF
 WORKSPACE_PATH = "voila/render/workspace.ipynb"
 LOCAL_SERVE = "http://localhost:8866/"  # `workbench serve`'s default port (make demo)
 # JupyterLab right-aligns a rendered table's cells: text reads from the left (a more specific rule than Lab's).
+# An overdue row is tinted and its state in bold red (a whole row in bold red reads badly, dozens of them worse).
 STYLE = ("<style>table.wb-queue td, table.wb-queue th, table.wb-queue-counts td:first-child,"
-         " table.wb-queue-counts th:first-child {text-align:left; vertical-align:top; white-space:normal}</style>")
+         " table.wb-queue-counts th:first-child {text-align:left; vertical-align:top; white-space:normal;"
+         " padding:3px 8px} table.wb-queue tr.wb-overdue {background:#fdecea}"
+         " table.wb-queue .wb-late {color:#b00020; font-weight:bold} table.wb-queue .wb-day {white-space:nowrap}</style>")
 
 i18n.add({
     "queue.title": {"uk": "Черга супервізора: що потребує вашої дії", "en": "Supervisor's queue: what needs you"},
@@ -161,11 +164,12 @@ def queue_html(rows: list[dict], lang: str, as_of: date | None = None) -> str:
     body = []
     for row in rows:
         flags = [i18n.t("queue.overdue", lang)] * row["overdue"] + [i18n.t("queue.urgent", lang)] * row["urgent"]
-        style = " style='color:#b00020;font-weight:bold'" if row["overdue"] else ""
+        late = " wb-overdue" if row["overdue"] else ""
         opened = (f"<a href='{html.escape(row['address'], quote=True)}' target='_blank' rel='noopener' "
                   f"title='{t('queue.open_case')}'>{html.escape(row['case_number'])}</a>")
-        body.append(f"<tr class='wb-queue-{row['kind']}'{style}><td>{opened}</td><td>{html.escape(row['subject'])}</td>"
-                    f"<td>{html.escape(row['needed'])}</td><td style='white-space:nowrap'>{html.escape(row['due'])}</td>"
-                    f"<td>{html.escape(' · '.join(flags))}</td><td>{html.escape(row['worker'])}</td></tr>")
+        body.append(f"<tr class='wb-queue-{row['kind']}{late}'><td class='wb-day'>{opened}</td>"
+                    f"<td>{html.escape(row['subject'])}</td><td>{html.escape(row['needed'])}</td>"
+                    f"<td class='wb-day'>{html.escape(row['due'])}</td><td class='wb-late'>{html.escape(' · '.join(flags))}"
+                    f"</td><td>{html.escape(row['worker'])}</td></tr>")
     parts.append(f"<table class='wb-queue'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
     return "".join(parts)
