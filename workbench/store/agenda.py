@@ -97,7 +97,9 @@ def needs_action(db, actor: str, today: date | None = None, *, whole_team: bool 
     ``whole_team``: the supervisor's queue: besides the actor's own, every case of the caseloads they may see (a
     supervisor's teams', the head of centre's every case): overdue needs assessments and reviews, accompaniments
     past their end, acts overdue for ЄІССС, plans and conclusions awaiting sign-off, cases whose worker was
-    deactivated. Without it (the home page), the head of centre gets nothing: she holds no case, signs none off.
+    deactivated. Without it (the home page): the deadlines of the cases the actor holds, what awaits their sign-off
+    (a supervisor) and cases shared with them; the head of centre gets nothing: she holds no case, signs none off.
+    ``whole_team`` must be True or False (``argument.not_flag``).
 
     Each item: ``case_id, case_number, subject_label`` (the family's label or the person's name, as the
     caseload shows it: with ``household_id``, a family case, ``workbench.apps.common.subject_label`` words
