@@ -10,6 +10,7 @@ import pytest
 from conftest import TODAY, advance, refused
 from workbench.store import shares
 from workbench.store.agenda import KINDS, kind_label, needs_action
+from workbench.store.assessments import list_assessments
 from workbench.store.eisss import case_acts, record_eisss_entry
 from workbench.store.intake import register_client
 from workbench.store.lifecycle import close_case, extend_accompaniment, flag_urgent, transfer_case
@@ -33,6 +34,13 @@ def enter_acts(db, worker, case_id):
     holds the item they are until then)."""
     for act in case_acts(db, worker, case_id, today=TODAY):
         record_eisss_entry(db, worker, assessment_id=act["first_id"], entered_on=act["due_on"], today=TODAY)
+
+
+def sign_conclusion(db, supervisor, case_id):
+    """The supervisor signs off the conclusion of the case's latest needs assessment."""
+    latest = list_assessments(db, supervisor, case_id)[0]
+    sign_off(db, supervisor, case_id, kind="assessment", assessment_id=latest["id"], on=latest["assessed_on"],
+             today=TODAY)
 
 
 def kinds(items, case_id) -> list[str]:
@@ -69,11 +77,15 @@ def test_a_supervisor_sees_her_teams_plans_awaiting_her_sign_off_and_the_worker_
     advance(db, southern, "assessment", "plan", on="2026-06-02")
     add_goal(db, IRYNA, southern, wish="Робота", title="Робота", domain="housing", set_on="2026-06-03",
              target_date="2026-12-31", levels=["-2", "-1", "0", "+1", "+2"], today=TODAY)
-    # The acts advance saved (01.06, 02.06) are not in ЄІССС yet: overdue on the supervisors' lists too.
-    assert kinds(needs_action(db, MARIIA, TODAY), household_case) == ["eisss_entry", "plan_sign_off"]
-    assert kinds(needs_action(db, TARAS, TODAY), southern) == ["eisss_entry", "plan_sign_off"]
+    # The acts advance saved (01.06, 02.06) are not in ЄІССС yet: overdue on the supervisors' lists too; and
+    # their conclusions await the same supervisors' sign-off.
+    assert kinds(needs_action(db, MARIIA, TODAY), household_case) == ["eisss_entry", "plan_sign_off",
+                                                                      "conclusion_sign_off"]
+    assert kinds(needs_action(db, TARAS, TODAY), southern) == ["eisss_entry", "plan_sign_off", "conclusion_sign_off"]
     enter_acts(db, OLENA, household_case)
     enter_acts(db, IRYNA, southern)
+    sign_conclusion(db, MARIIA, household_case)
+    sign_conclusion(db, TARAS, southern)
     theirs = needs_action(db, MARIIA, TODAY)
     assert [(i["case_id"], i["kind"], i["due"], i["overdue"]) for i in theirs] == [
         (household_case, "plan_sign_off", None, False)]
@@ -153,3 +165,81 @@ def test_a_case_handed_over_is_the_new_workers(db, household_case):
     assert needs_action(db, OLENA, TODAY) == []
     assert [(i["case_id"], i["worker_name"]) for i in needs_action(db, ANDRII, TODAY)] == [
         (household_case, "Андрій Вербанюк (демо)")]
+
+
+# --- the supervisor's queue (whole_team=True): the team's cases besides the actor's own ---
+
+def test_a_deactivated_workers_case_is_in_her_teams_supervisors_queue_and_no_other_teams(db, household_case,
+                                                                                           monkeypatch):
+    import workbench.store.users as users
+
+    monkeypatch.setattr(users, "now", lambda: "2026-06-01T07:30:00.000+00:00")  # 10:30 in Kyiv, 01.06
+    users.deactivate_user(db, "admin.demo", OLENA, reason="звільнилася")
+    queue = needs_action(db, MARIIA, TODAY, whole_team=True)
+    item = next(i for i in queue if i["kind"] == "case_without_worker")
+    assert (item["case_id"], item["due"], item["overdue"]) == (household_case, date(2026, 6, 1), True)
+    assert item["worker"] == OLENA and item["worker_name"] == "Олена Тихоліс (демо)"  # who held it
+    assert "case_without_worker" in kinds(needs_action(db, HALYNA, TODAY, whole_team=True), household_case)
+    assert needs_action(db, TARAS, TODAY, whole_team=True) == []  # another team's supervisor: nothing of Олена's
+    assert "case_without_worker" not in kinds(needs_action(db, MARIIA, TODAY), household_case)  # not on her home
+    transfer_case(db, MARIIA, household_case, to_worker=ANDRII, reason="звільнення", on="2026-06-02", today=TODAY)
+    assert "case_without_worker" not in kinds(needs_action(db, MARIIA, TODAY, whole_team=True), household_case)
+
+
+def test_a_team_cases_overdue_assessment_and_review_are_in_the_supervisors_queue_not_the_due_soon(db, household_case):
+    soon = client(db, OLENA, "Ясен", "2026-06-15")  # her needs assessment due 22.06: not overdue
+    assert kinds(needs_action(db, MARIIA, TODAY, whole_team=True), household_case) == ["needs_assessment"]
+    assert kinds(needs_action(db, MARIIA, TODAY, whole_team=True), soon) == []
+    assert kinds(needs_action(db, OLENA, TODAY), soon) == ["needs_assessment"]  # the worker's own list has it
+    assert needs_action(db, MARIIA, TODAY) == []  # her home page: her own cases and sign-offs only
+    advance(db, household_case, "assessment", "plan", "accompaniment", on="2026-02-02")
+    enter_acts(db, OLENA, household_case)
+    sign_conclusion(db, MARIIA, household_case)
+    queue = [i for i in needs_action(db, MARIIA, TODAY, whole_team=True) if i["case_id"] == household_case]
+    assert [(i["kind"], i["due"], i["overdue"], i["worker_name"]) for i in queue] == [
+        ("goal_review", date(2026, 5, 2), True, "Олена Тихоліс (демо)")]
+    assert needs_action(db, ANDRII, TODAY, whole_team=True) == []  # a case manager's queue: still his own cases
+    assert needs_action(db, TARAS, TODAY, whole_team=True) == []
+    later = needs_action(db, MARIIA, date(2026, 8, 20), whole_team=True)  # the accompaniment ended on 02.08
+    assert ("accompaniment_end", date(2026, 8, 2), True) in [(i["kind"], i["due"], i["overdue"]) for i in later]
+
+
+def test_conclusions_await_the_teams_supervisor_and_the_head_of_centre_sees_them_waiting(db, household_case):
+    advance(db, household_case, "assessment", "plan", on="2026-06-01")
+    enter_acts(db, OLENA, household_case)
+    assert kinds(needs_action(db, MARIIA, TODAY), household_case) == ["conclusion_sign_off"]
+    assert kinds(needs_action(db, HALYNA, TODAY, whole_team=True), household_case) == ["conclusion_awaiting_sign_off"]
+    assert kinds(needs_action(db, OLENA, TODAY), household_case) == []  # the worker's home list: as it was
+    assert kinds(needs_action(db, TARAS, TODAY, whole_team=True), household_case) == []
+    sign_conclusion(db, MARIIA, household_case)
+    assert needs_action(db, MARIIA, TODAY, whole_team=True) == []
+    assert needs_action(db, HALYNA, TODAY, whole_team=True) == []
+
+
+def test_the_head_of_centres_queue_covers_every_team_and_her_home_page_nothing(db, household_case):
+    southern = client(db, IRYNA, "Явор", "2026-06-01")  # due 08.06: overdue on 15.06
+    advance(db, southern, "assessment", "plan", on="2026-06-02")
+    add_goal(db, IRYNA, southern, wish="Робота", title="Робота", domain="housing", set_on="2026-06-03",
+             target_date="2026-12-31", levels=["-2", "-1", "0", "+1", "+2"], today=TODAY)
+    queue = needs_action(db, HALYNA, TODAY, whole_team=True)
+    assert kinds(queue, household_case) == ["needs_assessment"]
+    assert kinds(queue, southern) == ["eisss_entry", "plan_awaiting_sign_off", "conclusion_awaiting_sign_off"]
+    assert {i["worker"] for i in queue} == {OLENA, IRYNA}
+    assert needs_action(db, HALYNA, TODAY) == []
+    assert [i["case_id"] for i in needs_action(db, MARIIA, TODAY, whole_team=True)] == [household_case]
+
+
+def test_a_case_managers_home_list_is_the_same_with_the_queues_kinds_about(db, household_case, monkeypatch):
+    import workbench.store.users as users
+
+    andriis = client(db, ANDRII, "Терн", "2026-06-01")  # his needs assessment overdue since 08.06
+    monkeypatch.setattr(users, "now", lambda: "2026-06-01T07:30:00.000+00:00")
+    users.deactivate_user(db, "admin.demo", ANDRII, reason="звільнився")
+    assert [(i["case_id"], i["kind"]) for i in needs_action(db, OLENA, TODAY)] == [(household_case, "needs_assessment")]
+    assert kinds(needs_action(db, OLENA, TODAY, whole_team=True), andriis) == []  # not hers to see
+    assert kinds(needs_action(db, MARIIA, TODAY, whole_team=True), andriis) == ["case_without_worker",
+                                                                                "needs_assessment"]
+
+
+def test_whole_team_must_be_a_yes_or_a_no(db):
+    refused(lambda: needs_action(db, MARIIA, TODAY, whole_team="yes"), "argument.not_flag")

@@ -363,7 +363,7 @@ def recipes() -> dict[str, Recipe]:
             db, a, None, date(2026, 1, 1), date(2026, 6, 30), TODAY), **CASELOAD),
         "caseload.goals_in_force": Recipe(lambda db, a, w: caseload.goals_in_force(db, a, TODAY), **CASELOAD),
         "caseload.case_statuses": Recipe(lambda db, a, w: caseload.case_statuses(db, a, TODAY), **CASELOAD),
-        "agenda.needs_action": Recipe(lambda db, a, w: agenda.needs_action(db, a, TODAY), **CASELOAD),
+        "agenda.needs_action": Recipe(lambda db, a, w: agenda.needs_action(db, a, TODAY, whole_team=True), **CASELOAD),
         # aggregates, research, audit, users
         "audit.record_opening": Recipe(lambda db, a, w: audit.record_opening(db, a, opened="case", record=w["case"]),
                                        **READ),

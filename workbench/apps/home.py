@@ -23,9 +23,11 @@ i18n.add({
 })
 
 # Which tab of the case record each kind of action is done in.
+# (An assessment's conclusion is signed off on the plan tab, beside the plan; a case is handed over on its overview.)
 TAB_OF = {"needs_assessment": "assessments", "goal_review": "plan", "plan_sign_off": "plan",
           "plan_awaiting_sign_off": "plan", "accompaniment_end": "overview", "shared": "overview",
-          "eisss_entry": "documents"}
+          "eisss_entry": "documents", "conclusion_sign_off": "plan", "conclusion_awaiting_sign_off": "plan",
+          "case_without_worker": "overview"}
 
 
 class Home:
