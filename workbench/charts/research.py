@@ -294,7 +294,8 @@ def gas_chart(gas: pd.DataFrame, lang: str | None = None, *, suppress_below: int
     groups = list(gas.groupby("programme"))
     shown = [(place, g["t_score"]) for place, (_, g) in enumerate(groups, 1) if not is_hidden(len(g), suppress_below)]
     if shown:
-        ax.boxplot([scores for _, scores in shown], positions=[place for place, _ in shown], vert=False)
+        ax.boxplot([scores for _, scores in shown], positions=[place for place, _ in shown],
+                   orientation="horizontal")
     ax.set_yticks(range(1, len(groups) + 1))
     ax.set_ylim(0.5, len(groups) + 0.5)
     ax.set_yticklabels([f"{config.label('programmes', p, lang)[:40]} (n={shown_count(len(g), suppress_below)})"

@@ -38,7 +38,7 @@ import pandas as pd
 
 from .. import i18n
 from ..files import private_folder, write_private
-from .values import is_missing
+from .values import is_missing, is_number
 from ..i18n import UserError
 
 DASH = "—"
@@ -241,20 +241,27 @@ def format_t(t, df, digits: int = 2, lang: str | None = None) -> str:
 
 def table_for_people(table: pd.DataFrame, lang: str | None = None, digits: int = 2):
     """``table`` as a reader sees it: no index column, numbers rounded to ``digits`` decimals in ``lang``'s
-    convention (:func:`format_number`; whole numbers and counts as they are, text such as "<5" untouched,
-    missing as "—"). Returns a pandas ``Styler``, which a notebook shows as HTML."""
+    convention (:func:`format_number`), a column of whole numbers (counts, even stored as floats beside a
+    missing value) without decimals, text such as "<5" untouched, missing as "—". Returns a pandas ``Styler``,
+    which a notebook shows as HTML."""
     lang = i18n.normalise_language(lang)
 
-    def shown(value):
+    def numbers(column):
+        return [v for v in table[column].tolist() if is_number(v) and not is_missing(v)]
+
+    def shown(value, places):
         if isinstance(value, str):
             return value
         if is_missing(value):
             return DASH
-        if isinstance(value, Integral) and not isinstance(value, bool):
-            return str(value)
-        return format_number(value, digits, lang) if isinstance(value, Real) else str(value)
+        return format_number(value, places, lang) if is_number(value) else str(value)
 
-    return table.style.format(shown, escape="html").hide(axis="index")
+    style = table.style.hide(axis="index")
+    for column in table.columns:
+        whole = all(float(v).is_integer() for v in numbers(column))
+        style = style.format(lambda v, places=0 if whole else digits: shown(v, places), subset=[column],
+                             escape="html")
+    return style
 
 
 def write_for_publication(folder, tables: dict, figures: dict, paragraphs=()) -> list:
