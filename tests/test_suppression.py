@@ -20,15 +20,22 @@ def texts(figure) -> list[str]:
 def test_kaplan_meier_legend():
     days, events = [5, 8, 12, 20, 30, 31, 40, 41, 50, 60], [1, 1, 0, 1, 1, 1, 0, 1, 1, 0]
     groups = ["a"] * 3 + ["b"] * 7
-    shown = texts(kaplan_meier_chart(days, events, groups, lang="uk", suppress_below=5))
+    figure = kaplan_meier_chart(days, events, groups, lang="uk", suppress_below=5)
+    drawn = {line.get_gid(): len(line.get_xdata()) for line in figure.axes[0].get_lines()}
+    shown = texts(figure)
     assert "a (n = <5, подій: <5)" in shown and "b (n = 7, подій: 5)" in shown
+    assert drawn["km:0"] == drawn["censor:0"] == 0 and drawn["km:1"] > 5  # each step of a's would be one person
+    assert any("a — —; b — 41" in text for text in shown)  # and so would its median
     assert "a (n = 3, подій: 2)" in texts(kaplan_meier_chart(days, events, groups, lang="uk"))
 
 
 def test_cumulative_incidence_legend_and_caption():
     days = [5, 8, 12, 20, 30, 31, 40, 41, 50, 60]
     causes = ["moved"] * 4 + ["achieved"] * 5 + [0]
-    shown = texts(cumulative_incidence_chart(days, causes, lang="en", suppress_below=5))
+    figure = cumulative_incidence_chart(days, causes, lang="en", suppress_below=5)
+    drawn = {line.get_gid(): len(line.get_xdata()) for line in figure.axes[0].get_lines()}
+    shown = texts(figure)
+    assert drawn["cif:0"] > 0 and drawn["cif:1"] == drawn["band:1"] == 0  # "moved" (sorted second): legend only
     assert "moved (events: <5)" in shown and "achieved (events: 5)" in shown
     assert any("n = 10" in text for text in shown)
     assert any("n = <20" in text for text in texts(cumulative_incidence_chart(days, causes, suppress_below=20)))
@@ -68,3 +75,12 @@ def test_comparison_sentence_hides_a_small_group_and_its_mean(lang):
 def test_row_counts_of_an_export():
     assert summaries.row_counts_text({"clients": 215, "services": 3}, 5, "en") == \
         "Rows in the files: clients: 215, services: <5"
+
+
+def test_the_number_at_risk_under_a_curve():
+    goals = pd.DataFrame({"programme": ["family_support"] * 6 + ["idp_support"] * 2,
+                          "days": [0, 30, 100, 200, 400, 500, 95, 370], "event": [1, 1, 1, 0, 1, 0, 1, 1]})
+    table = summaries.at_risk_table(goals, ["family_support", "idp_support", "care_leavers"], lang="en")
+    assert list(table.columns) == ["Programme", "At risk on day 0", "At risk on day 90", "At risk on day 180",
+                                   "At risk on day 365"]
+    assert table.iloc[:, 1:].values.tolist() == [[6, 4, 3, 2], [2, 2, 1, 1]]  # no row for a programme with no goals

@@ -191,7 +191,8 @@ def kaplan_meier_chart(durations: Sequence[float], events: Sequence[int], groups
     artists have gids ``km:<n>`` (the curve), ``band:<n>`` and ``censor:<n>``, n counting
     groups from 0. Returns the figure; ``fig.caption`` gives the interval and each median.
     Empty data give a "no data" figure; bad data raise :class:`UserError` before drawing. Counts in the
-    legend under ``suppress_below`` show as "<5" (:func:`~workbench.evaluation.publication.shown_count`).
+    legend under ``suppress_below`` show as "<5" (:func:`~workbench.evaluation.publication.shown_count`), and
+    a group with so few people or events keeps its legend entry but no curve, band, ticks nor median.
     """
     lang = i18n.normalise_language(lang)
     curves = {} if _is_empty(durations) else kaplan_meier_by_group(durations, events, groups, conf_type=conf_type,
@@ -209,9 +210,15 @@ def kaplan_meier_chart(durations: Sequence[float], events: Sequence[int], groups
         low = np.concatenate([[1.0], km["lower"], [km["lower"].iloc[-1] if len(km) else 1.0]])
         high = np.concatenate([[1.0], km["upper"], [km["upper"].iloc[-1] if len(km) else 1.0]])
         colour = f"C{number % 10}"
-        line, = ax.step(x, y, where="post", color=colour, linewidth=2,
-                        label=i18n.t("chart.km.legend", lang, group=name, n=shown_count(km.attrs["n"], suppress_below),
-                                     events=shown_count(km.attrs["n_events"], suppress_below)))
+        label = i18n.t("chart.km.legend", lang, group=name, n=shown_count(km.attrs["n"], suppress_below),
+                       events=shown_count(km.attrs["n_events"], suppress_below))
+        if is_hidden(km.attrs["n"], suppress_below) or is_hidden(km.attrs["n_events"], suppress_below):
+            # Each step of a small group's curve is one person: only its legend entry is drawn (empty gids).
+            for gid in ("km", "band", "censor"):
+                ax.plot([], [], color=colour, linewidth=2, label=label if gid == "km" else None, gid=f"{gid}:{number}")
+            medians.append(i18n.t("chart.km.median", lang, group=name, median="—"))
+            continue
+        line, = ax.step(x, y, where="post", color=colour, linewidth=2, label=label)
         line.set_gid(f"km:{number}")
         band = ax.fill_between(x, low, high, step="post", color=colour, alpha=0.15, linewidth=0)
         band.set_gid(f"band:{number}")
@@ -246,7 +253,8 @@ def cumulative_incidence_chart(durations: Sequence[float], causes: Sequence, *, 
     cause to the label shown. Each cause's line has the gid ``cif:<n>`` and its band ``band:<n>``, n
     counting the causes (sorted) from 0. Returns the figure; ``fig.caption`` explains competing outcomes.
     Empty data, or no outcome at all, give a "no data" figure; bad data raise :class:`UserError`. Counts in
-    the legend and caption under ``suppress_below`` show as "<5" (:func:`~workbench.evaluation.publication.shown_count`).
+    the legend and caption under ``suppress_below`` show as "<5" (:func:`~workbench.evaluation.publication.shown_count`),
+    and a cause with so few events keeps its legend entry but no curve nor band.
     """
     lang = i18n.normalise_language(lang)
     curves = {} if _is_empty(durations) else cumulative_incidence_by_cause(durations, causes, censored=censored,
@@ -262,10 +270,14 @@ def cumulative_incidence_chart(durations: Sequence[float], causes: Sequence, *, 
         low = np.concatenate([[0.0], table["lower"], [table["lower"].iloc[-1]]])
         high = np.concatenate([[0.0], table["upper"], [table["upper"].iloc[-1]]])
         colour = f"C{number % 10}"
-        label = str((cause_labels or {}).get(cause, cause))
-        line, = ax.step(x, y, where="post", color=colour, linewidth=2,
-                        label=i18n.t("chart.cif.legend", lang, cause=label,
-                                     events=shown_count(table.attrs["n_events_cause"], suppress_below)))
+        label = i18n.t("chart.cif.legend", lang, cause=str((cause_labels or {}).get(cause, cause)),
+                       events=shown_count(table.attrs["n_events_cause"], suppress_below))
+        if is_hidden(table.attrs["n_events_cause"], suppress_below):
+            # The curve's height is the cause's count over n: only its legend entry is drawn (empty gids).
+            ax.plot([], [], color=colour, linewidth=2, label=label, gid=f"cif:{number}")
+            ax.plot([], [], color=colour, gid=f"band:{number}")
+            continue
+        line, = ax.step(x, y, where="post", color=colour, linewidth=2, label=label)
         line.set_gid(f"cif:{number}")
         band = ax.fill_between(x, low, high, step="post", color=colour, alpha=0.15, linewidth=0)
         band.set_gid(f"band:{number}")

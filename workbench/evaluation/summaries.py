@@ -21,6 +21,7 @@ i18n.add({
     "summary.col.at_day": {"uk": "Частка до {days} дня", "en": "Share by day {days}"},
     "summary.not_reached": {"uk": "не досягнуто", "en": "not reached"},
     "summary.col.category": {"uk": "Категорія", "en": "Category"},
+    "summary.col.at_risk": {"uk": "Ще без події на день {days}", "en": "At risk on day {days}"},
     "summary.col.share": {"uk": "Частка", "en": "Share"},
     "summary.row_counts": {"uk": "Рядків у файлах: {counts}", "en": "Rows in the files: {counts}"},
     "summary.reliability": {
@@ -68,6 +69,16 @@ def median_table(goals: pd.DataFrame, programmes, *, conf_type: str = "log", lan
 
         rows.append([config.label("programmes", code, lang), len(mine), int(mine["event"].sum()),
                      shown(median["median"]), f"{shown(median['lower'])} – {shown(median['upper'])}"])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def at_risk_table(goals: pd.DataFrame, programmes, days=(0, 90, 180, 365), lang=None) -> pd.DataFrame:
+    """The number at risk a Kaplan–Meier figure prints under its axis: per programme, the goals still followed
+    and not yet at level ≥ 0 at each of ``days`` (``days`` ≥ that day)."""
+    columns = [i18n.t("summary.col.programme", lang)] + [i18n.t("summary.col.at_risk", lang, days=d) for d in days]
+    rows = [[config.label("programmes", code, lang)] +
+            [int((goals.loc[goals["programme"] == code, "days"] >= day).sum()) for day in days]
+            for code in programmes if (goals["programme"] == code).any()]
     return pd.DataFrame(rows, columns=columns)
 
 
