@@ -25,6 +25,7 @@ def test_kaplan_meier_legend():
     shown = texts(figure)
     assert "a (n = <5, подій: <5)" in shown and "b (n = 7, подій: 5)" in shown
     assert drawn["km:0"] == drawn["censor:0"] == 0 and drawn["km:1"] > 5  # each step of a's would be one person
+    assert [t for t in shown if "(n = " in t] == ["a (n = <5, подій: <5)", "b (n = 7, подій: 5)"]  # the legend
     assert any("a — —; b — 41" in text for text in shown)  # and so would its median
     assert "a (n = 3, подій: 2)" in texts(kaplan_meier_chart(days, events, groups, lang="uk"))
 

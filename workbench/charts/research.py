@@ -215,7 +215,8 @@ def kaplan_meier_chart(durations: Sequence[float], events: Sequence[int], groups
         if is_hidden(km.attrs["n"], suppress_below) or is_hidden(km.attrs["n_events"], suppress_below):
             # Each step of a small group's curve is one person: only its legend entry is drawn (empty gids).
             for gid in ("km", "band", "censor"):
-                ax.plot([], [], color=colour, linewidth=2, label=label if gid == "km" else None, gid=f"{gid}:{number}")
+                ax.plot([], [], color=colour, linewidth=2, label=label if gid == "km" else "_nolegend_",
+                        gid=f"{gid}:{number}")
             medians.append(i18n.t("chart.km.median", lang, group=name, median="—"))
             continue
         line, = ax.step(x, y, where="post", color=colour, linewidth=2, label=label)
@@ -275,7 +276,7 @@ def cumulative_incidence_chart(durations: Sequence[float], causes: Sequence, *, 
         if is_hidden(table.attrs["n_events_cause"], suppress_below):
             # The curve's height is the cause's count over n: only its legend entry is drawn (empty gids).
             ax.plot([], [], color=colour, linewidth=2, label=label, gid=f"cif:{number}")
-            ax.plot([], [], color=colour, gid=f"band:{number}")
+            ax.plot([], [], color=colour, label="_nolegend_", gid=f"band:{number}")
             continue
         line, = ax.step(x, y, where="post", color=colour, linewidth=2, label=label)
         line.set_gid(f"cif:{number}")
@@ -297,8 +298,8 @@ def cumulative_incidence_chart(durations: Sequence[float], causes: Sequence, *, 
 
 def gas_chart(gas: pd.DataFrame, lang: str | None = None, *, suppress_below: int | None = None):
     """Box plots of episodes' GAS T-scores by programme (:func:`~workbench.evaluation.cohort.gas_per_episode`),
-    the expected outcome (50) marked. A programme with fewer than ``suppress_below`` cases is left out (its
-    box would show their scores) and its count shows as "<5" in a note under the axis."""
+    the expected outcome (50) marked. A programme with fewer than ``suppress_below`` cases keeps its row,
+    labelled "(n=<5)", but no box (its box would show their scores)."""
     fig, ax = plt.subplots(figsize=(7, 3.6))
     fig.suptitle(i18n.t("chart.gas_by_programme.title", lang))
     if gas.empty:
