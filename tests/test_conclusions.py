@@ -23,7 +23,8 @@ def goals(**programmes):
 
 def findings(before, after, *, higher_is_better=False, programme="family_support", reliable=None, goal_figures=None,
              enrolled=40, baseline_only=6, no_assessment=0, closed_early=7):
-    return {"programme": programme, "scale_labels": {"uk": "Шкала", "en": "The scale"},
+    return {"programme": programme, "instrument_id": "family_needs_assessment",
+            "scale_labels": {"uk": "Шкала", "en": "The scale"},
             "higher_is_better": higher_is_better, "changes": [a - b for a, b in zip(after, before)],
             "change": paired_change(before, after) if len(before) >= 2 else None, "reliable": reliable,
             "goals": goal_figures or goals(family_support=(30, 18, 120.0)), "enrolled": enrolled,
@@ -118,3 +119,9 @@ def test_two_programmes_compared_by_their_improvement_not_their_cause(lang):
     assert not re.search(CAUSAL[lang], text, re.IGNORECASE)
     few = findings(BEFORE[:4], FALLING[:4], programme="idp_support")
     assert ("too few cases assessed twice" if lang == "en" else "замало випадків") in comparison_paragraph(a, few, lang)
+    care = dict(findings(BEFORE, FALLING, programme="care_leavers", higher_is_better=True),
+                instrument_id="care_profile", scale_labels={"uk": "Профіль", "en": "The profile"})
+    assert comparison_paragraph(a, care, lang) == (
+        "The programmes are assessed with different instruments (The scale; The profile), so their change is not "
+        "compared." if lang == "en" else
+        "Програми оцінюють різними інструментами («Шкала», «Профіль»), тож їхню зміну не порівнюємо.")

@@ -134,6 +134,10 @@ i18n.add({
     "conclusion.less_improvement": {"uk": "меншим", "en": "smaller"},
     "conclusion.comparison_unclear": {"uk": ", але інтервал різниці охоплює нуль",
                                       "en": ", but the interval of the difference includes zero"},
+    "conclusion.comparison_other_scales": {
+        "uk": "Програми оцінюють різними інструментами («{a}», «{b}»), тож їхню зміну не порівнюємо.",
+        "en": "The programmes are assessed with different instruments ({a}; {b}), so their change is not compared.",
+    },
     "conclusion.comparison_too_few": {
         "uk": "Порівняння програм («{scale}»): замало випадків, оцінених двічі, щоб порівнювати зміну.",
         "en": "The programmes compared ({scale}): too few cases assessed twice to compare their change.",
@@ -175,10 +179,12 @@ def programme_findings(data: dict, scale: cohort.Scale, programme: str, *, class
     ``classified``: that programme's rows of :func:`workbench.evaluation.reliable_change.classify_change`, or
     None when reliable change could not be classified; ``goals``: :func:`goal_figures` (computed, with
     ``conf_type``, when None).
-    Returns ``programme``, ``scale_labels`` ({lang: the instrument's title}), ``higher_is_better``, ``changes`` (each case's
-    latest − first scale total), ``change`` (:func:`workbench.evaluation.change.paired_change`, None under 2
-    pairs), ``reliable`` (counts, or None), ``goals`` (every programme's), and the attrition counts
-    ``enrolled``, ``baseline_only``, ``no_assessment``, ``closed_early``.
+
+    Returns ``programme``, ``instrument_id``, ``scale_labels`` ({lang: the instrument's title}),
+    ``higher_is_better``, ``changes`` (each case's latest − first scale total), ``change``
+    (:func:`workbench.evaluation.change.paired_change`, None under 2 pairs), ``reliable`` (counts, or None),
+    ``goals`` (every programme's), and the attrition counts ``enrolled``, ``baseline_only``,
+    ``no_assessment``, ``closed_early`` (closed for any reason but its goals achieved).
     """
     pairs = _changes(data, scale, programme)
     result = change.paired_change(pairs["first"].tolist(), pairs["latest"].tolist(), alpha=alpha) \
@@ -194,7 +200,8 @@ def programme_findings(data: dict, scale: cohort.Scale, programme: str, *, class
     per_episode = assessed.groupby(["client", "episode"])["assessment"].nunique()
     counts = per_episode.reindex(pd.MultiIndex.from_frame(clients[["client", "episode"]])).fillna(0)
     closed = clients["closed_on"].notna() & ~clients["closure_reason"].isin(_COMPLETED)
-    return {"programme": programme, "scale_labels": {lang: instrument_title(scale.instrument_id, lang) for lang in i18n.LANGUAGES},
+    return {"programme": programme, "instrument_id": scale.instrument_id,
+            "scale_labels": {lang: instrument_title(scale.instrument_id, lang) for lang in i18n.LANGUAGES},
             "higher_is_better": scale.higher_is_better, "changes": (pairs["latest"] - pairs["first"]).tolist(),
             "change": result, "reliable": reliable, "goals": goal_figures(data, conf_type) if goals is None else goals,
             "enrolled": len(clients), "baseline_only": int((counts == 1).sum()),
@@ -304,9 +311,12 @@ def comparison_paragraph(a: dict, b: dict, lang: str | None = None, suppress_bel
                          alpha: float = 0.05) -> str:
     """Two programmes' change on one scale side by side (:func:`programme_findings` of each): which improved
     more, the difference in mean change with its interval and Hedges's g_s, and that the comparison is
-    descriptive (the programmes were not randomly assigned)."""
+    descriptive (the programmes were not randomly assigned). Programmes assessed with different instruments are
+    not compared: their scores are on different scales."""
     lang = i18n.normalise_language(lang)
     scale = a["scale_labels"][lang]
+    if a["instrument_id"] != b["instrument_id"]:
+        return i18n.t("conclusion.comparison_other_scales", lang, a=scale, b=b["scale_labels"][lang])
     n_a, n_b = len(a["changes"]), len(b["changes"])
     if min(n_a, n_b) < 2 or publication.is_hidden(n_a, suppress_below) or publication.is_hidden(n_b, suppress_below):
         return i18n.t("conclusion.comparison_too_few", lang, scale=scale) + " " + i18n.t("conclusion.not_randomised",
