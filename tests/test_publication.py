@@ -13,7 +13,7 @@ import pytest
 from workbench.evaluation.change import change_table
 from workbench.evaluation.publication import (
     format_ci, format_change_table, format_estimate_ci, format_mean_sd, format_number, format_p, format_t,
-    suppress_small_counts,
+    is_hidden, shown_count, shown_share, suppress_small_counts, table_for_people, write_for_publication,
 )
 from conftest import refused as _refused
 
@@ -51,6 +51,22 @@ def test_statistics_from_fewer_than_threshold_cases_are_hidden_when_asked():
     out = suppress_small_counts(counts(), [], statistic_columns="mean_score", n_column="clients",
                                 statistic_marker="—")
     assert out["clients"].tolist()[1] == 1 and out["mean_score"].tolist()[1:3] == ["—", "—"]
+
+
+def test_one_rule_for_a_count_wherever_it_is_published():
+    assert [shown_count(n) for n in (0, 1, 4, 5, 12, None)] == [0, "<5", "<5", 5, 12, None]
+    assert shown_count(9, 10) == "<10" and shown_count(0, keep_zero=False) == "<5"
+    assert shown_count(3, None) == 3 and not is_hidden(3, None) and is_hidden(3) and not is_hidden(0)
+    assert suppress_small_counts(counts(), "clients", threshold=10)["clients"].tolist()[:5] == [0, "<10", "<10", "<10", 12]
+    _refused(lambda: shown_count(2.5), "evaluation.not_a_count")
+    _refused(lambda: shown_count(3, 0), "evaluation.threshold")
+
+
+def test_a_share_is_hidden_with_its_count():
+    assert shown_share(12, 40, lang="en") == "12 (30%)" and shown_share(1, 3, lang="uk", digits=1) == "<5"
+    assert shown_share(12, 45, lang="uk", digits=1) == "12 (26,7%)"
+    assert shown_share(3, 40) == "<5"  # 3 of 40 would be 8%: the share gives the count back
+    assert shown_share(3, 40, None) == "3 (8%)" and shown_share(0, 0) == "0"
 
 
 @pytest.mark.parametrize("threshold", [0, -5, 2.5, "5", True, None])
@@ -135,3 +151,42 @@ def test_change_table_for_a_paper_in_both_languages():
     assert tiny["n"] == "<5" and tiny["Before, M (SD)"] == "—" and tiny["d_z [95% CI]"] == "—"
     assert hidden.iloc[0]["n"] == 10 and hidden.iloc[0]["t (df)"] == "4.74 (9)"
     assert format_change_table(table, "en", level=90).columns[4] == "Mean difference [90% CI]"
+
+
+def test_the_counts_in_the_notes_of_a_change_table_are_hidden_too():
+    rows = [{"client": i, "time": t, "score": s, "scale": "movies"}
+            for i, (b, a) in enumerate(zip([9, 6, 7, 8, 7, 9, 8, 8, 8, 7], [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]))
+            for t, s in ((1, b), (2, a))]
+    rows += [{"client": 50 + i, "time": 1, "score": 5, "scale": "movies"} for i in range(2)]  # measured once
+    for lang, note in (("en", "Clients with a single measurement (left out): {n}."),
+                       ("uk", "Клієнтів лише з одним вимірюванням (не враховано): {n}.")):
+        table = change_table(pd.DataFrame(rows), lang=lang)
+        notes = format_change_table(table, lang).iloc[0].iloc[-1]
+        assert note.format(n=2) in notes and "(9, 9)" not in notes
+        shown = format_change_table(table, lang, min_n=5).iloc[0].iloc[-1]
+        assert note.format(n="<5") in shown and note.format(n=2) not in shown
+
+
+def test_a_table_for_people_has_no_index_and_numbers_in_the_readers_convention(tmp_path):
+    table = suppress_small_counts(counts(), "clients", statistic_columns=["mean_score"], n_column="clients")
+    html = table_for_people(table, "uk").to_html()
+    assert "row_heading" not in html  # no index column
+    assert ">3,10<" in html and ">2,20<" in html and "&lt;5" in html and ">—<" in html and ">12<" in html
+    assert ">3.10<" in table_for_people(table, "en", digits=2).to_html()
+    assert ">3.1<" in table_for_people(table, "en", digits=1).to_html()
+
+
+def test_files_for_publication_are_written_private(tmp_path):
+    import matplotlib.pyplot as plt
+    import stat
+
+    figure, _ = plt.subplots()
+    figure.caption = "A caption, n = <5."
+    table = suppress_small_counts(counts(), "clients")
+    written = write_for_publication(tmp_path / "paper", {"districts": table}, {"chart": figure}, ["One.", "Two."])
+    plt.close(figure)
+    assert sorted(p.name for p in written) == ["chart.png", "chart.txt", "conclusions.md", "districts.csv"]
+    assert (tmp_path / "paper" / "districts.csv").read_text(encoding="utf-8").splitlines()[2] == "B,<5,2.0"
+    assert (tmp_path / "paper" / "chart.txt").read_text(encoding="utf-8") == "A caption, n = <5.\n"
+    assert (tmp_path / "paper" / "conclusions.md").read_text(encoding="utf-8") == "One.\n\nTwo.\n"
+    assert all(not stat.S_IMODE(p.stat().st_mode) & stat.S_IRWXO for p in written)

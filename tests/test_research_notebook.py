@@ -1,8 +1,13 @@
-"""The research notebook on a pseudonymised export of the demo finds what the demo planted; that export, made
-with the defaults, has its dates shifted and fewer than 5% of its clients unique on their quasi-identifiers."""
+"""The research notebook on a pseudonymised export of the demo finds what the demo planted, and its concluding
+paragraphs say so in words, in Ukrainian and English, without a causal claim about the programmes; a count of
+1–4 planted in an export shows nowhere in the notebook's outputs nor in the files it writes for publication; the
+export, made with the defaults, has its dates shifted and fewer than 5% of its clients unique on their
+quasi-identifiers."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -11,6 +16,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import BROAD_AGES, FINE_AGES, HOUSEHOLD_BANDS, band_of, case_facts, period_of, share_of_unique, whole_years
+from workbench import config
 from workbench.demo import build_demo
 from workbench.pseudonyms import Pseudonymiser
 from workbench.research_export import export_research_dataset, read_research_dataset
@@ -28,6 +34,17 @@ out = {"change": family, "reliability": classified.attrs["reliability"] if class
 if len(programmes) == 2:
     out["logrank_p"] = test["p"]
     out["d_s"] = result["effect_sizes"]["d_s"]["estimate"]
+from matplotlib.text import Text as _Text
+out["paragraphs"] = {lang: paragraphs}
+# The same findings worded in the other language by the function the notebook calls (a second run would only
+# repeat the statistics): both languages are checked on every run.
+other = "en" if lang == "uk" else "uk"
+out["paragraphs"][other] = [conclusions.programme_paragraph(findings[code], other, suppress_below) for code in programmes]
+if len(programmes) == 2:
+    out["paragraphs"][other].append(conclusions.comparison_paragraph(*(findings[c] for c in programmes), other,
+                                                                     suppress_below))
+out["figure_texts"] = [t.get_text() for f in figures.values() for t in f.findobj(_Text)] + \
+    [getattr(f, "caption", "") for f in figures.values()]
 print(json.dumps(out, default=float))
 """
 
@@ -60,7 +77,30 @@ def _run(export, **parameters) -> dict:
     NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
-    return json.loads("".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream"))
+    found = json.loads("".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream"))
+    found["outputs"] = [text for c in notebook.cells[:-1] for o in c.get("outputs", [])
+                        for text in ([o.get("text", "")] + list(o.get("data", {}).values()))
+                        if isinstance(text, str) and not text.startswith("iVBOR")]  # every text, no PNG bytes
+    return found
+
+
+# What a sentence would say if it claimed the programme caused the change (the caveats must not use them either).
+CAUSAL = {"en": r"caus|because|due to|led to|lead to|result(s|ed)? (in|of|from)|thanks to|attribut|owing to|brought "
+                r"about|produced by|effect of the programme|programme's effect|works better because",
+          "uk": r"призв|спричин|завдяки|внаслідок|через програм|зумовл|результат програм|ефект програм|вплив програм"}
+
+
+def _paragraph_checks(paragraphs: list[str], lang: str) -> None:
+    """What every concluding paragraph must hold: the effect size named with its reason, the caveats, no cause."""
+    for text in paragraphs[:-1] if len(paragraphs) > 1 and "g_s" in paragraphs[-1] else paragraphs:
+        assert ("Hedges's g_av" in text and "Lakens (2013)" in text) if lang == "en" else \
+            ("g_av Хеджеса" in text and "Лакенс (2013)" in text)
+        assert ("there is no control group" if lang == "en" else "контрольної групи немає") in text
+        assert re.search(r"Attrition: of \d+ cases enrolled, (\d+ \(\d+%\)|<5) have only a baseline" if lang == "en"
+                         else r"Вибування: із \d+ взятих на облік випадків (\d+ \(\d+%\)|<5) мають лише первинне", text)
+    for text in paragraphs:
+        assert not re.search(CAUSAL[lang], text, re.IGNORECASE), text
+        assert ("not randomly assigned" if lang == "en" else "не розподілялися випадково") in text
 
 
 @pytest.mark.timeout(900)
@@ -76,6 +116,26 @@ def test_family_support_needs_fall_faster_than_idp_support(export):
     assert 0 < found["reliability"] < 1 and found["categories"]["improved"] > found["categories"]["deteriorated"]
     assert found["fit_seconds"] > 0
 
+    # The paragraphs say it in words: needs fell (lower is better), more in family support than in IDP support.
+    for lang in ("en", "uk"):
+        _family_paragraphs(found["paragraphs"][lang], lang)
+
+
+def _family_paragraphs(paragraphs: list[str], lang: str) -> None:
+    family, idp, compared = paragraphs
+    names = {code: config.label("programmes", code, lang) for code in ("family_support", "idp_support")}
+    if lang == "en":
+        for text in (family, idp):
+            assert "the mean score fell from" in text and "That is an improvement: lower is better on this scale." in text
+        assert f"the improvement was larger in {names['family_support']} (mean change −" in compared
+        assert f"than in {names['idp_support']} (−" in compared
+    else:
+        for text in (family, idp):
+            assert "середній бал знизився з" in text and "Це покращення: на цій шкалі краще, коли бал нижчий." in text
+        assert f"покращення було більшим у програмі «{names['family_support']}» (середня зміна −" in compared
+        assert f"ніж у програмі «{names['idp_support']}» (−" in compared
+    _paragraph_checks(paragraphs, lang)
+
 
 @pytest.mark.timeout(900)
 def test_care_leavers_quality_of_life_rises(export):
@@ -85,6 +145,27 @@ def test_care_leavers_quality_of_life_rises(export):
     # notebook says alpha is unusable instead of classing anyone with it.
     assert found["reliability"] is None
     assert found["fixed"]["months"]["estimate"] > 0 and found["fixed"]["months"]["p"] < 0.05
+
+    # In words: quality of life rose (higher is better on the CARe profile), and the goals of young people leaving
+    # care reached the expected level more often and sooner than in each of the two family programmes.
+    for lang in ("uk", "en"):
+        _care_paragraph(found["paragraphs"][lang], lang)
+
+
+def _care_paragraph(paragraphs: list[str], lang: str) -> None:
+    text, = paragraphs
+    others = [config.label("programmes", code, lang) for code in ("family_support", "idp_support")]
+    if lang == "en":
+        assert "the mean score rose from" in text and "That is an improvement: higher is better on this scale." in text
+        for other in others:
+            assert re.search(rf"Compared with {re.escape(other)} \([^)]*\)[^)]*\), goals here reached the expected "
+                             r"level more often and sooner\.", text)
+    else:
+        assert "середній бал зріс з" in text and "Це покращення: на цій шкалі краще, коли бал вищий." in text
+        for other in others:
+            assert re.search(rf"Порівняно з програмою «{re.escape(other)}» \([^)]*\)[^)]*\) цілі тут досягали "
+                             r"очікуваного рівня частіше і швидше\.", text)
+    _paragraph_checks(paragraphs, lang)
 
 
 def test_the_default_export_is_shifted_and_under_5_percent_unique(demo, report_figure):
@@ -136,3 +217,46 @@ def test_the_default_export_is_shifted_and_under_5_percent_unique(demo, report_f
     assert manifest["export_warnings"] == []
     report_figure(f"research export of the demo: {100 * before:.1f}% of {summary['clients']} clients unique at "
                   f"full precision, {100 * after:.1f}% by default ({summary['level_described']['en']})")
+
+
+def _planted_export(export, folder: Path, reason: str, programme: str, n: int) -> Path:
+    """A copy of ``export`` in which exactly ``n`` cases, all in ``programme``, were closed for ``reason``: ``n``
+    of the programme's cases closed with their goals achieved are relabelled (no other case has that reason)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    shutil.copytree(export, folder)
+    path = folder / "clients.parquet"
+    table = pq.read_table(path)
+    clients = table.to_pandas()
+    assert not (clients["closure_reason"] == reason).any()
+    chosen = clients.index[(clients["programme"] == programme) & (clients["closure_reason"] == "goals_achieved")][:n]
+    clients.loc[chosen, "closure_reason"] = reason
+    pq.write_table(pa.Table.from_pandas(clients, schema=table.schema, preserve_index=False), path)
+    return folder
+
+
+def _rows(text: str) -> list[str]:
+    """``text`` cut into rows: a table's rows (HTML or CSV) and a text's lines and sentences, tags dropped."""
+    if "</tr>" in text:  # an HTML table: one row per <tr>, whatever its line breaks
+        rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in text.split("</tr>")]
+        return [row.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") for row in rows]
+    return re.split(r"\n|(?<=\.) ", text)
+
+
+@pytest.mark.timeout(900)
+def test_a_planted_count_of_three_shows_nowhere(export, tmp_path):
+    planted = _planted_export(export, tmp_path / "planted", "other", "idp_support", 3)
+    written = tmp_path / "for_the_paper"
+    found = _run(planted, lang="uk", publish_to=str(written))
+    files = [path.read_text(encoding="utf-8") for path in sorted(written.iterdir()) if path.suffix != ".png"]
+    assert {path.suffix for path in written.iterdir()} == {".csv", ".png", ".txt", ".md"}
+    texts = found["outputs"] + found["figure_texts"] + found["paragraphs"]["uk"] + found["paragraphs"]["en"] + files
+    label = config.label("closure_reasons", "other", "uk")
+    about_it = [row for text in texts for row in _rows(text) if label in row]
+    # The reason shows in the flow table, the closure table (notebook and CSV), the chart's legend: as "<5".
+    assert len(about_it) >= 5 and all("<5" in row for row in about_it)
+    assert not any(re.search(r"(?<![\d.,])3(?![\d.,])", row) for row in about_it), about_it
+    # Nor does any other count of 1–4 show where a count is named: n, events, cases, a count with its share.
+    small = r"(\bn ?= ?|подій: |випадків: |\bevents: )[1-4](?!\d)|(?<![\d.,−-])[1-4] \(\d+%\)"
+    assert not [m.group(0) for text in texts for m in re.finditer(small, text)]

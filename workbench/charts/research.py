@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config, i18n
+from ..evaluation.publication import is_hidden, shown_count
 from ..evaluation.reliable_change import CATEGORIES
 from ..evaluation.survival import cumulative_incidence_by_cause, kaplan_meier_by_group, median_survival
 from .common import no_data
@@ -105,14 +106,16 @@ def _fmt(value: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "uk" else text
 
 
-def reliable_change_chart(classified: pd.DataFrame, lang: str | None = None, title: str | None = None):
+def reliable_change_chart(classified: pd.DataFrame, lang: str | None = None, title: str | None = None, *,
+                          suppress_below: int | None = None):
     """The classic J&T plot: score before (x) against after (y), one point per client.
 
     Drawn: the no-change diagonal (gid ``no_change``), the band of changes within measurement
     error, post = pre ± threshold (gid ``reliable_band``), the cut-off as a vertical and a
     horizontal dashed line (gid ``cutoff``) when one was given, and the clients coloured by
     category (one scatter per category, gid ``category_<name>``). Returns the figure;
-    ``fig.caption`` describes it in ``lang``. With no clients the figure says "No data".
+    ``fig.caption`` describes it in ``lang``. With no clients the figure says "No data". Counts in the legend
+    and the caption under ``suppress_below`` show as "<5" (:func:`~workbench.evaluation.publication.shown_count`).
     """
     lang = i18n.normalise_language(lang)
     fig, ax = plt.subplots(figsize=(8.4, 5.6))
@@ -143,7 +146,8 @@ def reliable_change_chart(classified: pd.DataFrame, lang: str | None = None, tit
             continue
         colour, marker = _STYLE[name]
         ax.scatter(subset["pre"], subset["post"], color=colour, marker=marker, s=36, zorder=3,
-                   label=f"{i18n.t(f'evaluation.category.{name}', lang)} (n={len(subset)})",
+                   label=f"{i18n.t(f'evaluation.category.{name}', lang)} "
+                         f"(n={shown_count(len(subset), suppress_below)})",
                    gid=f"category_{name}")
     ax.set_xlim(low, high)
     ax.set_ylim(low, high)
@@ -156,7 +160,8 @@ def reliable_change_chart(classified: pd.DataFrame, lang: str | None = None, tit
     direction = i18n.t("chart.reliable_change.higher_better" if attrs["higher_is_better"]
                        else "chart.reliable_change.higher_worse", lang)
     caption = i18n.t("chart.reliable_change.caption", lang, threshold=_fmt(threshold, lang),
-                     reliability=_fmt(attrs["reliability"], lang), direction=direction, n=len(classified))
+                     reliability=_fmt(attrs["reliability"], lang), direction=direction,
+                     n=shown_count(len(classified), suppress_below))
     if cutoff is not None:
         caption += " " + i18n.t("chart.reliable_change.caption_cutoff", lang, cutoff=_fmt(cutoff, lang))
     fig.caption = caption
@@ -176,7 +181,8 @@ def _level(alpha: float) -> str:
 
 def kaplan_meier_chart(durations: Sequence[float], events: Sequence[int], groups: Sequence | None = None, *,
                        lang: str | None = None, conf_type: str = "log", alpha: float = 0.05,
-                       group_labels: dict | None = None, time_label: str | None = None):
+                       group_labels: dict | None = None, time_label: str | None = None,
+                       suppress_below: int | None = None):
     """Kaplan–Meier curves (:func:`~workbench.evaluation.survival.kaplan_meier_by_group`), one per group, with
     confidence bands and censoring ticks.
 
@@ -184,7 +190,9 @@ def kaplan_meier_chart(durations: Sequence[float], events: Sequence[int], groups
     shown; ``time_label`` replaces the x-axis label (say "Days since intake"). Each group's
     artists have gids ``km:<n>`` (the curve), ``band:<n>`` and ``censor:<n>``, n counting
     groups from 0. Returns the figure; ``fig.caption`` gives the interval and each median.
-    Empty data give a "no data" figure; bad data raise :class:`UserError` before drawing.
+    Empty data give a "no data" figure; bad data raise :class:`UserError` before drawing. Counts in the
+    legend under ``suppress_below`` show as "<5" (:func:`~workbench.evaluation.publication.shown_count`), and
+    a group with so few people or events keeps its legend entry but no curve, band, ticks nor median.
     """
     lang = i18n.normalise_language(lang)
     curves = {} if _is_empty(durations) else kaplan_meier_by_group(durations, events, groups, conf_type=conf_type,
@@ -202,9 +210,16 @@ def kaplan_meier_chart(durations: Sequence[float], events: Sequence[int], groups
         low = np.concatenate([[1.0], km["lower"], [km["lower"].iloc[-1] if len(km) else 1.0]])
         high = np.concatenate([[1.0], km["upper"], [km["upper"].iloc[-1] if len(km) else 1.0]])
         colour = f"C{number % 10}"
-        line, = ax.step(x, y, where="post", color=colour, linewidth=2,
-                        label=i18n.t("chart.km.legend", lang, group=name, n=km.attrs["n"],
-                                     events=km.attrs["n_events"]))
+        label = i18n.t("chart.km.legend", lang, group=name, n=shown_count(km.attrs["n"], suppress_below),
+                       events=shown_count(km.attrs["n_events"], suppress_below))
+        if is_hidden(km.attrs["n"], suppress_below) or is_hidden(km.attrs["n_events"], suppress_below):
+            # Each step of a small group's curve is one person: only its legend entry is drawn (empty gids).
+            for gid in ("km", "band", "censor"):
+                ax.plot([], [], color=colour, linewidth=2, label=label if gid == "km" else "_nolegend_",
+                        gid=f"{gid}:{number}")
+            medians.append(i18n.t("chart.km.median", lang, group=name, median="—"))
+            continue
+        line, = ax.step(x, y, where="post", color=colour, linewidth=2, label=label)
         line.set_gid(f"km:{number}")
         band = ax.fill_between(x, low, high, step="post", color=colour, alpha=0.15, linewidth=0)
         band.set_gid(f"band:{number}")
@@ -230,14 +245,17 @@ def kaplan_meier_chart(durations: Sequence[float], events: Sequence[int], groups
 
 def cumulative_incidence_chart(durations: Sequence[float], causes: Sequence, *, censored=0,
                                cause_labels: dict | None = None, lang: str | None = None,
-                               alpha: float = 0.05, time_label: str | None = None):
+                               alpha: float = 0.05, time_label: str | None = None,
+                               suppress_below: int | None = None):
     """The cumulative incidence of every cause (outcome;
     :func:`~workbench.evaluation.survival.cumulative_incidence_by_cause`), each a step line with its band.
 
     ``causes`` as in :func:`~workbench.evaluation.survival.cumulative_incidence`; ``cause_labels`` maps a
     cause to the label shown. Each cause's line has the gid ``cif:<n>`` and its band ``band:<n>``, n
     counting the causes (sorted) from 0. Returns the figure; ``fig.caption`` explains competing outcomes.
-    Empty data, or no outcome at all, give a "no data" figure; bad data raise :class:`UserError`.
+    Empty data, or no outcome at all, give a "no data" figure; bad data raise :class:`UserError`. Counts in
+    the legend and caption under ``suppress_below`` show as "<5" (:func:`~workbench.evaluation.publication.shown_count`),
+    and a cause with so few events keeps its legend entry but no curve nor band.
     """
     lang = i18n.normalise_language(lang)
     curves = {} if _is_empty(durations) else cumulative_incidence_by_cause(durations, causes, censored=censored,
@@ -253,9 +271,14 @@ def cumulative_incidence_chart(durations: Sequence[float], causes: Sequence, *, 
         low = np.concatenate([[0.0], table["lower"], [table["lower"].iloc[-1]]])
         high = np.concatenate([[0.0], table["upper"], [table["upper"].iloc[-1]]])
         colour = f"C{number % 10}"
-        label = str((cause_labels or {}).get(cause, cause))
-        line, = ax.step(x, y, where="post", color=colour, linewidth=2,
-                        label=i18n.t("chart.cif.legend", lang, cause=label, events=table.attrs["n_events_cause"]))
+        label = i18n.t("chart.cif.legend", lang, cause=str((cause_labels or {}).get(cause, cause)),
+                       events=shown_count(table.attrs["n_events_cause"], suppress_below))
+        if is_hidden(table.attrs["n_events_cause"], suppress_below):
+            # The curve's height is the cause's count over n: only its legend entry is drawn (empty gids).
+            ax.plot([], [], color=colour, linewidth=2, label=label, gid=f"cif:{number}")
+            ax.plot([], [], color=colour, label="_nolegend_", gid=f"band:{number}")
+            continue
+        line, = ax.step(x, y, where="post", color=colour, linewidth=2, label=label)
         line.set_gid(f"cif:{number}")
         band = ax.fill_between(x, low, high, step="post", color=colour, alpha=0.15, linewidth=0)
         band.set_gid(f"band:{number}")
@@ -266,23 +289,30 @@ def cumulative_incidence_chart(durations: Sequence[float], causes: Sequence, *, 
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
-    fig.caption = i18n.t("chart.cif.caption", lang, n=len(durations), level=_level(alpha))
+    fig.caption = i18n.t("chart.cif.caption", lang, n=shown_count(len(durations), suppress_below),
+                         level=_level(alpha))
     return fig
 
 
 # --- goal attainment ------------------------------------------------------------------------------------
 
-def gas_chart(gas: pd.DataFrame, lang: str | None = None):
+def gas_chart(gas: pd.DataFrame, lang: str | None = None, *, suppress_below: int | None = None):
     """Box plots of episodes' GAS T-scores by programme (:func:`~workbench.evaluation.cohort.gas_per_episode`),
-    the expected outcome (50) marked."""
+    the expected outcome (50) marked. A programme with fewer than ``suppress_below`` cases keeps its row,
+    labelled "(n=<5)", but no box (its box would show their scores)."""
     fig, ax = plt.subplots(figsize=(7, 3.6))
     fig.suptitle(i18n.t("chart.gas_by_programme.title", lang))
     if gas.empty:
         return no_data(fig, ax, lang)
     groups = list(gas.groupby("programme"))
-    ax.boxplot([g["t_score"] for _, g in groups], vert=False)
+    shown = [(place, g["t_score"]) for place, (_, g) in enumerate(groups, 1) if not is_hidden(len(g), suppress_below)]
+    if shown:
+        ax.boxplot([scores for _, scores in shown], positions=[place for place, _ in shown],
+                   orientation="horizontal")
     ax.set_yticks(range(1, len(groups) + 1))
-    ax.set_yticklabels([f"{config.label('programmes', p, lang)[:40]} (n={len(g)})" for p, g in groups], fontsize=8)
+    ax.set_ylim(0.5, len(groups) + 0.5)
+    ax.set_yticklabels([f"{config.label('programmes', p, lang)[:40]} (n={shown_count(len(g), suppress_below)})"
+                        for p, g in groups], fontsize=8)
     ax.axvline(50, color="black", linewidth=1, linestyle="--")
     ax.set_xlabel(i18n.t("chart.gas_by_programme.x", lang))
     fig.tight_layout()

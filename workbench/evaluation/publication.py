@@ -1,8 +1,12 @@
 """Tables for publication: suppression of small counts and the formatting a paper expects.
 
 **Suppression.** Counts of 1 to ``threshold − 1`` people (1–4 with the usual threshold of 5) can
-identify someone in a small community, so :func:`suppress_small_counts` replaces them with a
-marker (``"<5"``); zero is kept by default (an empty cell identifies no one; pass
+identify someone in a small community, so they are shown as a marker (``"<5"``). One rule,
+:func:`shown_count`, decides it for every place a count is published: table cells
+(:func:`suppress_small_counts`), chart legends and captions (:mod:`workbench.charts.research`), the
+research notebook's sentences and its concluding paragraph (:mod:`workbench.evaluation.conclusions`);
+:func:`shown_share` hides a percentage whose count is hidden (it would give the count back).
+Zero is kept by default (an empty cell identifies no one; pass
 ``keep_zero=False`` to hide it too). Asked to, it also hides statistics (means, percentages, effect
 sizes) computed from fewer than ``threshold`` cases. This is *primary* suppression only: when a
 row or column total is published and a single cell in it is hidden, the cell can be recovered by
@@ -24,13 +28,17 @@ Sources:
 """
 from __future__ import annotations
 
+import io
 import math
+import re
 from numbers import Integral, Real
+from pathlib import Path
 
 import pandas as pd
 
 from .. import i18n
-from .values import is_missing
+from ..files import private_folder, write_private
+from .values import is_missing, is_number
 from ..i18n import UserError
 
 DASH = "—"
@@ -63,6 +71,35 @@ i18n.add({
 
 # --- suppression ----------------------------------------------------------------------------
 
+def shown_count(count, threshold: int | None = 5, marker: str | None = None, *, keep_zero: bool = True):
+    """``count`` as it may be published: itself, or ``marker`` (default ``"<threshold"``, e.g. "<5") when it
+    is from 1 to ``threshold − 1`` (zero too with ``keep_zero=False``). ``threshold=None`` hides nothing.
+    A count must be a whole number, not negative (:class:`UserError` ``evaluation.not_a_count`` otherwise)."""
+    if threshold is None:
+        return count
+    threshold = _check_threshold(threshold)
+    value = _count(count, "n", 1)
+    if value is not None and (0 < value < threshold or (value == 0 and not keep_zero)):
+        return f"<{threshold}" if marker is None else marker
+    return count
+
+
+def is_hidden(count, threshold: int | None = 5) -> bool:
+    """Whether :func:`shown_count` hides ``count`` (statistics computed from it are hidden with it)."""
+    return threshold is not None and shown_count(count, threshold) != count
+
+
+def shown_share(count, total, threshold: int | None = 5, lang: str | None = None, digits: int = 0) -> str:
+    """"12 (30%)" for ``count`` of ``total``; "<5" alone when either count is hidden (the share would give
+    the hidden count back); "0" when ``total`` is 0."""
+    lang = i18n.normalise_language(lang)
+    if is_hidden(count, threshold) or is_hidden(total, threshold):
+        return str(shown_count(count, threshold) if is_hidden(count, threshold) else shown_count(total, threshold))
+    if not total:
+        return str(count)
+    return f"{count} ({format_number(100 * count / total, digits, lang)}%)"
+
+
 def _check_threshold(value) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
         raise UserError("evaluation.threshold", value=value)
@@ -79,10 +116,11 @@ def _count(value, column, row):
     return int(value)
 
 
-def suppress_small_counts(table: pd.DataFrame, columns, threshold: int = 5, marker: str = "<5", *,
+def suppress_small_counts(table: pd.DataFrame, columns, threshold: int = 5, marker: str | None = None, *,
                           keep_zero: bool = True, statistic_columns=(), n_column: str | None = None,
                           statistic_marker: str | None = None) -> pd.DataFrame:
-    """A copy of ``table`` with counts from 1 to ``threshold − 1`` in ``columns`` replaced by ``marker``.
+    """A copy of ``table`` with counts from 1 to ``threshold − 1`` in ``columns`` replaced by ``marker``
+    (default ``"<threshold"``), by the rule of :func:`shown_count`.
 
     ``keep_zero=False`` hides zeros as well. ``statistic_columns``: statistics to hide (with
     ``statistic_marker``, by default ``marker``) on every row whose ``n_column`` — the number of
@@ -99,6 +137,7 @@ def suppress_small_counts(table: pd.DataFrame, columns, threshold: int = 5, mark
             raise UserError("evaluation.missing_column", column=column)
     if statistic_columns and not n_column:
         raise UserError("evaluation.n_column_needed")
+    marker = f"<{threshold}" if marker is None else marker
     statistic_marker = marker if statistic_marker is None else statistic_marker
     out = table.copy()
     hidden = 0
@@ -108,14 +147,13 @@ def suppress_small_counts(table: pd.DataFrame, columns, threshold: int = 5, mark
     for column in columns:
         values = out[column].astype(object).tolist()
         for i, count in enumerate(counts_of[column]):
-            if count is None:
-                continue
-            if 0 < count < threshold or (count == 0 and not keep_zero):
-                values[i] = marker
+            shown = shown_count(count, threshold, marker, keep_zero=keep_zero)
+            if count is not None and shown != count:
+                values[i] = shown
                 hidden += 1
         out[column] = pd.Series(values, index=out.index, dtype=object)
     if statistic_columns:
-        small = [n is not None and 0 < n < threshold for n in counts_of[n_column]]
+        small = [n is not None and is_hidden(n, threshold) for n in counts_of[n_column]]
         for column in statistic_columns:
             values = out[column].astype(object).tolist()
             for i, is_small in enumerate(small):
@@ -201,6 +239,49 @@ def format_t(t, df, digits: int = 2, lang: str | None = None) -> str:
     return f"{format_number(t, digits, lang)} ({df_text})"
 
 
+def table_for_people(table: pd.DataFrame, lang: str | None = None, digits: int = 2):
+    """``table`` as a reader sees it: no index column, numbers rounded to ``digits`` decimals in ``lang``'s
+    convention (:func:`format_number`), a column of whole numbers (counts, even stored as floats beside a
+    missing value) without decimals, text such as "<5" untouched, missing as "—". Returns a pandas ``Styler``,
+    which a notebook shows as HTML."""
+    lang = i18n.normalise_language(lang)
+
+    def numbers(column):
+        return [v for v in table[column].tolist() if is_number(v) and not is_missing(v)]
+
+    def shown(value, places):
+        if isinstance(value, str):
+            return value
+        if is_missing(value):
+            return DASH
+        return format_number(value, places, lang) if is_number(value) else str(value)
+
+    style = table.style.hide(axis="index")
+    for column in table.columns:
+        whole = all(float(v).is_integer() for v in numbers(column))
+        style = style.format(lambda v, places=0 if whole else digits: shown(v, places), subset=[column],
+                             escape="html")
+    return style
+
+
+def write_for_publication(folder, tables: dict, figures: dict, paragraphs=()) -> list:
+    """Write what a paper takes from the research notebook into ``folder`` (made if needed): each table of
+    ``tables`` ({name: frame}, already suppressed and headed in the reader's language) as ``<name>.csv`` (UTF-8,
+    no index), each figure of ``figures`` as ``<name>.png`` with its caption in ``<name>.txt``, and the
+    ``paragraphs`` in ``conclusions.md``. The files are private (:mod:`workbench.files`), as the export they
+    come from. Returns the paths written."""
+    folder = private_folder(Path(folder))
+    written = [write_private(folder / f"{name}.csv", table.to_csv(index=False)) for name, table in tables.items()]
+    for name, figure in figures.items():
+        png = io.BytesIO()
+        figure.savefig(png, format="png", dpi=150, bbox_inches="tight")
+        written.append(write_private(folder / f"{name}.png", png.getvalue()))
+        written.append(write_private(folder / f"{name}.txt", getattr(figure, "caption", "") + "\n"))
+    if paragraphs:
+        written.append(write_private(folder / "conclusions.md", "\n\n".join(paragraphs) + "\n"))
+    return written
+
+
 def format_change_table(table: pd.DataFrame, lang: str | None = None, *, digits: int = 2, level: int = 95,
                         min_n: int | None = None, marker: str | None = None) -> pd.DataFrame:
     """The table a paper prints, from :func:`workbench.evaluation.change.change_table`.
@@ -208,7 +289,9 @@ def format_change_table(table: pd.DataFrame, lang: str | None = None, *, digits:
     Columns (headers in ``lang``): scale, n, before and after as "M (SD)", mean difference with
     its interval, t (df), p, Wilcoxon W⁺ and p, d_z, d_rm, d_av and g_av with intervals, notes.
     ``level`` only labels the intervals (match the ``alpha`` the table was computed with).
-    ``min_n``: scales with fewer pairs show n as ``marker`` (default "<min_n") and no statistics.
+    ``min_n``: scales with fewer pairs show n as ``marker`` (default "<min_n") and no statistics nor notes;
+    on the other rows the counts the notes give (clients measured once, pairs dropped, zero differences)
+    are hidden by the same rule (:func:`shown_count`).
     """
     lang = i18n.normalise_language(lang)
     rows = []
@@ -232,7 +315,8 @@ def format_change_table(table: pd.DataFrame, lang: str | None = None, *, digits:
                                       "d_z", "d_rm", "d_av", "g_av", "notes"])
     if min_n is not None:
         min_n = _check_threshold(min_n)
-        statistics = ["before", "after", "difference", "t", "p", "wilcoxon", "d_z", "d_rm", "d_av", "g_av"]
+        statistics = ["before", "after", "difference", "t", "p", "wilcoxon", "d_z", "d_rm", "d_av", "g_av", "notes"]
+        out["notes"] = [_note_counts_shown(text, min_n, lang) for text in out["notes"]]
         out = suppress_small_counts(out, ["n"], threshold=min_n, marker=marker or f"<{min_n}",
                                     statistic_columns=statistics, n_column="n", statistic_marker=DASH)
     headers = {
@@ -246,3 +330,19 @@ def format_change_table(table: pd.DataFrame, lang: str | None = None, *, digits:
         "notes": i18n.t("evaluation.col.notes", lang),
     }
     return out.rename(columns=headers)
+
+
+# The notes of :func:`workbench.evaluation.change.change_row` that give a count of people.
+_COUNTED_NOTES = ("evaluation.note.single", "evaluation.note.dropped", "evaluation.note.zeros")
+
+
+def _note_counts_shown(notes, threshold: int, lang: str) -> str:
+    """``notes`` with the count in each of :data:`_COUNTED_NOTES` as :func:`shown_count` shows it; the
+    pattern of each note is read from the catalogue, so a reworded note is still found."""
+    if not isinstance(notes, str):
+        return notes
+    for key in _COUNTED_NOTES:
+        before, after = i18n.t(key, lang, n="\0").split("\0")
+        notes = re.sub(re.escape(before) + r"(\d+)" + re.escape(after),
+                       lambda m, b=before, a=after: f"{b}{shown_count(int(m.group(1)), threshold)}{a}", notes)
+    return notes

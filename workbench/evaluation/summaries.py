@@ -20,6 +20,10 @@ i18n.add({
     "summary.col.cases": {"uk": "Випадків", "en": "Cases"},
     "summary.col.at_day": {"uk": "Частка до {days} дня", "en": "Share by day {days}"},
     "summary.not_reached": {"uk": "не досягнуто", "en": "not reached"},
+    "summary.col.category": {"uk": "Категорія", "en": "Category"},
+    "summary.col.at_risk": {"uk": "Ще без події на день {days}", "en": "At risk on day {days}"},
+    "summary.col.share": {"uk": "Частка", "en": "Share"},
+    "summary.row_counts": {"uk": "Рядків у файлах: {counts}", "en": "Rows in the files: {counts}"},
     "summary.reliability": {
         "uk": "Надійність {reliability} ({source}); S_diff = {s_diff}; надійна зміна — щонайменше {threshold} бала; "
               "межа клінічної значущості: {cutoff}.",
@@ -36,6 +40,8 @@ i18n.add({
     "summary.welch": {"uk": "t Велча = {t}, {p}; d_s = {d_s}; g_s = {g_s}.",
                       "en": "Welch's t = {t}, {p}; d_s = {d_s}; g_s = {g_s}."},
     "summary.took": {"uk": "Усе разом: {seconds} с.", "en": "Everything took {seconds} s."},
+    "summary.written": {"uk": "Для публікації записано файлів: {n}, у теці {folder}.",
+                        "en": "{n} files written for publication in {folder}."},
 })
 
 
@@ -46,33 +52,42 @@ def p_text(p, lang=None) -> str:
 
 
 def median_table(goals: pd.DataFrame, programmes, *, conf_type: str = "log", lang=None) -> pd.DataFrame:
-    """Per programme: goals, how many reached level ≥ 0, the Kaplan–Meier median time and its interval."""
+    """Per programme: goals, how many reached level ≥ 0, the Kaplan–Meier median time and its interval (the
+    columns are there even with no goals)."""
+    columns = [i18n.t("summary.col.programme", lang), i18n.t("summary.col.goals", lang),
+               i18n.t("summary.col.reached", lang), i18n.t("summary.col.median", lang),
+               i18n.t("summary.col.ci", lang, level="95%", transform=conf_type)]
     rows = []
     for code in programmes:
         mine = goals[goals["programme"] == code]
         if mine.empty:
             continue
         median = survival.median_survival(survival.kaplan_meier(mine["days"], mine["event"], conf_type=conf_type))
-        level = f"{median['conf_level']:.0%}"
 
         def shown(value):
             return i18n.t("summary.not_reached", lang) if pd.isna(value) else publication.format_number(value, 0, lang)
 
-        rows.append({
-            i18n.t("summary.col.programme", lang): config.label("programmes", code, lang),
-            i18n.t("summary.col.goals", lang): len(mine),
-            i18n.t("summary.col.reached", lang): int(mine["event"].sum()),
-            i18n.t("summary.col.median", lang): shown(median["median"]),
-            i18n.t("summary.col.ci", lang, level=level, transform=median["conf_type"]):
-                f"{shown(median['lower'])} – {shown(median['upper'])}",
-        })
-    return pd.DataFrame(rows)
+        rows.append([config.label("programmes", code, lang), len(mine), int(mine["event"].sum()),
+                     shown(median["median"]), f"{shown(median['lower'])} – {shown(median['upper'])}"])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def at_risk_table(goals: pd.DataFrame, programmes, days=(0, 90, 180, 365), lang=None) -> pd.DataFrame:
+    """The number at risk a Kaplan–Meier figure prints under its axis: per programme, the goals still followed
+    and not yet at level ≥ 0 at each of ``days`` (``days`` ≥ that day)."""
+    columns = [i18n.t("summary.col.programme", lang)] + [i18n.t("summary.col.at_risk", lang, days=d) for d in days]
+    rows = [[config.label("programmes", code, lang)] +
+            [int((goals.loc[goals["programme"] == code, "days"] >= day).sum()) for day in days]
+            for code in programmes if (goals["programme"] == code).any()]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def incidence_table(closure: pd.DataFrame, days=(180, 365), lang=None) -> pd.DataFrame:
     """Per closure reason: cases closed for it and the cumulative incidence by each of ``days``,
     the other reasons competing (Aalen–Johansen)."""
     causes = closure["cause"].fillna(0)
+    columns = [i18n.t("summary.col.reason", lang), i18n.t("summary.col.cases", lang)] + \
+        [i18n.t("summary.col.at_day", lang, days=day) for day in days]
     rows = []
     for cause in sorted(set(causes) - {0}, key=str):
         cif = survival.cumulative_incidence(closure["days"], causes, cause_of_interest=cause)
@@ -82,7 +97,7 @@ def incidence_table(closure: pd.DataFrame, days=(180, 365), lang=None) -> pd.Dat
             reached = cif.loc[cif["time"] <= day, "cif"]
             row[i18n.t("summary.col.at_day", lang, days=day)] = round(float(reached.max()) if len(reached) else 0.0, 3)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def reliability_text(attrs: dict, given: bool, lang=None) -> str:
@@ -102,17 +117,36 @@ def logrank_text(test: dict, lang=None) -> str:
                   p=p_text(test["p"], lang))
 
 
-def comparison_text(result: dict, names, lang=None) -> str:
-    """Two groups' change compared: their n and mean, Welch's t and d_s, g_s with intervals."""
+def category_table(categories: pd.DataFrame, lang=None) -> pd.DataFrame:
+    """:func:`workbench.evaluation.reliable_change.change_categories` for a reader: the category's label, n and
+    share, headed in ``lang`` (the code column left out)."""
+    return categories[["label", "n", "share"]].rename(columns={
+        "label": i18n.t("summary.col.category", lang), "share": i18n.t("summary.col.share", lang)})
+
+
+def row_counts_text(row_counts: dict, suppress_below=5, lang=None) -> str:
+    """The export's rows per file (its manifest's ``row_counts``), a small count shown as "<5"."""
+    return i18n.t("summary.row_counts", lang, counts=", ".join(
+        f"{name}: {publication.shown_count(n, suppress_below)}" for name, n in row_counts.items()))
+
+
+def comparison_text(result: dict, names, lang=None, suppress_below=5) -> str:
+    """Two groups' change compared: their n and mean, Welch's t and d_s, g_s with intervals; a group of fewer
+    than ``suppress_below`` shows its n as "<5" (:func:`workbench.evaluation.publication.shown_count`)."""
     d_s, g_s = result["effect_sizes"]["d_s"], result["effect_sizes"]["g_s"]
 
     def effect(e):
         return publication.format_estimate_ci(e["estimate"], *e["ci"], lang=lang) if e["estimate"] is not None \
             else "—"
 
-    groups = i18n.t("summary.groups", lang, a=names[0], b=names[1], n_a=result["a"]["n"], n_b=result["b"]["n"],
-                    m_a=publication.format_number(result["a"]["mean"], 2, lang),
-                    m_b=publication.format_number(result["b"]["mean"], 2, lang))
+    def mean(group):  # a mean of fewer people than the threshold is not shown, as in the tables
+        return publication.DASH if publication.is_hidden(group["n"], suppress_below) else \
+            publication.format_number(group["mean"], 2, lang)
+
+    groups = i18n.t("summary.groups", lang, a=names[0], b=names[1],
+                    n_a=publication.shown_count(result["a"]["n"], suppress_below),
+                    n_b=publication.shown_count(result["b"]["n"], suppress_below),
+                    m_a=mean(result["a"]), m_b=mean(result["b"]))
     welch = result["welch"]
     return groups + " " + i18n.t("summary.welch", lang, t=publication.format_number(welch["t"], 2, lang),
                                  p=p_text(welch["p"], lang), d_s=effect(d_s), g_s=effect(g_s))
