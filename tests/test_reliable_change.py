@@ -354,3 +354,12 @@ def test_chart_without_a_cutoff_and_with_no_data():
     empty = reliable_change_chart(classified().iloc[0:0], "en")
     assert empty.caption == "No data"
     assert reliable_change_chart(classified().iloc[0:0], "uk").caption == "Немає даних"
+
+
+def test_chart_legend_names_the_rule_it_was_classified_by():
+    crossed = [t.get_text() for t in reliable_change_chart(classified(rule="crossed"), "en").axes[0].get_legend().get_texts()]
+    assert "recovered (crossed the cut-off) (n=2)" in crossed
+    uk = [t.get_text() for t in reliable_change_chart(classified(rule="crossed"), "uk").axes[0].get_legend().get_texts()]
+    assert "відновлення (перетнули межу) (n=2)" in uk
+    default = [t.get_text() for t in reliable_change_chart(classified(), "en").axes[0].get_legend().get_texts()]
+    assert "recovered (n=3)" in default

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import config, i18n
 from ..evaluation.publication import is_hidden, shown_count
-from ..evaluation.reliable_change import CATEGORIES
+from ..evaluation.reliable_change import CATEGORIES, category_label
 from ..evaluation.survival import cumulative_incidence_by_cause, kaplan_meier_by_group, median_survival
 from .common import no_data
 
@@ -146,7 +146,7 @@ def reliable_change_chart(classified: pd.DataFrame, lang: str | None = None, tit
             continue
         colour, marker = _STYLE[name]
         ax.scatter(subset["pre"], subset["post"], color=colour, marker=marker, s=36, zorder=3,
-                   label=f"{i18n.t(f'evaluation.category.{name}', lang)} "
+                   label=f"{category_label(name, attrs.get('rule', 'jacobson_truax'), lang)} "
                          f"(n={shown_count(len(subset), suppress_below)})",
                    gid=f"category_{name}")
     ax.set_xlim(low, high)

@@ -39,6 +39,10 @@ i18n.add({
                        "en": "{a}: n = {n_a}, M = {m_a}; {b}: n = {n_b}, M = {m_b}."},
     "summary.welch": {"uk": "t Велча = {t}, {p}; d_s = {d_s}; g_s = {g_s}.",
                       "en": "Welch's t = {t}, {p}; d_s = {d_s}; g_s = {g_s}."},
+    "summary.nothing_compared": {"uk": "Жодні дві з обраних програм не оцінено одним інструментом: їхні бали на різних "
+                                       "шкалах, тож зміну не порівнюємо (цілі й час до цілі порівняно вище).",
+                                 "en": "No two of the chosen programmes are assessed with one instrument: their scores are "
+                                       "on different scales, so change is not compared (goals and time to goal are, above)."},
     "summary.took": {"uk": "Усе разом: {seconds} с.", "en": "Everything took {seconds} s."},
     "summary.written": {"uk": "Для публікації записано файлів: {n}, у теці {folder}.",
                         "en": "{n} files written for publication in {folder}."},
