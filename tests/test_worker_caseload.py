@@ -378,8 +378,8 @@ def test_the_section_shows_a_refused_parameter_instead_of_a_traceback(db, scenar
     assert section.text() == "**Період закінчується (01.06.2026) раніше, ніж починається (10.06.2026).**"
     controls.language.widget.value = "en"
     assert section.text() == "**The period ends (01.06.2026) before it starts (10.06.2026).**"
-    controls.period_kind.value = "month"  # a control changed: the controls' choice now, and a drawing
-    assert controls.error is None and section.text().startswith("Cases open in the period 01.06.2026 – 30.06.2026")
+    controls.period_kind.value = "month"  # a control changed: the controls hold the last full quarter, now its last month
+    assert controls.error is None and section.text().startswith("Cases open in the period 01.03.2026 – 31.03.2026")
 
 
 def _per_case(db, today):

@@ -158,7 +158,7 @@ class ReportControls:
             chosen["person"] = self._person(worker, team)
         except UserError as err:
             self.error = err
-        self.error = self._unknown_reader or self.error
+        self.error = self._refused_parameter = self._unknown_reader or self.error
         self._first_year = min(self.today.year - YEARS_OFFERED + 1, chosen["period"].start.year)
         self._named = chosen["period"]
 
@@ -246,7 +246,7 @@ class ReportControls:
     def redraw(self) -> None:
         """Draw every section again for the current choice (a control's change calls it)."""
         self._drawing += 1  # data may have changed since the last drawing: what is shared is read again
-        self.error = self._unknown_reader
+        self.error = self._unknown_reader or self._refused_parameter
         try:
             _ = self.choice  # custom dates typed wrong are refused here, once for every section
         except UserError as err:
@@ -367,6 +367,7 @@ class ReportControls:
 
     def _changed(self, _change=None) -> None:
         if not self._quiet:
+            self._refused_parameter = None  # the controls' choice now stands instead of the parameters
             self.redraw()
 
     def _kind_changed(self, change) -> None:
@@ -389,6 +390,7 @@ class ReportControls:
             self._show_kind()
         finally:
             self._quiet = False
+        self._refused_parameter = None
         self.redraw()
 
     def _set_language(self, lang: str) -> None:
