@@ -360,14 +360,14 @@ def test_the_report_follows_the_controls(db, scenario):
     assert report().table.columns[0] == "Worker" and report().figure.caption.startswith("Each bar")
     controls.programme.value = "care_leavers"
     assert rows(report().frame)[OLENA]["open_cases"] == 2  # cases 2 and 6, both still Olena's in April
-    controls.worker.value = ("team", "Північ")
+    controls.worker.value = "team:Північ"
     assert set(report().frame["worker"]) == {OLENA, ANDRII}  # the team's case managers (Mariia holds none)
-    controls.worker.value = ("worker", ANDRII)
+    controls.worker.value = f"worker:{ANDRII}"
     assert list(report().frame["worker"]) == [ANDRII] and report().frame.loc[0, "open_cases"] == 0
     controls.end.value, controls.start.value = "15.06.2026", "15.06.2026"  # today
     assert report().frame.loc[0, "open_cases"] == 1  # the care leaver handed to him
     controls.language.widget.value = "uk"
-    assert report().table.columns[0] == "Фахівець" and controls.worker.value == ("worker", ANDRII)
+    assert report().table.columns[0] == "Фахівець" and controls.worker.value == f"worker:{ANDRII}"
     assert report().summary.startswith("Випадки, відкриті в період 15.06.2026 – 15.06.2026")
 
 

@@ -206,11 +206,11 @@ class ReportControls:
             _typed_day(self.start.value, "controls.start"), _typed_day(self.end.value, "controls.end"))
         person = self.worker.value
         workers = None
+        kind, _, name = person.partition(":")
         if person != EVERY:
-            workers = frozenset([person[1]]) if person[0] == "worker" else self._teams[person[1]]
+            workers = frozenset([name]) if kind == "worker" else self._teams[name]
         return Choice(programme=self.programme.value or None, period=period,
-                      worker=person[1] if person != EVERY and person[0] == "worker" else None,
-                      team=person[1] if person != EVERY and person[0] == "team" else None,
+                      worker=name if kind == "worker" else None, team=name if kind == "team" else None,
                       workers=workers, lang=self.lang)
 
     def follow(self, render) -> "Section":
@@ -290,7 +290,7 @@ class ReportControls:
             return None, err
 
     def _staff(self):
-        """Case holders the reader may see, ``{("worker", username): name}``, and their teams' members."""
+        """Case holders the reader may see, ``{username: name}``, and ``{team: its members}``."""
         from ..store.caseload import caseload_scope
         from ..store.users import staff
 
@@ -308,11 +308,11 @@ class ReportControls:
         if worker not in (None, ""):
             if "worker" not in self.shown or worker not in self._workers:
                 raise UserError("controls.unknown_worker", worker=str(worker)[:80])
-            return ("worker", worker)
+            return f"worker:{worker}"
         if team not in (None, ""):
             if "worker" not in self.shown or team not in self._teams:
                 raise UserError("controls.unknown_team", team=str(team)[:80])
-            return ("team", team)
+            return f"team:{team}"
         return EVERY
 
     def _programmes(self) -> list[str]:
@@ -325,8 +325,8 @@ class ReportControls:
         if self.every_programme:
             programmes.insert(0, (i18n.t("controls.all_programmes", lang), EVERY))
         people = [(i18n.t("controls.all_workers", lang), EVERY)]
-        people += [(i18n.t("controls.team", lang, team=team), ("team", team)) for team in self._teams]
-        people += [(name, ("worker", username)) for username, name in self._workers.items()]
+        people += [(i18n.t("controls.team", lang, team=team), f"team:{team}") for team in self._teams]
+        people += [(name, f"worker:{username}") for username, name in self._workers.items()]
         for widget, options in ((self.programme, programmes), (self.worker, people),
                                 (self.period_kind, [(i18n.t(f"controls.kind.{k}", lang), k) for k in KINDS])):
             value = widget.value

@@ -7,13 +7,14 @@ plain display carries the same drawing as text and HTML for papermill, nbconvert
 from __future__ import annotations
 
 import html
+import io
 import sys
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
 from IPython.core.displaypub import DisplayPublisher
-from IPython.display import display
+from IPython.display import Image, display
 
 from ..i18n import UserError
 
@@ -22,9 +23,12 @@ if TYPE_CHECKING:
 
 
 def show_figure(figure) -> None:
-    """Show a chart in the section being drawn, then its caption (if it has one); the figure is closed, so
-    the notebook's inline backend does not show it a second time."""
-    display(figure)
+    """Show a chart in the section being drawn, as a PNG image (whatever matplotlib backend the kernel has:
+    under ``MPLBACKEND=Agg`` a figure has no picture of its own), then its caption (if it has one). The
+    figure is closed, so the notebook's inline backend does not show it a second time."""
+    picture = io.BytesIO()
+    figure.savefig(picture, format="png", bbox_inches="tight")
+    display(Image(data=picture.getvalue(), format="png"))
     plt.close(figure)
     if _Capture.current is not None:
         _Capture.current.figures.append(figure)
