@@ -163,12 +163,12 @@ class ReportControls:
         self._named = chosen["period"]
 
         self.language = LanguageSwitch(self.lang, self._set_language)
-        self.programme = w.Dropdown(style={"description_width": "initial"})
+        self.programme = w.Dropdown(style={"description_width": "initial"}, layout=w.Layout(width="34em"))
         self.period_kind = w.Dropdown(style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self.period = w.Dropdown(layout=w.Layout(width="auto"))
         self.start, self.end = (w.Text(continuous_update=False, layout=w.Layout(width="9em"),
                                        style={"description_width": "initial"}) for _ in range(2))
-        self.worker = w.Dropdown(style={"description_width": "initial"})
+        self.worker = w.Dropdown(style={"description_width": "initial"}, layout=w.Layout(width="26em"))
         self.message = w.HTML()
         for name, widget in (("programme", self.programme), ("period-kind", self.period_kind),
                              ("period", self.period), ("start", self.start), ("end", self.end),

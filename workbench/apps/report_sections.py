@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import sys
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
@@ -64,14 +65,20 @@ class Section(w.Output):
         self.outputs = tuple(capture.outputs)
 
     def text(self) -> str:
-        """What the section shows, as text: printed lines and each output's plain text."""
+        """What the section shows, as text: printed lines, markdown, tables' cells (tab-separated, a row a
+        line: a styled table's plain text is only its type), else each output's plain text."""
         parts = []
         for output in self.outputs:
             if output["output_type"] == "stream":
                 parts.append(output["text"])
+                continue
+            data = output["data"]
+            if "text/markdown" in data:
+                parts.append(data["text/markdown"])
+            elif "<table" in data.get("text/html", ""):
+                parts.append(_table_text(data["text/html"]))
             else:
-                data = output["data"]
-                parts.append(data.get("text/markdown") or data.get("text/plain", ""))
+                parts.append(data.get("text/plain", ""))
         return "\n".join(parts)
 
     def _repr_mimebundle_(self, **kwargs):
@@ -80,6 +87,36 @@ class Section(w.Output):
         bundle["text/plain"] = self.text()
         bundle["text/html"] = "\n".join(_html_of(output) for output in self.outputs)
         return bundle
+
+
+class _TableText(HTMLParser):
+    """The text of an HTML table: cells by tabs, rows by lines; a stylesheet left out."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._style = False
+
+    def handle_starttag(self, tag, attrs):
+        self._style = self._style or tag == "style"
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._style = False
+        elif tag in ("td", "th"):
+            self.parts.append("\t")
+        elif tag == "tr":
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._style:
+            self.parts.append(data.strip())
+
+
+def _table_text(markup: str) -> str:
+    parser = _TableText()
+    parser.feed(markup)
+    return "".join(parser.parts).strip()
 
 
 def _html_of(output: dict) -> str:
