@@ -216,7 +216,8 @@ class ReportControls:
     def follow(self, render) -> "Section":
         """Show ``render(choice)``'s output here, and again in its place after every change of a control.
 
-        Used as a decorator; returns the :class:`Section` (its ``outputs`` are what is shown). A
+        Used as a decorator; returns the :class:`Section` (its ``outputs`` are what is shown, ``figures``
+        the charts, ``result`` what ``render`` returned: a frame a later cell or a test reads). A
         ``UserError`` from ``render`` is shown as its message; anything else is a bug and raised.
         """
         section = Section(self, render)

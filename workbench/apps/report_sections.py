@@ -45,16 +45,17 @@ class Section(w.Output):
         super().__init__()
         self.controls, self.render = controls, render
         self.figures: list = []  # the charts of the latest drawing (for tests and for a report to reuse)
+        self.result = None  # what the function returned at the latest drawing (None after a refusal)
         self.add_class("wb-controls-section")
 
     def draw(self) -> None:
         """Draw the section for the controls' current choice, replacing what it showed."""
-        capture = _Capture()
+        capture, self.result = _Capture(), None
         with capture:
             error = self.controls.error
             if error is None:
                 try:
-                    self.render(self.controls.choice)
+                    self.result = self.render(self.controls.choice)
                 except UserError as err:
                     error = err
         if error is not None:  # the message after what was drawn before the refusal, in or out of a kernel
