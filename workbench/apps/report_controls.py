@@ -134,8 +134,15 @@ class ReportControls:
     their parameter or default. ``every_programme=False`` for a notebook that needs one programme (its
     first configured one by default). The parameters (``programme``, ``period`` as
     :meth:`Period.parse <workbench.analysis.periods.Period.parse>` reads it, ``worker`` a username, ``team``
-    a team's name, ``lang``) are checked here; a refused one is kept in ``error`` and shown, and the
-    controls start from their defaults (every programme, the last full quarter, every worker).
+    a team's name, ``lang``) are checked here; a refused one is kept in ``error`` and shown (in the other
+    language too) until a control changes, and the controls start from their defaults (every programme,
+    the last full quarter, every worker). ``actor``: who reads (None: the signed-in user, from the server;
+    when it names nobody, every section says so). ``today`` fixes the default period (tests).
+
+    The widgets, for a test or a notebook to set: ``programme`` (a code, ``""`` for every programme),
+    ``period_kind`` (quarter, month, year, span), ``period`` (a :class:`Period` of that kind), ``start`` and
+    ``end`` (dd.mm.yyyy, for span), ``worker`` (``""``, ``"worker:<username>"`` or ``"team:<name>"``) and
+    ``language.widget`` (uk, en). ``choice`` is what they hold; ``sections`` what follows them.
     """
 
     def __init__(self, db, actor: str | None = None, *, programme=None, period=None, worker=None, team=None,
