@@ -185,6 +185,11 @@ def test_every_section_follows_each_control(name, demo_env):
         assert first == shown and nb.notebook.cells[-1].outputs[0]["text"].startswith(json.dumps(NOTEBOOKS[name]))
         assert "Traceback" not in texts(first) and first, "the sections draw at the defaults"
         assert all(len(s["images"]) == len(s["figures"]) for s in first), "every chart is drawn, as an image"
+        kept = [o["data"] for cell in nb.notebook.cells for o in cell.get("outputs", [])
+                if "application/vnd.jupyter.widget-view+json" in o.get("data", {}) and "text/html" in o["data"]]
+        assert len(kept) == len(first)  # where no widget is drawn, each section's first drawing is kept
+        assert sum(d["text/html"].count("<img") for d in kept) == sum(len(s["images"]) for s in first)
+        assert [d["text/plain"] for d in kept] == [s["text"] for s in first]
         english = step_language(nb, first)
         assert "Програма" not in texts(english) and "Немає даних" not in texts(english)
         CHECKS[name](nb, english)
