@@ -67,7 +67,7 @@ class Section(w.Output):
 
     def text(self) -> str:
         """What the section shows, as text: printed lines, markdown, tables' cells (tab-separated, a row a
-        line: a styled table's plain text is only its type), else each output's plain text."""
+        line: a styled table's plain text is only its type), else each output's plain text; not the charts."""
         parts = []
         for output in self.outputs:
             if output["output_type"] == "stream":
@@ -78,7 +78,7 @@ class Section(w.Output):
                 parts.append(data["text/markdown"])
             elif "<table" in data.get("text/html", ""):
                 parts.append(_table_text(data["text/html"]))
-            else:
+            elif "image/png" not in data:  # a chart is told by its caption
                 parts.append(data.get("text/plain", ""))
         return "\n".join(parts)
 
