@@ -62,7 +62,7 @@ def test_workbench_report_refuses_a_parameter_the_notebook_does_not_have(tmp_pat
     from workbench.cli import main
 
     monkeypatch.chdir(tmp_path)
-    assert main(["report", "caseload", "--db", empty_db, "--period", "2026"]) == 1
+    assert main(["report", "deadlines", "--db", empty_db, "--period", "2026"]) == 1  # deadlines are as of today
     assert "period" in capsys.readouterr().err and not (tmp_path / "data" / "reports").exists()
 
 

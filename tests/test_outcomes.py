@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import nbformat
@@ -165,12 +166,13 @@ def _run_outcomes(demo_db, programme: str, lang: str = "en") -> dict:
     """Run notebooks/outcomes.ipynb with its parameters set, then read its frames back as JSON."""
     notebook = nbformat.read(ROOT / "notebooks" / "outcomes.ipynb", as_version=4)
     index = next(n for n, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", []))
+    everything = f"01.01.2000–{date.today():%d.%m.%Y}"  # the whole demo, not the default last full quarter
     notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(
-        f"database = {str(demo_db)!r}\nprogramme = {programme!r}\nlang = {lang!r}"))
-    notebook.cells.append(nbformat.v4.new_code_cell(
-        "import json\nprint(json.dumps({'comparison': comparison.to_dict('records'), "
-        "'goals': by_programme.to_dict('records'), 'change': change.to_dict('records'), "
-        "'heatmap_rows': len(matrix), 'caption': figure.caption}, default=float))"))
+        f"database = {str(demo_db)!r}\nprogramme = {programme!r}\nlang = {lang!r}\nperiod = {everything!r}"))
+    notebook.cells.append(nbformat.v4.new_code_cell(  # each section keeps what its function returned
+        "import json\nprint(json.dumps({'comparison': comparison.result.to_dict('records'), "
+        "'goals': goals.result['programme'].to_dict('records'), 'change': change.result.to_dict('records'), "
+        "'heatmap_rows': len(needs.result), 'caption': profile.figures[-1].caption}, default=float))"))
     NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
     text = "".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream")
     return json.loads(text)

@@ -12,7 +12,8 @@ import pytest
 
 from conftest import TODAY, advance, worker_of
 from workbench.analysis.caseload import case_overview, caseload_columns, caseload_table, worker_caseload
-from workbench.apps.caseload_summary import CaseloadSummary
+from workbench.apps.caseload_summary import caseload_report
+from workbench.apps.report_controls import ReportControls
 from workbench.charts.report import caseload_chart
 from workbench.i18n import UserError
 from workbench.store.assessments import save_assessment
@@ -347,48 +348,38 @@ def test_the_chart_says_no_data_when_empty(db):
         assert fig._suptitle.get_text() == caseload_chart(worker_caseload(db, "halyna.demo", today=TODAY), lang)._suptitle.get_text()
 
 
-def test_the_view_starts_from_the_parameters_and_redraws(db, scenario):
-    view = CaseloadSummary(db, "halyna.demo", start="01.04.2026", end="2026-04-30", programme=None, worker=None, lang="en",
-                           today=TODAY)
-    assert view.start.value == "01.04.2026" and view.end.value == "30.04.2026"  # typed as dd.mm.yyyy, ISO or not
-    assert view.error is None and list(view.frame["worker"])[:2] == [OLENA, ANDRII]
-    assert view.summary_text() == ("Cases open in the period 01.04.2026 – 30.04.2026; deadlines as of 30.04.2026. "
-                                   "Workers over the norm (25 cases): 0 of 4.")
-    assert view.table.columns[0] == "Worker" and view.figure.caption.startswith("Each bar")
-    view.programme.value = "care_leavers"
-    assert rows(view.frame)[OLENA]["open_cases"] == 2  # cases 2 and 6, both still Olena's in April
-    view.worker.value = ANDRII
-    assert list(view.frame["worker"]) == [ANDRII] and view.frame.loc[0, "open_cases"] == 0
-    view.start.value, view.end.value = "", ""  # today
-    assert view.frame.loc[0, "open_cases"] == 1  # the care leaver handed to him
-    view.set_language("uk")
-    assert view.table.columns[0] == "Фахівець" and view.worker.value == ANDRII
-    assert view.summary_text().startswith("Випадки, відкриті в період 15.06.2026 – 15.06.2026")
+def test_the_report_follows_the_controls(db, scenario):
+    controls = ReportControls(db, "halyna.demo", period="01.04.2026–2026-04-30", lang="en", today=TODAY)
+    assert controls.start.value == "01.04.2026" and controls.end.value == "30.04.2026"  # typed as dd.mm.yyyy
+
+    def report():
+        return caseload_report(db, "halyna.demo", controls.choice, today=TODAY)
+    assert controls.error is None and list(report().frame["worker"])[:2] == [OLENA, ANDRII]
+    assert report().summary == ("Cases open in the period 01.04.2026 – 30.04.2026; deadlines as of 30.04.2026. "
+                                "Workers over the norm (25 cases): 0 of 4.")
+    assert report().table.columns[0] == "Worker" and report().figure.caption.startswith("Each bar")
+    controls.programme.value = "care_leavers"
+    assert rows(report().frame)[OLENA]["open_cases"] == 2  # cases 2 and 6, both still Olena's in April
+    controls.worker.value = "team:Північ"
+    assert set(report().frame["worker"]) == {OLENA, ANDRII}  # the team's case managers (Mariia holds none)
+    controls.worker.value = f"worker:{ANDRII}"
+    assert list(report().frame["worker"]) == [ANDRII] and report().frame.loc[0, "open_cases"] == 0
+    controls.end.value, controls.start.value = "15.06.2026", "15.06.2026"  # today
+    assert report().frame.loc[0, "open_cases"] == 1  # the care leaver handed to him
+    controls.language.widget.value = "uk"
+    assert report().table.columns[0] == "Фахівець" and controls.worker.value == f"worker:{ANDRII}"
+    assert report().summary.startswith("Випадки, відкриті в період 15.06.2026 – 15.06.2026")
 
 
-def test_the_view_shows_a_refused_parameter_instead_of_a_traceback(db, scenario):
-    view = CaseloadSummary(db, "halyna.demo", start="2026-06-10", end="2026-06-01", programme="astrology", lang="uk", today=TODAY)
-    assert view.error.key == "caseload_summary.period_order"
-    assert "Період закінчується (01.06.2026)" in view.message.value
-    assert view.frame.empty and view.figure.caption == "Немає даних"
-    view.set_language("en")
-    assert view.summary_text() == "The period ends (01.06.2026) before it starts (10.06.2026)."
-    view.start.value = "01.05.2026"
-    assert view.error is None and view.programme.value is None and len(view.frame) == 5
-
-
-def test_a_day_of_the_period_is_typed_as_dd_mm_yyyy_and_a_wrong_one_is_named(db, scenario):
-    view = CaseloadSummary(db, "halyna.demo", lang="uk", today=TODAY)
-    assert (view.start.value, view.end.value) == ("", "") and view.start.placeholder == "дд.мм.рррр"
-    assert not view.start.continuous_update  # a half-typed date is not read
-    view.start.value = "06/01/2026"  # as an English browser's date picker would have it
-    assert view.error.key == "caseload_summary.bad_date" and view.frame.empty
-    assert "Початок періоду: введіть справжню дату у форматі дд.мм.рррр (наприклад, 01.07.2026)." in view.message.value
-    view.set_language("en")
-    assert view.start.placeholder == "dd.mm.yyyy"
-    assert "Start of the period: enter a real date as dd.mm.yyyy (for example 01.07.2026)." in view.message.value
-    view.start.value = "01.06.2026"
-    assert view.error is None and view.summary_text().startswith("Cases open in the period 01.06.2026 – 15.06.2026")
+def test_the_section_shows_a_refused_parameter_instead_of_a_traceback(db, scenario):
+    controls = ReportControls(db, "halyna.demo", period="2026-06-10..2026-06-01", lang="uk", today=TODAY)
+    section = controls.follow(lambda choice: print(caseload_report(db, "halyna.demo", choice, today=TODAY).summary))
+    assert controls.error.key == "period.reversed" and "Період закінчується (01.06.2026)" in controls.message.value
+    assert section.text() == "**Період закінчується (01.06.2026) раніше, ніж починається (10.06.2026).**"
+    controls.language.widget.value = "en"
+    assert section.text() == "**The period ends (01.06.2026) before it starts (10.06.2026).**"
+    controls.period_kind.value = "month"  # a control changed: the controls hold the last full quarter, now its last month
+    assert controls.error is None and section.text().startswith("Cases open in the period 01.03.2026 – 31.03.2026")
 
 
 def _per_case(db, today):
@@ -463,9 +454,9 @@ def test_the_notebook_runs_unattended_and_meets_bad_parameters_with_a_message(tm
         return "\n".join([o.get("text", "") for o in outputs]
                          + [str(v) for o in outputs for k, v in o.get("data", {}).items() if k == "text/plain"])
 
-    shown = run(start="01.04.2026", end="2026-04-30", worker=OLENA, lang="en")
+    shown = run(period="01.04.2026–2026-04-30", worker=OLENA, lang="en")
     assert "Cases open in the period 01.04.2026 – 30.04.2026; deadlines as of 30.04.2026." in shown
     assert "Олена Тихоліс (демо)" in shown and "Each bar is a worker's open cases" in shown
-    shown = run(start="2026-06-10", end="2026-06-01", programme="mystery", lang="uk")
+    shown = run(period="2026-06-10..2026-06-01", lang="uk")
     assert "Період закінчується (01.06.2026) раніше, ніж починається (10.06.2026)." in shown
-    assert "Немає даних" in shown and "Traceback" not in shown
+    assert "Traceback" not in shown
