@@ -168,6 +168,7 @@ NOTEBOOKS = {
     "outcomes": ["programme", "period", "language"],
     "period_report": ["programme", "period", "language"],
     "record_access": ["language"],
+    "supervisor_queue": ["worker", "language"],
 }
 
 
@@ -269,11 +270,20 @@ def check_period_report(nb, shown):
     assert changed(shown, programme)[1], "the indicators are the programme's"
     month = nb.run('controls.period_kind.value = "month"')
     assert MONTH.label("en") in month[0]["text"] and changed(programme, month)[1]
-    assert changed(programme, month)[2], "the chart is the month's"
+    assert changed(programme, month)[3], "the chart is the month's"
+    assert shown[2]["text"].startswith("Data quality:") and "'Social accompaniment'" in shown[2]["text"]
 
 
 def check_record_access(nb, shown):
     assert "Case number" in shown[0]["text"] and "Who" in shown[1]["text"]
+
+
+def check_supervisor_queue(nb, shown):
+    assert "Total\t" in texts(shown) and "Андрій Вербанюк" in texts(shown) and "Олена Тихоліс" in texts(shown)
+    one = nb.run('controls.worker.value = "worker:olena.demo"')
+    assert changed(shown, one) == [True] and "Олена Тихоліс" in texts(one) and "Андрій Вербанюк" not in texts(one)
+    team = nb.run('controls.worker.value = "team:Північ"')
+    assert texts(team) == texts(shown)  # mariia.demo's queue is her team's
 
 
 CHECKS = {name: globals()[f"check_{name}"] for name in NOTEBOOKS}
