@@ -431,8 +431,9 @@ def build_demo(path, *, seed: int = 2026, households: int = 240, care_leavers: i
 
 def _accompaniment_services(rng, db, today) -> None:
     """The social-accompaniment service a case in accompaniment receives: on the day it starts, then every
-    3–5 weeks while it lasts, and on the day it ends (closure), recorded by the case's worker now (a stream
-    of its own, after everything else, so the rest of the data stay as they were)."""
+    3–5 weeks while it lasts, and on the day it closes (a case still open gets no visit dated today: that would
+    date every open case's last contact to the day the demo is made), recorded by the case's worker now (a
+    stream of its own, after everything else, so the rest of the data stay as they were)."""
     from .analysis.frames import accompaniment_cycles
 
     cycles = accompaniment_cycles(db, HEAD)
@@ -446,8 +447,9 @@ def _accompaniment_services(rng, db, today) -> None:
                 record_service_on(db, worker, cycle.case_id, "social_accompaniment", rng.choice([45, 60, 90]),
                                   on=day, today=today)
                 day += timedelta(days=rng.randint(21, 35))
-            record_service_on(db, worker, cycle.case_id, "social_accompaniment", rng.choice([45, 60, 90]), on=last,
-                              today=today)
+            if pd.notna(cycle.closed_on):  # an open case's last visit is the last one due: none is made up today
+                record_service_on(db, worker, cycle.case_id, "social_accompaniment", rng.choice([45, 60, 90]),
+                                  on=last, today=today)
 
 
 def _eisss_entries(rng, db, today) -> int:
