@@ -51,6 +51,40 @@ def test_reliable_change_legend_and_caption():
     assert counts["deteriorated"] == 1 and "deteriorated (n=<5)" in shown
     assert any("n = 8" in text for text in shown)
     assert "deteriorated (n=1)" in texts(reliable_change_chart(classified, "en"))
+    # A point is a client and the lines tell its category: with a category hidden no point is drawn.
+    hidden = reliable_change_chart(classified, "en", suppress_below=5)
+    assert sum(len(c.get_offsets()) for c in hidden.axes[0].collections if str(c.get_gid()).startswith("category_")) == 0
+    assert "points are not drawn" in hidden.caption
+    drawn = reliable_change_chart(classified, "en")
+    assert sum(len(c.get_offsets()) for c in drawn.axes[0].collections if str(c.get_gid()).startswith("category_")) == 8
+
+
+def test_one_more_count_is_hidden_when_one_would_come_back_by_subtraction():
+    from workbench.evaluation.publication import suppress_small_counts
+    flow = pd.DataFrame({"stage": ["enrolled", "open", "moved", "achieved", "other"],
+                         "A": [48, 34, 2, 12, 0], "B": [60, 20, 15, 25, 0]})
+    shown = suppress_small_counts(flow, ["A", "B"], parts=[1, 2, 3, 4])
+    assert shown["A"].tolist() == [48, 34, "<5", "x", 0]  # 48 − 34 − 0 no longer gives the 2
+    assert shown["B"].tolist() == [60, 20, 15, 25, 0] and shown.attrs["n_complemented"] == 1
+    categories = pd.DataFrame({"label": ["improved", "unchanged", "deteriorated"], "n": [22, 39, 4],
+                               "share": ["34%", "60%", "6%"]})
+    shown = suppress_small_counts(categories, ["n"], statistic_columns=["share"], n_column="n",
+                                  statistic_marker="—", parts=range(3))
+    assert shown["n"].tolist() == ["x", 39, "<5"] and shown["share"].tolist() == ["—", "60%", "—"]
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_reliable_change_table_in_whole_percentages_and_no_recovered_without_a_cutoff(lang):
+    classified = classify_change([30, 32, 28, 35, 31, 29, 33, 30], [20, 31, 18, 45, 22, 30, 21, 24], reliability=0.9,
+                                 higher_is_better=False)
+    from workbench.evaluation.reliable_change import change_categories
+    table = summaries.category_table(change_categories(classified, lang), lang)
+    assert len(table) == 3 and table.iloc[:, 2].str.endswith("%").all()  # improved, unchanged, deteriorated
+    assert table.iloc[2, 1] == 1 and table.iloc[2, 2] == "13%"  # 1 of 8 is 12.5%: halves up
+    assert all(share == f"{int(100 * n / 8 + 0.5)}%" for n, share in zip(table.iloc[:, 1], table.iloc[:, 2]))
+    with_cutoff = classify_change([30, 32, 28, 35, 31, 29, 33, 30], [20, 31, 18, 45, 22, 30, 21, 24], reliability=0.9,
+                                  higher_is_better=False, cutoff=25)
+    assert len(summaries.category_table(change_categories(with_cutoff, lang), lang)) == 4
 
 
 def test_gas_chart_leaves_out_the_box_of_a_small_programme():

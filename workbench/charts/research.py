@@ -16,6 +16,10 @@ from ..evaluation.survival import cumulative_incidence_by_cause, kaplan_meier_by
 from .common import no_data
 
 i18n.add({
+    "chart.reliable_change.undrawn": {
+        "uk": "Точки клієнтів не показано: в одній із категорій менше {threshold} осіб, і точки дали б їхню кількість.",
+        "en": "The clients' points are not drawn: a category has fewer than {threshold} people, and the points would "
+              "count them."},
     "chart.reliable_change.title": {
         "uk": "Надійна та клінічно значуща зміна (Якобсон і Труакс)",
         "en": "Reliable and clinically significant change (Jacobson & Truax)",
@@ -140,12 +144,17 @@ def reliable_change_chart(classified: pd.DataFrame, lang: str | None = None, tit
         label = i18n.t("chart.reliable_change.cutoff", lang, cutoff=_fmt(cutoff, lang))
         ax.axvline(cutoff, color="#2166ac", linestyle="--", linewidth=1, label=label, gid="cutoff")
         ax.axhline(cutoff, color="#2166ac", linestyle="--", linewidth=1, gid="cutoff")
+    # A client is a point, and the lines tell each point's category: with a category under suppress_below the
+    # points would count it, so none is drawn (the legend still names each category, its count hidden).
+    sizes = classified["category"].value_counts()
+    undrawn = any(is_hidden(int(sizes.get(name, 0)), suppress_below) for name in CATEGORIES)
     for name in CATEGORIES:
         subset = classified[classified["category"] == name]
         if subset.empty:
             continue
         colour, marker = _STYLE[name]
-        ax.scatter(subset["pre"], subset["post"], color=colour, marker=marker, s=36, zorder=3,
+        points = subset.iloc[0:0] if undrawn else subset
+        ax.scatter(points["pre"], points["post"], color=colour, marker=marker, s=36, zorder=3,
                    label=f"{category_label(name, attrs.get('rule', 'jacobson_truax'), lang)} "
                          f"(n={shown_count(len(subset), suppress_below)})",
                    gid=f"category_{name}")
@@ -164,6 +173,8 @@ def reliable_change_chart(classified: pd.DataFrame, lang: str | None = None, tit
                      n=shown_count(len(classified), suppress_below))
     if cutoff is not None:
         caption += " " + i18n.t("chart.reliable_change.caption_cutoff", lang, cutoff=_fmt(cutoff, lang))
+    if undrawn:
+        caption += " " + i18n.t("chart.reliable_change.undrawn", lang, threshold=suppress_below)
     fig.caption = caption
     return fig
 

@@ -8,10 +8,12 @@ research notebook's sentences and its concluding paragraph (:mod:`workbench.eval
 :func:`shown_share` hides a percentage whose count is hidden (it would give the count back).
 Zero is kept by default (an empty cell identifies no one; pass
 ``keep_zero=False`` to hide it too). Asked to, it also hides statistics (means, percentages, effect
-sizes) computed from fewer than ``threshold`` cases. This is *primary* suppression only: when a
-row or column total is published and a single cell in it is hidden, the cell can be recovered by
-subtraction. Hide a second cell or round the totals in that case (secondary suppression; see
-Hundepool et al., 2012, ch. 4), which this function does not do for you.
+sizes) computed from fewer than ``threshold`` cases. When a total is published and a single cell of
+those that make it up is hidden, the cell could be recovered by subtraction: given the rows that make
+up a total (``parts``), :func:`suppress_small_counts` then hides the smallest other one as well ("x";
+secondary suppression, Hundepool et al., 2012, ch. 4). A total that another table or chart publishes
+(a chart's legend over every programme beside one programme's table) is not seen from here: the
+reader of both can still subtract.
 
 **Formatting** (:func:`format_number`, :func:`format_mean_sd`, :func:`format_ci`,
 :func:`format_p`, :func:`format_change_table`) follows the APA convention in English — "M (SD)",
@@ -42,6 +44,7 @@ from .values import is_missing, is_number
 from ..i18n import UserError
 
 DASH = "—"
+COMPLEMENT = "x"  # a count hidden only so that a smaller hidden one cannot be had by subtraction
 
 i18n.add({
     "evaluation.threshold": {
@@ -118,7 +121,8 @@ def _count(value, column, row):
 
 def suppress_small_counts(table: pd.DataFrame, columns, threshold: int = 5, marker: str | None = None, *,
                           keep_zero: bool = True, statistic_columns=(), n_column: str | None = None,
-                          statistic_marker: str | None = None) -> pd.DataFrame:
+                          statistic_marker: str | None = None, parts=None,
+                          complement_marker: str = COMPLEMENT) -> pd.DataFrame:
     """A copy of ``table`` with counts from 1 to ``threshold − 1`` in ``columns`` replaced by ``marker``
     (default ``"<threshold"``), by the rule of :func:`shown_count`.
 
@@ -127,7 +131,12 @@ def suppress_small_counts(table: pd.DataFrame, columns, threshold: int = 5, mark
     cases they were computed from, read before any suppression — is below ``threshold``; rows
     with no cases at all are left as they are (their statistics are already empty). Counts must
     be whole numbers, not negative, or missing; rows are named from 1 in errors.
-    ``attrs["n_suppressed"]`` is how many cells were hidden.
+    ``parts``: the positions of the rows whose counts add up to a total published elsewhere (the flow table's
+    open and closed rows make up its enrolled; the reliable-change categories make up n). In a column where
+    exactly one of them is hidden, the smallest other non-zero one is hidden too, as ``complement_marker``
+    ("x"), with its row's statistics, so that the hidden count cannot be had by subtraction (secondary
+    suppression, Hundepool et al., 2012, ch. 4). ``attrs["n_suppressed"]`` is how many cells were hidden,
+    ``attrs["n_complemented"]`` how many of them for that reason.
     """
     threshold = _check_threshold(threshold)
     columns = [columns] if isinstance(columns, str) else list(columns)
@@ -152,8 +161,11 @@ def suppress_small_counts(table: pd.DataFrame, columns, threshold: int = 5, mark
                 values[i] = shown
                 hidden += 1
         out[column] = pd.Series(values, index=out.index, dtype=object)
+    complemented = _complement(out, counts_of, columns, list(parts or ()), complement_marker)
+    hidden += len(complemented)
     if statistic_columns:
         small = [n is not None and is_hidden(n, threshold) for n in counts_of[n_column]]
+        small = [is_small or (n_column, i) in complemented for i, is_small in enumerate(small)]
         for column in statistic_columns:
             values = out[column].astype(object).tolist()
             for i, is_small in enumerate(small):
@@ -162,7 +174,24 @@ def suppress_small_counts(table: pd.DataFrame, columns, threshold: int = 5, mark
                     hidden += 1
             out[column] = pd.Series(values, index=out.index, dtype=object)
     out.attrs["n_suppressed"] = hidden
+    out.attrs["n_complemented"] = len(complemented)
     return out
+
+
+def _complement(out: pd.DataFrame, counts_of: dict, columns: list, parts: list, marker: str) -> set:
+    """Hide, in each of ``columns`` where exactly one of the ``parts`` rows is hidden, the smallest other non-zero
+    part as ``marker``; returns the ``(column, row position)`` hidden so."""
+    done = set()
+    for column in columns:
+        values = out[column].astype(object).tolist()
+        hidden = [i for i in parts if counts_of[column][i] is not None and values[i] != counts_of[column][i]]
+        others = [i for i in parts if i not in hidden and counts_of[column][i]]
+        if len(hidden) == 1 and others:
+            chosen = min(others, key=lambda i: (counts_of[column][i], i))
+            values[chosen] = marker
+            done.add((column, chosen))
+            out[column] = pd.Series(values, index=out.index, dtype=object)
+    return done
 
 
 # --- formatting ---------------------------------------------------------------------------

@@ -101,6 +101,12 @@ i18n.add({
         "uk": "Надійність {value} має бути числом, більшим за 0 і меншим за 1.",
         "en": "The reliability {value} must be a number greater than 0 and less than 1.",
     },
+    "evaluation.alpha_unusable": {
+        "uk": "Альфа Кронбаха первинних пунктів дорівнює {value}: пункти не узгоджуються між собою, тож надійну "
+              "зміну за нею не обчислити. Вкажіть опубліковану надійність шкали в параметрі reliability.",
+        "en": "Cronbach's alpha of the baseline items is {value}: the items do not hang together, so no reliable "
+              "change can be computed from it. Give the scale's published reliability in the reliability parameter.",
+    },
     "evaluation.reliability_from_items": {
         "uk": "Надійність не вдалося обчислити з балів пунктів: {reason}",
         "en": "The reliability could not be computed from the item scores: {reason}",
@@ -323,6 +329,8 @@ def classify_change(pre, post, *, reliability, higher_is_better: bool, sd_pre=No
         computed = cronbach_alpha(reliability)
         if computed["alpha"] is None:
             raise UserError("evaluation.reliability_from_items", reason=computed["reason"])
+        if not 0 < computed["alpha"] < 1:  # items that do not hang together: alpha says nothing of the scale
+            raise UserError("evaluation.alpha_unusable", value=f"{computed['alpha']:.2f}".replace("-", "−"))
         reliability = computed["alpha"]
     reliability = check_reliability(reliability)
     x, y = as_scores(pre, "before"), as_scores(post, "after")

@@ -43,6 +43,10 @@ i18n.add({
                                        "шкалах, тож зміну не порівнюємо (цілі й час до цілі порівняно вище).",
                                  "en": "No two of the chosen programmes are assessed with one instrument: their scores are "
                                        "on different scales, so change is not compared (goals and time to goal are, above)."},
+    "summary.complemented": {"uk": "«x» — кількість, прихована лише для того, щоб меншу за поріг не можна було "
+                                   "отримати відніманням від загальної.",
+                             "en": "'x' is a count hidden only so that one under the threshold cannot be had by "
+                                   "subtracting the others from the total."},
     "summary.took": {"uk": "Усе разом: {seconds} с.", "en": "Everything took {seconds} s."},
     "summary.written": {"uk": "Для публікації записано файлів: {n}, у теці {folder}.",
                         "en": "{n} files written for publication in {folder}."},
@@ -99,7 +103,8 @@ def incidence_table(closure: pd.DataFrame, days=(180, 365), lang=None) -> pd.Dat
                i18n.t("summary.col.cases", lang): int((causes == cause).sum())}
         for day in days:
             reached = cif.loc[cif["time"] <= day, "cif"]
-            row[i18n.t("summary.col.at_day", lang, days=day)] = round(float(reached.max()) if len(reached) else 0.0, 3)
+            row[i18n.t("summary.col.at_day", lang, days=day)] = percent(float(reached.max()) if len(reached) else 0.0,
+                                                                       lang)
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
 
@@ -123,9 +128,19 @@ def logrank_text(test: dict, lang=None) -> str:
 
 def category_table(categories: pd.DataFrame, lang=None) -> pd.DataFrame:
     """:func:`workbench.evaluation.reliable_change.change_categories` for a reader: the category's label, n and
-    share, headed in ``lang`` (the code column left out)."""
-    return categories[["label", "n", "share"]].rename(columns={
+    share (a whole percentage), headed in ``lang`` (the code column left out). Without a cut-off no one can be
+    recovered: the row is left out rather than shown as a finding of 0."""
+    shown = categories if categories.attrs.get("cutoff") is not None else categories[categories["category"] != "recovered"]
+    shown = shown.assign(share=[percent(share, lang) for share in shown["share"]])
+    return shown[["label", "n", "share"]].reset_index(drop=True).rename(columns={
         "label": i18n.t("summary.col.category", lang), "share": i18n.t("summary.col.share", lang)})
+
+
+def percent(share, lang=None) -> str:
+    """A share 0–1 as a whole percentage, "68%" ("—" when missing), halves rounded up."""
+    if share is None or share != share:
+        return publication.DASH
+    return f"{int(100 * share + 0.5)}%"
 
 
 def row_counts_text(row_counts: dict, suppress_below=5, lang=None) -> str:
