@@ -115,3 +115,10 @@ def test_excel_formats_match_the_kinds():
     assert excel_format("share", "uk") == "0\\ %" and excel_format("share", "en") == "0%"
     assert excel_format("mean", "uk") == "0.0" and excel_format("date") == "DD.MM.YYYY"
     assert excel_format("text") is None
+
+
+def test_halves_round_up_as_a_reader_rounds():
+    from workbench.analysis.presentation import formatted
+    assert formatted(1 / 8, "share", "en") == "13%" and formatted(1 / 8, "share", "uk") == "13\u00a0%"
+    assert formatted(2.25, "mean", "en") == "2.3" and formatted(-2.25, "mean", "uk") == "−2,3"
+    assert formatted(0.115, "share", "en") == "12%" and formatted(0.114, "share", "en") == "11%"

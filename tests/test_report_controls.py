@@ -87,8 +87,10 @@ def test_a_bad_parameter_is_its_message_and_the_controls_start_from_the_defaults
     refused(lambda: (_ for _ in ()).throw(controls.error), key)  # readable in both languages
     section = controls.follow(lambda choice: print("drawn"))
     assert section.text() == f"**{controls.error.message('en')}**"
+    second = controls.follow(lambda choice: print("drawn"))
+    assert second.text() == ""  # said once, not under every section
     controls.programme.value = "care_leavers"  # the controls' choice now stands
-    assert controls.error is None and section.text() == "drawn\n"
+    assert controls.error is None and section.text() == second.text() == "drawn\n"
 
 
 def test_without_a_signed_in_user_every_section_says_so(db, monkeypatch):

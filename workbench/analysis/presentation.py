@@ -16,6 +16,7 @@ dates, text).
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from datetime import date, datetime
 
 import numpy as np
@@ -90,8 +91,10 @@ def formatted(value, kind: str, lang: str | None = None) -> str:
     number = float(value)
     decimals = 1 if kind in ("mean", "mean_change") else 0
     shown = number * 100 if kind == "share" else number
-    text = f"{abs(shown):,.{decimals}f}".replace(",", "\x00").replace(".", point).replace("\x00", thousands)
-    rounded_to_zero = round(abs(shown), decimals) == 0
+    # Halves up, as a reader rounds (1 of 8 is 13 %), not to the even digit as float formatting does.
+    magnitude = Decimal(str(abs(shown))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{magnitude:,.{decimals}f}".replace(",", "\x00").replace(".", point).replace("\x00", thousands)
+    rounded_to_zero = magnitude == 0
     sign = "" if rounded_to_zero else _MINUS if shown < 0 else "+" if kind in ("change", "mean_change") else ""
     if kind == "share":
         return f"{sign}{text}\u00a0%" if lang == "uk" else f"{sign}{text}%"

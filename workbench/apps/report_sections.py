@@ -34,8 +34,9 @@ def show_figure(figure) -> None:
     if _Capture.current is not None:
         _Capture.current.figures.append(figure)
     caption = getattr(figure, "caption", None)
-    if caption:
-        print(caption)
+    if caption:  # as text in the page's font that wraps between words (a printed line is monospace, cut anywhere)
+        display({"text/html": f'<p class="wb-caption" style="margin:0.3em 0 1em">{html.escape(caption)}</p>',
+                 "text/plain": caption}, raw=True)
 
 
 class Section(w.Output):
@@ -58,7 +59,10 @@ class Section(w.Output):
                     self.result = self.render(self.controls.choice)
                 except UserError as err:
                     error = err
-        if error is not None:  # the message after what was drawn before the refusal, in or out of a kernel
+        # The controls' own refusal (a bad parameter or date) is said once, by the first section (and the
+        # controls); a section's own refusal by that section.
+        said = error is not None and error is self.controls.error and self.controls.sections[:1] != [self]
+        if error is not None and not said:  # the message after what was drawn before the refusal
             text = error.message(self.controls.lang)
             capture.outputs.append({"output_type": "display_data", "metadata": {},
                                     "data": {"text/markdown": f"**{text}**", "text/plain": text}})

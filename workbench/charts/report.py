@@ -286,7 +286,7 @@ def change_chart(change: pd.DataFrame, labels: dict | None = None, lang: str | N
     ax.tick_params(axis="y", labelsize=8)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False)
     fig.tight_layout()
-    fig.caption = i18n.t("chart.change.caption", lang, threshold=threshold)
+    fig.caption = i18n.t("chart.change.caption", lang, threshold=f"{threshold:g}".replace(".", "," if lang == "uk" else "."))
     return fig
 
 
