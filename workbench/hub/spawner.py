@@ -18,6 +18,7 @@ from traitlets import Dict, Float, Integer, Unicode
 
 from .. import paths
 from .doors import door, refusal
+from .notebook_copies import refresh_notebooks
 
 
 class WorkbenchSpawner(SimpleLocalProcessSpawner):
@@ -71,13 +72,11 @@ class WorkbenchSpawner(SimpleLocalProcessSpawner):
         return proxy + voila, []
 
     def _lab(self) -> tuple[list[str], list[str]]:
-        """JupyterLab on the user's own copy of the supervisors' notebooks (never overwritten: they edit
-        them), with the workspace app beside them, fresh at every start (it is ours, not theirs)."""
+        """JupyterLab on the user's own copies of the supervisors' notebooks (new ones added, unchanged ones
+        brought up to date, edited ones kept with the new version beside them: :mod:`.notebook_copies`), with
+        the workspace app beside them, fresh at every start (it is ours, not theirs)."""
         home = Path(self.home_dir)
-        notebooks = home / "notebooks"
-        if not notebooks.exists():
-            shutil.copytree(paths.notebooks_dir(), notebooks,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        refresh_notebooks(paths.notebooks_dir(), home / "notebooks")
         shutil.copy2(Path(paths.apps_dir()) / "workspace.ipynb", home / "workspace.ipynb")
         args = [f"--ServerApp.root_dir={home}", "--ServerApp.default_url=/lab/tree/notebooks",
                 f"--MappingKernelManager.cull_idle_timeout={self.kernel_idle_minutes * 60}",
