@@ -101,6 +101,9 @@ def formatted(value, kind: str, lang: str | None = None) -> str:
     return sign + text
 
 
+SCROLLS = "display: block; overflow-x: auto; max-width: 100%;"
+
+
 def people(frame: pd.DataFrame, lang: str | None = None, *, top: int | None = TOP):
     """``frame`` (a ``*_table`` function's, or any frame) as a Styler a person reads: no index, each
     column formatted by its kind in ``lang``, text left and numbers right, long text wrapped. With more
@@ -140,7 +143,8 @@ def people(frame: pd.DataFrame, lang: str | None = None, *, top: int | None = TO
         styler = styler.set_properties(subset=pd.IndexSlice[shown.index[-1:], :], **{"font-weight": "bold"})
     if note:
         styler = styler.set_caption(note)
-    return styler
+    # On a phone a wide table scrolls sideways inside itself instead of widening the whole page.
+    return styler.set_table_attributes(f'style="{SCROLLS}"')
 
 
 def excel_format(kind: str, lang: str | None = None) -> str | None:

@@ -15,6 +15,7 @@ from collections import Counter
 from datetime import date
 
 from .. import i18n
+from ..analysis.presentation import SCROLLS
 from ..config import load_config
 from ..i18n import UserError
 from ..store.agenda import KINDS, kind_label, needs_action
@@ -156,7 +157,7 @@ def queue_html(rows: list[dict], lang: str, as_of: date | None = None) -> str:
     cells = "".join(f"<tr><td>{html.escape(needed)}</td><td style='text-align:right'>{n}</td>"
                     f"<td style='text-align:right'>{late or ''}</td></tr>" for needed, n, late in counts)
     total = sum(n for _, n, _ in counts), sum(late for _, _, late in counts)
-    parts.append(f"<h4>{t('queue.counts')}</h4><table class='wb-queue-counts'><thead><tr>"
+    parts.append(f"<h4>{t('queue.counts')}</h4><table class='wb-queue-counts' style='{SCROLLS}'><thead><tr>"
                  f"<th>{t('queue.col.needed')}</th><th>{t('queue.col.count')}</th><th>{t('queue.col.overdue_count')}"
                  f"</th></tr></thead><tbody>{cells}<tr><th>{t('queue.total')}</th><th style='text-align:right'>"
                  f"{total[0]}</th><th style='text-align:right'>{total[1] or ''}</th></tr></tbody></table>")
@@ -171,5 +172,5 @@ def queue_html(rows: list[dict], lang: str, as_of: date | None = None) -> str:
                     f"<td>{html.escape(row['subject'])}</td><td>{html.escape(row['needed'])}</td>"
                     f"<td class='wb-day'>{html.escape(row['due'])}</td><td class='wb-late'>{html.escape(' · '.join(flags))}"
                     f"</td><td>{html.escape(row['worker'])}</td></tr>")
-    parts.append(f"<table class='wb-queue'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    parts.append(f"<table class='wb-queue' style='{SCROLLS}'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
     return "".join(parts)
