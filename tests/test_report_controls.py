@@ -278,6 +278,10 @@ def check_period_report(nb, shown):
 
 def check_record_access(nb, shown):
     assert "Case number" in shown[0]["text"] and "Who" in shown[1]["text"]
+    # The case is chosen from a list of those whose openings the reader may see, labelled in her language.
+    other = nb.run('assert chosen_case.description == "Case" and len(chosen_case.options) > 1\n'
+                   'chosen_case.value = chosen_case.options[1]')
+    assert changed(shown, other) == [False, True]
 
 
 def check_supervisor_queue(nb, shown):

@@ -246,6 +246,13 @@ class ReportControls:
             return memo[key]
         return once
 
+    def include(self, widget):
+        """Add a notebook's own control (e.g. the case to look at) under these, before their message; every
+        section is drawn again when its value changes. Returns ``widget``."""
+        self.widget.children = self.widget.children[:-1] + (widget, self.widget.children[-1])
+        widget.observe(lambda _: self.redraw(), "value")
+        return widget
+
     @property
     def sections(self) -> list[Section]:
         """The sections that follow these controls, in the order they were added."""
