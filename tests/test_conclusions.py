@@ -125,3 +125,15 @@ def test_two_programmes_compared_by_their_improvement_not_their_cause(lang):
         "The programmes are assessed with different instruments (The scale; The profile), so their change is not "
         "compared." if lang == "en" else
         "Програми оцінюють різними інструментами («Шкала», «Профіль»), тож їхню зміну не порівнюємо.")
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_a_count_the_table_withholds_against_subtraction_is_withheld_in_words_too(lang):
+    # 22 improved, 39 unchanged, 4 deteriorated of 65: the table shows "<5" and hides 22 as "x" (65 − 39 − 22 = 4);
+    # saying 22 here would give the 4 back.
+    reliable = {"n": 65, "improved": 22, "recovered": 0, "deteriorated": 4, "unchanged": 39, "cutoff": None}
+    text = programme_paragraph(findings(BEFORE, FALLING, reliable=reliable), lang)
+    assert "22" not in text and "<5" in text
+    assert ("not given (it would let a small count be worked out)" if lang == "en" else "не наводимо") in text
+    shown = programme_paragraph(findings(BEFORE, FALLING, reliable=dict(reliable, deteriorated=9, n=70)), lang)
+    assert "22 (31%) of 70" in shown if lang == "en" else "22 (31%)" in shown

@@ -73,6 +73,8 @@ i18n.add({
     "conclusion.recovered": {"uk": "Одужали (надійне покращення і кінцевий бал за межею {cutoff}): {recovered}.",
                              "en": "Recovered (reliably improved and ending beyond the cut-off {cutoff}): "
                                    "{recovered}."},
+    "conclusion.withheld": {"uk": "не наводимо (інакше малу кількість можна було б обчислити)",
+                            "en": "not given (it would let a small count be worked out)"},
     "conclusion.no_reliable": {
         "uk": "Надійну зміну не класифіковано: немає придатної надійності шкали (задайте її в параметрах).",
         "en": "Reliable change was not classified: the scale has no usable reliability (give one in the "
@@ -194,6 +196,7 @@ def programme_findings(data: dict, scale: cohort.Scale, programme: str, *, class
         counts = classified["category"].value_counts()
         reliable = {"n": len(classified), "improved": int(counts.get("improved", 0) + counts.get("recovered", 0)),
                     "recovered": int(counts.get("recovered", 0)), "deteriorated": int(counts.get("deteriorated", 0)),
+                    "unchanged": int(counts.get("unchanged", 0)),
                     "cutoff": classified.attrs.get("cutoff")}
     clients = data["clients"][data["clients"]["programme"] == programme]
     assessed = data["assessments"][data["assessments"]["instrument_id"] == scale.instrument_id]
@@ -243,14 +246,33 @@ def _reliable_sentence(found: dict, lang: str, suppress_below) -> str:
     if reliable is None:
         return i18n.t("conclusion.no_reliable", lang)
     n = reliable["n"]
-    text = i18n.t("conclusion.reliable", lang, improved=publication.shown_share(reliable["improved"], n, suppress_below,
-                                                                               lang),
+    withheld = _withheld(reliable, suppress_below)
+
+    def shown(count, *categories):  # as the categories' table shows them: a count it withholds is withheld here
+        if withheld & set(categories):
+            return i18n.t("conclusion.withheld", lang)
+        return publication.shown_share(count, n, suppress_below, lang)
+    text = i18n.t("conclusion.reliable", lang, improved=shown(reliable["improved"], "improved", "recovered"),
                   n=publication.shown_count(n, suppress_below),
-                  deteriorated=publication.shown_share(reliable["deteriorated"], n, suppress_below, lang))
+                  deteriorated=shown(reliable["deteriorated"], "deteriorated"))
     if reliable["cutoff"] is not None:
         text += " " + i18n.t("conclusion.recovered", lang, cutoff=_number(reliable["cutoff"], lang),
-                             recovered=publication.shown_share(reliable["recovered"], n, suppress_below, lang))
+                             recovered=shown(reliable["recovered"], "recovered"))
     return text
+
+
+def _withheld(reliable: dict, suppress_below) -> set:
+    """The categories the reliable-change table hides only so that a smaller hidden one cannot be had by
+    subtraction (:func:`workbench.evaluation.publication.suppress_small_counts` with ``parts``): the sentence
+    withholds them too, or it would give back what the table hides."""
+    if not suppress_below:
+        return set()
+    names = (["recovered"] if reliable["cutoff"] is not None else []) + ["improved", "unchanged", "deteriorated"]
+    counts = {"recovered": reliable["recovered"], "improved": reliable["improved"] - reliable["recovered"],
+              "unchanged": reliable.get("unchanged", 0), "deteriorated": reliable["deteriorated"]}
+    table = publication.suppress_small_counts(pd.DataFrame({"n": [counts[c] for c in names]}), ["n"],
+                                              threshold=suppress_below, parts=range(len(names)))
+    return {name for name, value in zip(names, table["n"]) if value == publication.COMPLEMENT}
 
 
 def _days(value, lang) -> str:
