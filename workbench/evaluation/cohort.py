@@ -91,8 +91,9 @@ def programme_instrument(data: dict, programme: str) -> str:
     named = data.get("manifest", {}).get("programme_instruments")
     if named is not None and named.get(programme):
         return named[programme]
-    if named is None and config.programme_instrument(programme):
-        return config.programme_instrument(programme)
+    configured = config.programme_instrument(programme) if named is None else None
+    if configured:
+        return configured
     episodes = data["clients"].loc[data["clients"]["programme"] == programme, ["client", "episode"]]
     used = data["assessments"].merge(episodes, on=["client", "episode"])["instrument_id"]
     return str(used.value_counts().sort_index().idxmax()) if len(used) else ""
@@ -108,11 +109,12 @@ def programme_scale(data: dict, programme: str) -> Scale:
     return scale_of(data, programme_instrument(data, programme))
 
 
-def programme_scores(data: dict, programme: str) -> tuple[Scale, pd.DataFrame]:
-    """``programme``'s :class:`Scale` and its episodes' scores on it, scale total included
-    (:func:`axis_scores` with :func:`with_total`, rows of that programme only): the input of the change
-    tables, :func:`pre_post` and the reliable change. Refuses what :func:`programme_scale` refuses."""
-    scale = programme_scale(data, programme)
+def programme_scores(data: dict, programme: str, scale: Scale | None = None) -> tuple[Scale, pd.DataFrame]:
+    """``programme``'s :class:`Scale` (``scale``, else its own instrument's) and its episodes' scores on it,
+    scale total included (:func:`axis_scores` with :func:`with_total`, rows of that programme only): the input
+    of the change tables, :func:`pre_post` and the reliable change. Refuses what :func:`programme_scale`
+    refuses."""
+    scale = scale or programme_scale(data, programme)
     scores = with_total(axis_scores(data, scale))
     return scale, scores[scores["programme"] == programme].reset_index(drop=True)
 
@@ -124,6 +126,14 @@ def shared_scale(data: dict, programmes) -> Scale | None:
     if len(instruments) != 1:
         return None
     return scale_of(data, instruments.pop())
+
+
+def assessment_counts(data: dict, instrument_id: str, episodes: pd.DataFrame) -> pd.Series:
+    """How many assessments with ``instrument_id`` each of ``episodes`` (rows with ``client, episode``) has,
+    0 for none, in their order: who was assessed at baseline, followed up, or only once."""
+    per_episode = data["assessments"][data["assessments"]["instrument_id"] == instrument_id] \
+        .groupby(["client", "episode"])["assessment"].nunique()
+    return per_episode.reindex(pd.MultiIndex.from_frame(episodes[["client", "episode"]])).fillna(0)
 
 
 def _assessments(data: dict, instrument_id: str) -> pd.DataFrame:
@@ -172,13 +182,10 @@ def flow_table(data: dict, instrument_id: str | None = None, lang: str | None = 
     Each programme is counted by its own instrument (:func:`programme_instrument`) unless ``instrument_id``
     names one for all. Columns are two-level: the programme and the instrument's title, in ``lang``."""
     clients = data["clients"]
-    counted = {}
     rows = {}
     for programme, mine in clients.groupby("programme"):
         instrument = instrument_id or programme_instrument(data, programme)
-        if instrument not in counted:
-            counted[instrument] = _assessments(data, instrument).groupby(["client", "episode"])["assessment"].nunique()
-        assessed = counted[instrument].reindex(pd.MultiIndex.from_frame(mine[["client", "episode"]])).fillna(0)
+        assessed = assessment_counts(data, instrument, mine)
         column = {i18n.t("cohort.flow.enrolled", lang): len(mine),
                   i18n.t("cohort.flow.baseline", lang): int((assessed >= 1).sum()),
                   i18n.t("cohort.flow.followed_up", lang): int((assessed >= 2).sum()),
@@ -191,6 +198,7 @@ def flow_table(data: dict, instrument_id: str | None = None, lang: str | None = 
     table = pd.DataFrame(rows)
     table.columns.names = [i18n.t("cohort.col.programme", lang), i18n.t("cohort.flow.instrument", lang)]
     table.index.name = i18n.t("cohort.flow.stage", lang)
+    table.attrs["parts"] = range(3, len(table))  # still open and closed by each reason: they make up enrolled
     return table
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .. import config, i18n
 from . import change, cohort, publication, survival
+from .summaries import days_text
 from ..instruments.loader import instrument_title
 from .values import is_missing
 
@@ -91,7 +92,6 @@ i18n.add({
     "conclusion.goals_too_few": {"uk": "Досягнення цілей: випадків із переглянутими цілями — {cases}: замало, щоб "
                                        "повідомляти.",
                                  "en": "Goal attainment: goals of {cases} cases reviewed, too few to report."},
-    "conclusion.not_reached": {"uk": "не досягнуто", "en": "not reached"},
     "conclusion.goals_against": {
         "uk": "Порівняно з програмою «{other}» (на очікуваному рівні — {other_share}, медіана, днів: {other_median}) "
               "цілі тут досягали очікуваного рівня {often} і {soon}.",
@@ -150,17 +150,11 @@ i18n.add({
 _COMPLETED = {"goals_achieved"}
 
 
-def _changes(data: dict, scale: cohort.Scale, programme: str) -> pd.DataFrame:
-    scores = cohort.with_total(cohort.axis_scores(data, scale))
-    pairs = cohort.pre_post(scores[scores["axis"] == cohort.TOTAL])
-    return pairs[pairs["programme"] == programme]
-
-
-def goal_figures(data: dict, conf_type: str = "log") -> dict:
-    """Per programme in the export: ``cases`` with a reviewed goal, their mean GAS ``t_mean``, ``at_expected``
-    (cases with T ≥ 50), and the Kaplan–Meier ``median`` time to goal with ``lower``, ``upper``, ``level``."""
-    gas = cohort.gas_per_episode(data)
-    goals = cohort.time_to_goal(data)
+def goal_figures(gas: pd.DataFrame, goals: pd.DataFrame, conf_type: str = "log") -> dict:
+    """Per programme of ``gas`` (:func:`~workbench.evaluation.cohort.gas_per_episode`) and ``goals``
+    (:func:`~workbench.evaluation.cohort.time_to_goal`), as the notebook read them for every programme of the
+    export: ``cases`` with a reviewed goal, their mean GAS ``t_mean``, ``at_expected`` (cases with T ≥ 50), and
+    the Kaplan–Meier ``median`` time to goal with ``lower``, ``upper``, ``level``."""
     out = {}
     for programme in sorted(set(gas["programme"]) | set(goals["programme"])):
         t = gas.loc[gas["programme"] == programme, "t_score"]
@@ -174,13 +168,14 @@ def goal_figures(data: dict, conf_type: str = "log") -> dict:
     return out
 
 
-def programme_findings(data: dict, scale: cohort.Scale, programme: str, *, classified: pd.DataFrame | None = None,
-                       goals: dict | None = None, alpha: float = 0.05, conf_type: str = "log") -> dict:
+def programme_findings(data: dict, scale: cohort.Scale, programme: str, pairs: pd.DataFrame, *, goals: dict,
+                       classified: pd.DataFrame | None = None, alpha: float = 0.05) -> dict:
     """A programme's figures for :func:`programme_paragraph`.
 
-    ``classified``: that programme's rows of :func:`workbench.evaluation.reliable_change.classify_change`, or
-    None when reliable change could not be classified; ``goals``: :func:`goal_figures` (computed, with
-    ``conf_type``, when None).
+    ``pairs``: the programme's first and latest scale totals (:func:`~workbench.evaluation.cohort.pre_post`);
+    ``goals``: :func:`goal_figures`; ``classified``: that programme's rows of
+    :func:`workbench.evaluation.reliable_change.classify_change`, or None when reliable change could not be
+    classified.
 
     Returns ``programme``, ``instrument_id``, ``scale_labels`` ({lang: the instrument's title}),
     ``higher_is_better``, ``changes`` (each case's latest − first scale total), ``change``
@@ -188,7 +183,6 @@ def programme_findings(data: dict, scale: cohort.Scale, programme: str, *, class
     ``goals`` (every programme's), and the attrition counts ``enrolled``, ``baseline_only``,
     ``no_assessment``, ``closed_early`` (closed for any reason but its goals achieved).
     """
-    pairs = _changes(data, scale, programme)
     result = change.paired_change(pairs["first"].tolist(), pairs["latest"].tolist(), alpha=alpha) \
         if len(pairs) >= 2 else None
     reliable = None
@@ -199,14 +193,12 @@ def programme_findings(data: dict, scale: cohort.Scale, programme: str, *, class
                     "unchanged": int(counts.get("unchanged", 0)),
                     "cutoff": classified.attrs.get("cutoff")}
     clients = data["clients"][data["clients"]["programme"] == programme]
-    assessed = data["assessments"][data["assessments"]["instrument_id"] == scale.instrument_id]
-    per_episode = assessed.groupby(["client", "episode"])["assessment"].nunique()
-    counts = per_episode.reindex(pd.MultiIndex.from_frame(clients[["client", "episode"]])).fillna(0)
+    counts = cohort.assessment_counts(data, scale.instrument_id, clients)
     closed = clients["closed_on"].notna() & ~clients["closure_reason"].isin(_COMPLETED)
     return {"programme": programme, "instrument_id": scale.instrument_id,
             "scale_labels": {lang: instrument_title(scale.instrument_id, lang) for lang in i18n.LANGUAGES},
             "higher_is_better": scale.higher_is_better, "changes": (pairs["latest"] - pairs["first"]).tolist(),
-            "change": result, "reliable": reliable, "goals": goal_figures(data, conf_type) if goals is None else goals,
+            "change": result, "reliable": reliable, "goals": goals,
             "enrolled": len(clients), "baseline_only": int((counts == 1).sum()),
             "no_assessment": int((counts == 0).sum()), "closed_early": int(closed.sum())}
 
@@ -275,10 +267,6 @@ def _withheld(reliable: dict, suppress_below) -> set:
     return {name for name, value in zip(names, table["n"]) if value == publication.COMPLEMENT}
 
 
-def _days(value, lang) -> str:
-    return i18n.t("conclusion.not_reached", lang) if is_missing(value) else _number(value, lang, 0)
-
-
 def _goal_sentences(found: dict, lang: str, suppress_below) -> tuple[str, bool]:
     """The programme's goal attainment and, against each other programme of the export, whether its goals
     reached the expected level more often and sooner; and whether a comparison was made."""
@@ -289,8 +277,8 @@ def _goal_sentences(found: dict, lang: str, suppress_below) -> tuple[str, bool]:
     text = i18n.t("conclusion.goals", lang, t_mean=_number(figures["t_mean"], lang, 1),
                   cases=publication.shown_count(figures["cases"], suppress_below),
                   at_expected=publication.shown_share(figures["at_expected"], figures["cases"], suppress_below, lang),
-                  median=_days(figures["median"], lang), level=f"{figures['level']:.0%}",
-                  low=_days(figures["lower"], lang), high=_days(figures["upper"], lang))
+                  median=days_text(figures["median"], lang), level=f"{figures['level']:.0%}",
+                  low=days_text(figures["lower"], lang), high=days_text(figures["upper"], lang))
     compared = False
     mine_share = figures["at_expected"] / figures["cases"]
     for other, theirs in found["goals"].items():
@@ -304,7 +292,7 @@ def _goal_sentences(found: dict, lang: str, suppress_below) -> tuple[str, bool]:
         text += " " + i18n.t("conclusion.goals_against", lang, other=config.label("programmes", other, lang),
                              other_share=publication.shown_share(theirs["at_expected"], theirs["cases"],
                                                                  suppress_below, lang),
-                             other_median=_days(theirs["median"], lang), often=i18n.t(f"conclusion.{often}", lang),
+                             other_median=days_text(theirs["median"], lang), often=i18n.t(f"conclusion.{often}", lang),
                              soon=i18n.t(f"conclusion.{soon}", lang))
         compared = True
     return text, compared
@@ -330,11 +318,12 @@ def programme_paragraph(found: dict, lang: str | None = None, suppress_below: in
 
 
 def comparison_paragraph(a: dict, b: dict, lang: str | None = None, suppress_below: int | None = 5,
-                         alpha: float = 0.05) -> str:
+                         alpha: float = 0.05, result: dict | None = None) -> str:
     """Two programmes' change on one scale side by side (:func:`programme_findings` of each): which improved
     more, the difference in mean change with its interval and Hedges's g_s, and that the comparison is
     descriptive (the programmes were not randomly assigned). Programmes assessed with different instruments are
-    not compared: their scores are on different scales."""
+    not compared: their scores are on different scales. ``result``: their
+    :func:`~workbench.evaluation.change.independent_groups` if already computed (the notebook's comparison)."""
     lang = i18n.normalise_language(lang)
     scale = a["scale_labels"][lang]
     if a["instrument_id"] != b["instrument_id"]:
@@ -343,7 +332,7 @@ def comparison_paragraph(a: dict, b: dict, lang: str | None = None, suppress_bel
     if min(n_a, n_b) < 2 or publication.is_hidden(n_a, suppress_below) or publication.is_hidden(n_b, suppress_below):
         return i18n.t("conclusion.comparison_too_few", lang, scale=scale) + " " + i18n.t("conclusion.not_randomised",
                                                                                          lang)
-    result = change.independent_groups(a["changes"], b["changes"], alpha=alpha)
+    result = result or change.independent_groups(a["changes"], b["changes"], alpha=alpha)
     difference = result["mean_difference"]
     better = (difference > 0) == a["higher_is_better"]
     ci = result["mean_difference_ci"]

@@ -225,11 +225,15 @@ class MixedModelResult:
                          f"{row.sd:.3f} | {corr}")
         lines.append("")
         lines.append(i18n.t("mixed.summary.converged" if self.converged else "mixed.summary.not_converged", lang))
-        lines += [i18n.t("mixed.summary.boundary", lang, component=i18n.t(f"mixed.component.{name}", lang))
-                  for name in self.at_boundary]
-        lines += [i18n.t("mixed.summary.warning", lang, text=text) for text in self.warnings]
+        lines += self.warning_lines(lang)
         lines.append(i18n.t("mixed.summary.time", lang, seconds=f"{self.fit_seconds:.2f}"))
         return "\n".join(lines)
+
+    def warning_lines(self, lang: str | None = None) -> list[str]:
+        """A variance component at its boundary and the optimiser's own warnings, a line each, in ``lang``."""
+        return [i18n.t("mixed.summary.boundary", lang, component=i18n.t(f"mixed.component.{name}", lang))
+                for name in self.at_boundary] + [i18n.t("mixed.summary.warning", lang, text=text)
+                                                 for text in self.warnings]
 
     def __str__(self) -> str:
         return self.summary()

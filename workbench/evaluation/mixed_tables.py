@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import i18n
 from ..i18n import UserError
-from .publication import format_ci, format_number, format_p
+from .publication import format_ci, format_number, format_p, shown_count
 
 i18n.add({
     "mixed.col.term": {"uk": "Член моделі", "en": "Term"},
@@ -120,12 +120,7 @@ def model_caption(result, lang: str | None = None, *, suppress_below: int | None
     parts = [i18n.t("mixed.caption.model", lang, method="REML" if result.reml else "ML", slope=slope),
              i18n.t("mixed.caption.counts", lang, clients=result.n_clients, observations=result.n_observations)]
     if result.n_dropped:
-        small = suppress_below is not None and result.n_dropped < suppress_below
-        parts.append(i18n.t("mixed.caption.dropped", lang,
-                            dropped=f"<{suppress_below}" if small else result.n_dropped))
+        parts.append(i18n.t("mixed.caption.dropped", lang, dropped=shown_count(result.n_dropped, suppress_below)))
     if not result.converged:
         parts.append(i18n.t("mixed.summary.not_converged", lang))
-    parts += [i18n.t("mixed.summary.boundary", lang, component=i18n.t(f"mixed.component.{name}", lang))
-              for name in result.at_boundary]
-    parts += [i18n.t("mixed.summary.warning", lang, text=text) for text in result.warnings]
-    return " ".join(parts)
+    return " ".join(parts + result.warning_lines(lang))

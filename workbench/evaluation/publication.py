@@ -33,6 +33,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def shown_share(count, total, threshold: int | None = 5, lang: str | None = None
         return str(shown_count(count, threshold) if is_hidden(count, threshold) else shown_count(total, threshold))
     if not total:
         return str(count)
-    return f"{count} ({format_number(100 * count / total, digits, lang)}%)"
+    return f"{count} ({format_percent(count / total, digits, lang)})"
 
 
 def _check_threshold(value) -> int:
@@ -210,6 +211,16 @@ def format_number(value, digits: int = 2, lang: str | None = None) -> str:
     if text.lstrip("-").strip("0.") == "":  # −0.00 is 0.00
         text = text.lstrip("-")
     return _localise(text, lang)
+
+
+def format_percent(share, digits: int = 0, lang: str | None = None) -> str:
+    """A share 0–1 as a percentage, "68%" ("12,5%" in Ukrainian with ``digits=1``), halves rounded up as a
+    reader rounds (1 of 8 is 13%); missing is "—"."""
+    lang = i18n.normalise_language(lang)
+    if is_missing(share):
+        return DASH
+    shown = Decimal(str(100 * float(share))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return _localise(f"{shown:.{digits}f}", lang) + "%"
 
 
 def format_mean_sd(mean, sd, digits: int = 2, lang: str | None = None) -> str:

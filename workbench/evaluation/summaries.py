@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import config, i18n
 from . import publication, survival
+from .values import is_missing
 
 i18n.add({
     "summary.col.programme": {"uk": "Програма", "en": "Programme"},
@@ -71,13 +72,15 @@ def median_table(goals: pd.DataFrame, programmes, *, conf_type: str = "log", lan
         if mine.empty:
             continue
         median = survival.median_survival(survival.kaplan_meier(mine["days"], mine["event"], conf_type=conf_type))
-
-        def shown(value):
-            return i18n.t("summary.not_reached", lang) if pd.isna(value) else publication.format_number(value, 0, lang)
-
         rows.append([config.label("programmes", code, lang), len(mine), int(mine["event"].sum()),
-                     shown(median["median"]), f"{shown(median['lower'])} – {shown(median['upper'])}"])
+                     days_text(median["median"], lang),
+                     f"{days_text(median['lower'], lang)} – {days_text(median['upper'], lang)}"])
     return pd.DataFrame(rows, columns=columns)
+
+
+def days_text(value, lang=None) -> str:
+    """A number of days as a table or sentence shows it; "not reached" when a median or its limit is missing."""
+    return i18n.t("summary.not_reached", lang) if is_missing(value) else publication.format_number(value, 0, lang)
 
 
 def at_risk_table(goals: pd.DataFrame, programmes, days=(0, 90, 180, 365), lang=None) -> pd.DataFrame:
@@ -103,8 +106,8 @@ def incidence_table(closure: pd.DataFrame, days=(180, 365), lang=None) -> pd.Dat
                i18n.t("summary.col.cases", lang): int((causes == cause).sum())}
         for day in days:
             reached = cif.loc[cif["time"] <= day, "cif"]
-            row[i18n.t("summary.col.at_day", lang, days=day)] = percent(float(reached.max()) if len(reached) else 0.0,
-                                                                       lang)
+            row[i18n.t("summary.col.at_day", lang, days=day)] = publication.format_percent(
+                float(reached.max()) if len(reached) else 0.0, lang=lang)
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
 
@@ -131,16 +134,9 @@ def category_table(categories: pd.DataFrame, lang=None) -> pd.DataFrame:
     share (a whole percentage), headed in ``lang`` (the code column left out). Without a cut-off no one can be
     recovered: the row is left out rather than shown as a finding of 0."""
     shown = categories if categories.attrs.get("cutoff") is not None else categories[categories["category"] != "recovered"]
-    shown = shown.assign(share=[percent(share, lang) for share in shown["share"]])
+    shown = shown.assign(share=[publication.format_percent(share, lang=lang) for share in shown["share"]])
     return shown[["label", "n", "share"]].reset_index(drop=True).rename(columns={
         "label": i18n.t("summary.col.category", lang), "share": i18n.t("summary.col.share", lang)})
-
-
-def percent(share, lang=None) -> str:
-    """A share 0–1 as a whole percentage, "68%" ("—" when missing), halves rounded up."""
-    if share is None or share != share:
-        return publication.DASH
-    return f"{int(100 * share + 0.5)}%"
 
 
 def row_counts_text(row_counts: dict, suppress_below=5, lang=None) -> str:
