@@ -45,6 +45,8 @@ COLUMNS = ["case_id", "case_number", "programme", "worker", "worker_name", "stat
            "assessment_due", "assessment_state", "accompaniment_due", "accompaniment_state", "next_due", "overdue"]
 
 i18n.add({
+    "deadlines.count": {"uk": "Відкритих випадків: {open}; термінових: {urgent}; з простроченим строком: {overdue}.",
+                        "en": "Open cases: {open}; urgent: {urgent}; with an overdue deadline: {overdue}."},
     "overview.case_number": {"uk": "Випадок", "en": "Case"},
     "overview.worker": {"uk": "Фахівець", "en": "Worker"},
     "overview.status": {"uk": "Стан", "en": "Status"},

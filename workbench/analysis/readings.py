@@ -11,6 +11,7 @@ from ..store.search import find_cases
 from .presentation import headed
 
 i18n.add({
+    "readings.none": {"uk": "Ще ніхто нічого не відкривав.", "en": "Nobody has opened anything yet."},
     "readings.when": {"uk": "Коли", "en": "When"},
     "readings.who": {"uk": "Хто", "en": "Who"},
     "readings.what": {"uk": "Що відкрито", "en": "What was opened"},

@@ -44,7 +44,6 @@ i18n.add({
     "controls.kind.span": {"uk": "свої дати", "en": "custom dates"},
     "controls.from": {"uk": "від", "en": "from"},
     "controls.to": {"uk": "до", "en": "to"},
-    "controls.date_placeholder": {"uk": "дд.мм.рррр", "en": "dd.mm.yyyy"},
     "controls.worker": {"uk": "Фахівець", "en": "Worker"},
     "controls.all_workers": {"uk": "усі фахівці", "en": "all workers"},
     "controls.team": {"uk": "команда «{team}»", "en": "team {team}"},
@@ -358,7 +357,7 @@ class ReportControls:
         self.worker.description = i18n.t("controls.worker", lang)
         self.period_kind.description = i18n.t("controls.period", lang)
         self.start.description, self.end.description = i18n.t("controls.from", lang), i18n.t("controls.to", lang)
-        self.start.placeholder = self.end.placeholder = i18n.t("controls.date_placeholder", lang)
+        self.start.placeholder = self.end.placeholder = i18n.t("reg.date_placeholder", lang)
 
     def _set_period(self, period: Period) -> None:
         """Show ``period``: its kind, and the period in the list (or its days, for custom dates)."""

@@ -188,6 +188,8 @@ def _sign_offs_awaiting(db, me: policy.Actor, statuses, today: date, whole_team:
         if "plan_goal" in cycle.met and "plan_signed_off" in case_cycle.missing(cycle, "accompaniment"):
             found.append(_found(case_id, "plan_sign_off" if signs[case_id] else "plan_awaiting_sign_off", None, today))
     asked = [case_id for case_id, signed in signs.items() if signed or whole_team]
+    if not asked:  # a case manager's home page: nothing of hers awaits her sign-off
+        return found
     for case_id, _ in db.execute(UNSIGNED_CONCLUSIONS_SQL, {"cases": json.dumps(asked), "today": today.isoformat()}):
         found.append(_found(case_id, "conclusion_sign_off" if signs[case_id] else "conclusion_awaiting_sign_off", None,
                             today))
@@ -197,11 +199,12 @@ def _sign_offs_awaiting(db, me: policy.Actor, statuses, today: date, whole_team:
 def _without_worker(db, actor: str, today: date) -> list[dict]:
     """The open cases of ``actor``'s caseload views whose worker was deactivated, due on the day they were (in the
     configured time zone)."""
-    found = []
+    found, left = [], {}
     for case in cases_needing_a_worker(db, actor):
-        since = datetime.fromisoformat(current_version(db, case["worker"])["since"])
-        left = since.astimezone(zone()).date() if since.tzinfo else since.date()
-        found.append(_found(case["id"], "case_without_worker", left, today))
+        if case["worker"] not in left:  # one reading per deactivated worker, however many cases they held
+            since = datetime.fromisoformat(current_version(db, case["worker"])["since"])
+            left[case["worker"]] = since.astimezone(zone()).date() if since.tzinfo else since.date()
+        found.append(_found(case["id"], "case_without_worker", left[case["worker"]], today))
     return found
 
 
