@@ -293,3 +293,19 @@ def check_supervisor_queue(nb, shown):
 
 
 CHECKS = {name: globals()[f"check_{name}"] for name in NOTEBOOKS}
+
+
+def test_a_change_of_language_alone_reads_nothing_again(db):
+    controls = ReportControls(db, "mariia.demo", lang="en", today=TODAY)
+    reads = []
+
+    @controls.shared(by_language=False)
+    def scores(choice):
+        reads.append(choice.programme)
+        return len(reads)
+
+    section = controls.follow(lambda choice: print(scores(choice), choice.lang))
+    controls.language.widget.value = "uk"
+    assert reads == [None] and section.text() == "1 uk\n"
+    controls.programme.value = "care_leavers"
+    assert reads == [None, "care_leavers"] and section.text() == "2 uk\n"

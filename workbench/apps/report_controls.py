@@ -21,7 +21,7 @@ only holds what was offered, a typed date is parsed, and the store asks the poli
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import ipywidgets as w
@@ -232,13 +232,17 @@ class ReportControls:
         display(section)
         return section
 
-    def shared(self, compute):
+    def shared(self, compute=None, *, by_language: bool = True):
         """``compute(choice)`` run once per drawing of the sections, however many of them call it (a decorator:
-        the period report, an instrument's scores); a ``UserError`` it raises is raised to each caller."""
+        the period report, an instrument's scores); a ``UserError`` it raises is raised to each caller.
+        ``@shared(by_language=False)``: what does not depend on the language (scores read from the database) is
+        kept when only the language changes, not read again."""
+        if compute is None:
+            return lambda function: self.shared(function, by_language=by_language)
         memo: dict = {}
 
         def once(choice: Choice):
-            key = (self._drawing, choice)
+            key = (self._drawing, choice if by_language else replace(choice, lang=""))
             if key not in memo:
                 memo.clear()
                 memo[key] = compute(choice)
@@ -257,9 +261,11 @@ class ReportControls:
         """The sections that follow these controls, in the order they were added."""
         return list(self._sections)
 
-    def redraw(self) -> None:
-        """Draw every section again for the current choice (a control's change calls it)."""
-        self._drawing += 1  # data may have changed since the last drawing: what is shared is read again
+    def redraw(self, reread: bool = True) -> None:
+        """Draw every section again for the current choice (a control's change calls it); ``reread=False`` (a
+        change of language alone) keeps what :meth:`shared` read ``by_language=False``."""
+        if reread:  # data may have changed since the last drawing: what is shared is read again
+            self._drawing += 1
         self.error = self._unknown_reader or self._refused_parameter
         try:
             _ = self.choice  # custom dates typed wrong are refused here, once for every section
@@ -414,7 +420,7 @@ class ReportControls:
             self._label()
         finally:
             self._quiet = False
-        self.redraw()
+        self.redraw(reread=False)
 
 
 def _typed_day(value, field_key: str) -> date:
