@@ -397,6 +397,8 @@ def recipes() -> dict[str, Recipe]:
                                                          repeated="новий-пароль-1"),
             allowed=CASE_HOLDERS + (HEAD, ADMIN), refused=NOBODY, setup=_passwords,
             why="every staff member changes their own password (the researcher has no server to sign in to)"),
+        "users.staff_names": Recipe(lambda db, a, w: users.staff_names(db, a), allowed=CASE_HOLDERS + (HEAD, ADMIN),
+                                    refused=NOBODY, why="the staff list is for everyone who works here"),
         "users.staff_member": Recipe(lambda db, a, w: users.staff_member(db, a, WORKER),
                                      allowed=CASE_HOLDERS + (HEAD, ADMIN), refused=NOBODY,
                                      why="the staff list is for everyone who works here"),

@@ -37,7 +37,7 @@ from ..store.deadlines import (accompaniment_end, case_deadlines, due_state, goa
                                next_deadline)
 from . import overview  # noqa: F401  (registers the shared column headers)
 from ..store.lifecycle import case_state
-from ..store.users import staff
+from ..store.users import staff, staff_names
 from ..working_days import WorkCalendar
 from .presentation import headed
 
@@ -64,7 +64,7 @@ def case_overview(db, actor: str, today: date | None = None, worker: str | None 
     ``include_closed``), urgent and overdue first."""
     today = today or date.today()
     calendar = WorkCalendar.from_config()
-    names = {u["username"]: u["display_name"] for u in staff(db, actor, active_only=False)}
+    names = staff_names(db, actor)
     rows = []
     for case in cases_held(db, actor, worker):  # the worker's now: the latest transfer's, else the one it was opened with
         state = case_state(db, actor, case["id"])

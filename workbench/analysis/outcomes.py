@@ -23,7 +23,7 @@ from ..i18n import UserError
 from ..instruments.loader import builtin_names, load_builtin
 from ..instruments.model import Instrument
 from ..store.plans import case_goals
-from ..store.users import staff
+from ..store.users import staff_names
 from . import axes
 from .frames import answer_frame, domain_score_frame, goal_frame, goal_review_frame
 from .periods import Period
@@ -78,7 +78,7 @@ def axis_scores(db, actor: str, instrument: Instrument, *, programme: str | None
     if programme:
         rows = rows[rows["programme"] == programme]
     frame = axes.axis_scores(rows, AXIS_COLUMNS[:6], profile_labels(instrument))
-    names = {u["username"]: u["display_name"] for u in staff(db, actor, active_only=False)}
+    names = staff_names(db, actor)
     frame["worker_name"] = frame["worker"].map(lambda user: names.get(user, user))
     return frame[AXIS_COLUMNS + ["worker_name"]].sort_values(["case_id", "assessed_on", "assessment_id"]).reset_index(
         drop=True)
@@ -248,7 +248,7 @@ def goal_attainment(db, actor: str, *, by: str = "worker", programme: str | None
     if programme:
         goals = goals[goals["programme"] == programme]
     t_scores = case_gas(db, actor, programme=programme, period=period, rho=rho)
-    names = {u["username"]: u["display_name"] for u in staff(db, actor, active_only=False)} if by == "worker" else {}
+    names = staff_names(db, actor) if by == "worker" else {}
     rows = []
     for group, mine in goals.groupby(by):
         scored = t_scores.loc[t_scores[by] == group, "t_score"]

@@ -25,7 +25,7 @@ from ..files import private_umask, write_private
 from ..local_time import local_time
 from ..store.audit import record_export
 from ..paths import reports_dir
-from ..store.users import staff
+from ..store.users import staff_names
 from .indicators import IndicatorData, Indicator, indicator_values, load_indicators
 from .periods import Period
 from .presentation import excel_format, excel_value, headed, kinds_of, people
@@ -172,7 +172,7 @@ def period_report(db, actor: str, period, *, organisation: str | None = None, pr
     report = PeriodReport(organisation, period, programme, lang, made_at or datetime.now(timezone.utc), values)
     report.tables = _breakdowns(data, period, programme)
     report.quality = accompaniment_gaps(data, period, programme,
-                                        names={u["username"]: u["display_name"] for u in staff(db, actor, active_only=False)})
+                                        names=staff_names(db, actor))
     return report
 
 

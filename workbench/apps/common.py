@@ -56,11 +56,10 @@ def subject_label(row: dict, lang: str) -> str:
 
 
 def staff_names(db, actor: str) -> dict:
-    """``{username: display name}`` of every staff member, deactivated ones too (what they recorded is still
-    shown by their name); for a name not in it, show the username: ``names.get(username, username)``."""
-    from ..store.users import staff
+    """:func:`workbench.store.users.staff_names`, where the apps look for it."""
+    from ..store.users import staff_names as names  # imported when used, as the apps' other store reads
 
-    return {u["username"]: u["display_name"] for u in staff(db, actor, active_only=False)}
+    return names(db, actor)
 
 
 def programme_label(code: str, lang: str) -> str:

@@ -137,6 +137,13 @@ def staff(db, actor: str, roles: tuple[str, ...] | None = None, *, active_only: 
             if (u["active"] or not active_only) and (roles is None or u["role"] in roles)]
 
 
+def staff_names(db, actor: str) -> dict:
+    """``{username: display name}`` of every staff member, deactivated ones too (what they recorded is still
+    shown by their name); for a name not in it, show the username: ``names.get(username, username)``. Asks what
+    :func:`staff` asks."""
+    return {u["username"]: u["display_name"] for u in staff(db, actor, active_only=False)}
+
+
 def staff_member(db, actor: str, username) -> dict:
     """One user as they are now; anyone active may read themselves, others need ``staff.read``."""
     if username == actor:
