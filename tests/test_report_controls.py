@@ -14,7 +14,8 @@ from traitlets import TraitError
 
 from conftest import refused
 from workbench.analysis.periods import Period
-from workbench.apps.report_controls import ReportControls, containing, last_full_quarter
+from workbench.analysis.periods import containing, last_full_quarter
+from workbench.apps.report_controls import ReportControls
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 12, 4)

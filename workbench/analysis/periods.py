@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .. import i18n
 from ..i18n import UserError
@@ -89,6 +89,29 @@ class Period:
         if self.kind == "month":
             return i18n.t("period.month", lang, month=f"{self.start.month:02d}", year=self.start.year)
         return i18n.t("period.span", lang, start=self.start.strftime("%d.%m.%Y"), end=self.end.strftime("%d.%m.%Y"))
+
+
+def containing(kind: str, day: date) -> Period:
+    """The period of ``kind`` (quarter, month, year) that ``day`` falls in."""
+    if kind == "year":
+        return Period.parse(str(day.year))
+    if kind == "quarter":
+        return Period.parse(f"{day.year}-Q{(day.month + 2) // 3}")
+    return Period.parse(f"{day.year}-{day.month:02d}")
+
+
+def last_full_quarter(today: date) -> Period:
+    """The last quarter that ended before ``today``: the supervisors' notebooks' default period."""
+    return containing("quarter", containing("quarter", today).start - timedelta(days=1))
+
+
+def periods_of(kind: str, first_year: int, today: date) -> list[Period]:
+    """Every period of ``kind`` (quarter, month, year) from ``first_year`` to the one ``today`` is in, newest first."""
+    found, day = [], today
+    while day.year >= first_year:
+        found.append(containing(kind, day))
+        day = found[-1].start - timedelta(days=1)
+    return found
 
 
 def _day(value, original) -> date:

@@ -28,7 +28,7 @@ import ipywidgets as w
 from IPython.display import display
 
 from .. import config, i18n, policy
-from ..analysis.periods import Period
+from ..analysis.periods import Period, containing, last_full_quarter, periods_of
 from ..i18n import UserError
 from .common import LanguageSwitch, status_html
 from .report_sections import Section, show_figure  # show_figure: the notebooks import it from here
@@ -95,35 +95,6 @@ class Choice:
         """The rows of ``frame`` whose date ``column`` falls in the chosen period (both ends included)."""
         days = frame[column].map(lambda v: v.date() if hasattr(v, "date") else v)
         return frame[(days >= self.period.start) & (days <= self.period.end)]
-
-
-def last_full_quarter(today: date) -> Period:
-    """The last quarter that ended before ``today``."""
-    quarter = (today.month - 1) // 3  # the current quarter's number minus one
-    year = today.year if quarter else today.year - 1
-    return Period.parse(f"{year}-Q{quarter or 4}")
-
-
-def periods_of(kind: str, first_year: int, today: date) -> list[Period]:
-    """Every period of ``kind`` (quarter, month, year) from ``first_year`` to the one ``today`` is in, newest first."""
-    found = []
-    for year in range(first_year, today.year + 1):
-        if kind == "year":
-            found.append(Period.parse(str(year)))
-        elif kind == "quarter":
-            found += [Period.parse(f"{year}-Q{q}") for q in range(1, 5)]
-        else:
-            found += [Period.parse(f"{year}-{m:02d}") for m in range(1, 13)]
-    return [p for p in reversed(found) if p.start <= today]
-
-
-def containing(kind: str, day: date) -> Period:
-    """The period of ``kind`` (quarter, month, year) that ``day`` falls in."""
-    if kind == "year":
-        return Period.parse(str(day.year))
-    if kind == "quarter":
-        return Period.parse(f"{day.year}-Q{(day.month + 2) // 3}")
-    return Period.parse(f"{day.year}-{day.month:02d}")
 
 
 class ReportControls:
